@@ -1,0 +1,21 @@
+// Package booster is the entry point of go-booster: a booster rollup used as
+// a coprocessor of L1 contracts.
+//
+// A [Booster] runs an L2 EVM whose contracts can read and write L1 contract
+// state through the L1CALL, L1SANDBOXCALL and L1DELEGATECALL precompiles.
+// Make one over an L1 source, submit signed L2 transactions, and execute
+// them as a batch against the pinned L1 block:
+//
+//	src, _ := l1.NewSimulatedSource(ctx, backend)
+//	b, _ := booster.New(src, booster.WithChainID(big.NewInt(167001)))
+//	_ = b.Submit(tx)
+//	batch, _ := b.ExecuteBatch(ctx)
+//	for _, u := range batch.Updates() {
+//		// send u.Calldata() to u.Contract on L1
+//	}
+//
+// The [Batch] holds the receipts, the L1 write list (every L1 slot the batch
+// changed, with its final value), the read set (every L1 fact the outcome
+// depended on), and the applyStateUpdates calldata of each written L1
+// contract.
+package booster

@@ -1,0 +1,361 @@
+package evm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/holiman/uint256"
+
+	"github.com/boosterkit/go-booster/evm/l1"
+	"github.com/boosterkit/go-booster/precompiles"
+)
+
+// DefaultGasLimit is the gas limit of an L2 block when Config leaves it 0.
+const DefaultGasLimit = 1 << 30
+
+// Config describes an L2 chain. The zero value is not valid: ChainID is
+// required.
+type Config struct {
+	// ChainID is the L2 chain id that transactions must be signed for.
+	ChainID *big.Int
+	// BaseFee is the L2 base fee per gas; nil or zero lets transactions pay
+	// no fee at all.
+	BaseFee *big.Int
+	// GasLimit is the gas limit of one L2 block (one batch); 0 means
+	// DefaultGasLimit.
+	GasLimit uint64
+	// Coinbase receives the L2 priority fees.
+	Coinbase common.Address
+	// Genesis is the initial L2 state (funded accounts, predeployed code).
+	Genesis types.GenesisAlloc
+	// Tracer, if set, receives go-ethereum tracing events for every L2
+	// transaction, exactly as it would from a plain go-ethereum EVM.
+	Tracer *tracing.Hooks
+}
+
+// Chain is the L2 chain: its state and the blocks sealed so far. It is not
+// safe for concurrent use.
+type Chain struct {
+	cfg    Config
+	config *params.ChainConfig
+	signer types.Signer
+	db     state.Database
+	state  *state.StateDB
+	head   *types.Header
+	hashes map[uint64]common.Hash
+	open   bool
+}
+
+// ChainConfig returns the go-ethereum chain configuration of an L2 with the
+// given chain id: every fork of go-ethereum's development chain from block 0.
+func ChainConfig(chainID *big.Int) *params.ChainConfig {
+	c := *params.AllDevChainProtocolChanges
+	c.ChainID = new(big.Int).Set(chainID)
+	return &c
+}
+
+// NewChain creates an L2 chain from its genesis allocation.
+func NewChain(cfg Config) (*Chain, error) {
+	if cfg.ChainID == nil || cfg.ChainID.Sign() <= 0 {
+		return nil, fmt.Errorf("%w: chain id must be positive", ErrConfig)
+	}
+	if cfg.BaseFee == nil {
+		cfg.BaseFee = new(big.Int)
+	}
+	if cfg.BaseFee.Sign() < 0 {
+		return nil, fmt.Errorf("%w: negative base fee", ErrConfig)
+	}
+	if cfg.GasLimit == 0 {
+		cfg.GasLimit = DefaultGasLimit
+	}
+	config := ChainConfig(cfg.ChainID)
+	db := state.NewDatabaseForTesting()
+	st, err := state.New(types.EmptyRootHash, db)
+	if err != nil {
+		return nil, fmt.Errorf("evm: genesis state: %w", err)
+	}
+	for addr, acct := range cfg.Genesis {
+		if acct.Balance != nil {
+			bal, overflow := uint256.FromBig(acct.Balance)
+			if overflow || acct.Balance.Sign() < 0 {
+				return nil, fmt.Errorf("%w: genesis balance of %s out of range", ErrConfig, addr)
+			}
+			st.SetBalance(addr, bal, tracing.BalanceIncreaseGenesisBalance)
+		}
+		st.SetNonce(addr, acct.Nonce, tracing.NonceChangeGenesis)
+		if len(acct.Code) > 0 {
+			st.SetCode(addr, acct.Code, tracing.CodeChangeGenesis)
+		}
+		for k, v := range acct.Storage {
+			st.SetState(addr, k, v)
+		}
+	}
+	rules := config.Rules(common.Big0, true, 0)
+	root, err := st.Commit(rules, 0)
+	if err != nil {
+		return nil, fmt.Errorf("evm: commit genesis: %w", err)
+	}
+	if st, err = state.New(root, db); err != nil {
+		return nil, fmt.Errorf("evm: reopen genesis: %w", err)
+	}
+	head := &types.Header{
+		Number:     new(big.Int),
+		GasLimit:   cfg.GasLimit,
+		BaseFee:    new(big.Int).Set(cfg.BaseFee),
+		Difficulty: new(big.Int),
+		Root:       root,
+	}
+	return &Chain{
+		cfg:    cfg,
+		config: config,
+		signer: types.LatestSignerForChainID(cfg.ChainID),
+		db:     db,
+		state:  st,
+		head:   head,
+		hashes: map[uint64]common.Hash{0: head.Hash()},
+	}, nil
+}
+
+// Config returns the go-ethereum chain configuration of the L2.
+func (c *Chain) Config() *params.ChainConfig { return c.config }
+
+// Signer returns the signer L2 transactions must be signed with.
+func (c *Chain) Signer() types.Signer { return c.signer }
+
+// Head returns the header of the last sealed L2 block (the genesis block
+// before the first).
+func (c *Chain) Head() *types.Header { return types.CopyHeader(c.head) }
+
+// Nonce returns the next nonce of an L2 account.
+func (c *Chain) Nonce(addr common.Address) uint64 { return c.state.GetNonce(addr) }
+
+// Balance returns the balance of an L2 account.
+func (c *Chain) Balance(addr common.Address) *uint256.Int { return c.state.GetBalance(addr).Clone() }
+
+// Code returns the code of an L2 account.
+func (c *Chain) Code(addr common.Address) []byte { return common.CopyBytes(c.state.GetCode(addr)) }
+
+// Storage returns an L2 storage slot.
+func (c *Chain) Storage(addr common.Address, slot common.Hash) common.Hash {
+	return c.state.GetState(addr, slot)
+}
+
+// Sender checks a transaction's signature and chain id and returns its
+// sender.
+func (c *Chain) Sender(tx *types.Transaction) (common.Address, error) {
+	from, err := types.Sender(c.signer, tx)
+	if err != nil {
+		return common.Address{}, fmt.Errorf("%w: %w", ErrRejected, err)
+	}
+	return from, nil
+}
+
+// Receipt is the outcome of one applied L2 transaction.
+type Receipt struct {
+	*types.Receipt
+	// From is the transaction's sender.
+	From common.Address
+	// Err is why the execution failed (vm.ErrExecutionReverted, out of gas,
+	// ...), nil if it succeeded. A failed transaction is still applied: its
+	// nonce and fee are taken.
+	Err error
+	// ReturnData is the top call's return data, or its revert data.
+	ReturnData []byte
+	// L1Logs are the events L1 code emitted through L1CALL during the
+	// transaction and that stayed in effect. They are not emitted on L1 at
+	// settlement: applyStateUpdates writes storage only.
+	L1Logs []*types.Log
+}
+
+// Block is an L2 block being built over a pinned L1 view.
+type Block struct {
+	chain    *Chain
+	header   *types.Header
+	view     *l1.View
+	env      *precompiles.Env
+	state    *linkedState
+	evm      *vm.EVM
+	gp       *core.GasPool
+	receipts []*Receipt
+	closed   bool
+	failed   error // an L1 source failure: only Discard is left
+}
+
+// NewBlock opens the next L2 block over an L1 view. Its timestamp is the
+// pinned L1 block's, or the parent's plus one if that is later. Only one
+// block may be open at a time.
+func (c *Chain) NewBlock(view *l1.View) (*Block, error) {
+	if c.open {
+		return nil, fmt.Errorf("%w: another block is open", ErrConfig)
+	}
+	l1Header := view.Header()
+	h := &types.Header{
+		ParentHash: c.head.Hash(),
+		Number:     new(big.Int).Add(c.head.Number, common.Big1),
+		GasLimit:   c.cfg.GasLimit,
+		Time:       max(l1Header.Time, c.head.Time+1),
+		Coinbase:   c.cfg.Coinbase,
+		BaseFee:    new(big.Int).Set(c.cfg.BaseFee),
+		Difficulty: new(big.Int),
+	}
+	random := common.Hash{}
+	blockCtx := vm.BlockContext{
+		CanTransfer: core.CanTransfer,
+		Transfer:    core.Transfer,
+		GetHash:     func(n uint64) common.Hash { return c.hashes[n] },
+		Coinbase:    h.Coinbase,
+		GasLimit:    h.GasLimit,
+		BlockNumber: new(big.Int).Set(h.Number),
+		Time:        h.Time,
+		Difficulty:  new(big.Int),
+		BaseFee:     new(big.Int).Set(h.BaseFee),
+		BlobBaseFee: new(big.Int),
+		Random:      &random,
+	}
+	env := precompiles.NewEnv(view, c.cfg.Tracer)
+	var inner vm.StateDB = c.state
+	if c.cfg.Tracer != nil {
+		inner = state.NewHookedState(c.state, c.cfg.Tracer)
+	}
+	linked := &linkedState{StateDB: inner, view: view}
+	evm := vm.NewEVM(blockCtx, linked, c.config, vm.Config{Tracer: env.Hooks()})
+	evm.SetPrecompiles(env.Contracts(vm.ActivePrecompiledContracts(evm.GetRules())))
+	env.Bind(evm)
+	c.open = true
+	return &Block{
+		chain:  c,
+		header: h,
+		view:   view,
+		env:    env,
+		state:  linked,
+		evm:    evm,
+		gp:     core.NewGasPool(h.GasLimit),
+	}, nil
+}
+
+// Header returns the header of the block as built so far.
+func (b *Block) Header() *types.Header { return types.CopyHeader(b.header) }
+
+// Receipts returns the receipts of the transactions applied so far.
+func (b *Block) Receipts() []*Receipt { return b.receipts }
+
+// Apply runs one signed L2 transaction. A refused transaction returns an
+// error wrapping ErrRejected and changes nothing; a transaction whose
+// execution fails is applied and its receipt says why.
+func (b *Block) Apply(ctx context.Context, tx *types.Transaction) (*Receipt, error) {
+	if b.closed {
+		return nil, ErrBlockClosed
+	}
+	if b.failed != nil {
+		return nil, b.failed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRejected, err)
+	}
+	if tx.Type() == types.BlobTxType {
+		return nil, fmt.Errorf("%w: %w", ErrRejected, ErrBlobTx)
+	}
+	c := b.chain
+	msg, err := core.TransactionToMessage(tx, c.signer, b.header.BaseFee)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRejected, err)
+	}
+	index := len(b.receipts)
+	c.state.SetTxContext(tx.Hash(), index, 0)
+	b.view.BeginTx(tx.Hash(), index, msg.From)
+	gasBefore := b.gp.Snapshot()
+	snap := b.state.Snapshot()
+
+	hooks := c.cfg.Tracer
+	if hooks != nil && hooks.OnTxStart != nil {
+		hooks.OnTxStart(b.evm.GetVMContext(), tx, msg.From)
+	}
+	result, err := core.ApplyMessage(b.evm, msg, b.gp)
+	if err == nil {
+		err = b.env.Err()
+	}
+	if err != nil {
+		b.state.RevertToSnapshot(snap)
+		b.gp.Set(gasBefore)
+		b.endTx()
+		err = fmt.Errorf("%w: %w", ErrRejected, err)
+		if hooks != nil && hooks.OnTxEnd != nil {
+			hooks.OnTxEnd(nil, err)
+		}
+		if errors.Is(err, precompiles.ErrL1Source) {
+			b.failed = err // the view cannot be trusted any more
+		}
+		return nil, err
+	}
+	b.state.Finalise(b.evm.GetRules())
+	l1Logs := b.endTx()
+	r := core.MakeReceipt(b.evm, result, c.state, b.header.Number, common.Hash{}, b.header.Time, tx, b.gp.CumulativeUsed(), nil)
+	receipt := &Receipt{Receipt: r, From: msg.From, Err: result.Err, ReturnData: result.ReturnData, L1Logs: l1Logs}
+	b.receipts = append(b.receipts, receipt)
+	if hooks != nil && hooks.OnTxEnd != nil {
+		hooks.OnTxEnd(r, nil)
+	}
+	return receipt, nil
+}
+
+func (b *Block) endTx() []*types.Log {
+	b.state.endTx()
+	b.env.EndTx()
+	return b.view.EndTx()
+}
+
+// Commit seals the block: the L2 state is committed, the block becomes the
+// chain's head, and receipts get the block hash.
+func (b *Block) Commit() (*types.Header, error) {
+	if b.closed {
+		return nil, ErrBlockClosed
+	}
+	if b.failed != nil {
+		return nil, b.failed
+	}
+	c := b.chain
+	b.closed, c.open = true, false
+	rules := b.evm.GetRules()
+	root, err := c.state.Commit(rules, b.header.Number.Uint64())
+	if err != nil {
+		return nil, fmt.Errorf("evm: commit L2 state: %w", err)
+	}
+	st, err := state.New(root, c.db)
+	if err != nil {
+		return nil, fmt.Errorf("evm: reopen L2 state: %w", err)
+	}
+	b.header.Root = root
+	b.header.GasUsed = b.gp.CumulativeUsed()
+	hash := b.header.Hash()
+	for _, r := range b.receipts {
+		r.BlockHash = hash
+		for _, l := range r.Logs {
+			l.BlockHash = hash
+		}
+	}
+	c.state, c.head = st, b.header
+	c.hashes[b.header.Number.Uint64()] = hash
+	return types.CopyHeader(b.header), nil
+}
+
+// Discard abandons the block: the L2 state goes back to the chain's head.
+func (b *Block) Discard() {
+	if b.closed {
+		return
+	}
+	c := b.chain
+	b.closed, c.open = true, false
+	st, err := state.New(c.head.Root, c.db)
+	if err == nil {
+		c.state = st
+	}
+}

@@ -1,0 +1,18 @@
+// Package l1 is the booster's view of L1: the state of one pinned L1 block,
+// read lazily through a [Source], with the writes and reads of L2-driven L1
+// executions recorded for settlement.
+//
+// A [Source] answers questions about the pinned block. Two implementations
+// come with the package: [NewSimulatedSource] over go-ethereum's embedded
+// simulated backend, and [NewClientSource] over any client with the
+// eth_getStorageAt / eth_getCode / eth_getBalance / eth_getTransactionCount
+// / eth_getBlockByHash calls of a JSON-RPC node (an *ethclient.Client
+// qualifies). Both cache every answer, so a slot or account costs one round
+// trip per batch at most.
+//
+// A [View] is the mutable L1 state that L1CALLs run against. It is a
+// go-ethereum state whose reads fall through to the source, wrapped so that
+// every storage write is journalled into a [statechanges.Recorder] and every
+// effect that applyStateUpdates could not reproduce on L1 (a value transfer,
+// CREATE, CREATE2, SELFDESTRUCT, a nonce or balance change) is caught.
+package l1

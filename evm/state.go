@@ -1,0 +1,44 @@
+package evm
+
+import (
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/boosterkit/go-booster/evm/l1"
+	"github.com/boosterkit/go-booster/precompiles"
+)
+
+// linkedState is the L2 vm.StateDB. Every snapshot of the L2 state is also a
+// snapshot of the L1 view, so reverting an L2 frame reverts the L1 writes
+// made inside it; and the precompiles are warmed at the start of every
+// transaction.
+type linkedState struct {
+	vm.StateDB
+	view  *l1.View
+	snaps []int // L2 snapshot id -> L1 view snapshot id
+}
+
+func (s *linkedState) Snapshot() int {
+	id := s.StateDB.Snapshot()
+	viewID := s.view.Snapshot()
+	for len(s.snaps) <= id {
+		s.snaps = append(s.snaps, 0)
+	}
+	s.snaps[id] = viewID
+	return id
+}
+
+func (s *linkedState) RevertToSnapshot(id int) {
+	s.StateDB.RevertToSnapshot(id)
+	s.view.RevertToSnapshot(s.snaps[id])
+}
+
+func (s *linkedState) Prepare(rules params.Rules, sender, coinbase common.Address, dest *common.Address, active []common.Address, list types.AccessList) {
+	warm := append(append(make([]common.Address, 0, len(active)+3), active...), precompiles.Addresses()...)
+	s.StateDB.Prepare(rules, sender, coinbase, dest, warm, list)
+}
+
+// endTx forgets the snapshot mapping; the L2 journal restarts its ids.
+func (s *linkedState) endTx() { s.snaps = s.snaps[:0] }
