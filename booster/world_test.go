@@ -38,7 +38,10 @@ func newWorld(t *testing.T, opts ...booster.Option) *world {
 	w.user = testenv.NewL2Account(t, "user", l2ChainID)
 	opts = append([]booster.Option{
 		booster.WithChainID(l2ChainID),
-		booster.WithGenesis(types.GenesisAlloc{w.user.Addr: {Balance: new(big.Int).Mul(testenv.Ether, big.NewInt(100))}}),
+		booster.WithGenesis(types.GenesisAlloc{
+			w.user.Addr: {Balance: new(big.Int).Mul(testenv.Ether, big.NewInt(100))},
+			testenv.NewL2Account(t, "twin", l2ChainID).Addr: {Balance: testenv.Ether},
+		}),
 	}, opts...)
 	b, err := booster.New(w.l1.Source(t), opts...)
 	if err != nil {

@@ -2,6 +2,7 @@ package l1
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 
@@ -155,10 +156,14 @@ func (v *View) ChainConfig() *params.ChainConfig { return v.source.ChainConfig()
 // Err returns the first failure of the source, if any. Once it is set, the
 // view's contents are unreliable and the batch must be abandoned.
 func (v *View) Err() error {
-	if err := v.state.Error(); err != nil {
-		return err
+	err := v.state.Error()
+	if err == nil {
+		err = v.hashErr
 	}
-	return v.hashErr
+	if err != nil && !errors.Is(err, ErrSource) {
+		err = fmt.Errorf("%w: %w", ErrSource, err)
+	}
+	return err
 }
 
 // NewEVM returns an EVM that runs L1 code against the view in the pinned

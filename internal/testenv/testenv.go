@@ -167,7 +167,9 @@ func NewL2Account(t testing.TB, name string, chainID *big.Int) *L2Account {
 	return &L2Account{Key: key, Addr: crypto.PubkeyToAddress(key.PublicKey), ChainID: chainID}
 }
 
-// Tx signs a zero-fee dynamic-fee transaction with the next nonce.
+// Tx signs a dynamic-fee transaction with the next nonce. It offers a fee
+// cap of 100 gwei and no tip, so it pays nothing on an L2 with a zero base
+// fee.
 func (a *L2Account) Tx(t testing.TB, to *common.Address, value *big.Int, data []byte, gas uint64) *types.Transaction {
 	t.Helper()
 	if value == nil {
@@ -177,7 +179,7 @@ func (a *L2Account) Tx(t testing.TB, to *common.Address, value *big.Int, data []
 		ChainID:   a.ChainID,
 		Nonce:     a.Nonce,
 		GasTipCap: new(big.Int),
-		GasFeeCap: new(big.Int),
+		GasFeeCap: big.NewInt(100 * params.GWei),
 		Gas:       gas,
 		To:        to,
 		Value:     value,
