@@ -114,7 +114,6 @@ func rawResult(t testing.TB, data []byte) (ok bool, ret []byte, gasUsed uint64) 
 
 func word(v uint64) common.Hash { return common.BigToHash(new(big.Int).SetUint64(v)) }
 
-
 var (
 	l1Call    = precompiles.L1CallAddress
 	l1Sandbox = precompiles.L1SandboxCallAddress

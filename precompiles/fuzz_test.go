@@ -26,7 +26,7 @@ func newBlock(t testing.TB) (*evm.Block, *l1.View) {
 	t.Helper()
 	header := &types.Header{Number: big.NewInt(10), Time: 1_700_000_000, Difficulty: new(big.Int), BaseFee: big.NewInt(params.GWei), GasLimit: 30_000_000}
 	src, err := l1.NewAllocSource(params.AllDevChainProtocolChanges, header, types.GenesisAlloc{
-		counterAddr:                 {Code: solidity.MustLoad("Counter").DeployedBytecode},
+		counterAddr:                  {Code: solidity.MustLoad("Counter").DeployedBytecode},
 		common.HexToAddress("0xb0b"): {Code: solidity.MustLoad("Probe").DeployedBytecode, Balance: big.NewInt(1e18)},
 	})
 	if err != nil {

@@ -367,5 +367,5 @@ func (s *recordingState) SelfDestruct(addr common.Address) {
 	s.StateDB.SelfDestruct(addr)
 }
 
-func (s *recordingState) Snapshot() int             { return s.v.Snapshot() }
-func (s *recordingState) RevertToSnapshot(id int)   { s.v.RevertToSnapshot(id) }
+func (s *recordingState) Snapshot() int           { return s.v.Snapshot() }
+func (s *recordingState) RevertToSnapshot(id int) { s.v.RevertToSnapshot(id) }
