@@ -119,7 +119,7 @@ func signCalls(b *testing.B, key *ecdsa.PrivateKey, chainID *big.Int, to common.
 	signer := types.LatestSignerForChainID(chainID)
 	txs := make([]*types.Transaction, benchTxs)
 	for i := range txs {
-		txs[i] = types.MustSignNewTx(key, signer, &types.DynamicFeeTx{ChainID: chainID, Nonce: uint64(i), Gas: 200_000, To: &to, Data: data})
+		txs[i] = types.MustSignNewTx(key, signer, &types.DynamicFeeTx{ChainID: chainID, Nonce: uint64(i), Gas: 500_000, To: &to, Data: data})
 	}
 	return txs
 }

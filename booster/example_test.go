@@ -44,7 +44,7 @@ func Example() {
 	increment, _ := counter.ABI.Pack("increment")
 	for nonce := range uint64(2) {
 		tx := types.MustSignNewTx(key, types.LatestSignerForChainID(big.NewInt(167_001)), &types.DynamicFeeTx{
-			ChainID: big.NewInt(167_001), Nonce: nonce, Gas: 100_000,
+			ChainID: big.NewInt(167_001), Nonce: nonce, Gas: 500_000,
 			To: &precompiles.L1CallAddress, Data: append(counterAddr.Bytes(), increment...),
 		})
 		if err := b.Submit(tx); err != nil {
@@ -56,7 +56,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("batch", batch.Number(), "receipts", len(batch.Receipts))
+	fmt.Println("batch", batch.Number(), "receipts", len(batch.Receipts), "status", batch.Receipts[1].Status)
 	for _, w := range batch.Writes {
 		fmt.Printf("write %s slot %d = %d\n", w.Contract, w.Slot.Big(), w.Value.Big())
 	}
@@ -65,7 +65,7 @@ func Example() {
 		fmt.Printf("settle with %s.applyStateUpdates: %d bytes of calldata\n", u.Contract, len(u.Calldata()))
 	}
 	// Output:
-	// batch 1 receipts 2
+	// batch 1 receipts 2 status 1
 	// write 0x000000000000000000000000000000000000C0C0 slot 0 = 2
 	// read 0x000000000000000000000000000000000000C0C0 slot 0 was 0
 	// settle with 0x000000000000000000000000000000000000C0C0.applyStateUpdates: 132 bytes of calldata

@@ -220,6 +220,8 @@ func (c *Chain) NewBlock(view *l1.View) (*Block, error) {
 		BaseFee:     new(big.Int).Set(h.BaseFee),
 		BlobBaseFee: new(big.Int),
 		Random:      &random,
+		// The per-byte price of new state (EIP-8037), as go-ethereum sets it.
+		CostPerStateByte: params.CostPerStateByte,
 	}
 	env := precompiles.NewEnv(view, c.cfg.Tracer)
 	var inner vm.StateDB = c.state

@@ -99,6 +99,8 @@ func (v *View) blockContext(h *types.Header, config *params.ChainConfig) vm.Bloc
 		Difficulty:  new(big.Int),
 		BaseFee:     new(big.Int),
 		BlobBaseFee: new(big.Int),
+		// The per-byte price of new state (EIP-8037), as go-ethereum sets it.
+		CostPerStateByte: params.CostPerStateByte,
 	}
 	if h.Difficulty != nil {
 		ctx.Difficulty.Set(h.Difficulty)

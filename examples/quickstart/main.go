@@ -71,7 +71,7 @@ func run(ctx context.Context, n int) error {
 		tx := types.MustSignNewTx(user, signer, &types.DynamicFeeTx{
 			ChainID: l2ChainID,
 			Nonce:   uint64(i),
-			Gas:     200_000,
+			Gas:     500_000,
 			To:      &precompiles.L1CallAddress,
 			Data:    append(counterAddr.Bytes(), increment...),
 		})
