@@ -59,8 +59,9 @@ func TestSenderAliasing(t *testing.T) {
 	whoami := pack(t, "Probe", "whoami")
 	viaCaller := w.callerTx("l1Call", w.probe, whoami)
 	viaTwin := w.user.Tx(t, &twinAddr, nil, pack(t, "Caller", "l1Call", w.probe, whoami), 2_000_000)
+	viaDelegate := w.callerTx("delegateToL1Call", w.probe, whoami)
 	ctorTx, ctorAddr := w.user.Deploy(t, "ConstructorCaller", w.probe, whoami)
-	batch := w.run(twinTx, viaCaller, viaTwin, ctorTx)
+	batch := w.run(twinTx, viaCaller, viaTwin, viaDelegate, ctorTx)
 	for _, r := range batch.Receipts {
 		requireSuccess(t, r)
 	}
@@ -72,6 +73,15 @@ func TestSenderAliasing(t *testing.T) {
 	}
 	if got := sender(batch.Receipts[2].ReturnData); got != twinAddr {
 		t.Errorf("contract with the same code on both chains acts as %s, want %s", got, twinAddr)
+	}
+	// DELEGATECALL into the precompile must not let Caller act as its own
+	// caller (the user).
+	delegated := unpack(t, "Caller", "delegateToL1Call", batch.Receipts[3].ReturnData)
+	if !delegated[0].(bool) {
+		t.Fatalf("delegatecall into L1CALL failed: %x", delegated[1])
+	}
+	if got := unpack(t, "Probe", "whoami", delegated[1].([]byte))[1].(common.Address); got != precompiles.Alias(w.caller) {
+		t.Errorf("DELEGATECALL into L1CALL acts on L1 as %s, want alias of the calling contract %s", got, precompiles.Alias(w.caller))
 	}
 	// A constructor has no code yet: it must be aliased, not taken for an EOA.
 	stored := w.b.Chain().Storage(ctorAddr, common.Hash{})

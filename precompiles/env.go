@@ -43,6 +43,7 @@ func Alias(addr common.Address) common.Address {
 // frame is one L2 call frame as the tracing hooks saw it enter.
 type frame struct {
 	typ      vm.OpCode
+	from     common.Address // the account whose code made the call
 	to       common.Address // callee (code address for DELEGATECALL/CALLCODE)
 	context  common.Address // address(this) of the frame
 	sender   common.Address // msg.sender of the frame
@@ -114,7 +115,7 @@ func (e *Env) Hooks() *tracing.Hooks {
 }
 
 func (e *Env) onEnter(depth int, typ byte, from, to common.Address, input []byte, gas tracing.Gas, value *big.Int) {
-	f := frame{typ: vm.OpCode(typ), to: to, gas: gas.Execution}
+	f := frame{typ: vm.OpCode(typ), from: from, to: to, gas: gas.Execution}
 	if value != nil {
 		f.value.SetFromBig(value)
 	}

@@ -124,10 +124,12 @@ func (p *precompile) l1Call(f *frame, target common.Address, data []byte, budget
 	return res, used
 }
 
-// l1Sender is msg.sender of the L1 execution: the L2 caller, aliased when
-// it is a contract whose code is not the code at its address on L1.
+// l1Sender is msg.sender of the L1 execution: the L2 account whose code
+// called the precompile (whatever the call type, so a contract cannot
+// DELEGATECALL the precompile to act as its own caller), aliased when it is
+// a contract whose code is not the code at its address on L1.
 func (e *Env) l1Sender(f *frame) common.Address {
-	caller := f.sender
+	caller := f.from
 	if n := len(e.frames); n >= 2 && e.frames[n-2].creating && e.frames[n-2].context == caller {
 		return Alias(caller) // init code: no code to compare yet
 	}
@@ -154,11 +156,11 @@ func (p *precompile) delegateCall(f, caller *frame, target common.Address, data 
 	if len(code) == 0 {
 		return pendingResult{set: true}, 0
 	}
-	sender, value := f.sender, new(uint256.Int)
+	sender, value := f.from, new(uint256.Int)
 	if caller != nil {
 		sender, value = caller.sender, caller.value.Clone()
 	}
-	contract := vm.NewContract(sender, f.sender, value, vm.NewGasBudget(budget, 0), nil)
+	contract := vm.NewContract(sender, f.from, value, vm.NewGasBudget(budget, 0), nil)
 	contract.SetCallCode(e.view.CodeHash(target), code)
 	snap := e.l2.StateDB.Snapshot()
 	ret, err := e.l2.Run(contract, data, f.static)

@@ -21,6 +21,11 @@ contract Caller {
         (ok, ret) = precompile.call{value: msg.value}(input);
     }
 
+    /// DELEGATECALL into L1CALL: must still act on L1 as this contract.
+    function delegateToL1Call(address target, bytes calldata data) external returns (bool ok, bytes memory ret) {
+        (ok, ret) = L1.L1CALL.delegatecall(abi.encodePacked(target, data));
+    }
+
     function l1Call(address target, bytes calldata data) external returns (bytes memory) {
         return L1.callL1(target, data);
     }
