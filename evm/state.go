@@ -17,7 +17,8 @@ import (
 type linkedState struct {
 	vm.StateDB
 	view  *l1.View
-	snaps []int // L2 snapshot id -> L1 view snapshot id
+	snaps []int            // L2 snapshot id -> L1 view snapshot id
+	warm  []common.Address // go-ethereum's precompiles and ours, built once
 }
 
 func (s *linkedState) Snapshot() int {
@@ -36,8 +37,10 @@ func (s *linkedState) RevertToSnapshot(id int) {
 }
 
 func (s *linkedState) Prepare(rules params.Rules, sender, coinbase common.Address, dest *common.Address, active []common.Address, list types.AccessList) {
-	warm := append(append(make([]common.Address, 0, len(active)+3), active...), precompiles.Addresses()...)
-	s.StateDB.Prepare(rules, sender, coinbase, dest, warm, list)
+	if len(s.warm) != len(active)+len(precompiles.Addresses()) {
+		s.warm = append(append(make([]common.Address, 0, len(active)+3), active...), precompiles.Addresses()...)
+	}
+	s.StateDB.Prepare(rules, sender, coinbase, dest, s.warm, list)
 }
 
 // endTx forgets the snapshot mapping; the L2 journal restarts its ids.

@@ -107,7 +107,7 @@ func TestDecodeUnsupportedRejectsOtherData(t *testing.T) {
 }
 
 func TestPrecompileWithoutHooksEndsBatch(t *testing.T) {
-	block, view := newBlock(t)
+	_, view := newBlock(t)
 	env := precompiles.NewEnv(view, nil)
 	contracts := env.Contracts(nil)
 	p := contracts[precompiles.L1CallAddress]
@@ -115,5 +115,4 @@ func TestPrecompileWithoutHooksEndsBatch(t *testing.T) {
 	if _, err := p.Run(counterAddr.Bytes()); !errors.Is(err, precompiles.ErrNoFrame) || !errors.Is(env.Err(), precompiles.ErrNoFrame) {
 		t.Fatalf("Run without hooks = %v, env err %v; want ErrNoFrame", err, env.Err())
 	}
-	_ = block
 }

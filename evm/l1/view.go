@@ -54,7 +54,7 @@ type View struct {
 	creatorNonce uint64
 
 	txHash   common.Hash
-	hashErr  error
+	srcErr   error
 	ancestry []common.Hash // ancestry[i] is the hash of block number-1-i
 }
 
@@ -137,8 +137,8 @@ func (v *View) blockHash(n uint64) common.Hash {
 		} else {
 			h, err := v.source.HeaderByHash(v.ctx, v.ancestry[len(v.ancestry)-1])
 			if err != nil {
-				if v.hashErr == nil {
-					v.hashErr = err
+				if v.srcErr == nil {
+					v.srcErr = err
 				}
 				return common.Hash{}
 			}
@@ -160,7 +160,7 @@ func (v *View) ChainConfig() *params.ChainConfig { return v.source.ChainConfig()
 func (v *View) Err() error {
 	err := v.state.Error()
 	if err == nil {
-		err = v.hashErr
+		err = v.srcErr
 	}
 	if err != nil && !errors.Is(err, ErrSource) {
 		err = fmt.Errorf("%w: %w", ErrSource, err)
@@ -269,8 +269,8 @@ func (s slotValues) Current(addr common.Address, slot common.Hash) common.Hash {
 
 func (s slotValues) Pinned(addr common.Address, slot common.Hash) common.Hash {
 	value, err := s.v.source.Storage(s.v.ctx, addr, slot)
-	if err != nil && s.v.hashErr == nil {
-		s.v.hashErr = err
+	if err != nil && s.v.srcErr == nil {
+		s.v.srcErr = err
 	}
 	return value
 }
