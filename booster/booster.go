@@ -67,6 +67,7 @@ type Booster struct {
 	source  l1.Source
 	pending []*types.Transaction
 	nonces  map[common.Address]uint64 // next nonce per sender, pending included
+	parent  common.Hash               // commitment of the last executed batch
 }
 
 // New returns a booster over an L1 source, with an empty L2 unless
@@ -144,6 +145,11 @@ type RejectedTx struct {
 
 // Batch is the outcome of one executed batch.
 type Batch struct {
+	// ChainID is the L2 chain id.
+	ChainID *big.Int
+	// Parent is the commitment of the batch before this one (zero for the
+	// first batch), which the L1 booster contract checks it continues.
+	Parent common.Hash
 	// L1Block is the header of the pinned L1 block.
 	L1Block *types.Header
 	// L2Block is the sealed L2 block; its number is the batch number.
@@ -177,7 +183,11 @@ func (b *Booster) ExecuteBatch(ctx context.Context) (*Batch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("booster: %w", err)
 	}
-	batch := &Batch{L1Block: types.CopyHeader(view.Header())}
+	batch := &Batch{
+		ChainID: new(big.Int).Set(b.chain.Config().ChainID),
+		Parent:  b.parent,
+		L1Block: types.CopyHeader(view.Header()),
+	}
 	for _, tx := range b.pending {
 		receipt, err := block.Apply(ctx, tx)
 		if err != nil {
@@ -198,6 +208,9 @@ func (b *Booster) ExecuteBatch(ctx context.Context) (*Batch, error) {
 	}
 	if batch.L2Block, err = block.Commit(); err != nil {
 		return nil, fmt.Errorf("booster: %w", err)
+	}
+	if b.parent, err = batch.Commitment(); err != nil {
+		return nil, err
 	}
 	b.pending = nil
 	clear(b.nonces)

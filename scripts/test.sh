@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs the pinned solc, recompiles
-# the Solidity sources and fails if the committed artifacts differ, checks
+# the Solidity sources and regenerates the abigen v2 bindings and fails if
+# the committed artifacts or bindings differ, checks
 # formatting and vet, then runs every Go test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== solidity: npm ci, recompile, compare with committed artifacts"
+echo "== solidity: npm ci, recompile, regenerate bindings, compare with committed files"
 npm ci --no-audit --no-fund --loglevel=error
 npm run --silent compile
-if [ -n "$(git status --porcelain -- solidity/artifacts)" ]; then
-  echo "solidity/artifacts differ from a fresh compile:" >&2
-  git status --porcelain -- solidity/artifacts >&2
-  git diff --stat -- solidity/artifacts >&2
+go run ./solidity/internal/bindgen
+if [ -n "$(git status --porcelain -- solidity/artifacts solidity/bindings)" ]; then
+  echo "solidity/artifacts or solidity/bindings differ from a fresh compile and abigen run:" >&2
+  git status --porcelain -- solidity/artifacts solidity/bindings >&2
+  git diff --stat -- solidity/artifacts solidity/bindings >&2
   exit 1
 fi
 

@@ -1,4 +1,4 @@
-// Compiles every .sol file under solidity/src and solidity/test with the
+// Compiles every .sol file under solidity/src, solidity/examples and solidity/test with the
 // pinned npm solc and writes one artifact per contract to
 // solidity/artifacts/<Contract>.json. The output is deterministic: CI runs
 // this and fails if the committed artifacts differ.
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import solc from 'solc';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
-const dirs = ['src', 'test'];
+const dirs = ['src', 'examples', 'test'];
 const outDir = path.join(root, 'artifacts');
 
 function list(dir) {

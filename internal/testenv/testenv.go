@@ -159,6 +159,10 @@ type L2Account struct {
 	Addr    common.Address
 	Nonce   uint64
 	ChainID *big.Int
+	// FeeCap is the fee cap per gas of the account's transactions; nil
+	// means 100 gwei. Zero makes transactions that need no balance on an
+	// L2 whose base fee is zero.
+	FeeCap *big.Int
 }
 
 // NewL2Account returns an account with a deterministic key.
@@ -168,18 +172,22 @@ func NewL2Account(t testing.TB, name string, chainID *big.Int) *L2Account {
 }
 
 // Tx signs a dynamic-fee transaction with the next nonce. It offers a fee
-// cap of 100 gwei and no tip, so it pays nothing on an L2 with a zero base
-// fee.
+// cap of FeeCap (100 gwei if nil) and no tip, so it pays nothing on an L2
+// with a zero base fee.
 func (a *L2Account) Tx(t testing.TB, to *common.Address, value *big.Int, data []byte, gas uint64) *types.Transaction {
 	t.Helper()
 	if value == nil {
 		value = new(big.Int)
 	}
+	feeCap := big.NewInt(100 * params.GWei)
+	if a.FeeCap != nil {
+		feeCap = a.FeeCap
+	}
 	tx := types.MustSignNewTx(a.Key, types.LatestSignerForChainID(a.ChainID), &types.DynamicFeeTx{
 		ChainID:   a.ChainID,
 		Nonce:     a.Nonce,
 		GasTipCap: new(big.Int),
-		GasFeeCap: big.NewInt(100 * params.GWei),
+		GasFeeCap: feeCap,
 		Gas:       gas,
 		To:        to,
 		Value:     value,

@@ -1,0 +1,339 @@
+package booster
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"math/big"
+	"sync"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/boosterkit/go-booster/solidity/bindings"
+)
+
+// Errors of settlement.
+var (
+	// ErrSettlementReverted means the L1 booster contract refused the
+	// settlement; the error names its custom error (a stale read, a batch
+	// out of order, a bad proof...).
+	ErrSettlementReverted = errors.New("booster: settlement reverted")
+	// ErrNoBackend means Settle was given a nil backend or transactor.
+	ErrNoBackend = errors.New("booster: nil backend or transactor")
+	// ErrNotSettlement means a receipt holds no BatchSettled event.
+	ErrNotSettlement = errors.New("booster: not a settlement")
+)
+
+// settlementABI is the booster contract's ABI and the argument lists of its
+// batch commitment, parsed once.
+var settlementABI = sync.OnceValues(func() (*commitmentArgs, error) {
+	parsed, err := bindings.BoosterMetaData.ParseABI()
+	if err != nil {
+		return nil, err
+	}
+	m, ok := parsed.Methods["batchHash"]
+	if !ok || len(m.Inputs) != 1 || len(m.Inputs[0].Type.TupleElems) != 10 {
+		return nil, errors.New("booster: bindings lack batchHash(Batch)")
+	}
+	elems := m.Inputs[0].Type.TupleElems
+	arg := func(t abi.Type) abi.Argument { return abi.Argument{Type: t} }
+	word := func(name string) abi.Argument {
+		t, _ := abi.NewType(name, "", nil)
+		return abi.Argument{Type: t}
+	}
+	return &commitmentArgs{
+		abi:    parsed,
+		reads:  abi.Arguments{arg(*elems[6]), arg(*elems[7]), arg(*elems[8])},
+		writes: abi.Arguments{arg(*elems[9])},
+		header: abi.Arguments{
+			word("uint256"), word("uint64"), word("bytes32"), word("uint64"), word("bytes32"),
+			word("bytes32"), word("bytes32"), word("bytes32"), word("bytes32"),
+		},
+	}, nil
+})
+
+type commitmentArgs struct {
+	abi                   *abi.ABI
+	reads, writes, header abi.Arguments
+}
+
+// TransactionsCommitment is keccak256 of the hashes of the batch's applied
+// transactions, concatenated in order.
+func (b *Batch) TransactionsCommitment() common.Hash {
+	buf := make([]byte, 0, 32*len(b.Transactions))
+	for _, tx := range b.Transactions {
+		h := tx.Hash()
+		buf = append(buf, h[:]...)
+	}
+	return crypto.Keccak256Hash(buf)
+}
+
+// Settlement returns the batch as the L1 booster contract's settle takes
+// it: header, read set grouped per contract, and write list per contract
+// in first-write order.
+func (b *Batch) Settlement() bindings.BoosterBatch {
+	s := bindings.BoosterBatch{
+		Number:        b.Number(),
+		Parent:        b.Parent,
+		L1BlockNumber: b.L1Block.Number.Uint64(),
+		L1BlockHash:   b.L1Block.Hash(),
+		Transactions:  b.TransactionsCommitment(),
+		L2StateRoot:   b.L2Block.Root,
+		StorageReads:  []bindings.BoosterStorageReads{},
+		CodeReads:     []bindings.BoosterCodeRead{},
+		BalanceReads:  []bindings.BoosterBalanceRead{},
+		Updates:       []bindings.BoosterContractUpdate{},
+	}
+	if b.Reads != nil {
+		for _, r := range b.Reads.Storage {
+			n := len(s.StorageReads)
+			if n == 0 || s.StorageReads[n-1].Account != r.Contract {
+				s.StorageReads = append(s.StorageReads, bindings.BoosterStorageReads{Account: r.Contract})
+				n++
+			}
+			g := &s.StorageReads[n-1]
+			g.Slots = append(g.Slots, r.Slot)
+			g.Values = append(g.Values, r.Value)
+		}
+		for _, r := range b.Reads.Code {
+			s.CodeReads = append(s.CodeReads, bindings.BoosterCodeRead{Account: r.Account, CodeHash: r.CodeHash})
+		}
+		for _, r := range b.Reads.Balances {
+			s.BalanceReads = append(s.BalanceReads, bindings.BoosterBalanceRead{Account: r.Account, Balance: r.Balance.ToBig()})
+		}
+	}
+	for _, u := range b.Updates() {
+		changes := make([]bindings.StateChange, len(u.Changes))
+		for i, c := range u.Changes {
+			changes[i] = bindings.StateChange{Slot: c.Slot, Value: c.Value}
+		}
+		s.Updates = append(s.Updates, bindings.BoosterContractUpdate{Target: u.Contract, Changes: changes})
+	}
+	return s
+}
+
+// Commitment is the batch commitment the proof binds and the L1 booster
+// contract checks (its batchHash): keccak256 of the ABI encoding of the L2
+// chain id, batch number, parent commitment, pinned L1 block number and
+// hash, transactions commitment, L2 state root, and the hashes of the read
+// set and of the write list. The next batch names it as its parent.
+func (b *Batch) Commitment() (common.Hash, error) {
+	return commitment(b.ChainID, b.Settlement())
+}
+
+func commitment(chainID *big.Int, s bindings.BoosterBatch) (common.Hash, error) {
+	args, err := settlementABI()
+	if err != nil {
+		return common.Hash{}, err
+	}
+	reads, err := args.reads.Pack(s.StorageReads, s.CodeReads, s.BalanceReads)
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("booster: encode read set: %w", err)
+	}
+	writes, err := args.writes.Pack(s.Updates)
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("booster: encode write list: %w", err)
+	}
+	header, err := args.header.Pack(chainID, s.Number, s.Parent, s.L1BlockNumber, s.L1BlockHash,
+		s.Transactions, s.L2StateRoot, crypto.Keccak256Hash(reads), crypto.Keccak256Hash(writes))
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("booster: encode batch header: %w", err)
+	}
+	return crypto.Keccak256Hash(header), nil
+}
+
+// SettlementCalldata returns the calldata of the one L1 call that settles
+// the batch: settle(batch, proof) on the booster contract.
+func (b *Batch) SettlementCalldata(proof []byte) ([]byte, error) {
+	data, err := bindings.NewBooster().TryPackSettle(b.Settlement(), proof)
+	if err != nil {
+		return nil, fmt.Errorf("booster: encode settle: %w", err)
+	}
+	return data, nil
+}
+
+// Prover makes the proof of a batch that the L1 booster contract's
+// verifier checks against the batch commitment.
+type Prover interface {
+	Prove(ctx context.Context, batch *Batch) ([]byte, error)
+}
+
+// devDomain is DevBatchVerifier.DOMAIN.
+var devDomain = crypto.Keccak256Hash([]byte("go-booster DevBatchVerifier v1"))
+
+// NewDevProver returns the Prover for a DevBatchVerifier deployed at
+// verifier on the L1 chain l1ChainID with key's address as its signer.
+// DEVELOPMENT ONLY: its "proof" is a signature of the batch commitment,
+// which proves nothing about execution; whoever holds key can settle any
+// write list.
+func NewDevProver(key *ecdsa.PrivateKey, l1ChainID *big.Int, verifier common.Address) Prover {
+	return &devProver{key: key, chainID: new(big.Int).Set(l1ChainID), verifier: verifier}
+}
+
+type devProver struct {
+	key      *ecdsa.PrivateKey
+	chainID  *big.Int
+	verifier common.Address
+}
+
+func (p *devProver) Prove(_ context.Context, batch *Batch) ([]byte, error) {
+	h, err := batch.Commitment()
+	if err != nil {
+		return nil, err
+	}
+	return p.sign(h)
+}
+
+func (p *devProver) sign(batchHash common.Hash) ([]byte, error) {
+	args, err := abi.Arguments{{Type: mustType("bytes32")}, {Type: mustType("uint256")}, {Type: mustType("address")}, {Type: mustType("bytes32")}}.
+		Pack(devDomain, p.chainID, p.verifier, batchHash)
+	if err != nil {
+		return nil, fmt.Errorf("booster: dev digest: %w", err)
+	}
+	sig, err := crypto.Sign(crypto.Keccak256(args), p.key)
+	if err != nil {
+		return nil, fmt.Errorf("booster: dev signature: %w", err)
+	}
+	sig[64] += 27
+	return sig, nil
+}
+
+func mustType(name string) abi.Type {
+	t, err := abi.NewType(name, "", nil)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// Settle proves the batch with prover and sends the L1 transaction that
+// settles it on the booster contract at boosterContract, through any
+// bind.ContractBackend (an ethclient, the simulated backend's client). It
+// returns the sent transaction without waiting for it to be mined. If the
+// contract would refuse the batch (gas estimation reverts), nothing is sent
+// and the error wraps ErrSettlementReverted and names the contract's error.
+//
+// The contract checks the pinned L1 block's hash with BLOCKHASH (or the
+// EIP-2935 history), which knows only blocks older than the current one,
+// and gas is estimated against the chain head: settle once the head has
+// moved past the pinned block (on a simulated backend, Commit once).
+func Settle(ctx context.Context, backend bind.ContractBackend, opts *bind.TransactOpts, boosterContract common.Address, batch *Batch, prover Prover) (*types.Transaction, error) {
+	if backend == nil || opts == nil {
+		return nil, ErrNoBackend
+	}
+	proof, err := prover.Prove(ctx, batch)
+	if err != nil {
+		return nil, fmt.Errorf("booster: prove batch %d: %w", batch.Number(), err)
+	}
+	data, err := batch.SettlementCalldata(proof)
+	if err != nil {
+		return nil, err
+	}
+	txOpts := *opts
+	if txOpts.Context == nil {
+		txOpts.Context = ctx
+	}
+	tx, err := bind.Transact(bindings.NewBooster().Instance(backend, boosterContract), &txOpts, data)
+	if err != nil {
+		return nil, DecodeSettlementError(err)
+	}
+	return tx, nil
+}
+
+// DecodeSettlementError turns an error carrying the booster contract's
+// revert data (from gas estimation or eth_call) into one that wraps
+// ErrSettlementReverted and names the custom error and its arguments.
+// Errors without revert data are returned unchanged.
+func DecodeSettlementError(err error) error {
+	var de rpc.DataError
+	if !errors.As(err, &de) {
+		return err
+	}
+	var data []byte
+	switch d := de.ErrorData().(type) {
+	case string:
+		data, _ = hexutil.Decode(d)
+	case []byte:
+		data = d
+	}
+	if len(data) < 4 {
+		return fmt.Errorf("%w: %w", ErrSettlementReverted, err)
+	}
+	return fmt.Errorf("%w: %s", ErrSettlementReverted, DescribeRevert(data))
+}
+
+// DescribeRevert names the booster contract's custom error in revert data,
+// with its arguments, or returns the data in hex when it is not one.
+func DescribeRevert(data []byte) string {
+	args, err := settlementABI()
+	if err != nil || len(data) < 4 {
+		return hexutil.Encode(data)
+	}
+	for name, e := range args.abi.Errors {
+		if [4]byte(e.ID[:4]) != [4]byte(data[:4]) {
+			continue
+		}
+		vals, err := e.Inputs.Unpack(data[4:])
+		if err != nil {
+			return name + hexutil.Encode(data[4:])
+		}
+		return fmt.Sprintf("%s%v", name, vals)
+	}
+	return hexutil.Encode(data)
+}
+
+// SettlementGas splits the L1 gas of one settlement transaction.
+type SettlementGas struct {
+	// Total is the gas the settlement transaction used.
+	Total uint64
+	// Base is the fixed cost of any transaction (21,000).
+	Base uint64
+	// Calldata is the price of the transaction's data at 4 gas per zero
+	// byte and 16 per other byte (EIP-2028).
+	Calldata uint64
+	// ReadChecks, Verify and Apply are measured by the booster contract
+	// and reported in its BatchSettled event: checking the read set
+	// against live L1 state, computing the batch commitment and verifying
+	// the proof, and applying the write lists (the storage writes).
+	ReadChecks, Verify, Apply uint64
+	// Other is the rest: decoding, the chain and L1 block checks, the
+	// event, and what the EVM refunds or adds around the measured parts.
+	Other int64
+}
+
+// ParseSettlementGas splits the gas of a mined settlement transaction,
+// reading the booster contract's BatchSettled event from its receipt.
+func ParseSettlementGas(tx *types.Transaction, receipt *types.Receipt) (SettlementGas, error) {
+	c := bindings.NewBooster()
+	for _, l := range receipt.Logs {
+		ev, err := c.UnpackBatchSettledEvent(l)
+		if err != nil {
+			continue
+		}
+		g := SettlementGas{
+			Total:      receipt.GasUsed,
+			Base:       params.TxGas,
+			ReadChecks: ev.ReadCheckGas.Uint64(),
+			Verify:     ev.VerifyGas.Uint64(),
+			Apply:      ev.ApplyGas.Uint64(),
+		}
+		for _, b := range tx.Data() {
+			if b == 0 {
+				g.Calldata += params.TxDataZeroGas
+			} else {
+				g.Calldata += params.TxDataNonZeroGasEIP2028
+			}
+		}
+		g.Other = int64(g.Total) - int64(g.Base+g.Calldata+g.ReadChecks+g.Verify+g.Apply)
+		return g, nil
+	}
+	return SettlementGas{}, fmt.Errorf("%w: receipt %s has no BatchSettled event", ErrNotSettlement, receipt.TxHash)
+}
