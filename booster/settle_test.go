@@ -152,6 +152,7 @@ func (w *settleWorld) expectRefused(batch *booster.Batch, prover booster.Prover,
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	w.repin() // nothing was settled: the next batch may pin the new head
 	if r := w.sendSettlement(batch.Settlement(), proof); r.Status != types.ReceiptStatusFailed {
 		w.t.Fatalf("settlement mined with status %d, want a revert", r.Status)
 	}
