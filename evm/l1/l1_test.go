@@ -156,3 +156,32 @@ func TestViewBlockHash(t *testing.T) {
 		t.Fatalf("an ancestor the source lacks must surface as a source error, got %v", v.Err())
 	}
 }
+
+// TestOsakaConfig: a simulated L1 started with OsakaConfig prices a new
+// storage slot as mainnet does (20,000 + 2,100 cold), while the default
+// rules (Bogota's EIP-8037) charge several times more; the source pins the
+// configuration it was given.
+func TestOsakaConfig(t *testing.T) {
+	incrementGas := func(config *params.ChainConfig) uint64 {
+		l := testenv.NewL1Config(t, config)
+		counter := l.Deploy(t, "Counter", nil)
+		data, _ := solidity.MustLoad("Counter").ABI.Pack("set", big.NewInt(7))
+		r := l.Send(t, &counter, nil, data)
+		if got := l.Source(t).ChainConfig(); got != config {
+			t.Fatalf("source pins config %v, want the backend's", got)
+		}
+		return r.GasUsed
+	}
+	osaka := incrementGas(l1.OsakaConfig())
+	dev := incrementGas(params.AllDevChainProtocolChanges)
+	// 21,000 + calldata + 22,100 for the new slot + dispatch: under 50k.
+	if osaka < 43_100 || osaka > 50_000 {
+		t.Errorf("Osaka: first write to a slot used %d gas, want 43,100..50,000", osaka)
+	}
+	if dev < 2*osaka {
+		t.Errorf("default rules: %d gas, want well above Osaka's %d", dev, osaka)
+	}
+	if c := l1.OsakaConfig(); c.BogotaTime != nil || c.OsakaTime == nil || c == l1.OsakaConfig() {
+		t.Error("OsakaConfig must return a fresh config with Osaka on and Bogota off")
+	}
+}

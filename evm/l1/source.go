@@ -9,7 +9,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/node"
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
 )
@@ -76,15 +78,42 @@ func NewClientSource(client StateClient, config *params.ChainConfig, pinned *typ
 }
 
 // NewSimulatedSource pins the latest committed block of a go-ethereum
-// simulated backend. Commit a block after the last L1 transaction the batch
-// must see, then call this.
+// simulated backend that runs its default rules
+// (params.AllDevChainProtocolChanges). Commit a block after the last L1
+// transaction the batch must see, then call this.
 func NewSimulatedSource(ctx context.Context, backend *simulated.Backend) (Source, error) {
+	return NewSimulatedSourceConfig(ctx, backend, params.AllDevChainProtocolChanges)
+}
+
+// NewSimulatedSourceConfig is NewSimulatedSource for a simulated backend
+// started with another chain configuration (see SimulatedConfig).
+func NewSimulatedSourceConfig(ctx context.Context, backend *simulated.Backend, config *params.ChainConfig) (Source, error) {
 	client := backend.Client()
 	header, err := client.HeaderByNumber(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: latest header: %w", ErrSource, err)
 	}
-	return NewClientSource(client, params.AllDevChainProtocolChanges, header)
+	return NewClientSource(client, config, header)
+}
+
+// OsakaConfig returns the simulated backend's default chain configuration
+// with only the forks Ethereum mainnet runs, up to Osaka: go-ethereum's
+// default also turns on Bogota, whose state-growth pricing (EIP-8037)
+// makes a new storage slot cost several times what it costs on mainnet.
+// Use it where L1 gas figures should mean what they mean on mainnet.
+func OsakaConfig() *params.ChainConfig {
+	c := *params.AllDevChainProtocolChanges
+	c.AmsterdamTime, c.BogotaTime = nil, nil
+	return &c
+}
+
+// SimulatedConfig is a simulated.NewBackend option that starts the chain
+// with config instead of the default; pin it with NewSimulatedSourceConfig
+// and the same config.
+func SimulatedConfig(config *params.ChainConfig) func(*node.Config, *ethconfig.Config) {
+	return func(_ *node.Config, eth *ethconfig.Config) {
+		eth.Genesis.Config = config
+	}
 }
 
 type storageKey struct {

@@ -27,11 +27,21 @@ type L1 struct {
 	Client  simulated.Client
 	Key     *ecdsa.PrivateKey
 	From    common.Address
+	// Config is the chain configuration the simulated L1 runs.
+	Config  *params.ChainConfig
 	chainID *big.Int
 }
 
-// NewL1 starts a simulated L1; it is closed when the test ends.
+// NewL1 starts a simulated L1 with go-ethereum's default simulated rules;
+// it is closed when the test ends.
 func NewL1(t testing.TB) *L1 {
+	t.Helper()
+	return NewL1Config(t, params.AllDevChainProtocolChanges)
+}
+
+// NewL1Config starts a simulated L1 that runs config (l1.OsakaConfig for
+// mainnet's gas rules).
+func NewL1Config(t testing.TB, config *params.ChainConfig) *L1 {
 	t.Helper()
 	key := Key(t, "l1-deployer")
 	from := crypto.PubkeyToAddress(key.PublicKey)
@@ -39,9 +49,9 @@ func NewL1(t testing.TB) *L1 {
 	backend := simulated.NewBackend(types.GenesisAlloc{
 		from: {Balance: new(big.Int).Mul(Ether, big.NewInt(1_000_000))},
 		twin: {Balance: new(big.Int).Mul(Ether, big.NewInt(1_000))},
-	})
+	}, l1.SimulatedConfig(config))
 	t.Cleanup(func() { backend.Close() })
-	return &L1{Backend: backend, Client: backend.Client(), Key: key, From: from, chainID: params.AllDevChainProtocolChanges.ChainID}
+	return &L1{Backend: backend, Client: backend.Client(), Key: key, From: from, Config: config, chainID: config.ChainID}
 }
 
 // Key derives a deterministic private key from a name.
@@ -146,7 +156,7 @@ func (l *L1) Storage(t testing.TB, addr common.Address, slot common.Hash) common
 // Source pins the latest L1 block.
 func (l *L1) Source(t testing.TB) l1.Source {
 	t.Helper()
-	src, err := l1.NewSimulatedSource(context.Background(), l.Backend)
+	src, err := l1.NewSimulatedSourceConfig(context.Background(), l.Backend, l.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
