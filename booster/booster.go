@@ -25,6 +25,9 @@ var (
 	ErrNoSource = errors.New("booster: nil L1 source")
 	// ErrRejected means Submit refused a transaction; it wraps the reason.
 	ErrRejected = errors.New("booster: transaction rejected")
+	// ErrNotLastBatch means Rollback was given a batch other than the last
+	// one executed.
+	ErrNotLastBatch = errors.New("booster: not the last executed batch")
 )
 
 // Option configures a Booster.
@@ -215,4 +218,34 @@ func (b *Booster) ExecuteBatch(ctx context.Context) (*Batch, error) {
 	b.pending = nil
 	clear(b.nonces)
 	return batch, nil
+}
+
+// Rollback undoes the last executed batch, typically one whose settlement
+// L1 refused (a read went stale because an L1 transaction changed a slot
+// it read): the L2 state goes back to what it was before the batch, the
+// batch's applied transactions go back to the front of the queue in their
+// order, and the next batch continues from the batch before it. Re-pin
+// with SetL1Source and execute again: nothing is lost. Batches can be
+// rolled back one at a time, last first. It fails with ErrNotLastBatch,
+// changing nothing, if batch is not the last executed batch; rolling back
+// a batch that L1 already settled desynchronises the L2 from L1.
+func (b *Booster) Rollback(batch *Batch) error {
+	head := b.chain.Head()
+	if batch == nil || batch.L2Block == nil || batch.L2Block.Hash() != head.Hash() {
+		return ErrNotLastBatch
+	}
+	if err := b.chain.Rewind(head.Number.Uint64() - 1); err != nil {
+		return fmt.Errorf("booster: %w", err)
+	}
+	b.parent = batch.Parent
+	b.pending = append(append([]*types.Transaction(nil), batch.Transactions...), b.pending...)
+	clear(b.nonces)
+	for _, tx := range b.pending {
+		from, err := b.chain.Sender(tx)
+		if err != nil { // cannot happen: every queued transaction was checked
+			return fmt.Errorf("booster: %w", err)
+		}
+		b.nonces[from] = tx.Nonce() + 1
+	}
+	return nil
 }

@@ -364,3 +364,76 @@ func freeAccount(t testing.TB, name string) *testenv.L2Account {
 	a.FeeCap = new(big.Int)
 	return a
 }
+
+// TestRollbackAfterRefusedSettlement: L1 refuses a batch whose read went
+// stale; rolling it back restores the L2 state and re-queues its
+// transactions, which a batch re-pinned to the new L1 state then settles.
+// Nothing is lost: the tally counts the direct vote and every L2 vote.
+func TestRollbackAfterRefusedSettlement(t *testing.T) {
+	w := newSettleWorld(t)
+	box := bindings.NewBallotBox()
+	var voters []*testenv.L2Account
+	var txs []*types.Transaction
+	for i := range 3 {
+		voters = append(voters, freeAccount(t, "rollback-voter-"+string(rune('a'+i))))
+		txs = append(txs, voters[i].Tx(t, &w.ballot, nil, box.PackVote(big.NewInt(0)), 1_000_000))
+	}
+	stale := w.execute(txs...)
+	// A direct L1 vote changes tally[0], which the batch read.
+	if r := w.l1.Send(t, &w.voting, nil, bindings.NewVoting().PackVote(big.NewInt(0))); r.Status != types.ReceiptStatusSuccessful {
+		t.Fatal("direct vote failed")
+	}
+	w.expectRefused(stale, w.prover(), "StaleStorageRead", written(stale))
+
+	ballotSlot := crypto.Keccak256Hash(common.LeftPadBytes(voters[0].Addr[:], 32), make([]byte, 32))
+	if got := w.b.Chain().Storage(w.ballot, ballotSlot); got != word(1) {
+		t.Fatalf("ballot of voter 0 = %s before rollback, want 1", got)
+	}
+	if err := w.b.Rollback(stale); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.b.Chain().Storage(w.ballot, ballotSlot); got != (common.Hash{}) {
+		t.Fatalf("ballot of voter 0 = %s after rollback, want empty", got)
+	}
+	if w.b.Pending() != 3 || w.b.Chain().Head().Number.Uint64() != stale.Number()-1 {
+		t.Fatalf("after rollback: %d pending, head %d", w.b.Pending(), w.b.Chain().Head().Number)
+	}
+	if err := w.b.Rollback(stale); !errors.Is(err, booster.ErrNotLastBatch) {
+		t.Fatalf("second rollback = %v, want ErrNotLastBatch", err)
+	}
+	// Re-executed against the new L1 state, the same votes settle.
+	again, err := w.b.ExecuteBatch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Number() != stale.Number() || again.Parent != stale.Parent || len(again.Transactions) != 3 {
+		t.Fatalf("re-executed batch %d (parent %s, %d txs), want batch %d continuing %s with 3 txs",
+			again.Number(), again.Parent, len(again.Transactions), stale.Number(), stale.Parent)
+	}
+	w.settle(again)
+	v := bindings.NewVoting()
+	got, err := bind.Call(v.Instance(w.l1.Client, w.voting), nil, v.PackTally(big.NewInt(0)), v.UnpackTally)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Int64() != 4 {
+		t.Fatalf("tally[0] = %d, want 4 (one direct vote, three L2 votes)", got)
+	}
+}
+
+// TestRollbackOnlyLastBatch: an older batch cannot be rolled back, and the
+// refusal changes nothing.
+func TestRollbackOnlyLastBatch(t *testing.T) {
+	w := newSettleWorld(t)
+	older := w.execute(w.l1CallTx(w.counter, bindings.NewBoostedCounter().PackIncrement()))
+	w.execute(w.l1CallTx(w.counter, bindings.NewBoostedCounter().PackIncrement()))
+	head := w.b.Chain().Head()
+	for _, b := range []*booster.Batch{older, nil, {}} {
+		if err := w.b.Rollback(b); !errors.Is(err, booster.ErrNotLastBatch) {
+			t.Fatalf("Rollback = %v, want ErrNotLastBatch", err)
+		}
+	}
+	if w.b.Chain().Head().Hash() != head.Hash() || w.b.Pending() != 0 {
+		t.Fatal("a refused rollback changed the chain or the queue")
+	}
+}

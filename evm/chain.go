@@ -52,7 +52,10 @@ type Chain struct {
 	state  *state.StateDB
 	head   *types.Header
 	hashes map[uint64]common.Hash
-	open   bool
+	// headers holds every sealed header by number, genesis first, so the
+	// chain can rewind.
+	headers []*types.Header
+	open    bool
 }
 
 // ChainConfig returns the go-ethereum chain configuration of an L2 with the
@@ -115,14 +118,38 @@ func NewChain(cfg Config) (*Chain, error) {
 		Root:       root,
 	}
 	return &Chain{
-		cfg:    cfg,
-		config: config,
-		signer: types.LatestSignerForChainID(cfg.ChainID),
-		db:     db,
-		state:  st,
-		head:   head,
-		hashes: map[uint64]common.Hash{0: head.Hash()},
+		cfg:     cfg,
+		config:  config,
+		signer:  types.LatestSignerForChainID(cfg.ChainID),
+		db:      db,
+		state:   st,
+		head:    head,
+		hashes:  map[uint64]common.Hash{0: head.Hash()},
+		headers: []*types.Header{types.CopyHeader(head)},
 	}, nil
+}
+
+// Rewind drops every block after number: the L2 state, head and block
+// hashes go back to what they were when block number was sealed. It fails
+// with ErrRewind while a block is open or if number is not a sealed block.
+func (c *Chain) Rewind(number uint64) error {
+	if c.open {
+		return fmt.Errorf("%w: a block is open", ErrRewind)
+	}
+	if number >= uint64(len(c.headers)) {
+		return fmt.Errorf("%w: no block %d (head is %d)", ErrRewind, number, c.head.Number)
+	}
+	target := c.headers[number]
+	st, err := state.New(target.Root, c.db)
+	if err != nil {
+		return fmt.Errorf("%w: reopen state of block %d: %w", ErrRewind, number, err)
+	}
+	for n := number + 1; n < uint64(len(c.headers)); n++ {
+		delete(c.hashes, n)
+	}
+	c.headers = c.headers[:number+1]
+	c.state, c.head = st, types.CopyHeader(target)
+	return nil
 }
 
 // Config returns the go-ethereum chain configuration of the L2.
@@ -346,6 +373,7 @@ func (b *Block) Commit() (*types.Header, error) {
 	}
 	c.state, c.head = st, b.header
 	c.hashes[b.header.Number.Uint64()] = hash
+	c.headers = append(c.headers, types.CopyHeader(b.header))
 	return types.CopyHeader(b.header), nil
 }
 

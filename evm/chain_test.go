@@ -110,3 +110,57 @@ func TestBlockLifecycle(t *testing.T) {
 		t.Fatalf("second Commit: %v", err)
 	}
 }
+
+// TestRewind seals three blocks of transfers, rewinds to block 1, and
+// checks state, head and the ability to build on it again; rewinding past
+// the head or with an open block fails and changes nothing.
+func TestRewind(t *testing.T) {
+	key, _ := crypto.GenerateKey()
+	from := crypto.PubkeyToAddress(key.PublicKey)
+	to := common.Address{0x42}
+	chain, err := evm.NewChain(evm.Config{ChainID: big.NewInt(9), Genesis: types.GenesisAlloc{from: {Balance: big.NewInt(params.Ether)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var heads []*types.Header
+	for nonce := range uint64(3) {
+		block, err := chain.NewBlock(view(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx := types.MustSignNewTx(key, chain.Signer(), &types.DynamicFeeTx{ChainID: big.NewInt(9), Nonce: nonce, Gas: 21_000, To: &to, Value: big.NewInt(1)})
+		if _, err := block.Apply(context.Background(), tx); err != nil {
+			t.Fatal(err)
+		}
+		h, err := block.Commit()
+		if err != nil {
+			t.Fatal(err)
+		}
+		heads = append(heads, h)
+	}
+	if err := chain.Rewind(4); !errors.Is(err, evm.ErrRewind) || chain.Head().Hash() != heads[2].Hash() {
+		t.Fatalf("Rewind past the head = %v, head %d", err, chain.Head().Number)
+	}
+	open, _ := chain.NewBlock(view(t))
+	if err := chain.Rewind(1); !errors.Is(err, evm.ErrRewind) {
+		t.Fatalf("Rewind with an open block = %v", err)
+	}
+	open.Discard()
+	if err := chain.Rewind(1); err != nil {
+		t.Fatal(err)
+	}
+	if chain.Head().Hash() != heads[0].Hash() || chain.Nonce(from) != 1 || chain.Balance(to).Uint64() != 1 {
+		t.Fatalf("after Rewind(1): head %d, nonce %d, balance %d", chain.Head().Number, chain.Nonce(from), chain.Balance(to))
+	}
+	block, err := chain.NewBlock(view(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := block.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Number.Uint64() != 2 || h.ParentHash != heads[0].Hash() {
+		t.Fatalf("block after rewind: number %d, parent %s", h.Number, h.ParentHash)
+	}
+}

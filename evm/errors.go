@@ -16,4 +16,6 @@ var (
 	// ErrBlobTx means a blob transaction was submitted; the L2 carries no
 	// blobs.
 	ErrBlobTx = errors.New("evm: blob transactions are not supported")
+	// ErrRewind means the chain cannot rewind to the requested block.
+	ErrRewind = errors.New("evm: cannot rewind")
 )
