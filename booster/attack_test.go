@@ -156,7 +156,7 @@ func TestSettlementAllOrNothing(t *testing.T) {
 	if len(updates) != 3 || updates[0].Contract != w.counter || updates[1].Contract != w.pool || updates[2].Contract != foreign {
 		t.Fatalf("updates go to %v, want counter, pool, foreign", updates)
 	}
-	w.expectRefused(batch, w.prover(), "UpdateFailed", written(batch))
+	w.expectRefused(batch, w.prover(), "UpdateFailed("+foreign.Hex()+": NotBooster", written(batch))
 	for _, wr := range batch.Writes {
 		if got := w.l1.Storage(t, wr.Contract, wr.Slot); got == wr.Value {
 			t.Fatalf("slot %s of %s was applied", wr.Slot, wr.Contract)

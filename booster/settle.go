@@ -1,6 +1,7 @@
 package booster
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"errors"
@@ -271,23 +272,45 @@ func DecodeSettlementError(err error) error {
 }
 
 // DescribeRevert names the booster contract's custom error in revert data,
-// with its arguments, or returns the data in hex when it is not one.
+// with its arguments; for UpdateFailed it also names the target's own
+// error (NotBooster, say). Data that is none of these is returned in hex.
 func DescribeRevert(data []byte) string {
 	args, err := settlementABI()
-	if err != nil || len(data) < 4 {
+	if err != nil {
 		return hexutil.Encode(data)
 	}
-	for name, e := range args.abi.Errors {
-		if [4]byte(e.ID[:4]) != [4]byte(data[:4]) {
+	name, vals, ok := decodeError(args.abi, data)
+	if !ok {
+		return hexutil.Encode(data)
+	}
+	if name == "UpdateFailed" && len(vals) == 2 {
+		reason, _ := vals[1].([]byte)
+		if target, err := bindings.BoosterTargetMetaData.ParseABI(); err == nil {
+			if inner, innerVals, ok := decodeError(target, reason); ok {
+				return fmt.Sprintf("UpdateFailed(%v: %s%v)", vals[0], inner, innerVals)
+			}
+		}
+		return fmt.Sprintf("UpdateFailed(%v: %s)", vals[0], hexutil.Encode(reason))
+	}
+	return fmt.Sprintf("%s%v", name, vals)
+}
+
+// decodeError finds the custom error of parsed that data encodes.
+func decodeError(parsed *abi.ABI, data []byte) (string, []any, bool) {
+	if len(data) < 4 {
+		return "", nil, false
+	}
+	for name, e := range parsed.Errors {
+		if !bytes.Equal(e.ID[:4], data[:4]) {
 			continue
 		}
 		vals, err := e.Inputs.Unpack(data[4:])
 		if err != nil {
-			return name + hexutil.Encode(data[4:])
+			return "", nil, false
 		}
-		return fmt.Sprintf("%s%v", name, vals)
+		return name, vals, true
 	}
-	return hexutil.Encode(data)
+	return "", nil, false
 }
 
 // SettlementGas splits the L1 gas of one settlement transaction.

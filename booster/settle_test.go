@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -435,5 +436,39 @@ func TestRollbackOnlyLastBatch(t *testing.T) {
 	}
 	if w.b.Chain().Head().Hash() != head.Hash() || w.b.Pending() != 0 {
 		t.Fatal("a refused rollback changed the chain or the queue")
+	}
+}
+
+func TestDescribeRevert(t *testing.T) {
+	boosterABI, _ := bindings.BoosterMetaData.ParseABI()
+	targetABI, _ := bindings.BoosterTargetMetaData.ParseABI()
+	encode := func(parsed *abi.ABI, name string, args ...any) []byte {
+		e := parsed.Errors[name]
+		data, err := e.Inputs.Pack(args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return append(common.CopyBytes(e.ID[:4]), data...)
+	}
+	target := common.HexToAddress("0x00000000000000000000000000000000000000aa")
+	notBooster := encode(targetABI, "NotBooster", common.HexToAddress("0xbb"))
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"booster error", encode(boosterABI, "BatchOutOfOrder", uint64(2), uint64(5)), "BatchOutOfOrder[2 5]"},
+		{"target error inside UpdateFailed", encode(boosterABI, "UpdateFailed", target, notBooster), "UpdateFailed(" + target.Hex() + ": NotBooster[0x00000000000000000000000000000000000000bB])"},
+		{"unknown reason inside UpdateFailed", encode(boosterABI, "UpdateFailed", target, []byte{1, 2}), "UpdateFailed(" + target.Hex() + ": 0x0102)"},
+		{"unknown selector", []byte{1, 2, 3, 4, 5}, "0x0102030405"},
+		{"short", []byte{1}, "0x01"},
+		{"bad arguments", encode(boosterABI, "BatchOutOfOrder", uint64(2), uint64(5))[:10], "0x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := booster.DescribeRevert(tt.data); !strings.HasPrefix(strings.ToLower(got), strings.ToLower(tt.want)) {
+				t.Fatalf("DescribeRevert = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -1189,6 +1189,162 @@ func (booster *Booster) UnpackUpdateTargetHasNoCodeError(raw []byte) (*BoosterUp
 	return out, nil
 }
 
+// BoosterTargetMetaData contains all meta data concerning the BoosterTarget contract.
+var BoosterTargetMetaData = bind.MetaData{
+	ABI: "[{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"}],\"name\":\"NotBooster\",\"type\":\"error\"},{\"inputs\":[{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"slot\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"value\",\"type\":\"bytes32\"}],\"internalType\":\"structStateChange[]\",\"name\":\"changes\",\"type\":\"tuple[]\"}],\"name\":\"applyStateUpdates\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"booster\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"slots\",\"type\":\"bytes32[]\"}],\"name\":\"extsload\",\"outputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"values\",\"type\":\"bytes32[]\"}],\"stateMutability\":\"view\",\"type\":\"function\"}]",
+	ID:  "BoosterTarget",
+}
+
+// BoosterTarget is an auto generated Go binding around an Ethereum contract.
+type BoosterTarget struct {
+	abi abi.ABI
+}
+
+// GetABI returns the ABI associated with this contract binding.
+func (c *BoosterTarget) GetABI() abi.ABI {
+	return c.abi
+}
+
+// NewBoosterTarget creates a new instance of BoosterTarget.
+func NewBoosterTarget() *BoosterTarget {
+	parsed, err := BoosterTargetMetaData.ParseABI()
+	if err != nil {
+		panic(errors.New("invalid ABI: " + err.Error()))
+	}
+	return &BoosterTarget{abi: *parsed}
+}
+
+// Instance creates a wrapper for a deployed contract instance at the given address.
+// Use this to create the instance object passed to abigen v2 library functions Call, Transact, etc.
+func (c *BoosterTarget) Instance(backend bind.ContractBackend, addr common.Address) *bind.BoundContract {
+	return bind.NewBoundContract(addr, c.abi, backend, backend, backend)
+}
+
+// PackApplyStateUpdates is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x3a22364c.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function applyStateUpdates((bytes32,bytes32)[] changes) returns()
+func (boosterTarget *BoosterTarget) PackApplyStateUpdates(changes []StateChange) []byte {
+	enc, err := boosterTarget.abi.Pack("applyStateUpdates", changes)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackApplyStateUpdates is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x3a22364c.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function applyStateUpdates((bytes32,bytes32)[] changes) returns()
+func (boosterTarget *BoosterTarget) TryPackApplyStateUpdates(changes []StateChange) ([]byte, error) {
+	return boosterTarget.abi.Pack("applyStateUpdates", changes)
+}
+
+// PackBooster is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xc6def076.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function booster() view returns(address)
+func (boosterTarget *BoosterTarget) PackBooster() []byte {
+	enc, err := boosterTarget.abi.Pack("booster")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackBooster is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xc6def076.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function booster() view returns(address)
+func (boosterTarget *BoosterTarget) TryPackBooster() ([]byte, error) {
+	return boosterTarget.abi.Pack("booster")
+}
+
+// UnpackBooster is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xc6def076.
+//
+// Solidity: function booster() view returns(address)
+func (boosterTarget *BoosterTarget) UnpackBooster(data []byte) (common.Address, error) {
+	out, err := boosterTarget.abi.Unpack("booster", data)
+	if err != nil {
+		return *new(common.Address), err
+	}
+	out0 := *abi.ConvertType(out[0], new(common.Address)).(*common.Address)
+	return out0, nil
+}
+
+// PackExtsload is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xdbd035ff.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function extsload(bytes32[] slots) view returns(bytes32[] values)
+func (boosterTarget *BoosterTarget) PackExtsload(slots [][32]byte) []byte {
+	enc, err := boosterTarget.abi.Pack("extsload", slots)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackExtsload is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xdbd035ff.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function extsload(bytes32[] slots) view returns(bytes32[] values)
+func (boosterTarget *BoosterTarget) TryPackExtsload(slots [][32]byte) ([]byte, error) {
+	return boosterTarget.abi.Pack("extsload", slots)
+}
+
+// UnpackExtsload is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xdbd035ff.
+//
+// Solidity: function extsload(bytes32[] slots) view returns(bytes32[] values)
+func (boosterTarget *BoosterTarget) UnpackExtsload(data []byte) ([][32]byte, error) {
+	out, err := boosterTarget.abi.Unpack("extsload", data)
+	if err != nil {
+		return *new([][32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([][32]byte)).(*[][32]byte)
+	return out0, nil
+}
+
+// UnpackError attempts to decode the provided error data using user-defined
+// error definitions.
+func (boosterTarget *BoosterTarget) UnpackError(raw []byte) (any, error) {
+	if bytes.Equal(raw[:4], boosterTarget.abi.Errors["NotBooster"].ID.Bytes()[:4]) {
+		return boosterTarget.UnpackNotBoosterError(raw[4:])
+	}
+	return nil, errors.New("Unknown error")
+}
+
+// BoosterTargetNotBooster represents a NotBooster error raised by the BoosterTarget contract.
+type BoosterTargetNotBooster struct {
+	Caller common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NotBooster(address caller)
+func BoosterTargetNotBoosterErrorID() common.Hash {
+	return common.HexToHash("0x38b3d514daf42dae07e704e16376a61d531bc5d2419a7aca815edf3aaad83b57")
+}
+
+// UnpackNotBoosterError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NotBooster(address caller)
+func (boosterTarget *BoosterTarget) UnpackNotBoosterError(raw []byte) (*BoosterTargetNotBooster, error) {
+	out := new(BoosterTargetNotBooster)
+	if err := boosterTarget.abi.UnpackIntoInterface(out, "NotBooster", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ConstantProductPoolMetaData contains all meta data concerning the ConstantProductPool contract.
 var ConstantProductPoolMetaData = bind.MetaData{
 	ABI: "[{\"inputs\":[{\"internalType\":\"address\",\"name\":\"booster_\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"reserve0_\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"reserve1_\",\"type\":\"uint256\"},{\"internalType\":\"address[]\",\"name\":\"traders\",\"type\":\"address[]\"},{\"internalType\":\"uint256\",\"name\":\"grant\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"}],\"name\":\"InsufficientBalance\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"}],\"name\":\"NotBooster\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"amountOut\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"minOut\",\"type\":\"uint256\"}],\"name\":\"Slippage\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroAmount\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"trader\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"zeroForOne\",\"type\":\"bool\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amountOut\",\"type\":\"uint256\"}],\"name\":\"Swap\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"FEE_BPS\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"slot\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"value\",\"type\":\"bytes32\"}],\"internalType\":\"structStateChange[]\",\"name\":\"changes\",\"type\":\"tuple[]\"}],\"name\":\"applyStateUpdates\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balance0\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balance1\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"booster\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"slots\",\"type\":\"bytes32[]\"}],\"name\":\"extsload\",\"outputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"values\",\"type\":\"bytes32[]\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bool\",\"name\":\"zeroForOne\",\"type\":\"bool\"},{\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"}],\"name\":\"quote\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"reserve0\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"reserve1\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bool\",\"name\":\"zeroForOne\",\"type\":\"bool\"},{\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"minOut\",\"type\":\"uint256\"}],\"name\":\"swap\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"amountOut\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
