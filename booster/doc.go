@@ -18,4 +18,11 @@
 // changed, with its final value), the read set (every L1 fact the outcome
 // depended on), and the applyStateUpdates calldata of each written L1
 // contract.
+//
+// [Settle] sends the one L1 transaction that settles a batch on the booster
+// contract (solidity/src/Booster.sol) through any bind.ContractBackend,
+// with a proof from a [Prover]; [NewDevProver] is the development-only
+// prover for DevBatchVerifier. Batches chain through their [Batch.Commitment]:
+// each names the previous one as its parent. A batch L1 refused can be
+// undone with [Booster.Rollback] and its transactions executed again.
 package booster
