@@ -75,7 +75,7 @@ func ExampleSettle() {
 		log.Fatal(err)
 	}
 
-	backend.Commit() // the pinned L1 block must be older than the head
+	backend.Commit()                                                 // the pinned L1 block must be older than the head
 	prover := booster.NewDevProver(devKey, config.ChainID, verifier) // development only
 	tx, err := booster.Settle(ctx, client, opts, contract, batch, prover)
 	if err != nil {
