@@ -75,8 +75,10 @@ func ExampleSettle() {
 		log.Fatal(err)
 	}
 
-	backend.Commit()                                                 // the pinned L1 block must be older than the head
-	prover := booster.NewDevProver(devKey, config.ChainID, verifier) // development only
+	// The pinned L1 block must be older than the head.
+	backend.Commit()
+	// The development prover signs the batch commitment: it proves nothing.
+	prover := booster.NewDevProver(devKey, config.ChainID, verifier)
 	tx, err := booster.Settle(ctx, client, opts, contract, batch, prover)
 	if err != nil {
 		log.Fatal(err)
