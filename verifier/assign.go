@@ -1,0 +1,447 @@
+package verifier
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
+	"github.com/consensys/gnark/frontend"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/holiman/uint256"
+)
+
+// Assign returns the full witness of the trace for a circuit of shape s,
+// and the public commitment. It refuses, naming the opcode and pc, any step
+// the circuit cannot prove, and a trace that does not fit the shape.
+func Assign(t *Trace, s Shape) (*Circuit, error) {
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	if err := checkFits(t, s); err != nil {
+		return nil, err
+	}
+	a := &assigner{t: t, s: s, last: map[cellKey]int{}, stack: make([]uint256.Int, s.Stack),
+		mem: make([]uint256.Int, s.Memory), sto: map[common.Hash]uint256.Int{}}
+	for _, sl := range t.Storage {
+		a.sto[sl.Key] = *new(uint256.Int).SetBytes32(sl.Initial[:])
+	}
+	c, err := a.assign()
+	if err != nil {
+		return nil, err
+	}
+	pub, err := a.publicElements(c)
+	if err != nil {
+		return nil, err
+	}
+	c.Commitment = commitmentOf(pub)
+	return c, nil
+}
+
+// checkFits refuses traces outside the shape or the supported opcodes.
+func checkFits(t *Trace, s Shape) error {
+	switch {
+	case len(t.Steps) == 0:
+		return fmt.Errorf("%w: empty trace", ErrExecution)
+	case len(t.Steps) > s.Steps:
+		return fmt.Errorf("%w: %d steps, shape has %d", ErrCapacity, len(t.Steps), s.Steps)
+	case len(t.Code) > s.Code:
+		return fmt.Errorf("%w: %d code bytes, shape has %d", ErrCapacity, len(t.Code), s.Code)
+	case len(t.Calldata) > s.Calldata:
+		return fmt.Errorf("%w: %d calldata bytes, shape has %d", ErrCapacity, len(t.Calldata), s.Calldata)
+	case len(t.Storage) > s.Storage:
+		return fmt.Errorf("%w: %d storage slots, shape has %d", ErrCapacity, len(t.Storage), s.Storage)
+	}
+	for _, st := range t.Steps {
+		if _, ok := opcodes[st.Op]; !ok {
+			return unsupported(st.Op, st.PC)
+		}
+		if st.PC >= uint64(s.Code) {
+			return fmt.Errorf("%w: pc %d beyond %d code bytes", ErrCapacity, st.PC, s.Code)
+		}
+		if len(st.Stack) >= s.Stack {
+			return fmt.Errorf("%w: stack of %d at pc %d, shape has %d", ErrCapacity, len(st.Stack), st.PC, s.Stack)
+		}
+	}
+	last := t.Steps[len(t.Steps)-1]
+	if !families[opcodes[last.Op].fam].halt {
+		return fmt.Errorf("%w: trace ends with %s at pc %d", ErrExecution, last.Op, last.PC)
+	}
+	return nil
+}
+
+type cellKey struct {
+	dom  int
+	addr uint64
+	key  common.Hash
+}
+
+type assigner struct {
+	t     *Trace
+	s     Shape
+	last  map[cellKey]int // time of the last access
+	stack []uint256.Int
+	mem   []uint256.Int
+	sto   map[common.Hash]uint256.Int
+
+	retOff, retWords uint64
+}
+
+func word(v *uint256.Int) Word {
+	b := v.Bytes32()
+	return Word{Hi: new(big.Int).SetBytes(b[:16]), Lo: new(big.Int).SetBytes(b[16:])}
+}
+
+func hashWord(h common.Hash) Word {
+	return Word{Hi: new(big.Int).SetBytes(h[:16]), Lo: new(big.Int).SetBytes(h[16:])}
+}
+
+func zeroWord() Word { return Word{0, 0} }
+
+func (a *assigner) touch(k cellKey, t int) int {
+	prev := a.last[k]
+	a.last[k] = t
+	return prev
+}
+
+func idle(t int) ReadPort { return ReadPort{Hi: 0, Lo: 0, PrevT: t - 1} }
+
+func idleWrite(t int) WritePort {
+	return WritePort{Hi: 0, Lo: 0, OldHi: 0, OldLo: 0, PrevT: t - 1}
+}
+
+func (a *assigner) readStack(addr, t int) ReadPort {
+	w := word(&a.stack[addr])
+	return ReadPort{Hi: w.Hi, Lo: w.Lo, PrevT: a.touch(cellKey{dom: domStack, addr: uint64(addr)}, t)}
+}
+
+func (a *assigner) writeCell(cells []uint256.Int, dom, addr, t int, v uint256.Int) WritePort {
+	old, nw := word(&cells[addr]), word(&v)
+	cells[addr] = v
+	return WritePort{Hi: nw.Hi, Lo: nw.Lo, OldHi: old.Hi, OldLo: old.Lo, PrevT: a.touch(cellKey{dom: dom, addr: uint64(addr)}, t)}
+}
+
+func (a *assigner) assign() (*Circuit, error) {
+	s, t := a.s, a.t
+	c, err := NewCircuit(s)
+	if err != nil {
+		return nil, err
+	}
+	for i := range c.Code {
+		c.Code[i] = 0
+		if i < len(t.Code) {
+			c.Code[i] = int(t.Code[i])
+		}
+	}
+	c.CodeLen = len(t.Code)
+	for i := range c.Calldata {
+		c.Calldata[i] = 0
+		if i < len(t.Calldata) {
+			c.Calldata[i] = int(t.Calldata[i])
+		}
+	}
+	c.CalldataLen = len(t.Calldata)
+	c.Caller, c.Origin, c.Address = addrWord(t.Caller), addrWord(t.Origin), addrWord(t.Address)
+	c.Value = word(&t.Value)
+
+	var alu []AluEntry
+	for i := range c.Rows {
+		row, entry, err := a.row(i)
+		if err != nil {
+			return nil, err
+		}
+		c.Rows[i] = row
+		if entry != nil {
+			alu = append(alu, *entry)
+		}
+	}
+	if len(alu) > s.Alu {
+		return nil, fmt.Errorf("%w: %d arithmetic steps, shape has %d", ErrCapacity, len(alu), s.Alu)
+	}
+	for i := range c.Alu {
+		if i < len(alu) {
+			c.Alu[i] = alu[i]
+		} else {
+			c.Alu[i] = unusedAlu()
+		}
+	}
+	for addr := range c.StackEnd {
+		w := word(&a.stack[addr])
+		c.StackEnd[addr] = Cell{Hi: w.Hi, Lo: w.Lo, T: a.last[cellKey{dom: domStack, addr: uint64(addr)}]}
+	}
+	for addr := range c.MemEnd {
+		w := word(&a.mem[addr])
+		c.MemEnd[addr] = Cell{Hi: w.Hi, Lo: w.Lo, T: a.last[cellKey{dom: domMem, addr: uint64(addr)}]}
+	}
+	for j := range c.Storage {
+		if j >= len(t.Storage) {
+			c.Storage[j] = Slot{0, 0, 0, 0, 0, 0, 0, 0}
+			continue
+		}
+		sl := t.Storage[j]
+		k, in, fin := hashWord(sl.Key), hashWord(sl.Initial), a.sto[sl.Key]
+		fw := word(&fin)
+		if common.Hash(fin.Bytes32()) != sl.Final {
+			return nil, fmt.Errorf("%w: storage slot %s ends %x, go-ethereum says %s", ErrExecution, sl.Key, fin.Bytes32(), sl.Final)
+		}
+		c.Storage[j] = Slot{Used: 1, KeyHi: k.Hi, KeyLo: k.Lo, InitHi: in.Hi, InitLo: in.Lo, FinalHi: fw.Hi, FinalLo: fw.Lo,
+			FinalTime: a.last[cellKey{dom: domSto, key: sl.Key}]}
+	}
+	c.RetOff, c.RetWords = a.retOff, a.retWords
+	if a.retWords > uint64(s.Return) {
+		return nil, fmt.Errorf("%w: %d return words, shape has %d", ErrCapacity, a.retWords, s.Return)
+	}
+	for j := range c.Return {
+		c.Return[j] = zeroWord()
+		if uint64(j) < a.retWords {
+			c.Return[j] = word(&a.mem[a.retOff+uint64(j)])
+		}
+	}
+	ret := make([]byte, 0, 32*a.retWords)
+	for j := range a.retWords {
+		b := a.mem[a.retOff+j].Bytes32()
+		ret = append(ret, b[:]...)
+	}
+	if !equalBytes(ret, t.ReturnData) {
+		return nil, fmt.Errorf("%w: return data %x, go-ethereum says %x", ErrExecution, ret, t.ReturnData)
+	}
+	return c, nil
+}
+
+func equalBytes(a, b []byte) bool { return string(a) == string(b) }
+
+func addrWord(addr common.Address) Word {
+	return hashWord(common.BytesToHash(addr[:]))
+}
+
+func unusedAlu() AluEntry {
+	var e AluEntry
+	for k := range e.Flags {
+		e.Flags[k] = 0
+	}
+	e.A, e.B, e.C, e.P, e.R = zeroWord(), zeroWord(), zeroWord(), zeroWord(), zeroWord()
+	e.Kmid, e.K = 0, 0
+	return e
+}
+
+// row assigns main-trace row i (inactive past the trace) and, for an ALU
+// step, its arithmetic-table entry.
+func (a *assigner) row(i int) (Row, *AluEntry, error) {
+	tm := func(port int) int { return portsPerRow*i + port }
+	r := Row{Active: 0, PC: 0, Op: 0, SP: 0, Aux: 0, MemWord: 0,
+		R0: idle(tm(portR0)), R1: idle(tm(portR1)), W0: idleWrite(tm(portW0)), W1: idleWrite(tm(portW1)),
+		Mem: idleWrite(tm(portMem)), Sto: idleWrite(tm(portSto))}
+	for f := range r.Flags {
+		r.Flags[f] = 0
+	}
+	if i >= len(a.t.Steps) {
+		return r, nil, nil
+	}
+	st := &a.t.Steps[i]
+	spec := opcodes[st.Op]
+	info := families[spec.fam]
+	sp := len(st.Stack)
+	var next []uint256.Int
+	if i+1 < len(a.t.Steps) {
+		next = a.t.Steps[i+1].Stack
+	}
+	top := func(k int) uint256.Int { return st.Stack[sp-1-k] }
+	r.Active, r.PC, r.Op, r.SP, r.Aux = 1, int(st.PC), int(st.Op), sp, spec.aux
+	r.Flags[spec.fam-1] = 1
+
+	// Stack reads.
+	r0addr, r1addr := sp-1, sp-2
+	if spec.fam == famDup {
+		r0addr = sp - spec.aux
+	}
+	if spec.fam == famSwap {
+		r1addr = sp - 1 - spec.aux
+	}
+	if info.r0 {
+		r.R0 = a.readStack(r0addr, tm(portR0))
+	}
+	if info.r1 {
+		r.R1 = a.readStack(r1addr, tm(portR1))
+	}
+
+	// Memory and storage.
+	switch spec.fam {
+	case famMload, famMstore:
+		off := top(0)
+		if !off.IsUint64() || off.Uint64()%32 != 0 || off.Uint64()/32 >= uint64(a.s.Memory) {
+			return r, nil, fmt.Errorf("%w: %s at pc %d: memory offset %s is not a multiple of 32 below %d", ErrUnsupported, st.Op, st.PC, off.Dec(), 32*a.s.Memory)
+		}
+		w := int(off.Uint64() / 32)
+		r.MemWord = w
+		v := a.mem[w]
+		if spec.fam == famMstore {
+			v = top(1)
+		}
+		r.Mem = a.writeCell(a.mem, domMem, w, tm(portMem), v)
+	case famSload, famSstore:
+		k0 := top(0)
+		key := common.Hash(k0.Bytes32())
+		old := a.sto[key]
+		v := old
+		if spec.fam == famSstore {
+			v = top(1)
+		}
+		a.sto[key] = v
+		o, n := word(&old), word(&v)
+		r.Sto = WritePort{Hi: n.Hi, Lo: n.Lo, OldHi: o.Hi, OldLo: o.Lo, PrevT: a.touch(cellKey{dom: domSto, key: key}, tm(portSto))}
+	case famCalldataload:
+		off := top(0)
+		if !off.IsUint64() || off.Uint64() >= uint64(a.s.Calldata) {
+			return r, nil, fmt.Errorf("%w: CALLDATALOAD at pc %d: offset %s beyond %d calldata bytes", ErrCapacity, st.PC, off.Dec(), a.s.Calldata)
+		}
+	case famReturn, famRevert:
+		off, size := top(0), top(1)
+		if !off.IsUint64() || !size.IsUint64() || off.Uint64()%32 != 0 || size.Uint64()%32 != 0 ||
+			(size.Uint64() > 0 && (off.Uint64()+size.Uint64())/32 > uint64(a.s.Memory)) {
+			return r, nil, fmt.Errorf("%w: %s at pc %d: offset %s and size %s must be multiples of 32 within memory", ErrUnsupported, st.Op, st.PC, off.Dec(), size.Dec())
+		}
+		a.retOff, a.retWords = off.Uint64()/32, size.Uint64()/32
+		if a.retWords == 0 {
+			a.retOff = 0
+		}
+		if off.Uint64()/32 >= 1<<16 {
+			return r, nil, fmt.Errorf("%w: %s at pc %d: offset %s", ErrUnsupported, st.Op, st.PC, off.Dec())
+		}
+	}
+
+	// Stack writes: the values the next step sees.
+	spNext := sp + info.delta
+	if spec.fam == famDup {
+		spNext = sp + 1
+	}
+	if info.w0 {
+		if len(next) != spNext {
+			return r, nil, fmt.Errorf("%w: stack after %s at pc %d has %d items, want %d", ErrExecution, st.Op, st.PC, len(next), spNext)
+		}
+		r.W0 = a.writeCell(a.stack, domStack, spNext-1, tm(portW0), next[spNext-1])
+	}
+	if info.w1 {
+		r.W1 = a.writeCell(a.stack, domStack, r1addr, tm(portW1), next[r1addr])
+	}
+
+	if spec.fam != famAlu1 && spec.fam != famAlu2 {
+		return r, nil, nil
+	}
+	x := top(0)
+	var y uint256.Int
+	if spec.fam == famAlu2 {
+		y = top(1)
+	}
+	out := next[spNext-1]
+	e := aluEntry(spec.aux, &x, &y, &out)
+	return r, &e, nil
+}
+
+// aluEntry fills an arithmetic-table entry for C = op(A, B).
+func aluEntry(op int, x, y, out *uint256.Int) AluEntry {
+	e := unusedAlu()
+	e.Flags[op-1] = 1
+	e.A, e.B, e.C = word(x), word(y), word(out)
+	var p, r uint256.Int
+	switch op {
+	case aluAdd:
+		p, r = *x, *out
+	case aluSub:
+		p, r = *out, *x
+	case aluLt, aluGt, aluEq:
+		p.Sub(x, y)
+		r = *x
+	case aluIszero:
+		p, r = uint256.Int{}, *y
+	}
+	e.P, e.R = word(&p), word(&r)
+	// Carries of P + B.
+	var sum uint256.Int
+	_, overflow := sum.AddOverflow(&p, y)
+	if overflow {
+		e.K = 1
+	}
+	pl, yl := new(big.Int).SetBytes(bytesLo(&p)), new(big.Int).SetBytes(bytesLo(y))
+	if new(big.Int).Add(pl, yl).Cmp(two128) >= 0 {
+		e.Kmid = 1
+	}
+	return e
+}
+
+func bytesLo(v *uint256.Int) []byte {
+	b := v.Bytes32()
+	return b[16:]
+}
+
+// publicElements lists the bound values, in the circuit's order, as field
+// elements.
+func (a *assigner) publicElements(c *Circuit) ([]fr.Element, error) {
+	var out []fr.Element
+	add := func(vs ...frontend.Variable) {
+		for _, v := range vs {
+			var e fr.Element
+			if _, err := e.SetInterface(v); err != nil {
+				panic(err)
+			}
+			out = append(out, e)
+		}
+	}
+	packBytes := func(bs []frontend.Variable) {
+		for i := 0; i < len(bs); i += 31 {
+			v := new(big.Int)
+			for j := i; j < min(i+31, len(bs)); j++ {
+				v.Lsh(v, 8)
+				v.Add(v, big.NewInt(int64(bs[j].(byte))))
+			}
+			add(v)
+		}
+	}
+	code := make([]frontend.Variable, len(c.Code))
+	for i := range code {
+		code[i] = byteAt(a.t.Code, i)
+	}
+	cd := make([]frontend.Variable, len(c.Calldata))
+	for i := range cd {
+		cd[i] = byteAt(a.t.Calldata, i)
+	}
+	packBytes(code)
+	add(c.CodeLen)
+	packBytes(cd)
+	add(c.CalldataLen)
+	for _, w := range []Word{c.Caller, c.Origin, c.Address, c.Value} {
+		add(w.Hi, w.Lo)
+	}
+	for _, sl := range c.Storage {
+		add(sl.Used, sl.KeyHi, sl.KeyLo, sl.InitHi, sl.InitLo, sl.FinalHi, sl.FinalLo)
+	}
+	add(32 * c.RetWords.(uint64))
+	for _, w := range c.Return {
+		add(w.Hi, w.Lo)
+	}
+	reverted := 0
+	if a.t.Reverted {
+		reverted = 1
+	}
+	add(reverted)
+	return out, nil
+}
+
+func byteAt(bs []byte, i int) byte {
+	if i < len(bs) {
+		return bs[i]
+	}
+	return 0
+}
+
+// commitmentOf hashes the public elements with Poseidon2, as the circuit.
+func commitmentOf(elems []fr.Element) *big.Int {
+	h := poseidon2.NewMerkleDamgardHasher()
+	for _, e := range elems {
+		b := e.Bytes()
+		h.Write(b[:])
+	}
+	return new(big.Int).SetBytes(h.Sum(nil))
+}
+
+var _ = vm.STOP

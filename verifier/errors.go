@@ -1,0 +1,22 @@
+package verifier
+
+import "errors"
+
+// Errors of the prover. Refusals name the opcode and pc, or the capacity
+// that a trace exceeds.
+var (
+	// ErrUnsupported means the execution used an opcode, or an operand,
+	// that the circuit cannot prove yet; the error names the opcode and pc.
+	ErrUnsupported = errors.New("verifier: unsupported")
+	// ErrCapacity means the trace does not fit the circuit shape (too many
+	// steps, too much code, calldata, stack, memory or storage).
+	ErrCapacity = errors.New("verifier: trace exceeds the shape")
+	// ErrExecution means the call ended in an exceptional halt (out of gas,
+	// invalid jump, stack underflow...), which the circuit does not prove.
+	ErrExecution = errors.New("verifier: exceptional halt")
+	// ErrProof means a proof did not verify.
+	ErrProof = errors.New("verifier: invalid proof")
+	// ErrKeys means proving or verifying keys could not be made, read or
+	// written.
+	ErrKeys = errors.New("verifier: keys")
+)

@@ -1,0 +1,140 @@
+package verifier
+
+import "github.com/ethereum/go-ethereum/core/vm"
+
+// family groups the opcodes whose rows share constraints. Every active row
+// of the main trace sets exactly one family flag; the opcode table ties the
+// row's opcode to its family and its aux value.
+type family int
+
+const (
+	famNone family = iota // inactive rows
+	famStop
+	famReturn
+	famRevert
+	famPush // aux: immediate length
+	famDup  // aux: n
+	famSwap // aux: n
+	famPop
+	famJump
+	famJumpi
+	famJumpdest
+	famAlu2 // aux: ALU operation; two operands
+	famAlu1 // aux: ALU operation; one operand
+	famEnv  // aux: env index
+	famPC
+	famCalldataload
+	famMload
+	famMstore
+	famSload
+	famSstore
+	numFamilies
+)
+
+// famInfo is what a family does to the stack: how many items it needs,
+// how the height changes, which ports it uses.
+type famInfo struct {
+	need, delta    int
+	r0, r1, w0, w1 bool
+	mem, sto       bool
+	halt           bool
+}
+
+var families = [numFamilies]famInfo{
+	famStop:         {halt: true},
+	famReturn:       {need: 2, delta: -2, r0: true, r1: true, halt: true},
+	famRevert:       {need: 2, delta: -2, r0: true, r1: true, halt: true},
+	famPush:         {delta: 1, w0: true},
+	famDup:          {delta: 1, r0: true, w0: true},           // need = n
+	famSwap:         {r0: true, r1: true, w0: true, w1: true}, // need = n + 1
+	famPop:          {need: 1, delta: -1, r0: true},
+	famJump:         {need: 1, delta: -1, r0: true},
+	famJumpi:        {need: 2, delta: -2, r0: true, r1: true},
+	famJumpdest:     {},
+	famAlu2:         {need: 2, delta: -1, r0: true, r1: true, w0: true},
+	famAlu1:         {need: 1, r0: true, w0: true},
+	famEnv:          {delta: 1, w0: true},
+	famPC:           {delta: 1, w0: true},
+	famCalldataload: {need: 1, r0: true, w0: true},
+	famMload:        {need: 1, r0: true, w0: true, mem: true},
+	famMstore:       {need: 2, delta: -2, r0: true, r1: true, mem: true},
+	famSload:        {need: 1, r0: true, w0: true, sto: true},
+	famSstore:       {need: 2, delta: -2, r0: true, r1: true, sto: true},
+}
+
+// ALU operations (aux of famAlu1 and famAlu2 rows), proven by the
+// arithmetic table.
+const (
+	aluAdd = iota + 1
+	aluSub
+	aluLt
+	aluGt
+	aluEq
+	aluIszero
+	numAluOps
+)
+
+// env indexes (aux of famEnv rows) into the environment table.
+const (
+	envCaller = iota
+	envOrigin
+	envAddress
+	envCallvalue
+	envCalldatasize
+	envCodesize
+	numEnv
+)
+
+// opSpec is the family and aux value of a supported opcode.
+type opSpec struct {
+	fam family
+	aux int
+}
+
+// opcodes maps every supported opcode to its row description; an opcode
+// missing here is refused by the prover and has no row in the circuit.
+var opcodes = func() map[vm.OpCode]opSpec {
+	m := map[vm.OpCode]opSpec{
+		vm.STOP:         {famStop, 0},
+		vm.RETURN:       {famReturn, 0},
+		vm.REVERT:       {famRevert, 0},
+		vm.POP:          {famPop, 0},
+		vm.JUMP:         {famJump, 0},
+		vm.JUMPI:        {famJumpi, 0},
+		vm.JUMPDEST:     {famJumpdest, 0},
+		vm.ADD:          {famAlu2, aluAdd},
+		vm.SUB:          {famAlu2, aluSub},
+		vm.LT:           {famAlu2, aluLt},
+		vm.GT:           {famAlu2, aluGt},
+		vm.EQ:           {famAlu2, aluEq},
+		vm.ISZERO:       {famAlu1, aluIszero},
+		vm.CALLER:       {famEnv, envCaller},
+		vm.ORIGIN:       {famEnv, envOrigin},
+		vm.ADDRESS:      {famEnv, envAddress},
+		vm.CALLVALUE:    {famEnv, envCallvalue},
+		vm.CALLDATASIZE: {famEnv, envCalldatasize},
+		vm.CODESIZE:     {famEnv, envCodesize},
+		vm.PC:           {famPC, 0},
+		vm.CALLDATALOAD: {famCalldataload, 0},
+		vm.MLOAD:        {famMload, 0},
+		vm.MSTORE:       {famMstore, 0},
+		vm.SLOAD:        {famSload, 0},
+		vm.SSTORE:       {famSstore, 0},
+	}
+	for n := range 33 {
+		m[vm.PUSH0+vm.OpCode(n)] = opSpec{famPush, n}
+	}
+	for n := 1; n <= 16; n++ {
+		m[vm.DUP1+vm.OpCode(n-1)] = opSpec{famDup, n}
+		m[vm.SWAP1+vm.OpCode(n-1)] = opSpec{famSwap, n}
+	}
+	return m
+}()
+
+// pushLen is the number of immediate bytes after opcode op.
+func pushLen(op byte) int {
+	if op >= byte(vm.PUSH1) && op <= byte(vm.PUSH32) {
+		return int(op) - int(vm.PUSH1) + 1
+	}
+	return 0
+}

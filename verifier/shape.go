@@ -1,0 +1,45 @@
+package verifier
+
+import "fmt"
+
+// Shape fixes the capacities of one circuit: a trace that fits is proven
+// by that circuit's keys, whatever its length, with unused capacity
+// padded. Larger shapes prove longer executions at a higher fixed cost.
+type Shape struct {
+	// Steps is the number of main-trace rows: executed instructions.
+	Steps int
+	// Code and Calldata are capacities in bytes.
+	Code, Calldata int
+	// Stack is the deepest stack, Memory the highest memory word (32
+	// bytes) plus one, Storage the number of distinct storage slots.
+	Stack, Memory, Storage int
+	// Return is the capacity of the return data in 32-byte words.
+	Return int
+	// Alu is the capacity of the arithmetic table (ADD, SUB, LT, GT, EQ,
+	// ISZERO steps).
+	Alu int
+}
+
+// Shapes are the circuit shapes with keys, smallest first.
+var Shapes = []Shape{
+	{Steps: 256, Code: 512, Calldata: 128, Stack: 32, Memory: 16, Storage: 8, Return: 4, Alu: 96},
+	{Steps: 1 << 10, Code: 1024, Calldata: 256, Stack: 64, Memory: 32, Storage: 16, Return: 8, Alu: 384},
+	{Steps: 1 << 12, Code: 2048, Calldata: 512, Stack: 128, Memory: 64, Storage: 32, Return: 8, Alu: 1536},
+	{Steps: 1 << 14, Code: 4096, Calldata: 1024, Stack: 256, Memory: 128, Storage: 64, Return: 16, Alu: 6144},
+}
+
+// Name is a file-name-safe identifier of the shape, used for key files.
+func (s Shape) Name() string {
+	return fmt.Sprintf("steps%d-code%d-cd%d-stack%d-mem%d-sto%d-ret%d-alu%d",
+		s.Steps, s.Code, s.Calldata, s.Stack, s.Memory, s.Storage, s.Return, s.Alu)
+}
+
+func (s Shape) validate() error {
+	if s.Steps < 2 || s.Code < 1 || s.Calldata < 1 || s.Stack < 1 || s.Memory < 1 || s.Storage < 1 || s.Return < 1 || s.Alu < 1 {
+		return fmt.Errorf("%w: every capacity of shape %s must be positive", ErrCapacity, s.Name())
+	}
+	if s.Steps > 1<<16 || s.Stack > 1024 || s.Memory > 1<<16 {
+		return fmt.Errorf("%w: shape %s is larger than the circuit supports", ErrCapacity, s.Name())
+	}
+	return nil
+}
