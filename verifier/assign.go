@@ -145,26 +145,16 @@ func (a *assigner) assign() (*Circuit, error) {
 	c.Caller, c.Origin, c.Address = addrWord(t.Caller), addrWord(t.Origin), addrWord(t.Address)
 	c.Value = word(&t.Value)
 
-	var alu []AluEntry
+	var tb aluTables
 	for i := range c.Rows {
-		row, entry, err := a.row(i)
+		row, err := a.row(i, &tb)
 		if err != nil {
 			return nil, err
 		}
 		c.Rows[i] = row
-		if entry != nil {
-			alu = append(alu, *entry)
-		}
 	}
-	if len(alu) > s.Alu {
-		return nil, fmt.Errorf("%w: %d arithmetic steps, shape has %d", ErrCapacity, len(alu), s.Alu)
-	}
-	for i := range c.Alu {
-		if i < len(alu) {
-			c.Alu[i] = alu[i]
-		} else {
-			c.Alu[i] = unusedAlu()
-		}
+	if err := tb.fill(c, s); err != nil {
+		return nil, err
 	}
 	for addr := range c.StackEnd {
 		w := word(&a.stack[addr])
@@ -215,19 +205,9 @@ func addrWord(addr common.Address) Word {
 	return hashWord(common.BytesToHash(addr[:]))
 }
 
-func unusedAlu() AluEntry {
-	var e AluEntry
-	for k := range e.Flags {
-		e.Flags[k] = 0
-	}
-	e.A, e.B, e.C, e.P, e.R = zeroWord(), zeroWord(), zeroWord(), zeroWord(), zeroWord()
-	e.Kmid, e.K = 0, 0
-	return e
-}
-
 // row assigns main-trace row i (inactive past the trace) and, for an ALU
 // step, its arithmetic-table entry.
-func (a *assigner) row(i int) (Row, *AluEntry, error) {
+func (a *assigner) row(i int, tb *aluTables) (Row, error) {
 	tm := func(port int) int { return portsPerRow*i + port }
 	r := Row{Active: 0, PC: 0, Op: 0, SP: 0, Aux: 0, MemWord: 0,
 		R0: idle(tm(portR0)), R1: idle(tm(portR1)), W0: idleWrite(tm(portW0)), W1: idleWrite(tm(portW1)),
@@ -236,7 +216,7 @@ func (a *assigner) row(i int) (Row, *AluEntry, error) {
 		r.Flags[f] = 0
 	}
 	if i >= len(a.t.Steps) {
-		return r, nil, nil
+		return r, nil
 	}
 	st := &a.t.Steps[i]
 	spec := opcodes[st.Op]
@@ -270,7 +250,7 @@ func (a *assigner) row(i int) (Row, *AluEntry, error) {
 	case famMload, famMstore:
 		off := top(0)
 		if !off.IsUint64() || off.Uint64()%32 != 0 || off.Uint64()/32 >= uint64(a.s.Memory) {
-			return r, nil, fmt.Errorf("%w: %s at pc %d: memory offset %s is not a multiple of 32 below %d", ErrUnsupported, st.Op, st.PC, off.Dec(), 32*a.s.Memory)
+			return r, fmt.Errorf("%w: %s at pc %d: memory offset %s is not a multiple of 32 below %d", ErrUnsupported, st.Op, st.PC, off.Dec(), 32*a.s.Memory)
 		}
 		w := int(off.Uint64() / 32)
 		r.MemWord = w
@@ -293,20 +273,20 @@ func (a *assigner) row(i int) (Row, *AluEntry, error) {
 	case famCalldataload:
 		off := top(0)
 		if !off.IsUint64() || off.Uint64() >= uint64(a.s.Calldata) {
-			return r, nil, fmt.Errorf("%w: CALLDATALOAD at pc %d: offset %s beyond %d calldata bytes", ErrCapacity, st.PC, off.Dec(), a.s.Calldata)
+			return r, fmt.Errorf("%w: CALLDATALOAD at pc %d: offset %s beyond %d calldata bytes", ErrCapacity, st.PC, off.Dec(), a.s.Calldata)
 		}
 	case famReturn, famRevert:
 		off, size := top(0), top(1)
 		if !off.IsUint64() || !size.IsUint64() || off.Uint64()%32 != 0 || size.Uint64()%32 != 0 ||
 			(size.Uint64() > 0 && (off.Uint64()+size.Uint64())/32 > uint64(a.s.Memory)) {
-			return r, nil, fmt.Errorf("%w: %s at pc %d: offset %s and size %s must be multiples of 32 within memory", ErrUnsupported, st.Op, st.PC, off.Dec(), size.Dec())
+			return r, fmt.Errorf("%w: %s at pc %d: offset %s and size %s must be multiples of 32 within memory", ErrUnsupported, st.Op, st.PC, off.Dec(), size.Dec())
 		}
 		a.retOff, a.retWords = off.Uint64()/32, size.Uint64()/32
 		if a.retWords == 0 {
 			a.retOff = 0
 		}
 		if off.Uint64()/32 >= 1<<16 {
-			return r, nil, fmt.Errorf("%w: %s at pc %d: offset %s", ErrUnsupported, st.Op, st.PC, off.Dec())
+			return r, fmt.Errorf("%w: %s at pc %d: offset %s", ErrUnsupported, st.Op, st.PC, off.Dec())
 		}
 	}
 
@@ -317,7 +297,7 @@ func (a *assigner) row(i int) (Row, *AluEntry, error) {
 	}
 	if info.w0 {
 		if len(next) != spNext {
-			return r, nil, fmt.Errorf("%w: stack after %s at pc %d has %d items, want %d", ErrExecution, st.Op, st.PC, len(next), spNext)
+			return r, fmt.Errorf("%w: stack after %s at pc %d has %d items, want %d", ErrExecution, st.Op, st.PC, len(next), spNext)
 		}
 		r.W0 = a.writeCell(a.stack, domStack, spNext-1, tm(portW0), next[spNext-1])
 	}
@@ -326,47 +306,15 @@ func (a *assigner) row(i int) (Row, *AluEntry, error) {
 	}
 
 	if spec.fam != famAlu1 && spec.fam != famAlu2 {
-		return r, nil, nil
+		return r, nil
 	}
 	x := top(0)
 	var y uint256.Int
 	if spec.fam == famAlu2 {
 		y = top(1)
 	}
-	out := next[spNext-1]
-	e := aluEntry(spec.aux, &x, &y, &out)
-	return r, &e, nil
-}
-
-// aluEntry fills an arithmetic-table entry for C = op(A, B).
-func aluEntry(op int, x, y, out *uint256.Int) AluEntry {
-	e := unusedAlu()
-	e.Flags[op-1] = 1
-	e.A, e.B, e.C = word(x), word(y), word(out)
-	var p, r uint256.Int
-	switch op {
-	case aluAdd:
-		p, r = *x, *out
-	case aluSub:
-		p, r = *out, *x
-	case aluLt, aluGt, aluEq:
-		p.Sub(x, y)
-		r = *x
-	case aluIszero:
-		p, r = uint256.Int{}, *y
-	}
-	e.P, e.R = word(&p), word(&r)
-	// Carries of P + B.
-	var sum uint256.Int
-	_, overflow := sum.AddOverflow(&p, y)
-	if overflow {
-		e.K = 1
-	}
-	pl, yl := new(big.Int).SetBytes(bytesLo(&p)), new(big.Int).SetBytes(bytesLo(y))
-	if new(big.Int).Add(pl, yl).Cmp(two128) >= 0 {
-		e.Kmid = 1
-	}
-	return e
+	tb.add(spec.aux, &x, &y, &next[spNext-1])
+	return r, nil
 }
 
 func bytesLo(v *uint256.Int) []byte {

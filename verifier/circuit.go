@@ -50,15 +50,6 @@ type Row struct {
 	Sto     WritePort
 }
 
-// AluEntry is one row of the arithmetic table: C = op(A, B), checked with
-// one 256-bit addition P + B = R + K·2^256.
-type AluEntry struct {
-	Flags   [numAluOps - 1]frontend.Variable
-	A, B, C Word
-	P, R    Word
-	Kmid, K frontend.Variable
-}
-
 // Circuit proves one call frame's execution: that running Code on
 // Calldata, with the storage values Storage lists as initial, produces the
 // steps of the trace, the final storage values and the return data. Its
@@ -80,10 +71,13 @@ type Circuit struct {
 	RetOff      frontend.Variable // in words
 	RetWords    frontend.Variable
 
-	Rows     []Row
-	StackEnd []Cell
-	MemEnd   []Cell
-	Alu      []AluEntry
+	Rows      []Row
+	StackEnd  []Cell
+	MemEnd    []Cell
+	Add       []AddEntry
+	Mul       []MulEntry
+	Bit       []BitEntry
+	BitCounts []frontend.Variable
 
 	shape Shape
 }
@@ -101,8 +95,11 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		Rows:     make([]Row, s.Steps),
 		StackEnd: make([]Cell, s.Stack),
 		MemEnd:   make([]Cell, s.Memory),
-		Alu:      make([]AluEntry, s.Alu),
-		shape:    s,
+		Add:       make([]AddEntry, s.Add),
+		Mul:       make([]MulEntry, s.Mul),
+		Bit:       make([]BitEntry, s.Bit),
+		BitCounts: make([]frontend.Variable, len(bitTable)),
+		shape:     s,
 	}, nil
 }
 
@@ -135,7 +132,7 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Alu: len(c.Alu)}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit)}
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -143,7 +140,9 @@ func (c *Circuit) Define(api frontend.API) error {
 	b := &builder{api: api, rc: rc, c: c, s: s}
 	b.tables()
 	b.rows()
-	b.alu()
+	b.addTable()
+	b.mulTable()
+	b.bitTable()
 	b.storage()
 	b.returnData()
 	if err := b.commitment(); err != nil {
@@ -168,8 +167,11 @@ type builder struct {
 	// accesses collects every memory-argument term: fingerprints added to
 	// the write side (plus) or the read side (minus), gated by enable.
 	accesses []access
-	// alu collects the ALU bus: row side and table side.
+	// aluRows and aluTable are the two sides of the ALU bus; bitQueries
+	// and bitTable of the nibble lookup.
 	aluRows, aluTable []aluTuple
+	bitQueries        [][4]frontend.Variable
+	pow2Hi, pow2Lo    logderivlookup.Table
 	committed         []frontend.Variable
 	reverted          frontend.Variable
 }
@@ -482,57 +484,6 @@ func (b *builder) write(dom int, enable, addr frontend.Variable, t int, p WriteP
 		access{write: true, enable: enable, key: pack(b.api, dom, addr, t), parts: newParts})
 }
 
-// alu constrains the arithmetic table: each used entry is C = op(A, B).
-func (b *builder) alu() {
-	api := b.api
-	for i := range b.c.Alu {
-		e := &b.c.Alu[i]
-		var used, op frontend.Variable = 0, 0
-		for k, fl := range e.Flags {
-			api.AssertIsBoolean(fl)
-			used = api.Add(used, fl)
-			op = api.Add(op, api.Mul(fl, k+1))
-		}
-		api.AssertIsBoolean(used)
-		isAdd, isSub := e.Flags[aluAdd-1], e.Flags[aluSub-1]
-		isLt, isGt, isEq, isZ := e.Flags[aluLt-1], e.Flags[aluGt-1], e.Flags[aluEq-1], e.Flags[aluIszero-1]
-
-		// P + B = R + K·2^256, limbs of P and R below 2^128.
-		for _, v := range []frontend.Variable{e.P.Hi, e.P.Lo, e.R.Hi, e.R.Lo} {
-			b.rc.Check(v, 128)
-		}
-		api.AssertIsBoolean(e.Kmid)
-		api.AssertIsBoolean(e.K)
-		api.AssertIsEqual(api.Add(e.P.Lo, e.B.Lo), api.Add(e.R.Lo, api.Mul(e.Kmid, two128)))
-		api.AssertIsEqual(api.Add(e.P.Hi, e.B.Hi, e.Kmid), api.Add(e.R.Hi, api.Mul(e.K, two128)))
-
-		// ADD: P = A, R = C. SUB: P = C, R = A. Comparisons: R = A, P = A - B.
-		b.assertGatedEqual(isAdd, e.P.Hi, e.A.Hi)
-		b.assertGatedEqual(isAdd, e.P.Lo, e.A.Lo)
-		b.assertGatedEqual(isAdd, e.R.Hi, e.C.Hi)
-		b.assertGatedEqual(isAdd, e.R.Lo, e.C.Lo)
-		b.assertGatedEqual(isSub, e.P.Hi, e.C.Hi)
-		b.assertGatedEqual(isSub, e.P.Lo, e.C.Lo)
-		subOrCmp := api.Add(isSub, isLt, isGt, isEq)
-		b.assertGatedEqual(subOrCmp, e.R.Hi, e.A.Hi)
-		b.assertGatedEqual(subOrCmp, e.R.Lo, e.A.Lo)
-
-		// Comparison results: C = (0, bit).
-		eqBit := api.IsZero(api.Add(e.P.Hi, e.P.Lo))
-		zBit := api.IsZero(api.Add(e.A.Hi, e.A.Lo))
-		gtBit := api.Mul(api.Sub(1, e.K), api.Sub(1, eqBit))
-		cmp := api.Add(isLt, isGt, isEq, isZ)
-		api.AssertIsEqual(api.Mul(cmp, e.C.Hi), 0)
-		bit := api.Add(api.Mul(isLt, e.K), api.Mul(isGt, gtBit), api.Mul(isEq, eqBit), api.Mul(isZ, zBit))
-		api.AssertIsEqual(api.Mul(cmp, e.C.Lo), bit)
-
-		b.aluTable = append(b.aluTable, aluTuple{enable: used,
-			parts: []frontend.Variable{op, e.A.Hi, e.A.Lo, e.B.Hi, e.B.Lo, e.C.Hi, e.C.Lo}})
-		b.committed = append(b.committed, e.Flags[:]...)
-		b.committed = append(b.committed, e.A.Hi, e.A.Lo, e.B.Hi, e.B.Lo, e.C.Hi, e.C.Lo, e.P.Hi, e.P.Lo, e.R.Hi, e.R.Lo, e.Kmid, e.K)
-	}
-}
-
 // storage constrains the slot list: used slots first, keys strictly
 // increasing, and each slot's initial and final value in the memory
 // argument.
@@ -683,5 +634,18 @@ func (b *builder) memoryArgument(api frontend.API, commitment frontend.Variable)
 		table = api.Add(table, fold(t))
 	}
 	api.AssertIsEqual(rows, table)
+
+	// Nibble lookup: every query (op, a, b, c) is a row of bitTable, which
+	// holds each valid tuple once, weighted by how often it is queried.
+	var queries, weighted frontend.Variable = 0, 0
+	for _, q := range b.bitQueries {
+		fp := api.Add(q[0], api.Mul(pows[1], q[1]), api.Mul(pows[2], q[2]), api.Mul(pows[3], q[3]))
+		queries = api.Add(queries, api.DivUnchecked(1, api.Sub(alpha, fp)))
+	}
+	for k, t := range bitTable {
+		fp := api.Add(t[0], api.Mul(pows[1], t[1]), api.Mul(pows[2], t[2]), api.Mul(pows[3], t[3]))
+		weighted = api.Add(weighted, api.DivUnchecked(b.c.BitCounts[k], api.Sub(alpha, fp)))
+	}
+	api.AssertIsEqual(queries, weighted)
 	return nil
 }

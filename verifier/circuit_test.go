@@ -6,10 +6,12 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/test"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/holiman/uint256"
 )
 
 // tiny is the shape of the constraint-solver tests.
-var tiny = Shape{Steps: 24, Code: 48, Calldata: 40, Stack: 8, Memory: 4, Storage: 2, Return: 2, Alu: 8}
+var tiny = Shape{Steps: 24, Code: 96, Calldata: 40, Stack: 8, Memory: 4, Storage: 2, Return: 2, Add: 4, Mul: 2, Bit: 2}
 
 func traceOf(t *testing.T, code []byte, input []byte, storage map[common.Hash]common.Hash) *Trace {
 	t.Helper()
@@ -55,5 +57,30 @@ func TestSimpleAddTampered(t *testing.T) {
 		t.Fatal("tampered ADD result accepted")
 	} else {
 		t.Log(err)
+	}
+}
+
+// binaryCode is PUSH32 b, PUSH32 a, op, then returns the result.
+func binaryCode(op byte, a, b *uint256.Int) []byte {
+	code := []byte{0x7f}
+	bb := b.Bytes32()
+	code = append(code, bb[:]...)
+	code = append(code, 0x7f)
+	ab := a.Bytes32()
+	code = append(code, ab[:]...)
+	return append(code, op, 0x60, 0, 0x52, 0x60, 0x20, 0x60, 0, 0xf3)
+}
+
+func TestDifferentialQuick(t *testing.T) {
+	for _, op := range []vm.OpCode{vm.ADD, vm.SUB, vm.LT, vm.GT, vm.SLT, vm.SGT, vm.EQ, vm.MUL, vm.DIV, vm.MOD, vm.SHL, vm.SHR, vm.AND, vm.OR, vm.XOR} {
+		a, b := uint256.NewInt(7), uint256.NewInt(300)
+		tr := traceOf(t, binaryCode(byte(op), a, b), nil, nil)
+		w, err := Assign(tr, tiny)
+		if err != nil {
+			t.Fatal(op, err)
+		}
+		if err := solve(t, tiny, w); err != nil {
+			t.Fatal(op, err)
+		}
 	}
 }

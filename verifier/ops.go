@@ -62,8 +62,9 @@ var families = [numFamilies]famInfo{
 	famSstore:       {need: 2, delta: -2, r0: true, r1: true, sto: true},
 }
 
-// ALU operations (aux of famAlu1 and famAlu2 rows), proven by the
-// arithmetic table.
+// ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
+// proves aluAdd..aluNot, the multiplication table aluMul..aluShr, the
+// bitwise table aluAnd..aluXor.
 const (
 	aluAdd = iota + 1
 	aluSub
@@ -71,7 +72,25 @@ const (
 	aluGt
 	aluEq
 	aluIszero
+	aluSlt
+	aluSgt
+	aluNot
+	aluMul
+	aluDiv
+	aluMod
+	aluShl
+	aluShr
+	aluAnd
+	aluOr
+	aluXor
 	numAluOps
+)
+
+// Ranges of ALU operations per table.
+const (
+	addFirst, addLast = aluAdd, aluNot
+	mulFirst, mulLast = aluMul, aluShr
+	bitFirst, bitLast = aluAnd, aluXor
 )
 
 // env indexes (aux of famEnv rows) into the environment table.
@@ -108,6 +127,17 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.GT:           {famAlu2, aluGt},
 		vm.EQ:           {famAlu2, aluEq},
 		vm.ISZERO:       {famAlu1, aluIszero},
+		vm.SLT:          {famAlu2, aluSlt},
+		vm.SGT:          {famAlu2, aluSgt},
+		vm.NOT:          {famAlu1, aluNot},
+		vm.MUL:          {famAlu2, aluMul},
+		vm.DIV:          {famAlu2, aluDiv},
+		vm.MOD:          {famAlu2, aluMod},
+		vm.SHL:          {famAlu2, aluShl},
+		vm.SHR:          {famAlu2, aluShr},
+		vm.AND:          {famAlu2, aluAnd},
+		vm.OR:           {famAlu2, aluOr},
+		vm.XOR:          {famAlu2, aluXor},
 		vm.CALLER:       {famEnv, envCaller},
 		vm.ORIGIN:       {famEnv, envOrigin},
 		vm.ADDRESS:      {famEnv, envAddress},

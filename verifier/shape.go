@@ -15,27 +15,28 @@ type Shape struct {
 	Stack, Memory, Storage int
 	// Return is the capacity of the return data in 32-byte words.
 	Return int
-	// Alu is the capacity of the arithmetic table (ADD, SUB, LT, GT, EQ,
-	// ISZERO steps).
-	Alu int
+	// Add is the capacity of the addition table (ADD, SUB, LT, GT, SLT,
+	// SGT, EQ, ISZERO, NOT steps), Mul of the multiplication table (MUL,
+	// DIV, MOD, SHL, SHR), Bit of the bitwise table (AND, OR, XOR).
+	Add, Mul, Bit int
 }
 
 // Shapes are the circuit shapes with keys, smallest first.
 var Shapes = []Shape{
-	{Steps: 256, Code: 512, Calldata: 128, Stack: 32, Memory: 16, Storage: 8, Return: 4, Alu: 96},
-	{Steps: 1 << 10, Code: 1024, Calldata: 256, Stack: 64, Memory: 32, Storage: 16, Return: 8, Alu: 384},
-	{Steps: 1 << 12, Code: 2048, Calldata: 512, Stack: 128, Memory: 64, Storage: 32, Return: 8, Alu: 1536},
-	{Steps: 1 << 14, Code: 4096, Calldata: 1024, Stack: 256, Memory: 128, Storage: 64, Return: 16, Alu: 6144},
+	{Steps: 256, Code: 512, Calldata: 128, Stack: 32, Memory: 16, Storage: 8, Return: 4, Add: 80, Mul: 16, Bit: 8},
+	{Steps: 1 << 10, Code: 1024, Calldata: 256, Stack: 64, Memory: 32, Storage: 16, Return: 8, Add: 320, Mul: 48, Bit: 32},
+	{Steps: 1 << 12, Code: 2048, Calldata: 512, Stack: 128, Memory: 64, Storage: 32, Return: 8, Add: 1280, Mul: 192, Bit: 128},
+	{Steps: 1 << 14, Code: 4096, Calldata: 1024, Stack: 256, Memory: 128, Storage: 64, Return: 16, Add: 5120, Mul: 768, Bit: 512},
 }
 
 // Name is a file-name-safe identifier of the shape, used for key files.
 func (s Shape) Name() string {
-	return fmt.Sprintf("steps%d-code%d-cd%d-stack%d-mem%d-sto%d-ret%d-alu%d",
-		s.Steps, s.Code, s.Calldata, s.Stack, s.Memory, s.Storage, s.Return, s.Alu)
+	return fmt.Sprintf("steps%d-code%d-cd%d-stack%d-mem%d-sto%d-ret%d-add%d-mul%d-bit%d",
+		s.Steps, s.Code, s.Calldata, s.Stack, s.Memory, s.Storage, s.Return, s.Add, s.Mul, s.Bit)
 }
 
 func (s Shape) validate() error {
-	if s.Steps < 2 || s.Code < 1 || s.Calldata < 1 || s.Stack < 1 || s.Memory < 1 || s.Storage < 1 || s.Return < 1 || s.Alu < 1 {
+	if s.Steps < 2 || s.Code < 1 || s.Calldata < 1 || s.Stack < 1 || s.Memory < 1 || s.Storage < 1 || s.Return < 1 || s.Add < 1 || s.Mul < 1 || s.Bit < 1 {
 		return fmt.Errorf("%w: every capacity of shape %s must be positive", ErrCapacity, s.Name())
 	}
 	if s.Steps > 1<<16 || s.Stack > 1024 || s.Memory > 1<<16 {

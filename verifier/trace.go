@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -55,7 +56,8 @@ type Trace struct {
 
 // Recorder captures a Trace from go-ethereum's tracing hooks. It records
 // the outermost call frame; a call that enters another frame cannot be
-// proven and is reported by Trace.
+// proven and is reported by Trace. Storage values before a first SSTORE
+// are read from the state given by OnTxStart.
 type Recorder struct {
 	trace    Trace
 	storage  map[common.Hash]*StorageSlot
@@ -63,8 +65,8 @@ type Recorder struct {
 	nested   *Step
 	exitErr  error
 	finished bool
-	lastOp   *Step
 	sloadKey *common.Hash
+	state    tracing.StateDB
 }
 
 // NewRecorder returns a recorder; install Hooks on the EVM that runs the
@@ -76,11 +78,16 @@ func NewRecorder() *Recorder {
 // Hooks returns the tracing hooks that feed the recorder.
 func (r *Recorder) Hooks() *tracing.Hooks {
 	return &tracing.Hooks{
-		OnEnter:         r.onEnter,
-		OnExit:          r.onExit,
-		OnOpcode:        r.onOpcode,
-		OnStorageChange: r.onStorageChange,
+		OnTxStart: r.onTxStart,
+		OnEnter:   r.onEnter,
+		OnExit:    r.onExit,
+		OnOpcode:  r.onOpcode,
 	}
+}
+
+func (r *Recorder) onTxStart(ctx *tracing.VMContext, tx *types.Transaction, from common.Address) {
+	r.state = ctx.StateDB
+	r.trace.Origin = from
 }
 
 func (r *Recorder) onEnter(depth int, typ byte, from, to common.Address, input []byte, gas uint64, value *big.Int) {
@@ -101,7 +108,7 @@ func (r *Recorder) onExit(depth int, output []byte, gasUsed uint64, err error, r
 	r.trace.ReturnData = common.CopyBytes(output)
 	r.trace.Reverted = reverted
 	r.finished = true
-	if err != nil && err != vm.ErrExecutionReverted {
+	if err != nil && !errors.Is(err, vm.ErrExecutionReverted) {
 		r.exitErr = err
 	}
 }
@@ -123,6 +130,20 @@ func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 			key := common.Hash(stack[len(stack)-1].Bytes32())
 			r.sloadKey = &key
 		}
+	case vm.SSTORE:
+		if len(stack) > 1 && err == nil {
+			key := common.Hash(stack[len(stack)-1].Bytes32())
+			s, ok := r.storage[key]
+			if !ok {
+				var prev common.Hash
+				if r.state != nil {
+					prev = r.state.GetState(scope.Address(), key)
+				}
+				s = &StorageSlot{Key: key, Initial: prev}
+				r.storage[key] = s
+			}
+			s.Final = common.Hash(stack[len(stack)-2].Bytes32())
+		}
 	case vm.CALL, vm.CALLCODE, vm.DELEGATECALL, vm.STATICCALL, vm.CREATE, vm.CREATE2:
 		if r.nested == nil {
 			r.nested = &r.trace.Steps[len(r.trace.Steps)-1]
@@ -142,18 +163,6 @@ func (r *Recorder) finishSload(stack []uint256.Int) {
 	}
 	v := common.Hash(stack[len(stack)-1].Bytes32())
 	r.storage[key] = &StorageSlot{Key: key, Initial: v, Final: v}
-}
-
-func (r *Recorder) onStorageChange(addr common.Address, slot, prev, next common.Hash) {
-	if addr != r.trace.Address {
-		return
-	}
-	s, ok := r.storage[slot]
-	if !ok {
-		s = &StorageSlot{Key: slot, Initial: prev}
-		r.storage[slot] = s
-	}
-	s.Final = next
 }
 
 // Trace returns the recorded trace, or an error if the call entered
@@ -224,9 +233,8 @@ func TraceCall(c Call) (*Trace, error) {
 	if terr != nil {
 		return nil, terr
 	}
-	if err != nil && err != vm.ErrExecutionReverted {
+	if err != nil && !errors.Is(err, vm.ErrExecutionReverted) {
 		return nil, fmt.Errorf("%w: %w", ErrExecution, err)
 	}
-	trace.Origin = c.Caller
 	return trace, nil
 }

@@ -1,0 +1,246 @@
+package verifier
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark/frontend"
+	"github.com/holiman/uint256"
+)
+
+// aluTables collects the table entries of a trace's ALU steps.
+type aluTables struct {
+	adds   []AddEntry
+	muls   []MulEntry
+	bits   []BitEntry
+	counts []int
+}
+
+// add records the entry proving out = op(x, y).
+func (tb *aluTables) add(op int, x, y, out *uint256.Int) {
+	switch {
+	case op >= addFirst && op <= addLast:
+		tb.adds = append(tb.adds, addEntry(op, x, y, out))
+	case op >= mulFirst && op <= mulLast:
+		tb.muls = append(tb.muls, mulEntry(op, x, y, out))
+	default:
+		if tb.counts == nil {
+			tb.counts = make([]int, len(bitTable))
+		}
+		tb.bits = append(tb.bits, bitEntry(op, x, y, out, tb.counts))
+	}
+}
+
+// fill places the entries in the circuit, padding each table.
+func (tb *aluTables) fill(c *Circuit, s Shape) error {
+	switch {
+	case len(tb.adds) > s.Add:
+		return fmt.Errorf("%w: %d addition-table steps, shape has %d", ErrCapacity, len(tb.adds), s.Add)
+	case len(tb.muls) > s.Mul:
+		return fmt.Errorf("%w: %d multiplication-table steps, shape has %d", ErrCapacity, len(tb.muls), s.Mul)
+	case len(tb.bits) > s.Bit:
+		return fmt.Errorf("%w: %d bitwise-table steps, shape has %d", ErrCapacity, len(tb.bits), s.Bit)
+	}
+	if tb.counts == nil {
+		tb.counts = make([]int, len(bitTable))
+	}
+	for i := range c.Add {
+		if i < len(tb.adds) {
+			c.Add[i] = tb.adds[i]
+		} else {
+			c.Add[i] = addEntry(0, new(uint256.Int), new(uint256.Int), new(uint256.Int))
+		}
+	}
+	for i := range c.Mul {
+		if i < len(tb.muls) {
+			c.Mul[i] = tb.muls[i]
+		} else {
+			c.Mul[i] = mulEntry(0, new(uint256.Int), new(uint256.Int), new(uint256.Int))
+		}
+	}
+	for i := range c.Bit {
+		if i < len(tb.bits) {
+			c.Bit[i] = tb.bits[i]
+		} else {
+			c.Bit[i] = bitEntry(0, new(uint256.Int), new(uint256.Int), new(uint256.Int), tb.counts)
+		}
+	}
+	for k := range c.BitCounts {
+		c.BitCounts[k] = tb.counts[k]
+	}
+	return nil
+}
+
+func zeros(vs []frontend.Variable) {
+	for i := range vs {
+		vs[i] = 0
+	}
+}
+
+func big64(v *uint256.Int, k int) *big.Int { return new(big.Int).SetUint64(v[k]) }
+
+// addEntry fills an addition-table entry for out = op(x, y); op 0 is an
+// unused entry.
+func addEntry(op int, x, y, out *uint256.Int) AddEntry {
+	var e AddEntry
+	zeros(e.Flags[:])
+	if op != 0 {
+		e.Flags[op-addFirst] = 1
+	}
+	e.A, e.B, e.C = word(x), word(y), word(out)
+	e.SA, e.SB = int(x[3]>>63), int(y[3]>>63)
+	signBit := new(uint256.Int).Lsh(uint256.NewInt(1), 255)
+	var p, r, b uint256.Int
+	b = *y
+	switch op {
+	case aluAdd:
+		p, r = *x, *out
+	case aluSub:
+		p, r = *out, *x
+	case aluLt, aluGt, aluEq:
+		p.Sub(x, y)
+		r = *x
+	case aluSlt, aluSgt:
+		r.Xor(x, signBit)
+		b.Xor(y, signBit)
+		p.Sub(&r, &b)
+	default: // ISZERO, NOT, unused: the addition is idle, P = 0, R = B.
+		r = *y
+	}
+	e.P, e.R = word(&p), word(&r)
+	var sum uint256.Int
+	if _, overflow := sum.AddOverflow(&p, &b); overflow {
+		e.K = 1
+	} else {
+		e.K = 0
+	}
+	pl, bl := new(big.Int).SetBytes(bytesLo(&p)), new(big.Int).SetBytes(bytesLo(&b))
+	if new(big.Int).Add(pl, bl).Cmp(two128) >= 0 {
+		e.Kmid = 1
+	} else {
+		e.Kmid = 0
+	}
+	return e
+}
+
+// mulEntry fills a multiplication-table entry for out = op(x, y).
+func mulEntry(op int, x, y, out *uint256.Int) MulEntry {
+	var e MulEntry
+	zeros(e.Flags[:])
+	if op != 0 {
+		e.Flags[op-mulFirst] = 1
+	}
+	e.A, e.B, e.C = word(x), word(y), word(out)
+	e.A8 = x[0] & 0xff
+	e.ARest = new(big.Int).Rsh(new(big.Int).SetBytes(bytesLo(x)), 8)
+	var pow2 uint256.Int
+	if x.LtUint64(256) {
+		pow2.Lsh(uint256.NewInt(1), uint(x.Uint64()))
+	}
+	var X, Y, Z uint256.Int
+	switch op {
+	case aluMul:
+		X, Y = *x, *y
+	case aluShl:
+		X, Y = *y, pow2
+	case aluDiv:
+		X, Y = *out, *y
+		if !y.IsZero() {
+			Z.Mod(x, y)
+		} else {
+			Z = *x
+		}
+	case aluMod:
+		Y = *y
+		if !y.IsZero() {
+			X.Div(x, y)
+			Z = *out
+		} else {
+			Z = *x
+		}
+	case aluShr:
+		X, Y = *out, pow2
+		if !pow2.IsZero() {
+			Z.Mod(y, &pow2)
+		} else {
+			Z = *y
+		}
+	}
+	// W + V·2^256 = X·Y + Z.
+	prod := new(big.Int).Mul(X.ToBig(), Y.ToBig())
+	prod.Add(prod, Z.ToBig())
+	mask256 := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
+	W := new(big.Int).And(prod, mask256)
+	V := new(big.Int).Rsh(prod, 256)
+	e.Z = word(&Z)
+	e.W = bigWord(W)
+	e.V = bigWord(V)
+	for k := range 4 {
+		e.X[k], e.Y[k] = big64(&X, k), big64(&Y, k)
+	}
+	// Column carries.
+	xs, ys := [4]*big.Int{}, [4]*big.Int{}
+	for k := range 4 {
+		xs[k], ys[k] = big64(&X, k), big64(&Y, k)
+	}
+	col := func(pairs [][2]int, oddPairs [][2]int) *big.Int {
+		s := new(big.Int)
+		for _, pr := range pairs {
+			s.Add(s, new(big.Int).Mul(xs[pr[0]], ys[pr[1]]))
+		}
+		o := new(big.Int)
+		for _, pr := range oddPairs {
+			o.Add(o, new(big.Int).Mul(xs[pr[0]], ys[pr[1]]))
+		}
+		return s.Add(s, o.Lsh(o, 64))
+	}
+	zw, ww, vw := e.Z, e.W, e.V
+	c0 := col([][2]int{{0, 0}}, [][2]int{{0, 1}, {1, 0}})
+	c0.Add(c0, zw.Lo.(*big.Int))
+	carry0 := new(big.Int).Rsh(new(big.Int).Sub(c0, ww.Lo.(*big.Int)), 128)
+	c1 := col([][2]int{{0, 2}, {1, 1}, {2, 0}}, [][2]int{{0, 3}, {1, 2}, {2, 1}, {3, 0}})
+	c1.Add(c1, zw.Hi.(*big.Int))
+	c1.Add(c1, carry0)
+	carry1 := new(big.Int).Rsh(new(big.Int).Sub(c1, ww.Hi.(*big.Int)), 128)
+	c2 := col([][2]int{{1, 3}, {2, 2}, {3, 1}}, [][2]int{{2, 3}, {3, 2}})
+	c2.Add(c2, carry1)
+	carry2 := new(big.Int).Rsh(new(big.Int).Sub(c2, vw.Lo.(*big.Int)), 128)
+	e.Carry = [3]frontend.Variable{carry0, carry1, carry2}
+	// Gap = Y - Z - 1 when Z < Y.
+	e.Gap, e.GapBorrow = Word{0, 0}, 0
+	divLike := op == aluDiv || op == aluMod || op == aluShr
+	if divLike && !Y.IsZero() {
+		var gap uint256.Int
+		gap.Sub(&Y, &Z)
+		gap.SubUint64(&gap, 1)
+		e.Gap = word(&gap)
+		yl, zl := new(big.Int).SetBytes(bytesLo(&Y)), new(big.Int).SetBytes(bytesLo(&Z))
+		if new(big.Int).Sub(yl, zl).Sign() <= 0 { // Y.Lo - Z.Lo - 1 < 0
+			e.GapBorrow = 1
+		}
+	}
+	return e
+}
+
+func bigWord(v *big.Int) Word {
+	return Word{Hi: new(big.Int).Rsh(v, 128), Lo: new(big.Int).And(v, max128)}
+}
+
+// bitEntry fills a bitwise-table entry for out = op(x, y) and counts the
+// nibble tuples it queries.
+func bitEntry(op int, x, y, out *uint256.Int, counts []int) BitEntry {
+	var e BitEntry
+	zeros(e.Flags[:])
+	if op != 0 {
+		e.Flags[op-bitFirst] = 1
+	}
+	e.A, e.B, e.C = word(x), word(y), word(out)
+	for k := range 64 {
+		a := int(x[k/16]>>(4*(k%16))) & 0xf
+		b := int(y[k/16]>>(4*(k%16))) & 0xf
+		c := int(out[k/16]>>(4*(k%16))) & 0xf
+		e.NA[k], e.NB[k], e.NC[k] = a, b, c
+		counts[bitTableIndex(op, a, b)]++
+	}
+	return e
+}

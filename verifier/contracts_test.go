@@ -1,0 +1,64 @@
+package verifier
+
+import (
+	"errors"
+	"math/big"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/boosterkit/go-booster/solidity"
+)
+
+// contractTrace traces a call of a compiled fixture.
+func contractTrace(t *testing.T, name, method string, storage map[common.Hash]common.Hash, args ...any) *Trace {
+	t.Helper()
+	a := solidity.MustLoad(name)
+	in, err := a.ABI.Pack(method, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return traceOf(t, a.DeployedBytecode, in, storage)
+}
+
+func TestRealContractsSolve(t *testing.T) {
+	slot0 := map[common.Hash]common.Hash{{}: common.BigToHash(big.NewInt(41))}
+	tests := []struct {
+		name   string
+		trace  func(t *testing.T) *Trace
+		shape  Shape
+		result int64
+	}{
+		{"PlainCounter.increment", func(t *testing.T) *Trace { return contractTrace(t, "PlainCounter", "increment", slot0) }, Shapes[0], 42},
+		{"PlainCounter.add", func(t *testing.T) *Trace {
+			return contractTrace(t, "PlainCounter", "add", slot0, big.NewInt(1000))
+		}, Shapes[0], 1041},
+		{"Arith.run(4)", func(t *testing.T) *Trace { return contractTrace(t, "Arith", "run", nil, big.NewInt(4)) }, Shapes[1], 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := tt.trace(t)
+			t.Logf("%d steps", len(tr.Steps))
+			w, err := Assign(tr, tt.shape)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := solve(t, tt.shape, w); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestCounterOverflowRefused(t *testing.T) {
+	max := map[common.Hash]common.Hash{{}: common.MaxHash}
+	tr := contractTrace(t, "PlainCounter", "add", max, big.NewInt(1))
+	if !tr.Reverted {
+		t.Fatal("overflowing add did not revert")
+	}
+	_, err := Assign(tr, Shapes[0])
+	if !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("Assign = %v, want ErrUnsupported naming the unaligned MSTORE of the Panic", err)
+	}
+	t.Log(err)
+}

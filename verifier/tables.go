@@ -1,0 +1,293 @@
+package verifier
+
+import (
+	"math/big"
+
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/std/lookup/logderivlookup"
+)
+
+// AddEntry is one row of the addition table: C = op(A, B) for ADD, SUB,
+// LT, GT, SLT, SGT, EQ, ISZERO and NOT, checked with one 256-bit addition
+// P + B' = R + K·2^256 (B' is B with its sign bit flipped for SLT/SGT).
+type AddEntry struct {
+	Flags   [addLast - addFirst + 1]frontend.Variable
+	A, B, C Word
+	P, R    Word
+	Kmid, K frontend.Variable
+	// SA and SB are the sign bits of A and B.
+	SA, SB frontend.Variable
+}
+
+// MulEntry is one row of the multiplication table: C = op(A, B) for MUL,
+// DIV, MOD, SHL and SHR, checked with one 256×256-bit product
+// X·Y + Z = W + V·2^256 over 64-bit limbs of X and Y.
+type MulEntry struct {
+	Flags   [mulLast - mulFirst + 1]frontend.Variable
+	A, B, C Word
+	X, Y    [4]frontend.Variable // 64-bit limbs, least significant first
+	Z, W, V Word
+	Carry   [3]frontend.Variable
+	// A8 and ARest split A.Lo = A8 + 256·ARest, for shift amounts.
+	A8, ARest frontend.Variable
+	// Gap = Y - Z - 1 >= 0 shows the remainder is below the divisor.
+	Gap       Word
+	GapBorrow frontend.Variable
+}
+
+// BitEntry is one row of the bitwise table: C = op(A, B) for AND, OR and
+// XOR, nibble by nibble through the lookup of valid (op, a, b, c) tuples.
+type BitEntry struct {
+	Flags      [bitLast - bitFirst + 1]frontend.Variable
+	A, B, C    Word
+	NA, NB, NC [64]frontend.Variable // nibbles, least significant first
+}
+
+// bitTable lists every valid nibble tuple (op, a, b, a op b), and the
+// all-zero tuple of unused entries.
+var bitTable = func() [][4]int {
+	t := [][4]int{{0, 0, 0, 0}}
+	for op := bitFirst; op <= bitLast; op++ {
+		for a := range 16 {
+			for b := range 16 {
+				t = append(t, [4]int{op, a, b, bitOp(op, a, b)})
+			}
+		}
+	}
+	return t
+}()
+
+func bitOp(op, a, b int) int {
+	switch op {
+	case aluAnd:
+		return a & b
+	case aluOr:
+		return a | b
+	default:
+		return a ^ b
+	}
+}
+
+// bitTableIndex is the position of a tuple in bitTable.
+func bitTableIndex(op, a, b int) int {
+	if op == 0 {
+		return 0
+	}
+	return 1 + (op-bitFirst)*256 + a*16 + b
+}
+
+var (
+	two127 = new(big.Int).Lsh(big.NewInt(1), 127)
+	two64  = new(big.Int).Lsh(big.NewInt(1), 64)
+	max128 = new(big.Int).Sub(two128, big.NewInt(1))
+)
+
+// oneHot constrains flags to be booleans with at most one set, and returns
+// their sum (the entry is used) and the operation code.
+func (b *builder) oneHot(flags []frontend.Variable, first int) (used, op frontend.Variable) {
+	api := b.api
+	used, op = 0, 0
+	for k, fl := range flags {
+		api.AssertIsBoolean(fl)
+		used = api.Add(used, fl)
+		op = api.Add(op, api.Mul(fl, first+k))
+	}
+	api.AssertIsBoolean(used)
+	return used, op
+}
+
+func (b *builder) gatedWord(gate frontend.Variable, x, y Word) {
+	b.assertGatedEqual(gate, x.Hi, y.Hi)
+	b.assertGatedEqual(gate, x.Lo, y.Lo)
+}
+
+func (b *builder) toBus(used, op frontend.Variable, a, bb, c Word, extra ...frontend.Variable) {
+	b.aluTable = append(b.aluTable, aluTuple{enable: used,
+		parts: []frontend.Variable{op, a.Hi, a.Lo, bb.Hi, bb.Lo, c.Hi, c.Lo}})
+	b.committed = append(b.committed, a.Hi, a.Lo, bb.Hi, bb.Lo, c.Hi, c.Lo)
+	b.committed = append(b.committed, extra...)
+}
+
+// addTable constrains the addition table.
+func (b *builder) addTable() {
+	api := b.api
+	for i := range b.c.Add {
+		e := &b.c.Add[i]
+		used, op := b.oneHot(e.Flags[:], addFirst)
+		fl := func(o int) frontend.Variable { return e.Flags[o-addFirst] }
+		isAdd, isSub, isLt, isGt := fl(aluAdd), fl(aluSub), fl(aluLt), fl(aluGt)
+		isEq, isZ, isSlt, isSgt, isNot := fl(aluEq), fl(aluIszero), fl(aluSlt), fl(aluSgt), fl(aluNot)
+		signed := api.Add(isSlt, isSgt)
+
+		// Sign bits: A.Hi = SA·2^127 + rest, rest < 2^127.
+		api.AssertIsBoolean(e.SA)
+		api.AssertIsBoolean(e.SB)
+		b.rc.Check(api.Sub(e.A.Hi, api.Mul(e.SA, two127)), 127)
+		b.rc.Check(api.Sub(e.B.Hi, api.Mul(e.SB, two127)), 127)
+		// Flipping the sign bit maps signed order to unsigned order.
+		flipA := api.Mul(two127, api.Sub(1, api.Mul(2, e.SA)))
+		flipB := api.Mul(two127, api.Sub(1, api.Mul(2, e.SB)))
+		bHi := api.Add(e.B.Hi, api.Mul(signed, flipB))
+
+		// P + B' = R + K·2^256, limbs of P and R below 2^128.
+		for _, v := range []frontend.Variable{e.P.Hi, e.P.Lo, e.R.Hi, e.R.Lo} {
+			b.rc.Check(v, 128)
+		}
+		api.AssertIsBoolean(e.Kmid)
+		api.AssertIsBoolean(e.K)
+		api.AssertIsEqual(api.Add(e.P.Lo, e.B.Lo), api.Add(e.R.Lo, api.Mul(e.Kmid, two128)))
+		api.AssertIsEqual(api.Add(e.P.Hi, bHi, e.Kmid), api.Add(e.R.Hi, api.Mul(e.K, two128)))
+
+		// ADD: P = A, R = C. SUB: P = C, R = A. Comparisons: R = A (its
+		// sign flipped if signed), P = A - B.
+		b.gatedWord(isAdd, e.P, e.A)
+		b.gatedWord(isAdd, e.R, e.C)
+		b.gatedWord(isSub, e.P, e.C)
+		b.gatedWord(api.Add(isSub, isLt, isGt, isEq), e.R, e.A)
+		b.assertGatedEqual(signed, e.R.Hi, api.Add(e.A.Hi, flipA))
+		b.assertGatedEqual(signed, e.R.Lo, e.A.Lo)
+
+		// Comparison results: C = (0, bit).
+		eqBit := api.IsZero(api.Add(e.P.Hi, e.P.Lo))
+		zBit := api.IsZero(api.Add(e.A.Hi, e.A.Lo))
+		gtBit := api.Mul(api.Sub(1, e.K), api.Sub(1, eqBit))
+		less, greater := api.Add(isLt, isSlt), api.Add(isGt, isSgt)
+		cmp := api.Add(less, greater, isEq, isZ)
+		api.AssertIsEqual(api.Mul(cmp, e.C.Hi), 0)
+		bit := api.Add(api.Mul(less, e.K), api.Mul(greater, gtBit), api.Mul(isEq, eqBit), api.Mul(isZ, zBit))
+		api.AssertIsEqual(api.Mul(cmp, e.C.Lo), bit)
+
+		// NOT: C = 2^256 - 1 - A, limb by limb.
+		b.assertGatedEqual(isNot, api.Add(e.C.Hi, e.A.Hi), max128)
+		b.assertGatedEqual(isNot, api.Add(e.C.Lo, e.A.Lo), max128)
+
+		b.toBus(used, op, e.A, e.B, e.C, append(e.Flags[:], e.P.Hi, e.P.Lo, e.R.Hi, e.R.Lo, e.Kmid, e.K, e.SA, e.SB)...)
+	}
+}
+
+// mulTable constrains the multiplication table.
+func (b *builder) mulTable() {
+	api := b.api
+	b.pow2Hi = logderivlookup.New(api)
+	b.pow2Lo = logderivlookup.New(api)
+	for k := 0; k <= 256; k++ {
+		hi, lo := new(big.Int), new(big.Int)
+		if k < 256 {
+			p := new(big.Int).Lsh(big.NewInt(1), uint(k))
+			hi.Rsh(p, 128)
+			lo.And(p, max128)
+		}
+		b.pow2Hi.Insert(hi)
+		b.pow2Lo.Insert(lo)
+	}
+	for i := range b.c.Mul {
+		e := &b.c.Mul[i]
+		used, op := b.oneHot(e.Flags[:], mulFirst)
+		fl := func(o int) frontend.Variable { return e.Flags[o-mulFirst] }
+		isMul, isDiv, isMod, isShl, isShr := fl(aluMul), fl(aluDiv), fl(aluMod), fl(aluShl), fl(aluShr)
+		mulLike := api.Add(isMul, isShl)
+		divLike := api.Add(isDiv, isMod, isShr)
+		shift := api.Add(isShl, isShr)
+
+		for _, v := range append(e.X[:], e.Y[:]...) {
+			b.rc.Check(v, 64)
+		}
+		for _, v := range []frontend.Variable{e.Z.Hi, e.Z.Lo, e.W.Hi, e.W.Lo, e.Gap.Hi, e.Gap.Lo} {
+			b.rc.Check(v, 128)
+		}
+		for _, v := range e.Carry {
+			b.rc.Check(v, 67)
+		}
+		xw := Word{Hi: api.Add(e.X[2], api.Mul(e.X[3], two64)), Lo: api.Add(e.X[0], api.Mul(e.X[1], two64))}
+		yw := Word{Hi: api.Add(e.Y[2], api.Mul(e.Y[3], two64)), Lo: api.Add(e.Y[0], api.Mul(e.Y[1], two64))}
+
+		// 2^A for shifts (0 if A >= 256).
+		b.rc.Check(e.A8, 8)
+		b.rc.Check(e.ARest, 120)
+		api.AssertIsEqual(e.A.Lo, api.Add(e.A8, api.Mul(e.ARest, 256)))
+		small := api.IsZero(api.Add(e.A.Hi, e.ARest))
+		idx := api.Add(256, api.Mul(small, api.Sub(e.A8, 256)))
+		p2 := Word{Hi: b.pow2Hi.Lookup(idx)[0], Lo: b.pow2Lo.Lookup(idx)[0]}
+
+		// X·Y + Z = W + V·2^256, in four 128-bit columns.
+		x, y := e.X, e.Y
+		p := func(i, j int) frontend.Variable { return api.Mul(x[i], y[j]) }
+		col := func(even, odd []frontend.Variable) frontend.Variable {
+			var s frontend.Variable = 0
+			for _, v := range even {
+				s = api.Add(s, v)
+			}
+			var o frontend.Variable = 0
+			for _, v := range odd {
+				o = api.Add(o, v)
+			}
+			return api.Add(s, api.Mul(o, two64))
+		}
+		c0 := col([]frontend.Variable{p(0, 0)}, []frontend.Variable{p(0, 1), p(1, 0)})
+		c1 := col([]frontend.Variable{p(0, 2), p(1, 1), p(2, 0)}, []frontend.Variable{p(0, 3), p(1, 2), p(2, 1), p(3, 0)})
+		c2 := col([]frontend.Variable{p(1, 3), p(2, 2), p(3, 1)}, []frontend.Variable{p(2, 3), p(3, 2)})
+		c3 := p(3, 3)
+		api.AssertIsEqual(api.Add(c0, e.Z.Lo), api.Add(e.W.Lo, api.Mul(e.Carry[0], two128)))
+		api.AssertIsEqual(api.Add(c1, e.Z.Hi, e.Carry[0]), api.Add(e.W.Hi, api.Mul(e.Carry[1], two128)))
+		api.AssertIsEqual(api.Add(c2, e.Carry[1]), api.Add(e.V.Lo, api.Mul(e.Carry[2], two128)))
+		api.AssertIsEqual(api.Add(c3, e.Carry[2]), e.V.Hi)
+
+		// MUL: X = A, Y = B, Z = 0, W = C.   SHL: X = B, Y = 2^A, Z = 0, W = C.
+		// DIV: X = C, Y = B, W = A, V = 0.   MOD: Y = B, Z = C, W = A, V = 0.
+		// SHR: X = C, Y = 2^A, W = B, V = 0. Divisions: Z < Y unless Y = 0,
+		// and then C = 0.
+		b.gatedWord(isMul, xw, e.A)
+		b.gatedWord(isShl, xw, e.B)
+		b.gatedWord(api.Add(isDiv, isShr), xw, e.C)
+		b.gatedWord(api.Add(isMul, isDiv, isMod), yw, e.B)
+		b.gatedWord(shift, yw, p2)
+		b.gatedWord(mulLike, e.Z, Word{0, 0})
+		b.gatedWord(mulLike, e.W, e.C)
+		b.gatedWord(api.Add(isDiv, isMod), e.W, e.A)
+		b.gatedWord(isShr, e.W, e.B)
+		b.gatedWord(divLike, e.V, Word{0, 0})
+		yZero := api.IsZero(api.Add(yw.Hi, yw.Lo))
+		byZero := api.Mul(divLike, yZero)
+		b.gatedWord(byZero, e.C, Word{0, 0})
+		b.gatedWord(api.Mul(isMod, api.Sub(1, yZero)), e.Z, e.C)
+		gd := api.Sub(divLike, byZero)
+		api.AssertIsBoolean(e.GapBorrow)
+		b.assertGatedEqual(gd, api.Add(e.Gap.Lo, e.Z.Lo, 1), api.Add(yw.Lo, api.Mul(e.GapBorrow, two128)))
+		b.assertGatedEqual(gd, api.Add(e.Gap.Hi, e.Z.Hi, e.GapBorrow), yw.Hi)
+
+		extra := append(append(append([]frontend.Variable{}, e.Flags[:]...), e.X[:]...), e.Y[:]...)
+		extra = append(extra, e.Z.Hi, e.Z.Lo, e.W.Hi, e.W.Lo, e.V.Hi, e.V.Lo, e.Carry[0], e.Carry[1], e.Carry[2],
+			e.A8, e.ARest, e.Gap.Hi, e.Gap.Lo, e.GapBorrow)
+		b.toBus(used, op, e.A, e.B, e.C, extra...)
+	}
+}
+
+// bitTable constrains the bitwise table: each word is its nibbles, and
+// each nibble triple is a valid tuple of the operation.
+func (b *builder) bitTable() {
+	api := b.api
+	recompose := func(n []frontend.Variable) frontend.Variable {
+		var v frontend.Variable = 0
+		for k := len(n) - 1; k >= 0; k-- {
+			v = api.Add(api.Mul(v, 16), n[k])
+		}
+		return v
+	}
+	for i := range b.c.Bit {
+		e := &b.c.Bit[i]
+		used, op := b.oneHot(e.Flags[:], bitFirst)
+		for _, wn := range []struct {
+			w Word
+			n *[64]frontend.Variable
+		}{{e.A, &e.NA}, {e.B, &e.NB}, {e.C, &e.NC}} {
+			api.AssertIsEqual(wn.w.Lo, recompose(wn.n[:32]))
+			api.AssertIsEqual(wn.w.Hi, recompose(wn.n[32:]))
+		}
+		for k := range 64 {
+			b.bitQueries = append(b.bitQueries, [4]frontend.Variable{op, e.NA[k], e.NB[k], e.NC[k]})
+		}
+		extra := append(append(append(append([]frontend.Variable{}, e.Flags[:]...), e.NA[:]...), e.NB[:]...), e.NC[:]...)
+		b.toBus(used, op, e.A, e.B, e.C, extra...)
+	}
+	b.committed = append(b.committed, b.c.BitCounts...)
+}
