@@ -88,13 +88,13 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		return nil, err
 	}
 	return &Circuit{
-		Code:     make([]frontend.Variable, s.Code),
-		Calldata: make([]frontend.Variable, s.Calldata),
-		Storage:  make([]Slot, s.Storage),
-		Return:   make([]Word, s.Return),
-		Rows:     make([]Row, s.Steps),
-		StackEnd: make([]Cell, s.Stack),
-		MemEnd:   make([]Cell, s.Memory),
+		Code:      make([]frontend.Variable, s.Code),
+		Calldata:  make([]frontend.Variable, s.Calldata),
+		Storage:   make([]Slot, s.Storage),
+		Return:    make([]Word, s.Return),
+		Rows:      make([]Row, s.Steps),
+		StackEnd:  make([]Cell, s.Stack),
+		MemEnd:    make([]Cell, s.Memory),
 		Add:       make([]AddEntry, s.Add),
 		Mul:       make([]MulEntry, s.Mul),
 		Bit:       make([]BitEntry, s.Bit),
