@@ -31,11 +31,7 @@ func Assign(t *Trace, s Shape) (*Circuit, error) {
 	if err != nil {
 		return nil, err
 	}
-	pub, err := a.publicElements(c)
-	if err != nil {
-		return nil, err
-	}
-	c.Commitment = commitmentOf(pub)
+	c.Commitment = commitmentOf(witnessElements(c, t.Reverted))
 	return c, nil
 }
 
@@ -254,11 +250,16 @@ func (a *assigner) row(i int, tb *aluTables) (Row, error) {
 		}
 		w := int(off.Uint64() / 32)
 		r.MemWord = w
-		v := a.mem[w]
 		if spec.fam == famMstore {
-			v = top(1)
+			r.Mem = a.writeCell(a.mem, domMem, w, tm(portMem), top(1))
+		} else {
+			// A load reads what go-ethereum says the word holds.
+			if len(next) != sp {
+				return r, fmt.Errorf("%w: stack after MLOAD at pc %d", ErrExecution, st.PC)
+			}
+			v := word(&next[sp-1])
+			r.Mem = WritePort{Hi: v.Hi, Lo: v.Lo, OldHi: v.Hi, OldLo: v.Lo, PrevT: a.touch(cellKey{dom: domMem, addr: uint64(w)}, tm(portMem))}
 		}
-		r.Mem = a.writeCell(a.mem, domMem, w, tm(portMem), v)
 	case famSload, famSstore:
 		k0 := top(0)
 		key := common.Hash(k0.Bytes32())
@@ -266,8 +267,14 @@ func (a *assigner) row(i int, tb *aluTables) (Row, error) {
 		v := old
 		if spec.fam == famSstore {
 			v = top(1)
+			a.sto[key] = v
+		} else {
+			// A load reads what go-ethereum says the slot holds.
+			if len(next) != sp {
+				return r, fmt.Errorf("%w: stack after SLOAD at pc %d", ErrExecution, st.PC)
+			}
+			old, v = next[sp-1], next[sp-1]
 		}
-		a.sto[key] = v
 		o, n := word(&old), word(&v)
 		r.Sto = WritePort{Hi: n.Hi, Lo: n.Lo, OldHi: o.Hi, OldLo: o.Lo, PrevT: a.touch(cellKey{dom: domSto, key: key}, tm(portSto))}
 	case famCalldataload:
@@ -322,40 +329,35 @@ func bytesLo(v *uint256.Int) []byte {
 	return b[16:]
 }
 
-// publicElements lists the bound values, in the circuit's order, as field
-// elements.
-func (a *assigner) publicElements(c *Circuit) ([]fr.Element, error) {
+// witnessElements lists the values a witness binds, in the circuit's
+// order, as field elements.
+func witnessElements(c *Circuit, reverted bool) []fr.Element {
 	var out []fr.Element
 	add := func(vs ...frontend.Variable) {
 		for _, v := range vs {
 			var e fr.Element
 			if _, err := e.SetInterface(v); err != nil {
-				panic(err)
+				panic(fmt.Sprintf("verifier: witness value %v: %v", v, err))
 			}
 			out = append(out, e)
 		}
 	}
 	packBytes := func(bs []frontend.Variable) {
 		for i := 0; i < len(bs); i += 31 {
-			v := new(big.Int)
+			var v, b fr.Element
 			for j := i; j < min(i+31, len(bs)); j++ {
-				v.Lsh(v, 8)
-				v.Add(v, big.NewInt(int64(bs[j].(byte))))
+				if _, err := b.SetInterface(bs[j]); err != nil {
+					panic(err)
+				}
+				v.Mul(&v, new(fr.Element).SetUint64(256))
+				v.Add(&v, &b)
 			}
-			add(v)
+			out = append(out, v)
 		}
 	}
-	code := make([]frontend.Variable, len(c.Code))
-	for i := range code {
-		code[i] = byteAt(a.t.Code, i)
-	}
-	cd := make([]frontend.Variable, len(c.Calldata))
-	for i := range cd {
-		cd[i] = byteAt(a.t.Calldata, i)
-	}
-	packBytes(code)
+	packBytes(c.Code)
 	add(c.CodeLen)
-	packBytes(cd)
+	packBytes(c.Calldata)
 	add(c.CalldataLen)
 	for _, w := range []Word{c.Caller, c.Origin, c.Address, c.Value} {
 		add(w.Hi, w.Lo)
@@ -363,16 +365,20 @@ func (a *assigner) publicElements(c *Circuit) ([]fr.Element, error) {
 	for _, sl := range c.Storage {
 		add(sl.Used, sl.KeyHi, sl.KeyLo, sl.InitHi, sl.InitLo, sl.FinalHi, sl.FinalLo)
 	}
-	add(32 * c.RetWords.(uint64))
+	var retLen fr.Element
+	if _, err := retLen.SetInterface(c.RetWords); err != nil {
+		panic(err)
+	}
+	retLen.Mul(&retLen, new(fr.Element).SetUint64(32))
+	out = append(out, retLen)
 	for _, w := range c.Return {
 		add(w.Hi, w.Lo)
 	}
-	reverted := 0
-	if a.t.Reverted {
-		reverted = 1
+	var rev fr.Element
+	if reverted {
+		rev.SetOne()
 	}
-	add(reverted)
-	return out, nil
+	return append(out, rev)
 }
 
 func byteAt(bs []byte, i int) byte {

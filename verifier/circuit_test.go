@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"math/big"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -81,6 +82,46 @@ func TestDifferentialQuick(t *testing.T) {
 		}
 		if err := solve(t, tiny, w); err != nil {
 			t.Fatal(op, err)
+		}
+	}
+}
+
+// TestPublicCommitment: the commitment computed from the public values
+// alone equals the witness's, and changes with any of them.
+func TestPublicCommitment(t *testing.T) {
+	tr := contractTrace(t, "PlainCounter", "add", map[common.Hash]common.Hash{{}: common.BigToHash(big.NewInt(41))}, big.NewInt(1000))
+	w, err := Assign(tr, Shapes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := tr.Public()
+	got, err := pub.Commitment(Shapes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Cmp(w.Commitment.(*big.Int)) != 0 {
+		t.Fatalf("public commitment %s, witness %s", got, w.Commitment)
+	}
+	changes := []func(p *Public){
+		func(p *Public) { p.Code = append(append([]byte{}, p.Code...), 0) },
+		func(p *Public) { p.Calldata = append([]byte{}, p.Calldata...); p.Calldata[35]++ },
+		func(p *Public) { p.Caller[19]++ },
+		func(p *Public) { p.Origin[0]++ },
+		func(p *Public) { p.Address[5]++ },
+		func(p *Public) { p.Value.SetUint64(1) },
+		func(p *Public) { p.Storage = []StorageSlot{{Key: p.Storage[0].Key, Initial: p.Storage[0].Initial, Final: common.Hash{1}}} },
+		func(p *Public) { p.ReturnData = append([]byte{}, p.ReturnData...); p.ReturnData[31]++ },
+		func(p *Public) { p.Reverted = true },
+	}
+	for i, change := range changes {
+		p := tr.Public()
+		change(&p)
+		c, err := p.Commitment(Shapes[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Cmp(got) == 0 {
+			t.Errorf("change %d leaves the commitment unchanged", i)
 		}
 	}
 }

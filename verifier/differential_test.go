@@ -1,0 +1,174 @@
+package verifier
+
+import (
+	"math/big"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/holiman/uint256"
+)
+
+func u(s string) *uint256.Int { return uint256.MustFromDecimal(s) }
+
+func pow2(k uint) *uint256.Int { return new(uint256.Int).Lsh(uint256.NewInt(1), k) }
+
+func minus(k uint64) *uint256.Int { return new(uint256.Int).Sub(new(uint256.Int), uint256.NewInt(k)) }
+
+// operands are the edge values every binary opcode is tried on: zero, one,
+// small, limb boundaries, the sign bit, all ones, negative values.
+var operands = []*uint256.Int{
+	uint256.NewInt(0), uint256.NewInt(1), uint256.NewInt(7),
+	new(uint256.Int).Sub(pow2(128), uint256.NewInt(1)), pow2(128),
+	pow2(255), minus(1), minus(7),
+	u("73313977290722862211960389472412447364513629358097108823456291034811418632517"),
+}
+
+// shifts are the shift amounts SHL and SHR are tried with, 256 and beyond
+// included.
+var shifts = []*uint256.Int{
+	uint256.NewInt(0), uint256.NewInt(1), uint256.NewInt(8), uint256.NewInt(127), uint256.NewInt(128),
+	uint256.NewInt(255), uint256.NewInt(256), uint256.NewInt(1000), pow2(255), minus(1),
+}
+
+// shapeFor sizes a shape for a program of n binary operations.
+func shapeFor(steps, code, n int) Shape {
+	return Shape{Steps: steps + 8, Code: code + 8, Calldata: 8, Stack: 8, Memory: 2, Storage: 1, Return: 1,
+		Add: n + 1, Mul: n + 1, Bit: n + 1}
+}
+
+// TestDifferentialBinary runs every binary and unary ALU opcode on go-ethereum
+// over the edge operands, and checks the circuit accepts go-ethereum's
+// trace, every result included.
+func TestDifferentialBinary(t *testing.T) {
+	binary := []vm.OpCode{vm.ADD, vm.SUB, vm.LT, vm.GT, vm.SLT, vm.SGT, vm.EQ, vm.MUL, vm.DIV, vm.MOD, vm.AND, vm.OR, vm.XOR}
+	unary := []vm.OpCode{vm.ISZERO, vm.NOT}
+	shiftOps := []vm.OpCode{vm.SHL, vm.SHR}
+	type pair struct{ a, b *uint256.Int }
+	var cases []struct {
+		op    vm.OpCode
+		pairs []pair
+	}
+	all := func(as, bs []*uint256.Int) []pair {
+		var ps []pair
+		for _, a := range as {
+			for _, b := range bs {
+				ps = append(ps, pair{a, b})
+			}
+		}
+		return ps
+	}
+	for _, op := range binary {
+		cases = append(cases, struct {
+			op    vm.OpCode
+			pairs []pair
+		}{op, all(operands, operands)})
+	}
+	for _, op := range unary {
+		cases = append(cases, struct {
+			op    vm.OpCode
+			pairs []pair
+		}{op, all(operands, operands[:1])})
+	}
+	for _, op := range shiftOps {
+		cases = append(cases, struct {
+			op    vm.OpCode
+			pairs []pair
+		}{op, all(shifts, operands)})
+	}
+	for _, tc := range cases {
+		t.Run(tc.op.String(), func(t *testing.T) {
+			t.Parallel()
+			p := newProgram()
+			for _, pr := range tc.pairs {
+				if tc.op != vm.ISZERO && tc.op != vm.NOT {
+					p.pushN(32, pr.b)
+				}
+				p.pushN(32, pr.a).op(tc.op, vm.POP)
+			}
+			p.op(vm.STOP)
+			code := p.bytes()
+			tr := traceOf(t, code, nil, nil)
+			s := shapeFor(len(tr.Steps), len(code), len(tc.pairs))
+			w, err := Assign(tr, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := solve(t, s, w); err != nil {
+				t.Fatalf("%s: circuit refuses go-ethereum's trace: %v", tc.op, err)
+			}
+		})
+	}
+}
+
+// TestDifferentialOther covers the remaining opcodes in one program: every
+// PUSH, DUP and SWAP, POP, memory, storage, calldata, environment, PC,
+// jumps taken and not, and each way of halting.
+func TestDifferentialOther(t *testing.T) {
+	p := newProgram()
+	p.op(vm.PUSH0, vm.POP)
+	for n := 1; n <= 32; n++ {
+		p.pushN(n, minus(uint64(n))).op(vm.POP)
+	}
+	for k := range 17 {
+		p.pushU(uint64(100 + k))
+	}
+	for n := range 16 {
+		p.op(vm.DUP1+vm.OpCode(n), vm.POP)
+	}
+	for n := range 16 {
+		p.op(vm.SWAP1 + vm.OpCode(n))
+	}
+	for range 17 {
+		p.op(vm.POP)
+	}
+	// Memory, storage, calldata, environment.
+	p.pushU(0xaa).pushU(0x40).op(vm.MSTORE).pushU(0x40).op(vm.MLOAD).pushU(0x20).op(vm.MLOAD, vm.POP, vm.POP)
+	p.pushU(1).op(vm.SLOAD).pushU(2).op(vm.SSTORE).pushU(2).op(vm.SLOAD, vm.POP)
+	p.pushU(9).pushU(1).op(vm.SSTORE)
+	for _, off := range []uint64{0, 4, 31, 35} {
+		p.pushU(off).op(vm.CALLDATALOAD, vm.POP)
+	}
+	p.op(vm.CALLDATASIZE, vm.CALLVALUE, vm.CALLER, vm.ORIGIN, vm.ADDRESS, vm.CODESIZE, vm.PC)
+	for range 7 {
+		p.op(vm.POP)
+	}
+	// Jumps: JUMPI not taken, JUMPI taken, JUMP.
+	p.pushLabel("never").pushU(0).op(vm.SWAP1, vm.JUMPI)
+	p.pushU(1).pushLabel("a").op(vm.JUMPI).op(vm.INVALID)
+	p.label("a").pushLabel("b").op(vm.JUMP).op(vm.INVALID)
+	p.label("never").op(vm.INVALID)
+	p.label("b").pushU(0x1234).pushU(0).op(vm.MSTORE).pushU(0x40).pushU(0).op(vm.RETURN)
+	code := p.bytes()
+	input := common.FromHex("a9059cbb000000000000000000000000000000000000000000000000000000000000beef")
+	storage := map[common.Hash]common.Hash{common.BigToHash(big.NewInt(1)): common.BigToHash(big.NewInt(5))}
+	tr := traceOf(t, code, input, storage)
+	if tr.Reverted || len(tr.ReturnData) != 64 {
+		t.Fatalf("program did not return 64 bytes: %x", tr.ReturnData)
+	}
+	s := Shape{Steps: len(tr.Steps) + 4, Code: len(code) + 4, Calldata: 40, Stack: 24, Memory: 4, Storage: 4, Return: 2, Add: 2, Mul: 1, Bit: 1}
+	w, err := Assign(tr, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := solve(t, s, w); err != nil {
+		t.Fatal(err)
+	}
+	// The halting variants: STOP, REVERT with data, RETURN of nothing.
+	for _, tail := range []func(*program){
+		func(p *program) { p.op(vm.STOP) },
+		func(p *program) { p.pushU(7).pushU(0).op(vm.MSTORE).pushU(32).pushU(0).op(vm.REVERT) },
+		func(p *program) { p.pushU(0).pushU(0).op(vm.RETURN) },
+	} {
+		p := newProgram().pushU(1).op(vm.POP)
+		tail(p)
+		tr := traceOf(t, p.bytes(), nil, nil)
+		w, err := Assign(tr, tiny)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := solve(t, tiny, w); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,75 @@
+package verifier
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/holiman/uint256"
+)
+
+// Public is what a proof binds, in the clear: the code and calldata, the
+// call's context, every storage slot touched with its value before and
+// after, and the outcome. Whoever checks a proof computes its Commitment
+// from these and passes it to Keys.Verify (or to the Solidity verifier).
+type Public struct {
+	Code, Calldata          []byte
+	Caller, Origin, Address common.Address
+	Value                   uint256.Int
+	// Storage is sorted by key.
+	Storage    []StorageSlot
+	ReturnData []byte
+	Reverted   bool
+}
+
+// Public returns the public part of the trace.
+func (t *Trace) Public() Public {
+	return Public{Code: t.Code, Calldata: t.Calldata, Caller: t.Caller, Origin: t.Origin, Address: t.Address,
+		Value: t.Value, Storage: t.Storage, ReturnData: t.ReturnData, Reverted: t.Reverted}
+}
+
+// Commitment is the single public input of a circuit of shape s that
+// proves an execution with these public values: the Poseidon2 hash of the
+// code and calldata (zero-padded to the shape, 31 bytes per element) and
+// their lengths, caller, origin, address and value as 128-bit limbs, each
+// storage slot (used flag, key, initial and final value), the return data
+// length and words, and the revert flag.
+func (p Public) Commitment(s Shape) (*big.Int, error) {
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	switch {
+	case len(p.Code) > s.Code, len(p.Calldata) > s.Calldata, len(p.Storage) > s.Storage:
+		return nil, fmt.Errorf("%w: public values do not fit shape %s", ErrCapacity, s.Name())
+	case len(p.ReturnData)%32 != 0 || len(p.ReturnData)/32 > s.Return:
+		return nil, fmt.Errorf("%w: %d bytes of return data in shape %s", ErrCapacity, len(p.ReturnData), s.Name())
+	}
+	c, err := NewCircuit(s)
+	if err != nil {
+		return nil, err
+	}
+	for i := range c.Code {
+		c.Code[i] = int(byteAt(p.Code, i))
+	}
+	for i := range c.Calldata {
+		c.Calldata[i] = int(byteAt(p.Calldata, i))
+	}
+	c.CodeLen, c.CalldataLen = len(p.Code), len(p.Calldata)
+	c.Caller, c.Origin, c.Address, c.Value = addrWord(p.Caller), addrWord(p.Origin), addrWord(p.Address), word(&p.Value)
+	for j := range c.Storage {
+		c.Storage[j] = Slot{0, 0, 0, 0, 0, 0, 0, 0}
+		if j < len(p.Storage) {
+			sl := p.Storage[j]
+			k, in, fin := hashWord(sl.Key), hashWord(sl.Initial), hashWord(sl.Final)
+			c.Storage[j] = Slot{Used: 1, KeyHi: k.Hi, KeyLo: k.Lo, InitHi: in.Hi, InitLo: in.Lo, FinalHi: fin.Hi, FinalLo: fin.Lo, FinalTime: 0}
+		}
+	}
+	c.RetWords = uint64(len(p.ReturnData) / 32)
+	for j := range c.Return {
+		c.Return[j] = zeroWord()
+		if j < len(p.ReturnData)/32 {
+			c.Return[j] = hashWord(common.BytesToHash(p.ReturnData[32*j : 32*j+32]))
+		}
+	}
+	return commitmentOf(witnessElements(c, p.Reverted)), nil
+}

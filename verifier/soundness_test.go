@@ -1,0 +1,307 @@
+package verifier
+
+import (
+	"math/big"
+	"slices"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/holiman/uint256"
+)
+
+// The soundness tests change a correct witness and check that the circuit
+// rejects it. Where they can, they forge the trace instead (a wrong value
+// from one step on, carried consistently through the rest of the trace,
+// the return data and the public commitment), so that only the constraint
+// group under test can notice.
+
+// cloneTrace deep-copies the stacks of a trace.
+func cloneTrace(tr *Trace) *Trace {
+	c := *tr
+	c.Steps = make([]Step, len(tr.Steps))
+	for i, s := range tr.Steps {
+		s.Stack = slices.Clone(s.Stack)
+		c.Steps[i] = s
+	}
+	c.Code = slices.Clone(tr.Code)
+	c.ReturnData = slices.Clone(tr.ReturnData)
+	c.Storage = slices.Clone(tr.Storage)
+	return &c
+}
+
+// forgeAt returns the trace in which the stack item at position pos,
+// from step from on and while it stays on the stack, is forged instead of
+// old, and any return-data word equal to old is forged too.
+func forgeAt(t *testing.T, tr *Trace, from, pos int, old, forged *uint256.Int) *Trace {
+	t.Helper()
+	c := cloneTrace(tr)
+	hit := false
+	for j := from; j < len(c.Steps); j++ {
+		st := c.Steps[j].Stack
+		if len(st) <= pos {
+			break
+		}
+		if st[pos].Eq(old) {
+			st[pos] = *forged
+			hit = true
+		}
+	}
+	if !hit {
+		t.Fatalf("forgeAt: %s not found at position %d from step %d", old.Dec(), pos, from)
+	}
+	ob, fb := old.Bytes32(), forged.Bytes32()
+	for k := 0; k+32 <= len(c.ReturnData); k += 32 {
+		if [32]byte(c.ReturnData[k:k+32]) == ob {
+			copy(c.ReturnData[k:], fb[:])
+		}
+	}
+	return c
+}
+
+// stepOf is the index of the first step running op.
+func stepOf(t *testing.T, tr *Trace, op vm.OpCode) int {
+	t.Helper()
+	for i, s := range tr.Steps {
+		if s.Op == op {
+			return i
+		}
+	}
+	t.Fatalf("no %s in the trace", op)
+	return 0
+}
+
+// forgeResult forges the value op pushes, from the step after it.
+func forgeResult(t *testing.T, tr *Trace, op vm.OpCode, delta int64) *Trace {
+	t.Helper()
+	k := stepOf(t, tr, op) + 1
+	st := tr.Steps[k].Stack
+	pos := len(st) - 1
+	old := st[pos]
+	forged := new(uint256.Int).Add(&old, uint256.NewInt(uint64(delta)))
+	return forgeAt(t, tr, k, pos, &old, forged)
+}
+
+func mustAssign(t *testing.T, tr *Trace, s Shape) *Circuit {
+	t.Helper()
+	w, err := Assign(tr, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// recommit recomputes the public commitment of a changed witness, so the
+// change is not merely caught by the public-input hash.
+func recommit(w *Circuit) {
+	reverted := false
+	for _, r := range w.Rows {
+		if f, ok := r.Flags[famRevert-1].(int); ok && f == 1 {
+			reverted = true
+		}
+	}
+	w.Commitment = commitmentOf(witnessElements(w, reverted))
+}
+
+func rejects(t *testing.T, s Shape, w *Circuit) {
+	t.Helper()
+	if err := solve(t, s, w); err == nil {
+		t.Fatal("the circuit accepted the changed witness")
+	}
+}
+
+func accepts(t *testing.T, s Shape, w *Circuit) {
+	t.Helper()
+	if err := solve(t, s, w); err != nil {
+		t.Fatalf("the circuit rejected the correct witness: %v", err)
+	}
+}
+
+// TestSoundnessForgedResults forges the value one opcode pushes and
+// carries it through the rest of the trace: each family's own constraint
+// must reject it.
+func TestSoundnessForgedResults(t *testing.T) {
+	input := common.FromHex("00000000000000000000000000000000000000000000000000000000000000aa")
+	slots := map[common.Hash]common.Hash{common.BigToHash(big.NewInt(1)): common.BigToHash(big.NewInt(5))}
+	cases := []struct {
+		name  string // the constraint group
+		prog  *program
+		op    vm.OpCode
+		delta int64
+	}{
+		{"addition table: ADD", newProgram().pushU(2).pushU(3).op(vm.ADD), vm.ADD, 1},
+		{"addition table: SUB", newProgram().pushU(3).pushU(10).op(vm.SUB), vm.SUB, 1},
+		{"addition table: LT", newProgram().pushU(2).pushU(1).op(vm.LT), vm.LT, -1},
+		{"addition table: SLT sign", newProgram().pushU(1).push(minus(1)).op(vm.SLT), vm.SLT, -1},
+		{"addition table: EQ", newProgram().pushU(4).pushU(4).op(vm.EQ), vm.EQ, -1},
+		{"addition table: ISZERO", newProgram().pushU(0).op(vm.ISZERO), vm.ISZERO, -1},
+		{"addition table: NOT", newProgram().pushU(0x0f).op(vm.NOT), vm.NOT, -1},
+		{"multiplication table: MUL", newProgram().pushU(6).pushU(7).op(vm.MUL), vm.MUL, 1},
+		{"multiplication table: DIV", newProgram().pushU(7).pushU(50).op(vm.DIV), vm.DIV, 1},
+		{"multiplication table: MOD", newProgram().pushU(7).pushU(50).op(vm.MOD), vm.MOD, 1},
+		{"multiplication table: SHL", newProgram().pushU(0x0f).pushU(4).op(vm.SHL), vm.SHL, 1},
+		{"multiplication table: SHR", newProgram().pushU(0xf0).pushU(4).op(vm.SHR), vm.SHR, 1},
+		{"bitwise table: AND", newProgram().pushU(0x0f).pushU(0x3c).op(vm.AND), vm.AND, 1},
+		{"bitwise table: XOR", newProgram().pushU(0x0f).pushU(0x3c).op(vm.XOR), vm.XOR, 1},
+		{"PUSH immediate", newProgram().pushN(2, uint256.NewInt(0x1234)), vm.PUSH2, 1},
+		{"DUP", newProgram().pushU(0x77).op(vm.DUP1), vm.DUP1, 1},
+		{"SWAP", newProgram().pushU(0x11).pushU(0x22).op(vm.SWAP1), vm.SWAP1, 1},
+		{"memory: MLOAD reads the last MSTORE", newProgram().pushU(0x2a).pushU(0x20).op(vm.MSTORE).pushU(0x20).op(vm.MLOAD), vm.MLOAD, 1},
+		{"memory: MLOAD of untouched memory is zero", newProgram().pushU(0x20).op(vm.MLOAD), vm.MLOAD, 1},
+		{"storage: SLOAD reads the initial value", newProgram().pushU(1).op(vm.SLOAD), vm.SLOAD, 1},
+		{"storage: SLOAD reads the last SSTORE", newProgram().pushU(9).pushU(1).op(vm.SSTORE).pushU(1).op(vm.SLOAD), vm.SLOAD, 1},
+		{"calldata: CALLDATALOAD", newProgram().pushU(0).op(vm.CALLDATALOAD), vm.CALLDATALOAD, 1},
+		{"calldata: CALLDATASIZE", newProgram().op(vm.CALLDATASIZE), vm.CALLDATASIZE, 1},
+		{"environment: CALLER", newProgram().op(vm.CALLER), vm.CALLER, 1},
+		{"environment: CALLVALUE", newProgram().op(vm.CALLVALUE), vm.CALLVALUE, 1},
+		{"environment: CODESIZE", newProgram().op(vm.CODESIZE), vm.CODESIZE, 1},
+		{"PC", newProgram().pushU(0).op(vm.POP, vm.PC), vm.PC, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tr := traceOf(t, tc.prog.returnTop().bytes(), input, slots)
+			accepts(t, tiny, mustAssign(t, tr, tiny))
+			rejects(t, tiny, mustAssign(t, forgeResult(t, tr, tc.op, tc.delta), tiny))
+		})
+	}
+}
+
+// TestSoundnessControlFlow covers jumps, the opcode lookup and the number
+// of steps.
+func TestSoundnessControlFlow(t *testing.T) {
+	jumpProg := newProgram().pushLabel("dest").op(vm.JUMP, vm.INVALID).label("dest").pushU(0x77).returnTop()
+	t.Run("jump to a pc that is not a JUMPDEST", func(t *testing.T) {
+		code := jumpProg.bytes()
+		tr := traceOf(t, code, nil, nil)
+		accepts(t, tiny, mustAssign(t, tr, tiny))
+		// Jump one byte further, past the JUMPDEST, straight to PUSH1 5:
+		// the code's immediate, the stack and the trace all agree.
+		forged := cloneTrace(tr)
+		dest := int(forged.Code[2])
+		forged.Code[2]++
+		for j := range forged.Steps {
+			for k := range forged.Steps[j].Stack {
+				if forged.Steps[j].Stack[k].Eq(uint256.NewInt(uint64(dest))) {
+					forged.Steps[j].Stack[k].SetUint64(uint64(dest + 1))
+				}
+			}
+		}
+		jd := stepOf(t, forged, vm.JUMPDEST)
+		forged.Steps = slices.Delete(forged.Steps, jd, jd+1)
+		rejects(t, tiny, mustAssign(t, forged, tiny))
+	})
+	t.Run("jump into PUSH data", func(t *testing.T) {
+		// PUSH2 0x5b5b at pc 4 holds JUMPDEST bytes as data, at pcs 5 and 6,
+		// right before the real JUMPDEST at pc 7. Jumping to pc 5 would run
+		// JUMPDEST, JUMPDEST and reach pc 7 the same way: only the
+		// jump-destination table can tell data from code.
+		p := newProgram().pushLabel("real").op(vm.JUMP).pushN(2, uint256.NewInt(0x5b5b)).label("real").pushU(0x77).returnTop()
+		tr := traceOf(t, p.bytes(), nil, nil)
+		accepts(t, tiny, mustAssign(t, tr, tiny))
+		jd := stepOf(t, tr, vm.JUMPDEST)
+		if tr.Steps[jd].PC != 7 || tr.Code[4] != byte(vm.PUSH2) {
+			t.Fatalf("layout changed: JUMPDEST at %d", tr.Steps[jd].PC)
+		}
+		forged := cloneTrace(tr)
+		forged.Code[2] = 5
+		forged.Steps[jd-1].Stack[0].SetUint64(5) // JUMP's target
+		data := []Step{forged.Steps[jd], forged.Steps[jd]}
+		data[0].PC, data[1].PC = 5, 6
+		forged.Steps = slices.Insert(forged.Steps, jd, data...)
+		rejects(t, tiny, mustAssign(t, forged, tiny))
+	})
+	t.Run("JUMPI taken with a zero condition", func(t *testing.T) {
+		p := newProgram().pushU(0).pushLabel("skip").op(vm.JUMPI).pushU(1).returnTop().label("skip").pushU(2).returnTop()
+		tr := traceOf(t, p.bytes(), nil, nil)
+		w := mustAssign(t, tr, tiny)
+		accepts(t, tiny, w)
+		k := stepOf(t, tr, vm.JUMPI)
+		w.Rows[k].R1.Lo = 1 // claim the condition was 1 while pc falls through
+		rejects(t, tiny, w)
+	})
+	t.Run("opcode at pc", func(t *testing.T) {
+		tr := traceOf(t, newProgram().pushU(2).pushU(3).op(vm.ADD).returnTop().bytes(), nil, nil)
+		forged := cloneTrace(tr)
+		forged.Code[stepOfPC(t, tr, vm.ADD)] = byte(vm.SUB) // the code says SUB, the trace ran ADD
+		rejects(t, tiny, mustAssign(t, forged, tiny))
+	})
+	t.Run("number of steps: one step dropped", func(t *testing.T) {
+		tr := traceOf(t, newProgram().pushU(1).returnTop().bytes(), nil, nil)
+		w := mustAssign(t, tr, tiny)
+		last := &w.Rows[len(tr.Steps)-1]
+		last.Active = 0
+		for f := range last.Flags {
+			last.Flags[f] = 0
+		}
+		rejects(t, tiny, w)
+	})
+	t.Run("number of steps: a step after the halt", func(t *testing.T) {
+		tr := traceOf(t, newProgram().pushU(1).returnTop().bytes(), nil, nil)
+		w := mustAssign(t, tr, tiny)
+		extra := &w.Rows[len(tr.Steps)]
+		extra.Active, extra.Op = 1, int(vm.JUMPDEST)
+		extra.Flags[famJumpdest-1] = 1
+		rejects(t, tiny, w)
+	})
+}
+
+func stepOfPC(t *testing.T, tr *Trace, op vm.OpCode) int {
+	return int(tr.Steps[stepOf(t, tr, op)].PC)
+}
+
+// TestSoundnessWitness changes single witness values the forged traces do
+// not reach: final cells, access times, written values, public values.
+func TestSoundnessWitness(t *testing.T) {
+	slots := map[common.Hash]common.Hash{common.BigToHash(big.NewInt(1)): common.BigToHash(big.NewInt(5))}
+	prog := newProgram().pushU(1).op(vm.SLOAD).pushU(2).op(vm.SLOAD, vm.ADD).pushU(2).op(vm.SSTORE).
+		pushU(0x2a).pushU(0x20).op(vm.MSTORE).pushU(0x20).op(vm.MLOAD).returnTop()
+	tr := traceOf(t, prog.bytes(), nil, slots)
+	base := mustAssign(t, tr, tiny)
+	accepts(t, tiny, base)
+	mstore := stepOf(t, tr, vm.MSTORE)
+	add := stepOf(t, tr, vm.ADD)
+	cases := []struct {
+		name   string
+		change func(w *Circuit)
+	}{
+		{"stack: a final cell", func(w *Circuit) { w.StackEnd[0].Lo = 12345 }},
+		{"stack: the time of a read", func(w *Circuit) { w.Rows[add].R0.PrevT = portsPerRow*add + portR0 - 1 }},
+		{"stack: a read value", func(w *Circuit) { w.Rows[add].R1.Lo = 6; w.Add[0].B.Lo = 6; w.Add[0].C.Lo = 12 }},
+		{"memory: the value MSTORE writes", func(w *Circuit) { w.Rows[mstore].Mem.Lo = 0x2b }},
+		{"memory: a final word", func(w *Circuit) { w.MemEnd[1].Lo = 0x2b }},
+		{"storage: a final value", func(w *Circuit) { w.Storage[1].FinalLo = 7; recommit(w) }},
+		{"storage: an initial value", func(w *Circuit) { w.Storage[0].InitLo = 6; recommit(w) }},
+		{"storage: keys out of order", func(w *Circuit) { w.Storage[0], w.Storage[1] = w.Storage[1], w.Storage[0]; recommit(w) }},
+		{"return data", func(w *Circuit) { w.Return[0].Lo = 0x2b; recommit(w) }},
+		{"return offset", func(w *Circuit) { w.RetOff = 1; recommit(w) }},
+		{"public input", func(w *Circuit) { w.Commitment = new(big.Int).Add(w.Commitment.(*big.Int), big.NewInt(1)) }},
+		{"code byte", func(w *Circuit) { w.Code[1] = 2; recommit(w) }},
+		{"ALU bus: an entry for other operands", func(w *Circuit) {
+			w.Add[0] = addEntry(aluAdd, uint256.NewInt(1), uint256.NewInt(1), uint256.NewInt(2))
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := traceOf(t, prog.bytes(), nil, slots)
+			w := mustAssign(t, tr, tiny)
+			tc.change(w)
+			rejects(t, tiny, w)
+		})
+	}
+	t.Run("bitwise table: a multiplicity", func(t *testing.T) {
+		tr := traceOf(t, newProgram().pushU(0x0f).pushU(0x3c).op(vm.AND).returnTop().bytes(), nil, nil)
+		w := mustAssign(t, tr, tiny)
+		accepts(t, tiny, w)
+		w.BitCounts[bitTableIndex(aluAnd, 0xc, 0xf)] = 2
+		rejects(t, tiny, w)
+	})
+	t.Run("calldata: a byte", func(t *testing.T) {
+		input := common.FromHex("00000000000000000000000000000000000000000000000000000000000000aa")
+		tr := traceOf(t, newProgram().pushU(0).op(vm.CALLDATALOAD).returnTop().bytes(), input, nil)
+		w := mustAssign(t, tr, tiny)
+		w.Calldata[31] = 0xab
+		recommit(w)
+		rejects(t, tiny, w)
+	})
+}
