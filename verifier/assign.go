@@ -205,9 +205,9 @@ func addrWord(addr common.Address) Word {
 // step, its arithmetic-table entry.
 func (a *assigner) row(i int, tb *aluTables) (Row, error) {
 	tm := func(port int) int { return portsPerRow*i + port }
-	r := Row{Active: 0, PC: 0, Op: 0, SP: 0, Aux: 0, MemWord: 0,
+	r := Row{Active: 0, PC: 0, Op: 0, SP: 0, Aux: 0,
 		R0: idle(tm(portR0)), R1: idle(tm(portR1)), W0: idleWrite(tm(portW0)), W1: idleWrite(tm(portW1)),
-		Mem: idleWrite(tm(portMem)), Sto: idleWrite(tm(portSto))}
+		Data: idleWrite(tm(portData))}
 	for f := range r.Flags {
 		r.Flags[f] = 0
 	}
@@ -249,16 +249,15 @@ func (a *assigner) row(i int, tb *aluTables) (Row, error) {
 			return r, fmt.Errorf("%w: %s at pc %d: memory offset %s is not a multiple of 32 below %d", ErrUnsupported, st.Op, st.PC, off.Dec(), 32*a.s.Memory)
 		}
 		w := int(off.Uint64() / 32)
-		r.MemWord = w
 		if spec.fam == famMstore {
-			r.Mem = a.writeCell(a.mem, domMem, w, tm(portMem), top(1))
+			r.Data = a.writeCell(a.mem, domMem, w, tm(portData), top(1))
 		} else {
 			// A load reads what go-ethereum says the word holds.
 			if len(next) != sp {
 				return r, fmt.Errorf("%w: stack after MLOAD at pc %d", ErrExecution, st.PC)
 			}
 			v := word(&next[sp-1])
-			r.Mem = WritePort{Hi: v.Hi, Lo: v.Lo, OldHi: v.Hi, OldLo: v.Lo, PrevT: a.touch(cellKey{dom: domMem, addr: uint64(w)}, tm(portMem))}
+			r.Data = WritePort{Hi: v.Hi, Lo: v.Lo, OldHi: v.Hi, OldLo: v.Lo, PrevT: a.touch(cellKey{dom: domMem, addr: uint64(w)}, tm(portData))}
 		}
 	case famSload, famSstore:
 		k0 := top(0)
@@ -276,7 +275,7 @@ func (a *assigner) row(i int, tb *aluTables) (Row, error) {
 			old, v = next[sp-1], next[sp-1]
 		}
 		o, n := word(&old), word(&v)
-		r.Sto = WritePort{Hi: n.Hi, Lo: n.Lo, OldHi: o.Hi, OldLo: o.Lo, PrevT: a.touch(cellKey{dom: domSto, key: key}, tm(portSto))}
+		r.Data = WritePort{Hi: n.Hi, Lo: n.Lo, OldHi: o.Hi, OldLo: o.Lo, PrevT: a.touch(cellKey{dom: domSto, key: key}, tm(portData))}
 	case famCalldataload:
 		off := top(0)
 		if !off.IsUint64() || off.Uint64() >= uint64(a.s.Calldata) {
@@ -363,7 +362,17 @@ func witnessElements(c *Circuit, reverted bool) []fr.Element {
 		add(w.Hi, w.Lo)
 	}
 	for _, sl := range c.Storage {
-		add(sl.Used, sl.KeyHi, sl.KeyLo, sl.InitHi, sl.InitLo, sl.FinalHi, sl.FinalLo)
+		var keyHi, used fr.Element
+		if _, err := keyHi.SetInterface(sl.KeyHi); err != nil {
+			panic(err)
+		}
+		if _, err := used.SetInterface(sl.Used); err != nil {
+			panic(err)
+		}
+		used.Mul(&used, new(fr.Element).SetBigInt(two128))
+		keyHi.Add(&keyHi, &used)
+		out = append(out, keyHi)
+		add(sl.KeyLo, sl.InitHi, sl.InitLo, sl.FinalHi, sl.FinalLo)
 	}
 	var retLen fr.Element
 	if _, err := retLen.SetInterface(c.RetWords); err != nil {
@@ -388,14 +397,21 @@ func byteAt(bs []byte, i int) byte {
 	return 0
 }
 
-// commitmentOf hashes the public elements with Poseidon2, as the circuit.
+// commitmentOf hashes the public elements with the circuit's sponge.
 func commitmentOf(elems []fr.Element) *big.Int {
-	h := poseidon2.NewMerkleDamgardHasher()
-	for _, e := range elems {
-		b := e.Bytes()
-		h.Write(b[:])
+	perm := poseidon2.NewPermutation(spongeWidth, spongeFullRounds, spongePartialRounds)
+	state := make([]fr.Element, spongeWidth)
+	state[2].SetUint64(uint64(len(elems)))
+	for i := 0; i < len(elems); i += 2 {
+		state[0].Add(&state[0], &elems[i])
+		if i+1 < len(elems) {
+			state[1].Add(&state[1], &elems[i+1])
+		}
+		if err := perm.Permutation(state); err != nil {
+			panic(err)
+		}
 	}
-	return new(big.Int).SetBytes(h.Sum(nil))
+	return state[0].BigInt(new(big.Int))
 }
 
 var _ = vm.STOP

@@ -90,36 +90,31 @@ func addEntry(op int, x, y, out *uint256.Int) AddEntry {
 	e.A, e.B, e.C = word(x), word(y), word(out)
 	e.SA, e.SB = int(x[3]>>63), int(y[3]>>63)
 	signBit := new(uint256.Int).Lsh(uint256.NewInt(1), 255)
-	var p, r, b uint256.Int
-	b = *y
+	// P + B' + cin = A' + K·2^256.
+	var p, a, b uint256.Int
+	a, b = *x, *y
+	cin := uint64(0)
 	switch op {
 	case aluAdd:
-		p, r = *x, *out
+		p = *out
+		b.Not(y)
+		cin = 1
 	case aluSub:
-		p, r = *out, *x
-	case aluLt, aluGt, aluEq:
-		p.Sub(x, y)
-		r = *x
+		p = *out
 	case aluSlt, aluSgt:
-		r.Xor(x, signBit)
+		a.Xor(x, signBit)
 		b.Xor(y, signBit)
-		p.Sub(&r, &b)
-	default: // ISZERO, NOT, unused: the addition is idle, P = 0, R = B.
-		r = *y
+		p.Sub(&a, &b)
+	default: // LT, GT, EQ, and idle for ISZERO, NOT, unused
+		p.Sub(x, y)
 	}
-	e.P, e.R = word(&p), word(&r)
-	var sum uint256.Int
-	if _, overflow := sum.AddOverflow(&p, &b); overflow {
-		e.K = 1
-	} else {
-		e.K = 0
-	}
-	pl, bl := new(big.Int).SetBytes(bytesLo(&p)), new(big.Int).SetBytes(bytesLo(&b))
-	if new(big.Int).Add(pl, bl).Cmp(two128) >= 0 {
-		e.Kmid = 1
-	} else {
-		e.Kmid = 0
-	}
+	e.P = word(&p)
+	sum := new(big.Int).Add(p.ToBig(), b.ToBig())
+	sum.Add(sum, new(big.Int).SetUint64(cin))
+	e.K = new(big.Int).Rsh(sum, 256)
+	lo := new(big.Int).Add(new(big.Int).SetBytes(bytesLo(&p)), new(big.Int).SetBytes(bytesLo(&b)))
+	lo.Add(lo, new(big.Int).SetUint64(cin))
+	e.Kmid = new(big.Int).Rsh(lo, 128)
 	return e
 }
 

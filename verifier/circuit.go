@@ -3,10 +3,11 @@ package verifier
 import (
 	"fmt"
 	"math/big"
+	"math/bits"
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/hash/mimc"
-	"github.com/consensys/gnark/std/hash/poseidon2"
+	"github.com/consensys/gnark/std/permutation/poseidon2"
 	"github.com/consensys/gnark/std/lookup/logderivlookup"
 	"github.com/consensys/gnark/std/multicommit"
 	"github.com/consensys/gnark/std/rangecheck"
@@ -43,11 +44,12 @@ type Row struct {
 	Active, PC, Op, SP, Aux frontend.Variable
 	// Flags[f-1] is 1 if the row's opcode is of family f.
 	Flags   [numFamilies - 1]frontend.Variable
-	R0, R1  ReadPort
-	W0, W1  WritePort
-	Mem     WritePort
-	MemWord frontend.Variable
-	Sto     WritePort
+	R0, R1 ReadPort
+	W0, W1 WritePort
+	// Data is the memory word or storage slot a load or store accesses,
+	// named by R0: the memory offset (a multiple of 32 below the shape's
+	// memory, or no cell matches) or the storage key.
+	Data WritePort
 }
 
 // Circuit proves one call frame's execution: that running Code on
@@ -114,8 +116,7 @@ const (
 const (
 	portR0 = 1 + iota
 	portR1
-	portMem
-	portSto
+	portData
 	portW0
 	portW1
 	portsPerRow = 8
@@ -123,8 +124,8 @@ const (
 
 // pack folds a domain, address and time, each range-bounded, into one
 // field element.
-func pack(api frontend.API, dom int, addr, t frontend.Variable) frontend.Variable {
-	return api.Add(t, api.Mul(addr, 1<<20), dom<<40)
+func pack(api frontend.API, dom, addr, t frontend.Variable) frontend.Variable {
+	return api.Add(t, api.Mul(addr, 1<<20), api.Mul(dom, 1<<40))
 }
 
 var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
@@ -159,10 +160,10 @@ type builder struct {
 	c   *Circuit
 	s   Shape
 
-	opTable, pushH, pushP1, pushP2 logderivlookup.Table
-	codeAt, acc, jumpdest          logderivlookup.Table
-	winHi, winLo, envHi, envLo     logderivlookup.Table
-	memEndHi, memEndLo             logderivlookup.Table
+	famTable, auxTable, pushH, pushP1, pushP2 logderivlookup.Table
+	acc, jumpdest                             logderivlookup.Table
+	extHi, extLo                              logderivlookup.Table
+	memEndHi, memEndLo                        logderivlookup.Table
 
 	// accesses collects every memory-argument term: fingerprints added to
 	// the write side (plus) or the read side (minus), gated by enable.
@@ -176,16 +177,39 @@ type builder struct {
 	reverted          frontend.Variable
 }
 
+// combo is a word folded with the challenge, β·hi + β²·lo, computed once
+// however many fingerprints use it.
+type combo struct {
+	hi, lo frontend.Variable
+	v      frontend.Variable
+}
+
+func newCombo(hi, lo frontend.Variable) *combo { return &combo{hi: hi, lo: lo} }
+
+func (c *combo) value(api frontend.API, pows []frontend.Variable) frontend.Variable {
+	if c.v == nil {
+		c.v = api.Add(api.Mul(pows[1], c.hi), api.Mul(pows[2], c.lo))
+	}
+	return c.v
+}
+
+// access is one memory-argument term: fingerprint key + value (+ β²·data
+// for memory and storage, whose value comes after the slot key), on the
+// write side (plus) or the read side (minus), gated by enable.
 type access struct {
 	write  bool
 	enable frontend.Variable
 	key    frontend.Variable // pack(domain, address, time)
-	parts  []frontend.Variable
+	value  *combo
+	data   *combo // nil for the stack
 }
 
+// aluTuple is one (op, A, B, C) of the ALU bus. Rows give combos, tables
+// give the words.
 type aluTuple struct {
-	enable frontend.Variable
-	parts  []frontend.Variable // op, aHi, aLo, bHi, bLo, cHi, cLo
+	enable  frontend.Variable
+	op      frontend.Variable
+	a, b, c *combo
 }
 
 func (b *builder) flag(r *Row, f family) frontend.Variable { return r.Flags[f-1] }
@@ -194,37 +218,41 @@ func (b *builder) flag(r *Row, f family) frontend.Variable { return r.Flags[f-1]
 // calldata windows and the environment.
 func (b *builder) tables() {
 	api, c := b.api, b.c
-	b.opTable = logderivlookup.New(api)
-	b.pushH = logderivlookup.New(api)
-	b.pushP1 = logderivlookup.New(api)
-	b.pushP2 = logderivlookup.New(api)
+	b.famTable = logderivlookup.New(api)
+	b.auxTable = logderivlookup.New(api)
 	pushLens := logderivlookup.New(api)
 	for op := 0; op <= 256; op++ {
-		val, h, p1, p2 := opTableEntry(op)
-		b.opTable.Insert(val)
-		b.pushH.Insert(h)
-		b.pushP1.Insert(p1)
-		b.pushP2.Insert(p2)
+		fam, aux := opTableEntry(op)
+		b.famTable.Insert(fam)
+		b.auxTable.Insert(aux)
 		if op < 256 {
 			pushLens.Insert(pushLen(byte(op)))
 		}
 	}
+	// PUSHn immediates split into h high bytes and n-h low bytes: by n,
+	// h, 256^(n-h) and 256^h.
+	b.pushH = logderivlookup.New(api)
+	b.pushP1 = logderivlookup.New(api)
+	b.pushP2 = logderivlookup.New(api)
+	for n := 0; n <= 32; n++ {
+		m := min(n, 16)
+		b.pushH.Insert(n - m)
+		b.pushP1.Insert(new(big.Int).Lsh(big.NewInt(1), uint(8*m)))
+		b.pushP2.Insert(new(big.Int).Lsh(big.NewInt(1), uint(8*(n-m))))
+	}
 
-	// Code bytes, the accumulator A[p] = Σ_{j<p} code[j]·256^(p-1-j) mod r
-	// that PUSH immediates are read from, and the jump-destination table
-	// JD[p] = code[p] + 256·(push bytes still to skip at p).
-	b.codeAt = logderivlookup.New(api)
+	// The accumulator A[p] = Σ_{j<p} code[j]·256^(p-1-j) mod r that PUSH
+	// immediates are read from, and the table JD[p] = code[p] + 256·k[p],
+	// k[p] the push bytes still to skip at p: an instruction at p is
+	// JD[p] itself, a JUMPDEST is JD[p] = 0x5b.
 	b.acc = logderivlookup.New(api)
 	b.jumpdest = logderivlookup.New(api)
-	var a frontend.Variable = 0
-	var k frontend.Variable = 0
-	pls := make([]frontend.Variable, len(c.Code))
 	for _, byt := range c.Code {
 		b.rc.Check(byt, 8)
-		b.codeAt.Insert(byt)
 	}
-	pl := pushLens.Lookup(c.Code...)
-	copy(pls, pl)
+	pls := pushLens.Lookup(c.Code...)
+	var a frontend.Variable = 0
+	var k frontend.Variable = 0
 	for p := 0; p < len(c.Code)+34; p++ {
 		b.acc.Insert(a)
 		var byt frontend.Variable = 0
@@ -234,14 +262,18 @@ func (b *builder) tables() {
 		a = api.Add(api.Mul(a, 256), byt)
 		if p < len(c.Code) {
 			b.jumpdest.Insert(api.Add(byt, api.Mul(k, 256)))
-			z := api.IsZero(k)
-			k = api.Select(z, pls[p], api.Sub(k, 1))
+			k = api.Select(api.IsZero(k), pls[p], api.Sub(k, 1))
 		}
 	}
 
-	// Calldata windows: the 32 bytes at each offset, zero past the end.
-	b.winHi = logderivlookup.New(api)
-	b.winLo = logderivlookup.New(api)
+	// The "external" values a step can push: the environment, then the
+	// calldata window at each offset (zero past the end).
+	b.extHi = logderivlookup.New(api)
+	b.extLo = logderivlookup.New(api)
+	for _, w := range []Word{c.Caller, c.Origin, c.Address, c.Value, {0, c.CalldataLen}, {0, c.CodeLen}} {
+		b.extHi.Insert(w.Hi)
+		b.extLo.Insert(w.Lo)
+	}
 	cd := func(i int) frontend.Variable {
 		if i < len(c.Calldata) {
 			return c.Calldata[i]
@@ -257,39 +289,22 @@ func (b *builder) tables() {
 			hi = api.Add(api.Mul(hi, 256), cd(o+j))
 			lo = api.Add(api.Mul(lo, 256), cd(o+16+j))
 		}
-		b.winHi.Insert(hi)
-		b.winLo.Insert(lo)
-	}
-
-	b.envHi = logderivlookup.New(api)
-	b.envLo = logderivlookup.New(api)
-	for _, w := range []Word{c.Caller, c.Origin, c.Address, c.Value, {0, c.CalldataLen}, {0, c.CodeLen}} {
-		b.envHi.Insert(w.Hi)
-		b.envLo.Insert(w.Lo)
+		b.extHi.Insert(hi)
+		b.extLo.Insert(lo)
 	}
 }
 
-// opTableEntry is the opcode table's value for op (256: inactive rows):
-// family + 32·aux, and the PUSH immediate split: h = bytes in the high
-// limb, 256^(length-h) and 256^h.
-func opTableEntry(op int) (val, h, p1, p2 *big.Int) {
-	val, h, p1, p2 = big.NewInt(int64(numFamilies)), new(big.Int), big.NewInt(1), big.NewInt(1)
+// opTableEntry is the family and aux of op (256: inactive rows; an
+// unsupported opcode has no family a row can take).
+func opTableEntry(op int) (fam, aux int) {
 	if op == 256 {
-		return big.NewInt(int64(famNone)), h, p1, p2
+		return int(famNone), 0
 	}
 	spec, ok := opcodes[vm.OpCode(op)]
 	if !ok {
-		return
+		return int(numFamilies), 0
 	}
-	val = big.NewInt(int64(spec.fam) + 32*int64(spec.aux))
-	if spec.fam == famPush {
-		n := spec.aux
-		m := min(n, 16)
-		h = big.NewInt(int64(n - m))
-		p1 = new(big.Int).Lsh(big.NewInt(1), uint(8*m))
-		p2 = new(big.Int).Lsh(big.NewInt(1), uint(8*(n-m)))
-	}
-	return
+	return int(spec.fam), spec.aux
 }
 
 // rows constrains every main-trace row and its transition to the next.
@@ -298,6 +313,7 @@ func (b *builder) rows() {
 	api.AssertIsEqual(c.Rows[0].Active, 1)
 	api.AssertIsEqual(c.Rows[0].PC, 0)
 	api.AssertIsEqual(c.Rows[0].SP, 0)
+	tbits := bits.Len(uint(portsPerRow * len(c.Rows)))
 	var reverted frontend.Variable = 0
 	for i := range c.Rows {
 		r := &c.Rows[i]
@@ -331,81 +347,68 @@ func (b *builder) rows() {
 		api.AssertIsEqual(sum, r.Active)
 		isPush, isDup, isSwap := b.flag(r, famPush), b.flag(r, famDup), b.flag(r, famSwap)
 		isJump, isJumpi := b.flag(r, famJump), b.flag(r, famJumpi)
+		isMload, isMstore, isSload, isSstore := b.flag(r, famMload), b.flag(r, famMstore), b.flag(r, famSload), b.flag(r, famSstore)
 		reverted = api.Add(reverted, b.flag(r, famRevert))
 
-		// The opcode fixes the family and aux.
-		b.rc.Check(r.Aux, 8)
+		// The opcode, an instruction of the code at pc, fixes family and aux.
+		// Inactive rows have pc 0 and op 0, and look up entry 256.
 		opIndex := api.Add(r.Op, api.Mul(api.Sub(1, r.Active), 256))
-		ops := b.opTable.Lookup(opIndex)
-		api.AssertIsEqual(ops[0], api.Add(fam, api.Mul(r.Aux, 32)))
-		// Inactive rows have PC 0 and op 0 (they look up code[0] too).
-		code := b.codeAt.Lookup(r.PC)
-		api.AssertIsEqual(api.Mul(r.Active, api.Sub(code[0], r.Op)), 0)
+		api.AssertIsEqual(b.famTable.Lookup(opIndex)[0], fam)
+		api.AssertIsEqual(b.auxTable.Lookup(opIndex)[0], r.Aux)
+		insn := b.jumpdest.Lookup(r.PC)[0]
+		api.AssertIsEqual(api.Mul(r.Active, api.Sub(insn, r.Op)), 0)
 
-		// Stack height: enough items for the step.
+		// Ports and the memory argument. A stack access below 0 or above
+		// the shape's stack matches no cell, so underflow cannot balance.
 		dupAux, swapAux := api.Mul(isDup, r.Aux), api.Mul(isSwap, r.Aux)
-		need = api.Add(need, dupAux, swapAux, isSwap)
-		b.rc.Check(api.Sub(r.SP, need), 11)
-
-		// Port addresses and the memory argument.
 		t := func(port int) int { return portsPerRow*i + port }
 		r0addr := api.Sub(r.SP, 1, api.Sub(dupAux, isDup))
 		r1addr := api.Sub(r.SP, 2, api.Sub(swapAux, isSwap))
 		w0addr := api.Add(r.SP, delta, -1)
-		b.read(domStack, r0en, r0addr, t(portR0), r.R0)
-		b.read(domStack, r1en, r1addr, t(portR1), r.R1)
-		b.write(domStack, w0en, w0addr, t(portW0), r.W0, nil)
-		b.write(domStack, w1en, r1addr, t(portW1), r.W1, nil)
-		isMload, isMstore := b.flag(r, famMload), b.flag(r, famMstore)
-		memEn := api.Add(isMload, isMstore)
-		b.rc.Check(r.MemWord, 16)
-		api.AssertIsEqual(api.Mul(memEn, api.Sub(r.R0.Lo, api.Mul(r.MemWord, 32))), 0)
-		api.AssertIsEqual(api.Mul(memEn, r.R0.Hi), 0)
-		b.write(domMem, memEn, r.MemWord, t(portMem), r.Mem, nil)
-		isSload, isSstore := b.flag(r, famSload), b.flag(r, famSstore)
-		b.write(domSto, api.Add(isSload, isSstore), 0, t(portSto), r.Sto, []frontend.Variable{r.R0.Hi, r.R0.Lo})
+		r0 := b.read(domStack, r0en, r0addr, t(portR0), r.R0, tbits)
+		r1 := b.read(domStack, r1en, r1addr, t(portR1), r.R1, tbits)
+		_, w0 := b.write(domStack, w0en, w0addr, t(portW0), r.W0, nil, tbits)
+		b.write(domStack, w1en, r1addr, t(portW1), r.W1, nil, tbits)
 
-		// Reads of memory and storage leave the value; writes store R1.
-		b.assertGatedEqual(isMload, r.Mem.Hi, r.Mem.OldHi)
-		b.assertGatedEqual(isMload, r.Mem.Lo, r.Mem.OldLo)
-		b.assertGatedEqual(isMstore, r.Mem.Hi, r.R1.Hi)
-		b.assertGatedEqual(isMstore, r.Mem.Lo, r.R1.Lo)
-		b.assertGatedEqual(isSload, r.Sto.Hi, r.Sto.OldHi)
-		b.assertGatedEqual(isSload, r.Sto.Lo, r.Sto.OldLo)
-		b.assertGatedEqual(isSstore, r.Sto.Hi, r.R1.Hi)
-		b.assertGatedEqual(isSstore, r.Sto.Lo, r.R1.Lo)
+		// Loads and stores: the cell is named by R0 (memory offset or
+		// storage key); memory cells exist at offsets 32·a only.
+		memEn, stoEn := api.Add(isMload, isMstore), api.Add(isSload, isSstore)
+		loads, stores := api.Add(isMload, isSload), api.Add(isMstore, isSstore)
+		dom := api.Add(domMem, stoEn) // domSto = domMem + 1
+		b.write(dom, api.Add(memEn, stoEn), 0, t(portData), r.Data, r0, tbits)
+		b.assertGatedEqual(loads, r.Data.Hi, r.Data.OldHi)
+		b.assertGatedEqual(loads, r.Data.Lo, r.Data.OldLo)
+		b.assertGatedEqual(stores, r.Data.Hi, r.R1.Hi)
+		b.assertGatedEqual(stores, r.Data.Lo, r.R1.Lo)
 		b.assertGatedEqual(isSwap, r.W1.Hi, r.R0.Hi)
 		b.assertGatedEqual(isSwap, r.W1.Lo, r.R0.Lo)
 
 		// PUSH immediates from the code accumulator.
 		n := api.Mul(isPush, r.Aux)
-		h, p1, p2 := b.pushH.Lookup(opIndex)[0], b.pushP1.Lookup(opIndex)[0], b.pushP2.Lookup(opIndex)[0]
+		h, p1, p2 := b.pushH.Lookup(n)[0], b.pushP1.Lookup(n)[0], b.pushP2.Lookup(n)[0]
 		base := api.Add(r.PC, 1)
 		acc := b.acc.Lookup(base, api.Add(base, h), api.Add(base, n))
 		immHi := api.Sub(acc[1], api.Mul(acc[0], p2))
 		immLo := api.Sub(acc[2], api.Mul(acc[1], p1))
 
-		// Calldata and environment.
+		// Environment and calldata: one external table.
 		isCdl, isEnv := b.flag(r, famCalldataload), b.flag(r, famEnv)
 		api.AssertIsEqual(api.Mul(isCdl, r.R0.Hi), 0)
-		cdIndex := api.Mul(isCdl, r.R0.Lo)
-		winHi, winLo := b.winHi.Lookup(cdIndex)[0], b.winLo.Lookup(cdIndex)[0]
-		envIndex := api.Mul(isEnv, r.Aux)
-		envHi, envLo := b.envHi.Lookup(envIndex)[0], b.envLo.Lookup(envIndex)[0]
+		extIndex := api.Add(api.Mul(isEnv, r.Aux), api.Mul(isCdl, api.Add(r.R0.Lo, numEnv)))
+		extHi, extLo := b.extHi.Lookup(extIndex)[0], b.extLo.Lookup(extIndex)[0]
+		isExt := api.Add(isEnv, isCdl)
 
 		// The value pushed by every family but the ALU's.
 		isPC := b.flag(r, famPC)
 		expHi := api.Add(api.Mul(isPush, immHi), api.Mul(isDup, r.R0.Hi), api.Mul(isSwap, r.R1.Hi),
-			api.Mul(isEnv, envHi), api.Mul(isCdl, winHi), api.Mul(isMload, r.Mem.Hi), api.Mul(isSload, r.Sto.Hi))
+			api.Mul(isExt, extHi), api.Mul(loads, r.Data.Hi))
 		expLo := api.Add(api.Mul(isPush, immLo), api.Mul(isDup, r.R0.Lo), api.Mul(isSwap, r.R1.Lo),
-			api.Mul(isEnv, envLo), api.Mul(isCdl, winLo), api.Mul(isMload, r.Mem.Lo), api.Mul(isSload, r.Sto.Lo),
-			api.Mul(isPC, r.PC))
+			api.Mul(isExt, extLo), api.Mul(loads, r.Data.Lo), api.Mul(isPC, r.PC))
 		isAlu := api.Add(b.flag(r, famAlu1), b.flag(r, famAlu2))
 		nonAlu := api.Sub(w0en, isAlu)
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Hi), expHi)
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Lo), expLo)
-		b.aluRows = append(b.aluRows, aluTuple{enable: isAlu,
-			parts: []frontend.Variable{r.Aux, r.R0.Hi, r.R0.Lo, r.R1.Hi, r.R1.Lo, r.W0.Hi, r.W0.Lo}})
+		b.aluRows = append(b.aluRows, aluTuple{enable: isAlu, op: r.Aux, a: r0, b: r1, c: w0})
 
 		// RETURN and REVERT: aligned offset and length, recorded once.
 		isRet := api.Add(b.flag(r, famReturn), b.flag(r, famRevert))
@@ -436,24 +439,26 @@ func (b *builder) rows() {
 		b.committed = append(b.committed, r.Flags[:]...)
 		b.committed = append(b.committed, r.Active, r.PC, r.Op, r.SP, r.Aux, r.R0.Hi, r.R0.Lo, r.R1.Hi, r.R1.Lo,
 			r.W0.Hi, r.W0.Lo, r.W0.OldHi, r.W0.OldLo, r.W1.Hi, r.W1.Lo, r.W1.OldHi, r.W1.OldLo,
-			r.Mem.Hi, r.Mem.Lo, r.Mem.OldHi, r.Mem.OldLo, r.Sto.Hi, r.Sto.Lo, r.Sto.OldHi, r.Sto.OldLo,
-			r.R0.PrevT, r.R1.PrevT, r.W0.PrevT, r.W1.PrevT, r.Mem.PrevT, r.Sto.PrevT, r.MemWord)
+			r.Data.Hi, r.Data.Lo, r.Data.OldHi, r.Data.OldLo,
+			r.R0.PrevT, r.R1.PrevT, r.W0.PrevT, r.W1.PrevT, r.Data.PrevT)
 	}
 	b.reverted = reverted
 
 	// Initial and final cells of stack and memory.
+	zero := newCombo(0, 0)
 	for a, cell := range c.StackEnd {
 		b.accesses = append(b.accesses,
-			access{write: true, enable: 1, key: pack(api, domStack, a, 0), parts: []frontend.Variable{0, 0}},
-			access{write: false, enable: 1, key: pack(api, domStack, a, cell.T), parts: []frontend.Variable{cell.Hi, cell.Lo}})
+			access{write: true, enable: 1, key: pack(api, domStack, a, 0), value: zero},
+			access{write: false, enable: 1, key: pack(api, domStack, a, cell.T), value: newCombo(cell.Hi, cell.Lo)})
 		b.committed = append(b.committed, cell.Hi, cell.Lo, cell.T)
 	}
 	b.memEndHi = logderivlookup.New(api)
 	b.memEndLo = logderivlookup.New(api)
 	for a, cell := range c.MemEnd {
+		key := newCombo(0, 32*a)
 		b.accesses = append(b.accesses,
-			access{write: true, enable: 1, key: pack(api, domMem, a, 0), parts: []frontend.Variable{0, 0}},
-			access{write: false, enable: 1, key: pack(api, domMem, a, cell.T), parts: []frontend.Variable{cell.Hi, cell.Lo}})
+			access{write: true, enable: 1, key: pack(api, domMem, 0, 0), value: key, data: zero},
+			access{write: false, enable: 1, key: pack(api, domMem, 0, cell.T), value: key, data: newCombo(cell.Hi, cell.Lo)})
 		b.memEndHi.Insert(cell.Hi)
 		b.memEndLo.Insert(cell.Lo)
 		b.committed = append(b.committed, cell.Hi, cell.Lo, cell.T)
@@ -464,24 +469,31 @@ func (b *builder) assertGatedEqual(gate, x, y frontend.Variable) {
 	b.api.AssertIsEqual(b.api.Mul(gate, b.api.Sub(x, y)), 0)
 }
 
-// read adds a read of a cell: the value was there since prevT, and is
-// there from t on.
-func (b *builder) read(dom int, enable, addr frontend.Variable, t int, p ReadPort) {
-	b.rc.Check(b.api.Sub(t-1, p.PrevT), 24)
+// read adds a read of a stack cell: the value was there since prevT, and
+// is there from t on. It returns the value's combo.
+func (b *builder) read(dom int, enable, addr frontend.Variable, t int, p ReadPort, tbits int) *combo {
+	b.rc.Check(b.api.Sub(t-1, p.PrevT), tbits)
+	v := newCombo(p.Hi, p.Lo)
 	b.accesses = append(b.accesses,
-		access{write: false, enable: enable, key: pack(b.api, dom, addr, p.PrevT), parts: []frontend.Variable{p.Hi, p.Lo}},
-		access{write: true, enable: enable, key: pack(b.api, dom, addr, t), parts: []frontend.Variable{p.Hi, p.Lo}})
+		access{write: false, enable: enable, key: pack(b.api, dom, addr, p.PrevT), value: v},
+		access{write: true, enable: enable, key: pack(b.api, dom, addr, t), value: v})
+	return v
 }
 
 // write adds a write of a cell: the old value was there since prevT, the
-// new one is from t on. keyParts, for storage, are the slot's key limbs.
-func (b *builder) write(dom int, enable, addr frontend.Variable, t int, p WritePort, keyParts []frontend.Variable) {
-	b.rc.Check(b.api.Sub(t-1, p.PrevT), 24)
-	oldParts := append(append([]frontend.Variable{}, keyParts...), p.OldHi, p.OldLo)
-	newParts := append(append([]frontend.Variable{}, keyParts...), p.Hi, p.Lo)
-	b.accesses = append(b.accesses,
-		access{write: false, enable: enable, key: pack(b.api, dom, addr, p.PrevT), parts: oldParts},
-		access{write: true, enable: enable, key: pack(b.api, dom, addr, t), parts: newParts})
+// new one is from t on. For memory and storage, slot is the key's combo
+// and the values follow it. It returns the old and new values' combos.
+func (b *builder) write(dom, enable, addr frontend.Variable, t int, p WritePort, slot *combo, tbits int) (old, nw *combo) {
+	b.rc.Check(b.api.Sub(t-1, p.PrevT), tbits)
+	old, nw = newCombo(p.OldHi, p.OldLo), newCombo(p.Hi, p.Lo)
+	ro, wo := access{write: false, enable: enable, key: pack(b.api, dom, addr, p.PrevT), value: old},
+		access{write: true, enable: enable, key: pack(b.api, dom, addr, t), value: nw}
+	if slot != nil {
+		ro.value, ro.data = slot, old
+		wo.value, wo.data = slot, nw
+	}
+	b.accesses = append(b.accesses, ro, wo)
+	return old, nw
 }
 
 // storage constrains the slot list: used slots first, keys strictly
@@ -492,10 +504,10 @@ func (b *builder) storage() {
 	for j := range c.Storage {
 		sl := &c.Storage[j]
 		api.AssertIsBoolean(sl.Used)
-		key := []frontend.Variable{sl.KeyHi, sl.KeyLo}
+		key := newCombo(sl.KeyHi, sl.KeyLo)
 		b.accesses = append(b.accesses,
-			access{write: true, enable: sl.Used, key: pack(api, domSto, 0, 0), parts: append(append([]frontend.Variable{}, key...), sl.InitHi, sl.InitLo)},
-			access{write: false, enable: sl.Used, key: pack(api, domSto, 0, sl.FinalTime), parts: append(append([]frontend.Variable{}, key...), sl.FinalHi, sl.FinalLo)})
+			access{write: true, enable: sl.Used, key: pack(api, domSto, 0, 0), value: key, data: newCombo(sl.InitHi, sl.InitLo)},
+			access{write: false, enable: sl.Used, key: pack(api, domSto, 0, sl.FinalTime), value: key, data: newCombo(sl.FinalHi, sl.FinalLo)})
 		b.committed = append(b.committed, sl.Used, sl.KeyHi, sl.KeyLo, sl.InitHi, sl.InitLo, sl.FinalHi, sl.FinalLo, sl.FinalTime)
 		if j == 0 {
 			continue
@@ -549,13 +561,40 @@ func (b *builder) returnData() {
 // commitment asserts that the public input is the hash of everything the
 // proof binds, in the order PublicInputs lists it.
 func (b *builder) commitment() error {
-	h, err := poseidon2.New(b.api)
+	sum, err := sponge(b.api, publicElements(b.api, b.c, b.reverted))
 	if err != nil {
-		return fmt.Errorf("verifier: poseidon2: %w", err)
+		return err
 	}
-	h.Write(publicElements(b.api, b.c, b.reverted)...)
-	b.api.AssertIsEqual(h.Sum(), b.c.Commitment)
+	b.api.AssertIsEqual(sum, b.c.Commitment)
 	return nil
+}
+
+// Poseidon2 over BN254 with width 3, as a sponge of rate 2.
+const (
+	spongeWidth         = 3
+	spongeFullRounds    = 8
+	spongePartialRounds = 56
+)
+
+// sponge hashes a fixed-length list: the capacity element starts at the
+// length, each permutation absorbs two elements, the first state element
+// is the digest.
+func sponge(api frontend.API, elems []frontend.Variable) (frontend.Variable, error) {
+	perm, err := poseidon2.NewPoseidon2FromParameters(api, spongeWidth, spongeFullRounds, spongePartialRounds)
+	if err != nil {
+		return nil, fmt.Errorf("verifier: poseidon2: %w", err)
+	}
+	state := []frontend.Variable{0, 0, len(elems)}
+	for i := 0; i < len(elems); i += 2 {
+		state[0] = api.Add(state[0], elems[i])
+		if i+1 < len(elems) {
+			state[1] = api.Add(state[1], elems[i+1])
+		}
+		if err := perm.Permutation(state); err != nil {
+			return nil, fmt.Errorf("verifier: poseidon2: %w", err)
+		}
+	}
+	return state[0], nil
 }
 
 // publicElements lists the bound values as field elements: code and
@@ -579,7 +618,7 @@ func publicElements(api frontend.API, c *Circuit, reverted frontend.Variable) []
 		out = append(out, w.Hi, w.Lo)
 	}
 	for _, sl := range c.Storage {
-		out = append(out, sl.Used, sl.KeyHi, sl.KeyLo, sl.InitHi, sl.InitLo, sl.FinalHi, sl.FinalLo)
+		out = append(out, api.Add(sl.KeyHi, api.Mul(sl.Used, two128)), sl.KeyLo, sl.InitHi, sl.InitLo, sl.FinalHi, sl.FinalLo)
 	}
 	out = append(out, api.Mul(c.RetWords, 32))
 	for _, w := range c.Return {
@@ -606,9 +645,9 @@ func (b *builder) memoryArgument(api frontend.API, commitment frontend.Variable)
 	}
 	var writes, reads frontend.Variable = 0, 0
 	for _, a := range b.accesses {
-		fp := a.key
-		for k, p := range a.parts {
-			fp = api.Add(fp, api.Mul(pows[k+1], p))
+		fp := api.Add(a.key, a.value.value(api, pows))
+		if a.data != nil {
+			fp = api.Add(fp, api.Mul(pows[2], a.data.value(api, pows)))
 		}
 		term := api.DivUnchecked(a.enable, api.Sub(alpha, fp))
 		if a.write {
@@ -619,19 +658,16 @@ func (b *builder) memoryArgument(api frontend.API, commitment frontend.Variable)
 	}
 	api.AssertIsEqual(writes, reads)
 
+	// ALU bus: op + β·aHi + β²·aLo + β³·bHi + β⁴·bLo + β⁵·cHi + β⁶·cLo.
 	var rows, table frontend.Variable = 0, 0
-	fold := func(t aluTuple) frontend.Variable {
-		var fp frontend.Variable = t.parts[0]
-		for k, p := range t.parts[1:] {
-			fp = api.Add(fp, api.Mul(pows[k+1], p))
-		}
-		return api.DivUnchecked(t.enable, api.Sub(alpha, fp))
-	}
 	for _, t := range b.aluRows {
-		rows = api.Add(rows, fold(t))
+		fp := api.Add(t.op, t.a.value(api, pows), api.Mul(pows[2], t.b.value(api, pows)), api.Mul(pows[4], t.c.value(api, pows)))
+		rows = api.Add(rows, api.DivUnchecked(t.enable, api.Sub(alpha, fp)))
 	}
 	for _, t := range b.aluTable {
-		table = api.Add(table, fold(t))
+		fp := api.Add(t.op, api.Mul(pows[1], t.a.hi), api.Mul(pows[2], t.a.lo), api.Mul(pows[3], t.b.hi),
+			api.Mul(pows[4], t.b.lo), api.Mul(pows[5], t.c.hi), api.Mul(pows[6], t.c.lo))
+		table = api.Add(table, api.DivUnchecked(t.enable, api.Sub(alpha, fp)))
 	}
 	api.AssertIsEqual(rows, table)
 

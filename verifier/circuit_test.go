@@ -109,7 +109,9 @@ func TestPublicCommitment(t *testing.T) {
 		func(p *Public) { p.Origin[0]++ },
 		func(p *Public) { p.Address[5]++ },
 		func(p *Public) { p.Value.SetUint64(1) },
-		func(p *Public) { p.Storage = []StorageSlot{{Key: p.Storage[0].Key, Initial: p.Storage[0].Initial, Final: common.Hash{1}}} },
+		func(p *Public) {
+			p.Storage = []StorageSlot{{Key: p.Storage[0].Key, Initial: p.Storage[0].Initial, Final: common.Hash{1}}}
+		},
 		func(p *Public) { p.ReturnData = append([]byte{}, p.ReturnData...); p.ReturnData[31]++ },
 		func(p *Public) { p.Reverted = true },
 	}

@@ -9,11 +9,13 @@ import (
 
 // AddEntry is one row of the addition table: C = op(A, B) for ADD, SUB,
 // LT, GT, SLT, SGT, EQ, ISZERO and NOT, checked with one 256-bit addition
-// P + B' = R + K·2^256 (B' is B with its sign bit flipped for SLT/SGT).
+// P + B' + cin = A' + K·2^256. For ADD, B' = NOT B and cin = 1, so P =
+// A + B; for SLT and SGT, A' and B' have their sign bits flipped; else
+// they are A and B, and P = A - B.
 type AddEntry struct {
 	Flags   [addLast - addFirst + 1]frontend.Variable
 	A, B, C Word
-	P, R    Word
+	P       Word
 	Kmid, K frontend.Variable
 	// SA and SB are the sign bits of A and B.
 	SA, SB frontend.Variable
@@ -102,8 +104,8 @@ func (b *builder) gatedWord(gate frontend.Variable, x, y Word) {
 }
 
 func (b *builder) toBus(used, op frontend.Variable, a, bb, c Word, extra ...frontend.Variable) {
-	b.aluTable = append(b.aluTable, aluTuple{enable: used,
-		parts: []frontend.Variable{op, a.Hi, a.Lo, bb.Hi, bb.Lo, c.Hi, c.Lo}})
+	b.aluTable = append(b.aluTable, aluTuple{enable: used, op: op,
+		a: newCombo(a.Hi, a.Lo), b: newCombo(bb.Hi, bb.Lo), c: newCombo(c.Hi, c.Lo)})
 	b.committed = append(b.committed, a.Hi, a.Lo, bb.Hi, bb.Lo, c.Hi, c.Lo)
 	b.committed = append(b.committed, extra...)
 }
@@ -129,23 +131,19 @@ func (b *builder) addTable() {
 		flipB := api.Mul(two127, api.Sub(1, api.Mul(2, e.SB)))
 		bHi := api.Add(e.B.Hi, api.Mul(signed, flipB))
 
-		// P + B' = R + K·2^256, limbs of P and R below 2^128.
-		for _, v := range []frontend.Variable{e.P.Hi, e.P.Lo, e.R.Hi, e.R.Lo} {
-			b.rc.Check(v, 128)
-		}
+		// P + B' + cin = A' + K·2^256, limbs of P below 2^128.
+		b.rc.Check(e.P.Hi, 128)
+		b.rc.Check(e.P.Lo, 128)
 		api.AssertIsBoolean(e.Kmid)
 		api.AssertIsBoolean(e.K)
-		api.AssertIsEqual(api.Add(e.P.Lo, e.B.Lo), api.Add(e.R.Lo, api.Mul(e.Kmid, two128)))
-		api.AssertIsEqual(api.Add(e.P.Hi, bHi, e.Kmid), api.Add(e.R.Hi, api.Mul(e.K, two128)))
+		bLo := api.Add(e.B.Lo, api.Mul(isAdd, api.Sub(max128, api.Mul(e.B.Lo, 2))))
+		bHi = api.Add(bHi, api.Mul(isAdd, api.Sub(max128, api.Mul(e.B.Hi, 2))))
+		aHi := api.Add(e.A.Hi, api.Mul(signed, flipA))
+		api.AssertIsEqual(api.Add(e.P.Lo, bLo, isAdd), api.Add(e.A.Lo, api.Mul(e.Kmid, two128)))
+		api.AssertIsEqual(api.Add(e.P.Hi, bHi, e.Kmid), api.Add(aHi, api.Mul(e.K, two128)))
 
-		// ADD: P = A, R = C. SUB: P = C, R = A. Comparisons: R = A (its
-		// sign flipped if signed), P = A - B.
-		b.gatedWord(isAdd, e.P, e.A)
-		b.gatedWord(isAdd, e.R, e.C)
-		b.gatedWord(isSub, e.P, e.C)
-		b.gatedWord(api.Add(isSub, isLt, isGt, isEq), e.R, e.A)
-		b.assertGatedEqual(signed, e.R.Hi, api.Add(e.A.Hi, flipA))
-		b.assertGatedEqual(signed, e.R.Lo, e.A.Lo)
+		// ADD and SUB: C = P.
+		b.gatedWord(api.Add(isAdd, isSub), e.P, e.C)
 
 		// Comparison results: C = (0, bit).
 		eqBit := api.IsZero(api.Add(e.P.Hi, e.P.Lo))
@@ -161,7 +159,7 @@ func (b *builder) addTable() {
 		b.assertGatedEqual(isNot, api.Add(e.C.Hi, e.A.Hi), max128)
 		b.assertGatedEqual(isNot, api.Add(e.C.Lo, e.A.Lo), max128)
 
-		b.toBus(used, op, e.A, e.B, e.C, append(e.Flags[:], e.P.Hi, e.P.Lo, e.R.Hi, e.R.Lo, e.Kmid, e.K, e.SA, e.SB)...)
+		b.toBus(used, op, e.A, e.B, e.C, append(e.Flags[:], e.P.Hi, e.P.Lo, e.Kmid, e.K, e.SA, e.SB)...)
 	}
 }
 
