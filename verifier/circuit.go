@@ -7,9 +7,9 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/hash/mimc"
-	"github.com/consensys/gnark/std/permutation/poseidon2"
 	"github.com/consensys/gnark/std/lookup/logderivlookup"
 	"github.com/consensys/gnark/std/multicommit"
+	"github.com/consensys/gnark/std/permutation/poseidon2"
 	"github.com/consensys/gnark/std/rangecheck"
 	"github.com/ethereum/go-ethereum/core/vm"
 )
@@ -43,7 +43,7 @@ type WritePort struct{ Hi, Lo, OldHi, OldLo, PrevT frontend.Variable }
 type Row struct {
 	Active, PC, Op, SP, Aux frontend.Variable
 	// Flags[f-1] is 1 if the row's opcode is of family f.
-	Flags   [numFamilies - 1]frontend.Variable
+	Flags  [numFamilies - 1]frontend.Variable
 	R0, R1 ReadPort
 	W0, W1 WritePort
 	// Data is the memory word or storage slot a load or store accesses,
