@@ -1,0 +1,126 @@
+package verifier
+
+import (
+	"fmt"
+	"math/big"
+	"os"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/boosterkit/go-booster/solidity"
+)
+
+// workloads are the real contract calls the prover benchmark proves.
+var workloads = []struct {
+	name, contract, method string
+	storage                map[common.Hash]common.Hash
+	args                   []any
+}{
+	{"PlainCounter.increment", "PlainCounter", "increment", map[common.Hash]common.Hash{{}: common.BigToHash(big.NewInt(41))}, nil},
+	{"PlainCounter.add", "PlainCounter", "add", map[common.Hash]common.Hash{{}: common.BigToHash(big.NewInt(41))}, []any{big.NewInt(1000)}},
+	{"Arith.run(4)", "Arith", "run", nil, []any{big.NewInt(4)}},
+	{"Arith.run(13)", "Arith", "run", nil, []any{big.NewInt(13)}},
+}
+
+// smallestShape is the first shape a trace fits.
+func smallestShape(tr *Trace) (Shape, error) {
+	for _, s := range Shapes {
+		if _, err := Assign(tr, s); err == nil {
+			return s, nil
+		}
+	}
+	return Shape{}, fmt.Errorf("%w: no shape fits %d steps", ErrCapacity, len(tr.Steps))
+}
+
+// peakHeap samples the live heap while f runs and returns the peak.
+func peakHeap(f func()) uint64 {
+	runtime.GC()
+	var peak uint64
+	var mu sync.Mutex
+	done := make(chan struct{})
+	go func() {
+		var m runtime.MemStats
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&m)
+			mu.Lock()
+			peak = max(peak, m.HeapAlloc)
+			mu.Unlock()
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	f()
+	close(done)
+	mu.Lock()
+	defer mu.Unlock()
+	return peak
+}
+
+// BenchmarkProve proves each workload on the smallest shape it fits and
+// reports steps, R1CS constraints per step (over the whole shape and per
+// step the call used), proving time per proof and per used step, and the
+// peak live heap while proving. Keys are made once and cached on disk
+// (GO_BOOSTER_KEYS or DefaultKeyDir); the 2^10 shape's setup takes a few
+// minutes the first time.
+//
+//	go test -run XXX -bench Prove -benchtime 1x ./verifier
+func BenchmarkProve(b *testing.B) {
+	for _, wl := range workloads {
+		b.Run(wl.name, func(b *testing.B) {
+			a := solidity.MustLoad(wl.contract)
+			in, err := a.ABI.Pack(wl.method, wl.args...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			tr, err := TraceCall(Call{Code: a.DeployedBytecode, Input: in, Storage: wl.storage,
+				Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11")})
+			if err != nil {
+				b.Fatal(err)
+			}
+			s, err := smallestShape(tr)
+			if err != nil {
+				b.Fatal(err)
+			}
+			keys, err := LoadOrSetup(os.Getenv("GO_BOOSTER_KEYS"), s)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var proof *Proof
+			var elapsed time.Duration
+			var peak uint64
+			b.ResetTimer()
+			for range b.N {
+				peak = max(peak, peakHeap(func() {
+					start := time.Now()
+					proof, err = keys.Prove(tr)
+					elapsed = time.Since(start)
+				}))
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			if err := keys.Verify(proof, proof.Commitment); err != nil {
+				b.Fatal(err)
+			}
+			n, steps := keys.Constraints(), len(tr.Steps)
+			b.ReportMetric(float64(steps), "steps")
+			b.ReportMetric(float64(n)/float64(s.Steps), "constraints/shape-step")
+			b.ReportMetric(float64(n)/float64(steps), "constraints/used-step")
+			b.ReportMetric(elapsed.Seconds(), "s/proof")
+			b.ReportMetric(elapsed.Seconds()/float64(steps)*1e3, "ms/used-step")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+			b.Logf("%s: %d steps on shape of %d steps, %d constraints (%.0f per shape step, %.0f per used step), proof in %s, peak heap %d MiB",
+				wl.name, steps, s.Steps, n, float64(n)/float64(s.Steps), float64(n)/float64(steps), elapsed.Round(time.Millisecond), peak>>20)
+		})
+	}
+}
