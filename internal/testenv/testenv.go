@@ -133,6 +133,16 @@ func (l *L1) Deploy(t testing.TB, name string, value *big.Int, args ...any) comm
 	return r.ContractAddress
 }
 
+// DeployCode deploys raw creation code and returns the contract's address.
+func (l *L1) DeployCode(t testing.TB, code []byte) common.Address {
+	t.Helper()
+	r := l.Send(t, nil, nil, code)
+	if r.Status != types.ReceiptStatusSuccessful {
+		t.Fatal("deployment failed")
+	}
+	return r.ContractAddress
+}
+
 // Call runs a read-only call against the latest L1 block.
 func (l *L1) Call(t testing.TB, to common.Address, data []byte) []byte {
 	t.Helper()
