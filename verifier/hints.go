@@ -4,12 +4,10 @@ import (
 	"math/big"
 
 	"github.com/consensys/gnark/constraint/solver"
-	"github.com/consensys/gnark/std/rangecheck"
 )
 
 func init() {
 	solver.RegisterHint(keyGapHint, lessThanHint)
-	solver.RegisterHint(rangecheck.GetHints()...)
 }
 
 // keyGapHint returns cur - prev - 1 as (hi, lo) limbs and the borrow out

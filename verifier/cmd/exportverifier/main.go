@@ -16,10 +16,13 @@ import (
 	"log"
 	"os"
 
+	"github.com/consensys/gnark/logger"
+
 	"github.com/boosterkit/go-booster/verifier"
 )
 
 func main() {
+	logger.Disable()
 	shape := flag.Int("shape", 0, fmt.Sprintf("index into verifier.Shapes (0..%d)", len(verifier.Shapes)-1))
 	dir := flag.String("keys", "", "key directory (default: verifier.DefaultKeyDir())")
 	out := flag.String("out", "", "output file (default: standard output)")
