@@ -56,7 +56,7 @@ type Row struct {
 // Calldata, with the storage values Storage lists as initial, produces the
 // steps of the trace, the final storage values and the return data. Its
 // one public input, Commitment, is the Poseidon2 hash of everything the
-// proof binds (see PublicInputs).
+// proof binds (see Public.Commitment).
 type Circuit struct {
 	Commitment frontend.Variable `gnark:",public"`
 

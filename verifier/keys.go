@@ -20,8 +20,7 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 )
 
-// Keys are the compiled circuit and Groth16 keys of one shape. They are
-// safe for concurrent use by Prove and Verify.
+// Keys are the compiled circuit and Groth16 keys of one shape.
 type Keys struct {
 	shape Shape
 	cs    constraint.ConstraintSystem

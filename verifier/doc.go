@@ -1,0 +1,26 @@
+// Package verifier proves EVM execution with gnark: it captures the trace
+// of one call frame from go-ethereum's tracing hooks, turns it into the
+// witness of a Groth16 circuit over BN254, and proves and verifies it, in
+// Go or with gnark's exported Solidity verifier.
+//
+// A [Trace] comes from [TraceCall] (a fresh in-memory EVM) or from a
+// [Recorder] attached to any go-ethereum EVM. [LoadOrSetup] compiles the
+// circuit of a [Shape] and makes or loads its keys ([DefaultKeyDir] caches
+// them by shape and circuit digest); [Keys.Prove] proves a trace and
+// [Keys.Verify] checks a proof against the public commitment, which
+// [Public.Commitment] computes from the public values alone: code,
+// calldata, caller, origin, address, value, the storage slots touched
+// with their values before and after, the return data and whether the call
+// reverted.
+//
+// The circuit has one row per step. The opcode at each pc is looked up
+// from the committed code; stack, memory and storage form one read/write
+// memory checked by a log-derivative multiset argument whose challenge is
+// gnark's commitment to the trace; 256-bit arithmetic runs in three
+// capacity-bound tables (addition, multiplication, bitwise) tied to the
+// rows by a second log-derivative bus. What it cannot prove yet, the
+// prover refuses with [ErrUnsupported] naming the opcode and pc; README's
+// "Soundness limits" lists it.
+//
+// A Recorder records one call and is not safe for concurrent use.
+package verifier
