@@ -126,58 +126,63 @@ func mulEntry(op int, x, y, out *uint256.Int) MulEntry {
 		e.Flags[op-mulFirst] = 1
 	}
 	e.A, e.B, e.C = word(x), word(y), word(out)
-	e.A8 = x[0] & 0xff
+	e.A5, e.A3 = x[0]&31, (x[0]>>5)&7
 	e.ARest = new(big.Int).Rsh(new(big.Int).SetBytes(bytesLo(x)), 8)
+	e.SB = y[3] >> 63
+	// The power of two the operation multiplies or divides by (0 past the
+	// operation's range).
 	var pow2 uint256.Int
-	if x.LtUint64(256) {
+	switch {
+	case (op == aluShl || op == aluShr || op == aluSar) && x.LtUint64(256):
 		pow2.Lsh(uint256.NewInt(1), uint(x.Uint64()))
+	case op == aluByte && x.LtUint64(32):
+		pow2.Lsh(uint256.NewInt(1), uint(248-8*x.Uint64()))
+	case op == aluSignext && x.LtUint64(31):
+		pow2.Lsh(uint256.NewInt(1), uint(8*x.Uint64()+7))
 	}
+	// divide sets X = n / d and Z = n mod d (X = 0, Z = n when d = 0).
 	var X, Y, Z uint256.Int
+	divide := func(n, d *uint256.Int) {
+		Y = *d
+		if d.IsZero() {
+			X, Z = uint256.Int{}, *n
+			return
+		}
+		X.Div(n, d)
+		Z.Mod(n, d)
+	}
 	switch op {
 	case aluMul:
 		X, Y = *x, *y
 	case aluShl:
 		X, Y = *y, pow2
-	case aluDiv:
-		X, Y = *out, *y
-		if !y.IsZero() {
-			Z.Mod(x, y)
+	case aluDiv, aluMod:
+		divide(x, y)
+	case aluShr, aluByte, aluSignext:
+		divide(y, &pow2)
+	case aluSar:
+		var bs uint256.Int
+		if e.SB == uint64(1) {
+			bs.Not(y)
 		} else {
-			Z = *x
+			bs = *y
 		}
-	case aluMod:
-		Y = *y
-		if !y.IsZero() {
-			X.Div(x, y)
-			Z = *out
-		} else {
-			Z = *x
-		}
-	case aluShr:
-		X, Y = *out, pow2
-		if !pow2.IsZero() {
-			Z.Mod(y, &pow2)
-		} else {
-			Z = *y
-		}
+		divide(&bs, &pow2)
 	}
+	e.XRest, e.SBit, e.X7 = X[0]>>8, X[0]&1, (X[0]>>1)&0x7f
 	// W + V·2^256 = X·Y + Z.
 	prod := new(big.Int).Mul(X.ToBig(), Y.ToBig())
 	prod.Add(prod, Z.ToBig())
 	mask256 := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
-	W := new(big.Int).And(prod, mask256)
-	V := new(big.Int).Rsh(prod, 256)
 	e.Z = word(&Z)
-	e.W = bigWord(W)
-	e.V = bigWord(V)
-	for k := range 4 {
-		e.X[k], e.Y[k] = big64(&X, k), big64(&Y, k)
-	}
-	// Column carries.
+	e.W = bigWord(new(big.Int).And(prod, mask256))
+	e.V = bigWord(new(big.Int).Rsh(prod, 256))
 	xs, ys := [4]*big.Int{}, [4]*big.Int{}
 	for k := range 4 {
+		e.X[k], e.Y[k] = big64(&X, k), big64(&Y, k)
 		xs[k], ys[k] = big64(&X, k), big64(&Y, k)
 	}
+	// Column carries.
 	col := func(pairs [][2]int, oddPairs [][2]int) *big.Int {
 		s := new(big.Int)
 		for _, pr := range pairs {
@@ -203,7 +208,7 @@ func mulEntry(op int, x, y, out *uint256.Int) MulEntry {
 	e.Carry = [3]frontend.Variable{carry0, carry1, carry2}
 	// Gap = Y - Z - 1 when Z < Y.
 	e.Gap, e.GapBorrow = Word{0, 0}, 0
-	divLike := op == aluDiv || op == aluMod || op == aluShr
+	divLike := op >= aluDiv && op <= aluSignext && op != aluShl
 	if divLike && !Y.IsZero() {
 		var gap uint256.Int
 		gap.Sub(&Y, &Z)

@@ -31,6 +31,13 @@ var shifts = []*uint256.Int{
 	uint256.NewInt(255), uint256.NewInt(256), uint256.NewInt(1000), pow2(255), minus(1),
 }
 
+// byteIndexes are the byte positions BYTE and SIGNEXTEND are tried with,
+// 31, 32 and beyond included.
+var byteIndexes = []*uint256.Int{
+	uint256.NewInt(0), uint256.NewInt(1), uint256.NewInt(15), uint256.NewInt(16), uint256.NewInt(30),
+	uint256.NewInt(31), uint256.NewInt(32), uint256.NewInt(300), pow2(255), minus(1),
+}
+
 // shapeFor sizes a shape for a program of n binary operations.
 func shapeFor(steps, code, n int) Shape {
 	return Shape{Steps: steps + 8, Code: code + 8, Calldata: 8, Stack: 8, Memory: 2, Storage: 1, Return: 1,
@@ -43,7 +50,8 @@ func shapeFor(steps, code, n int) Shape {
 func TestDifferentialBinary(t *testing.T) {
 	binary := []vm.OpCode{vm.ADD, vm.SUB, vm.LT, vm.GT, vm.SLT, vm.SGT, vm.EQ, vm.MUL, vm.DIV, vm.MOD, vm.AND, vm.OR, vm.XOR}
 	unary := []vm.OpCode{vm.ISZERO, vm.NOT}
-	shiftOps := []vm.OpCode{vm.SHL, vm.SHR}
+	shiftOps := []vm.OpCode{vm.SHL, vm.SHR, vm.SAR}
+	byteOps := []vm.OpCode{vm.BYTE, vm.SIGNEXTEND}
 	type pair struct{ a, b *uint256.Int }
 	var cases []struct {
 		op    vm.OpCode
@@ -75,6 +83,12 @@ func TestDifferentialBinary(t *testing.T) {
 			op    vm.OpCode
 			pairs []pair
 		}{op, all(shifts, operands)})
+	}
+	for _, op := range byteOps {
+		cases = append(cases, struct {
+			op    vm.OpCode
+			pairs []pair
+		}{op, all(byteIndexes, operands)})
 	}
 	for _, tc := range cases {
 		t.Run(tc.op.String(), func(t *testing.T) {

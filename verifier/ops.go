@@ -63,7 +63,7 @@ var families = [numFamilies]famInfo{
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
-// proves aluAdd..aluNot, the multiplication table aluMul..aluShr, the
+// proves aluAdd..aluNot, the multiplication table aluMul..aluSignext, the
 // bitwise table aluAnd..aluXor.
 const (
 	aluAdd = iota + 1
@@ -80,6 +80,9 @@ const (
 	aluMod
 	aluShl
 	aluShr
+	aluSar
+	aluByte
+	aluSignext
 	aluAnd
 	aluOr
 	aluXor
@@ -89,7 +92,7 @@ const (
 // Ranges of ALU operations per table.
 const (
 	addFirst, addLast = aluAdd, aluNot
-	mulFirst, mulLast = aluMul, aluShr
+	mulFirst, mulLast = aluMul, aluSignext
 	bitFirst, bitLast = aluAnd, aluXor
 )
 
@@ -135,6 +138,9 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.MOD:          {famAlu2, aluMod},
 		vm.SHL:          {famAlu2, aluShl},
 		vm.SHR:          {famAlu2, aluShr},
+		vm.SAR:          {famAlu2, aluSar},
+		vm.BYTE:         {famAlu2, aluByte},
+		vm.SIGNEXTEND:   {famAlu2, aluSignext},
 		vm.AND:          {famAlu2, aluAnd},
 		vm.OR:           {famAlu2, aluOr},
 		vm.XOR:          {famAlu2, aluXor},

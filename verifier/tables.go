@@ -22,16 +22,22 @@ type AddEntry struct {
 }
 
 // MulEntry is one row of the multiplication table: C = op(A, B) for MUL,
-// DIV, MOD, SHL and SHR, checked with one 256×256-bit product
-// X·Y + Z = W + V·2^256 over 64-bit limbs of X and Y.
+// DIV, MOD, SHL, SHR, SAR, BYTE and SIGNEXTEND, checked with one
+// 256×256-bit product X·Y + Z = W + V·2^256 over 64-bit limbs of X and Y.
+// Shifts, BYTE and SIGNEXTEND multiply or divide by a power of two.
 type MulEntry struct {
 	Flags   [mulLast - mulFirst + 1]frontend.Variable
 	A, B, C Word
 	X, Y    [4]frontend.Variable // 64-bit limbs, least significant first
 	Z, W, V Word
 	Carry   [3]frontend.Variable
-	// A8 and ARest split A.Lo = A8 + 256·ARest, for shift amounts.
-	A8, ARest frontend.Variable
+	// A.Lo = A5 + 32·A3 + 256·ARest: the shift amount or byte index.
+	ARest, A5, A3 frontend.Variable
+	// X[0] = SBit + 2·X7 + 256·XRest: the quotient's low byte is BYTE's
+	// result, its low bit SIGNEXTEND's sign.
+	XRest, SBit, X7 frontend.Variable
+	// SB is the sign bit of B (SAR).
+	SB frontend.Variable
 	// Gap = Y - Z - 1 >= 0 shows the remainder is below the divisor.
 	Gap       Word
 	GapBorrow frontend.Variable
@@ -168,24 +174,28 @@ func (b *builder) mulTable() {
 	api := b.api
 	b.pow2Hi = logderivlookup.New(api)
 	b.pow2Lo = logderivlookup.New(api)
+	negHi, negLo := logderivlookup.New(api), logderivlookup.New(api)
+	two256 := new(big.Int).Lsh(big.NewInt(1), 256)
 	for k := 0; k <= 256; k++ {
-		hi, lo := new(big.Int), new(big.Int)
+		p, n := new(big.Int), new(big.Int)
 		if k < 256 {
-			p := new(big.Int).Lsh(big.NewInt(1), uint(k))
-			hi.Rsh(p, 128)
-			lo.And(p, max128)
+			p.Lsh(big.NewInt(1), uint(k))
+			n.Sub(two256, p) // 2^256 - 2^k: the bits a sign extension sets
 		}
-		b.pow2Hi.Insert(hi)
-		b.pow2Lo.Insert(lo)
+		b.pow2Hi.Insert(new(big.Int).Rsh(p, 128))
+		b.pow2Lo.Insert(new(big.Int).And(p, max128))
+		negHi.Insert(new(big.Int).Rsh(n, 128))
+		negLo.Insert(new(big.Int).And(n, max128))
 	}
 	for i := range b.c.Mul {
 		e := &b.c.Mul[i]
 		used, op := b.oneHot(e.Flags[:], mulFirst)
 		fl := func(o int) frontend.Variable { return e.Flags[o-mulFirst] }
 		isMul, isDiv, isMod, isShl, isShr := fl(aluMul), fl(aluDiv), fl(aluMod), fl(aluShl), fl(aluShr)
+		isSar, isByte, isSext := fl(aluSar), fl(aluByte), fl(aluSignext)
 		mulLike := api.Add(isMul, isShl)
-		divLike := api.Add(isDiv, isMod, isShr)
-		shift := api.Add(isShl, isShr)
+		divLike := api.Add(isDiv, isMod, isShr, isSar, isByte, isSext)
+		pow2Like := api.Add(isShl, isShr, isSar, isByte, isSext)
 
 		for _, v := range append(e.X[:], e.Y[:]...) {
 			b.rc.Check(v, 64)
@@ -199,13 +209,22 @@ func (b *builder) mulTable() {
 		xw := Word{Hi: api.Add(e.X[2], api.Mul(e.X[3], two64)), Lo: api.Add(e.X[0], api.Mul(e.X[1], two64))}
 		yw := Word{Hi: api.Add(e.Y[2], api.Mul(e.Y[3], two64)), Lo: api.Add(e.Y[0], api.Mul(e.Y[1], two64))}
 
-		// 2^A for shifts (0 if A >= 256).
-		b.rc.Check(e.A8, 8)
+		// The power of two: 2^A for shifts (A < 256), 2^(248-8A) for BYTE
+		// (A < 32), 2^(8A+7) for SIGNEXTEND (A < 31); index 256 gives 0.
 		b.rc.Check(e.ARest, 120)
-		api.AssertIsEqual(e.A.Lo, api.Add(e.A8, api.Mul(e.ARest, 256)))
+		b.rc.Check(e.A5, 5)
+		b.rc.Check(e.A3, 3)
+		api.AssertIsEqual(e.A.Lo, api.Add(e.A5, api.Mul(e.A3, 32), api.Mul(e.ARest, 256)))
+		a8 := api.Add(e.A5, api.Mul(e.A3, 32))
 		small := api.IsZero(api.Add(e.A.Hi, e.ARest))
-		idx := api.Add(256, api.Mul(small, api.Sub(e.A8, 256)))
+		small32 := api.Mul(small, api.IsZero(e.A3))
+		sext := api.Mul(small32, api.Sub(1, api.IsZero(api.Sub(e.A5, 31))))
+		shiftIdx := api.Add(256, api.Mul(small, api.Sub(a8, 256)))
+		byteIdx := api.Add(256, api.Mul(small32, api.Sub(248-256, api.Mul(e.A5, 8))))
+		sextIdx := api.Add(256, api.Mul(sext, api.Sub(api.Add(api.Mul(e.A5, 8), 7), 256)))
+		idx := api.Add(shiftIdx, api.Mul(isByte, api.Sub(byteIdx, shiftIdx)), api.Mul(isSext, api.Sub(sextIdx, shiftIdx)))
 		p2 := Word{Hi: b.pow2Hi.Lookup(idx)[0], Lo: b.pow2Lo.Lookup(idx)[0]}
+		neg := Word{Hi: negHi.Lookup(idx)[0], Lo: negLo.Lookup(idx)[0]}
 
 		// X·Y + Z = W + V·2^256, in four 128-bit columns.
 		x, y := e.X, e.Y
@@ -230,24 +249,43 @@ func (b *builder) mulTable() {
 		api.AssertIsEqual(api.Add(c2, e.Carry[1]), api.Add(e.V.Lo, api.Mul(e.Carry[2], two128)))
 		api.AssertIsEqual(api.Add(c3, e.Carry[2]), e.V.Hi)
 
+		// The quotient's low byte and its low bit; B's sign bit.
+		b.rc.Check(e.XRest, 56)
+		b.rc.Check(e.X7, 7)
+		api.AssertIsBoolean(e.SBit)
+		api.AssertIsEqual(e.X[0], api.Add(e.SBit, api.Mul(e.X7, 2), api.Mul(e.XRest, 256)))
+		xByte := api.Add(e.SBit, api.Mul(e.X7, 2))
+		api.AssertIsBoolean(e.SB)
+		b.rc.Check(api.Sub(e.B.Hi, api.Mul(e.SB, two127)), 127)
+		notB := Word{Hi: api.Sub(max128, e.B.Hi), Lo: api.Sub(max128, e.B.Lo)}
+		bSigned := Word{Hi: api.Add(e.B.Hi, api.Mul(e.SB, api.Sub(notB.Hi, e.B.Hi))), Lo: api.Add(e.B.Lo, api.Mul(e.SB, api.Sub(notB.Lo, e.B.Lo)))}
+		notX := Word{Hi: api.Sub(max128, xw.Hi), Lo: api.Sub(max128, xw.Lo)}
+		xSigned := Word{Hi: api.Add(xw.Hi, api.Mul(e.SB, api.Sub(notX.Hi, xw.Hi))), Lo: api.Add(xw.Lo, api.Mul(e.SB, api.Sub(notX.Lo, xw.Lo)))}
+
 		// MUL: X = A, Y = B, Z = 0, W = C.   SHL: X = B, Y = 2^A, Z = 0, W = C.
-		// DIV: X = C, Y = B, W = A, V = 0.   MOD: Y = B, Z = C, W = A, V = 0.
-		// SHR: X = C, Y = 2^A, W = B, V = 0. Divisions: Z < Y unless Y = 0,
-		// and then C = 0.
+		// DIV: C = X, Y = B, W = A.          MOD: C = Z, Y = B, W = A.
+		// SHR: C = X, Y = 2^A, W = B.        SAR: as SHR on B or NOT B, by B's sign.
+		// BYTE: C = X's low byte, W = B.     SIGNEXTEND: C = Z + sign·(2^256 - Y), W = B.
+		// Divisions: V = 0; Z < Y unless Y = 0, and then X = 0 (MOD: C = 0).
 		b.gatedWord(isMul, xw, e.A)
 		b.gatedWord(isShl, xw, e.B)
 		b.gatedWord(api.Add(isDiv, isShr), xw, e.C)
+		b.gatedWord(isSar, xSigned, e.C)
+		b.gatedWord(isByte, Word{0, xByte}, e.C)
+		b.gatedWord(isSext, Word{Hi: api.Add(e.Z.Hi, api.Mul(e.SBit, neg.Hi)), Lo: api.Add(e.Z.Lo, api.Mul(e.SBit, neg.Lo))}, e.C)
 		b.gatedWord(api.Add(isMul, isDiv, isMod), yw, e.B)
-		b.gatedWord(shift, yw, p2)
+		b.gatedWord(pow2Like, yw, p2)
 		b.gatedWord(mulLike, e.Z, Word{0, 0})
 		b.gatedWord(mulLike, e.W, e.C)
 		b.gatedWord(api.Add(isDiv, isMod), e.W, e.A)
-		b.gatedWord(isShr, e.W, e.B)
+		b.gatedWord(api.Add(isShr, isByte, isSext), e.W, e.B)
+		b.gatedWord(isSar, e.W, bSigned)
 		b.gatedWord(divLike, e.V, Word{0, 0})
 		yZero := api.IsZero(api.Add(yw.Hi, yw.Lo))
 		byZero := api.Mul(divLike, yZero)
-		b.gatedWord(byZero, e.C, Word{0, 0})
-		b.gatedWord(api.Mul(isMod, api.Sub(1, yZero)), e.Z, e.C)
+		b.gatedWord(byZero, xw, Word{0, 0})
+		b.gatedWord(api.Mul(isMod, yZero), e.C, Word{0, 0})
+		b.gatedWord(api.Sub(isMod, api.Mul(isMod, yZero)), e.Z, e.C)
 		gd := api.Sub(divLike, byZero)
 		api.AssertIsBoolean(e.GapBorrow)
 		b.assertGatedEqual(gd, api.Add(e.Gap.Lo, e.Z.Lo, 1), api.Add(yw.Lo, api.Mul(e.GapBorrow, two128)))
@@ -255,7 +293,7 @@ func (b *builder) mulTable() {
 
 		extra := append(append(append([]frontend.Variable{}, e.Flags[:]...), e.X[:]...), e.Y[:]...)
 		extra = append(extra, e.Z.Hi, e.Z.Lo, e.W.Hi, e.W.Lo, e.V.Hi, e.V.Lo, e.Carry[0], e.Carry[1], e.Carry[2],
-			e.A8, e.ARest, e.Gap.Hi, e.Gap.Lo, e.GapBorrow)
+			e.ARest, e.A5, e.A3, e.XRest, e.SBit, e.X7, e.SB, e.Gap.Hi, e.Gap.Lo, e.GapBorrow)
 		b.toBus(used, op, e.A, e.B, e.C, extra...)
 	}
 }
