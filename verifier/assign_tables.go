@@ -128,7 +128,8 @@ func mulEntry(op int, x, y, out *uint256.Int) MulEntry {
 	e.A, e.B, e.C = word(x), word(y), word(out)
 	e.A5, e.A3 = x[0]&31, (x[0]>>5)&7
 	e.ARest = new(big.Int).Rsh(new(big.Int).SetBytes(bytesLo(x)), 8)
-	e.SB = y[3] >> 63
+	e.SA, e.SB = x[3]>>63, y[3]>>63
+	e.CA, e.CB, e.N1, e.N2 = 0, 0, 0, 0
 	// The power of two the operation multiplies or divides by (0 past the
 	// operation's range).
 	var pow2 uint256.Int
@@ -168,6 +169,26 @@ func mulEntry(op int, x, y, out *uint256.Int) MulEntry {
 			bs = *y
 		}
 		divide(&bs, &pow2)
+	case aluSdiv, aluSmod:
+		absA, ca := absolute(x)
+		absB, cb := absolute(y)
+		e.CA, e.CB = ca, cb
+		divide(&absA, &absB)
+		// The result before its sign: quotient, or remainder (0 when B = 0).
+		var src uint256.Int
+		if op == aluSdiv {
+			src = X
+		} else if !absB.IsZero() {
+			src = Z
+		}
+		neg := (op == aluSdiv && x[3]>>63 != y[3]>>63) || (op == aluSmod && x[3]>>63 == 1)
+		if neg {
+			// out + src = N2·2^256, low-limb carry N1.
+			lo := new(big.Int).Add(new(big.Int).SetBytes(bytesLo(out)), new(big.Int).SetBytes(bytesLo(&src)))
+			e.N1 = new(big.Int).Rsh(lo, 128)
+			sum := new(big.Int).Add(out.ToBig(), src.ToBig())
+			e.N2 = new(big.Int).Rsh(sum, 256)
+		}
 	}
 	e.XRest, e.SBit, e.X7 = X[0]>>8, X[0]&1, (X[0]>>1)&0x7f
 	// W + V·2^256 = X·Y + Z.
@@ -208,7 +229,7 @@ func mulEntry(op int, x, y, out *uint256.Int) MulEntry {
 	e.Carry = [3]frontend.Variable{carry0, carry1, carry2}
 	// Gap = Y - Z - 1 when Z < Y.
 	e.Gap, e.GapBorrow = Word{0, 0}, 0
-	divLike := op >= aluDiv && op <= aluSignext && op != aluShl
+	divLike := op >= aluDiv && op <= aluSmod && op != aluShl
 	if divLike && !Y.IsZero() {
 		var gap uint256.Int
 		gap.Sub(&Y, &Z)
@@ -220,6 +241,18 @@ func mulEntry(op int, x, y, out *uint256.Int) MulEntry {
 		}
 	}
 	return e
+}
+
+// absolute returns |v| for v read as signed, and for negative v the carry
+// out of the low limb of |v| + v = 2^256.
+func absolute(v *uint256.Int) (uint256.Int, uint64) {
+	if v[3]>>63 == 0 {
+		return *v, 0
+	}
+	var a uint256.Int
+	a.Neg(v)
+	lo := new(big.Int).Add(new(big.Int).SetBytes(bytesLo(&a)), new(big.Int).SetBytes(bytesLo(v)))
+	return a, new(big.Int).Rsh(lo, 128).Uint64()
 }
 
 func bigWord(v *big.Int) Word {

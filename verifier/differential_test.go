@@ -20,7 +20,7 @@ func minus(k uint64) *uint256.Int { return new(uint256.Int).Sub(new(uint256.Int)
 var operands = []*uint256.Int{
 	uint256.NewInt(0), uint256.NewInt(1), uint256.NewInt(7),
 	new(uint256.Int).Sub(pow2(128), uint256.NewInt(1)), pow2(128),
-	pow2(255), minus(1), minus(7),
+	pow2(255), minus(1), minus(7), new(uint256.Int).Add(pow2(255), uint256.NewInt(1)),
 	u("73313977290722862211960389472412447364513629358097108823456291034811418632517"),
 }
 
@@ -48,7 +48,7 @@ func shapeFor(steps, code, n int) Shape {
 // over the edge operands, and checks the circuit accepts go-ethereum's
 // trace, every result included.
 func TestDifferentialBinary(t *testing.T) {
-	binary := []vm.OpCode{vm.ADD, vm.SUB, vm.LT, vm.GT, vm.SLT, vm.SGT, vm.EQ, vm.MUL, vm.DIV, vm.MOD, vm.AND, vm.OR, vm.XOR}
+	binary := []vm.OpCode{vm.ADD, vm.SUB, vm.LT, vm.GT, vm.SLT, vm.SGT, vm.EQ, vm.MUL, vm.DIV, vm.MOD, vm.SDIV, vm.SMOD, vm.AND, vm.OR, vm.XOR}
 	unary := []vm.OpCode{vm.ISZERO, vm.NOT}
 	shiftOps := []vm.OpCode{vm.SHL, vm.SHR, vm.SAR}
 	byteOps := []vm.OpCode{vm.BYTE, vm.SIGNEXTEND}

@@ -63,7 +63,7 @@ var families = [numFamilies]famInfo{
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
-// proves aluAdd..aluNot, the multiplication table aluMul..aluSignext, the
+// proves aluAdd..aluNot, the multiplication table aluMul..aluSmod, the
 // bitwise table aluAnd..aluXor.
 const (
 	aluAdd = iota + 1
@@ -83,6 +83,8 @@ const (
 	aluSar
 	aluByte
 	aluSignext
+	aluSdiv
+	aluSmod
 	aluAnd
 	aluOr
 	aluXor
@@ -92,7 +94,7 @@ const (
 // Ranges of ALU operations per table.
 const (
 	addFirst, addLast = aluAdd, aluNot
-	mulFirst, mulLast = aluMul, aluSignext
+	mulFirst, mulLast = aluMul, aluSmod
 	bitFirst, bitLast = aluAnd, aluXor
 )
 
@@ -141,6 +143,8 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.SAR:          {famAlu2, aluSar},
 		vm.BYTE:         {famAlu2, aluByte},
 		vm.SIGNEXTEND:   {famAlu2, aluSignext},
+		vm.SDIV:         {famAlu2, aluSdiv},
+		vm.SMOD:         {famAlu2, aluSmod},
 		vm.AND:          {famAlu2, aluAnd},
 		vm.OR:           {famAlu2, aluOr},
 		vm.XOR:          {famAlu2, aluXor},

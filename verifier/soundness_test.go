@@ -144,6 +144,8 @@ func TestSoundnessForgedResults(t *testing.T) {
 		{"multiplication table: SHR", newProgram().pushU(0xf0).pushU(4).op(vm.SHR), vm.SHR, 1},
 		{"multiplication table: SAR of a negative value", newProgram().push(minus(0x100)).pushU(4).op(vm.SAR), vm.SAR, 1},
 		{"multiplication table: BYTE", newProgram().pushU(0xabcd).pushU(30).op(vm.BYTE), vm.BYTE, 1},
+		{"multiplication table: SDIV of differing signs", newProgram().pushU(7).push(minus(50)).op(vm.SDIV), vm.SDIV, 1},
+		{"multiplication table: SMOD of a negative value", newProgram().pushU(7).push(minus(50)).op(vm.SMOD), vm.SMOD, 1},
 		{"multiplication table: SIGNEXTEND", newProgram().pushU(0x80).pushU(0).op(vm.SIGNEXTEND), vm.SIGNEXTEND, 1},
 		{"bitwise table: AND", newProgram().pushU(0x0f).pushU(0x3c).op(vm.AND), vm.AND, 1},
 		{"bitwise table: XOR", newProgram().pushU(0x0f).pushU(0x3c).op(vm.XOR), vm.XOR, 1},
@@ -329,6 +331,43 @@ func TestSoundnessWitness(t *testing.T) {
 		w := mustAssign(t, tr, tiny)
 		w.Calldata[31] = 0xab
 		recommit(w)
+		rejects(t, tiny, w)
+	})
+}
+
+// TestSoundnessSignedDivision reaches the constraints inside SDIV: a
+// result wrong only in its high limb, and a consistent division of a wrong
+// |A| (off by 2^128), which only the absolute-value check can refuse.
+func TestSoundnessSignedDivision(t *testing.T) {
+	prog := newProgram().pushU(7).push(minus(50)).op(vm.SDIV).returnTop()
+	tr := traceOf(t, prog.bytes(), nil, nil)
+	accepts(t, tiny, mustAssign(t, tr, tiny))
+	k := stepOf(t, tr, vm.SDIV) + 1
+	pos := len(tr.Steps[k].Stack) - 1
+	result := tr.Steps[k].Stack[pos] // -7
+
+	t.Run("high limb of the negated quotient", func(t *testing.T) {
+		forged := new(uint256.Int).Sub(&result, pow2(128))
+		rejects(t, tiny, mustAssign(t, forgeAt(t, tr, k, pos, &result, forged), tiny))
+	})
+	t.Run("absolute value of A", func(t *testing.T) {
+		// |A| claimed 2^128 + 50: quotient q = (2^128+50)/7, result -q.
+		wrongAbs := new(uint256.Int).Add(pow2(128), uint256.NewInt(50))
+		q := new(uint256.Int).Div(wrongAbs, uint256.NewInt(7))
+		claimed := new(uint256.Int).Neg(q)
+		w := mustAssign(t, forgeAt(t, tr, k, pos, &result, claimed), tiny)
+		e := mulEntry(aluDiv, wrongAbs, uint256.NewInt(7), q) // a consistent division of the wrong |A|
+		zeros(e.Flags[:])
+		e.Flags[aluSdiv-mulFirst] = 1
+		a := minus(50)
+		e.A, e.C = word(a), word(claimed)
+		e.A5, e.A3 = a[0]&31, (a[0]>>5)&7
+		e.ARest = new(big.Int).Rsh(new(big.Int).SetBytes(bytesLo(a)), 8)
+		e.SA, e.SB, e.CA = 1, 0, 1
+		lo := new(big.Int).Add(new(big.Int).SetBytes(bytesLo(claimed)), new(big.Int).SetBytes(bytesLo(q)))
+		e.N1 = new(big.Int).Rsh(lo, 128)
+		e.N2 = new(big.Int).Rsh(new(big.Int).Add(claimed.ToBig(), q.ToBig()), 256)
+		w.Mul[0] = e
 		rejects(t, tiny, w)
 	})
 }

@@ -22,7 +22,7 @@ type AddEntry struct {
 }
 
 // MulEntry is one row of the multiplication table: C = op(A, B) for MUL,
-// DIV, MOD, SHL, SHR, SAR, BYTE and SIGNEXTEND, checked with one
+// DIV, MOD, SDIV, SMOD, SHL, SHR, SAR, BYTE and SIGNEXTEND, checked with one
 // 256×256-bit product X·Y + Z = W + V·2^256 over 64-bit limbs of X and Y.
 // Shifts, BYTE and SIGNEXTEND multiply or divide by a power of two.
 type MulEntry struct {
@@ -36,8 +36,11 @@ type MulEntry struct {
 	// X[0] = SBit + 2·X7 + 256·XRest: the quotient's low byte is BYTE's
 	// result, its low bit SIGNEXTEND's sign.
 	XRest, SBit, X7 frontend.Variable
-	// SB is the sign bit of B (SAR).
-	SB frontend.Variable
+	// SA and SB are the sign bits of A and B. For SDIV and SMOD, W = |A|
+	// and Y = |B| (CA, CB: the carries of |A| + A = 2^256 when A < 0), and
+	// C is the quotient or remainder, negated when its sign says so (N1,
+	// N2: the carries of C + result = 0 mod 2^256).
+	SA, SB, CA, CB, N1, N2 frontend.Variable
 	// Gap = Y - Z - 1 >= 0 shows the remainder is below the divisor.
 	Gap       Word
 	GapBorrow frontend.Variable
@@ -193,14 +196,16 @@ func (b *builder) mulTable() {
 		fl := func(o int) frontend.Variable { return e.Flags[o-mulFirst] }
 		isMul, isDiv, isMod, isShl, isShr := fl(aluMul), fl(aluDiv), fl(aluMod), fl(aluShl), fl(aluShr)
 		isSar, isByte, isSext := fl(aluSar), fl(aluByte), fl(aluSignext)
+		isSdiv, isSmod := fl(aluSdiv), fl(aluSmod)
+		signed := api.Add(isSdiv, isSmod)
 		mulLike := api.Add(isMul, isShl)
-		divLike := api.Add(isDiv, isMod, isShr, isSar, isByte, isSext)
+		divLike := api.Add(isDiv, isMod, isShr, isSar, isByte, isSext, signed)
 		pow2Like := api.Add(isShl, isShr, isSar, isByte, isSext)
 
 		for _, v := range append(e.X[:], e.Y[:]...) {
 			b.rc.Check(v, 64)
 		}
-		for _, v := range []frontend.Variable{e.Z.Hi, e.Z.Lo, e.W.Hi, e.W.Lo, e.Gap.Hi, e.Gap.Lo} {
+		for _, v := range []frontend.Variable{e.Z.Hi, e.Z.Lo, e.W.Hi, e.W.Lo, e.Gap.Hi, e.Gap.Lo, e.C.Hi, e.C.Lo} {
 			b.rc.Check(v, 128)
 		}
 		for _, v := range e.Carry {
@@ -274,6 +279,24 @@ func (b *builder) mulTable() {
 		b.gatedWord(isByte, Word{0, xByte}, e.C)
 		b.gatedWord(isSext, Word{Hi: api.Add(e.Z.Hi, api.Mul(e.SBit, neg.Hi)), Lo: api.Add(e.Z.Lo, api.Mul(e.SBit, neg.Lo))}, e.C)
 		b.gatedWord(api.Add(isMul, isDiv, isMod), yw, e.B)
+
+		// SDIV and SMOD: W = |A|, Y = |B|.
+		api.AssertIsBoolean(e.SA)
+		b.rc.Check(api.Sub(e.A.Hi, api.Mul(e.SA, two127)), 127)
+		b.absolute(signed, e.SA, e.CA, e.W, e.A)
+		b.absolute(signed, e.SB, e.CB, yw, e.B)
+		// The result: the quotient (SDIV: negative if the signs differ) or
+		// the remainder (SMOD: the sign of A; 0 when B = 0).
+		yZeroS := api.IsZero(api.Add(yw.Hi, yw.Lo))
+		smodNZ := api.Sub(isSmod, api.Mul(isSmod, yZeroS))
+		src := Word{Hi: api.Add(api.Mul(isSdiv, xw.Hi), api.Mul(smodNZ, e.Z.Hi)), Lo: api.Add(api.Mul(isSdiv, xw.Lo), api.Mul(smodNZ, e.Z.Lo))}
+		signDiff := api.Sub(api.Add(e.SA, e.SB), api.Mul(2, e.SA, e.SB))
+		negate := api.Add(api.Mul(isSdiv, signDiff), api.Mul(isSmod, e.SA))
+		b.gatedWord(api.Sub(signed, negate), e.C, src)
+		api.AssertIsBoolean(e.N1)
+		api.AssertIsBoolean(e.N2)
+		b.assertGatedEqual(negate, api.Add(e.C.Lo, src.Lo), api.Mul(e.N1, two128))
+		b.assertGatedEqual(negate, api.Add(e.C.Hi, src.Hi, e.N1), api.Mul(e.N2, two128))
 		b.gatedWord(pow2Like, yw, p2)
 		b.gatedWord(mulLike, e.Z, Word{0, 0})
 		b.gatedWord(mulLike, e.W, e.C)
@@ -293,9 +316,21 @@ func (b *builder) mulTable() {
 
 		extra := append(append(append([]frontend.Variable{}, e.Flags[:]...), e.X[:]...), e.Y[:]...)
 		extra = append(extra, e.Z.Hi, e.Z.Lo, e.W.Hi, e.W.Lo, e.V.Hi, e.V.Lo, e.Carry[0], e.Carry[1], e.Carry[2],
-			e.ARest, e.A5, e.A3, e.XRest, e.SBit, e.X7, e.SB, e.Gap.Hi, e.Gap.Lo, e.GapBorrow)
+			e.ARest, e.A5, e.A3, e.XRest, e.SBit, e.X7, e.SA, e.SB, e.CA, e.CB, e.N1, e.N2, e.Gap.Hi, e.Gap.Lo, e.GapBorrow)
 		b.toBus(used, op, e.A, e.B, e.C, extra...)
 	}
+}
+
+// absolute asserts, when gate is 1, that abs = |v| for the sign bit s of
+// v: abs = v if s = 0, abs + v = 2^256 (carry c out of the low limb) if
+// s = 1.
+func (b *builder) absolute(gate, s, c frontend.Variable, abs, v Word) {
+	api := b.api
+	neg := api.Mul(gate, s)
+	b.gatedWord(api.Sub(gate, neg), abs, v)
+	api.AssertIsBoolean(c)
+	b.assertGatedEqual(neg, api.Add(abs.Lo, v.Lo), api.Mul(c, two128))
+	b.assertGatedEqual(neg, api.Add(abs.Hi, v.Hi, c), two128)
 }
 
 // bitTable constrains the bitwise table: each word is its nibbles, and
