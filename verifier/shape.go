@@ -23,7 +23,7 @@ type Shape struct {
 
 // Shapes are the circuit shapes with keys, smallest first.
 var Shapes = []Shape{
-	{Steps: 256, Code: 512, Calldata: 96, Stack: 32, Memory: 8, Storage: 4, Return: 2, Add: 64, Mul: 12, Bit: 8},
+	{Steps: 256, Code: 512, Calldata: 96, Stack: 32, Memory: 8, Storage: 4, Return: 2, Add: 48, Mul: 8, Bit: 4},
 	{Steps: 1 << 10, Code: 1024, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 256, Mul: 48, Bit: 32},
 	{Steps: 1 << 12, Code: 2048, Calldata: 512, Stack: 128, Memory: 64, Storage: 16, Return: 8, Add: 1024, Mul: 192, Bit: 128},
 	{Steps: 1 << 14, Code: 4096, Calldata: 1024, Stack: 256, Memory: 128, Storage: 32, Return: 16, Add: 4096, Mul: 768, Bit: 512},
