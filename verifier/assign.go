@@ -81,7 +81,7 @@ type assigner struct {
 	mem   []uint256.Int
 	sto   map[common.Hash]uint256.Int
 
-	retOff, retWords uint64
+	retOff, retLen uint64
 }
 
 func word(v *uint256.Int) Word {
@@ -174,20 +174,32 @@ func (a *assigner) assign() (*Circuit, error) {
 		c.Storage[j] = Slot{Used: 1, KeyHi: k.Hi, KeyLo: k.Lo, InitHi: in.Hi, InitLo: in.Lo, FinalHi: fw.Hi, FinalLo: fw.Lo,
 			FinalTime: a.last[cellKey{dom: domSto, key: sl.Key}]}
 	}
-	c.RetOff, c.RetWords = a.retOff, a.retWords
-	if a.retWords > uint64(s.Return) {
-		return nil, fmt.Errorf("%w: %d return words, shape has %d", ErrCapacity, a.retWords, s.Return)
+	full, rem := a.retLen/32, a.retLen%32
+	c.RetOff, c.RetLen, c.RetFull, c.RetRem = a.retOff, a.retLen, full, rem
+	if (a.retLen+31)/32 > uint64(s.Return) {
+		return nil, fmt.Errorf("%w: %d bytes of return data, shape has %d words", ErrCapacity, a.retLen, s.Return)
 	}
+	var part [32]byte
+	if rem > 0 {
+		part = a.mem[a.retOff+full].Bytes32()
+	}
+	for k := range c.RetPart {
+		c.RetPart[k] = int(part[k])
+	}
+	ret := make([]byte, 0, 32*(full+1))
 	for j := range c.Return {
 		c.Return[j] = zeroWord()
-		if uint64(j) < a.retWords {
+		switch {
+		case uint64(j) < full:
 			c.Return[j] = word(&a.mem[a.retOff+uint64(j)])
+			b := a.mem[a.retOff+uint64(j)].Bytes32()
+			ret = append(ret, b[:]...)
+		case uint64(j) == full && rem > 0:
+			var kept [32]byte
+			copy(kept[:rem], part[:rem])
+			c.Return[j] = hashWord(common.Hash(kept))
+			ret = append(ret, part[:rem]...)
 		}
-	}
-	ret := make([]byte, 0, 32*a.retWords)
-	for j := range a.retWords {
-		b := a.mem[a.retOff+j].Bytes32()
-		ret = append(ret, b[:]...)
 	}
 	if !equalBytes(ret, t.ReturnData) {
 		return nil, fmt.Errorf("%w: return data %x, go-ethereum says %x", ErrExecution, ret, t.ReturnData)
@@ -283,14 +295,11 @@ func (a *assigner) row(i int, tb *aluTables) (Row, error) {
 		}
 	case famReturn, famRevert:
 		off, size := top(0), top(1)
-		if !off.IsUint64() || !size.IsUint64() || off.Uint64()%32 != 0 || size.Uint64()%32 != 0 ||
-			(size.Uint64() > 0 && (off.Uint64()+size.Uint64())/32 > uint64(a.s.Memory)) {
-			return r, fmt.Errorf("%w: %s at pc %d: offset %s and size %s must be multiples of 32 within memory", ErrUnsupported, st.Op, st.PC, off.Dec(), size.Dec())
+		if !off.IsUint64() || !size.IsUint64() || off.Uint64()%32 != 0 ||
+			(size.Uint64() > 0 && (off.Uint64()+size.Uint64()+31)/32 > uint64(a.s.Memory)) {
+			return r, fmt.Errorf("%w: %s at pc %d: offset %s must be a multiple of 32 and offset+size %s within memory", ErrUnsupported, st.Op, st.PC, off.Dec(), size.Dec())
 		}
-		a.retOff, a.retWords = off.Uint64()/32, size.Uint64()/32
-		if a.retWords == 0 {
-			a.retOff = 0
-		}
+		a.retOff, a.retLen = off.Uint64()/32, size.Uint64()
 		if off.Uint64()/32 >= 1<<16 {
 			return r, fmt.Errorf("%w: %s at pc %d: offset %s", ErrUnsupported, st.Op, st.PC, off.Dec())
 		}
@@ -374,12 +383,7 @@ func witnessElements(c *Circuit, reverted bool) []fr.Element {
 		out = append(out, keyHi)
 		add(sl.KeyLo, sl.InitHi, sl.InitLo, sl.FinalHi, sl.FinalLo)
 	}
-	var retLen fr.Element
-	if _, err := retLen.SetInterface(c.RetWords); err != nil {
-		panic(err)
-	}
-	retLen.Mul(&retLen, new(fr.Element).SetUint64(32))
-	out = append(out, retLen)
+	add(c.RetLen)
 	for _, w := range c.Return {
 		add(w.Hi, w.Lo)
 	}

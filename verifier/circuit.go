@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"math/bits"
 
+	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/hash/mimc"
 	"github.com/consensys/gnark/std/lookup/logderivlookup"
@@ -70,8 +71,10 @@ type Circuit struct {
 	Value       Word
 	Storage     []Slot
 	Return      []Word
-	RetOff      frontend.Variable // in words
-	RetWords    frontend.Variable
+	// The call returns RetLen bytes of memory from word RetOff: RetFull
+	// whole words and RetRem bytes of the next, whose bytes are RetPart.
+	RetOff, RetLen, RetFull, RetRem frontend.Variable
+	RetPart                         [32]frontend.Variable
 
 	Rows      []Row
 	StackEnd  []Cell
@@ -413,9 +416,9 @@ func (b *builder) rows() {
 		// RETURN and REVERT: aligned offset and length, recorded once.
 		isRet := api.Add(b.flag(r, famReturn), b.flag(r, famRevert))
 		api.AssertIsEqual(api.Mul(isRet, api.Sub(r.R0.Lo, api.Mul(c.RetOff, 32))), 0)
-		api.AssertIsEqual(api.Mul(isRet, api.Sub(r.R1.Lo, api.Mul(c.RetWords, 32))), 0)
+		api.AssertIsEqual(api.Mul(isRet, api.Sub(r.R1.Lo, c.RetLen)), 0)
 		api.AssertIsEqual(api.Mul(isRet, api.Add(r.R0.Hi, r.R1.Hi)), 0)
-		api.AssertIsEqual(api.Mul(b.flag(r, famStop), c.RetWords), 0)
+		api.AssertIsEqual(api.Mul(b.flag(r, famStop), c.RetLen), 0)
 
 		// Jumps: the target of a taken jump is a JUMPDEST.
 		taken := api.Sub(1, api.IsZero(api.Add(r.R1.Hi, r.R1.Lo)))
@@ -535,27 +538,70 @@ func (b *builder) keyIncreasing(gate frontend.Variable, prev, cur *Slot) {
 	b.rc.Check(dLo, 128)
 }
 
-// returnData ties the public return words to the final memory.
+// returnData ties the public return words to the final memory: RetFull
+// whole words from word RetOff on, then the first RetRem bytes of the next
+// word, zero-padded.
 func (b *builder) returnData() {
 	api, c := b.api, b.c
 	b.rc.Check(c.RetOff, 16)
-	var count frontend.Variable = 0
-	var prev frontend.Variable = 1
-	for j := range c.Return {
-		in, err := api.Compiler().NewHint(lessThanHint, 1, j, c.RetWords)
+	b.rc.Check(c.RetFull, 16)
+	b.rc.Check(c.RetRem, 5)
+	api.AssertIsEqual(c.RetLen, api.Add(api.Mul(c.RetFull, 32), c.RetRem))
+	remNZ := api.Sub(1, api.IsZero(c.RetRem))
+	hint := func(f solver.Hint, in ...frontend.Variable) frontend.Variable {
+		out, err := api.Compiler().NewHint(f, 1, in...)
 		if err != nil {
 			panic(err)
 		}
-		api.AssertIsBoolean(in[0])
-		api.AssertIsEqual(api.Mul(in[0], api.Sub(1, prev)), 0)
-		prev = in[0]
-		count = api.Add(count, in[0])
-		idx := api.Mul(in[0], api.Add(c.RetOff, j))
-		hi, lo := b.memEndHi.Lookup(idx)[0], b.memEndLo.Lookup(idx)[0]
-		api.AssertIsEqual(c.Return[j].Hi, api.Mul(in[0], hi))
-		api.AssertIsEqual(c.Return[j].Lo, api.Mul(in[0], lo))
+		api.AssertIsBoolean(out[0])
+		return out[0]
 	}
-	api.AssertIsEqual(count, c.RetWords)
+	ins, parts := make([]frontend.Variable, len(c.Return)), make([]frontend.Variable, len(c.Return))
+	words := make([]Word, len(c.Return))
+	var count, partCount, partAt frontend.Variable = 0, 0, 0
+	var prev frontend.Variable = 1
+	var partial Word = Word{0, 0}
+	for j := range c.Return {
+		in := hint(lessThanHint, j, c.RetFull)
+		part := hint(partHint, j, c.RetFull, c.RetRem)
+		api.AssertIsEqual(api.Mul(in, api.Sub(1, prev)), 0)
+		prev = in
+		count = api.Add(count, in)
+		partCount = api.Add(partCount, part)
+		partAt = api.Add(partAt, api.Mul(part, j))
+		idx := api.Mul(api.Add(in, part), api.Add(c.RetOff, j))
+		words[j] = Word{Hi: b.memEndHi.Lookup(idx)[0], Lo: b.memEndLo.Lookup(idx)[0]}
+		partial = Word{Hi: api.Add(partial.Hi, api.Mul(part, words[j].Hi)), Lo: api.Add(partial.Lo, api.Mul(part, words[j].Lo))}
+		ins[j], parts[j] = in, part
+	}
+	api.AssertIsEqual(count, c.RetFull)
+	api.AssertIsEqual(partCount, remNZ)
+	api.AssertIsEqual(partAt, api.Mul(c.RetFull, remNZ))
+
+	// The partly returned word, byte by byte, keeping its first RetRem bytes.
+	var hiAll, loAll, hiKept, loKept frontend.Variable = 0, 0, 0, 0
+	var kept frontend.Variable = 0
+	prev = 1
+	for k, byt := range c.RetPart {
+		b.rc.Check(byt, 8)
+		f := hint(lessThanHint, k, c.RetRem)
+		api.AssertIsEqual(api.Mul(f, api.Sub(1, prev)), 0)
+		prev = f
+		kept = api.Add(kept, f)
+		keep := api.Mul(f, byt)
+		if k < 16 {
+			hiAll, hiKept = api.Add(api.Mul(hiAll, 256), byt), api.Add(api.Mul(hiKept, 256), keep)
+		} else {
+			loAll, loKept = api.Add(api.Mul(loAll, 256), byt), api.Add(api.Mul(loKept, 256), keep)
+		}
+	}
+	api.AssertIsEqual(kept, c.RetRem)
+	api.AssertIsEqual(hiAll, partial.Hi)
+	api.AssertIsEqual(loAll, partial.Lo)
+	for j := range c.Return {
+		api.AssertIsEqual(c.Return[j].Hi, api.Add(api.Mul(ins[j], words[j].Hi), api.Mul(parts[j], hiKept)))
+		api.AssertIsEqual(c.Return[j].Lo, api.Add(api.Mul(ins[j], words[j].Lo), api.Mul(parts[j], loKept)))
+	}
 }
 
 // commitment asserts that the public input is the hash of everything the
@@ -620,7 +666,7 @@ func publicElements(api frontend.API, c *Circuit, reverted frontend.Variable) []
 	for _, sl := range c.Storage {
 		out = append(out, api.Add(sl.KeyHi, api.Mul(sl.Used, two128)), sl.KeyLo, sl.InitHi, sl.InitLo, sl.FinalHi, sl.FinalLo)
 	}
-	out = append(out, api.Mul(c.RetWords, 32))
+	out = append(out, c.RetLen)
 	for _, w := range c.Return {
 		out = append(out, w.Hi, w.Lo)
 	}

@@ -62,3 +62,19 @@ func TestCounterOverflowRefused(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// TestCustomErrorRevert proves a Solidity custom error without arguments:
+// REVERT of 4 bytes from an aligned offset.
+func TestCustomErrorRevert(t *testing.T) {
+	tr := contractTrace(t, "Guard", "check", nil, big.NewInt(0))
+	zero := solidity.MustLoad("Guard").ABI.Errors["Zero"].ID
+	if !tr.Reverted || len(tr.ReturnData) != 4 || [4]byte(tr.ReturnData) != [4]byte(zero[:4]) {
+		t.Fatalf("reverted %v with %x, want Zero()", tr.Reverted, tr.ReturnData)
+	}
+	w := mustAssign(t, tr, Shapes[0])
+	accepts(t, Shapes[0], w)
+	// The bytes of the memory word past the 4 returned are not returned.
+	w.Return[0].Lo = 1
+	recommit(w)
+	rejects(t, Shapes[0], w)
+}

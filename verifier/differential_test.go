@@ -186,3 +186,29 @@ func TestDifferentialOther(t *testing.T) {
 		}
 	}
 }
+
+// TestDifferentialReturnSizes returns and reverts every interesting size
+// from aligned offsets: empty, one byte, a selector, 31, 32, 33, 64 bytes.
+func TestDifferentialReturnSizes(t *testing.T) {
+	for _, size := range []uint64{0, 1, 4, 31, 32, 33, 64} {
+		for _, halt := range []vm.OpCode{vm.RETURN, vm.REVERT} {
+			p := newProgram().push(minus(3)).pushU(0x20).op(vm.MSTORE).push(minus(5)).pushU(0x40).op(vm.MSTORE).
+				pushU(size).pushU(0x20).op(halt)
+			tr := traceOf(t, p.bytes(), nil, nil)
+			if uint64(len(tr.ReturnData)) != size {
+				t.Fatalf("%s of %d bytes returned %d", halt, size, len(tr.ReturnData))
+			}
+			s := tiny
+			w := mustAssign(t, tr, s)
+			accepts(t, s, w)
+			if size%32 != 0 {
+				// The partial word keeps exactly its first size%32 bytes.
+				bad := mustAssign(t, tr, s)
+				bad.RetRem = size%32 + 1
+				bad.RetLen = size + 1
+				recommit(bad)
+				rejects(t, s, bad)
+			}
+		}
+	}
+}

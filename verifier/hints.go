@@ -7,7 +7,7 @@ import (
 )
 
 func init() {
-	solver.RegisterHint(keyGapHint, lessThanHint)
+	solver.RegisterHint(keyGapHint, lessThanHint, partHint)
 }
 
 // keyGapHint returns cur - prev - 1 as (hi, lo) limbs and the borrow out
@@ -37,6 +37,17 @@ func keyGapHint(_ *big.Int, in, out []*big.Int) error {
 // lessThanHint returns 1 if in[0] < in[1], else 0.
 func lessThanHint(_ *big.Int, in, out []*big.Int) error {
 	if in[0].Cmp(in[1]) < 0 {
+		out[0].SetInt64(1)
+	} else {
+		out[0].SetInt64(0)
+	}
+	return nil
+}
+
+// partHint returns 1 if in[0] == in[1] and in[2] != 0: the word index j
+// that holds the partly returned bytes (full words in[1], rest in[2]).
+func partHint(_ *big.Int, in, out []*big.Int) error {
+	if in[0].Cmp(in[1]) == 0 && in[2].Sign() != 0 {
 		out[0].SetInt64(1)
 	} else {
 		out[0].SetInt64(0)

@@ -41,7 +41,7 @@ func (p Public) Commitment(s Shape) (*big.Int, error) {
 	switch {
 	case len(p.Code) > s.Code, len(p.Calldata) > s.Calldata, len(p.Storage) > s.Storage:
 		return nil, fmt.Errorf("%w: public values do not fit shape %s", ErrCapacity, s.Name())
-	case len(p.ReturnData)%32 != 0 || len(p.ReturnData)/32 > s.Return:
+	case (len(p.ReturnData)+31)/32 > s.Return:
 		return nil, fmt.Errorf("%w: %d bytes of return data in shape %s", ErrCapacity, len(p.ReturnData), s.Name())
 	}
 	c, err := NewCircuit(s)
@@ -64,11 +64,13 @@ func (p Public) Commitment(s Shape) (*big.Int, error) {
 			c.Storage[j] = Slot{Used: 1, KeyHi: k.Hi, KeyLo: k.Lo, InitHi: in.Hi, InitLo: in.Lo, FinalHi: fin.Hi, FinalLo: fin.Lo, FinalTime: 0}
 		}
 	}
-	c.RetWords = uint64(len(p.ReturnData) / 32)
+	c.RetLen = len(p.ReturnData)
 	for j := range c.Return {
 		c.Return[j] = zeroWord()
-		if j < len(p.ReturnData)/32 {
-			c.Return[j] = hashWord(common.BytesToHash(p.ReturnData[32*j : 32*j+32]))
+		if 32*j < len(p.ReturnData) {
+			var w [32]byte
+			copy(w[:], p.ReturnData[32*j:])
+			c.Return[j] = hashWord(common.Hash(w))
 		}
 	}
 	return commitmentOf(witnessElements(c, p.Reverted)), nil
