@@ -142,12 +142,22 @@ func (a *assigner) assign() (*Circuit, error) {
 	c.Value = word(&t.Value)
 
 	var tb aluTables
-	for i := range c.Rows {
-		row, err := a.row(i, &tb)
+	ri := 0
+	for si := range t.Steps {
+		rows, err := a.stepRows(si, ri, &tb)
 		if err != nil {
 			return nil, err
 		}
-		c.Rows[i] = row
+		for _, r := range rows {
+			if ri >= len(c.Rows) {
+				return nil, fmt.Errorf("%w: more than %d rows (unaligned stores take two)", ErrCapacity, len(c.Rows))
+			}
+			c.Rows[ri] = r
+			ri++
+		}
+	}
+	for ; ri < len(c.Rows); ri++ {
+		c.Rows[ri] = idleRow(ri)
 	}
 	if err := tb.fill(c, s); err != nil {
 		return nil, err
@@ -215,24 +225,42 @@ func addrWord(addr common.Address) Word {
 
 // row assigns main-trace row i (inactive past the trace) and, for an ALU
 // step, its arithmetic-table entry.
-func (a *assigner) row(i int, tb *aluTables) (Row, error) {
+// idleRow is an inactive row at index i.
+func idleRow(i int) Row {
 	tm := func(port int) int { return portsPerRow*i + port }
-	r := Row{Active: 0, PC: 0, Op: 0, SP: 0, Aux: 0,
+	r := Row{Active: 0, PC: 0, Op: 0, SP: 0, Aux: 0, J: 0,
 		R0: idle(tm(portR0)), R1: idle(tm(portR1)), W0: idleWrite(tm(portW0)), W1: idleWrite(tm(portW1)),
 		Data: idleWrite(tm(portData))}
 	for f := range r.Flags {
 		r.Flags[f] = 0
 	}
-	if i >= len(a.t.Steps) {
-		return r, nil
+	return r
+}
+
+// stepRows assigns the rows of step si, from row index i: one, or two for
+// an unaligned MSTORE.
+func (a *assigner) stepRows(si, i int, tb *aluTables) ([]Row, error) {
+	st := &a.t.Steps[si]
+	if st.Op == vm.MSTORE {
+		if off := st.Stack[len(st.Stack)-1]; off.IsUint64() && off.Uint64()%32 != 0 {
+			return a.unalignedStore(si, i, tb)
+		}
 	}
-	st := &a.t.Steps[i]
+	r, err := a.row(si, i, tb)
+	return []Row{r}, err
+}
+
+// row assigns step si as main-trace row i.
+func (a *assigner) row(si, i int, tb *aluTables) (Row, error) {
+	tm := func(port int) int { return portsPerRow*i + port }
+	r := idleRow(i)
+	st := &a.t.Steps[si]
 	spec := opcodes[st.Op]
 	info := families[spec.fam]
 	sp := len(st.Stack)
 	var next []uint256.Int
-	if i+1 < len(a.t.Steps) {
-		next = a.t.Steps[i+1].Stack
+	if si+1 < len(a.t.Steps) {
+		next = a.t.Steps[si+1].Stack
 	}
 	top := func(k int) uint256.Int { return st.Stack[sp-1-k] }
 	r.Active, r.PC, r.Op, r.SP, r.Aux = 1, int(st.PC), int(st.Op), sp, spec.aux
@@ -257,8 +285,11 @@ func (a *assigner) row(i int, tb *aluTables) (Row, error) {
 	switch spec.fam {
 	case famMload, famMstore:
 		off := top(0)
-		if !off.IsUint64() || off.Uint64()%32 != 0 || off.Uint64()/32 >= uint64(a.s.Memory) {
-			return r, fmt.Errorf("%w: %s at pc %d: memory offset %s is not a multiple of 32 below %d", ErrUnsupported, st.Op, st.PC, off.Dec(), 32*a.s.Memory)
+		if !off.IsUint64() || off.Uint64()%32 != 0 {
+			return r, fmt.Errorf("%w: %s at pc %d: memory offset %s is not a multiple of 32", ErrUnsupported, st.Op, st.PC, off.Dec())
+		}
+		if off.Uint64()/32 >= uint64(a.s.Memory) {
+			return r, fmt.Errorf("%w: %s at pc %d: memory offset %s beyond %d bytes", ErrCapacity, st.Op, st.PC, off.Dec(), 32*a.s.Memory)
 		}
 		w := int(off.Uint64() / 32)
 		if spec.fam == famMstore {
@@ -419,3 +450,61 @@ func commitmentOf(elems []fr.Element) *big.Int {
 }
 
 var _ = vm.STOP
+
+// unalignedStore assigns an MSTORE at an offset that is not a multiple of
+// 32 as two rows, one per word it writes, and their splice and
+// multiplication entries.
+func (a *assigner) unalignedStore(si, i int, tb *aluTables) ([]Row, error) {
+	st := &a.t.Steps[si]
+	sp := len(st.Stack)
+	off, v := st.Stack[sp-1], st.Stack[sp-2]
+	w, j := off.Uint64()/32, off.Uint64()%32
+	if w+1 >= uint64(a.s.Memory) {
+		return nil, fmt.Errorf("%w: MSTORE at pc %d: memory offset %s beyond %d bytes", ErrCapacity, st.PC, off.Dec(), 32*a.s.Memory)
+	}
+	// The two words after the store, as go-ethereum writes them.
+	var both [64]byte
+	b0, b1 := a.mem[w].Bytes32(), a.mem[w+1].Bytes32()
+	copy(both[:32], b0[:])
+	copy(both[32:], b1[:])
+	vb := v.Bytes32()
+	copy(both[j:j+32], vb[:])
+	news := [2]uint256.Int{*new(uint256.Int).SetBytes32(both[:32]), *new(uint256.Int).SetBytes32(both[32:])}
+	t := new(uint256.Int).Lsh(uint256.NewInt(1), uint(256-8*j))
+	rows := make([]Row, 2)
+	for k := range 2 {
+		ri := i + k
+		tm := func(port int) int { return portsPerRow*ri + port }
+		r := idleRow(ri)
+		r.Active, r.PC, r.Op, r.SP, r.J = 1, int(st.PC), int(vm.MSTORE), sp, j
+		fam, op := famMstoreLo, aluSpliceLo
+		if k == 1 {
+			fam, op = famMstoreHi, aluSpliceHi
+		}
+		r.Aux = op
+		r.Flags[fam-1] = 1
+		r.R0 = a.readStack(sp-1, tm(portR0))
+		r.R1 = a.readStack(sp-2, tm(portR1))
+		old := a.mem[w+uint64(k)]
+		r.Data = a.writeCell(a.mem, domMem, int(w)+k, tm(portData), news[k])
+		rows[k] = r
+
+		// The splice entry and its two multiplication entries.
+		var a0, shifted uint256.Int
+		a0.Mod(&old, t)
+		shiftOp, shift := aluShr, uint256.NewInt(8*j)
+		if k == 0 {
+			shifted.Rsh(&v, uint(8*j))
+		} else {
+			shiftOp, shift = aluShl, uint256.NewInt(256-8*j)
+			shifted.Lsh(&v, uint(256-8*j))
+		}
+		e := SpliceEntry{O: word(&off), V: word(&v), C: zeroWord(), Old: word(&old), New: word(&news[k]),
+			A0: word(&a0), R: word(&shifted), J: j, Q: off.Uint64() / 32}
+		zeros(e.Flags[:])
+		e.Flags[k] = 1
+		tb.splices = append(tb.splices, e)
+		tb.muls = append(tb.muls, mulEntry(aluMod, &old, t, &a0), mulEntry(shiftOp, shift, &v, &shifted))
+	}
+	return rows, nil
+}

@@ -12,8 +12,9 @@ import (
 type aluTables struct {
 	adds   []AddEntry
 	muls   []MulEntry
-	bits   []BitEntry
-	counts []int
+	bits    []BitEntry
+	counts  []int
+	splices []SpliceEntry
 }
 
 // add records the entry proving out = op(x, y).
@@ -40,6 +41,18 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		return fmt.Errorf("%w: %d multiplication-table steps, shape has %d", ErrCapacity, len(tb.muls), s.Mul)
 	case len(tb.bits) > s.Bit:
 		return fmt.Errorf("%w: %d bitwise-table steps, shape has %d", ErrCapacity, len(tb.bits), s.Bit)
+	case len(tb.splices) > s.Splice:
+		return fmt.Errorf("%w: %d unaligned-store words, shape has %d", ErrCapacity, len(tb.splices), s.Splice)
+	}
+	for i := range c.Splice {
+		if i < len(tb.splices) {
+			c.Splice[i] = tb.splices[i]
+		} else {
+			var e SpliceEntry
+			zeros(e.Flags[:])
+			e.O, e.V, e.C, e.Old, e.New, e.A0, e.R, e.J, e.Q = zeroWord(), zeroWord(), zeroWord(), zeroWord(), zeroWord(), zeroWord(), zeroWord(), 0, 0
+			c.Splice[i] = e
+		}
 	}
 	if tb.counts == nil {
 		tb.counts = make([]int, len(bitTable))

@@ -43,6 +43,9 @@ type WritePort struct{ Hi, Lo, OldHi, OldLo, PrevT frontend.Variable }
 // Row is one step of the main trace.
 type Row struct {
 	Active, PC, Op, SP, Aux frontend.Variable
+	// J is the offset's byte position in its word for the two rows of an
+	// unaligned MSTORE, else 0.
+	J frontend.Variable
 	// Flags[f-1] is 1 if the row's opcode is of family f.
 	Flags  [numFamilies - 1]frontend.Variable
 	R0, R1 ReadPort
@@ -83,6 +86,7 @@ type Circuit struct {
 	Mul       []MulEntry
 	Bit       []BitEntry
 	BitCounts []frontend.Variable
+	Splice    []SpliceEntry
 
 	shape Shape
 }
@@ -104,6 +108,7 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		Mul:       make([]MulEntry, s.Mul),
 		Bit:       make([]BitEntry, s.Bit),
 		BitCounts: make([]frontend.Variable, len(bitTable)),
+		Splice:    make([]SpliceEntry, s.Splice),
 		shape:     s,
 	}, nil
 }
@@ -136,7 +141,7 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit)}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice)}
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -147,6 +152,7 @@ func (c *Circuit) Define(api frontend.API) error {
 	b.addTable()
 	b.mulTable()
 	b.bitTable()
+	b.spliceTable()
 	b.storage()
 	b.returnData()
 	if err := b.commitment(); err != nil {
@@ -207,12 +213,16 @@ type access struct {
 	data   *combo // nil for the stack
 }
 
-// aluTuple is one (op, A, B, C) of the ALU bus. Rows give combos, tables
-// give the words.
+// aluTuple is one (op, A, B, C[, D, E]) of the ALU bus. Rows give
+// combos, tables give the words. D and E, the old and new value of a
+// memory word, are there for unaligned stores (rows: when gate is 1).
 type aluTuple struct {
 	enable  frontend.Variable
 	op      frontend.Variable
 	a, b, c *combo
+	gate    frontend.Variable
+	d, e    *combo
+	j       frontend.Variable // the store's byte position, with d and e
 }
 
 func (b *builder) flag(r *Row, f family) frontend.Variable { return r.Flags[f-1] }
@@ -224,13 +234,13 @@ func (b *builder) tables() {
 	b.famTable = logderivlookup.New(api)
 	b.auxTable = logderivlookup.New(api)
 	pushLens := logderivlookup.New(api)
-	for op := 0; op <= 256; op++ {
+	for op := 0; op < opTableSize; op++ {
 		fam, aux := opTableEntry(op)
 		b.famTable.Insert(fam)
 		b.auxTable.Insert(aux)
-		if op < 256 {
-			pushLens.Insert(pushLen(byte(op)))
-		}
+	}
+	for op := range 256 {
+		pushLens.Insert(pushLen(byte(op)))
 	}
 	// PUSHn immediates split into h high bytes and n-h low bytes: by n,
 	// h, 256^(n-h) and 256^h.
@@ -297,11 +307,26 @@ func (b *builder) tables() {
 	}
 }
 
-// opTableEntry is the family and aux of op (256: inactive rows; an
+// The opcode table is indexed by op + 256·(1 - active) + loShift·isLo +
+// hiShift·isHi: entries 0..255 are the opcodes, 256 inactive rows, 257 and
+// 258 the two rows of an unaligned MSTORE. A row flagged as one of those
+// two with another opcode lands on an entry of another family.
+const (
+	opTableSize = 259
+	loShift     = 257 - int(vm.MSTORE)
+	hiShift     = 258 - int(vm.MSTORE)
+)
+
+// opTableEntry is the family and aux of opcode table entry op (an
 // unsupported opcode has no family a row can take).
 func opTableEntry(op int) (fam, aux int) {
-	if op == 256 {
+	switch op {
+	case 256:
 		return int(famNone), 0
+	case 257:
+		return int(famMstoreLo), aluSpliceLo
+	case 258:
+		return int(famMstoreHi), aluSpliceHi
 	}
 	spec, ok := opcodes[vm.OpCode(op)]
 	if !ok {
@@ -355,7 +380,8 @@ func (b *builder) rows() {
 
 		// The opcode, an instruction of the code at pc, fixes family and aux.
 		// Inactive rows have pc 0 and op 0, and look up entry 256.
-		opIndex := api.Add(r.Op, api.Mul(api.Sub(1, r.Active), 256))
+		opIndex := api.Add(r.Op, api.Mul(api.Sub(1, r.Active), 256),
+			api.Mul(b.flag(r, famMstoreLo), loShift), api.Mul(b.flag(r, famMstoreHi), hiShift))
 		api.AssertIsEqual(b.famTable.Lookup(opIndex)[0], fam)
 		api.AssertIsEqual(b.auxTable.Lookup(opIndex)[0], r.Aux)
 		insn := b.jumpdest.Lookup(r.PC)[0]
@@ -374,11 +400,18 @@ func (b *builder) rows() {
 		b.write(domStack, w1en, r1addr, t(portW1), r.W1, nil, tbits)
 
 		// Loads and stores: the cell is named by R0 (memory offset or
-		// storage key); memory cells exist at offsets 32·a only.
-		memEn, stoEn := api.Add(isMload, isMstore), api.Add(isSload, isSstore)
+		// storage key); memory cells exist at offsets 32·a only. An
+		// unaligned MSTORE names word R0 - J, then R0 - J + 32.
+		isLo, isHi := b.flag(r, famMstoreLo), b.flag(r, famMstoreHi)
+		splice := api.Add(isLo, isHi)
+		// J is 0 but for an unaligned MSTORE, whose splice entries check
+		// 1 <= J <= 31 (J travels on the bus).
+		api.AssertIsEqual(api.Mul(r.J, api.Sub(1, splice)), 0)
+		memEn, stoEn := api.Add(isMload, isMstore, splice), api.Add(isSload, isSstore)
 		loads, stores := api.Add(isMload, isSload), api.Add(isMstore, isSstore)
 		dom := api.Add(domMem, stoEn) // domSto = domMem + 1
-		b.write(dom, api.Add(memEn, stoEn), 0, t(portData), r.Data, r0, tbits)
+		slot := newCombo(r.R0.Hi, api.Add(api.Sub(r.R0.Lo, r.J), api.Mul(isHi, 32)))
+		dOld, dNew := b.write(dom, api.Add(memEn, stoEn), 0, t(portData), r.Data, slot, tbits)
 		b.assertGatedEqual(loads, r.Data.Hi, r.Data.OldHi)
 		b.assertGatedEqual(loads, r.Data.Lo, r.Data.OldLo)
 		b.assertGatedEqual(stores, r.Data.Hi, r.R1.Hi)
@@ -411,7 +444,8 @@ func (b *builder) rows() {
 		nonAlu := api.Sub(w0en, isAlu)
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Hi), expHi)
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Lo), expLo)
-		b.aluRows = append(b.aluRows, aluTuple{enable: isAlu, op: r.Aux, a: r0, b: r1, c: w0})
+		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, splice), op: r.Aux, a: r0, b: r1, c: w0,
+			gate: splice, d: dOld, e: dNew, j: r.J})
 
 		// RETURN and REVERT: aligned offset and length, recorded once.
 		isRet := api.Add(b.flag(r, famReturn), b.flag(r, famRevert))
@@ -432,15 +466,21 @@ func (b *builder) rows() {
 			nx := &c.Rows[i+1]
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(1, r.Active)), 0)
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.SP, api.Add(r.SP, delta))), 0)
-			nextPC := api.Add(r.PC, 1, n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
+			// The first row of an unaligned MSTORE stays at pc.
+			nextPC := api.Add(r.PC, api.Sub(1, isLo), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
+			api.AssertIsEqual(api.Mul(isLo, api.Sub(1, b.flag(nx, famMstoreHi))), 0)
+			api.AssertIsEqual(api.Mul(b.flag(nx, famMstoreHi), api.Sub(1, isLo)), 0)
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.PC, nextPC)), 0)
 			api.AssertIsEqual(api.Mul(halt, nx.Active), 0)
 			api.AssertIsEqual(api.Mul(api.Sub(r.Active, nx.Active), api.Sub(1, halt)), 0)
 		} else {
 			api.AssertIsEqual(api.Mul(r.Active, api.Sub(1, halt)), 0)
 		}
+		if i == 0 {
+			api.AssertIsEqual(isHi, 0)
+		}
 		b.committed = append(b.committed, r.Flags[:]...)
-		b.committed = append(b.committed, r.Active, r.PC, r.Op, r.SP, r.Aux, r.R0.Hi, r.R0.Lo, r.R1.Hi, r.R1.Lo,
+		b.committed = append(b.committed, r.Active, r.PC, r.Op, r.SP, r.Aux, r.J, r.R0.Hi, r.R0.Lo, r.R1.Hi, r.R1.Lo,
 			r.W0.Hi, r.W0.Lo, r.W0.OldHi, r.W0.OldLo, r.W1.Hi, r.W1.Lo, r.W1.OldHi, r.W1.OldLo,
 			r.Data.Hi, r.Data.Lo, r.Data.OldHi, r.Data.OldLo,
 			r.R0.PrevT, r.R1.PrevT, r.W0.PrevT, r.W1.PrevT, r.Data.PrevT)
@@ -686,7 +726,7 @@ func (b *builder) memoryArgument(api frontend.API, commitment frontend.Variable)
 	beta := h.Sum()
 	alpha := commitment
 	pows := []frontend.Variable{1, beta}
-	for len(pows) < 8 {
+	for len(pows) < 12 {
 		pows = append(pows, api.Mul(pows[len(pows)-1], beta))
 	}
 	var writes, reads frontend.Variable = 0, 0
@@ -708,11 +748,17 @@ func (b *builder) memoryArgument(api frontend.API, commitment frontend.Variable)
 	var rows, table frontend.Variable = 0, 0
 	for _, t := range b.aluRows {
 		fp := api.Add(t.op, t.a.value(api, pows), api.Mul(pows[2], t.b.value(api, pows)), api.Mul(pows[4], t.c.value(api, pows)))
+		if t.gate != nil {
+			fp = api.Add(fp, api.Mul(t.gate, api.Add(api.Mul(pows[6], t.d.value(api, pows)), api.Mul(pows[8], t.e.value(api, pows)), api.Mul(pows[11], t.j))))
+		}
 		rows = api.Add(rows, api.DivUnchecked(t.enable, api.Sub(alpha, fp)))
 	}
 	for _, t := range b.aluTable {
 		fp := api.Add(t.op, api.Mul(pows[1], t.a.hi), api.Mul(pows[2], t.a.lo), api.Mul(pows[3], t.b.hi),
 			api.Mul(pows[4], t.b.lo), api.Mul(pows[5], t.c.hi), api.Mul(pows[6], t.c.lo))
+		if t.d != nil {
+			fp = api.Add(fp, api.Mul(pows[7], t.d.hi), api.Mul(pows[8], t.d.lo), api.Mul(pows[9], t.e.hi), api.Mul(pows[10], t.e.lo), api.Mul(pows[11], t.j))
+		}
 		table = api.Add(table, api.DivUnchecked(t.enable, api.Sub(alpha, fp)))
 	}
 	api.AssertIsEqual(rows, table)

@@ -12,7 +12,7 @@ import (
 )
 
 // tiny is the shape of the constraint-solver tests.
-var tiny = Shape{Steps: 24, Code: 96, Calldata: 40, Stack: 8, Memory: 4, Storage: 2, Return: 2, Add: 4, Mul: 2, Bit: 2}
+var tiny = Shape{Steps: 24, Code: 96, Calldata: 40, Stack: 8, Memory: 4, Storage: 2, Return: 2, Add: 4, Mul: 2, Bit: 2, Splice: 2}
 
 func traceOf(t *testing.T, code []byte, input []byte, storage map[common.Hash]common.Hash) *Trace {
 	t.Helper()

@@ -41,7 +41,7 @@ var byteIndexes = []*uint256.Int{
 // shapeFor sizes a shape for a program of n binary operations.
 func shapeFor(steps, code, n int) Shape {
 	return Shape{Steps: steps + 8, Code: code + 8, Calldata: 8, Stack: 8, Memory: 2, Storage: 1, Return: 1,
-		Add: n + 1, Mul: n + 1, Bit: n + 1}
+		Add: n + 1, Mul: n + 1, Bit: n + 1, Splice: 1}
 }
 
 // TestDifferentialBinary runs every binary and unary ALU opcode on go-ethereum
@@ -160,7 +160,7 @@ func TestDifferentialOther(t *testing.T) {
 	if tr.Reverted || len(tr.ReturnData) != 64 {
 		t.Fatalf("program did not return 64 bytes: %x", tr.ReturnData)
 	}
-	s := Shape{Steps: len(tr.Steps) + 4, Code: len(code) + 4, Calldata: 40, Stack: 24, Memory: 4, Storage: 4, Return: 2, Add: 2, Mul: 1, Bit: 1}
+	s := Shape{Steps: len(tr.Steps) + 4, Code: len(code) + 4, Calldata: 40, Stack: 24, Memory: 4, Storage: 4, Return: 2, Add: 2, Mul: 1, Bit: 1, Splice: 1}
 	w, err := Assign(tr, s)
 	if err != nil {
 		t.Fatal(err)
@@ -208,6 +208,25 @@ func TestDifferentialReturnSizes(t *testing.T) {
 				bad.RetLen = size + 1
 				recommit(bad)
 				rejects(t, s, bad)
+			}
+		}
+	}
+}
+
+// TestDifferentialUnalignedStore stores at every kind of unaligned offset
+// over memory that already holds data, then returns both words.
+func TestDifferentialUnalignedStore(t *testing.T) {
+	s := Shape{Steps: 40, Code: 256, Calldata: 8, Stack: 8, Memory: 4, Storage: 1, Return: 3, Add: 2, Mul: 8, Bit: 1, Splice: 4}
+	for _, j := range []uint64{1, 4, 15, 16, 17, 28, 31} {
+		for _, v := range []*uint256.Int{uint256.NewInt(0x11), minus(1), pow2(255), u("73313977290722862211960389472412447364513629358097108823456291034811418632517")} {
+			p := newProgram().push(minus(3)).pushU(0).op(vm.MSTORE).push(minus(5)).pushU(32).op(vm.MSTORE).
+				pushN(32, v).pushU(j).op(vm.MSTORE).
+				push(v).pushU(32 + j).op(vm.MSTORE). // a second store, into words 1 and 2
+				pushU(96).pushU(0).op(vm.RETURN)
+			tr := traceOf(t, p.bytes(), nil, nil)
+			w := mustAssign(t, tr, s)
+			if err := solve(t, s, w); err != nil {
+				t.Fatalf("offset %d, value %s: the circuit refuses go-ethereum's trace: %v", j, v.Hex(), err)
 			}
 		}
 	}

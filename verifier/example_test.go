@@ -37,21 +37,25 @@ func Example() {
 		fmt.Println("public commitment computed from the public values alone")
 	}
 
-	// The same add overflowing reverts with Panic(0x11), whose unaligned
-	// MSTORE the circuit cannot prove yet.
-	overflow, _ := verifier.TraceCall(verifier.Call{
-		Code:    counter.DeployedBytecode,
-		Input:   input,
-		Storage: map[common.Hash]common.Hash{{}: common.MaxHash},
+	// A contract that emits an event uses LOG2, which the circuit cannot
+	// prove yet.
+	logging := solidity.MustLoad("Counter")
+	increment, _ := logging.ABI.Pack("increment")
+	withLog, err := verifier.TraceCall(verifier.Call{
+		Code:    logging.DeployedBytecode,
+		Input:   increment,
 		Address: common.HexToAddress("0xc0de"),
 		Caller:  common.HexToAddress("0xca11"),
 	})
-	_, err = verifier.Assign(overflow, verifier.Shapes[0])
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = verifier.Assign(withLog, verifier.Shapes[0])
 	fmt.Println(errors.Is(err, verifier.ErrUnsupported), err)
 	// Output:
 	// steps: 113 returned: 1041
 	// slot 0: 41 -> 1041
 	// fits the smallest shape: 256 steps
 	// public commitment computed from the public values alone
-	// true verifier: unsupported: MSTORE at pc 211: memory offset 4 is not a multiple of 32 below 256
+	// true verifier: unsupported: opcode LOG2 (0xa2) at pc 259
 }

@@ -83,7 +83,7 @@ func FuzzDifferential(f *testing.F) {
 	f.Add([]byte("seed: a few words to start"))
 	f.Add(make([]byte, 200))
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24})
-	shape := Shape{Steps: 96, Code: 1024, Calldata: 8, Stack: 32, Memory: 4, Storage: 1, Return: 1, Add: 24, Mul: 24, Bit: 24}
+	shape := Shape{Steps: 96, Code: 1024, Calldata: 8, Stack: 32, Memory: 4, Storage: 1, Return: 1, Add: 24, Mul: 24, Bit: 24, Splice: 2}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		code := randomProgram(data).bytes()
 		tr, err := TraceCall(Call{Code: code})
@@ -103,7 +103,7 @@ func FuzzDifferential(f *testing.F) {
 // TestRandomPrograms runs FuzzDifferential's check on 40 programs from a
 // fixed seed (the fuzzer itself is slow under coverage instrumentation).
 func TestRandomPrograms(t *testing.T) {
-	shape := Shape{Steps: 96, Code: 1024, Calldata: 8, Stack: 32, Memory: 4, Storage: 1, Return: 1, Add: 24, Mul: 24, Bit: 24}
+	shape := Shape{Steps: 96, Code: 1024, Calldata: 8, Stack: 32, Memory: 4, Storage: 1, Return: 1, Add: 24, Mul: 24, Bit: 24, Splice: 2}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 40 {
 		data := make([]byte, 400)

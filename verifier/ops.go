@@ -28,8 +28,11 @@ const (
 	famMstore
 	famSload
 	famSstore
+	famMstoreLo // an unaligned MSTORE's first row: the first word
+	famMstoreHi // its second row: the next word, then the pops
 	numFamilies
 )
+
 
 // famInfo is what a family does to the stack: how many items it needs,
 // how the height changes, which ports it uses.
@@ -60,6 +63,8 @@ var families = [numFamilies]famInfo{
 	famMstore:       {need: 2, delta: -2, r0: true, r1: true, mem: true},
 	famSload:        {need: 1, r0: true, w0: true, sto: true},
 	famSstore:       {need: 2, delta: -2, r0: true, r1: true, sto: true},
+	famMstoreLo:     {need: 2, r0: true, r1: true, mem: true},
+	famMstoreHi:     {need: 2, delta: -2, r0: true, r1: true, mem: true},
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
@@ -88,6 +93,8 @@ const (
 	aluAnd
 	aluOr
 	aluXor
+	aluSpliceLo // an unaligned store into its first word
+	aluSpliceHi // an unaligned store into the next word
 	numAluOps
 )
 
@@ -96,6 +103,7 @@ const (
 	addFirst, addLast = aluAdd, aluNot
 	mulFirst, mulLast = aluMul, aluSmod
 	bitFirst, bitLast = aluAnd, aluXor
+	spliceFirst, spliceLast = aluSpliceLo, aluSpliceHi
 )
 
 // env indexes (aux of famEnv rows) into the environment table.

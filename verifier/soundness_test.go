@@ -371,3 +371,43 @@ func TestSoundnessSignedDivision(t *testing.T) {
 		rejects(t, tiny, w)
 	})
 }
+
+// TestSoundnessUnalignedStore changes single values of an unaligned store.
+func TestSoundnessUnalignedStore(t *testing.T) {
+	s := Shape{Steps: 24, Code: 96, Calldata: 8, Stack: 8, Memory: 4, Storage: 1, Return: 2, Add: 2, Mul: 4, Bit: 1, Splice: 2}
+	prog := newProgram().push(minus(5)).pushU(0).op(vm.MSTORE).pushU(0x1122).pushU(4).op(vm.MSTORE).pushU(64).pushU(0).op(vm.RETURN)
+	tr := traceOf(t, prog.bytes(), nil, nil)
+	accepts(t, s, mustAssign(t, tr, s))
+	k := 0
+	for i, st := range tr.Steps {
+		if st.Op == vm.MSTORE && st.Stack[len(st.Stack)-1].Uint64() == 4 {
+			k = i // rows and steps coincide up to the unaligned store
+		}
+	}
+	cases := []struct {
+		name   string
+		change func(w *Circuit)
+	}{
+		{"the byte position J", func(w *Circuit) { w.Rows[k].J = 5 }},
+		{"the first word's new value", func(w *Circuit) { w.Rows[k].Data.Lo = 7 }},
+		{"the second word's new value", func(w *Circuit) { w.Rows[k+1].Data.Hi = 7 }},
+		{"the shifted value in the splice entry", func(w *Circuit) {
+			e := &w.Splice[0]
+			e.R.Lo = new(big.Int).Add(e.R.Lo.(*big.Int), big.NewInt(1))
+			e.New.Lo = new(big.Int).Add(e.New.Lo.(*big.Int), big.NewInt(1))
+			w.Rows[k].Data.Lo = e.New.Lo
+		}},
+		{"a first row without its second", func(w *Circuit) {
+			w.Rows[k+1].Flags[famMstoreHi-1] = 0
+			w.Rows[k+1].Flags[famMstore-1] = 1
+			w.Rows[k+1].J = 0
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w := mustAssign(t, tr, s)
+			tc.change(w)
+			rejects(t, s, w)
+		})
+	}
+}

@@ -362,3 +362,58 @@ func (b *builder) bitTable() {
 	}
 	b.committed = append(b.committed, b.c.BitCounts...)
 }
+
+// SpliceEntry is one row of the splice table: the new value of one memory
+// word an unaligned MSTORE writes, from the word's old value Old, the
+// offset O and the stored value V, with J = O mod 32 and t = 2^(256-8J):
+//
+//	first word:  New = Old - (Old mod t) + (V >> 8J)
+//	second word: New = (V << (256-8J)) + (Old mod t)
+//
+// The remainder A0 = Old mod t and the shifted value R come from the
+// multiplication table, through the ALU bus.
+type SpliceEntry struct {
+	Flags           [spliceLast - spliceFirst + 1]frontend.Variable
+	O, V, C         Word // C is the row's unused W0 value
+	Old, New, A0, R Word
+	// O.Lo = J + 32·Q.
+	J, Q frontend.Variable
+}
+
+// spliceTable constrains the splice table.
+func (b *builder) spliceTable() {
+	api := b.api
+	tHi, tLo := logderivlookup.New(api), logderivlookup.New(api)
+	for j := 1; j < 32; j++ {
+		t := new(big.Int).Lsh(big.NewInt(1), uint(256-8*j))
+		tHi.Insert(new(big.Int).Rsh(t, 128))
+		tLo.Insert(new(big.Int).And(t, max128))
+	}
+	for i := range b.c.Splice {
+		e := &b.c.Splice[i]
+		used, op := b.oneHot(e.Flags[:], spliceFirst)
+		isLo, isHi := e.Flags[0], e.Flags[1]
+		// J = O mod 32, 1 <= J <= 31 for a used entry.
+		b.rc.Check(e.J, 5)
+		b.rc.Check(e.Q, 123)
+		api.AssertIsEqual(e.O.Lo, api.Add(e.J, api.Mul(e.Q, 32)))
+		api.AssertIsEqual(api.Mul(used, e.O.Hi), 0)
+		jIdx := api.Mul(used, api.Sub(e.J, 1))
+		t := Word{Hi: tHi.Lookup(jIdx)[0], Lo: tLo.Lookup(jIdx)[0]}
+		// A0 = Old mod t; R = V >> 8J (first word) or V << (256-8J) (second).
+		shift := api.Add(api.Mul(isLo, api.Mul(e.J, 8)), api.Mul(isHi, api.Sub(256, api.Mul(e.J, 8))))
+		shiftOp := api.Add(api.Mul(isLo, aluShr), api.Mul(isHi, aluShl))
+		b.aluRows = append(b.aluRows,
+			aluTuple{enable: used, op: aluMod, a: newCombo(e.Old.Hi, e.Old.Lo), b: newCombo(t.Hi, t.Lo), c: newCombo(e.A0.Hi, e.A0.Lo)},
+			aluTuple{enable: used, op: shiftOp, a: newCombo(0, shift), b: newCombo(e.V.Hi, e.V.Lo), c: newCombo(e.R.Hi, e.R.Lo)})
+		// The bits of A0 and R do not overlap those they join: no carries.
+		b.gatedWord(isLo, e.New, Word{Hi: api.Add(api.Sub(e.Old.Hi, e.A0.Hi), e.R.Hi), Lo: api.Add(api.Sub(e.Old.Lo, e.A0.Lo), e.R.Lo)})
+		b.gatedWord(isHi, e.New, Word{Hi: api.Add(e.R.Hi, e.A0.Hi), Lo: api.Add(e.R.Lo, e.A0.Lo)})
+		b.aluTable = append(b.aluTable, aluTuple{enable: used, op: op,
+			a: newCombo(e.O.Hi, e.O.Lo), b: newCombo(e.V.Hi, e.V.Lo), c: newCombo(e.C.Hi, e.C.Lo),
+			d: newCombo(e.Old.Hi, e.Old.Lo), e: newCombo(e.New.Hi, e.New.Lo), j: e.J})
+		b.committed = append(b.committed, e.Flags[:]...)
+		b.committed = append(b.committed, e.O.Hi, e.O.Lo, e.V.Hi, e.V.Lo, e.C.Hi, e.C.Lo, e.Old.Hi, e.Old.Lo,
+			e.New.Hi, e.New.Lo, e.A0.Hi, e.A0.Lo, e.R.Hi, e.R.Lo, e.J, e.Q)
+	}
+}
