@@ -10,8 +10,8 @@ import (
 
 // aluTables collects the table entries of a trace's ALU steps.
 type aluTables struct {
-	adds   []AddEntry
-	muls   []MulEntry
+	adds    []AddEntry
+	muls    []MulEntry
 	bits    []BitEntry
 	counts  []int
 	splices []SpliceEntry

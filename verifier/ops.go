@@ -33,7 +33,6 @@ const (
 	numFamilies
 )
 
-
 // famInfo is what a family does to the stack: how many items it needs,
 // how the height changes, which ports it uses.
 type famInfo struct {
@@ -100,9 +99,9 @@ const (
 
 // Ranges of ALU operations per table.
 const (
-	addFirst, addLast = aluAdd, aluNot
-	mulFirst, mulLast = aluMul, aluSmod
-	bitFirst, bitLast = aluAnd, aluXor
+	addFirst, addLast       = aluAdd, aluNot
+	mulFirst, mulLast       = aluMul, aluSmod
+	bitFirst, bitLast       = aluAnd, aluXor
 	spliceFirst, spliceLast = aluSpliceLo, aluSpliceHi
 )
 
