@@ -241,8 +241,11 @@ func idleRow(i int) Row {
 // an unaligned MSTORE.
 func (a *assigner) stepRows(si, i int, tb *aluTables) ([]Row, error) {
 	st := &a.t.Steps[si]
-	if st.Op == vm.MSTORE {
+	if st.Op == vm.MSTORE || st.Op == vm.MLOAD {
 		if off := st.Stack[len(st.Stack)-1]; off.IsUint64() && off.Uint64()%32 != 0 {
+			if st.Op == vm.MLOAD {
+				return a.unalignedLoad(si, i, tb)
+			}
 			return a.unalignedStore(si, i, tb)
 		}
 	}
@@ -508,3 +511,68 @@ func (a *assigner) unalignedStore(si, i int, tb *aluTables) ([]Row, error) {
 	}
 	return rows, nil
 }
+
+// unalignedLoad assigns an MLOAD at an offset that is not a multiple of 32
+// as two rows: the first pushes the first word's part (Old << 8j) above
+// the offset, the second reads the next word and replaces the offset and
+// that part by the loaded value.
+func (a *assigner) unalignedLoad(si, i int, tb *aluTables) ([]Row, error) {
+	st := &a.t.Steps[si]
+	sp := len(st.Stack)
+	off := st.Stack[sp-1]
+	w, j := off.Uint64()/32, off.Uint64()%32
+	if w+1 >= uint64(a.s.Memory) {
+		return nil, fmt.Errorf("%w: MLOAD at pc %d: memory offset %s beyond %d bytes", ErrCapacity, st.PC, off.Dec(), 32*a.s.Memory)
+	}
+	if sp+1 >= a.s.Stack {
+		return nil, fmt.Errorf("%w: MLOAD at pc %d needs a stack of %d", ErrCapacity, st.PC, sp+2)
+	}
+	old1, old2 := a.mem[w], a.mem[w+1]
+	var part, rest, v uint256.Int
+	part.Lsh(&old1, uint(8*j))
+	rest.Rsh(&old2, uint(256-8*j))
+	v.Add(&part, &rest)
+	if si+1 < len(a.t.Steps) {
+		if next := a.t.Steps[si+1].Stack; len(next) != sp || !next[sp-1].Eq(&v) {
+			return nil, fmt.Errorf("%w: MLOAD at pc %d: go-ethereum loaded another value", ErrExecution, st.PC)
+		}
+	}
+	read := func(ri, word int, val uint256.Int) WritePort {
+		x := wordOf(val)
+		return WritePort{Hi: x.Hi, Lo: x.Lo, OldHi: x.Hi, OldLo: x.Lo,
+			PrevT: a.touch(cellKey{dom: domMem, addr: uint64(word)}, portsPerRow*ri+portData)}
+	}
+	rows := make([]Row, 2)
+	// First row: R0 = offset, word w, W0 = part at sp.
+	r := idleRow(i)
+	r.Active, r.PC, r.Op, r.SP, r.J, r.Aux = 1, int(st.PC), int(vm.MLOAD), sp, j, aluSpliceLoadLo
+	r.Flags[famMloadLo-1] = 1
+	r.R0 = a.readStack(sp-1, portsPerRow*i+portR0)
+	r.Data = read(i, int(w), old1)
+	r.W0 = a.writeCell(a.stack, domStack, sp, portsPerRow*i+portW0, part)
+	rows[0] = r
+	// Second row: R0 = part, R1 = offset, word w+1, W0 = value at sp-1.
+	r = idleRow(i + 1)
+	r.Active, r.PC, r.Op, r.SP, r.J, r.Aux = 1, int(st.PC), int(vm.MLOAD), sp+1, j, aluSpliceLoadHi
+	r.Flags[famMloadHi-1] = 1
+	r.R0 = a.readStack(sp, portsPerRow*(i+1)+portR0)
+	r.R1 = a.readStack(sp-1, portsPerRow*(i+1)+portR1)
+	r.Data = read(i+1, int(w)+1, old2)
+	r.W0 = a.writeCell(a.stack, domStack, sp-1, portsPerRow*(i+1)+portW0, v)
+	rows[1] = r
+
+	e := func(k int, o, vv, c, old, res uint256.Int) SpliceEntry {
+		x := SpliceEntry{O: wordOf(o), V: wordOf(vv), C: wordOf(c), Old: wordOf(old), New: wordOf(old),
+			A0: zeroWord(), R: wordOf(res), J: j, Q: w}
+		zeros(x.Flags[:])
+		x.Flags[k] = 1
+		return x
+	}
+	tb.splices = append(tb.splices,
+		e(aluSpliceLoadLo-spliceFirst, off, uint256.Int{}, part, old1, part),
+		e(aluSpliceLoadHi-spliceFirst, part, off, v, old2, rest))
+	tb.muls = append(tb.muls, mulEntry(aluShl, uint256.NewInt(8*j), &old1, &part), mulEntry(aluShr, uint256.NewInt(256-8*j), &old2, &rest))
+	return rows, nil
+}
+
+func wordOf(v uint256.Int) Word { return word(&v) }

@@ -307,14 +307,18 @@ func (b *builder) tables() {
 	}
 }
 
-// The opcode table is indexed by op + 256·(1 - active) + loShift·isLo +
-// hiShift·isHi: entries 0..255 are the opcodes, 256 inactive rows, 257 and
-// 258 the two rows of an unaligned MSTORE. A row flagged as one of those
-// two with another opcode lands on an entry of another family.
+// The opcode table is indexed by op + 256·(1 - active) plus, for the rows
+// of an unaligned access, a shift that moves MSTORE or MLOAD to its own
+// entry: entries 0..255 are the opcodes, 256 inactive rows, 257 and 258
+// the two rows of an unaligned MSTORE, 259 and 260 of an unaligned MLOAD.
+// A row flagged as one of those with another opcode lands on an entry of
+// another family.
 const (
-	opTableSize = 259
+	opTableSize = 261
 	loShift     = 257 - int(vm.MSTORE)
 	hiShift     = 258 - int(vm.MSTORE)
+	loadLoShift = 259 - int(vm.MLOAD)
+	loadHiShift = 260 - int(vm.MLOAD)
 )
 
 // opTableEntry is the family and aux of opcode table entry op (an
@@ -327,6 +331,10 @@ func opTableEntry(op int) (fam, aux int) {
 		return int(famMstoreLo), aluSpliceLo
 	case 258:
 		return int(famMstoreHi), aluSpliceHi
+	case 259:
+		return int(famMloadLo), aluSpliceLoadLo
+	case 260:
+		return int(famMloadHi), aluSpliceLoadHi
 	}
 	spec, ok := opcodes[vm.OpCode(op)]
 	if !ok {
@@ -381,7 +389,8 @@ func (b *builder) rows() {
 		// The opcode, an instruction of the code at pc, fixes family and aux.
 		// Inactive rows have pc 0 and op 0, and look up entry 256.
 		opIndex := api.Add(r.Op, api.Mul(api.Sub(1, r.Active), 256),
-			api.Mul(b.flag(r, famMstoreLo), loShift), api.Mul(b.flag(r, famMstoreHi), hiShift))
+			api.Mul(b.flag(r, famMstoreLo), loShift), api.Mul(b.flag(r, famMstoreHi), hiShift),
+			api.Mul(b.flag(r, famMloadLo), loadLoShift), api.Mul(b.flag(r, famMloadHi), loadHiShift))
 		api.AssertIsEqual(b.famTable.Lookup(opIndex)[0], fam)
 		api.AssertIsEqual(b.auxTable.Lookup(opIndex)[0], r.Aux)
 		insn := b.jumpdest.Lookup(r.PC)[0]
@@ -401,19 +410,23 @@ func (b *builder) rows() {
 
 		// Loads and stores: the cell is named by R0 (memory offset or
 		// storage key); memory cells exist at offsets 32·a only. An
-		// unaligned MSTORE names word R0 - J, then R0 - J + 32.
+		// unaligned access names word R0 - J, then R0 - J + 32 (the second
+		// row of an MLOAD has the offset in R1).
 		isLo, isHi := b.flag(r, famMstoreLo), b.flag(r, famMstoreHi)
-		splice := api.Add(isLo, isHi)
+		isLLo, isLHi := b.flag(r, famMloadLo), b.flag(r, famMloadHi)
+		splice := api.Add(isLo, isHi, isLLo, isLHi)
 		// J is 0 but for an unaligned MSTORE, whose splice entries check
 		// 1 <= J <= 31 (J travels on the bus).
 		api.AssertIsEqual(api.Mul(r.J, api.Sub(1, splice)), 0)
 		memEn, stoEn := api.Add(isMload, isMstore, splice), api.Add(isSload, isSstore)
 		loads, stores := api.Add(isMload, isSload), api.Add(isMstore, isSstore)
 		dom := api.Add(domMem, stoEn) // domSto = domMem + 1
-		slot := newCombo(r.R0.Hi, api.Add(api.Sub(r.R0.Lo, r.J), api.Mul(isHi, 32)))
+		offHi := api.Add(r.R0.Hi, api.Mul(isLHi, api.Sub(r.R1.Hi, r.R0.Hi)))
+		offLo := api.Add(r.R0.Lo, api.Mul(isLHi, api.Sub(r.R1.Lo, r.R0.Lo)))
+		slot := newCombo(offHi, api.Add(api.Sub(offLo, r.J), api.Mul(api.Add(isHi, isLHi), 32)))
 		dOld, dNew := b.write(dom, api.Add(memEn, stoEn), 0, t(portData), r.Data, slot, tbits)
-		b.assertGatedEqual(loads, r.Data.Hi, r.Data.OldHi)
-		b.assertGatedEqual(loads, r.Data.Lo, r.Data.OldLo)
+		b.assertGatedEqual(api.Add(loads, isLLo, isLHi), r.Data.Hi, r.Data.OldHi)
+		b.assertGatedEqual(api.Add(loads, isLLo, isLHi), r.Data.Lo, r.Data.OldLo)
 		b.assertGatedEqual(stores, r.Data.Hi, r.R1.Hi)
 		b.assertGatedEqual(stores, r.Data.Lo, r.R1.Lo)
 		b.assertGatedEqual(isSwap, r.W1.Hi, r.R0.Hi)
@@ -441,7 +454,7 @@ func (b *builder) rows() {
 		expLo := api.Add(api.Mul(isPush, immLo), api.Mul(isDup, r.R0.Lo), api.Mul(isSwap, r.R1.Lo),
 			api.Mul(isExt, extLo), api.Mul(loads, r.Data.Lo), api.Mul(isPC, r.PC))
 		isAlu := api.Add(b.flag(r, famAlu1), b.flag(r, famAlu2))
-		nonAlu := api.Sub(w0en, isAlu)
+		nonAlu := api.Sub(w0en, isAlu, isLLo, isLHi) // their W0 comes from the bus
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Hi), expHi)
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Lo), expLo)
 		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, splice), op: r.Aux, a: r0, b: r1, c: w0,
@@ -466,10 +479,13 @@ func (b *builder) rows() {
 			nx := &c.Rows[i+1]
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(1, r.Active)), 0)
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.SP, api.Add(r.SP, delta))), 0)
-			// The first row of an unaligned MSTORE stays at pc.
-			nextPC := api.Add(r.PC, api.Sub(1, isLo), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
+			// The first row of an unaligned access stays at pc; the second
+			// follows it, and only it.
+			nextPC := api.Add(r.PC, api.Sub(1, isLo, isLLo), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
 			api.AssertIsEqual(api.Mul(isLo, api.Sub(1, b.flag(nx, famMstoreHi))), 0)
 			api.AssertIsEqual(api.Mul(b.flag(nx, famMstoreHi), api.Sub(1, isLo)), 0)
+			api.AssertIsEqual(api.Mul(isLLo, api.Sub(1, b.flag(nx, famMloadHi))), 0)
+			api.AssertIsEqual(api.Mul(b.flag(nx, famMloadHi), api.Sub(1, isLLo)), 0)
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.PC, nextPC)), 0)
 			api.AssertIsEqual(api.Mul(halt, nx.Active), 0)
 			api.AssertIsEqual(api.Mul(api.Sub(r.Active, nx.Active), api.Sub(1, halt)), 0)
@@ -477,7 +493,7 @@ func (b *builder) rows() {
 			api.AssertIsEqual(api.Mul(r.Active, api.Sub(1, halt)), 0)
 		}
 		if i == 0 {
-			api.AssertIsEqual(isHi, 0)
+			api.AssertIsEqual(api.Add(isHi, isLHi), 0)
 		}
 		b.committed = append(b.committed, r.Flags[:]...)
 		b.committed = append(b.committed, r.Active, r.PC, r.Op, r.SP, r.Aux, r.J, r.R0.Hi, r.R0.Lo, r.R1.Hi, r.R1.Lo,

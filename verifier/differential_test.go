@@ -231,3 +231,20 @@ func TestDifferentialUnalignedStore(t *testing.T) {
 		}
 	}
 }
+
+// TestDifferentialUnalignedLoad loads at every kind of unaligned offset
+// across two words that hold data, and returns the value.
+func TestDifferentialUnalignedLoad(t *testing.T) {
+	s := Shape{Steps: 40, Code: 256, Calldata: 8, Stack: 8, Memory: 4, Storage: 1, Return: 1, Add: 1, Mul: 4, Bit: 1, Splice: 2}
+	for _, j := range []uint64{1, 4, 15, 16, 17, 28, 31} {
+		for _, words := range [][2]*uint256.Int{{minus(3), minus(5)}, {pow2(255), uint256.NewInt(1)}, {uint256.NewInt(0xabcdef), pow2(128)}} {
+			p := newProgram().pushN(32, words[0]).pushU(0).op(vm.MSTORE).pushN(32, words[1]).pushU(32).op(vm.MSTORE).
+				pushU(j).op(vm.MLOAD).returnTop()
+			tr := traceOf(t, p.bytes(), nil, nil)
+			w := mustAssign(t, tr, s)
+			if err := solve(t, s, w); err != nil {
+				t.Fatalf("offset %d over %s, %s: the circuit refuses go-ethereum's trace: %v", j, words[0].Hex(), words[1].Hex(), err)
+			}
+		}
+	}
+}

@@ -30,6 +30,8 @@ const (
 	famSstore
 	famMstoreLo // an unaligned MSTORE's first row: the first word
 	famMstoreHi // its second row: the next word, then the pops
+	famMloadLo  // an unaligned MLOAD's first row: pushes the first word's part
+	famMloadHi  // its second row: joins the next word's part, pushes the value
 	numFamilies
 )
 
@@ -64,6 +66,8 @@ var families = [numFamilies]famInfo{
 	famSstore:       {need: 2, delta: -2, r0: true, r1: true, sto: true},
 	famMstoreLo:     {need: 2, r0: true, r1: true, mem: true},
 	famMstoreHi:     {need: 2, delta: -2, r0: true, r1: true, mem: true},
+	famMloadLo:      {need: 1, delta: 1, r0: true, w0: true, mem: true},
+	famMloadHi:      {need: 2, delta: -1, r0: true, r1: true, w0: true, mem: true},
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
@@ -94,6 +98,8 @@ const (
 	aluXor
 	aluSpliceLo // an unaligned store into its first word
 	aluSpliceHi // an unaligned store into the next word
+	aluSpliceLoadLo
+	aluSpliceLoadHi
 	numAluOps
 )
 
@@ -102,7 +108,7 @@ const (
 	addFirst, addLast       = aluAdd, aluNot
 	mulFirst, mulLast       = aluMul, aluSmod
 	bitFirst, bitLast       = aluAnd, aluXor
-	spliceFirst, spliceLast = aluSpliceLo, aluSpliceHi
+	spliceFirst, spliceLast = aluSpliceLo, aluSpliceLoadHi
 )
 
 // env indexes (aux of famEnv rows) into the environment table.

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/consensys/gnark/frontend"
+
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
@@ -410,4 +412,33 @@ func TestSoundnessUnalignedStore(t *testing.T) {
 			rejects(t, s, w)
 		})
 	}
+}
+
+// TestSoundnessUnalignedLoad changes the value an unaligned MLOAD pushes,
+// consistently in its row, the splice entry and the rest of the trace.
+func TestSoundnessUnalignedLoad(t *testing.T) {
+	s := Shape{Steps: 24, Code: 96, Calldata: 8, Stack: 8, Memory: 4, Storage: 1, Return: 1, Add: 1, Mul: 4, Bit: 1, Splice: 2}
+	prog := newProgram().push(minus(3)).pushU(0).op(vm.MSTORE).pushU(0x77).pushU(32).op(vm.MSTORE).pushU(4).op(vm.MLOAD).returnTop()
+	tr := traceOf(t, prog.bytes(), nil, nil)
+	base := mustAssign(t, tr, s)
+	accepts(t, s, base)
+	k := stepOf(t, tr, vm.MLOAD) // its first row; rows and steps coincide before it
+	t.Run("the loaded value", func(t *testing.T) {
+		w := mustAssign(t, tr, s)
+		bump := func(x frontend.Variable) *big.Int { return new(big.Int).Add(x.(*big.Int), big.NewInt(1)) }
+		v := bump(w.Rows[k+1].W0.Lo)
+		w.Rows[k+1].W0.Lo = v // the value pushed
+		w.Splice[1].C.Lo = v
+		w.Rows[k+3].R1.Lo = v // MSTORE reads it (PUSH 0 came between)
+		w.Rows[k+3].Data.Lo = v
+		w.MemEnd[0].Lo = v
+		w.Return[0].Lo = v
+		recommit(w)
+		rejects(t, s, w)
+	})
+	t.Run("the byte position J", func(t *testing.T) {
+		w := mustAssign(t, tr, s)
+		w.Rows[k+1].J = 5
+		rejects(t, s, w)
+	})
 }

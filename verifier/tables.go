@@ -363,20 +363,23 @@ func (b *builder) bitTable() {
 	b.committed = append(b.committed, b.c.BitCounts...)
 }
 
-// SpliceEntry is one row of the splice table: the new value of one memory
-// word an unaligned MSTORE writes, from the word's old value Old, the
-// offset O and the stored value V, with J = O mod 32 and t = 2^(256-8J):
+// SpliceEntry is one row of the splice table: one memory word of an
+// unaligned MSTORE or MLOAD at offset off, J = off mod 32, t = 2^(256-8J).
+// Its tuple on the bus is (op, O, V, C, Old, New, J), the row's R0, R1,
+// W0 and the word's old and new value.
 //
-//	first word:  New = Old - (Old mod t) + (V >> 8J)
-//	second word: New = (V << (256-8J)) + (Old mod t)
+//	store, first word:  New = Old - (Old mod t) + (V >> 8J)     off = O
+//	store, second word: New = (V << (256-8J)) + (Old mod t)     off = O
+//	load, first row:    C = Old << 8J (mod 2^256)               off = O
+//	load, second row:   C = O + (Old >> (256-8J))               off = V
 //
-// The remainder A0 = Old mod t and the shifted value R come from the
-// multiplication table, through the ALU bus.
+// A0 = Old mod t and the shifted value R come from the multiplication
+// table, through the ALU bus.
 type SpliceEntry struct {
 	Flags           [spliceLast - spliceFirst + 1]frontend.Variable
-	O, V, C         Word // C is the row's unused W0 value
+	O, V, C         Word
 	Old, New, A0, R Word
-	// O.Lo = J + 32·Q.
+	// off.Lo = J + 32·Q.
 	J, Q frontend.Variable
 }
 
@@ -392,23 +395,30 @@ func (b *builder) spliceTable() {
 	for i := range b.c.Splice {
 		e := &b.c.Splice[i]
 		used, op := b.oneHot(e.Flags[:], spliceFirst)
-		isLo, isHi := e.Flags[0], e.Flags[1]
-		// J = O mod 32, 1 <= J <= 31 for a used entry.
+		sLo, sHi, lLo, lHi := e.Flags[0], e.Flags[1], e.Flags[2], e.Flags[3]
+		stores := api.Add(sLo, sHi)
+		// J = off mod 32, 1 <= J <= 31 for a used entry.
+		off := Word{Hi: api.Add(e.O.Hi, api.Mul(lHi, api.Sub(e.V.Hi, e.O.Hi))), Lo: api.Add(e.O.Lo, api.Mul(lHi, api.Sub(e.V.Lo, e.O.Lo)))}
 		b.rc.Check(e.J, 5)
 		b.rc.Check(e.Q, 123)
-		api.AssertIsEqual(e.O.Lo, api.Add(e.J, api.Mul(e.Q, 32)))
-		api.AssertIsEqual(api.Mul(used, e.O.Hi), 0)
+		api.AssertIsEqual(off.Lo, api.Add(e.J, api.Mul(e.Q, 32)))
+		api.AssertIsEqual(api.Mul(used, off.Hi), 0)
 		jIdx := api.Mul(used, api.Sub(e.J, 1))
 		t := Word{Hi: tHi.Lookup(jIdx)[0], Lo: tLo.Lookup(jIdx)[0]}
-		// A0 = Old mod t; R = V >> 8J (first word) or V << (256-8J) (second).
-		shift := api.Add(api.Mul(isLo, api.Mul(e.J, 8)), api.Mul(isHi, api.Sub(256, api.Mul(e.J, 8))))
-		shiftOp := api.Add(api.Mul(isLo, aluShr), api.Mul(isHi, aluShl))
+		// A0 = Old mod t (stores); R = the shifted V (stores) or Old (loads).
+		j8 := api.Mul(e.J, 8)
+		byJ, byRest := api.Add(sLo, lLo), api.Add(sHi, lHi) // shift by 8J, or by 256-8J
+		shift := api.Add(api.Mul(byJ, j8), api.Mul(byRest, api.Sub(256, j8)))
+		shiftOp := api.Add(api.Mul(api.Add(sLo, lHi), aluShr), api.Mul(api.Add(sHi, lLo), aluShl))
+		src := Word{Hi: api.Add(e.V.Hi, api.Mul(api.Add(lLo, lHi), api.Sub(e.Old.Hi, e.V.Hi))), Lo: api.Add(e.V.Lo, api.Mul(api.Add(lLo, lHi), api.Sub(e.Old.Lo, e.V.Lo)))}
 		b.aluRows = append(b.aluRows,
-			aluTuple{enable: used, op: aluMod, a: newCombo(e.Old.Hi, e.Old.Lo), b: newCombo(t.Hi, t.Lo), c: newCombo(e.A0.Hi, e.A0.Lo)},
-			aluTuple{enable: used, op: shiftOp, a: newCombo(0, shift), b: newCombo(e.V.Hi, e.V.Lo), c: newCombo(e.R.Hi, e.R.Lo)})
-		// The bits of A0 and R do not overlap those they join: no carries.
-		b.gatedWord(isLo, e.New, Word{Hi: api.Add(api.Sub(e.Old.Hi, e.A0.Hi), e.R.Hi), Lo: api.Add(api.Sub(e.Old.Lo, e.A0.Lo), e.R.Lo)})
-		b.gatedWord(isHi, e.New, Word{Hi: api.Add(e.R.Hi, e.A0.Hi), Lo: api.Add(e.R.Lo, e.A0.Lo)})
+			aluTuple{enable: stores, op: aluMod, a: newCombo(e.Old.Hi, e.Old.Lo), b: newCombo(t.Hi, t.Lo), c: newCombo(e.A0.Hi, e.A0.Lo)},
+			aluTuple{enable: used, op: shiftOp, a: newCombo(0, shift), b: newCombo(src.Hi, src.Lo), c: newCombo(e.R.Hi, e.R.Lo)})
+		// The bits of A0 and R, or O and R, do not overlap: no carries.
+		b.gatedWord(sLo, e.New, Word{Hi: api.Add(api.Sub(e.Old.Hi, e.A0.Hi), e.R.Hi), Lo: api.Add(api.Sub(e.Old.Lo, e.A0.Lo), e.R.Lo)})
+		b.gatedWord(sHi, e.New, Word{Hi: api.Add(e.R.Hi, e.A0.Hi), Lo: api.Add(e.R.Lo, e.A0.Lo)})
+		b.gatedWord(lLo, e.C, e.R)
+		b.gatedWord(lHi, e.C, Word{Hi: api.Add(e.O.Hi, e.R.Hi), Lo: api.Add(e.O.Lo, e.R.Lo)})
 		b.aluTable = append(b.aluTable, aluTuple{enable: used, op: op,
 			a: newCombo(e.O.Hi, e.O.Lo), b: newCombo(e.V.Hi, e.V.Lo), c: newCombo(e.C.Hi, e.C.Lo),
 			d: newCombo(e.Old.Hi, e.Old.Lo), e: newCombo(e.New.Hi, e.New.Lo), j: e.J})
