@@ -431,6 +431,7 @@ func TestSoundnessUnalignedLoad(t *testing.T) {
 		w.Splice[1].C.Lo = v
 		w.Rows[k+3].R1.Lo = v // MSTORE reads it (PUSH 0 came between)
 		w.Rows[k+3].Data.Lo = v
+		w.Rows[k+4].W0.OldLo = v // PUSH1 32 then overwrites its cell
 		w.MemEnd[0].Lo = v
 		w.Return[0].Lo = v
 		recommit(w)
