@@ -241,6 +241,9 @@ func idleRow(i int) Row {
 // an unaligned MSTORE.
 func (a *assigner) stepRows(si, i int, tb *aluTables) ([]Row, error) {
 	st := &a.t.Steps[si]
+	if st.Op == vm.MSTORE8 {
+		return a.store8(si, i, tb)
+	}
 	if st.Op == vm.MSTORE || st.Op == vm.MLOAD {
 		if off := st.Stack[len(st.Stack)-1]; off.IsUint64() && off.Uint64()%32 != 0 {
 			if st.Op == vm.MLOAD {
@@ -503,7 +506,7 @@ func (a *assigner) unalignedStore(si, i int, tb *aluTables) ([]Row, error) {
 			shifted.Lsh(&v, uint(256-8*j))
 		}
 		e := SpliceEntry{O: word(&off), V: word(&v), C: zeroWord(), Old: word(&old), New: word(&news[k]),
-			A0: word(&a0), R: word(&shifted), J: j, Q: off.Uint64() / 32}
+			A0: word(&a0), R: word(&shifted), B: zeroWord(), V8: zeroWord(), BS: zeroWord(), J: j, Q: off.Uint64() / 32}
 		zeros(e.Flags[:])
 		e.Flags[k] = 1
 		tb.splices = append(tb.splices, e)
@@ -563,7 +566,7 @@ func (a *assigner) unalignedLoad(si, i int, tb *aluTables) ([]Row, error) {
 
 	e := func(k int, o, vv, c, old, res uint256.Int) SpliceEntry {
 		x := SpliceEntry{O: wordOf(o), V: wordOf(vv), C: wordOf(c), Old: wordOf(old), New: wordOf(old),
-			A0: zeroWord(), R: wordOf(res), J: j, Q: w}
+			A0: zeroWord(), R: wordOf(res), B: zeroWord(), V8: zeroWord(), BS: zeroWord(), J: j, Q: w}
 		zeros(x.Flags[:])
 		x.Flags[k] = 1
 		return x
@@ -576,3 +579,45 @@ func (a *assigner) unalignedLoad(si, i int, tb *aluTables) ([]Row, error) {
 }
 
 func wordOf(v uint256.Int) Word { return word(&v) }
+
+// store8 assigns an MSTORE8: one row writing one word, one splice entry
+// and four multiplication entries (the old byte, the new byte, and each
+// shifted into place).
+func (a *assigner) store8(si, i int, tb *aluTables) ([]Row, error) {
+	st := &a.t.Steps[si]
+	sp := len(st.Stack)
+	off, v := st.Stack[sp-1], st.Stack[sp-2]
+	if !off.IsUint64() || off.Uint64()/32 >= uint64(a.s.Memory) {
+		return nil, fmt.Errorf("%w: MSTORE8 at pc %d: memory offset %s beyond %d bytes", ErrCapacity, st.PC, off.Dec(), 32*a.s.Memory)
+	}
+	w, j := off.Uint64()/32, off.Uint64()%32
+	old := a.mem[w]
+	ob := old.Bytes32()
+	nb := ob
+	nb[j] = byte(v[0])
+	nw := *new(uint256.Int).SetBytes32(nb[:])
+	r := idleRow(i)
+	r.Active, r.PC, r.Op, r.SP, r.J, r.Aux = 1, int(st.PC), int(vm.MSTORE8), sp, j, aluSpliceByte
+	r.Flags[famMstore8-1] = 1
+	r.R0 = a.readStack(sp-1, portsPerRow*i+portR0)
+	r.R1 = a.readStack(sp-2, portsPerRow*i+portR1)
+	r.Data = a.writeCell(a.mem, domMem, int(w), portsPerRow*i+portData, nw)
+
+	shift := 8 * (31 - j)
+	byt := uint256.NewInt(uint64(ob[j]))
+	v8 := uint256.NewInt(v[0] & 0xff)
+	var bs, vs uint256.Int
+	bs.Lsh(byt, uint(shift))
+	vs.Lsh(v8, uint(shift))
+	e := SpliceEntry{O: word(&off), V: word(&v), C: zeroWord(), Old: word(&old), New: word(&nw),
+		A0: zeroWord(), R: word(&vs), B: word(byt), V8: word(v8), BS: word(&bs), J: j, Q: w}
+	zeros(e.Flags[:])
+	e.Flags[aluSpliceByte-spliceFirst] = 1
+	tb.splices = append(tb.splices, e)
+	tb.muls = append(tb.muls,
+		mulEntry(aluByte, uint256.NewInt(j), &old, byt),
+		mulEntry(aluMod, &v, uint256.NewInt(256), v8),
+		mulEntry(aluShl, uint256.NewInt(shift), byt, &bs),
+		mulEntry(aluShl, uint256.NewInt(shift), v8, &vs))
+	return []Row{r}, nil
+}

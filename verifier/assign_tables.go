@@ -51,6 +51,7 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 			var e SpliceEntry
 			zeros(e.Flags[:])
 			e.O, e.V, e.C, e.Old, e.New, e.A0, e.R, e.J, e.Q = zeroWord(), zeroWord(), zeroWord(), zeroWord(), zeroWord(), zeroWord(), zeroWord(), 0, 0
+			e.B, e.V8, e.BS = zeroWord(), zeroWord(), zeroWord()
 			c.Splice[i] = e
 		}
 	}

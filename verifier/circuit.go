@@ -414,7 +414,7 @@ func (b *builder) rows() {
 		// row of an MLOAD has the offset in R1).
 		isLo, isHi := b.flag(r, famMstoreLo), b.flag(r, famMstoreHi)
 		isLLo, isLHi := b.flag(r, famMloadLo), b.flag(r, famMloadHi)
-		splice := api.Add(isLo, isHi, isLLo, isLHi)
+		splice := api.Add(isLo, isHi, isLLo, isLHi, b.flag(r, famMstore8))
 		// J is 0 but for an unaligned MSTORE, whose splice entries check
 		// 1 <= J <= 31 (J travels on the bus).
 		api.AssertIsEqual(api.Mul(r.J, api.Sub(1, splice)), 0)

@@ -248,3 +248,20 @@ func TestDifferentialUnalignedLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestDifferentialMstore8 writes single bytes at every position class of a
+// word that already holds data, with values wider than a byte.
+func TestDifferentialMstore8(t *testing.T) {
+	s := Shape{Steps: 24, Code: 128, Calldata: 8, Stack: 8, Memory: 2, Storage: 1, Return: 1, Add: 1, Mul: 8, Bit: 1, Splice: 2}
+	for _, j := range []uint64{0, 1, 15, 16, 30, 31} {
+		for _, v := range []*uint256.Int{uint256.NewInt(0xab), uint256.NewInt(0x1ff), minus(1), uint256.NewInt(0)} {
+			p := newProgram().push(minus(0x1234567)).pushU(0).op(vm.MSTORE).push(v).pushU(j).op(vm.MSTORE8).
+				push(v).pushU(31 - j).op(vm.MSTORE8).pushU(32).pushU(0).op(vm.RETURN)
+			tr := traceOf(t, p.bytes(), nil, nil)
+			w := mustAssign(t, tr, s)
+			if err := solve(t, s, w); err != nil {
+				t.Fatalf("byte %d, value %s: the circuit refuses go-ethereum's trace: %v", j, v.Hex(), err)
+			}
+		}
+	}
+}

@@ -32,6 +32,7 @@ const (
 	famMstoreHi // its second row: the next word, then the pops
 	famMloadLo  // an unaligned MLOAD's first row: pushes the first word's part
 	famMloadHi  // its second row: joins the next word's part, pushes the value
+	famMstore8
 	numFamilies
 )
 
@@ -68,6 +69,7 @@ var families = [numFamilies]famInfo{
 	famMstoreHi:     {need: 2, delta: -2, r0: true, r1: true, mem: true},
 	famMloadLo:      {need: 1, delta: 1, r0: true, w0: true, mem: true},
 	famMloadHi:      {need: 2, delta: -1, r0: true, r1: true, w0: true, mem: true},
+	famMstore8:      {need: 2, delta: -2, r0: true, r1: true, mem: true},
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
@@ -100,6 +102,7 @@ const (
 	aluSpliceHi // an unaligned store into the next word
 	aluSpliceLoadLo
 	aluSpliceLoadHi
+	aluSpliceByte // MSTORE8
 	numAluOps
 )
 
@@ -108,7 +111,7 @@ const (
 	addFirst, addLast       = aluAdd, aluNot
 	mulFirst, mulLast       = aluMul, aluSmod
 	bitFirst, bitLast       = aluAnd, aluXor
-	spliceFirst, spliceLast = aluSpliceLo, aluSpliceLoadHi
+	spliceFirst, spliceLast = aluSpliceLo, aluSpliceByte
 )
 
 // env indexes (aux of famEnv rows) into the environment table.
@@ -171,6 +174,7 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.CALLDATALOAD: {famCalldataload, 0},
 		vm.MLOAD:        {famMload, 0},
 		vm.MSTORE:       {famMstore, 0},
+		vm.MSTORE8:      {famMstore8, aluSpliceByte},
 		vm.SLOAD:        {famSload, 0},
 		vm.SSTORE:       {famSstore, 0},
 	}

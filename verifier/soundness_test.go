@@ -443,3 +443,21 @@ func TestSoundnessUnalignedLoad(t *testing.T) {
 		rejects(t, s, w)
 	})
 }
+
+// TestSoundnessMstore8 changes the byte an MSTORE8 writes, consistently in
+// its row, the splice entry and memory.
+func TestSoundnessMstore8(t *testing.T) {
+	s := Shape{Steps: 24, Code: 96, Calldata: 8, Stack: 8, Memory: 2, Storage: 1, Return: 1, Add: 1, Mul: 4, Bit: 1, Splice: 1}
+	prog := newProgram().pushU(0xab).pushU(3).op(vm.MSTORE8).pushU(32).pushU(0).op(vm.RETURN)
+	tr := traceOf(t, prog.bytes(), nil, nil)
+	accepts(t, s, mustAssign(t, tr, s))
+	k := stepOf(t, tr, vm.MSTORE8)
+	w := mustAssign(t, tr, s)
+	forged := new(big.Int).Add(w.Rows[k].Data.Hi.(*big.Int), new(big.Int).Lsh(big.NewInt(1), 128-8*4)) // byte 3 + 1
+	w.Rows[k].Data.Hi = forged
+	w.Splice[0].New.Hi = forged
+	w.MemEnd[0].Hi = forged
+	w.Return[0].Hi = forged
+	recommit(w)
+	rejects(t, s, w)
+}

@@ -372,13 +372,16 @@ func (b *builder) bitTable() {
 //	store, second word: New = (V << (256-8J)) + (Old mod t)     off = O
 //	load, first row:    C = Old << 8J (mod 2^256)               off = O
 //	load, second row:   C = O + (Old >> (256-8J))               off = V
+//	MSTORE8:            New = Old - (B << s) + ((V mod 256) << s), s = 8(31-J)
 //
-// A0 = Old mod t and the shifted value R come from the multiplication
-// table, through the ALU bus.
+// A0 = Old mod t, the shifted value R, and for MSTORE8 the old byte B =
+// BYTE(J, Old), V8 = V mod 256, and BS = B << s come from the
+// multiplication table, through the ALU bus.
 type SpliceEntry struct {
 	Flags           [spliceLast - spliceFirst + 1]frontend.Variable
 	O, V, C         Word
 	Old, New, A0, R Word
+	B, V8, BS       Word // MSTORE8
 	// off.Lo = J + 32·Q.
 	J, Q frontend.Variable
 }
@@ -395,7 +398,7 @@ func (b *builder) spliceTable() {
 	for i := range b.c.Splice {
 		e := &b.c.Splice[i]
 		used, op := b.oneHot(e.Flags[:], spliceFirst)
-		sLo, sHi, lLo, lHi := e.Flags[0], e.Flags[1], e.Flags[2], e.Flags[3]
+		sLo, sHi, lLo, lHi, s8 := e.Flags[0], e.Flags[1], e.Flags[2], e.Flags[3], e.Flags[4]
 		stores := api.Add(sLo, sHi)
 		// J = off mod 32, 1 <= J <= 31 for a used entry.
 		off := Word{Hi: api.Add(e.O.Hi, api.Mul(lHi, api.Sub(e.V.Hi, e.O.Hi))), Lo: api.Add(e.O.Lo, api.Mul(lHi, api.Sub(e.V.Lo, e.O.Lo)))}
@@ -403,14 +406,24 @@ func (b *builder) spliceTable() {
 		b.rc.Check(e.Q, 123)
 		api.AssertIsEqual(off.Lo, api.Add(e.J, api.Mul(e.Q, 32)))
 		api.AssertIsEqual(api.Mul(used, off.Hi), 0)
-		jIdx := api.Mul(used, api.Sub(e.J, 1))
+		jIdx := api.Mul(api.Sub(used, s8), api.Sub(e.J, 1)) // MSTORE8 may have J = 0
 		t := Word{Hi: tHi.Lookup(jIdx)[0], Lo: tLo.Lookup(jIdx)[0]}
 		// A0 = Old mod t (stores); R = the shifted V (stores) or Old (loads).
 		j8 := api.Mul(e.J, 8)
 		byJ, byRest := api.Add(sLo, lLo), api.Add(sHi, lHi) // shift by 8J, or by 256-8J
-		shift := api.Add(api.Mul(byJ, j8), api.Mul(byRest, api.Sub(256, j8)))
-		shiftOp := api.Add(api.Mul(api.Add(sLo, lHi), aluShr), api.Mul(api.Add(sHi, lLo), aluShl))
-		src := Word{Hi: api.Add(e.V.Hi, api.Mul(api.Add(lLo, lHi), api.Sub(e.Old.Hi, e.V.Hi))), Lo: api.Add(e.V.Lo, api.Mul(api.Add(lLo, lHi), api.Sub(e.Old.Lo, e.V.Lo)))}
+		s8shift := api.Sub(248, j8) // MSTORE8: the byte's place, 8(31-J)
+		shift := api.Add(api.Mul(byJ, j8), api.Mul(byRest, api.Sub(256, j8)), api.Mul(s8, s8shift))
+		shiftOp := api.Add(api.Mul(api.Add(sLo, lHi), aluShr), api.Mul(api.Add(sHi, lLo, s8), aluShl))
+		// The shifted source: V for stores, Old for loads, V mod 256 for MSTORE8.
+		loads := api.Add(lLo, lHi)
+		src := Word{Hi: api.Add(e.V.Hi, api.Mul(loads, api.Sub(e.Old.Hi, e.V.Hi)), api.Mul(s8, api.Sub(e.V8.Hi, e.V.Hi))),
+			Lo: api.Add(e.V.Lo, api.Mul(loads, api.Sub(e.Old.Lo, e.V.Lo)), api.Mul(s8, api.Sub(e.V8.Lo, e.V.Lo)))}
+		// MSTORE8: B = BYTE(J, Old), V8 = V mod 256, BS = B << 8(31-J).
+		b.aluRows = append(b.aluRows,
+			aluTuple{enable: s8, op: aluByte, a: newCombo(0, e.J), b: newCombo(e.Old.Hi, e.Old.Lo), c: newCombo(e.B.Hi, e.B.Lo)},
+			aluTuple{enable: s8, op: aluMod, a: newCombo(e.V.Hi, e.V.Lo), b: newCombo(0, 256), c: newCombo(e.V8.Hi, e.V8.Lo)},
+			aluTuple{enable: s8, op: aluShl, a: newCombo(0, s8shift), b: newCombo(e.B.Hi, e.B.Lo), c: newCombo(e.BS.Hi, e.BS.Lo)})
+		b.gatedWord(s8, e.New, Word{Hi: api.Add(api.Sub(e.Old.Hi, e.BS.Hi), e.R.Hi), Lo: api.Add(api.Sub(e.Old.Lo, e.BS.Lo), e.R.Lo)})
 		b.aluRows = append(b.aluRows,
 			aluTuple{enable: stores, op: aluMod, a: newCombo(e.Old.Hi, e.Old.Lo), b: newCombo(t.Hi, t.Lo), c: newCombo(e.A0.Hi, e.A0.Lo)},
 			aluTuple{enable: used, op: shiftOp, a: newCombo(0, shift), b: newCombo(src.Hi, src.Lo), c: newCombo(e.R.Hi, e.R.Lo)})
@@ -424,6 +437,6 @@ func (b *builder) spliceTable() {
 			d: newCombo(e.Old.Hi, e.Old.Lo), e: newCombo(e.New.Hi, e.New.Lo), j: e.J})
 		b.committed = append(b.committed, e.Flags[:]...)
 		b.committed = append(b.committed, e.O.Hi, e.O.Lo, e.V.Hi, e.V.Lo, e.C.Hi, e.C.Lo, e.Old.Hi, e.Old.Lo,
-			e.New.Hi, e.New.Lo, e.A0.Hi, e.A0.Lo, e.R.Hi, e.R.Lo, e.J, e.Q)
+			e.New.Hi, e.New.Lo, e.A0.Hi, e.A0.Lo, e.R.Hi, e.R.Lo, e.B.Hi, e.B.Lo, e.V8.Hi, e.V8.Lo, e.BS.Hi, e.BS.Lo, e.J, e.Q)
 	}
 }
