@@ -411,7 +411,7 @@ func (b *builder) spliceTable() {
 		// A0 = Old mod t (stores); R = the shifted V (stores) or Old (loads).
 		j8 := api.Mul(e.J, 8)
 		byJ, byRest := api.Add(sLo, lLo), api.Add(sHi, lHi) // shift by 8J, or by 256-8J
-		s8shift := api.Sub(248, j8) // MSTORE8: the byte's place, 8(31-J)
+		s8shift := api.Sub(248, j8)                         // MSTORE8: the byte's place, 8(31-J)
 		shift := api.Add(api.Mul(byJ, j8), api.Mul(byRest, api.Sub(256, j8)), api.Mul(s8, s8shift))
 		shiftOp := api.Add(api.Mul(api.Add(sLo, lHi), aluShr), api.Mul(api.Add(sHi, lLo, s8), aluShl))
 		// The shifted source: V for stores, Old for loads, V mod 256 for MSTORE8.
