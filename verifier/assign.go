@@ -229,7 +229,7 @@ func addrWord(addr common.Address) Word {
 func idleRow(i int) Row {
 	tm := func(port int) int { return portsPerRow*i + port }
 	r := Row{Active: 0, PC: 0, Op: 0, SP: 0, Aux: 0, J: 0,
-		R0: idle(tm(portR0)), R1: idle(tm(portR1)), W0: idleWrite(tm(portW0)), W1: idleWrite(tm(portW1)),
+		R0: idle(tm(portR0)), R1: idle(tm(portR1)), W0: idleWrite(tm(portW0)), W1: SwapWrite{0, 0, 0, 0},
 		Data: idleWrite(tm(portData))}
 	for f := range r.Flags {
 		r.Flags[f] = 0
@@ -354,7 +354,8 @@ func (a *assigner) row(si, i int, tb *aluTables) (Row, error) {
 		r.W0 = a.writeCell(a.stack, domStack, spNext-1, tm(portW0), next[spNext-1])
 	}
 	if info.w1 {
-		r.W1 = a.writeCell(a.stack, domStack, r1addr, tm(portW1), next[r1addr])
+		p := a.writeCell(a.stack, domStack, r1addr, tm(portW1), next[r1addr])
+		r.W1 = SwapWrite{Hi: p.Hi, Lo: p.Lo, OldHi: p.OldHi, OldLo: p.OldLo}
 	}
 
 	if spec.fam != famAlu1 && spec.fam != famAlu2 {
@@ -554,12 +555,12 @@ func (a *assigner) unalignedLoad(si, i int, tb *aluTables) ([]Row, error) {
 	r.Data = read(i, int(w), old1)
 	r.W0 = a.writeCell(a.stack, domStack, sp, portsPerRow*i+portW0, part)
 	rows[0] = r
-	// Second row: R0 = part, R1 = offset, word w+1, W0 = value at sp-1.
+	// Second row: R0 = offset, R1 = part, word w+1, W0 = value at sp-1.
 	r = idleRow(i + 1)
 	r.Active, r.PC, r.Op, r.SP, r.J, r.Aux = 1, int(st.PC), int(vm.MLOAD), sp+1, j, aluSpliceLoadHi
 	r.Flags[famMloadHi-1] = 1
-	r.R0 = a.readStack(sp, portsPerRow*(i+1)+portR0)
-	r.R1 = a.readStack(sp-1, portsPerRow*(i+1)+portR1)
+	r.R0 = a.readStack(sp-1, portsPerRow*(i+1)+portR0)
+	r.R1 = a.readStack(sp, portsPerRow*(i+1)+portR1)
 	r.Data = read(i+1, int(w)+1, old2)
 	r.W0 = a.writeCell(a.stack, domStack, sp-1, portsPerRow*(i+1)+portW0, v)
 	rows[1] = r
@@ -573,7 +574,7 @@ func (a *assigner) unalignedLoad(si, i int, tb *aluTables) ([]Row, error) {
 	}
 	tb.splices = append(tb.splices,
 		e(aluSpliceLoadLo-spliceFirst, off, uint256.Int{}, part, old1, part),
-		e(aluSpliceLoadHi-spliceFirst, part, off, v, old2, rest))
+		e(aluSpliceLoadHi-spliceFirst, off, part, v, old2, rest))
 	tb.muls = append(tb.muls, mulEntry(aluShl, uint256.NewInt(8*j), &old1, &part), mulEntry(aluShr, uint256.NewInt(256-8*j), &old2, &rest))
 	return rows, nil
 }

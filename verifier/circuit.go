@@ -40,6 +40,10 @@ type ReadPort struct{ Hi, Lo, PrevT frontend.Variable }
 // A memory or storage read is a WritePort whose new value equals the old.
 type WritePort struct{ Hi, Lo, OldHi, OldLo, PrevT frontend.Variable }
 
+// SwapWrite is a write whose previous access is known: the read of the
+// same cell earlier in the row.
+type SwapWrite struct{ Hi, Lo, OldHi, OldLo frontend.Variable }
+
 // Row is one step of the main trace.
 type Row struct {
 	Active, PC, Op, SP, Aux frontend.Variable
@@ -49,7 +53,9 @@ type Row struct {
 	// Flags[f-1] is 1 if the row's opcode is of family f.
 	Flags  [numFamilies - 1]frontend.Variable
 	R0, R1 ReadPort
-	W0, W1 WritePort
+	W0 WritePort
+	// W1 is SWAP's second write, to the cell R1 read in the same row.
+	W1 SwapWrite
 	// Data is the memory word or storage slot a load or store accesses,
 	// named by R0: the memory offset (a multiple of 32 below the shape's
 	// memory, or no cell matches) or the storage key.
@@ -400,20 +406,26 @@ func (b *builder) rows() {
 		// the shape's stack matches no cell, so underflow cannot balance.
 		dupAux, swapAux := api.Mul(isDup, r.Aux), api.Mul(isSwap, r.Aux)
 		t := func(port int) int { return portsPerRow*i + port }
-		r0addr := api.Sub(r.SP, 1, api.Sub(dupAux, isDup))
-		r1addr := api.Sub(r.SP, 2, api.Sub(swapAux, isSwap))
+		// R0 is the top, R1 the item below, but for DUPn (R0 = n-th), SWAPn
+		// (R1 = n+1-th) and the second row of an unaligned MLOAD, which
+		// reads the offset in R0 and the part above it in R1.
+		isLHi := b.flag(r, famMloadHi)
+		r0addr := api.Sub(r.SP, 1, api.Sub(dupAux, isDup), isLHi)
+		r1addr := api.Add(api.Sub(r.SP, 2, api.Sub(swapAux, isSwap)), isLHi)
 		w0addr := api.Add(r.SP, delta, -1)
 		r0 := b.read(domStack, r0en, r0addr, t(portR0), r.R0, tbits)
 		r1 := b.read(domStack, r1en, r1addr, t(portR1), r.R1, tbits)
 		_, w0 := b.write(domStack, w0en, w0addr, t(portW0), r.W0, nil, tbits)
-		b.write(domStack, w1en, r1addr, t(portW1), r.W1, nil, tbits)
+		// SWAP's second write is to the cell R1 read in this row: its
+		// previous access time is R1's.
+		w1 := WritePort{Hi: r.W1.Hi, Lo: r.W1.Lo, OldHi: r.W1.OldHi, OldLo: r.W1.OldLo, PrevT: t(portR1)}
+		b.write(domStack, w1en, r1addr, t(portW1), w1, nil, 0)
 
 		// Loads and stores: the cell is named by R0 (memory offset or
 		// storage key); memory cells exist at offsets 32·a only. An
-		// unaligned access names word R0 - J, then R0 - J + 32 (the second
-		// row of an MLOAD has the offset in R1).
+		// unaligned access names word R0 - J, then R0 - J + 32.
 		isLo, isHi := b.flag(r, famMstoreLo), b.flag(r, famMstoreHi)
-		isLLo, isLHi := b.flag(r, famMloadLo), b.flag(r, famMloadHi)
+		isLLo := b.flag(r, famMloadLo)
 		splice := api.Add(isLo, isHi, isLLo, isLHi, b.flag(r, famMstore8))
 		// J is 0 but for an unaligned MSTORE, whose splice entries check
 		// 1 <= J <= 31 (J travels on the bus).
@@ -421,9 +433,7 @@ func (b *builder) rows() {
 		memEn, stoEn := api.Add(isMload, isMstore, splice), api.Add(isSload, isSstore)
 		loads, stores := api.Add(isMload, isSload), api.Add(isMstore, isSstore)
 		dom := api.Add(domMem, stoEn) // domSto = domMem + 1
-		offHi := api.Add(r.R0.Hi, api.Mul(isLHi, api.Sub(r.R1.Hi, r.R0.Hi)))
-		offLo := api.Add(r.R0.Lo, api.Mul(isLHi, api.Sub(r.R1.Lo, r.R0.Lo)))
-		slot := newCombo(offHi, api.Add(api.Sub(offLo, r.J), api.Mul(api.Add(isHi, isLHi), 32)))
+		slot := newCombo(r.R0.Hi, api.Add(api.Sub(r.R0.Lo, r.J), api.Mul(api.Add(isHi, isLHi), 32)))
 		dOld, dNew := b.write(dom, api.Add(memEn, stoEn), 0, t(portData), r.Data, slot, tbits)
 		b.assertGatedEqual(api.Add(loads, isLLo, isLHi), r.Data.Hi, r.Data.OldHi)
 		b.assertGatedEqual(api.Add(loads, isLLo, isLHi), r.Data.Lo, r.Data.OldLo)
@@ -499,7 +509,7 @@ func (b *builder) rows() {
 		b.committed = append(b.committed, r.Active, r.PC, r.Op, r.SP, r.Aux, r.J, r.R0.Hi, r.R0.Lo, r.R1.Hi, r.R1.Lo,
 			r.W0.Hi, r.W0.Lo, r.W0.OldHi, r.W0.OldLo, r.W1.Hi, r.W1.Lo, r.W1.OldHi, r.W1.OldLo,
 			r.Data.Hi, r.Data.Lo, r.Data.OldHi, r.Data.OldLo,
-			r.R0.PrevT, r.R1.PrevT, r.W0.PrevT, r.W1.PrevT, r.Data.PrevT)
+			r.R0.PrevT, r.R1.PrevT, r.W0.PrevT, r.Data.PrevT)
 	}
 	b.reverted = reverted
 
@@ -542,8 +552,11 @@ func (b *builder) read(dom int, enable, addr frontend.Variable, t int, p ReadPor
 // write adds a write of a cell: the old value was there since prevT, the
 // new one is from t on. For memory and storage, slot is the key's combo
 // and the values follow it. It returns the old and new values' combos.
+// tbits 0 skips the range check of prevT, for a time known in the circuit.
 func (b *builder) write(dom, enable, addr frontend.Variable, t int, p WritePort, slot *combo, tbits int) (old, nw *combo) {
-	b.rc.Check(b.api.Sub(t-1, p.PrevT), tbits)
+	if tbits > 0 {
+		b.rc.Check(b.api.Sub(t-1, p.PrevT), tbits)
+	}
 	old, nw = newCombo(p.OldHi, p.OldLo), newCombo(p.Hi, p.Lo)
 	ro, wo := access{write: false, enable: enable, key: pack(b.api, dom, addr, p.PrevT), value: old},
 		access{write: true, enable: enable, key: pack(b.api, dom, addr, t), value: nw}

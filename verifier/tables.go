@@ -371,7 +371,7 @@ func (b *builder) bitTable() {
 //	store, first word:  New = Old - (Old mod t) + (V >> 8J)     off = O
 //	store, second word: New = (V << (256-8J)) + (Old mod t)     off = O
 //	load, first row:    C = Old << 8J (mod 2^256)               off = O
-//	load, second row:   C = O + (Old >> (256-8J))               off = V
+//	load, second row:   C = V + (Old >> (256-8J))               off = O
 //	MSTORE8:            New = Old - (B << s) + ((V mod 256) << s), s = 8(31-J)
 //
 // A0 = Old mod t, the shifted value R, and for MSTORE8 the old byte B =
@@ -401,7 +401,7 @@ func (b *builder) spliceTable() {
 		sLo, sHi, lLo, lHi, s8 := e.Flags[0], e.Flags[1], e.Flags[2], e.Flags[3], e.Flags[4]
 		stores := api.Add(sLo, sHi)
 		// J = off mod 32, 1 <= J <= 31 for a used entry.
-		off := Word{Hi: api.Add(e.O.Hi, api.Mul(lHi, api.Sub(e.V.Hi, e.O.Hi))), Lo: api.Add(e.O.Lo, api.Mul(lHi, api.Sub(e.V.Lo, e.O.Lo)))}
+		off := e.O
 		b.rc.Check(e.J, 5)
 		b.rc.Check(e.Q, 123)
 		api.AssertIsEqual(off.Lo, api.Add(e.J, api.Mul(e.Q, 32)))
@@ -431,7 +431,7 @@ func (b *builder) spliceTable() {
 		b.gatedWord(sLo, e.New, Word{Hi: api.Add(api.Sub(e.Old.Hi, e.A0.Hi), e.R.Hi), Lo: api.Add(api.Sub(e.Old.Lo, e.A0.Lo), e.R.Lo)})
 		b.gatedWord(sHi, e.New, Word{Hi: api.Add(e.R.Hi, e.A0.Hi), Lo: api.Add(e.R.Lo, e.A0.Lo)})
 		b.gatedWord(lLo, e.C, e.R)
-		b.gatedWord(lHi, e.C, Word{Hi: api.Add(e.O.Hi, e.R.Hi), Lo: api.Add(e.O.Lo, e.R.Lo)})
+		b.gatedWord(lHi, e.C, Word{Hi: api.Add(e.V.Hi, e.R.Hi), Lo: api.Add(e.V.Lo, e.R.Lo)})
 		b.aluTable = append(b.aluTable, aluTuple{enable: used, op: op,
 			a: newCombo(e.O.Hi, e.O.Lo), b: newCombo(e.V.Hi, e.V.Lo), c: newCombo(e.C.Hi, e.C.Lo),
 			d: newCombo(e.Old.Hi, e.Old.Lo), e: newCombo(e.New.Hi, e.New.Lo), j: e.J})
