@@ -53,7 +53,7 @@ type Row struct {
 	// Flags[f-1] is 1 if the row's opcode is of family f.
 	Flags  [numFamilies - 1]frontend.Variable
 	R0, R1 ReadPort
-	W0 WritePort
+	W0     WritePort
 	// W1 is SWAP's second write, to the cell R1 read in the same row.
 	W1 SwapWrite
 	// Data is the memory word or storage slot a load or store accesses,
