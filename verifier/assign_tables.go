@@ -15,6 +15,7 @@ type aluTables struct {
 	bits    []BitEntry
 	counts  []int
 	splices []SpliceEntry
+	exps    []ExpEntry
 }
 
 // add records the entry proving out = op(x, y).
@@ -24,6 +25,8 @@ func (tb *aluTables) add(op int, x, y, out *uint256.Int) {
 		tb.adds = append(tb.adds, addEntry(op, x, y, out))
 	case op >= mulFirst && op <= mulLast:
 		tb.muls = append(tb.muls, mulEntry(op, x, y, out))
+	case op == aluExp:
+		tb.exp(x, y, out)
 	default:
 		if tb.counts == nil {
 			tb.counts = make([]int, len(bitTable))
@@ -41,6 +44,8 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		return fmt.Errorf("%w: %d multiplication-table steps, shape has %d", ErrCapacity, len(tb.muls), s.Mul)
 	case len(tb.bits) > s.Bit:
 		return fmt.Errorf("%w: %d bitwise-table steps, shape has %d", ErrCapacity, len(tb.bits), s.Bit)
+	case len(tb.exps) > s.Exp:
+		return fmt.Errorf("%w: %d exponentiation steps, shape has %d", ErrCapacity, len(tb.exps), s.Exp)
 	case len(tb.splices) > s.Splice:
 		return fmt.Errorf("%w: %d unaligned-store words, shape has %d", ErrCapacity, len(tb.splices), s.Splice)
 	}
@@ -77,6 +82,13 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 			c.Bit[i] = tb.bits[i]
 		} else {
 			c.Bit[i] = bitEntry(0, new(uint256.Int), new(uint256.Int), new(uint256.Int), tb.counts)
+		}
+	}
+	for i := range c.Exp {
+		if i < len(tb.exps) {
+			c.Exp[i] = tb.exps[i]
+		} else {
+			c.Exp[i] = expEntry(0, new(uint256.Int), new(uint256.Int), new(uint256.Int), new(uint256.Int))
 		}
 	}
 	for k := range c.BitCounts {
@@ -290,4 +302,51 @@ func bitEntry(op int, x, y, out *uint256.Int, counts []int) BitEntry {
 		counts[bitTableIndex(op, a, b)]++
 	}
 	return e
+}
+
+// exp records the chain proving out = base^e: a head, one step per bit of
+// e, a tail, and the multiplications of the steps.
+func (tb *aluTables) exp(base, e, out *uint256.Int) {
+	tb.exps = append(tb.exps, expEntry(1, out, base, e, uint256.NewInt(1)))
+	p, rest, acc := *base, *e, *uint256.NewInt(1)
+	for !rest.IsZero() {
+		s := expEntry(2, out, &p, &rest, &acc)
+		tb.exps = append(tb.exps, s)
+		var p2, accP uint256.Int
+		p2.Mul(&p, &p)
+		tb.muls = append(tb.muls, mulEntry(aluMul, &p, &p, &p2))
+		if rest[0]&1 == 1 {
+			accP.Mul(&acc, &p)
+			tb.muls = append(tb.muls, mulEntry(aluMul, &acc, &p, &accP))
+			acc = accP
+		}
+		p = p2
+		rest.Rsh(&rest, 1)
+	}
+	tb.exps = append(tb.exps, expEntry(3, out, &p, &rest, &acc))
+}
+
+// expEntry fills an exponentiation-table entry of kind 1 (head), 2 (step)
+// or 3 (tail) for state (c, p, e, acc); kind 0 is an unused entry.
+func expEntry(kind int, c, p, e, acc *uint256.Int) ExpEntry {
+	var x ExpEntry
+	zeros(x.Flags[:])
+	if kind > 0 {
+		x.Flags[kind-1] = 1
+	}
+	x.C, x.P, x.E, x.Acc = word(c), word(p), word(e), word(acc)
+	var p2, accP uint256.Int
+	p2.Mul(p, p)
+	accP.Mul(acc, p)
+	x.P2, x.AccP = word(&p2), word(&accP)
+	if kind != 2 || e[0]&1 == 0 {
+		x.AccP = word(acc) // no multiplication: Acc stays
+	}
+	if kind != 2 {
+		x.P2 = zeroWord()
+	}
+	x.Bit, x.HB = e[0]&1, e[2]&1
+	x.Half = new(big.Int).Rsh(new(big.Int).SetBytes(bytesLo(e)), 1)
+	x.E2Hi = new(big.Int).Rsh(new(big.Int).SetBytes(func() []byte { b := e.Bytes32(); return b[:16] }()), 1)
+	return x
 }

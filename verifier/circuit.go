@@ -93,6 +93,7 @@ type Circuit struct {
 	Bit       []BitEntry
 	BitCounts []frontend.Variable
 	Splice    []SpliceEntry
+	Exp       []ExpEntry
 
 	shape Shape
 }
@@ -115,6 +116,7 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		Bit:       make([]BitEntry, s.Bit),
 		BitCounts: make([]frontend.Variable, len(bitTable)),
 		Splice:    make([]SpliceEntry, s.Splice),
+		Exp:       make([]ExpEntry, s.Exp),
 		shape:     s,
 	}, nil
 }
@@ -147,7 +149,7 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice)}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp)}
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -159,6 +161,7 @@ func (c *Circuit) Define(api frontend.API) error {
 	b.mulTable()
 	b.bitTable()
 	b.spliceTable()
+	b.expTable()
 	b.storage()
 	b.returnData()
 	if err := b.commitment(); err != nil {
@@ -187,6 +190,8 @@ type builder struct {
 	// and bitTable of the nibble lookup.
 	aluRows, aluTable []aluTuple
 	bitQueries        [][4]frontend.Variable
+	// expGiven and expTaken are the states of exponentiation chains.
+	expGiven, expTaken []expLink
 	pow2Hi, pow2Lo    logderivlookup.Table
 	committed         []frontend.Variable
 	reverted          frontend.Variable
@@ -791,6 +796,21 @@ func (b *builder) memoryArgument(api frontend.API, commitment frontend.Variable)
 		table = api.Add(table, api.DivUnchecked(t.enable, api.Sub(alpha, fp)))
 	}
 	api.AssertIsEqual(rows, table)
+
+	// Exponentiation chains: every state taken was given.
+	var given, taken frontend.Variable = 0, 0
+	link := func(l expLink) frontend.Variable {
+		fp := api.Add(0x45, l.state[0].value(api, pows), api.Mul(pows[2], l.state[1].value(api, pows)),
+			api.Mul(pows[4], l.state[2].value(api, pows)), api.Mul(pows[6], l.state[3].value(api, pows)))
+		return api.DivUnchecked(l.enable, api.Sub(alpha, fp))
+	}
+	for _, l := range b.expGiven {
+		given = api.Add(given, link(l))
+	}
+	for _, l := range b.expTaken {
+		taken = api.Add(taken, link(l))
+	}
+	api.AssertIsEqual(given, taken)
 
 	// Nibble lookup: every query (op, a, b, c) is a row of bitTable, which
 	// holds each valid tuple once, weighted by how often it is queried.

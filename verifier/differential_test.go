@@ -265,3 +265,27 @@ func TestDifferentialMstore8(t *testing.T) {
 		}
 	}
 }
+
+// TestDifferentialExp raises edge bases to exponents of up to 17 bits, 0
+// and 1 included, and checks the circuit accepts go-ethereum's result.
+func TestDifferentialExp(t *testing.T) {
+	bases := []*uint256.Int{uint256.NewInt(0), uint256.NewInt(1), uint256.NewInt(2), uint256.NewInt(10), minus(1), pow2(128),
+		u("73313977290722862211960389472412447364513629358097108823456291034811418632517")}
+	exps := []*uint256.Int{uint256.NewInt(0), uint256.NewInt(1), uint256.NewInt(2), uint256.NewInt(18), uint256.NewInt(255), uint256.NewInt(256), uint256.NewInt(65537)}
+	for _, e := range exps {
+		p := newProgram()
+		for _, base := range bases {
+			p.pushN(32, e).pushN(32, base).op(vm.EXP, vm.POP)
+		}
+		p.op(vm.STOP)
+		code := p.bytes()
+		tr := traceOf(t, code, nil, nil)
+		n := len(bases) * (e.BitLen() + 2)
+		s := Shape{Steps: len(tr.Steps) + 2, Code: len(code) + 2, Calldata: 8, Stack: 8, Memory: 1, Storage: 1, Return: 1,
+			Add: 1, Mul: 2*n + 1, Bit: 1, Splice: 1, Exp: n}
+		w := mustAssign(t, tr, s)
+		if err := solve(t, s, w); err != nil {
+			t.Fatalf("exponent %s: the circuit refuses go-ethereum's trace: %v", e.Dec(), err)
+		}
+	}
+}

@@ -103,6 +103,7 @@ const (
 	aluSpliceLoadLo
 	aluSpliceLoadHi
 	aluSpliceByte // MSTORE8
+	aluExp
 	numAluOps
 )
 
@@ -175,6 +176,7 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.MLOAD:        {famMload, 0},
 		vm.MSTORE:       {famMstore, 0},
 		vm.MSTORE8:      {famMstore8, aluSpliceByte},
+		vm.EXP:          {famAlu2, aluExp},
 		vm.SLOAD:        {famSload, 0},
 		vm.SSTORE:       {famSstore, 0},
 	}

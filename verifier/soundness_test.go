@@ -148,6 +148,8 @@ func TestSoundnessForgedResults(t *testing.T) {
 		{"multiplication table: BYTE", newProgram().pushU(0xabcd).pushU(30).op(vm.BYTE), vm.BYTE, 1},
 		{"multiplication table: SDIV of differing signs", newProgram().pushU(7).push(minus(50)).op(vm.SDIV), vm.SDIV, 1},
 		{"multiplication table: SMOD of a negative value", newProgram().pushU(7).push(minus(50)).op(vm.SMOD), vm.SMOD, 1},
+		{"exponentiation table: EXP", newProgram().pushU(5).pushU(3).op(vm.EXP), vm.EXP, 1},
+		{"exponentiation table: EXP with a zero exponent", newProgram().pushU(0).pushU(3).op(vm.EXP), vm.EXP, 1},
 		{"multiplication table: SIGNEXTEND", newProgram().pushU(0x80).pushU(0).op(vm.SIGNEXTEND), vm.SIGNEXTEND, 1},
 		{"bitwise table: AND", newProgram().pushU(0x0f).pushU(0x3c).op(vm.AND), vm.AND, 1},
 		{"bitwise table: XOR", newProgram().pushU(0x0f).pushU(0x3c).op(vm.XOR), vm.XOR, 1},
@@ -169,8 +171,12 @@ func TestSoundnessForgedResults(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			tr := traceOf(t, tc.prog.returnTop().bytes(), input, slots)
-			accepts(t, tiny, mustAssign(t, tr, tiny))
-			rejects(t, tiny, mustAssign(t, forgeResult(t, tr, tc.op, tc.delta), tiny))
+			s := tiny
+			if tc.op == vm.EXP {
+				s.Exp, s.Mul = 6, 8
+			}
+			accepts(t, s, mustAssign(t, tr, s))
+			rejects(t, s, mustAssign(t, forgeResult(t, tr, tc.op, tc.delta), s))
 		})
 	}
 }
@@ -459,5 +465,26 @@ func TestSoundnessMstore8(t *testing.T) {
 	w.MemEnd[0].Hi = forged
 	w.Return[0].Hi = forged
 	recommit(w)
+	rejects(t, s, w)
+}
+
+// TestSoundnessExpChain forges an EXP result and a tail that agrees with
+// it: only the chain of states can notice no step led there.
+func TestSoundnessExpChain(t *testing.T) {
+	s := tiny
+	s.Exp, s.Mul = 6, 8
+	tr := traceOf(t, newProgram().pushU(5).pushU(3).op(vm.EXP).returnTop().bytes(), nil, nil)
+	accepts(t, s, mustAssign(t, tr, s))
+	w := mustAssign(t, forgeResult(t, tr, vm.EXP, 1), s)
+	var tail *ExpEntry
+	for i := range w.Exp {
+		if f, ok := w.Exp[i].Flags[2].(int); ok && f == 1 {
+			tail = &w.Exp[i]
+		}
+	}
+	if tail == nil {
+		t.Fatal("no tail entry")
+	}
+	tail.Acc = tail.C // the tail now checks out; its state was never given
 	rejects(t, s, w)
 }

@@ -440,3 +440,68 @@ func (b *builder) spliceTable() {
 			e.New.Hi, e.New.Lo, e.A0.Hi, e.A0.Lo, e.R.Hi, e.R.Lo, e.B.Hi, e.B.Lo, e.V8.Hi, e.V8.Lo, e.BS.Hi, e.BS.Lo, e.J, e.Q)
 	}
 }
+
+// ExpEntry is one row of the exponentiation table, which proves EXP by
+// square-and-multiply over the exponent's bits, as a chain of states
+// (C, P, E, Acc): C the claimed result, P the current power of the base,
+// E the exponent bits left, Acc the product so far.
+//
+//	head: takes the ALU tuple (EXP, a, e, C), starts (C, a, e, 1)
+//	step: takes (C, P, E, Acc), gives (C, P², E >> 1, Acc·P if E is odd)
+//	tail: takes (C, P, 0, Acc) with Acc = C
+//
+// The products come from the multiplication table through the ALU bus.
+type ExpEntry struct {
+	Flags         [3]frontend.Variable // head, step, tail
+	C, P, E, Acc  Word
+	P2, AccP      Word
+	Bit, HB, Half frontend.Variable // E.Lo = 2·Half + Bit, E.Hi = 2·E2Hi + HB
+	E2Hi          frontend.Variable
+}
+
+// expTable constrains the exponentiation table.
+func (b *builder) expTable() {
+	api := b.api
+	for i := range b.c.Exp {
+		e := &b.c.Exp[i]
+		for _, f := range e.Flags {
+			api.AssertIsBoolean(f)
+		}
+		head, step, tail := e.Flags[0], e.Flags[1], e.Flags[2]
+		api.AssertIsBoolean(api.Add(head, step, tail))
+		// E >> 1 and its low bit.
+		api.AssertIsBoolean(e.Bit)
+		api.AssertIsBoolean(e.HB)
+		b.rc.Check(e.Half, 127)
+		b.rc.Check(e.E2Hi, 127)
+		api.AssertIsEqual(e.E.Lo, api.Add(api.Mul(e.Half, 2), e.Bit))
+		api.AssertIsEqual(e.E.Hi, api.Add(api.Mul(e.E2Hi, 2), e.HB))
+		e2 := Word{Hi: e.E2Hi, Lo: api.Add(e.Half, api.Mul(e.HB, two127))}
+		acc2 := Word{Hi: api.Add(e.Acc.Hi, api.Mul(e.Bit, api.Sub(e.AccP.Hi, e.Acc.Hi))), Lo: api.Add(e.Acc.Lo, api.Mul(e.Bit, api.Sub(e.AccP.Lo, e.Acc.Lo)))}
+		// P² and Acc·P from the multiplication table.
+		b.aluRows = append(b.aluRows,
+			aluTuple{enable: step, op: aluMul, a: newCombo(e.P.Hi, e.P.Lo), b: newCombo(e.P.Hi, e.P.Lo), c: newCombo(e.P2.Hi, e.P2.Lo)},
+			aluTuple{enable: api.Mul(step, e.Bit), op: aluMul, a: newCombo(e.Acc.Hi, e.Acc.Lo), b: newCombo(e.P.Hi, e.P.Lo), c: newCombo(e.AccP.Hi, e.AccP.Lo)})
+		// The head takes the EXP row's tuple (base P, exponent E, result C).
+		b.aluTable = append(b.aluTable, aluTuple{enable: head, op: aluExp,
+			a: newCombo(e.P.Hi, e.P.Lo), b: newCombo(e.E.Hi, e.E.Lo), c: newCombo(e.C.Hi, e.C.Lo)})
+		// The chain of states.
+		state := func(p, ex, acc Word) [4]*combo {
+			return [4]*combo{newCombo(e.C.Hi, e.C.Lo), newCombo(p.Hi, p.Lo), newCombo(ex.Hi, ex.Lo), newCombo(acc.Hi, acc.Lo)}
+		}
+		b.expGiven = append(b.expGiven, expLink{head, state(e.P, e.E, Word{0, 1})}, expLink{step, state(e.P2, e2, acc2)})
+		b.expTaken = append(b.expTaken, expLink{api.Add(step, tail), state(e.P, e.E, e.Acc)})
+		// The tail ends the chain: no bits left, the product is the result.
+		b.gatedWord(tail, e.E, Word{0, 0})
+		b.gatedWord(tail, e.Acc, e.C)
+		b.committed = append(b.committed, e.Flags[:]...)
+		b.committed = append(b.committed, e.C.Hi, e.C.Lo, e.P.Hi, e.P.Lo, e.E.Hi, e.E.Lo, e.Acc.Hi, e.Acc.Lo,
+			e.P2.Hi, e.P2.Lo, e.AccP.Hi, e.AccP.Lo, e.Bit, e.HB, e.Half, e.E2Hi)
+	}
+}
+
+// expLink is one state of an exponentiation chain, given or taken.
+type expLink struct {
+	enable frontend.Variable
+	state  [4]*combo
+}
