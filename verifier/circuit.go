@@ -192,9 +192,9 @@ type builder struct {
 	bitQueries        [][4]frontend.Variable
 	// expGiven and expTaken are the states of exponentiation chains.
 	expGiven, expTaken []expLink
-	pow2Hi, pow2Lo    logderivlookup.Table
-	committed         []frontend.Variable
-	reverted          frontend.Variable
+	pow2Hi, pow2Lo     logderivlookup.Table
+	committed          []frontend.Variable
+	reverted           frontend.Variable
 }
 
 // combo is a word folded with the challenge, β·hi + β²·lo, computed once
