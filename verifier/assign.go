@@ -244,6 +244,9 @@ func (a *assigner) stepRows(si, i int, tb *aluTables) ([]Row, error) {
 	if st.Op == vm.MSTORE8 {
 		return a.store8(si, i, tb)
 	}
+	if st.Op == vm.ADDMOD || st.Op == vm.MULMOD {
+		return a.modRows(si, i, tb)
+	}
 	if st.Op == vm.MSTORE || st.Op == vm.MLOAD {
 		if off := st.Stack[len(st.Stack)-1]; off.IsUint64() && off.Uint64()%32 != 0 {
 			if st.Op == vm.MLOAD {
@@ -621,4 +624,81 @@ func (a *assigner) store8(si, i int, tb *aluTables) ([]Row, error) {
 		mulEntry(aluShl, uint256.NewInt(shift), byt, &bs),
 		mulEntry(aluShl, uint256.NewInt(shift), v8, &vs))
 	return []Row{r}, nil
+}
+
+// modRows assigns an ADDMOD or MULMOD as two rows joined by the first
+// row's index, with its modulo entry and multiplication entries.
+func (a *assigner) modRows(si, i int, tb *aluTables) ([]Row, error) {
+	st := &a.t.Steps[si]
+	sp := len(st.Stack)
+	x, y, n := st.Stack[sp-1], st.Stack[sp-2], st.Stack[sp-3]
+	isMul := st.Op == vm.MULMOD
+	e, muls, res := modEntry(isMul, &x, &y, &n, i)
+	// The pushed value is what go-ethereum says; the entry proves it.
+	if si+1 < len(a.t.Steps) {
+		next := a.t.Steps[si+1].Stack
+		if len(next) != sp-2 {
+			return nil, fmt.Errorf("%w: stack after %s at pc %d", ErrExecution, st.Op, st.PC)
+		}
+		res = next[sp-3]
+		e.R = word(&res)
+	}
+	opA, opB := aluAddmodA, aluAddmodB
+	if isMul {
+		opA, opB = aluMulmodA, aluMulmodB
+	}
+	rA := idleRow(i)
+	rA.Active, rA.PC, rA.Op, rA.SP, rA.J, rA.Aux = 1, int(st.PC), int(st.Op), sp, i, opA
+	rA.Flags[famModA-1] = 1
+	rA.R0 = a.readStack(sp-1, portsPerRow*i+portR0)
+	rA.R1 = a.readStack(sp-2, portsPerRow*i+portR1)
+	rB := idleRow(i + 1)
+	rB.Active, rB.PC, rB.Op, rB.SP, rB.J, rB.Aux = 1, int(st.PC), int(st.Op), sp, i, opB
+	rB.Flags[famModB-1] = 1
+	rB.R0 = a.readStack(sp-3, portsPerRow*(i+1)+portR0)
+	rB.W0 = a.writeCell(a.stack, domStack, sp-3, portsPerRow*(i+1)+portW0, res)
+
+	tb.muls = append(tb.muls, muls...)
+	tb.mods = append(tb.mods, e)
+	return []Row{rA, rB}, nil
+}
+
+// modEntry computes the modulo entry of x op y mod n (op ADDMOD, or MULMOD
+// if isMul) linked to row l, its multiplication entries, and the result.
+func modEntry(isMul bool, x, y, n *uint256.Int, l int) (ModEntry, []MulEntry, uint256.Int) {
+	var res, plo, phi uint256.Int
+	var c1, c2 uint64
+	if isMul {
+		res.MulMod(x, y, n)
+		p := new(big.Int).Mul(x.ToBig(), y.ToBig())
+		plo = *uint256.MustFromBig(new(big.Int).And(p, new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))))
+		phi = *uint256.MustFromBig(new(big.Int).Rsh(p, 256))
+	} else {
+		res.AddMod(x, y, n)
+		if _, overflow := plo.AddOverflow(x, y); overflow {
+			c2 = 1
+		}
+		phi.SetUint64(c2)
+		lo := new(big.Int).Add(new(big.Int).SetBytes(bytesLo(x)), new(big.Int).SetBytes(bytesLo(y)))
+		c1 = new(big.Int).Rsh(lo, 128).Uint64()
+	}
+	var k uint256.Int
+	q := res
+	if !n.IsZero() {
+		k.Mod(&phi, n)
+	}
+	e := ModEntry{A: word(x), B: word(y), N: word(n), R: word(&res), Plo: word(&plo), Phi: word(&phi),
+		K: word(&k), Q: word(&q), C1: c1, C2: c2, L: l}
+	zeros(e.Flags[:])
+	var muls []MulEntry
+	if isMul {
+		e.Flags[1] = 1
+		muls = append(muls, mulEntry(aluMul, x, y, &plo), mulEntry(aluMulhi, x, y, &phi))
+	} else {
+		e.Flags[0] = 1
+	}
+	if !n.IsZero() {
+		muls = append(muls, mulEntry(aluMod, &phi, n, &k), divWide(&plo, n, &k, &q))
+	}
+	return e, muls, res
 }

@@ -16,6 +16,7 @@ type aluTables struct {
 	counts  []int
 	splices []SpliceEntry
 	exps    []ExpEntry
+	mods    []ModEntry
 }
 
 // add records the entry proving out = op(x, y).
@@ -44,6 +45,8 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		return fmt.Errorf("%w: %d multiplication-table steps, shape has %d", ErrCapacity, len(tb.muls), s.Mul)
 	case len(tb.bits) > s.Bit:
 		return fmt.Errorf("%w: %d bitwise-table steps, shape has %d", ErrCapacity, len(tb.bits), s.Bit)
+	case len(tb.mods) > s.Mod:
+		return fmt.Errorf("%w: %d ADDMOD/MULMOD steps, shape has %d", ErrCapacity, len(tb.mods), s.Mod)
 	case len(tb.exps) > s.Exp:
 		return fmt.Errorf("%w: %d exponentiation steps, shape has %d", ErrCapacity, len(tb.exps), s.Exp)
 	case len(tb.splices) > s.Splice:
@@ -89,6 +92,15 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 			c.Exp[i] = tb.exps[i]
 		} else {
 			c.Exp[i] = expEntry(0, new(uint256.Int), new(uint256.Int), new(uint256.Int), new(uint256.Int))
+		}
+	}
+	for i := range c.Mod {
+		if i < len(tb.mods) {
+			c.Mod[i] = tb.mods[i]
+		} else {
+			c.Mod[i] = ModEntry{A: zeroWord(), B: zeroWord(), N: zeroWord(), R: zeroWord(), Plo: zeroWord(), Phi: zeroWord(),
+				K: zeroWord(), Q: zeroWord(), C1: 0, C2: 0, L: 0}
+			zeros(c.Mod[i].Flags[:])
 		}
 	}
 	for k := range c.BitCounts {
@@ -179,7 +191,7 @@ func mulEntry(op int, x, y, out *uint256.Int) MulEntry {
 		Z.Mod(n, d)
 	}
 	switch op {
-	case aluMul:
+	case aluMul, aluMulhi:
 		X, Y = *x, *y
 	case aluShl:
 		X, Y = *y, pow2
@@ -255,7 +267,7 @@ func mulEntry(op int, x, y, out *uint256.Int) MulEntry {
 	e.Carry = [3]frontend.Variable{carry0, carry1, carry2}
 	// Gap = Y - Z - 1 when Z < Y.
 	e.Gap, e.GapBorrow = Word{0, 0}, 0
-	divLike := op >= aluDiv && op <= aluSmod && op != aluShl
+	divLike := op >= aluDiv && op <= aluDivwide && op != aluShl && op != aluMulhi
 	if divLike && !Y.IsZero() {
 		var gap uint256.Int
 		gap.Sub(&Y, &Z)
@@ -349,4 +361,55 @@ func expEntry(kind int, c, p, e, acc *uint256.Int) ExpEntry {
 	x.Half = new(big.Int).Rsh(new(big.Int).SetBytes(bytesLo(e)), 1)
 	x.E2Hi = new(big.Int).Rsh(new(big.Int).SetBytes(func() []byte { b := e.Bytes32(); return b[:16] }()), 1)
 	return x
+}
+
+// divWide fills a multiplication-table entry for out = (k·2^256 + lo) mod n,
+// with k < n so the quotient fits 256 bits.
+func divWide(lo, n, k, out *uint256.Int) MulEntry {
+	e := mulEntry(aluDivwide, lo, n, out)
+	num := new(big.Int).Add(new(big.Int).Lsh(k.ToBig(), 256), lo.ToBig())
+	q := new(big.Int).Div(num, n.ToBig())
+	X := uint256.MustFromBig(q)
+	// Redo the product X·n + out = lo + k·2^256 with the real quotient.
+	e2 := mulEntry(aluMul, X, n, new(uint256.Int))
+	e.X, e.Y, e.Carry = e2.X, e2.Y, e2.Carry
+	e.Z, e.W, e.V = word(out), word(lo), word(k)
+	e.XRest, e.SBit, e.X7 = X[0]>>8, X[0]&1, (X[0]>>1)&0x7f
+	// Carries of X·n + Z = W + V·2^256.
+	xs, ys := [4]*big.Int{}, [4]*big.Int{}
+	for i := range 4 {
+		xs[i], ys[i] = big64(X, i), big64(n, i)
+	}
+	col := func(pairs, odd [][2]int) *big.Int {
+		s := new(big.Int)
+		for _, p := range pairs {
+			s.Add(s, new(big.Int).Mul(xs[p[0]], ys[p[1]]))
+		}
+		o := new(big.Int)
+		for _, p := range odd {
+			o.Add(o, new(big.Int).Mul(xs[p[0]], ys[p[1]]))
+		}
+		return s.Add(s, o.Lsh(o, 64))
+	}
+	zw, ww, vw := e.Z, e.W, e.V
+	c0 := col([][2]int{{0, 0}}, [][2]int{{0, 1}, {1, 0}})
+	c0.Add(c0, zw.Lo.(*big.Int))
+	carry0 := new(big.Int).Rsh(new(big.Int).Sub(c0, ww.Lo.(*big.Int)), 128)
+	c1 := col([][2]int{{0, 2}, {1, 1}, {2, 0}}, [][2]int{{0, 3}, {1, 2}, {2, 1}, {3, 0}})
+	c1.Add(c1, zw.Hi.(*big.Int))
+	c1.Add(c1, carry0)
+	carry1 := new(big.Int).Rsh(new(big.Int).Sub(c1, ww.Hi.(*big.Int)), 128)
+	c2 := col([][2]int{{1, 3}, {2, 2}, {3, 1}}, [][2]int{{2, 3}, {3, 2}})
+	c2.Add(c2, carry1)
+	carry2 := new(big.Int).Rsh(new(big.Int).Sub(c2, vw.Lo.(*big.Int)), 128)
+	e.Carry = [3]frontend.Variable{carry0, carry1, carry2}
+	// Gap = n - out - 1.
+	var gap uint256.Int
+	gap.Sub(n, out)
+	gap.SubUint64(&gap, 1)
+	e.Gap, e.GapBorrow = word(&gap), 0
+	if new(big.Int).Sub(new(big.Int).SetBytes(bytesLo(n)), new(big.Int).SetBytes(bytesLo(out))).Sign() <= 0 {
+		e.GapBorrow = 1
+	}
+	return e
 }

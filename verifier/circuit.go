@@ -94,6 +94,7 @@ type Circuit struct {
 	BitCounts []frontend.Variable
 	Splice    []SpliceEntry
 	Exp       []ExpEntry
+	Mod       []ModEntry
 
 	shape Shape
 }
@@ -117,6 +118,7 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		BitCounts: make([]frontend.Variable, len(bitTable)),
 		Splice:    make([]SpliceEntry, s.Splice),
 		Exp:       make([]ExpEntry, s.Exp),
+		Mod:       make([]ModEntry, s.Mod),
 		shape:     s,
 	}, nil
 }
@@ -149,7 +151,7 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp)}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod)}
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -162,6 +164,7 @@ func (c *Circuit) Define(api frontend.API) error {
 	b.bitTable()
 	b.spliceTable()
 	b.expTable()
+	b.modTable()
 	b.storage()
 	b.returnData()
 	if err := b.commitment(); err != nil {
@@ -325,11 +328,12 @@ func (b *builder) tables() {
 // A row flagged as one of those with another opcode lands on an entry of
 // another family.
 const (
-	opTableSize = 261
+	opTableSize = 263
 	loShift     = 257 - int(vm.MSTORE)
 	hiShift     = 258 - int(vm.MSTORE)
 	loadLoShift = 259 - int(vm.MLOAD)
 	loadHiShift = 260 - int(vm.MLOAD)
+	modBShift   = 261 - int(vm.ADDMOD) // MULMOD's second row lands on 262
 )
 
 // opTableEntry is the family and aux of opcode table entry op (an
@@ -346,6 +350,10 @@ func opTableEntry(op int) (fam, aux int) {
 		return int(famMloadLo), aluSpliceLoadLo
 	case 260:
 		return int(famMloadHi), aluSpliceLoadHi
+	case 261:
+		return int(famModB), aluAddmodB
+	case 262:
+		return int(famModB), aluMulmodB
 	}
 	spec, ok := opcodes[vm.OpCode(op)]
 	if !ok {
@@ -401,7 +409,8 @@ func (b *builder) rows() {
 		// Inactive rows have pc 0 and op 0, and look up entry 256.
 		opIndex := api.Add(r.Op, api.Mul(api.Sub(1, r.Active), 256),
 			api.Mul(b.flag(r, famMstoreLo), loShift), api.Mul(b.flag(r, famMstoreHi), hiShift),
-			api.Mul(b.flag(r, famMloadLo), loadLoShift), api.Mul(b.flag(r, famMloadHi), loadHiShift))
+			api.Mul(b.flag(r, famMloadLo), loadLoShift), api.Mul(b.flag(r, famMloadHi), loadHiShift),
+			api.Mul(b.flag(r, famModB), modBShift))
 		api.AssertIsEqual(b.famTable.Lookup(opIndex)[0], fam)
 		api.AssertIsEqual(b.auxTable.Lookup(opIndex)[0], r.Aux)
 		insn := b.jumpdest.Lookup(r.PC)[0]
@@ -414,8 +423,8 @@ func (b *builder) rows() {
 		// R0 is the top, R1 the item below, but for DUPn (R0 = n-th), SWAPn
 		// (R1 = n+1-th) and the second row of an unaligned MLOAD, which
 		// reads the offset in R0 and the part above it in R1.
-		isLHi := b.flag(r, famMloadHi)
-		r0addr := api.Sub(r.SP, 1, api.Sub(dupAux, isDup), isLHi)
+		isLHi, isModA, isModB := b.flag(r, famMloadHi), b.flag(r, famModA), b.flag(r, famModB)
+		r0addr := api.Sub(r.SP, 1, api.Sub(dupAux, isDup), isLHi, api.Mul(isModB, 2))
 		r1addr := api.Add(api.Sub(r.SP, 2, api.Sub(swapAux, isSwap)), isLHi)
 		w0addr := api.Add(r.SP, delta, -1)
 		r0 := b.read(domStack, r0en, r0addr, t(portR0), r.R0, tbits)
@@ -432,9 +441,14 @@ func (b *builder) rows() {
 		isLo, isHi := b.flag(r, famMstoreLo), b.flag(r, famMstoreHi)
 		isLLo := b.flag(r, famMloadLo)
 		splice := api.Add(isLo, isHi, isLLo, isLHi, b.flag(r, famMstore8))
-		// J is 0 but for an unaligned MSTORE, whose splice entries check
-		// 1 <= J <= 31 (J travels on the bus).
-		api.AssertIsEqual(api.Mul(r.J, api.Sub(1, splice)), 0)
+		// J is 0 but for an unaligned access, whose splice entries check
+		// 1 <= J <= 31 (J travels on the bus), and for the two rows of
+		// ADDMOD and MULMOD, where it is the first row's index: the
+		// modulo table joins the rows that carry the same J.
+		busExt := api.Add(splice, isModA, isModB)
+		api.AssertIsEqual(api.Mul(r.J, api.Sub(1, busExt)), 0)
+		api.AssertIsEqual(api.Mul(isModA, api.Sub(r.J, i)), 0)
+		api.AssertIsEqual(api.Mul(isModB, api.Sub(r.J, i-1)), 0)
 		memEn, stoEn := api.Add(isMload, isMstore, splice), api.Add(isSload, isSstore)
 		loads, stores := api.Add(isMload, isSload), api.Add(isMstore, isSstore)
 		dom := api.Add(domMem, stoEn) // domSto = domMem + 1
@@ -469,11 +483,11 @@ func (b *builder) rows() {
 		expLo := api.Add(api.Mul(isPush, immLo), api.Mul(isDup, r.R0.Lo), api.Mul(isSwap, r.R1.Lo),
 			api.Mul(isExt, extLo), api.Mul(loads, r.Data.Lo), api.Mul(isPC, r.PC))
 		isAlu := api.Add(b.flag(r, famAlu1), b.flag(r, famAlu2))
-		nonAlu := api.Sub(w0en, isAlu, isLLo, isLHi) // their W0 comes from the bus
+		nonAlu := api.Sub(w0en, isAlu, isLLo, isLHi, isModB) // their W0 comes from the bus
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Hi), expHi)
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Lo), expLo)
-		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, splice), op: r.Aux, a: r0, b: r1, c: w0,
-			gate: splice, d: dOld, e: dNew, j: r.J})
+		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, busExt), op: r.Aux, a: r0, b: r1, c: w0,
+			gate: busExt, d: dOld, e: dNew, j: r.J})
 
 		// RETURN and REVERT: aligned offset and length, recorded once.
 		isRet := api.Add(b.flag(r, famReturn), b.flag(r, famRevert))
@@ -496,11 +510,13 @@ func (b *builder) rows() {
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.SP, api.Add(r.SP, delta))), 0)
 			// The first row of an unaligned access stays at pc; the second
 			// follows it, and only it.
-			nextPC := api.Add(r.PC, api.Sub(1, isLo, isLLo), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
+			nextPC := api.Add(r.PC, api.Sub(1, isLo, isLLo, isModA), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
 			api.AssertIsEqual(api.Mul(isLo, api.Sub(1, b.flag(nx, famMstoreHi))), 0)
 			api.AssertIsEqual(api.Mul(b.flag(nx, famMstoreHi), api.Sub(1, isLo)), 0)
 			api.AssertIsEqual(api.Mul(isLLo, api.Sub(1, b.flag(nx, famMloadHi))), 0)
 			api.AssertIsEqual(api.Mul(b.flag(nx, famMloadHi), api.Sub(1, isLLo)), 0)
+			api.AssertIsEqual(api.Mul(isModA, api.Sub(1, b.flag(nx, famModB))), 0)
+			api.AssertIsEqual(api.Mul(b.flag(nx, famModB), api.Sub(1, isModA)), 0)
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.PC, nextPC)), 0)
 			api.AssertIsEqual(api.Mul(halt, nx.Active), 0)
 			api.AssertIsEqual(api.Mul(api.Sub(r.Active, nx.Active), api.Sub(1, halt)), 0)
@@ -508,7 +524,7 @@ func (b *builder) rows() {
 			api.AssertIsEqual(api.Mul(r.Active, api.Sub(1, halt)), 0)
 		}
 		if i == 0 {
-			api.AssertIsEqual(api.Add(isHi, isLHi), 0)
+			api.AssertIsEqual(api.Add(isHi, isLHi, isModB), 0)
 		}
 		b.committed = append(b.committed, r.Flags[:]...)
 		b.committed = append(b.committed, r.Active, r.PC, r.Op, r.SP, r.Aux, r.J, r.R0.Hi, r.R0.Lo, r.R1.Hi, r.R1.Lo,
@@ -791,7 +807,11 @@ func (b *builder) memoryArgument(api frontend.API, commitment frontend.Variable)
 		fp := api.Add(t.op, api.Mul(pows[1], t.a.hi), api.Mul(pows[2], t.a.lo), api.Mul(pows[3], t.b.hi),
 			api.Mul(pows[4], t.b.lo), api.Mul(pows[5], t.c.hi), api.Mul(pows[6], t.c.lo))
 		if t.d != nil {
-			fp = api.Add(fp, api.Mul(pows[7], t.d.hi), api.Mul(pows[8], t.d.lo), api.Mul(pows[9], t.e.hi), api.Mul(pows[10], t.e.lo), api.Mul(pows[11], t.j))
+			ext := api.Add(api.Mul(pows[7], t.d.hi), api.Mul(pows[8], t.d.lo), api.Mul(pows[9], t.e.hi), api.Mul(pows[10], t.e.lo), api.Mul(pows[11], t.j))
+			if t.gate != nil {
+				ext = api.Mul(t.gate, ext)
+			}
+			fp = api.Add(fp, ext)
 		}
 		table = api.Add(table, api.DivUnchecked(t.enable, api.Sub(alpha, fp)))
 	}

@@ -289,3 +289,29 @@ func TestDifferentialExp(t *testing.T) {
 		}
 	}
 }
+
+// TestDifferentialModular runs ADDMOD and MULMOD over edge operands,
+// moduli 0, 1, 2, 2^128+1, 2^256-1 and a large odd one included.
+func TestDifferentialModular(t *testing.T) {
+	moduli := []*uint256.Int{uint256.NewInt(0), uint256.NewInt(1), uint256.NewInt(7), new(uint256.Int).Add(pow2(128), uint256.NewInt(1)),
+		minus(1), u("73313977290722862211960389472412447364513629358097108823456291034811418632517")}
+	pairs := [][2]*uint256.Int{{minus(1), minus(1)}, {pow2(255), pow2(255)}, {uint256.NewInt(3), uint256.NewInt(5)}, {minus(7), uint256.NewInt(0)}}
+	for _, op := range []vm.OpCode{vm.ADDMOD, vm.MULMOD} {
+		p := newProgram()
+		for _, n := range moduli {
+			for _, pr := range pairs {
+				p.pushN(32, n).pushN(32, pr[1]).pushN(32, pr[0]).op(op, vm.POP)
+			}
+		}
+		p.op(vm.STOP)
+		code := p.bytes()
+		tr := traceOf(t, code, nil, nil)
+		k := len(moduli) * len(pairs)
+		s := Shape{Steps: len(tr.Steps) + k + 2, Code: len(code) + 2, Calldata: 8, Stack: 8, Memory: 1, Storage: 1, Return: 1,
+			Add: 1, Mul: 4*k + 1, Bit: 1, Splice: 1, Mod: k}
+		w := mustAssign(t, tr, s)
+		if err := solve(t, s, w); err != nil {
+			t.Fatalf("%s: the circuit refuses go-ethereum's trace: %v", op, err)
+		}
+	}
+}

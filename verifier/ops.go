@@ -33,6 +33,8 @@ const (
 	famMloadLo  // an unaligned MLOAD's first row: pushes the first word's part
 	famMloadHi  // its second row: joins the next word's part, pushes the value
 	famMstore8
+	famModA // ADDMOD/MULMOD's first row: reads a and b
+	famModB // its second row: reads N, pushes the result
 	numFamilies
 )
 
@@ -70,10 +72,12 @@ var families = [numFamilies]famInfo{
 	famMloadLo:      {need: 1, delta: 1, r0: true, w0: true, mem: true},
 	famMloadHi:      {need: 2, delta: -1, r0: true, r1: true, w0: true, mem: true},
 	famMstore8:      {need: 2, delta: -2, r0: true, r1: true, mem: true},
+	famModA:         {need: 3, r0: true, r1: true},
+	famModB:         {need: 3, delta: -2, r0: true, w0: true},
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
-// proves aluAdd..aluNot, the multiplication table aluMul..aluSmod, the
+// proves aluAdd..aluNot, the multiplication table aluMul..aluDivwide, the
 // bitwise table aluAnd..aluXor.
 const (
 	aluAdd = iota + 1
@@ -95,6 +99,8 @@ const (
 	aluSignext
 	aluSdiv
 	aluSmod
+	aluMulhi   // the high 256 bits of A·B (MULMOD)
+	aluDivwide // (D·2^256 + A) mod B, D < B carried on the bus (ADDMOD, MULMOD)
 	aluAnd
 	aluOr
 	aluXor
@@ -104,15 +110,20 @@ const (
 	aluSpliceLoadHi
 	aluSpliceByte // MSTORE8
 	aluExp
+	aluAddmodA // the two rows of ADDMOD and MULMOD, joined in the modulo table
+	aluAddmodB
+	aluMulmodA
+	aluMulmodB
 	numAluOps
 )
 
 // Ranges of ALU operations per table.
 const (
 	addFirst, addLast       = aluAdd, aluNot
-	mulFirst, mulLast       = aluMul, aluSmod
+	mulFirst, mulLast       = aluMul, aluDivwide
 	bitFirst, bitLast       = aluAnd, aluXor
 	spliceFirst, spliceLast = aluSpliceLo, aluSpliceByte
+	modFirst, modLast       = aluAddmodA, aluMulmodB
 )
 
 // env indexes (aux of famEnv rows) into the environment table.
@@ -177,6 +188,8 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.MSTORE:       {famMstore, 0},
 		vm.MSTORE8:      {famMstore8, aluSpliceByte},
 		vm.EXP:          {famAlu2, aluExp},
+		vm.ADDMOD:       {famModA, aluAddmodA},
+		vm.MULMOD:       {famModA, aluMulmodA},
 		vm.SLOAD:        {famSload, 0},
 		vm.SSTORE:       {famSstore, 0},
 	}

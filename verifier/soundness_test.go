@@ -148,6 +148,9 @@ func TestSoundnessForgedResults(t *testing.T) {
 		{"multiplication table: BYTE", newProgram().pushU(0xabcd).pushU(30).op(vm.BYTE), vm.BYTE, 1},
 		{"multiplication table: SDIV of differing signs", newProgram().pushU(7).push(minus(50)).op(vm.SDIV), vm.SDIV, 1},
 		{"multiplication table: SMOD of a negative value", newProgram().pushU(7).push(minus(50)).op(vm.SMOD), vm.SMOD, 1},
+		{"modulo table: ADDMOD", newProgram().pushU(7).pushU(5).pushU(4).op(vm.ADDMOD), vm.ADDMOD, 1},
+		{"modulo table: MULMOD over 2^256", newProgram().push(minus(3)).push(minus(1)).push(minus(1)).op(vm.MULMOD), vm.MULMOD, 1},
+		{"modulo table: MULMOD by zero", newProgram().pushU(0).pushU(5).pushU(4).op(vm.MULMOD), vm.MULMOD, 1},
 		{"exponentiation table: EXP", newProgram().pushU(5).pushU(3).op(vm.EXP), vm.EXP, 1},
 		{"exponentiation table: EXP with a zero exponent", newProgram().pushU(0).pushU(3).op(vm.EXP), vm.EXP, 1},
 		{"multiplication table: SIGNEXTEND", newProgram().pushU(0x80).pushU(0).op(vm.SIGNEXTEND), vm.SIGNEXTEND, 1},
@@ -174,6 +177,9 @@ func TestSoundnessForgedResults(t *testing.T) {
 			s := tiny
 			if tc.op == vm.EXP {
 				s.Exp, s.Mul = 6, 8
+			}
+			if tc.op == vm.ADDMOD || tc.op == vm.MULMOD {
+				s.Mod, s.Mul, s.Code = 1, 6, 128
 			}
 			accepts(t, s, mustAssign(t, tr, s))
 			rejects(t, s, mustAssign(t, forgeResult(t, tr, tc.op, tc.delta), s))
@@ -486,5 +492,41 @@ func TestSoundnessExpChain(t *testing.T) {
 		t.Fatal("no tail entry")
 	}
 	tail.Acc = tail.C // the tail now checks out; its state was never given
+	rejects(t, s, w)
+}
+
+// TestSoundnessModularLink re-pairs the rows of two MULMODs: the first's
+// operands with the second's modulus, so the second pushes (3·5) mod 11 =
+// 4 instead of (2·4) mod 11 = 8, every table entry consistent. Only the
+// row link (J is the first row's index) can refuse it.
+func TestSoundnessModularLink(t *testing.T) {
+	s := tiny
+	s.Mod, s.Mul, s.Steps, s.Code = 2, 8, 32, 128
+	prog := newProgram().pushU(7).pushU(5).pushU(3).op(vm.MULMOD).pushU(11).pushU(4).pushU(2).op(vm.MULMOD).op(vm.ADD).returnTop()
+	tr := traceOf(t, prog.bytes(), nil, nil)
+	accepts(t, s, mustAssign(t, tr, s))
+	second := 0
+	for i, st := range tr.Steps {
+		if st.Op == vm.MULMOD {
+			second = i
+		}
+	}
+	k := second + 1
+	pos := len(tr.Steps[k].Stack) - 1
+	eight := tr.Steps[k].Stack[pos]
+	forgedTrace := forgeAt(t, tr, k, pos, &eight, uint256.NewInt(4))
+	add := stepOf(t, forgedTrace, vm.ADD) + 1
+	nine := forgedTrace.Steps[add].Stack[len(forgedTrace.Steps[add].Stack)-1]
+	forgedTrace = forgeAt(t, forgedTrace, add, len(forgedTrace.Steps[add].Stack)-1, &nine, uint256.NewInt(5)) // 1 + 4
+	w := mustAssign(t, forgedTrace, s)
+	l1, l2 := w.Mod[0].L.(int), w.Mod[1].L.(int)
+	e1, m1, _ := modEntry(true, uint256.NewInt(3), uint256.NewInt(5), uint256.NewInt(11), l1)
+	e2, m2, _ := modEntry(true, uint256.NewInt(2), uint256.NewInt(4), uint256.NewInt(7), l2)
+	w.Mod[0], w.Mod[1] = e1, e2
+	for i, m := range append(m1, m2...) {
+		w.Mul[i] = m
+	}
+	w.Rows[l1+1].J = l2 // the first MULMOD's second row now claims the second's first
+	w.Rows[l2+1].J = l1
 	rejects(t, s, w)
 }

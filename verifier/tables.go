@@ -197,15 +197,16 @@ func (b *builder) mulTable() {
 		isMul, isDiv, isMod, isShl, isShr := fl(aluMul), fl(aluDiv), fl(aluMod), fl(aluShl), fl(aluShr)
 		isSar, isByte, isSext := fl(aluSar), fl(aluByte), fl(aluSignext)
 		isSdiv, isSmod := fl(aluSdiv), fl(aluSmod)
+		isMulhi, isDivwide := fl(aluMulhi), fl(aluDivwide)
 		signed := api.Add(isSdiv, isSmod)
-		mulLike := api.Add(isMul, isShl)
-		divLike := api.Add(isDiv, isMod, isShr, isSar, isByte, isSext, signed)
+		mulLike := api.Add(isMul, isShl, isMulhi)
+		divLike := api.Add(isDiv, isMod, isShr, isSar, isByte, isSext, signed, isDivwide)
 		pow2Like := api.Add(isShl, isShr, isSar, isByte, isSext)
 
 		for _, v := range append(e.X[:], e.Y[:]...) {
 			b.rc.Check(v, 64)
 		}
-		for _, v := range []frontend.Variable{e.Z.Hi, e.Z.Lo, e.W.Hi, e.W.Lo, e.Gap.Hi, e.Gap.Lo, e.C.Hi, e.C.Lo} {
+		for _, v := range []frontend.Variable{e.Z.Hi, e.Z.Lo, e.W.Hi, e.W.Lo, e.V.Hi, e.V.Lo, e.Gap.Hi, e.Gap.Lo, e.C.Hi, e.C.Lo} {
 			b.rc.Check(v, 128)
 		}
 		for _, v := range e.Carry {
@@ -272,13 +273,13 @@ func (b *builder) mulTable() {
 		// SHR: C = X, Y = 2^A, W = B.        SAR: as SHR on B or NOT B, by B's sign.
 		// BYTE: C = X's low byte, W = B.     SIGNEXTEND: C = Z + sign·(2^256 - Y), W = B.
 		// Divisions: V = 0; Z < Y unless Y = 0, and then X = 0 (MOD: C = 0).
-		b.gatedWord(isMul, xw, e.A)
+		b.gatedWord(api.Add(isMul, isMulhi), xw, e.A)
 		b.gatedWord(isShl, xw, e.B)
 		b.gatedWord(api.Add(isDiv, isShr), xw, e.C)
 		b.gatedWord(isSar, xSigned, e.C)
 		b.gatedWord(isByte, Word{0, xByte}, e.C)
 		b.gatedWord(isSext, Word{Hi: api.Add(e.Z.Hi, api.Mul(e.SBit, neg.Hi)), Lo: api.Add(e.Z.Lo, api.Mul(e.SBit, neg.Lo))}, e.C)
-		b.gatedWord(api.Add(isMul, isDiv, isMod), yw, e.B)
+		b.gatedWord(api.Add(isMul, isDiv, isMod, isMulhi, isDivwide), yw, e.B)
 
 		// SDIV and SMOD: W = |A|, Y = |B|.
 		api.AssertIsBoolean(e.SA)
@@ -299,11 +300,14 @@ func (b *builder) mulTable() {
 		b.assertGatedEqual(negate, api.Add(e.C.Hi, src.Hi, e.N1), api.Mul(e.N2, two128))
 		b.gatedWord(pow2Like, yw, p2)
 		b.gatedWord(mulLike, e.Z, Word{0, 0})
-		b.gatedWord(mulLike, e.W, e.C)
+		b.gatedWord(api.Sub(mulLike, isMulhi), e.W, e.C)
+		b.gatedWord(isMulhi, e.V, e.C) // the high half
+		b.gatedWord(isDivwide, e.W, e.A)
+		b.gatedWord(isDivwide, e.Z, e.C)
 		b.gatedWord(api.Add(isDiv, isMod), e.W, e.A)
 		b.gatedWord(api.Add(isShr, isByte, isSext), e.W, e.B)
 		b.gatedWord(isSar, e.W, bSigned)
-		b.gatedWord(divLike, e.V, Word{0, 0})
+		b.gatedWord(api.Sub(divLike, isDivwide), e.V, Word{0, 0}) // DIVWIDE's V is on the bus
 		yZero := api.IsZero(api.Add(yw.Hi, yw.Lo))
 		byZero := api.Mul(divLike, yZero)
 		b.gatedWord(byZero, xw, Word{0, 0})
@@ -318,6 +322,9 @@ func (b *builder) mulTable() {
 		extra = append(extra, e.Z.Hi, e.Z.Lo, e.W.Hi, e.W.Lo, e.V.Hi, e.V.Lo, e.Carry[0], e.Carry[1], e.Carry[2],
 			e.ARest, e.A5, e.A3, e.XRest, e.SBit, e.X7, e.SA, e.SB, e.CA, e.CB, e.N1, e.N2, e.Gap.Hi, e.Gap.Lo, e.GapBorrow)
 		b.toBus(used, op, e.A, e.B, e.C, extra...)
+		// DIVWIDE's high numerator word travels as the tuple's D.
+		last := &b.aluTable[len(b.aluTable)-1]
+		last.gate, last.d, last.e, last.j = isDivwide, newCombo(e.V.Hi, e.V.Lo), newCombo(0, 0), 0
 	}
 }
 
@@ -504,4 +511,55 @@ func (b *builder) expTable() {
 type expLink struct {
 	enable frontend.Variable
 	state  [4]*combo
+}
+
+// ModEntry is one row of the modulo table: it joins the two rows of an
+// ADDMOD or MULMOD (they carry the same link L, the first row's index) and
+// proves R = P mod N (0 if N = 0) for P = A + B or A·B as a 512-bit number
+// (Phi, Plo): K = Phi mod N, then R = (K·2^256 + Plo) mod N, both from the
+// multiplication table.
+type ModEntry struct {
+	Flags          [2]frontend.Variable // ADDMOD, MULMOD
+	A, B, N, R     Word
+	Plo, Phi, K, Q Word // Q: the remainder before N = 0 is taken into account
+	C1, C2         frontend.Variable // ADDMOD's carries
+	L              frontend.Variable
+}
+
+// modTable constrains the modulo table.
+func (b *builder) modTable() {
+	api := b.api
+	zero := newCombo(0, 0)
+	for i := range b.c.Mod {
+		e := &b.c.Mod[i]
+		used, _ := b.oneHot(e.Flags[:], 0)
+		isAdd, isMul := e.Flags[0], e.Flags[1]
+		opA := api.Add(api.Mul(isAdd, aluAddmodA), api.Mul(isMul, aluMulmodA))
+		opB := api.Add(api.Mul(isAdd, aluAddmodB), api.Mul(isMul, aluMulmodB))
+		b.aluTable = append(b.aluTable,
+			aluTuple{enable: used, op: opA, a: newCombo(e.A.Hi, e.A.Lo), b: newCombo(e.B.Hi, e.B.Lo), c: zero, d: zero, e: zero, j: e.L},
+			aluTuple{enable: used, op: opB, a: newCombo(e.N.Hi, e.N.Lo), b: zero, c: newCombo(e.R.Hi, e.R.Lo), d: zero, e: zero, j: e.L})
+		// P = A + B (with its carry as the high word) or A·B.
+		api.AssertIsBoolean(e.C1)
+		api.AssertIsBoolean(e.C2)
+		b.rc.Check(e.Plo.Hi, 128)
+		b.rc.Check(e.Plo.Lo, 128)
+		b.assertGatedEqual(isAdd, api.Add(e.A.Lo, e.B.Lo), api.Add(e.Plo.Lo, api.Mul(e.C1, two128)))
+		b.assertGatedEqual(isAdd, api.Add(e.A.Hi, e.B.Hi, e.C1), api.Add(e.Plo.Hi, api.Mul(e.C2, two128)))
+		b.gatedWord(isAdd, e.Phi, Word{0, e.C2})
+		b.aluRows = append(b.aluRows,
+			aluTuple{enable: isMul, op: aluMul, a: newCombo(e.A.Hi, e.A.Lo), b: newCombo(e.B.Hi, e.B.Lo), c: newCombo(e.Plo.Hi, e.Plo.Lo)},
+			aluTuple{enable: isMul, op: aluMulhi, a: newCombo(e.A.Hi, e.A.Lo), b: newCombo(e.B.Hi, e.B.Lo), c: newCombo(e.Phi.Hi, e.Phi.Lo)})
+		// R = P mod N when N != 0.
+		nz := api.Sub(1, api.IsZero(api.Add(e.N.Hi, e.N.Lo)))
+		reduce := api.Mul(used, nz)
+		b.aluRows = append(b.aluRows,
+			aluTuple{enable: reduce, op: aluMod, a: newCombo(e.Phi.Hi, e.Phi.Lo), b: newCombo(e.N.Hi, e.N.Lo), c: newCombo(e.K.Hi, e.K.Lo)},
+			aluTuple{enable: reduce, op: aluDivwide, a: newCombo(e.Plo.Hi, e.Plo.Lo), b: newCombo(e.N.Hi, e.N.Lo), c: newCombo(e.Q.Hi, e.Q.Lo),
+				gate: 1, d: newCombo(e.K.Hi, e.K.Lo), e: zero, j: 0})
+		b.gatedWord(used, e.R, Word{Hi: api.Mul(nz, e.Q.Hi), Lo: api.Mul(nz, e.Q.Lo)})
+		b.committed = append(b.committed, e.Flags[:]...)
+		b.committed = append(b.committed, e.A.Hi, e.A.Lo, e.B.Hi, e.B.Lo, e.N.Hi, e.N.Lo, e.R.Hi, e.R.Lo,
+			e.Plo.Hi, e.Plo.Lo, e.Phi.Hi, e.Phi.Lo, e.K.Hi, e.K.Lo, e.Q.Hi, e.Q.Lo, e.C1, e.C2, e.L)
+	}
 }
