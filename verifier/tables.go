@@ -521,7 +521,7 @@ type expLink struct {
 type ModEntry struct {
 	Flags          [2]frontend.Variable // ADDMOD, MULMOD
 	A, B, N, R     Word
-	Plo, Phi, K, Q Word // Q: the remainder before N = 0 is taken into account
+	Plo, Phi, K, Q Word              // Q: the remainder before N = 0 is taken into account
 	C1, C2         frontend.Variable // ADDMOD's carries
 	L              frontend.Variable
 }
