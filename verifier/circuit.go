@@ -447,8 +447,7 @@ func (b *builder) rows() {
 		// modulo table joins the rows that carry the same J.
 		busExt := api.Add(splice, isModA, isModB)
 		api.AssertIsEqual(api.Mul(r.J, api.Sub(1, busExt)), 0)
-		api.AssertIsEqual(api.Mul(isModA, api.Sub(r.J, i)), 0)
-		api.AssertIsEqual(api.Mul(isModB, api.Sub(r.J, i-1)), 0)
+		api.AssertIsEqual(api.Mul(api.Add(isModA, isModB), api.Add(api.Sub(r.J, i), isModB)), 0)
 		memEn, stoEn := api.Add(isMload, isMstore, splice), api.Add(isSload, isSstore)
 		loads, stores := api.Add(isMload, isSload), api.Add(isMstore, isSstore)
 		dom := api.Add(domMem, stoEn) // domSto = domMem + 1
@@ -511,12 +510,13 @@ func (b *builder) rows() {
 			// The first row of an unaligned access stays at pc; the second
 			// follows it, and only it.
 			nextPC := api.Add(r.PC, api.Sub(1, isLo, isLLo, isModA), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
-			api.AssertIsEqual(api.Mul(isLo, api.Sub(1, b.flag(nx, famMstoreHi))), 0)
-			api.AssertIsEqual(api.Mul(b.flag(nx, famMstoreHi), api.Sub(1, isLo)), 0)
-			api.AssertIsEqual(api.Mul(isLLo, api.Sub(1, b.flag(nx, famMloadHi))), 0)
-			api.AssertIsEqual(api.Mul(b.flag(nx, famMloadHi), api.Sub(1, isLLo)), 0)
-			api.AssertIsEqual(api.Mul(isModA, api.Sub(1, b.flag(nx, famModB))), 0)
-			api.AssertIsEqual(api.Mul(b.flag(nx, famModB), api.Sub(1, isModA)), 0)
+			// A first row is followed by a second row and a second row
+			// follows a first: both at the same pc, so of the same opcode,
+			// which the opcode table ties to the right pair of families.
+			first := api.Add(isLo, isLLo, isModA)
+			nxSecond := api.Add(b.flag(nx, famMstoreHi), b.flag(nx, famMloadHi), b.flag(nx, famModB))
+			api.AssertIsEqual(api.Mul(first, api.Sub(1, nxSecond)), 0)
+			api.AssertIsEqual(api.Mul(nxSecond, api.Sub(1, first)), 0)
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.PC, nextPC)), 0)
 			api.AssertIsEqual(api.Mul(halt, nx.Active), 0)
 			api.AssertIsEqual(api.Mul(api.Sub(r.Active, nx.Active), api.Sub(1, halt)), 0)
