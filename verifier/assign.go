@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"bytes"
 	"fmt"
 	"math/big"
 
@@ -211,13 +212,11 @@ func (a *assigner) assign() (*Circuit, error) {
 			ret = append(ret, part[:rem]...)
 		}
 	}
-	if !equalBytes(ret, t.ReturnData) {
+	if !bytes.Equal(ret, t.ReturnData) {
 		return nil, fmt.Errorf("%w: return data %x, go-ethereum says %x", ErrExecution, ret, t.ReturnData)
 	}
 	return c, nil
 }
-
-func equalBytes(a, b []byte) bool { return string(a) == string(b) }
 
 func addrWord(addr common.Address) Word {
 	return hashWord(common.BytesToHash(addr[:]))
@@ -458,8 +457,6 @@ func commitmentOf(elems []fr.Element) *big.Int {
 	}
 	return state[0].BigInt(new(big.Int))
 }
-
-var _ = vm.STOP
 
 // unalignedStore assigns an MSTORE at an offset that is not a multiple of
 // 32 as two rows, one per word it writes, and their splice and

@@ -61,7 +61,6 @@ type Trace struct {
 type Recorder struct {
 	trace    Trace
 	storage  map[common.Hash]*StorageSlot
-	depth    int
 	nested   *Step
 	exitErr  error
 	finished bool
