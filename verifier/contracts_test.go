@@ -1,10 +1,12 @@
 package verifier
 
 import (
+	"errors"
 	"math/big"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
 
 	"github.com/boosterkit/go-booster/solidity"
 )
@@ -80,4 +82,19 @@ func TestCustomErrorRevert(t *testing.T) {
 	w.Return[0].Lo = 1
 	recommit(w)
 	rejects(t, Shapes[0], w)
+}
+
+// TestRecorderWithoutState: a recorder that never saw OnTxStart cannot
+// know the old value of a slot first written, and says so.
+func TestRecorderWithoutState(t *testing.T) {
+	rec := NewRecorder()
+	hooks := rec.Hooks()
+	hooks.OnTxStart = nil
+	code := newProgram().pushU(5).pushU(1).op(vm.SSTORE, vm.STOP).bytes()
+	if err := runCall(Call{Code: code, Address: common.HexToAddress("0xc0de")}, hooks); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rec.Trace(); !errors.Is(err, ErrExecution) {
+		t.Fatalf("Trace = %v, want ErrExecution about the unknown old value", err)
+	}
 }
