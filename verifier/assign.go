@@ -51,7 +51,7 @@ func checkFits(t *Trace, s Shape) error {
 		return fmt.Errorf("%w: %d storage slots, shape has %d", ErrCapacity, len(t.Storage), s.Storage)
 	}
 	for _, st := range t.Steps {
-		if _, ok := opcodes[st.Op]; !ok {
+		if _, ok := opcodes[st.Op]; !ok || (st.Op == vm.MSIZE && !s.Msize) {
 			return unsupported(st.Op, st.PC)
 		}
 		if st.PC >= uint64(s.Code) {
@@ -83,6 +83,7 @@ type assigner struct {
 	sto   map[common.Hash]uint256.Int
 
 	retOff, retLen uint64
+	msz            uint64 // memory size in words so far
 }
 
 func word(v *uint256.Int) Word {
@@ -153,12 +154,18 @@ func (a *assigner) assign() (*Circuit, error) {
 			if ri >= len(c.Rows) {
 				return nil, fmt.Errorf("%w: more than %d rows (unaligned stores take two)", ErrCapacity, len(c.Rows))
 			}
+			// The memory size before the row, then what the row touches.
+			r.MSz = a.msz
+			if w, ok := touchedWord(&r); ok {
+				a.msz = max(a.msz, w+1)
+			}
 			c.Rows[ri] = r
 			ri++
 		}
 	}
 	for ; ri < len(c.Rows); ri++ {
 		c.Rows[ri] = idleRow(ri)
+		c.Rows[ri].MSz = a.msz
 	}
 	if err := tb.fill(c, s); err != nil {
 		return nil, err
@@ -224,10 +231,32 @@ func addrWord(addr common.Address) Word {
 
 // row assigns main-trace row i (inactive past the trace) and, for an ALU
 // step, its arithmetic-table entry.
+// touchedWord is the memory word a row reads or writes, if any.
+func touchedWord(r *Row) (uint64, bool) {
+	fam := family(0)
+	for f := range r.Flags {
+		if v, ok := r.Flags[f].(int); ok && v == 1 {
+			fam = family(f + 1)
+		}
+	}
+	switch fam {
+	case famMload, famMstore, famMstoreLo, famMstoreHi, famMloadLo, famMloadHi, famMstore8:
+	default:
+		return 0, false
+	}
+	off := r.R0.Lo.(*big.Int).Uint64()
+	j := r.J.(uint64)
+	w := (off - j) / 32
+	if fam == famMstoreHi || fam == famMloadHi {
+		w++
+	}
+	return w, true
+}
+
 // idleRow is an inactive row at index i.
 func idleRow(i int) Row {
 	tm := func(port int) int { return portsPerRow*i + port }
-	r := Row{Active: 0, PC: 0, Op: 0, SP: 0, Aux: 0, J: 0,
+	r := Row{Active: 0, PC: 0, Op: 0, SP: 0, Aux: 0, J: uint64(0), MSz: 0,
 		R0: idle(tm(portR0)), R1: idle(tm(portR1)), W0: idleWrite(tm(portW0)), W1: SwapWrite{0, 0, 0, 0},
 		Data: idleWrite(tm(portData))}
 	for f := range r.Flags {

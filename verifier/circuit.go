@@ -50,6 +50,8 @@ type Row struct {
 	// J is the offset's byte position in its word for the two rows of an
 	// unaligned MSTORE, else 0.
 	J frontend.Variable
+	// MSz is the memory size in words before the step (shapes with Msize).
+	MSz frontend.Variable
 	// Flags[f-1] is 1 if the row's opcode is of family f.
 	Flags  [numFamilies - 1]frontend.Variable
 	R0, R1 ReadPort
@@ -151,7 +153,7 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod)}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Msize: c.shape.Msize}
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -250,6 +252,9 @@ func (b *builder) tables() {
 	pushLens := logderivlookup.New(api)
 	for op := 0; op < opTableSize; op++ {
 		fam, aux := opTableEntry(op)
+		if op == int(vm.MSIZE) && !b.s.Msize {
+			fam = int(numFamilies) // no memory-size column: MSIZE has no family
+		}
 		b.famTable.Insert(fam)
 		b.auxTable.Insert(aux)
 	}
@@ -368,6 +373,9 @@ func (b *builder) rows() {
 	api.AssertIsEqual(c.Rows[0].Active, 1)
 	api.AssertIsEqual(c.Rows[0].PC, 0)
 	api.AssertIsEqual(c.Rows[0].SP, 0)
+	if b.s.Msize {
+		api.AssertIsEqual(c.Rows[0].MSz, 0)
+	}
 	tbits := bits.Len(uint(portsPerRow * len(c.Rows)))
 	var reverted frontend.Variable = 0
 	for i := range c.Rows {
@@ -481,6 +489,9 @@ func (b *builder) rows() {
 			api.Mul(isExt, extHi), api.Mul(loads, r.Data.Hi))
 		expLo := api.Add(api.Mul(isPush, immLo), api.Mul(isDup, r.R0.Lo), api.Mul(isSwap, r.R1.Lo),
 			api.Mul(isExt, extLo), api.Mul(loads, r.Data.Lo), api.Mul(isPC, r.PC))
+		if b.s.Msize {
+			expLo = api.Add(expLo, api.Mul(b.flag(r, famMsize), r.MSz, 32))
+		}
 		isAlu := api.Add(b.flag(r, famAlu1), b.flag(r, famAlu2))
 		nonAlu := api.Sub(w0en, isAlu, isLLo, isLHi, isModB) // their W0 comes from the bus
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Hi), expHi)
@@ -505,6 +516,12 @@ func (b *builder) rows() {
 		// Transition to the next row.
 		if i+1 < len(c.Rows) {
 			nx := &c.Rows[i+1]
+			if b.s.Msize {
+				// Memory grows to cover the word a memory row touches: the
+				// next size is the larger of the two.
+				grow := api.Sub(nx.MSz, r.MSz)
+				b.memSize(memEn, grow, api.Sub(nx.MSz, api.Div(slot.lo, 32), 1))
+			}
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(1, r.Active)), 0)
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.SP, api.Add(r.SP, delta))), 0)
 			// The first row of an unaligned access stays at pc; the second
@@ -527,6 +544,9 @@ func (b *builder) rows() {
 			api.AssertIsEqual(api.Add(isHi, isLHi, isModB), 0)
 		}
 		b.committed = append(b.committed, r.Flags[:]...)
+		if b.s.Msize {
+			b.committed = append(b.committed, r.MSz)
+		}
 		b.committed = append(b.committed, r.Active, r.PC, r.Op, r.SP, r.Aux, r.J, r.R0.Hi, r.R0.Lo, r.R1.Hi, r.R1.Lo,
 			r.W0.Hi, r.W0.Lo, r.W0.OldHi, r.W0.OldLo, r.W1.Hi, r.W1.Lo, r.W1.OldHi, r.W1.OldLo,
 			r.Data.Hi, r.Data.Lo, r.Data.OldHi, r.Data.OldLo,
@@ -553,6 +573,17 @@ func (b *builder) rows() {
 		b.memEndLo.Insert(cell.Lo)
 		b.committed = append(b.committed, cell.Hi, cell.Lo, cell.T)
 	}
+}
+
+// memSize constrains one step of the memory-size column: it never
+// shrinks, and a memory row makes it the larger of the old size and the
+// touched word + 1 (over, the new size minus that).
+func (b *builder) memSize(memRow, grow, over frontend.Variable) {
+	api := b.api
+	b.rc.Check(grow, 16)
+	b.rc.Check(api.Mul(memRow, over), 16)
+	api.AssertIsEqual(api.Mul(memRow, grow, over), 0)
+	api.AssertIsEqual(api.Mul(api.Sub(1, memRow), grow), 0)
 }
 
 func (b *builder) assertGatedEqual(gate, x, y frontend.Variable) {

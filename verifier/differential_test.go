@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"errors"
 	"math/big"
 	"testing"
 
@@ -313,5 +314,39 @@ func TestDifferentialModular(t *testing.T) {
 		if err := solve(t, s, w); err != nil {
 			t.Fatalf("%s: the circuit refuses go-ethereum's trace: %v", op, err)
 		}
+	}
+}
+
+// TestDifferentialMsize reads MSIZE as aligned, byte and unaligned
+// accesses grow memory, and as accesses below the top leave it.
+func TestDifferentialMsize(t *testing.T) {
+	s := Shape{Steps: 64, Code: 256, Calldata: 8, Stack: 16, Memory: 8, Storage: 1, Return: 1, Add: 1, Mul: 12, Bit: 1, Splice: 6, Msize: true}
+	p := newProgram().op(vm.MSIZE).
+		pushU(1).pushU(0x40).op(vm.MSTORE).op(vm.MSIZE).
+		pushU(0x20).op(vm.MLOAD, vm.POP).op(vm.MSIZE).
+		pushU(7).pushU(0x61).op(vm.MSTORE8).op(vm.MSIZE).
+		pushU(9).pushU(0x85).op(vm.MSTORE).op(vm.MSIZE).
+		pushU(0x21).op(vm.MLOAD, vm.POP).op(vm.MSIZE).
+		op(vm.ADD, vm.ADD, vm.ADD, vm.ADD, vm.ADD).op(vm.STOP)
+	tr := traceOf(t, p.bytes(), nil, nil)
+	var sizes []uint64
+	for i, st := range tr.Steps {
+		if st.Op == vm.MSIZE {
+			next := tr.Steps[i+1].Stack
+			sizes = append(sizes, next[len(next)-1].Uint64())
+		}
+	}
+	if len(sizes) != 6 || sizes[0] != 0 || sizes[1] != 0x60 || sizes[2] != 0x60 || sizes[3] != 0x80 || sizes[4] != 0xc0 || sizes[5] != 0xc0 {
+		t.Fatalf("MSIZE read %x", sizes)
+	}
+	s.Add = 6
+	w := mustAssign(t, tr, s)
+	if err := solve(t, s, w); err != nil {
+		t.Fatalf("the circuit refuses go-ethereum's trace: %v", err)
+	}
+	// Without the column, MSIZE is refused.
+	s.Msize = false
+	if _, err := Assign(tr, s); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("Assign without Msize = %v, want ErrUnsupported", err)
 	}
 }

@@ -35,6 +35,7 @@ const (
 	famMstore8
 	famModA // ADDMOD/MULMOD's first row: reads a and b
 	famModB // its second row: reads N, pushes the result
+	famMsize
 	numFamilies
 )
 
@@ -74,6 +75,7 @@ var families = [numFamilies]famInfo{
 	famMstore8:      {need: 2, delta: -2, r0: true, r1: true, mem: true},
 	famModA:         {need: 3, r0: true, r1: true},
 	famModB:         {need: 3, delta: -2, r0: true, w0: true},
+	famMsize:        {delta: 1, w0: true},
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
@@ -189,6 +191,7 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.MSTORE8:      {famMstore8, aluSpliceByte},
 		vm.EXP:          {famAlu2, aluExp},
 		vm.ADDMOD:       {famModA, aluAddmodA},
+		vm.MSIZE:        {famMsize, 0},
 		vm.MULMOD:       {famModA, aluMulmodA},
 		vm.SLOAD:        {famSload, 0},
 		vm.SSTORE:       {famSstore, 0},

@@ -530,3 +530,37 @@ func TestSoundnessModularLink(t *testing.T) {
 	w.Rows[l2+1].J = l1
 	rejects(t, s, w)
 }
+
+// TestSoundnessMsize forges the value MSIZE pushes, a memory row whose
+// growth is not recorded, and growth beyond what a memory row asks for or
+// on a row that touches no memory.
+func TestSoundnessMsize(t *testing.T) {
+	s := tiny
+	s.Msize = true
+	prog := newProgram().pushU(1).pushU(0x20).op(vm.MSTORE).pushU(0).op(vm.POP, vm.MSIZE).returnTop()
+	tr := traceOf(t, prog.bytes(), nil, nil)
+	accepts(t, s, mustAssign(t, tr, s))
+	rejects(t, s, mustAssign(t, forgeResult(t, tr, vm.MSIZE, 32), s))
+	k := stepOf(t, tr, vm.MSTORE)
+	m := stepOf(t, tr, vm.MSIZE)
+	// size claims the MSIZE row's memory size from row from on, and MSIZE
+	// pushes it.
+	size := func(from int, words int) *Circuit {
+		w := mustAssign(t, tr, s)
+		for i := from; i < len(w.Rows); i++ {
+			w.Rows[i].MSz = words
+		}
+		v := 32 * words
+		w.Rows[m].W0.Lo = v
+		w.Rows[m+2].R1.Lo = v // returnTop's MSTORE reads it
+		w.Rows[m+2].Data.Lo = v
+		w.MemEnd[0].Lo = v
+		w.Return[0].Lo = v
+		w.Rows[m+3].W0.OldLo = v // PUSH1 32 overwrites its cell
+		recommit(w)
+		return w
+	}
+	t.Run("the store's growth not recorded", func(t *testing.T) { rejects(t, s, size(k+1, 0)) })
+	t.Run("a store growing memory too far", func(t *testing.T) { rejects(t, s, size(k+1, 5)) })
+	t.Run("a PUSH growing memory", func(t *testing.T) { rejects(t, s, size(k+2, 5)) })
+}
