@@ -82,7 +82,7 @@ type assigner struct {
 	mem   []uint256.Int
 	sto   map[common.Hash]uint256.Int
 
-	retOff, retLen uint64
+	retOff, retLen, retByte uint64
 	msz            uint64 // memory size in words so far
 }
 
@@ -167,9 +167,6 @@ func (a *assigner) assign() (*Circuit, error) {
 		c.Rows[ri] = idleRow(ri)
 		c.Rows[ri].MSz = a.msz
 	}
-	if err := tb.fill(c, s); err != nil {
-		return nil, err
-	}
 	for addr := range c.StackEnd {
 		w := word(&a.stack[addr])
 		c.StackEnd[addr] = Cell{Hi: w.Hi, Lo: w.Lo, T: a.last[cellKey{dom: domStack, addr: uint64(addr)}]}
@@ -193,13 +190,37 @@ func (a *assigner) assign() (*Circuit, error) {
 			FinalTime: a.last[cellKey{dom: domSto, key: sl.Key}]}
 	}
 	full, rem := a.retLen/32, a.retLen%32
-	c.RetOff, c.RetLen, c.RetFull, c.RetRem = a.retOff, a.retLen, full, rem
+	c.RetOff, c.RetByte, c.RetLen, c.RetFull, c.RetRem = a.retOff, a.retByte, a.retLen, full, rem
 	if (a.retLen+31)/32 > uint64(s.Return) {
 		return nil, fmt.Errorf("%w: %d bytes of return data, shape has %d words", ErrCapacity, a.retLen, s.Return)
 	}
+	// The returned words: 32 bytes of memory from each word's offset.
+	wordAt := func(j uint64) uint256.Int {
+		var both [64]byte
+		w0 := a.mem[a.retOff+j].Bytes32()
+		copy(both[:32], w0[:])
+		if a.retOff+j+1 < uint64(len(a.mem)) {
+			w1 := a.mem[a.retOff+j+1].Bytes32()
+			copy(both[32:], w1[:])
+		}
+		return *new(uint256.Int).SetBytes32(both[a.retByte : a.retByte+32])
+	}
+	for j := range c.RetShl {
+		c.RetShl[j], c.RetShr[j] = zeroWord(), zeroWord()
+		if uint64(j) < (a.retLen+31)/32 {
+			m0, m1 := a.mem[a.retOff+uint64(j)], a.mem[a.retOff+uint64(j)+1]
+			var shl, shr uint256.Int
+			shl.Lsh(&m0, uint(8*a.retByte))
+			shr.Rsh(&m1, uint(256-8*a.retByte))
+			c.RetShl[j], c.RetShr[j] = word(&shl), word(&shr)
+			tb.muls = append(tb.muls, mulEntry(aluShl, uint256.NewInt(8*a.retByte), &m0, &shl),
+				mulEntry(aluShr, uint256.NewInt(256-8*a.retByte), &m1, &shr))
+		}
+	}
 	var part [32]byte
 	if rem > 0 {
-		part = a.mem[a.retOff+full].Bytes32()
+		w := wordAt(full)
+		part = w.Bytes32()
 	}
 	for k := range c.RetPart {
 		c.RetPart[k] = int(part[k])
@@ -209,8 +230,9 @@ func (a *assigner) assign() (*Circuit, error) {
 		c.Return[j] = zeroWord()
 		switch {
 		case uint64(j) < full:
-			c.Return[j] = word(&a.mem[a.retOff+uint64(j)])
-			b := a.mem[a.retOff+uint64(j)].Bytes32()
+			v := wordAt(uint64(j))
+			c.Return[j] = word(&v)
+			b := v.Bytes32()
 			ret = append(ret, b[:]...)
 		case uint64(j) == full && rem > 0:
 			var kept [32]byte
@@ -218,6 +240,9 @@ func (a *assigner) assign() (*Circuit, error) {
 			c.Return[j] = hashWord(common.Hash(kept))
 			ret = append(ret, part[:rem]...)
 		}
+	}
+	if err := tb.fill(c, s); err != nil {
+		return nil, err
 	}
 	if !bytes.Equal(ret, t.ReturnData) {
 		return nil, fmt.Errorf("%w: return data %x, go-ethereum says %x", ErrExecution, ret, t.ReturnData)
@@ -363,11 +388,15 @@ func (a *assigner) row(si, i int, tb *aluTables) (Row, error) {
 		}
 	case famReturn, famRevert:
 		off, size := top(0), top(1)
-		if !off.IsUint64() || !size.IsUint64() || off.Uint64()%32 != 0 ||
-			(size.Uint64() > 0 && (off.Uint64()+size.Uint64()+31)/32 > uint64(a.s.Memory)) {
-			return r, fmt.Errorf("%w: %s at pc %d: offset %s must be a multiple of 32 and offset+size %s within memory", ErrUnsupported, st.Op, st.PC, off.Dec(), size.Dec())
+		if !off.IsUint64() || !size.IsUint64() || (off.Uint64()%32 != 0 && !a.s.UnalignedReturn) {
+			return r, fmt.Errorf("%w: %s at pc %d: offset %s must be a multiple of 32 in this shape", ErrUnsupported, st.Op, st.PC, off.Dec())
 		}
-		a.retOff, a.retLen = off.Uint64()/32, size.Uint64()
+		// Words read: from offset/32 to the word past the end (two words
+		// per returned word when unaligned).
+		if size.Uint64() > 0 && (off.Uint64()+size.Uint64()+31)/32+1 > uint64(a.s.Memory) {
+			return r, fmt.Errorf("%w: %s at pc %d: offset %s and size %s beyond %d bytes of memory", ErrCapacity, st.Op, st.PC, off.Dec(), size.Dec(), 32*a.s.Memory)
+		}
+		a.retOff, a.retLen, a.retByte = off.Uint64()/32, size.Uint64(), off.Uint64()%32
 		if off.Uint64()/32 >= 1<<16 {
 			return r, fmt.Errorf("%w: %s at pc %d: offset %s", ErrUnsupported, st.Op, st.PC, off.Dec())
 		}

@@ -82,10 +82,14 @@ type Circuit struct {
 	Value       Word
 	Storage     []Slot
 	Return      []Word
-	// The call returns RetLen bytes of memory from word RetOff: RetFull
-	// whole words and RetRem bytes of the next, whose bytes are RetPart.
-	RetOff, RetLen, RetFull, RetRem frontend.Variable
-	RetPart                         [32]frontend.Variable
+	// The call returns RetLen bytes of memory from byte 32·RetOff +
+	// RetByte: RetFull whole words and RetRem bytes more, whose word's
+	// bytes are RetPart. With an unaligned start each returned word joins
+	// RetShl[j] = word j << 8·RetByte and RetShr[j] = word j+1 >> (256 -
+	// 8·RetByte), from the multiplication table.
+	RetOff, RetByte, RetLen, RetFull, RetRem frontend.Variable
+	RetPart                                  [32]frontend.Variable
+	RetShl, RetShr                           []Word
 
 	Rows      []Row
 	StackEnd  []Cell
@@ -111,6 +115,8 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		Calldata:  make([]frontend.Variable, s.Calldata),
 		Storage:   make([]Slot, s.Storage),
 		Return:    make([]Word, s.Return),
+		RetShl:    make([]Word, retSplice(s)),
+		RetShr:    make([]Word, retSplice(s)),
 		Rows:      make([]Row, s.Steps),
 		StackEnd:  make([]Cell, s.Stack),
 		MemEnd:    make([]Cell, s.Memory),
@@ -123,6 +129,15 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		Mod:       make([]ModEntry, s.Mod),
 		shape:     s,
 	}, nil
+}
+
+// retSplice is how many return words a shape splices (none without
+// UnalignedReturn).
+func retSplice(s Shape) int {
+	if s.UnalignedReturn {
+		return s.Return
+	}
+	return 0
 }
 
 // Memory domains of the read/write memory argument.
@@ -153,7 +168,7 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Msize: c.shape.Msize}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -501,7 +516,7 @@ func (b *builder) rows() {
 
 		// RETURN and REVERT: aligned offset and length, recorded once.
 		isRet := api.Add(b.flag(r, famReturn), b.flag(r, famRevert))
-		api.AssertIsEqual(api.Mul(isRet, api.Sub(r.R0.Lo, api.Mul(c.RetOff, 32))), 0)
+		api.AssertIsEqual(api.Mul(isRet, api.Sub(r.R0.Lo, api.Mul(c.RetOff, 32), c.RetByte)), 0)
 		api.AssertIsEqual(api.Mul(isRet, api.Sub(r.R1.Lo, c.RetLen)), 0)
 		api.AssertIsEqual(api.Mul(isRet, api.Add(r.R0.Hi, r.R1.Hi)), 0)
 		api.AssertIsEqual(api.Mul(b.flag(r, famStop), c.RetLen), 0)
@@ -665,6 +680,10 @@ func (b *builder) keyIncreasing(gate frontend.Variable, prev, cur *Slot) {
 func (b *builder) returnData() {
 	api, c := b.api, b.c
 	b.rc.Check(c.RetOff, 16)
+	b.rc.Check(c.RetByte, 5)
+	if !b.s.UnalignedReturn {
+		api.AssertIsEqual(c.RetByte, 0)
+	}
 	b.rc.Check(c.RetFull, 16)
 	b.rc.Check(c.RetRem, 5)
 	api.AssertIsEqual(c.RetLen, api.Add(api.Mul(c.RetFull, 32), c.RetRem))
@@ -690,8 +709,21 @@ func (b *builder) returnData() {
 		count = api.Add(count, in)
 		partCount = api.Add(partCount, part)
 		partAt = api.Add(partAt, api.Mul(part, j))
-		idx := api.Mul(api.Add(in, part), api.Add(c.RetOff, j))
+		used := api.Add(in, part)
+		idx := api.Mul(used, api.Add(c.RetOff, j))
 		words[j] = Word{Hi: b.memEndHi.Lookup(idx)[0], Lo: b.memEndLo.Lookup(idx)[0]}
+		if b.s.UnalignedReturn {
+			// The word at byte offset 32·(RetOff+j) + RetByte: the tail of
+			// word j and the head of word j+1 (0 when RetByte is 0).
+			idx2 := api.Mul(used, api.Add(c.RetOff, j+1))
+			next := Word{Hi: b.memEndHi.Lookup(idx2)[0], Lo: b.memEndLo.Lookup(idx2)[0]}
+			shl, shr := c.RetShl[j], c.RetShr[j]
+			b.aluRows = append(b.aluRows,
+				aluTuple{enable: used, op: aluShl, a: newCombo(0, api.Mul(c.RetByte, 8)), b: newCombo(words[j].Hi, words[j].Lo), c: newCombo(shl.Hi, shl.Lo)},
+				aluTuple{enable: used, op: aluShr, a: newCombo(0, api.Sub(256, api.Mul(c.RetByte, 8))), b: newCombo(next.Hi, next.Lo), c: newCombo(shr.Hi, shr.Lo)})
+			words[j] = Word{Hi: api.Add(shl.Hi, shr.Hi), Lo: api.Add(shl.Lo, shr.Lo)}
+			b.committed = append(b.committed, shl.Hi, shl.Lo, shr.Hi, shr.Lo)
+		}
 		partial = Word{Hi: api.Add(partial.Hi, api.Mul(part, words[j].Hi)), Lo: api.Add(partial.Lo, api.Mul(part, words[j].Lo))}
 		ins[j], parts[j] = in, part
 	}

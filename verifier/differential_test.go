@@ -350,3 +350,30 @@ func TestDifferentialMsize(t *testing.T) {
 		t.Fatalf("Assign without Msize = %v, want ErrUnsupported", err)
 	}
 }
+
+// TestDifferentialUnalignedReturn returns and reverts from unaligned
+// offsets (the revert(0x1c, 4) idiom included) in a shape that splices
+// return words, and checks shapes without it refuse them.
+func TestDifferentialUnalignedReturn(t *testing.T) {
+	s := Shape{Steps: 24, Code: 128, Calldata: 8, Stack: 8, Memory: 6, Storage: 1, Return: 3, Add: 1, Mul: 6, Bit: 1, Splice: 1, UnalignedReturn: true}
+	for _, off := range []uint64{0, 1, 4, 28, 31, 33} {
+		for _, size := range []uint64{0, 4, 32, 36, 64} {
+			for _, halt := range []vm.OpCode{vm.RETURN, vm.REVERT} {
+				p := newProgram().push(minus(3)).pushU(0).op(vm.MSTORE).push(minus(0x1234567)).pushU(32).op(vm.MSTORE).
+					pushU(0xabcdef).pushU(64).op(vm.MSTORE).pushU(size).pushU(off).op(halt)
+				tr := traceOf(t, p.bytes(), nil, nil)
+				w := mustAssign(t, tr, s)
+				if err := solve(t, s, w); err != nil {
+					t.Fatalf("%s of %d bytes from %d: the circuit refuses go-ethereum's trace: %v", halt, size, off, err)
+				}
+				if off%32 != 0 {
+					aligned := s
+					aligned.UnalignedReturn = false
+					if _, err := Assign(tr, aligned); !errors.Is(err, ErrUnsupported) {
+						t.Fatalf("a shape without UnalignedReturn assigned an unaligned %s: %v", halt, err)
+					}
+				}
+			}
+		}
+	}
+}

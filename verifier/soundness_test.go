@@ -564,3 +564,22 @@ func TestSoundnessMsize(t *testing.T) {
 	t.Run("a store growing memory too far", func(t *testing.T) { rejects(t, s, size(k+1, 5)) })
 	t.Run("a PUSH growing memory", func(t *testing.T) { rejects(t, s, size(k+2, 5)) })
 }
+
+// TestSoundnessUnalignedReturn changes the spliced head of a returned word
+// (and the return data with it): the shift through the multiplication
+// table refuses it.
+func TestSoundnessUnalignedReturn(t *testing.T) {
+	s := Shape{Steps: 24, Code: 128, Calldata: 8, Stack: 8, Memory: 4, Storage: 1, Return: 2, Add: 1, Mul: 4, Bit: 1, Splice: 1, UnalignedReturn: true}
+	prog := newProgram().pushU(0x4e487b71).pushU(0).op(vm.MSTORE).pushU(4).pushU(0x1c).op(vm.REVERT)
+	tr := traceOf(t, prog.bytes(), nil, nil)
+	if !tr.Reverted || len(tr.ReturnData) != 4 {
+		t.Fatalf("reverted %v with %x", tr.Reverted, tr.ReturnData)
+	}
+	accepts(t, s, mustAssign(t, tr, s))
+	w := mustAssign(t, tr, s)
+	w.RetShl[0].Hi = new(big.Int).Add(w.RetShl[0].Hi.(*big.Int), new(big.Int).Lsh(big.NewInt(1), 120)) // the first returned byte + 1
+	w.RetPart[0] = w.RetPart[0].(int) + 1
+	w.Return[0].Hi = new(big.Int).Add(w.Return[0].Hi.(*big.Int), new(big.Int).Lsh(big.NewInt(1), 120))
+	recommit(w)
+	rejects(t, s, w)
+}
