@@ -83,7 +83,7 @@ type assigner struct {
 	sto   map[common.Hash]uint256.Int
 
 	retOff, retLen, retByte uint64
-	msz            uint64 // memory size in words so far
+	msz                     uint64 // memory size in words so far
 }
 
 func word(v *uint256.Int) Word {
