@@ -156,8 +156,9 @@ func addEntry(op int, x, y, out *uint256.Int) AddEntry {
 	return e
 }
 
-// mulEntry fills a multiplication-table entry for out = op(x, y).
-func mulEntry(op int, x, y, out *uint256.Int) MulEntry {
+// mulBase fills what a multiplication-table entry for out = op(x, y)
+// reads from its operands: flags, words, the shift split and sign bits.
+func mulBase(op int, x, y, out *uint256.Int) MulEntry {
 	var e MulEntry
 	zeros(e.Flags[:])
 	if op != 0 {
@@ -168,6 +169,12 @@ func mulEntry(op int, x, y, out *uint256.Int) MulEntry {
 	e.ARest = new(big.Int).Rsh(new(big.Int).SetBytes(bytesLo(x)), 8)
 	e.SA, e.SB = x[3]>>63, y[3]>>63
 	e.CA, e.CB, e.N1, e.N2 = 0, 0, 0, 0
+	return e
+}
+
+// mulEntry fills a multiplication-table entry for out = op(x, y).
+func mulEntry(op int, x, y, out *uint256.Int) MulEntry {
+	e := mulBase(op, x, y, out)
 	// The power of two the operation multiplies or divides by (0 past the
 	// operation's range).
 	var pow2 uint256.Int
@@ -228,18 +235,26 @@ func mulEntry(op int, x, y, out *uint256.Int) MulEntry {
 			e.N2 = new(big.Int).Rsh(sum, 256)
 		}
 	}
+	divLike := op >= aluDiv && op <= aluDivwide && op != aluShl && op != aluMulhi
+	fillProduct(&e, &X, &Y, &Z, divLike)
+	return e
+}
+
+// fillProduct fills the gadget X·Y + Z = W + V·2^256 of an entry: the
+// 64-bit limbs of X and Y, Z, W and V, the column carries, the quotient's
+// low-byte split, and for a division (Y != 0) the gap Y - Z - 1.
+func fillProduct(e *MulEntry, X, Y, Z *uint256.Int, division bool) {
 	e.XRest, e.SBit, e.X7 = X[0]>>8, X[0]&1, (X[0]>>1)&0x7f
-	// W + V·2^256 = X·Y + Z.
 	prod := new(big.Int).Mul(X.ToBig(), Y.ToBig())
 	prod.Add(prod, Z.ToBig())
 	mask256 := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
-	e.Z = word(&Z)
+	e.Z = word(Z)
 	e.W = bigWord(new(big.Int).And(prod, mask256))
 	e.V = bigWord(new(big.Int).Rsh(prod, 256))
 	xs, ys := [4]*big.Int{}, [4]*big.Int{}
 	for k := range 4 {
-		e.X[k], e.Y[k] = big64(&X, k), big64(&Y, k)
-		xs[k], ys[k] = big64(&X, k), big64(&Y, k)
+		e.X[k], e.Y[k] = big64(X, k), big64(Y, k)
+		xs[k], ys[k] = big64(X, k), big64(Y, k)
 	}
 	// Column carries.
 	col := func(pairs [][2]int, oddPairs [][2]int) *big.Int {
@@ -267,18 +282,16 @@ func mulEntry(op int, x, y, out *uint256.Int) MulEntry {
 	e.Carry = [3]frontend.Variable{carry0, carry1, carry2}
 	// Gap = Y - Z - 1 when Z < Y.
 	e.Gap, e.GapBorrow = Word{0, 0}, 0
-	divLike := op >= aluDiv && op <= aluDivwide && op != aluShl && op != aluMulhi
-	if divLike && !Y.IsZero() {
+	if division && !Y.IsZero() {
 		var gap uint256.Int
-		gap.Sub(&Y, &Z)
+		gap.Sub(Y, Z)
 		gap.SubUint64(&gap, 1)
 		e.Gap = word(&gap)
-		yl, zl := new(big.Int).SetBytes(bytesLo(&Y)), new(big.Int).SetBytes(bytesLo(&Z))
+		yl, zl := new(big.Int).SetBytes(bytesLo(Y)), new(big.Int).SetBytes(bytesLo(Z))
 		if new(big.Int).Sub(yl, zl).Sign() <= 0 { // Y.Lo - Z.Lo - 1 < 0
 			e.GapBorrow = 1
 		}
 	}
-	return e
 }
 
 // absolute returns |v| for v read as signed, and for negative v the carry
@@ -366,50 +379,9 @@ func expEntry(kind int, c, p, e, acc *uint256.Int) ExpEntry {
 // divWide fills a multiplication-table entry for out = (k·2^256 + lo) mod n,
 // with k < n so the quotient fits 256 bits.
 func divWide(lo, n, k, out *uint256.Int) MulEntry {
-	e := mulEntry(aluDivwide, lo, n, out)
+	e := mulBase(aluDivwide, lo, n, out)
 	num := new(big.Int).Add(new(big.Int).Lsh(k.ToBig(), 256), lo.ToBig())
-	q := new(big.Int).Div(num, n.ToBig())
-	X := uint256.MustFromBig(q)
-	// Redo the product X·n + out = lo + k·2^256 with the real quotient.
-	e2 := mulEntry(aluMul, X, n, new(uint256.Int))
-	e.X, e.Y, e.Carry = e2.X, e2.Y, e2.Carry
-	e.Z, e.W, e.V = word(out), word(lo), word(k)
-	e.XRest, e.SBit, e.X7 = X[0]>>8, X[0]&1, (X[0]>>1)&0x7f
-	// Carries of X·n + Z = W + V·2^256.
-	xs, ys := [4]*big.Int{}, [4]*big.Int{}
-	for i := range 4 {
-		xs[i], ys[i] = big64(X, i), big64(n, i)
-	}
-	col := func(pairs, odd [][2]int) *big.Int {
-		s := new(big.Int)
-		for _, p := range pairs {
-			s.Add(s, new(big.Int).Mul(xs[p[0]], ys[p[1]]))
-		}
-		o := new(big.Int)
-		for _, p := range odd {
-			o.Add(o, new(big.Int).Mul(xs[p[0]], ys[p[1]]))
-		}
-		return s.Add(s, o.Lsh(o, 64))
-	}
-	zw, ww, vw := e.Z, e.W, e.V
-	c0 := col([][2]int{{0, 0}}, [][2]int{{0, 1}, {1, 0}})
-	c0.Add(c0, zw.Lo.(*big.Int))
-	carry0 := new(big.Int).Rsh(new(big.Int).Sub(c0, ww.Lo.(*big.Int)), 128)
-	c1 := col([][2]int{{0, 2}, {1, 1}, {2, 0}}, [][2]int{{0, 3}, {1, 2}, {2, 1}, {3, 0}})
-	c1.Add(c1, zw.Hi.(*big.Int))
-	c1.Add(c1, carry0)
-	carry1 := new(big.Int).Rsh(new(big.Int).Sub(c1, ww.Hi.(*big.Int)), 128)
-	c2 := col([][2]int{{1, 3}, {2, 2}, {3, 1}}, [][2]int{{2, 3}, {3, 2}})
-	c2.Add(c2, carry1)
-	carry2 := new(big.Int).Rsh(new(big.Int).Sub(c2, vw.Lo.(*big.Int)), 128)
-	e.Carry = [3]frontend.Variable{carry0, carry1, carry2}
-	// Gap = n - out - 1.
-	var gap uint256.Int
-	gap.Sub(n, out)
-	gap.SubUint64(&gap, 1)
-	e.Gap, e.GapBorrow = word(&gap), 0
-	if new(big.Int).Sub(new(big.Int).SetBytes(bytesLo(n)), new(big.Int).SetBytes(bytesLo(out))).Sign() <= 0 {
-		e.GapBorrow = 1
-	}
+	q := uint256.MustFromBig(new(big.Int).Div(num, n.ToBig()))
+	fillProduct(&e, q, n, out, true) // q·n + out = lo + k·2^256
 	return e
 }

@@ -54,43 +54,26 @@ func TestDifferentialBinary(t *testing.T) {
 	shiftOps := []vm.OpCode{vm.SHL, vm.SHR, vm.SAR}
 	byteOps := []vm.OpCode{vm.BYTE, vm.SIGNEXTEND}
 	type pair struct{ a, b *uint256.Int }
-	var cases []struct {
+	type opCase struct {
 		op    vm.OpCode
 		pairs []pair
 	}
-	all := func(as, bs []*uint256.Int) []pair {
+	var cases []opCase
+	add := func(ops []vm.OpCode, as, bs []*uint256.Int) {
 		var ps []pair
 		for _, a := range as {
 			for _, b := range bs {
 				ps = append(ps, pair{a, b})
 			}
 		}
-		return ps
+		for _, op := range ops {
+			cases = append(cases, opCase{op, ps})
+		}
 	}
-	for _, op := range binary {
-		cases = append(cases, struct {
-			op    vm.OpCode
-			pairs []pair
-		}{op, all(operands, operands)})
-	}
-	for _, op := range unary {
-		cases = append(cases, struct {
-			op    vm.OpCode
-			pairs []pair
-		}{op, all(operands, operands[:1])})
-	}
-	for _, op := range shiftOps {
-		cases = append(cases, struct {
-			op    vm.OpCode
-			pairs []pair
-		}{op, all(shifts, operands)})
-	}
-	for _, op := range byteOps {
-		cases = append(cases, struct {
-			op    vm.OpCode
-			pairs []pair
-		}{op, all(byteIndexes, operands)})
-	}
+	add(binary, operands, operands)
+	add(unary, operands, operands[:1])
+	add(shiftOps, shifts, operands)
+	add(byteOps, byteIndexes, operands)
 	for _, tc := range cases {
 		t.Run(tc.op.String(), func(t *testing.T) {
 			t.Parallel()

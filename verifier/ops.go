@@ -44,7 +44,6 @@ const (
 type famInfo struct {
 	need, delta    int
 	r0, r1, w0, w1 bool
-	mem, sto       bool
 	halt           bool
 }
 
@@ -64,15 +63,15 @@ var families = [numFamilies]famInfo{
 	famEnv:          {delta: 1, w0: true},
 	famPC:           {delta: 1, w0: true},
 	famCalldataload: {need: 1, r0: true, w0: true},
-	famMload:        {need: 1, r0: true, w0: true, mem: true},
-	famMstore:       {need: 2, delta: -2, r0: true, r1: true, mem: true},
-	famSload:        {need: 1, r0: true, w0: true, sto: true},
-	famSstore:       {need: 2, delta: -2, r0: true, r1: true, sto: true},
-	famMstoreLo:     {need: 2, r0: true, r1: true, mem: true},
-	famMstoreHi:     {need: 2, delta: -2, r0: true, r1: true, mem: true},
-	famMloadLo:      {need: 1, delta: 1, r0: true, w0: true, mem: true},
-	famMloadHi:      {need: 2, delta: -1, r0: true, r1: true, w0: true, mem: true},
-	famMstore8:      {need: 2, delta: -2, r0: true, r1: true, mem: true},
+	famMload:        {need: 1, r0: true, w0: true},
+	famMstore:       {need: 2, delta: -2, r0: true, r1: true},
+	famSload:        {need: 1, r0: true, w0: true},
+	famSstore:       {need: 2, delta: -2, r0: true, r1: true},
+	famMstoreLo:     {need: 2, r0: true, r1: true},
+	famMstoreHi:     {need: 2, delta: -2, r0: true, r1: true},
+	famMloadLo:      {need: 1, delta: 1, r0: true, w0: true},
+	famMloadHi:      {need: 2, delta: -1, r0: true, r1: true, w0: true},
+	famMstore8:      {need: 2, delta: -2, r0: true, r1: true},
 	famModA:         {need: 3, r0: true, r1: true},
 	famModB:         {need: 3, delta: -2, r0: true, w0: true},
 	famMsize:        {delta: 1, w0: true},

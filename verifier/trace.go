@@ -25,8 +25,6 @@ type Step struct {
 	Op vm.OpCode
 	// Stack is the stack before the step, bottom first.
 	Stack []uint256.Int
-	// Memory is the memory before the step.
-	Memory []byte
 }
 
 // StorageSlot is one storage slot the call touched: its value before the
@@ -124,7 +122,7 @@ func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 	if r.trace.Code == nil {
 		r.trace.Code = common.CopyBytes(scope.ContractCode())
 	}
-	step := Step{PC: pc, Op: vm.OpCode(op), Stack: slices.Clone(stack), Memory: common.CopyBytes(scope.MemoryData())}
+	step := Step{PC: pc, Op: vm.OpCode(op), Stack: slices.Clone(stack)}
 	r.trace.Steps = append(r.trace.Steps, step)
 	switch vm.OpCode(op) {
 	case vm.SLOAD:
