@@ -51,7 +51,7 @@ func checkFits(t *Trace, s Shape) error {
 		return fmt.Errorf("%w: %d storage slots, shape has %d", ErrCapacity, len(t.Storage), s.Storage)
 	}
 	for _, st := range t.Steps {
-		if _, ok := opcodes[st.Op]; !ok || (st.Op == vm.MSIZE && !s.Msize) {
+		if !s.supports(st.Op) {
 			return unsupported(st.Op, st.PC)
 		}
 		if st.PC >= uint64(s.Code) {
@@ -156,7 +156,7 @@ func (a *assigner) assign() (*Circuit, error) {
 			}
 			// The memory size before the row, then what the row touches.
 			r.MSz = a.msz
-			if w, ok := touchedWord(&r); ok {
+			if w, ok := touchedWord(&r, s); ok {
 				a.msz = max(a.msz, w+1)
 			}
 			c.Rows[ri] = r
@@ -164,7 +164,7 @@ func (a *assigner) assign() (*Circuit, error) {
 		}
 	}
 	for ; ri < len(c.Rows); ri++ {
-		c.Rows[ri] = idleRow(ri)
+		c.Rows[ri] = a.idleRow(ri)
 		c.Rows[ri].MSz = a.msz
 	}
 	for addr := range c.StackEnd {
@@ -254,18 +254,11 @@ func addrWord(addr common.Address) Word {
 	return hashWord(common.BytesToHash(addr[:]))
 }
 
-// row assigns main-trace row i (inactive past the trace) and, for an ALU
-// step, its arithmetic-table entry.
-// touchedWord is the memory word a row reads or writes, if any.
-func touchedWord(r *Row) (uint64, bool) {
-	fam := family(0)
-	for f := range r.Flags {
-		if v, ok := r.Flags[f].(int); ok && v == 1 {
-			fam = family(f + 1)
-		}
-	}
+// touchedWord is the memory word a row of shape s reads or writes, if any.
+func touchedWord(r *Row, s Shape) (uint64, bool) {
+	fam := r.family(s)
 	switch fam {
-	case famMload, famMstore, famMstoreLo, famMstoreHi, famMloadLo, famMloadHi, famMstore8:
+	case famMload, famMstore, famMstoreLo, famMstoreHi, famMloadLo, famMloadHi, famMstore8, famCopyMid, famCopyEnd:
 	default:
 		return 0, false
 	}
@@ -275,13 +268,36 @@ func touchedWord(r *Row) (uint64, bool) {
 	if fam == famMstoreHi || fam == famMloadHi {
 		w++
 	}
+	if k, ok := r.K.(uint64); ok {
+		w += k
+	}
 	return w, true
 }
 
+// family is the family whose flag the row sets (famNone if none).
+func (r *Row) family(s Shape) family {
+	for col, f := range s.flagColumns() {
+		if v, ok := r.Flags[col].(int); ok && v == 1 {
+			return f
+		}
+	}
+	return famNone
+}
+
+// setFamily sets the row's flag of family f, and clears the others.
+func (r *Row) setFamily(s Shape, f family) {
+	for col, g := range s.flagColumns() {
+		r.Flags[col] = 0
+		if g == f {
+			r.Flags[col] = 1
+		}
+	}
+}
+
 // idleRow is an inactive row at index i.
-func idleRow(i int) Row {
+func (a *assigner) idleRow(i int) Row {
 	tm := func(port int) int { return portsPerRow*i + port }
-	r := Row{Active: 0, PC: 0, Op: 0, SP: 0, Aux: 0, J: uint64(0), MSz: 0,
+	r := Row{Active: 0, PC: 0, Op: 0, SP: 0, Aux: 0, J: uint64(0), K: uint64(0), MSz: 0, Flags: make([]frontend.Variable, len(a.s.flagColumns())),
 		R0: idle(tm(portR0)), R1: idle(tm(portR1)), W0: idleWrite(tm(portW0)), W1: SwapWrite{0, 0, 0, 0},
 		Data: idleWrite(tm(portData))}
 	for f := range r.Flags {
@@ -300,6 +316,9 @@ func (a *assigner) stepRows(si, i int, tb *aluTables) ([]Row, error) {
 	if st.Op == vm.ADDMOD || st.Op == vm.MULMOD {
 		return a.modRows(si, i, tb)
 	}
+	if st.Op == vm.CALLDATACOPY || st.Op == vm.CODECOPY {
+		return a.copyRows(si, i, tb)
+	}
 	if st.Op == vm.MSTORE || st.Op == vm.MLOAD {
 		if off := st.Stack[len(st.Stack)-1]; off.IsUint64() && off.Uint64()%32 != 0 {
 			if st.Op == vm.MLOAD {
@@ -315,7 +334,7 @@ func (a *assigner) stepRows(si, i int, tb *aluTables) ([]Row, error) {
 // row assigns step si as main-trace row i.
 func (a *assigner) row(si, i int, tb *aluTables) (Row, error) {
 	tm := func(port int) int { return portsPerRow*i + port }
-	r := idleRow(i)
+	r := a.idleRow(i)
 	st := &a.t.Steps[si]
 	spec := opcodes[st.Op]
 	info := families[spec.fam]
@@ -326,7 +345,7 @@ func (a *assigner) row(si, i int, tb *aluTables) (Row, error) {
 	}
 	top := func(k int) uint256.Int { return st.Stack[sp-1-k] }
 	r.Active, r.PC, r.Op, r.SP, r.Aux = 1, int(st.PC), int(st.Op), sp, spec.aux
-	r.Flags[spec.fam-1] = 1
+	r.setFamily(a.s, spec.fam)
 
 	// Stack reads.
 	r0addr, r1addr := sp-1, sp-2
@@ -540,14 +559,14 @@ func (a *assigner) unalignedStore(si, i int, tb *aluTables) ([]Row, error) {
 	for k := range 2 {
 		ri := i + k
 		tm := func(port int) int { return portsPerRow*ri + port }
-		r := idleRow(ri)
+		r := a.idleRow(ri)
 		r.Active, r.PC, r.Op, r.SP, r.J = 1, int(st.PC), int(vm.MSTORE), sp, j
 		fam, op := famMstoreLo, aluSpliceLo
 		if k == 1 {
 			fam, op = famMstoreHi, aluSpliceHi
 		}
 		r.Aux = op
-		r.Flags[fam-1] = 1
+		r.setFamily(a.s, fam)
 		r.R0 = a.readStack(sp-1, tm(portR0))
 		r.R1 = a.readStack(sp-2, tm(portR1))
 		old := a.mem[w+uint64(k)]
@@ -606,17 +625,17 @@ func (a *assigner) unalignedLoad(si, i int, tb *aluTables) ([]Row, error) {
 	}
 	rows := make([]Row, 2)
 	// First row: R0 = offset, word w, W0 = part at sp.
-	r := idleRow(i)
+	r := a.idleRow(i)
 	r.Active, r.PC, r.Op, r.SP, r.J, r.Aux = 1, int(st.PC), int(vm.MLOAD), sp, j, aluSpliceLoadLo
-	r.Flags[famMloadLo-1] = 1
+	r.setFamily(a.s, famMloadLo)
 	r.R0 = a.readStack(sp-1, portsPerRow*i+portR0)
 	r.Data = read(i, int(w), old1)
 	r.W0 = a.writeCell(a.stack, domStack, sp, portsPerRow*i+portW0, part)
 	rows[0] = r
 	// Second row: R0 = offset, R1 = part, word w+1, W0 = value at sp-1.
-	r = idleRow(i + 1)
+	r = a.idleRow(i + 1)
 	r.Active, r.PC, r.Op, r.SP, r.J, r.Aux = 1, int(st.PC), int(vm.MLOAD), sp+1, j, aluSpliceLoadHi
-	r.Flags[famMloadHi-1] = 1
+	r.setFamily(a.s, famMloadHi)
 	r.R0 = a.readStack(sp-1, portsPerRow*(i+1)+portR0)
 	r.R1 = a.readStack(sp, portsPerRow*(i+1)+portR1)
 	r.Data = read(i+1, int(w)+1, old2)
@@ -655,9 +674,9 @@ func (a *assigner) store8(si, i int, tb *aluTables) ([]Row, error) {
 	nb := ob
 	nb[j] = byte(v[0])
 	nw := *new(uint256.Int).SetBytes32(nb[:])
-	r := idleRow(i)
+	r := a.idleRow(i)
 	r.Active, r.PC, r.Op, r.SP, r.J, r.Aux = 1, int(st.PC), int(vm.MSTORE8), sp, j, aluSpliceByte
-	r.Flags[famMstore8-1] = 1
+	r.setFamily(a.s, famMstore8)
 	r.R0 = a.readStack(sp-1, portsPerRow*i+portR0)
 	r.R1 = a.readStack(sp-2, portsPerRow*i+portR1)
 	r.Data = a.writeCell(a.mem, domMem, int(w), portsPerRow*i+portData, nw)
@@ -702,14 +721,14 @@ func (a *assigner) modRows(si, i int, tb *aluTables) ([]Row, error) {
 	if isMul {
 		opA, opB = aluMulmodA, aluMulmodB
 	}
-	rA := idleRow(i)
+	rA := a.idleRow(i)
 	rA.Active, rA.PC, rA.Op, rA.SP, rA.J, rA.Aux = 1, int(st.PC), int(st.Op), sp, i, opA
-	rA.Flags[famModA-1] = 1
+	rA.setFamily(a.s, famModA)
 	rA.R0 = a.readStack(sp-1, portsPerRow*i+portR0)
 	rA.R1 = a.readStack(sp-2, portsPerRow*i+portR1)
-	rB := idleRow(i + 1)
+	rB := a.idleRow(i + 1)
 	rB.Active, rB.PC, rB.Op, rB.SP, rB.J, rB.Aux = 1, int(st.PC), int(st.Op), sp, i, opB
-	rB.Flags[famModB-1] = 1
+	rB.setFamily(a.s, famModB)
 	rB.R0 = a.readStack(sp-3, portsPerRow*(i+1)+portR0)
 	rB.W0 = a.writeCell(a.stack, domStack, sp-3, portsPerRow*(i+1)+portW0, res)
 

@@ -17,6 +17,7 @@ type aluTables struct {
 	splices []SpliceEntry
 	exps    []ExpEntry
 	mods    []ModEntry
+	copies  []CopyEntry
 }
 
 // add records the entry proving out = op(x, y).
@@ -49,8 +50,16 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		return fmt.Errorf("%w: %d ADDMOD/MULMOD steps, shape has %d", ErrCapacity, len(tb.mods), s.Mod)
 	case len(tb.exps) > s.Exp:
 		return fmt.Errorf("%w: %d exponentiation steps, shape has %d", ErrCapacity, len(tb.exps), s.Exp)
+	case len(tb.copies) > s.Copy:
+		return fmt.Errorf("%w: %d copied memory words, shape has %d", ErrCapacity, len(tb.copies), s.Copy)
 	case len(tb.splices) > s.Splice:
 		return fmt.Errorf("%w: %d unaligned-store words, shape has %d", ErrCapacity, len(tb.splices), s.Splice)
+	}
+	for i := range c.Copy {
+		c.Copy[i] = unusedCopy()
+		if i < len(tb.copies) {
+			c.Copy[i] = tb.copies[i]
+		}
 	}
 	for i := range c.Splice {
 		if i < len(tb.splices) {

@@ -52,8 +52,11 @@ type Row struct {
 	J frontend.Variable
 	// MSz is the memory size in words before the step (shapes with Msize).
 	MSz frontend.Variable
-	// Flags[f-1] is 1 if the row's opcode is of family f.
-	Flags  [numFamilies - 1]frontend.Variable
+	// K is a copy row's word index within its copy, else 0.
+	K frontend.Variable
+	// Flags has one column per family the shape has (Shape.flagColumns):
+	// 1 if the row's opcode is of that family.
+	Flags  []frontend.Variable
 	R0, R1 ReadPort
 	W0     WritePort
 	// W1 is SWAP's second write, to the cell R1 read in the same row.
@@ -101,6 +104,7 @@ type Circuit struct {
 	Splice    []SpliceEntry
 	Exp       []ExpEntry
 	Mod       []ModEntry
+	Copy      []CopyEntry
 
 	shape Shape
 }
@@ -110,6 +114,10 @@ func NewCircuit(s Shape) (*Circuit, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
+	rows := make([]Row, s.Steps)
+	for i := range rows {
+		rows[i].Flags = make([]frontend.Variable, len(s.flagColumns()))
+	}
 	return &Circuit{
 		Code:      make([]frontend.Variable, s.Code),
 		Calldata:  make([]frontend.Variable, s.Calldata),
@@ -117,7 +125,7 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		Return:    make([]Word, s.Return),
 		RetShl:    make([]Word, retSplice(s)),
 		RetShr:    make([]Word, retSplice(s)),
-		Rows:      make([]Row, s.Steps),
+		Rows:      rows,
 		StackEnd:  make([]Cell, s.Stack),
 		MemEnd:    make([]Cell, s.Memory),
 		Add:       make([]AddEntry, s.Add),
@@ -127,6 +135,7 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		Splice:    make([]SpliceEntry, s.Splice),
 		Exp:       make([]ExpEntry, s.Exp),
 		Mod:       make([]ModEntry, s.Mod),
+		Copy:      make([]CopyEntry, s.Copy),
 		shape:     s,
 	}, nil
 }
@@ -168,12 +177,15 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
 	if err := s.validate(); err != nil {
 		return err
 	}
 	rc := rangecheck.New(api)
 	b := &builder{api: api, rc: rc, c: c, s: s}
+	for f := range b.cols {
+		b.cols[f] = s.flagColumn(family(f))
+	}
 	b.tables()
 	b.rows()
 	b.addTable()
@@ -182,6 +194,7 @@ func (c *Circuit) Define(api frontend.API) error {
 	b.spliceTable()
 	b.expTable()
 	b.modTable()
+	b.copyTable()
 	b.storage()
 	b.returnData()
 	if err := b.commitment(); err != nil {
@@ -197,6 +210,8 @@ type builder struct {
 	rc  frontend.Rangechecker
 	c   *Circuit
 	s   Shape
+	// cols[f] is the flag column of family f, or -1.
+	cols [numFamilies + 1]int
 
 	famTable, auxTable, pushH, pushP1, pushP2 logderivlookup.Table
 	acc, jumpdest                             logderivlookup.Table
@@ -256,7 +271,14 @@ type aluTuple struct {
 	j       frontend.Variable // the store's byte position, with d and e
 }
 
-func (b *builder) flag(r *Row, f family) frontend.Variable { return r.Flags[f-1] }
+// flag is the row's flag of family f: constant 0 for a family the shape
+// does not have.
+func (b *builder) flag(r *Row, f family) frontend.Variable {
+	if col := b.cols[f]; col >= 0 {
+		return r.Flags[col]
+	}
+	return 0
+}
 
 // tables builds the lookup tables of the opcode properties, the code, the
 // calldata windows and the environment.
@@ -267,8 +289,8 @@ func (b *builder) tables() {
 	pushLens := logderivlookup.New(api)
 	for op := 0; op < opTableSize; op++ {
 		fam, aux := opTableEntry(op)
-		if op == int(vm.MSIZE) && !b.s.Msize {
-			fam = int(numFamilies) // no memory-size column: MSIZE has no family
+		if fam != int(famNone) && !b.s.enabled(family(fam)) {
+			fam = int(numFamilies) // a family the shape lacks: no row can take it
 		}
 		b.famTable.Insert(fam)
 		b.auxTable.Insert(aux)
@@ -288,30 +310,29 @@ func (b *builder) tables() {
 		b.pushP2.Insert(new(big.Int).Lsh(big.NewInt(1), uint(8*(n-m))))
 	}
 
-	// The accumulator A[p] = Σ_{j<p} code[j]·256^(p-1-j) mod r that PUSH
-	// immediates are read from, and the table JD[p] = code[p] + 256·k[p],
-	// k[p] the push bytes still to skip at p: an instruction at p is
-	// JD[p] itself, a JUMPDEST is JD[p] = 0x5b.
+	// The accumulator A[p] = Σ_{q<p} x[q]·256^(p-1-q) mod r over the byte
+	// stream x that PUSH immediates and copies read from (see
+	// sourceStream): A[q+m] - A[q]·256^m is the m bytes from q, m < 32.
+	// And the table JD[p] = code[p] + 256·k[p], k[p] the push bytes still
+	// to skip at p: an instruction at p is JD[p] itself, a JUMPDEST is
+	// JD[p] = 0x5b.
 	b.acc = logderivlookup.New(api)
 	b.jumpdest = logderivlookup.New(api)
 	for _, byt := range c.Code {
 		b.rc.Check(byt, 8)
 	}
 	pls := pushLens.Lookup(c.Code...)
-	var a frontend.Variable = 0
 	var k frontend.Variable = 0
-	for p := 0; p < len(c.Code)+34; p++ {
-		b.acc.Insert(a)
-		var byt frontend.Variable = 0
-		if p < len(c.Code) {
-			byt = c.Code[p]
-		}
-		a = api.Add(api.Mul(a, 256), byt)
-		if p < len(c.Code) {
-			b.jumpdest.Insert(api.Add(byt, api.Mul(k, 256)))
-			k = api.Select(api.IsZero(k), pls[p], api.Sub(k, 1))
-		}
+	for p, byt := range c.Code {
+		b.jumpdest.Insert(api.Add(byt, api.Mul(k, 256)))
+		k = api.Select(api.IsZero(k), pls[p], api.Sub(k, 1))
 	}
+	var a frontend.Variable = 0
+	for _, byt := range sourceStream(c.Code, c.Calldata, b.s.Copy > 0) {
+		b.acc.Insert(a)
+		a = api.Add(api.Mul(a, 256), byt)
+	}
+	b.acc.Insert(a)
 
 	// The "external" values a step can push: the environment, then the
 	// calldata window at each offset (zero past the end).
@@ -341,19 +362,56 @@ func (b *builder) tables() {
 	}
 }
 
+// sourceStream is the byte stream the accumulator table runs over: 32
+// zero bytes, the code, 32 zero bytes, and with copies the calldata and
+// 32 zero bytes more. Code byte p is at codeBase + p, calldata byte p at
+// calldataBase(len(code)) + p; a 32-byte window that starts less than 32
+// bytes before either or inside it reads zeros around it.
+func sourceStream(code, calldata []frontend.Variable, copies bool) []frontend.Variable {
+	zeros := func() []frontend.Variable {
+		z := make([]frontend.Variable, streamGap)
+		for i := range z {
+			z[i] = 0
+		}
+		return z
+	}
+	out := append(zeros(), code...)
+	out = append(out, zeros()...)
+	if copies {
+		out = append(out, calldata...)
+		out = append(out, zeros()...)
+	}
+	return out
+}
+
+// streamGap is the zero bytes around each source in the stream.
+const (
+	streamGap = 32
+	codeBase  = streamGap
+)
+
+// calldataBase is the stream position of calldata byte 0.
+func calldataBase(codeLen int) int { return 2*streamGap + codeLen }
+
 // The opcode table is indexed by op + 256·(1 - active) plus, for the rows
 // of an unaligned access, a shift that moves MSTORE or MLOAD to its own
 // entry: entries 0..255 are the opcodes, 256 inactive rows, 257 and 258
-// the two rows of an unaligned MSTORE, 259 and 260 of an unaligned MLOAD.
-// A row flagged as one of those with another opcode lands on an entry of
-// another family.
+// the two rows of an unaligned MSTORE, 259 and 260 of an unaligned MLOAD,
+// 261 and 262 MULMOD's and ADDMOD's second rows, 263 to 266 the middle
+// rows and the empty copies of CALLDATACOPY and CODECOPY. A row flagged
+// as one of those with another opcode lands on an entry of another family,
+// or past the table.
 const (
-	opTableSize = 263
+	opTableSize = 267
 	loShift     = 257 - int(vm.MSTORE)
 	hiShift     = 258 - int(vm.MSTORE)
 	loadLoShift = 259 - int(vm.MLOAD)
 	loadHiShift = 260 - int(vm.MLOAD)
 	modBShift   = 261 - int(vm.ADDMOD) // MULMOD's second row lands on 262
+	// CALLDATACOPY's middle rows land on 263, empty copy on 264; CODECOPY
+	// (two opcodes on) on 265 and 266.
+	copyMidShift   = 263 - int(vm.CALLDATACOPY)
+	copyEmptyShift = 264 - int(vm.CALLDATACOPY)
 )
 
 // opTableEntry is the family and aux of opcode table entry op (an
@@ -374,6 +432,12 @@ func opTableEntry(op int) (fam, aux int) {
 		return int(famModB), aluAddmodB
 	case 262:
 		return int(famModB), aluMulmodB
+	case 263:
+		return int(famCopyMid), aluCopyCalldataMid
+	case 264, 266:
+		return int(famCopyEmpty), 0
+	case 265:
+		return int(famCopyMid), aluCopyCodeMid
 	}
 	spec, ok := opcodes[vm.OpCode(op)]
 	if !ok {
@@ -398,7 +462,7 @@ func (b *builder) rows() {
 		api.AssertIsBoolean(r.Active)
 		var sum, fam, need, delta frontend.Variable = 0, 0, 0, 0
 		var r0en, r1en, w0en, w1en, halt frontend.Variable = 0, 0, 0, 0, 0
-		for f := famStop; f < numFamilies; f++ {
+		for _, f := range b.s.flagColumns() {
 			fl := b.flag(r, f)
 			api.AssertIsBoolean(fl)
 			sum = api.Add(sum, fl)
@@ -433,7 +497,8 @@ func (b *builder) rows() {
 		opIndex := api.Add(r.Op, api.Mul(api.Sub(1, r.Active), 256),
 			api.Mul(b.flag(r, famMstoreLo), loShift), api.Mul(b.flag(r, famMstoreHi), hiShift),
 			api.Mul(b.flag(r, famMloadLo), loadLoShift), api.Mul(b.flag(r, famMloadHi), loadHiShift),
-			api.Mul(b.flag(r, famModB), modBShift))
+			api.Mul(b.flag(r, famModB), modBShift),
+			api.Mul(b.flag(r, famCopyMid), copyMidShift), api.Mul(b.flag(r, famCopyEmpty), copyEmptyShift))
 		api.AssertIsEqual(b.famTable.Lookup(opIndex)[0], fam)
 		api.AssertIsEqual(b.auxTable.Lookup(opIndex)[0], r.Aux)
 		insn := b.jumpdest.Lookup(r.PC)[0]
@@ -447,9 +512,13 @@ func (b *builder) rows() {
 		// (R1 = n+1-th) and the second row of an unaligned MLOAD, which
 		// reads the offset in R0 and the part above it in R1.
 		isLHi, isModA, isModB := b.flag(r, famMloadHi), b.flag(r, famModA), b.flag(r, famModB)
-		r0addr := api.Sub(r.SP, 1, api.Sub(dupAux, isDup), isLHi, api.Mul(isModB, 2))
+		// A copy's rows read its size in W0, written back unchanged; an
+		// empty copy reads its size in R0.
+		isCopyMid, isCopyEnd, isCopyEmpty := b.flag(r, famCopyMid), b.flag(r, famCopyEnd), b.flag(r, famCopyEmpty)
+		isCopy := api.Add(isCopyMid, isCopyEnd)
+		r0addr := api.Sub(r.SP, 1, api.Sub(dupAux, isDup), isLHi, api.Mul(api.Add(isModB, isCopyEmpty), 2))
 		r1addr := api.Add(api.Sub(r.SP, 2, api.Sub(swapAux, isSwap)), isLHi)
-		w0addr := api.Add(r.SP, delta, -1)
+		w0addr := api.Add(r.SP, delta, -1, api.Mul(isCopyMid, -2), isCopyEnd)
 		r0 := b.read(domStack, r0en, r0addr, t(portR0), r.R0, tbits)
 		r1 := b.read(domStack, r1en, r1addr, t(portR1), r.R1, tbits)
 		_, w0 := b.write(domStack, w0en, w0addr, t(portW0), r.W0, nil, tbits)
@@ -468,13 +537,19 @@ func (b *builder) rows() {
 		// 1 <= J <= 31 (J travels on the bus), and for the two rows of
 		// ADDMOD and MULMOD, where it is the first row's index: the
 		// modulo table joins the rows that carry the same J.
-		busExt := api.Add(splice, isModA, isModB)
+		busExt := api.Add(splice, isModA, isModB, isCopy)
 		api.AssertIsEqual(api.Mul(r.J, api.Sub(1, busExt)), 0)
 		api.AssertIsEqual(api.Mul(api.Add(isModA, isModB), api.Add(api.Sub(r.J, i), isModB)), 0)
-		memEn, stoEn := api.Add(isMload, isMstore, splice), api.Add(isSload, isSstore)
+		memEn, stoEn := api.Add(isMload, isMstore, splice, isCopy), api.Add(isSload, isSstore)
 		loads, stores := api.Add(isMload, isSload), api.Add(isMstore, isSstore)
 		dom := api.Add(domMem, stoEn) // domSto = domMem + 1
-		slot := newCombo(r.R0.Hi, api.Add(api.Sub(r.R0.Lo, r.J), api.Mul(api.Add(isHi, isLHi), 32)))
+		// A copy's k-th row writes word k from the one holding byte R0.
+		slotLo := api.Add(api.Sub(r.R0.Lo, r.J), api.Mul(api.Add(isHi, isLHi), 32))
+		if b.s.Copy > 0 {
+			api.AssertIsEqual(api.Mul(r.K, api.Sub(1, isCopy)), 0)
+			slotLo = api.Add(slotLo, api.Mul(r.K, 32))
+		}
+		slot := newCombo(r.R0.Hi, slotLo)
 		dOld, dNew := b.write(dom, api.Add(memEn, stoEn), 0, t(portData), r.Data, slot, tbits)
 		b.assertGatedEqual(api.Add(loads, isLLo, isLHi), r.Data.Hi, r.Data.OldHi)
 		b.assertGatedEqual(api.Add(loads, isLLo, isLHi), r.Data.Lo, r.Data.OldLo)
@@ -486,7 +561,7 @@ func (b *builder) rows() {
 		// PUSH immediates from the code accumulator.
 		n := api.Mul(isPush, r.Aux)
 		h, p1, p2 := b.pushH.Lookup(n)[0], b.pushP1.Lookup(n)[0], b.pushP2.Lookup(n)[0]
-		base := api.Add(r.PC, 1)
+		base := api.Add(r.PC, codeBase+1)
 		acc := b.acc.Lookup(base, api.Add(base, h), api.Add(base, n))
 		immHi := api.Sub(acc[1], api.Mul(acc[0], p2))
 		immLo := api.Sub(acc[2], api.Mul(acc[1], p1))
@@ -507,12 +582,26 @@ func (b *builder) rows() {
 		if b.s.Msize {
 			expLo = api.Add(expLo, api.Mul(b.flag(r, famMsize), r.MSz, 32))
 		}
+		if b.s.Copy > 0 {
+			// A copy writes its size back; an empty copy's size is 0.
+			expHi = api.Add(expHi, api.Mul(isCopy, r.W0.OldHi))
+			expLo = api.Add(expLo, api.Mul(isCopy, r.W0.OldLo))
+			api.AssertIsEqual(api.Mul(isCopyEmpty, r.R0.Hi), 0)
+			api.AssertIsEqual(api.Mul(isCopyEmpty, r.R0.Lo), 0)
+		}
 		isAlu := api.Add(b.flag(r, famAlu1), b.flag(r, famAlu2))
 		nonAlu := api.Sub(w0en, isAlu, isLLo, isLHi, isModB) // their W0 comes from the bus
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Hi), expHi)
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Lo), expLo)
+		// A copy row's bus tuple carries J + 2^32·K: the copy table needs
+		// both, splits them with J < 32 and K < 2^16, and no other split
+		// (J off by a multiple of 2^32) leaves the row's word in memory.
+		busJ := r.J
+		if b.s.Copy > 0 {
+			busJ = api.Add(r.J, api.Mul(r.K, copyKShift))
+		}
 		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, busExt), op: r.Aux, a: r0, b: r1, c: w0,
-			gate: busExt, d: dOld, e: dNew, j: r.J})
+			gate: busExt, d: dOld, e: dNew, j: busJ})
 
 		// RETURN and REVERT: aligned offset and length, recorded once.
 		isRet := api.Add(b.flag(r, famReturn), b.flag(r, famRevert))
@@ -541,7 +630,12 @@ func (b *builder) rows() {
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.SP, api.Add(r.SP, delta))), 0)
 			// The first row of an unaligned access stays at pc; the second
 			// follows it, and only it.
-			nextPC := api.Add(r.PC, api.Sub(1, isLo, isLLo, isModA), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
+			nextPC := api.Add(r.PC, api.Sub(1, isLo, isLLo, isModA, isCopyMid), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
+			if b.s.Copy > 0 {
+				// A copy's middle row is followed by the copy's next word
+				// (same pc, K + 1); any other row by K = 0.
+				api.AssertIsEqual(nx.K, api.Mul(isCopyMid, api.Add(r.K, 1)))
+			}
 			// A first row is followed by a second row and a second row
 			// follows a first: both at the same pc, so of the same opcode,
 			// which the opcode table ties to the right pair of families.
@@ -561,6 +655,9 @@ func (b *builder) rows() {
 		b.committed = append(b.committed, r.Flags[:]...)
 		if b.s.Msize {
 			b.committed = append(b.committed, r.MSz)
+		}
+		if b.s.Copy > 0 {
+			b.committed = append(b.committed, r.K)
 		}
 		b.committed = append(b.committed, r.Active, r.PC, r.Op, r.SP, r.Aux, r.J, r.R0.Hi, r.R0.Lo, r.R1.Hi, r.R1.Lo,
 			r.W0.Hi, r.W0.Lo, r.W0.OldHi, r.W0.OldLo, r.W1.Hi, r.W1.Lo, r.W1.OldHi, r.W1.OldLo,

@@ -24,13 +24,13 @@ func traceOf(t *testing.T, code []byte, input []byte, storage map[common.Hash]co
 	return tr
 }
 
-func solve(t *testing.T, s Shape, w *Circuit) error {
+func solve(t *testing.T, s Shape, w *Circuit, opts ...test.TestEngineOption) error {
 	t.Helper()
 	c, err := NewCircuit(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return test.IsSolved(c, w, ecc.BN254.ScalarField())
+	return test.IsSolved(c, w, ecc.BN254.ScalarField(), opts...)
 }
 
 func TestSimpleAdd(t *testing.T) {

@@ -36,6 +36,9 @@ const (
 	famModA // ADDMOD/MULMOD's first row: reads a and b
 	famModB // its second row: reads N, pushes the result
 	famMsize
+	famCopyMid   // a CALLDATACOPY or CODECOPY row that writes one word and stays at pc
+	famCopyEnd   // the copy's last row: writes its last word, pops the operands
+	famCopyEmpty // a copy of zero bytes: pops the operands, touches no memory
 	numFamilies
 )
 
@@ -75,6 +78,11 @@ var families = [numFamilies]famInfo{
 	famModA:         {need: 3, r0: true, r1: true},
 	famModB:         {need: 3, delta: -2, r0: true, w0: true},
 	famMsize:        {delta: 1, w0: true},
+	// Copy rows read the destination (R0), the source offset (R1) and the
+	// size (W0, written back unchanged); an empty copy reads only the size.
+	famCopyMid:   {need: 3, r0: true, r1: true, w0: true},
+	famCopyEnd:   {need: 3, delta: -3, r0: true, r1: true, w0: true},
+	famCopyEmpty: {need: 3, delta: -3, r0: true},
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
@@ -115,6 +123,10 @@ const (
 	aluAddmodB
 	aluMulmodA
 	aluMulmodB
+	aluCopyCalldataMid // a copy row's word, by source and by whether more follow
+	aluCopyCalldataEnd
+	aluCopyCodeMid
+	aluCopyCodeEnd
 	numAluOps
 )
 
@@ -125,6 +137,7 @@ const (
 	bitFirst, bitLast       = aluAnd, aluXor
 	spliceFirst, spliceLast = aluSpliceLo, aluSpliceByte
 	modFirst, modLast       = aluAddmodA, aluMulmodB
+	copyFirst, copyLast     = aluCopyCalldataMid, aluCopyCodeEnd
 )
 
 // env indexes (aux of famEnv rows) into the environment table.
@@ -194,6 +207,8 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.MULMOD:       {famModA, aluMulmodA},
 		vm.SLOAD:        {famSload, 0},
 		vm.SSTORE:       {famSstore, 0},
+		vm.CALLDATACOPY: {famCopyEnd, aluCopyCalldataEnd},
+		vm.CODECOPY:     {famCopyEnd, aluCopyCodeEnd},
 	}
 	for n := range 33 {
 		m[vm.PUSH0+vm.OpCode(n)] = opSpec{famPush, n}
@@ -211,4 +226,56 @@ func pushLen(op byte) int {
 		return int(op) - int(vm.PUSH1) + 1
 	}
 	return 0
+}
+
+// enabled reports whether shape s has the columns of family f: the
+// memory-size, modulo and copy families exist only in shapes with that
+// capacity, and cost nothing elsewhere.
+func (s Shape) enabled(f family) bool {
+	switch f {
+	case famNone, numFamilies:
+		return false
+	case famMsize:
+		return s.Msize
+	case famModA, famModB:
+		return s.Mod > 0
+	case famCopyMid, famCopyEnd, famCopyEmpty:
+		return s.Copy > 0
+	}
+	return true
+}
+
+// flagColumns lists the families that have a flag column in shape s, in
+// column order.
+func (s Shape) flagColumns() []family {
+	var out []family
+	for f := famStop; f < numFamilies; f++ {
+		if s.enabled(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// flagColumn is the column of family f's flag in shape s, or -1.
+func (s Shape) flagColumn(f family) int {
+	if !s.enabled(f) {
+		return -1
+	}
+	col := 0
+	for g := famStop; g < f; g++ {
+		if s.enabled(g) {
+			col++
+		}
+	}
+	return col
+}
+
+// supports reports whether shape s proves opcode op.
+func (s Shape) supports(op vm.OpCode) bool {
+	spec, ok := opcodes[op]
+	if !ok || !s.enabled(spec.fam) {
+		return false
+	}
+	return (op != vm.EXP || s.Exp > 0) && (op != vm.MSIZE || s.Msize)
 }

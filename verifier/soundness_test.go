@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"github.com/consensys/gnark/test"
 	"math/big"
 	"slices"
 	"testing"
@@ -99,18 +100,20 @@ func mustAssign(t *testing.T, tr *Trace, s Shape) *Circuit {
 func recommit(w *Circuit) {
 	reverted := false
 	for _, r := range w.Rows {
-		if f, ok := r.Flags[famRevert-1].(int); ok && f == 1 {
+		if r.family(w.shape) == famRevert {
 			reverted = true
 		}
 	}
 	w.Commitment = commitmentOf(witnessElements(w, reverted))
 }
 
-func rejects(t *testing.T, s Shape, w *Circuit) {
+func rejects(t *testing.T, s Shape, w *Circuit, opts ...test.TestEngineOption) {
 	t.Helper()
-	if err := solve(t, s, w); err == nil {
+	err := solve(t, s, w, opts...)
+	if err == nil {
 		t.Fatal("the circuit accepted the changed witness")
 	}
+	t.Log(err)
 }
 
 func accepts(t *testing.T, s Shape, w *Circuit) {
@@ -261,7 +264,7 @@ func TestSoundnessControlFlow(t *testing.T) {
 		w := mustAssign(t, tr, tiny)
 		extra := &w.Rows[len(tr.Steps)]
 		extra.Active, extra.Op = 1, int(vm.JUMPDEST)
-		extra.Flags[famJumpdest-1] = 1
+		extra.setFamily(tiny, famJumpdest)
 		rejects(t, tiny, w)
 	})
 }
@@ -412,8 +415,7 @@ func TestSoundnessUnalignedStore(t *testing.T) {
 			w.Rows[k].Data.Lo = e.New.Lo
 		}},
 		{"a first row without its second", func(w *Circuit) {
-			w.Rows[k+1].Flags[famMstoreHi-1] = 0
-			w.Rows[k+1].Flags[famMstore-1] = 1
+			w.Rows[k+1].setFamily(s, famMstore)
 			w.Rows[k+1].J = 0
 		}},
 	}
