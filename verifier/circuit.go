@@ -546,7 +546,10 @@ func (b *builder) rows() {
 		// A copy's k-th row writes word k from the one holding byte R0.
 		slotLo := api.Add(api.Sub(r.R0.Lo, r.J), api.Mul(api.Add(isHi, isLHi), 32))
 		if b.s.Copy > 0 {
-			api.AssertIsEqual(api.Mul(r.K, api.Sub(1, isCopy)), 0)
+			// K is 0 but after a copy's middle row (see the transition),
+			// whose next row is of the same copy: a middle or last row, or
+			// an empty copy, which cannot follow a middle row (that one has
+			// a size of 33 or more).
 			slotLo = api.Add(slotLo, api.Mul(r.K, 32))
 		}
 		slot := newCombo(r.R0.Hi, slotLo)
@@ -583,11 +586,11 @@ func (b *builder) rows() {
 			expLo = api.Add(expLo, api.Mul(b.flag(r, famMsize), r.MSz, 32))
 		}
 		if b.s.Copy > 0 {
-			// A copy writes its size back; an empty copy's size is 0.
+			// A copy writes its size back; an empty copy's size is 0 (the
+			// sum of two limbs below 2^128 is 0 only if both are).
 			expHi = api.Add(expHi, api.Mul(isCopy, r.W0.OldHi))
 			expLo = api.Add(expLo, api.Mul(isCopy, r.W0.OldLo))
-			api.AssertIsEqual(api.Mul(isCopyEmpty, r.R0.Hi), 0)
-			api.AssertIsEqual(api.Mul(isCopyEmpty, r.R0.Lo), 0)
+			api.AssertIsEqual(api.Mul(isCopyEmpty, api.Add(r.R0.Hi, r.R0.Lo)), 0)
 		}
 		isAlu := api.Add(b.flag(r, famAlu1), b.flag(r, famAlu2))
 		nonAlu := api.Sub(w0en, isAlu, isLLo, isLHi, isModB) // their W0 comes from the bus
@@ -651,6 +654,9 @@ func (b *builder) rows() {
 		}
 		if i == 0 {
 			api.AssertIsEqual(api.Add(isHi, isLHi, isModB), 0)
+			if b.s.Copy > 0 {
+				api.AssertIsEqual(r.K, 0)
+			}
 		}
 		b.committed = append(b.committed, r.Flags[:]...)
 		if b.s.Msize {

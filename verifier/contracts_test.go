@@ -22,8 +22,14 @@ func contractTrace(t *testing.T, name, method string, storage map[common.Hash]co
 	return traceOf(t, a.DeployedBytecode, in, storage)
 }
 
+// TestRealContractsSolve runs real Solidity calls (the counter, the
+// arithmetic loop, and the copies Solidity makes for a bytes argument, a
+// new memory array and a contract's creation code) through the circuit of
+// the smallest shape that proves them, and checks the first word each
+// returns.
 func TestRealContractsSolve(t *testing.T) {
 	slot0 := map[common.Hash]common.Hash{{}: common.BigToHash(big.NewInt(41))}
+	data := []byte("a bytes argument of 49 bytes, copied to memory...")
 	tests := []struct {
 		name   string
 		trace  func(t *testing.T) *Trace
@@ -34,12 +40,19 @@ func TestRealContractsSolve(t *testing.T) {
 		{"PlainCounter.add", func(t *testing.T) *Trace {
 			return contractTrace(t, "PlainCounter", "add", slot0, big.NewInt(1000))
 		}, Shapes[0], 1041},
-		{"Arith.run(4)", func(t *testing.T) *Trace { return contractTrace(t, "Arith", "run", nil, big.NewInt(4)) }, Shapes[1], 0},
+		{"Arith.run(4)", func(t *testing.T) *Trace { return contractTrace(t, "Arith", "run", nil, big.NewInt(4)) }, Shapes[1], 99},
+		{"Copier.head", func(t *testing.T) *Trace { return contractTrace(t, "Copier", "head", nil, data) }, Shapes[1], int64(len(data))},
+		{"Copier.zeros(5)", func(t *testing.T) *Trace { return contractTrace(t, "Copier", "zeros", nil, big.NewInt(5)) }, Shapes[1], 7},
+		{"Copier.creationHead", func(t *testing.T) *Trace { return contractTrace(t, "Copier", "creationHead", nil) }, Shapes[1],
+			int64(len(solidity.MustLoad("Tiny").Bytecode))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tr := tt.trace(t)
 			t.Logf("%d steps", len(tr.Steps))
+			if got := new(big.Int).SetBytes(tr.ReturnData[:32]); got.Cmp(big.NewInt(tt.result)) != 0 {
+				t.Fatalf("returned %d, want %d", got, tt.result)
+			}
 			w, err := Assign(tr, tt.shape)
 			if err != nil {
 				t.Fatal(err)

@@ -55,17 +55,20 @@ func (b *builder) copyTable() {
 		b.rc.Check(e.Q, 16)
 		api.AssertIsEqual(e.D.Lo, api.Add(e.J, api.Mul(e.Q, 32)))
 
-		// The bytes lo..hi-1 of the word are copied. The last row takes the
-		// copy's last bytes, at least the one at lo and at most 32 from its
-		// word's start (hi is a count of 32 booleans): the rows before it
-		// (same D and L, K one less each) then have more than 32 bytes
-		// left.
+		// The bytes lo..hi-1 of the word are copied. A middle row has more
+		// than 32 bytes left from its word's start, so the copy has at
+		// least one more word. The last row takes the copy's last bytes, at
+		// least the one at lo and at most 32 (hi is a count of 32
+		// booleans).
 		lo := api.Mul(api.IsZero(e.K), e.J)
 		left := api.Sub(api.Add(e.J, e.L.Lo), api.Mul(e.K, 32)) // bytes to copy from the word's start
+		b.rc.Check(api.Mul(mid, api.Sub(left, 33)), 34)
 		b.rc.Check(api.Mul(end, api.Sub(left, 1, lo)), 5)
 		hi := api.Add(api.Mul(mid, 32), api.Mul(end, left))
 		below := func(bound frontend.Variable) [32]frontend.Variable {
-			// r[i] = 1 if i < bound: booleans, ones then zeros, bound of them.
+			// r[i] = 1 if i < bound: ones then zeros, bound of them. The
+			// ends are booleans and every step down is 0 or 1, so every
+			// r[i] is a boolean and none follows a 0.
 			var r [32]frontend.Variable
 			var sum frontend.Variable = 0
 			for k := range r {
@@ -74,12 +77,13 @@ func (b *builder) copyTable() {
 					panic(err)
 				}
 				r[k] = out[0]
-				api.AssertIsBoolean(r[k])
 				if k > 0 {
-					api.AssertIsEqual(api.Mul(r[k], api.Sub(1, r[k-1])), 0)
+					api.AssertIsBoolean(api.Sub(r[k-1], r[k]))
 				}
 				sum = api.Add(sum, r[k])
 			}
+			api.AssertIsBoolean(r[0])
+			api.AssertIsBoolean(r[31])
 			api.AssertIsEqual(sum, bound)
 			return r
 		}

@@ -409,6 +409,30 @@ func TestSoundnessCopy(t *testing.T) {
 				c[7] = 2
 				f.setWord(1, f.merged(1, c))
 			}},
+		{name: "a ramp starting at 2", op: vm.CALLDATACOPY, dst: 33, src: 3, size: 40,
+			hint: func(k, bound int64) int64 {
+				if bound == 9 {
+					return b2i(k < 8) + b2i(k == 0)
+				}
+				return b2i(k < bound)
+			},
+			forge: func(f *copyForgery) {
+				c := ramp(0, 8)
+				c[0] = 2
+				f.setWord(1, f.merged(1, c))
+			}},
+		{name: "a ramp ending below 0", op: vm.CALLDATACOPY, dst: 33, src: 3, size: 40,
+			hint: func(k, bound int64) int64 {
+				if bound == 9 {
+					return b2i(k < 10) - b2i(k == 31)
+				}
+				return b2i(k < bound)
+			},
+			forge: func(f *copyForgery) {
+				c := ramp(0, 10)
+				c[31] = -1
+				f.setWord(1, f.merged(1, c))
+			}},
 		{name: "the size changed between rows", op: vm.CALLDATACOPY, dst: 32, src: 0, size: 40, forge: func(f *copyForgery) {
 			// The first row writes 41 back: the second copies 9 bytes.
 			r0, r1 := &f.w.Rows[f.rows[0]], &f.w.Rows[f.rows[1]]

@@ -10,7 +10,7 @@ import (
 )
 
 // fuzzOps are the opcodes random programs are built from: every supported
-// ALU opcode, stack shuffles and aligned memory.
+// ALU opcode and stack shuffles; aligned memory and copies come between.
 var fuzzOps = []vm.OpCode{
 	vm.ADD, vm.SUB, vm.MUL, vm.DIV, vm.SDIV, vm.MOD, vm.SMOD, vm.SIGNEXTEND,
 	vm.LT, vm.GT, vm.SLT, vm.SGT, vm.EQ, vm.ISZERO, vm.AND, vm.OR, vm.XOR, vm.NOT,
@@ -41,6 +41,7 @@ func randomProgram(data []byte) *program {
 		}
 	}
 	depth := 0
+	copyBudget := uint64(12) // copied words, the shape's copy table
 	for range 4 {
 		p.push(word())
 		depth++
@@ -71,9 +72,30 @@ func randomProgram(data []byte) *program {
 			p.pushU(32 * (next() % 4)).op(vm.MLOAD)
 			depth++
 		}
+		if next()%6 == 0 {
+			// A copy of up to 64 bytes from code or calldata (inside, across
+			// the end or past it) to memory below 128, read back.
+			dst, src, size := next()%64, next()%160, next()%65
+			if words := (dst%32 + size + 31) / 32; words <= copyBudget {
+				copyBudget -= words
+				op := vm.CALLDATACOPY
+				if next()%2 == 0 {
+					op = vm.CODECOPY
+				}
+				p.pushU(size).pushU(src).pushU(dst).op(op)
+				p.pushU(dst).op(vm.MLOAD)
+				depth++
+			}
+		}
 	}
 	return p.returnTop()
 }
+
+// fuzzInput is the calldata random programs run with.
+var fuzzInput = []byte("calldata for random programs: 40 bytes..")
+
+// fuzzShape fits every random program.
+var fuzzShape = Shape{Steps: 160, Code: 1024, Calldata: 48, Stack: 32, Memory: 6, Storage: 1, Return: 1, Add: 24, Mul: 48, Bit: 24, Splice: 24, Copy: 12}
 
 // FuzzDifferential runs random straight-line programs on go-ethereum and
 // checks the circuit accepts every trace.
@@ -83,10 +105,10 @@ func FuzzDifferential(f *testing.F) {
 	f.Add([]byte("seed: a few words to start"))
 	f.Add(make([]byte, 200))
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24})
-	shape := Shape{Steps: 96, Code: 1024, Calldata: 8, Stack: 32, Memory: 4, Storage: 1, Return: 1, Add: 24, Mul: 24, Bit: 24, Splice: 2}
+	shape := fuzzShape
 	f.Fuzz(func(t *testing.T, data []byte) {
 		code := randomProgram(data).bytes()
-		tr, err := TraceCall(Call{Code: code})
+		tr, err := TraceCall(Call{Code: code, Input: fuzzInput})
 		if err != nil {
 			t.Skip(err) // an exceptional halt (stack underflow) is not a proof question
 		}
@@ -103,7 +125,7 @@ func FuzzDifferential(f *testing.F) {
 // TestRandomPrograms runs FuzzDifferential's check on 40 programs from a
 // fixed seed (the fuzzer itself is slow under coverage instrumentation).
 func TestRandomPrograms(t *testing.T) {
-	shape := Shape{Steps: 96, Code: 1024, Calldata: 8, Stack: 32, Memory: 4, Storage: 1, Return: 1, Add: 24, Mul: 24, Bit: 24, Splice: 2}
+	shape := fuzzShape
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 40 {
 		data := make([]byte, 400)
@@ -111,7 +133,7 @@ func TestRandomPrograms(t *testing.T) {
 			data[k] = byte(rng.Uint32())
 		}
 		code := randomProgram(data).bytes()
-		tr, err := TraceCall(Call{Code: code})
+		tr, err := TraceCall(Call{Code: code, Input: fuzzInput})
 		if err != nil {
 			t.Fatalf("program %d (%x): %v", i, code, err)
 		}
