@@ -11,37 +11,49 @@ import (
 )
 
 // TestProveRealContracts makes real Groth16 proofs of real Solidity calls
-// on the smallest shape, verifies them, and checks that a changed public
-// input fails. Keys are cached across runs (DefaultKeyDir, or
-// GO_BOOSTER_KEYS).
+// on the smallest shape that proves them (the counter and the arithmetic
+// loop on 2^8 steps; the copies, which that shape leaves out, on 2^10),
+// verifies them, and checks that a changed public input fails. Keys are
+// cached across runs (DefaultKeyDir, or GO_BOOSTER_KEYS).
 func TestProveRealContracts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("Groth16 setup and proving: skipped with -short")
 	}
-	start := time.Now()
-	keys, err := LoadOrSetup(os.Getenv("GO_BOOSTER_KEYS"), Shapes[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("keys for %s (%d constraints) in %s", keys.Shape().Name(), keys.Constraints(), time.Since(start).Round(time.Millisecond))
 	slot0 := map[common.Hash]common.Hash{{}: common.BigToHash(big.NewInt(41))}
-	for _, tr := range []*Trace{
-		contractTrace(t, "PlainCounter", "increment", slot0),
-		contractTrace(t, "PlainCounter", "add", slot0, big.NewInt(1000)),
-		contractTrace(t, "Arith", "run", nil, big.NewInt(2)),
+	for _, batch := range []struct {
+		shape  Shape
+		traces []*Trace
+	}{
+		{Shapes[0], []*Trace{
+			contractTrace(t, "PlainCounter", "increment", slot0),
+			contractTrace(t, "PlainCounter", "add", slot0, big.NewInt(1000)),
+			contractTrace(t, "Arith", "run", nil, big.NewInt(2)),
+		}},
+		{Shapes[1], []*Trace{
+			contractTrace(t, "Copier", "head", nil, []byte("a bytes argument, copied to memory by ABI decoding")),
+			contractTrace(t, "Copier", "creationHead", nil),
+		}},
 	} {
 		start := time.Now()
-		p, err := keys.Prove(tr)
+		keys, err := LoadOrSetup(os.Getenv("GO_BOOSTER_KEYS"), batch.shape)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%d steps proven in %s", len(tr.Steps), time.Since(start).Round(time.Millisecond))
-		if err := keys.Verify(p, p.Commitment); err != nil {
-			t.Fatalf("valid proof rejected: %v", err)
-		}
-		wrong := new(big.Int).Add(p.Commitment, big.NewInt(1))
-		if err := keys.Verify(p, wrong); !errors.Is(err, ErrProof) {
-			t.Fatalf("proof accepted for a changed public input: %v", err)
+		t.Logf("keys for %s (%d constraints) in %s", keys.Shape().Name(), keys.Constraints(), time.Since(start).Round(time.Millisecond))
+		for _, tr := range batch.traces {
+			start := time.Now()
+			p, err := keys.Prove(tr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%d steps proven in %s", len(tr.Steps), time.Since(start).Round(time.Millisecond))
+			if err := keys.Verify(p, p.Commitment); err != nil {
+				t.Fatalf("valid proof rejected: %v", err)
+			}
+			wrong := new(big.Int).Add(p.Commitment, big.NewInt(1))
+			if err := keys.Verify(p, wrong); !errors.Is(err, ErrProof) {
+				t.Fatalf("proof accepted for a changed public input: %v", err)
+			}
 		}
 	}
 }
