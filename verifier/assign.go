@@ -51,8 +51,11 @@ func checkFits(t *Trace, s Shape) error {
 		return fmt.Errorf("%w: %d storage slots, shape has %d", ErrCapacity, len(t.Storage), s.Storage)
 	}
 	for _, st := range t.Steps {
-		if !s.supports(st.Op) {
+		if _, ok := opcodes[st.Op]; !ok {
 			return unsupported(st.Op, st.PC)
+		}
+		if !s.supports(st.Op) {
+			return fmt.Errorf("%w: shape %s has no table for it (a larger shape proves it)", unsupported(st.Op, st.PC), s.Name())
 		}
 		if st.PC >= uint64(s.Code) {
 			return fmt.Errorf("%w: pc %d beyond %d code bytes", ErrCapacity, st.PC, s.Code)

@@ -17,8 +17,10 @@
 // from the committed code; stack, memory and storage form one read/write
 // memory checked by a log-derivative multiset argument whose challenge is
 // gnark's commitment to the trace; 256-bit arithmetic runs in three
-// capacity-bound tables (addition, multiplication, bitwise) tied to the
-// rows by a second log-derivative bus. What it cannot prove yet, the
+// capacity-bound tables (addition, multiplication, bitwise, and for
+// unaligned memory, exponentiation, ADDMOD/MULMOD and copies from calldata
+// and code, tables built on them) tied to the rows by a second
+// log-derivative bus. What it cannot prove yet, the
 // prover refuses with [ErrUnsupported] naming the opcode and pc; README's
 // "Soundness limits" lists it.
 //
