@@ -539,7 +539,11 @@ func (b *builder) rows() {
 		// modulo table joins the rows that carry the same J.
 		busExt := api.Add(splice, isModA, isModB, isCopy)
 		api.AssertIsEqual(api.Mul(r.J, api.Sub(1, busExt)), 0)
-		api.AssertIsEqual(api.Mul(api.Add(isModA, isModB), api.Add(api.Sub(r.J, i), isModB)), 0)
+		// Equalities that hold on rows of some families are summed, one
+		// sum per limb, each gated by flags of families no other term of
+		// its sum names (see zeroSum).
+		hiSum, loSum := b.zeroSum(), b.zeroSum()
+		hiSum.add([]family{famModA, famModB}, api.Add(isModA, isModB), api.Add(api.Sub(r.J, i), isModB))
 		memEn, stoEn := api.Add(isMload, isMstore, splice, isCopy), api.Add(isSload, isSstore)
 		loads, stores := api.Add(isMload, isSload), api.Add(isMstore, isSstore)
 		dom := api.Add(domMem, stoEn) // domSto = domMem + 1
@@ -554,12 +558,13 @@ func (b *builder) rows() {
 		}
 		slot := newCombo(r.R0.Hi, slotLo)
 		dOld, dNew := b.write(dom, api.Add(memEn, stoEn), 0, t(portData), r.Data, slot, tbits)
-		b.assertGatedEqual(api.Add(loads, isLLo, isLHi), r.Data.Hi, r.Data.OldHi)
-		b.assertGatedEqual(api.Add(loads, isLLo, isLHi), r.Data.Lo, r.Data.OldLo)
-		b.assertGatedEqual(stores, r.Data.Hi, r.R1.Hi)
-		b.assertGatedEqual(stores, r.Data.Lo, r.R1.Lo)
-		b.assertGatedEqual(isSwap, r.W1.Hi, r.R0.Hi)
-		b.assertGatedEqual(isSwap, r.W1.Lo, r.R0.Lo)
+		loadFams := []family{famMload, famSload, famMloadLo, famMloadHi}
+		hiSum.add(loadFams, api.Add(loads, isLLo, isLHi), api.Sub(r.Data.Hi, r.Data.OldHi))
+		loSum.add(loadFams, api.Add(loads, isLLo, isLHi), api.Sub(r.Data.Lo, r.Data.OldLo))
+		hiSum.add([]family{famMstore, famSstore}, stores, api.Sub(r.Data.Hi, r.R1.Hi))
+		loSum.add([]family{famMstore, famSstore}, stores, api.Sub(r.Data.Lo, r.R1.Lo))
+		hiSum.add([]family{famSwap}, isSwap, api.Sub(r.W1.Hi, r.R0.Hi))
+		loSum.add([]family{famSwap}, isSwap, api.Sub(r.W1.Lo, r.R0.Lo))
 
 		// PUSH immediates from the code accumulator.
 		n := api.Mul(isPush, r.Aux)
@@ -571,7 +576,7 @@ func (b *builder) rows() {
 
 		// Environment and calldata: one external table.
 		isCdl, isEnv := b.flag(r, famCalldataload), b.flag(r, famEnv)
-		api.AssertIsEqual(api.Mul(isCdl, r.R0.Hi), 0)
+		hiSum.add([]family{famCalldataload}, isCdl, r.R0.Hi)
 		extIndex := api.Add(api.Mul(isEnv, r.Aux), api.Mul(isCdl, api.Add(r.R0.Lo, numEnv)))
 		extHi, extLo := b.extHi.Lookup(extIndex)[0], b.extLo.Lookup(extIndex)[0]
 		isExt := api.Add(isEnv, isCdl)
@@ -590,7 +595,7 @@ func (b *builder) rows() {
 			// sum of two limbs below 2^128 is 0 only if both are).
 			expHi = api.Add(expHi, api.Mul(isCopy, r.W0.OldHi))
 			expLo = api.Add(expLo, api.Mul(isCopy, r.W0.OldLo))
-			api.AssertIsEqual(api.Mul(isCopyEmpty, api.Add(r.R0.Hi, r.R0.Lo)), 0)
+			hiSum.add([]family{famCopyEmpty}, isCopyEmpty, api.Add(r.R0.Hi, r.R0.Lo))
 		}
 		isAlu := api.Add(b.flag(r, famAlu1), b.flag(r, famAlu2))
 		nonAlu := api.Sub(w0en, isAlu, isLLo, isLHi, isModB) // their W0 comes from the bus
@@ -608,17 +613,21 @@ func (b *builder) rows() {
 
 		// RETURN and REVERT: aligned offset and length, recorded once.
 		isRet := api.Add(b.flag(r, famReturn), b.flag(r, famRevert))
-		api.AssertIsEqual(api.Mul(isRet, api.Sub(r.R0.Lo, api.Mul(c.RetOff, 32), c.RetByte)), 0)
+		retFams := []family{famReturn, famRevert}
+		loSum.add(retFams, isRet, api.Sub(r.R0.Lo, api.Mul(c.RetOff, 32), c.RetByte))
 		api.AssertIsEqual(api.Mul(isRet, api.Sub(r.R1.Lo, c.RetLen)), 0)
-		api.AssertIsEqual(api.Mul(isRet, api.Add(r.R0.Hi, r.R1.Hi)), 0)
-		api.AssertIsEqual(api.Mul(b.flag(r, famStop), c.RetLen), 0)
+		hiSum.add(retFams, isRet, api.Add(r.R0.Hi, r.R1.Hi))
+		hiSum.add([]family{famStop}, b.flag(r, famStop), c.RetLen)
 
 		// Jumps: the target of a taken jump is a JUMPDEST.
 		taken := api.Sub(1, api.IsZero(api.Add(r.R1.Hi, r.R1.Lo)))
 		jumped := api.Add(isJump, api.Mul(isJumpi, taken))
 		jd := b.jumpdest.Lookup(api.Mul(jumped, r.R0.Lo))[0]
-		api.AssertIsEqual(api.Mul(jumped, api.Sub(jd, 0x5b)), 0)
-		api.AssertIsEqual(api.Mul(jumped, r.R0.Hi), 0)
+		// jumped is 1 only on JUMP and JUMPI rows.
+		loSum.add([]family{famJump, famJumpi}, jumped, api.Sub(jd, 0x5b))
+		hiSum.add([]family{famJump, famJumpi}, jumped, r.R0.Hi)
+		hiSum.assertZero()
+		loSum.assertZero()
 
 		// Transition to the next row.
 		if i+1 < len(c.Rows) {
@@ -703,6 +712,34 @@ func (b *builder) memSize(memRow, grow, over frontend.Variable) {
 	api.AssertIsEqual(api.Mul(memRow, grow, over), 0)
 	api.AssertIsEqual(api.Mul(api.Sub(1, memRow), grow), 0)
 }
+
+// zeroSum is a sum of gated terms gate·x that must each be 0, asserted
+// with one constraint for the sum. Each term's gate is 1 on rows of its
+// families and 0 on all others, and no two terms name the same family
+// (add panics, at compile time, if they do): a row has one family, so
+// the sum is the one term whose gate is 1, or 0.
+type zeroSum struct {
+	api  frontend.API
+	fams map[family]bool
+	sum  frontend.Variable
+}
+
+func (b *builder) zeroSum() *zeroSum {
+	return &zeroSum{api: b.api, fams: map[family]bool{}, sum: 0}
+}
+
+// add adds gate·x, gate being 1 exactly on rows of the families fams.
+func (z *zeroSum) add(fams []family, gate, x frontend.Variable) {
+	for _, f := range fams {
+		if z.fams[f] {
+			panic(fmt.Sprintf("verifier: two terms of one zero sum gated by family %d", f))
+		}
+		z.fams[f] = true
+	}
+	z.sum = z.api.Add(z.sum, z.api.Mul(gate, x))
+}
+
+func (z *zeroSum) assertZero() { z.api.AssertIsEqual(z.sum, 0) }
 
 func (b *builder) assertGatedEqual(gate, x, y frontend.Variable) {
 	b.api.AssertIsEqual(b.api.Mul(gate, b.api.Sub(x, y)), 0)

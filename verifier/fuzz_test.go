@@ -95,7 +95,7 @@ func randomProgram(data []byte) *program {
 var fuzzInput = []byte("calldata for random programs: 40 bytes..")
 
 // fuzzShape fits every random program.
-var fuzzShape = Shape{Steps: 160, Code: 1024, Calldata: 48, Stack: 32, Memory: 6, Storage: 1, Return: 1, Add: 24, Mul: 48, Bit: 24, Splice: 24, Copy: 12}
+var fuzzShape = Shape{Steps: 256, Code: 1024, Calldata: 48, Stack: 32, Memory: 6, Storage: 1, Return: 1, Add: 24, Mul: 48, Bit: 24, Splice: 24, Copy: 12}
 
 // FuzzDifferential runs random straight-line programs on go-ethereum and
 // checks the circuit accepts every trace.
