@@ -155,7 +155,7 @@ func (a *assigner) assign() (*Circuit, error) {
 		}
 		for _, r := range rows {
 			if ri >= len(c.Rows) {
-				return nil, fmt.Errorf("%w: more than %d rows (unaligned stores take two)", ErrCapacity, len(c.Rows))
+				return nil, fmt.Errorf("%w: more than %d rows (unaligned memory accesses, ADDMOD and MULMOD take two, a copy one per word)", ErrCapacity, len(c.Rows))
 			}
 			// The memory size before the row, then what the row touches.
 			r.MSz = a.msz

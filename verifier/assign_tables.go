@@ -65,11 +65,7 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		if i < len(tb.splices) {
 			c.Splice[i] = tb.splices[i]
 		} else {
-			var e SpliceEntry
-			zeros(e.Flags[:])
-			e.O, e.V, e.C, e.Old, e.New, e.A0, e.R, e.J, e.Q = zeroWord(), zeroWord(), zeroWord(), zeroWord(), zeroWord(), zeroWord(), zeroWord(), 0, 0
-			e.B, e.V8, e.BS = zeroWord(), zeroWord(), zeroWord()
-			c.Splice[i] = e
+			c.Splice[i] = unusedSplice()
 		}
 	}
 	if tb.counts == nil {
@@ -392,5 +388,14 @@ func divWide(lo, n, k, out *uint256.Int) MulEntry {
 	num := new(big.Int).Add(new(big.Int).Lsh(k.ToBig(), 256), lo.ToBig())
 	q := uint256.MustFromBig(new(big.Int).Div(num, n.ToBig()))
 	fillProduct(&e, q, n, out, true) // q·n + out = lo + k·2^256
+	return e
+}
+
+// unusedSplice is a splice-table entry no row uses.
+func unusedSplice() SpliceEntry {
+	var e SpliceEntry
+	zeros(e.Flags[:])
+	e.O, e.V, e.C, e.Old, e.New, e.A0, e.R, e.J, e.Q = zeroWord(), zeroWord(), zeroWord(), zeroWord(), zeroWord(), zeroWord(), zeroWord(), 0, 0
+	e.B, e.V8, e.BS = zeroWord(), zeroWord(), zeroWord()
 	return e
 }

@@ -638,7 +638,6 @@ func (b *builder) rows() {
 				grow := api.Sub(nx.MSz, r.MSz)
 				b.memSize(memEn, grow, api.Sub(nx.MSz, api.Div(slot.lo, 32), 1))
 			}
-			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(1, r.Active)), 0)
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.SP, api.Add(r.SP, delta))), 0)
 			// The first row of an unaligned access stays at pc; the second
 			// follows it, and only it.
@@ -656,6 +655,9 @@ func (b *builder) rows() {
 			api.AssertIsEqual(api.Mul(first, api.Sub(1, nxSecond)), 0)
 			api.AssertIsEqual(api.Mul(nxSecond, api.Sub(1, first)), 0)
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.PC, nextPC)), 0)
+			// Nothing runs after a halt, and a row that does not halt is
+			// followed by an active one (an inactive row has no flags, so
+			// is followed by inactive rows only).
 			api.AssertIsEqual(api.Mul(halt, nx.Active), 0)
 			api.AssertIsEqual(api.Mul(api.Sub(r.Active, nx.Active), api.Sub(1, halt)), 0)
 		} else {

@@ -7,7 +7,8 @@ import "fmt"
 // padded. Larger shapes prove longer executions at a higher fixed cost.
 type Shape struct {
 	// Steps is the number of main-trace rows: executed instructions (an
-	// unaligned MSTORE takes two).
+	// unaligned MLOAD or MSTORE, ADDMOD and MULMOD take two, a copy one
+	// per memory word it writes).
 	Steps int
 	// Code and Calldata are capacities in bytes.
 	Code, Calldata int
