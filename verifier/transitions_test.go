@@ -25,7 +25,7 @@ func stack(vs ...uint64) []uint256.Int {
 // height each family gives, and has one family per row.
 func TestSoundnessTransitions(t *testing.T) {
 	s := tiny
-	s.Mul = 4 // an unaligned MSTORE
+	s.Mul, s.Splice = 6, 3 // an unaligned MSTORE, and one more first word
 	slot0 := common.Hash{}
 	forty1 := common.BigToHash(big.NewInt(41))
 	cases := []struct {
@@ -101,6 +101,36 @@ func TestSoundnessTransitions(t *testing.T) {
 			// The first word's splice entry and its two products go unused.
 			w.Splice[0] = unusedSplice()
 			w.Mul[0], w.Mul[1] = mulEntry(0, new(uint256.Int), new(uint256.Int), new(uint256.Int)), mulEntry(0, new(uint256.Int), new(uint256.Int), new(uint256.Int))
+		}},
+		{name: "an unaligned MSTORE's first word twice", code: []byte{0x60, 0x05, 0x60, 0x04, 0x52, 0x00}, forge: func(w *Circuit) {
+			// The first word's row again (it writes the same word), then
+			// the second word and the STOP, moved down.
+			at := func(row, port int) int { return portsPerRow*row + port }
+			idle := &assigner{s: s}
+			moved := func(from, to int) Row {
+				old, r := w.Rows[from], idle.idleRow(to)
+				r.Active, r.PC, r.Op, r.SP, r.Aux, r.J, r.Flags = old.Active, old.PC, old.Op, old.SP, old.Aux, old.J, old.Flags
+				return r
+			}
+			lo, hi, stop := moved(2, 3), moved(3, 4), moved(4, 5)
+			first := w.Rows[2]
+			lo.R0 = ReadPort{Hi: first.R0.Hi, Lo: first.R0.Lo, PrevT: at(2, portR0)}
+			lo.R1 = ReadPort{Hi: first.R1.Hi, Lo: first.R1.Lo, PrevT: at(2, portR1)}
+			lo.Data = WritePort{Hi: first.Data.Hi, Lo: first.Data.Lo, OldHi: first.Data.Hi, OldLo: first.Data.Lo, PrevT: at(2, portData)}
+			hi.R0 = ReadPort{Hi: first.R0.Hi, Lo: first.R0.Lo, PrevT: at(3, portR0)}
+			hi.R1 = ReadPort{Hi: first.R1.Hi, Lo: first.R1.Lo, PrevT: at(3, portR1)}
+			hi.Data = w.Rows[3].Data
+			w.Rows[3], w.Rows[4], w.Rows[5] = lo, hi, stop
+			w.StackEnd[1].T, w.StackEnd[0].T = at(4, portR0), at(4, portR1)
+			w.MemEnd[0].T, w.MemEnd[1].T = at(3, portData), at(4, portData)
+			// Its splice entry: the first's, from the word the first wrote.
+			e := w.Splice[0]
+			old := uint256.MustFromBig(new(big.Int).Add(new(big.Int).Lsh(toBig(e.New.Hi), 128), toBig(e.New.Lo)))
+			t := new(uint256.Int).Lsh(uint256.NewInt(1), 256-8*4)
+			a0 := new(uint256.Int).Mod(old, t)
+			e.Old, e.A0 = word(old), word(a0)
+			w.Splice[2] = e
+			w.Mul[4], w.Mul[5] = mulEntry(aluMod, old, t, a0), w.Mul[1]
 		}},
 		{name: "the stack height jumps", code: []byte{0x5f, 0x50, 0x00}, forge: func(w *Circuit) {
 			w.Rows[2].SP = 3 // the STOP after PUSH0 POP
