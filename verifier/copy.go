@@ -44,11 +44,13 @@ func (b *builder) copyTable() {
 		mid := api.Add(e.Flags[aluCopyCalldataMid-copyFirst], e.Flags[aluCopyCodeMid-copyFirst])
 		end := api.Sub(used, mid)
 
-		// Operands: D = J + 32·Q with J < 32 and Q < 2^16 (the row's word
-		// D - J + 32·K is then in memory only for the row's own K, and a
-		// row cannot pass for another word of its copy with J off by 32).
-		// S and L below 2^128: each row's reads keep them, and the last
-		// row bounds L; K is the row's, counted from 0.
+		// Operands: D = J + 32·Q with J < 32 and Q < 2^16; S and L below
+		// 2^128 (they are limbs read from the stack, and each row reads
+		// the same). J and K are the row's: the row sends J_r + 2^32·K_r,
+		// with K_r < 2^16 counted from 0 and its word D - J_r + 32·K_r in
+		// memory. Then 2^27·(K - K_r) is an integer m, |m| < 2^17, and the
+		// window's range check below keeps 32·K, so m/2^22, within 2^130
+		// of an integer: m = 0. So K = K_r and J = J_r.
 		api.AssertIsEqual(e.S.Hi, 0)
 		api.AssertIsEqual(e.L.Hi, 0)
 		b.rc.Check(e.J, 5)
@@ -135,8 +137,9 @@ func (b *builder) copyTable() {
 // in the bus tuple's last element.
 const copyKShift = 1 << 32
 
-// maxCopySource bounds a copy's source offset (the circuit range-checks it
-// in 32 bits); a larger one is refused.
+// maxCopySource bounds a copy's source offset: the window's range check
+// spans 2^34 bytes, which the windows of any offset below 2^32 fit. A
+// larger offset is refused.
 const maxCopySource = 1 << 32
 
 // copyRows assigns a CALLDATACOPY or CODECOPY as one row per memory word
