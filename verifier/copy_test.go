@@ -207,6 +207,12 @@ func wordBytes(w Word) [32]byte {
 	return out
 }
 
+// withAt is r with r[i] = v.
+func withAt(r [32]int64, i int, v int64) [32]int64 {
+	r[i] = v
+	return r
+}
+
 // ramp is copied[i] = 1 for lo <= i < hi.
 func ramp(lo, hi int) [32]int64 {
 	var out [32]int64
@@ -241,7 +247,7 @@ func TestSoundnessCopy(t *testing.T) {
 		dst, src, size uint64
 		wide           bool
 		forge          func(f *copyForgery)
-		hint           func(k, bound int64) int64 // a forged ramp, or nil
+		ramp           [32]int64 // or: the last word's forged ramp (nonzero)
 	}{
 		{name: "a copied calldata byte", op: vm.CALLDATACOPY, dst: 33, src: 3, size: 40, forge: func(f *copyForgery) {
 			f.setWord(0, f.withByte(0, 5, 0x77))
@@ -377,62 +383,13 @@ func TestSoundnessCopy(t *testing.T) {
 			e.OldBytes[9] = e.OldBytes[9].(int) + 256
 			f.setWord(1, f.merged(1, ramp(0, 9)))
 		}},
-		{name: "a ramp with a gap", op: vm.CALLDATACOPY, dst: 33, src: 3, size: 40,
-			hint: func(k, bound int64) int64 {
-				if bound == 9 {
-					return b2i(k < 8 || k == 9)
-				}
-				return b2i(k < bound)
-			},
-			forge: func(f *copyForgery) {
-				c := ramp(0, 8)
-				c[9] = 1
-				f.setWord(1, f.merged(1, c))
-			}},
-		{name: "a ramp one too long", op: vm.CALLDATACOPY, dst: 33, src: 3, size: 40,
-			hint: func(k, bound int64) int64 {
-				if bound == 9 {
-					return b2i(k < 10)
-				}
-				return b2i(k < bound)
-			},
-			forge: func(f *copyForgery) { f.setWord(1, f.merged(1, ramp(0, 10))) }},
-		{name: "a ramp of a non-boolean", op: vm.CALLDATACOPY, dst: 33, src: 3, size: 40,
-			hint: func(k, bound int64) int64 {
-				if bound == 9 {
-					return b2i(k < 7) + 2*b2i(k == 7)
-				}
-				return b2i(k < bound)
-			},
-			forge: func(f *copyForgery) {
-				c := ramp(0, 7)
-				c[7] = 2
-				f.setWord(1, f.merged(1, c))
-			}},
-		{name: "a ramp starting at 2", op: vm.CALLDATACOPY, dst: 33, src: 3, size: 40,
-			hint: func(k, bound int64) int64 {
-				if bound == 9 {
-					return b2i(k < 8) + b2i(k == 0)
-				}
-				return b2i(k < bound)
-			},
-			forge: func(f *copyForgery) {
-				c := ramp(0, 8)
-				c[0] = 2
-				f.setWord(1, f.merged(1, c))
-			}},
-		{name: "a ramp ending below 0", op: vm.CALLDATACOPY, dst: 33, src: 3, size: 40,
-			hint: func(k, bound int64) int64 {
-				if bound == 9 {
-					return b2i(k < 10) - b2i(k == 31)
-				}
-				return b2i(k < bound)
-			},
-			forge: func(f *copyForgery) {
-				c := ramp(0, 10)
-				c[31] = -1
-				f.setWord(1, f.merged(1, c))
-			}},
+		// Forged ramps for the last word's hi = 9 (the hint replaced):
+		// the bytes they mark are copied.
+		{name: "a ramp with a gap", op: vm.CALLDATACOPY, dst: 33, src: 3, size: 40, ramp: withAt(ramp(0, 8), 9, 1)},
+		{name: "a ramp one too long", op: vm.CALLDATACOPY, dst: 33, src: 3, size: 40, ramp: ramp(0, 10)},
+		{name: "a ramp of a non-boolean", op: vm.CALLDATACOPY, dst: 33, src: 3, size: 40, ramp: withAt(ramp(0, 7), 7, 2)},
+		{name: "a ramp starting at 2", op: vm.CALLDATACOPY, dst: 33, src: 3, size: 40, ramp: withAt(ramp(0, 8), 0, 2)},
+		{name: "a ramp ending below 0", op: vm.CALLDATACOPY, dst: 33, src: 3, size: 40, ramp: withAt(ramp(0, 10), 31, -1)},
 		{name: "the size changed between rows", op: vm.CALLDATACOPY, dst: 32, src: 0, size: 40, forge: func(f *copyForgery) {
 			// The first row writes 41 back: the second copies 9 bytes.
 			r0, r1 := &f.w.Rows[f.rows[0]], &f.w.Rows[f.rows[1]]
@@ -477,15 +434,22 @@ func TestSoundnessCopy(t *testing.T) {
 			if tc.op == vm.CODECOPY {
 				source = tr.Code
 			}
-			tc.forge(&copyForgery{w: w, s: s, rows: rows, sp: w.Rows[rows[0]].SP.(int), input: source})
-			recommit(w)
+			f := &copyForgery{w: w, s: s, rows: rows, sp: w.Rows[rows[0]].SP.(int), input: source}
 			var opts []test.TestEngineOption
-			if tc.hint != nil {
+			if tc.forge != nil {
+				tc.forge(f)
+			} else {
+				f.setWord(1, f.merged(1, tc.ramp))
 				opts = append(opts, test.WithReplacementHint(solver.GetHintID(lessThanHint), func(_ *big.Int, in, out []*big.Int) error {
-					out[0].SetInt64(tc.hint(in[0].Int64(), in[1].Int64()))
+					k, bound := in[0].Int64(), in[1].Int64()
+					out[0].SetInt64(b2i(k < bound))
+					if bound == 9 {
+						out[0].SetInt64(tc.ramp[k])
+					}
 					return nil
 				}))
 			}
+			recommit(w)
 			rejects(t, s, w, opts...)
 		})
 	}

@@ -83,13 +83,8 @@ func TestSoundnessTransitions(t *testing.T) {
 			// PUSH1 5 PUSH1 4 MSTORE STOP: rows 0, 1, the two words (2, 3),
 			// STOP (4). The first word's row goes; the second and the STOP
 			// move up, and word 0 keeps its old value.
-			at := func(row, port int) int { return portsPerRow*row + port }
-			idle := &assigner{s: s}
-			moved := func(from, to int) Row {
-				old, r := w.Rows[from], idle.idleRow(to)
-				r.Active, r.PC, r.Op, r.SP, r.Aux, r.J, r.Flags = old.Active, old.PC, old.Op, old.SP, old.Aux, old.J, old.Flags
-				return r
-			}
+			at, idle := portTime, &assigner{s: s}
+			moved := func(from, to int) Row { return movedRow(w, s, from, to) }
 			hi := moved(3, 2)
 			hi.R0 = ReadPort{Hi: w.Rows[3].R0.Hi, Lo: w.Rows[3].R0.Lo, PrevT: at(1, portW0)}
 			hi.R1 = ReadPort{Hi: w.Rows[3].R1.Hi, Lo: w.Rows[3].R1.Lo, PrevT: at(0, portW0)}
@@ -105,13 +100,8 @@ func TestSoundnessTransitions(t *testing.T) {
 		{name: "an unaligned MSTORE's first word twice", code: []byte{0x60, 0x05, 0x60, 0x04, 0x52, 0x00}, forge: func(w *Circuit) {
 			// The first word's row again (it writes the same word), then
 			// the second word and the STOP, moved down.
-			at := func(row, port int) int { return portsPerRow*row + port }
-			idle := &assigner{s: s}
-			moved := func(from, to int) Row {
-				old, r := w.Rows[from], idle.idleRow(to)
-				r.Active, r.PC, r.Op, r.SP, r.Aux, r.J, r.Flags = old.Active, old.PC, old.Op, old.SP, old.Aux, old.J, old.Flags
-				return r
-			}
+			at := portTime
+			moved := func(from, to int) Row { return movedRow(w, s, from, to) }
 			lo, hi, stop := moved(2, 3), moved(3, 4), moved(4, 5)
 			first := w.Rows[2]
 			lo.R0 = ReadPort{Hi: first.R0.Hi, Lo: first.R0.Lo, PrevT: at(2, portR0)}
@@ -179,4 +169,15 @@ func TestSoundnessTransitions(t *testing.T) {
 			rejects(t, ws, w)
 		})
 	}
+}
+
+// portTime is the time of a port of a row.
+func portTime(row, port int) int { return portsPerRow*row + port }
+
+// movedRow is row from of w as row to: its step, with idle ports at its new
+// times (the caller sets the ports it uses).
+func movedRow(w *Circuit, s Shape, from, to int) Row {
+	old, r := w.Rows[from], (&assigner{s: s}).idleRow(to)
+	r.Active, r.PC, r.Op, r.SP, r.Aux, r.J, r.Flags = old.Active, old.PC, old.Op, old.SP, old.Aux, old.J, old.Flags
+	return r
 }
