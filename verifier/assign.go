@@ -289,11 +289,11 @@ func (r *Row) family(s Shape) family {
 
 // setFamily sets the row's flag of family f, and clears the others.
 func (r *Row) setFamily(s Shape, f family) {
-	for col, g := range s.flagColumns() {
+	for col := range r.Flags {
 		r.Flags[col] = 0
-		if g == f {
-			r.Flags[col] = 1
-		}
+	}
+	if col := s.flagColumn(f); col >= 0 {
+		r.Flags[col] = 1
 	}
 }
 

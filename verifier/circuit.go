@@ -183,9 +183,6 @@ func (c *Circuit) Define(api frontend.API) error {
 	}
 	rc := rangecheck.New(api)
 	b := &builder{api: api, rc: rc, c: c, s: s}
-	for f := range b.cols {
-		b.cols[f] = s.flagColumn(family(f))
-	}
 	b.tables()
 	b.rows()
 	b.addTable()
@@ -210,8 +207,6 @@ type builder struct {
 	rc  frontend.Rangechecker
 	c   *Circuit
 	s   Shape
-	// cols[f] is the flag column of family f, or -1.
-	cols [numFamilies + 1]int
 
 	famTable, auxTable, pushH, pushP1, pushP2 logderivlookup.Table
 	acc, jumpdest                             logderivlookup.Table
@@ -274,7 +269,7 @@ type aluTuple struct {
 // flag is the row's flag of family f: constant 0 for a family the shape
 // does not have.
 func (b *builder) flag(r *Row, f family) frontend.Variable {
-	if col := b.cols[f]; col >= 0 {
+	if col := b.s.flagColumn(f); col >= 0 {
 		return r.Flags[col]
 	}
 	return 0

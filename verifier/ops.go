@@ -246,30 +246,48 @@ func (s Shape) enabled(f family) bool {
 }
 
 // flagColumns lists the families that have a flag column in shape s, in
-// column order.
+// column order. The slice is shared: callers must not change it.
 func (s Shape) flagColumns() []family {
-	var out []family
-	for f := famStop; f < numFamilies; f++ {
-		if s.enabled(f) {
-			out = append(out, f)
-		}
-	}
-	return out
+	return flagColumnSets[s.optionalFamilies()]
 }
 
 // flagColumn is the column of family f's flag in shape s, or -1.
 func (s Shape) flagColumn(f family) int {
-	if !s.enabled(f) {
-		return -1
-	}
-	col := 0
-	for g := famStop; g < f; g++ {
-		if s.enabled(g) {
-			col++
+	return flagColumnIndex[s.optionalFamilies()][f]
+}
+
+// optionalFamilies numbers the sets of optional families a shape can have:
+// one bit each for the memory-size, modulo and copy families.
+func (s Shape) optionalFamilies() int {
+	n := 0
+	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0} {
+		if on {
+			n |= 1 << i
 		}
 	}
-	return col
+	return n
 }
+
+// flagColumnSets and flagColumnIndex are flagColumns and flagColumn for
+// each set of optional families, computed once.
+var flagColumnSets, flagColumnIndex = func() (sets [8][]family, index [8][numFamilies + 1]int) {
+	for n := range sets {
+		s := Shape{Msize: n&1 != 0, Copy: n >> 2 & 1}
+		if n&2 != 0 {
+			s.Mod = 1
+		}
+		for f := range index[n] {
+			index[n][f] = -1
+		}
+		for f := famStop; f < numFamilies; f++ {
+			if s.enabled(f) {
+				index[n][f] = len(sets[n])
+				sets[n] = append(sets[n], f)
+			}
+		}
+	}
+	return sets, index
+}()
 
 // supports reports whether shape s proves opcode op.
 func (s Shape) supports(op vm.OpCode) bool {
@@ -277,5 +295,5 @@ func (s Shape) supports(op vm.OpCode) bool {
 	if !ok || !s.enabled(spec.fam) {
 		return false
 	}
-	return (op != vm.EXP || s.Exp > 0) && (op != vm.MSIZE || s.Msize)
+	return op != vm.EXP || s.Exp > 0
 }

@@ -115,7 +115,8 @@ func TestSoundnessTransitions(t *testing.T) {
 			w.MemEnd[0].T, w.MemEnd[1].T = at(3, portData), at(4, portData)
 			// Its splice entry: the first's, from the word the first wrote.
 			e := w.Splice[0]
-			old := uint256.MustFromBig(new(big.Int).Add(new(big.Int).Lsh(toBig(e.New.Hi), 128), toBig(e.New.Lo)))
+			nb := wordBytes(e.New)
+			old := new(uint256.Int).SetBytes32(nb[:])
 			t := new(uint256.Int).Lsh(uint256.NewInt(1), 256-8*4)
 			a0 := new(uint256.Int).Mod(old, t)
 			e.Old, e.A0 = word(old), word(a0)
