@@ -19,4 +19,10 @@ var (
 	// ErrKeys means proving or verifying keys could not be made, read or
 	// written.
 	ErrKeys = errors.New("verifier: keys")
+	// ErrKeyCache means keys found on disk are truncated, corrupted, or
+	// not one setup's pair; they are left in place, not replaced.
+	ErrKeyCache = errors.New("verifier: key cache")
+	// ErrInput means a nil or malformed argument: a nil trace or proof, a
+	// public commitment that is not a reduced field element.
+	ErrInput = errors.New("verifier: invalid input")
 )

@@ -1,0 +1,216 @@
+package verifier
+
+import (
+	"bytes"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/stretchr/testify/require"
+)
+
+// tinyShape is a shape small enough that its setup takes a second or two:
+// the key cache tests run several.
+var tinyShape = Shape{Steps: 16, Code: 32, Calldata: 8, Stack: 8, Memory: 2, Storage: 1, Return: 1, Add: 2, Mul: 1, Bit: 1, Splice: 1}
+
+// tinyTrace returns 42 from a five-instruction program that fits tinyShape.
+func tinyTrace(t *testing.T) *Trace {
+	t.Helper()
+	// PUSH1 42 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
+	code := []byte{0x60, 42, 0x60, 0, 0x52, 0x60, 32, 0x60, 0, 0xf3}
+	tr, err := TraceCall(Call{Code: code, Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11")})
+	require.NoError(t, err)
+	return tr
+}
+
+// keyFiles returns the contents of every key file in dir, by name.
+func keyFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for _, suffix := range []string{pkSuffix, vkSuffix, sumSuffix} {
+		matches, err := filepath.Glob(filepath.Join(dir, "*"+suffix))
+		require.NoError(t, err)
+		for _, m := range matches {
+			b, err := os.ReadFile(m)
+			require.NoError(t, err)
+			out[filepath.Base(m)] = b
+		}
+	}
+	return out
+}
+
+func vkBytes(t *testing.T, k *Keys) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	_, err := k.vk.WriteTo(&buf)
+	require.NoError(t, err)
+	return buf.Bytes()
+}
+
+func onlyFile(t *testing.T, dir, suffix string) string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, "*"+suffix))
+	require.NoError(t, err)
+	require.Len(t, m, 1)
+	return m[0]
+}
+
+func TestKeyCacheReload(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Groth16 setup: skipped with -short")
+	}
+	dir := t.TempDir()
+	first, err := LoadOrSetup(dir, tinyShape)
+	require.NoError(t, err)
+	files := keyFiles(t, dir)
+	require.Len(t, files, 3, "proving key, verifying key and sums")
+	again, err := LoadOrSetup(dir, tinyShape)
+	require.NoError(t, err)
+	require.Equal(t, vkBytes(t, first), vkBytes(t, again), "second call must load the first call's keys")
+	require.Equal(t, files, keyFiles(t, dir), "loading rewrote the key files")
+	p, err := again.Prove(tinyTrace(t))
+	require.NoError(t, err)
+	require.NoError(t, first.Verify(p, p.Commitment))
+}
+
+// TestKeyCacheRefusesBadFiles damages a cached key set in each way a disk,
+// a crash or a careless copy can, and checks that LoadOrSetup fails with
+// ErrKeyCache and leaves every file as it found it.
+func TestKeyCacheRefusesBadFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Groth16 setup: skipped with -short")
+	}
+	good := t.TempDir()
+	_, err := LoadOrSetup(good, tinyShape)
+	require.NoError(t, err)
+	other := t.TempDir() // a second, independent setup of the same circuit
+	_, err = LoadOrSetup(other, tinyShape)
+	require.NoError(t, err)
+	otherPK, err := os.ReadFile(onlyFile(t, other, pkSuffix))
+	require.NoError(t, err)
+	otherSums, err := os.ReadFile(onlyFile(t, other, sumSuffix))
+	require.NoError(t, err)
+
+	for _, c := range []struct {
+		name   string
+		damage func(t *testing.T, dir string)
+	}{
+		{"truncated proving key", func(t *testing.T, dir string) {
+			p := onlyFile(t, dir, pkSuffix)
+			b, _ := os.ReadFile(p)
+			require.NoError(t, os.WriteFile(p, b[:len(b)/2], 0o644))
+		}},
+		{"proving key with bytes appended", func(t *testing.T, dir string) {
+			p := onlyFile(t, dir, pkSuffix)
+			b, _ := os.ReadFile(p)
+			require.NoError(t, os.WriteFile(p, append(b, 0), 0o644))
+		}},
+		{"flipped byte in the proving key", func(t *testing.T, dir string) {
+			p := onlyFile(t, dir, pkSuffix)
+			b, _ := os.ReadFile(p)
+			b[len(b)-1] ^= 1
+			require.NoError(t, os.WriteFile(p, b, 0o644))
+		}},
+		{"flipped byte in the verifying key", func(t *testing.T, dir string) {
+			p := onlyFile(t, dir, vkSuffix)
+			b, _ := os.ReadFile(p)
+			b[len(b)/2] ^= 1
+			require.NoError(t, os.WriteFile(p, b, 0o644))
+		}},
+		{"sums missing", func(t *testing.T, dir string) {
+			require.NoError(t, os.Remove(onlyFile(t, dir, sumSuffix)))
+		}},
+		{"verifying key missing", func(t *testing.T, dir string) {
+			require.NoError(t, os.Remove(onlyFile(t, dir, vkSuffix)))
+		}},
+		{"proving key of another setup", func(t *testing.T, dir string) {
+			require.NoError(t, os.WriteFile(onlyFile(t, dir, pkSuffix), otherPK, 0o644))
+		}},
+		{"proving key and sums of another setup", func(t *testing.T, dir string) {
+			// The sums match the files, so only the setup check can tell.
+			require.NoError(t, os.WriteFile(onlyFile(t, dir, pkSuffix), otherPK, 0o644))
+			lines := bytes.SplitAfter(otherSums, []byte("\n"))
+			ownSums, err := os.ReadFile(onlyFile(t, dir, sumSuffix))
+			require.NoError(t, err)
+			own := bytes.SplitAfter(ownSums, []byte("\n"))
+			require.NoError(t, os.WriteFile(onlyFile(t, dir, sumSuffix), append(lines[0], own[1]...), 0o644))
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, b := range keyFiles(t, good) {
+				require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o644))
+			}
+			c.damage(t, dir)
+			before := keyFiles(t, dir)
+			_, err := LoadOrSetup(dir, tinyShape)
+			require.ErrorIs(t, err, ErrKeyCache)
+			require.Equal(t, before, keyFiles(t, dir), "the damaged files were replaced")
+		})
+	}
+}
+
+// TestKeyCacheConcurrentSetup starts several LoadOrSetup calls at once on
+// an empty directory: the setup runs once, and every caller gets the keys
+// that end on disk.
+func TestKeyCacheConcurrentSetup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Groth16 setup: skipped with -short")
+	}
+	dir := t.TempDir()
+	const callers = 3
+	keys := make([]*Keys, callers)
+	errs := make([]error, callers)
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Go(func() { keys[i], errs[i] = LoadOrSetup(dir, tinyShape) })
+	}
+	wg.Wait()
+	onDisk, err := os.ReadFile(onlyFile(t, dir, vkSuffix))
+	require.NoError(t, err)
+	for i := range callers {
+		require.NoError(t, errs[i])
+		require.Equal(t, onDisk, vkBytes(t, keys[i]), "caller %d got keys that are not on disk", i)
+	}
+	leftovers, err := filepath.Glob(filepath.Join(dir, "*.tmp-*"))
+	require.NoError(t, err)
+	require.Empty(t, leftovers)
+}
+
+func TestProveVerifyRefuseBadInput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Groth16 setup: skipped with -short")
+	}
+	keys, err := LoadOrSetup(t.TempDir(), tinyShape)
+	require.NoError(t, err)
+	_, err = keys.Prove(nil)
+	require.ErrorIs(t, err, ErrInput)
+	var nilKeys *Keys
+	_, err = nilKeys.Prove(tinyTrace(t))
+	require.ErrorIs(t, err, ErrInput)
+
+	p, err := keys.Prove(tinyTrace(t))
+	require.NoError(t, err)
+	require.NoError(t, keys.Verify(p, p.Commitment))
+	modulus := ecc.BN254.ScalarField()
+	for _, c := range []struct {
+		name       string
+		proof      *Proof
+		commitment *big.Int
+	}{
+		{"nil proof", nil, p.Commitment},
+		{"empty proof", &Proof{}, p.Commitment},
+		{"nil commitment", p, nil},
+		{"commitment plus the modulus", p, new(big.Int).Add(p.Commitment, modulus)},
+		{"the modulus", p, modulus},
+		{"negative commitment", p, new(big.Int).Sub(p.Commitment, modulus)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			require.ErrorIs(t, keys.Verify(c.proof, c.commitment), ErrInput)
+		})
+	}
+}

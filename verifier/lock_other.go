@@ -1,0 +1,7 @@
+//go:build !unix
+
+package verifier
+
+// lockFile is a no-op where the system has no advisory file locks: setup
+// is still serialised within one process.
+func lockFile(string) (func(), error) { return func() {}, nil }
