@@ -14,6 +14,7 @@ import (
 	"github.com/boosterkit/go-booster/booster"
 	"github.com/boosterkit/go-booster/internal/testenv"
 	"github.com/boosterkit/go-booster/solidity/bindings"
+	"github.com/boosterkit/go-booster/statechanges"
 )
 
 // fixedProof is a Prover that hands out a proof made earlier.
@@ -129,10 +130,15 @@ func TestSettlementAttacks(t *testing.T) {
 			batch.L1Block.Number = big.NewInt(1_000_000)
 			return batch, w.prover()
 		}},
+		// The booster refuses such a read at execution time
+		// (TestPoisonedTransactions); an operator that puts one in the
+		// read set anyway is refused by L1.
 		{"read of a contract without extsload", "ReadUnverifiable", func(w *settleWorld) (*booster.Batch, booster.Prover) {
 			plain := w.l1.Deploy(w.t, "Counter", nil)
 			w.repin()
-			return w.execute(w.l1CallTx(plain, pack(w.t, "Counter", "increment"))), w.prover()
+			batch := w.execute(w.increment())
+			batch.Reads.Storage = append(batch.Reads.Storage, statechanges.StorageRead{Contract: plain, Slot: common.Hash{}, Value: common.Hash{}})
+			return batch, w.prover()
 		}},
 	}
 	for _, tt := range tests {
@@ -146,12 +152,15 @@ func TestSettlementAttacks(t *testing.T) {
 
 // TestSettlementAllOrNothing: a batch writing three contracts whose third
 // refuses applyStateUpdates (it trusts another booster) leaves the first
-// two unapplied.
+// two unapplied. The booster refuses such a write at execution time
+// (TestPoisonedTransactions); here an operator adds it to the write list
+// and signs the batch.
 func TestSettlementAllOrNothing(t *testing.T) {
 	w := newSettleWorld(t)
 	foreign := w.l1.Deploy(t, "BoostedCounter", nil, w.l1.From)
 	w.repin()
-	batch := w.execute(w.increment(), w.swap(), w.l1CallTx(foreign, bindings.NewBoostedCounter().PackIncrement()))
+	batch := w.execute(w.increment(), w.swap())
+	batch.Writes = append(batch.Writes, statechanges.Write{Contract: foreign, Slot: common.Hash{}, Value: word(1)})
 	updates := batch.Updates()
 	if len(updates) != 3 || updates[0].Contract != w.counter || updates[1].Contract != w.pool || updates[2].Contract != foreign {
 		t.Fatalf("updates go to %v, want counter, pool, foreign", updates)

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/holiman/uint256"
 
 	"github.com/boosterkit/go-booster/evm"
 	"github.com/boosterkit/go-booster/evm/l1"
@@ -28,49 +30,103 @@ var (
 	// ErrNotLastBatch means Rollback was given a batch other than the last
 	// one executed.
 	ErrNotLastBatch = errors.New("booster: not the last executed batch")
+	// ErrEmptyBatch means ExecuteBatch found no transaction to execute;
+	// nothing was sealed.
+	ErrEmptyBatch = errors.New("booster: no transactions queued")
+	// ErrL1BlockRegressed means SetL1Source was given a block older than
+	// the one batches are pinned to now.
+	ErrL1BlockRegressed = errors.New("booster: L1 block older than the current pin")
+	// ErrUnprotectedTx means a legacy transaction without a chain id
+	// (pre-EIP-155), which could be replayed from any chain.
+	ErrUnprotectedTx = errors.New("booster: transaction not replay-protected (no chain id)")
+	// ErrSetCodeTx means an EIP-7702 set-code transaction, which the L2
+	// does not take.
+	ErrSetCodeTx = errors.New("booster: set-code (EIP-7702) transactions are not supported")
+	// ErrTxGasLimit means a transaction asks for more gas than an L2
+	// block holds, so no batch could ever include it.
+	ErrTxGasLimit = errors.New("booster: transaction gas limit above the block gas limit")
+	// ErrSettlementLimit means a transaction alone would make its batch's
+	// settlement exceed an L1 limit (SettlementLimits); it is dropped.
+	ErrSettlementLimit = errors.New("booster: settlement would exceed an L1 limit")
 )
 
+// config is what the options set.
+type config struct {
+	evm      evm.Config
+	contract common.Address
+	limits   SettlementLimits
+}
+
 // Option configures a Booster.
-type Option func(*evm.Config)
+type Option func(*config)
 
 // WithChainID sets the L2 chain id (default DefaultChainID).
 func WithChainID(id *big.Int) Option {
-	return func(c *evm.Config) { c.ChainID = new(big.Int).Set(id) }
+	return func(c *config) { c.evm.ChainID = new(big.Int).Set(id) }
 }
 
 // WithGenesis sets the initial L2 state: funded accounts, predeployed code.
 func WithGenesis(alloc types.GenesisAlloc) Option {
-	return func(c *evm.Config) { c.Genesis = alloc }
+	return func(c *config) { c.evm.Genesis = alloc }
 }
 
 // WithBaseFee sets the L2 base fee per gas (default zero: no fees).
 func WithBaseFee(fee *big.Int) Option {
-	return func(c *evm.Config) { c.BaseFee = new(big.Int).Set(fee) }
+	return func(c *config) { c.evm.BaseFee = new(big.Int).Set(fee) }
 }
 
 // WithGasLimit sets the gas limit of one batch (default evm.DefaultGasLimit).
 func WithGasLimit(limit uint64) Option {
-	return func(c *evm.Config) { c.GasLimit = limit }
+	return func(c *config) { c.evm.GasLimit = limit }
 }
 
 // WithCoinbase sets the L2 fee recipient.
 func WithCoinbase(addr common.Address) Option {
-	return func(c *evm.Config) { c.Coinbase = addr }
+	return func(c *config) { c.evm.Coinbase = addr }
 }
 
 // WithTracer installs go-ethereum tracing hooks on every L2 transaction.
 func WithTracer(hooks *tracing.Hooks) Option {
-	return func(c *evm.Config) { c.Tracer = hooks }
+	return func(c *config) { c.evm.Tracer = hooks }
+}
+
+// WithL1Contract names the L1 booster contract that settles the batches.
+// Batch commitments bind it (with the L1 chain id), so a batch settles on
+// that deployment only. It also makes execution refuse, transaction by
+// transaction, what that contract could not settle: an L1CALL or
+// L1SANDBOXCALL that reads storage of an L1 contract without a working
+// extsload, or an L1CALL that writes one whose applyStateUpdates fails
+// when the booster contract calls it, reverts with
+// L1CallUnsettleable(contract, selector) and leaves no trace in the
+// batch, so one such transaction gets a failed receipt and cannot make
+// the whole batch unsettleable. Without it, batches cannot be settled.
+func WithL1Contract(addr common.Address) Option {
+	return func(c *config) { c.contract = addr }
+}
+
+// WithSettlementLimits sets the L1 limits a batch's settlement must fit
+// (default DefaultSettlementLimits); a zero field means no limit.
+func WithSettlementLimits(l SettlementLimits) Option {
+	return func(c *config) { c.limits = l }
 }
 
 // Booster runs L2 transactions against a pinned L1 block in batches. It is
-// not safe for concurrent use.
+// safe for concurrent use: Submit may be called from many goroutines, also
+// while ExecuteBatch runs (it waits for the batch to finish), and every
+// method takes one lock. The *evm.Chain returned by Chain is not guarded by
+// it: read L2 state there only while no batch executes.
 type Booster struct {
-	chain   *evm.Chain
-	source  l1.Source
-	pending []*types.Transaction
-	nonces  map[common.Address]uint64 // next nonce per sender, pending included
-	parent  common.Hash               // commitment of the last executed batch
+	mu       sync.Mutex
+	chain    *evm.Chain
+	source   l1.Source
+	pending  []*types.Transaction
+	nonces   map[common.Address]uint64 // next nonce per sender, pending included
+	parent   common.Hash               // commitment of the last executed batch
+	contract common.Address
+	limits   SettlementLimits
+	// refused are L1 contracts a settlement failed on (RollbackRefused):
+	// execution refuses to read or write them from then on.
+	refused map[common.Address]l1.Refusal
 }
 
 // New returns a booster over an L1 source, with an empty L2 unless
@@ -79,47 +135,84 @@ func New(source l1.Source, opts ...Option) (*Booster, error) {
 	if source == nil {
 		return nil, ErrNoSource
 	}
-	cfg := evm.Config{ChainID: DefaultChainID}
+	cfg := config{evm: evm.Config{ChainID: DefaultChainID}, limits: DefaultSettlementLimits}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	chain, err := evm.NewChain(cfg)
+	chain, err := evm.NewChain(cfg.evm)
 	if err != nil {
 		return nil, fmt.Errorf("booster: %w", err)
 	}
-	return &Booster{chain: chain, source: source, nonces: make(map[common.Address]uint64)}, nil
+	return &Booster{
+		chain:    chain,
+		source:   source,
+		nonces:   make(map[common.Address]uint64),
+		contract: cfg.contract,
+		limits:   cfg.limits,
+		refused:  make(map[common.Address]l1.Refusal),
+	}, nil
 }
 
-// Chain returns the L2 chain, to read L2 state between batches.
+// Chain returns the L2 chain, to read L2 state between batches. It is not
+// safe to use while a batch executes.
 func (b *Booster) Chain() *evm.Chain { return b.chain }
 
 // L1Source returns the source the next batch will be pinned to.
-func (b *Booster) L1Source() l1.Source { return b.source }
+func (b *Booster) L1Source() l1.Source {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.source
+}
 
 // SetL1Source pins the next batches to another L1 block, typically the one
-// after the last settlement.
+// after the last settlement. It refuses, with ErrL1BlockRegressed, a block
+// older than the current pin: L1 code would see block.number and
+// block.timestamp run backwards, and the booster contract refuses such a
+// batch anyway.
 func (b *Booster) SetL1Source(source l1.Source) error {
 	if source == nil {
 		return ErrNoSource
+	}
+	next := source.Header()
+	if next == nil || next.Number == nil {
+		return fmt.Errorf("booster: %w", l1.ErrNoHeader)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if cur := b.source.Header(); cur != nil && next.Number.Cmp(cur.Number) < 0 {
+		return fmt.Errorf("%w: block %d, pinned to %d", ErrL1BlockRegressed, next.Number, cur.Number)
 	}
 	b.source = source
 	return nil
 }
 
 // Pending returns the number of transactions waiting for the next batch.
-func (b *Booster) Pending() int { return len(b.pending) }
+func (b *Booster) Pending() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.pending)
+}
 
-// Submit queues a signed L2 transaction for the next batch. It refuses, with
-// an error wrapping ErrRejected and go-ethereum's own reason, a transaction
+// Submit queues a signed L2 transaction for the next batch. It refuses,
+// with an error wrapping ErrRejected and the reason, a transaction
 // signed for another chain (types.ErrInvalidChainId), badly signed
-// (types.ErrInvalidSig), replaying a nonce already used or queued
-// (core.ErrNonceTooLow), or leaving a nonce gap (core.ErrNonceTooHigh).
-// A refused transaction changes nothing.
+// (types.ErrInvalidSig), without replay protection (ErrUnprotectedTx), a
+// blob transaction (evm.ErrBlobTx), a set-code transaction (ErrSetCodeTx),
+// one whose gas limit exceeds the L2 block's (ErrTxGasLimit) or is below
+// its intrinsic gas (core.ErrIntrinsicGas), one whose fee cap is below the
+// L2 base fee (core.ErrFeeCapTooLow), one replaying a nonce already used or
+// queued (core.ErrNonceTooLow), or leaving a nonce gap
+// (core.ErrNonceTooHigh). A refused transaction changes nothing.
 func (b *Booster) Submit(tx *types.Transaction) error {
 	if tx == nil {
 		return fmt.Errorf("%w: nil transaction", ErrRejected)
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	from, err := b.chain.Sender(tx)
+	if err == nil {
+		err = b.checkTx(tx, from)
+	}
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrRejected, err)
 	}
@@ -138,6 +231,49 @@ func (b *Booster) Submit(tx *types.Transaction) error {
 	return nil
 }
 
+// checkTx refuses what no batch could ever apply, before the queue.
+func (b *Booster) checkTx(tx *types.Transaction, from common.Address) error {
+	cfg := b.chain.Config()
+	head := b.chain.Head()
+	switch tx.Type() {
+	case types.BlobTxType:
+		return evm.ErrBlobTx
+	case types.SetCodeTxType:
+		return ErrSetCodeTx
+	}
+	if !tx.Protected() {
+		return ErrUnprotectedTx
+	}
+	if tx.Gas() > head.GasLimit {
+		return fmt.Errorf("%w: %d > %d", ErrTxGasLimit, tx.Gas(), head.GasLimit)
+	}
+	rules := cfg.Rules(new(big.Int).Add(head.Number, common.Big1), true, head.Time+1)
+	value, overflow := uint256.FromBig(tx.Value())
+	if overflow {
+		return fmt.Errorf("%w: value %s", core.ErrInsufficientFunds, tx.Value())
+	}
+	intrinsic, err := core.IntrinsicGas(tx.Data(), tx.AccessList(), nil, from, tx.To(), value, rules)
+	if err != nil {
+		return err
+	}
+	if tx.Gas() < intrinsic {
+		return fmt.Errorf("%w: have %d, want %d", core.ErrIntrinsicGas, tx.Gas(), intrinsic)
+	}
+	if rules.IsPrague {
+		floor, err := core.FloorDataGas(rules, from, tx.To(), value, tx.Data(), tx.AccessList())
+		if err != nil {
+			return err
+		}
+		if tx.Gas() < floor {
+			return fmt.Errorf("%w: have %d, want %d", core.ErrFloorDataGas, tx.Gas(), floor)
+		}
+	}
+	if tx.GasFeeCapIntCmp(head.BaseFee) < 0 {
+		return fmt.Errorf("%w: fee cap %s below the L2 base fee %s", core.ErrFeeCapTooLow, tx.GasFeeCap(), head.BaseFee)
+	}
+	return nil
+}
+
 // RejectedTx is a queued transaction the batch could not apply (it ran out
 // of funds for gas, say); it is dropped and the L2 state is as if it had
 // never been sent.
@@ -150,6 +286,11 @@ type RejectedTx struct {
 type Batch struct {
 	// ChainID is the L2 chain id.
 	ChainID *big.Int
+	// L1ChainID is the chain id of the L1 the batch settles on, and
+	// Contract the L1 booster contract that settles it (WithL1Contract);
+	// the commitment binds both, so no other deployment accepts it.
+	L1ChainID *big.Int
+	Contract  common.Address
 	// Parent is the commitment of the batch before this one (zero for the
 	// first batch), which the L1 booster contract checks it continues.
 	Parent common.Hash
@@ -165,6 +306,8 @@ type Batch struct {
 	// Writes is the L1 write list, Reads the L1 read set.
 	Writes statechanges.WriteList
 	Reads  *statechanges.ReadSet
+
+	limits SettlementLimits
 }
 
 // Number returns the batch number (the L2 block number).
@@ -174,50 +317,140 @@ func (b *Batch) Number() uint64 { return b.L2Block.Number.Uint64() }
 // changes to apply; ContractUpdate.Calldata is the applyStateUpdates call.
 func (b *Batch) Updates() []statechanges.ContractUpdate { return b.Writes.ByContract() }
 
-// ExecuteBatch runs every queued transaction against the pinned L1 block and
-// seals an L2 block. If the L1 source fails, nothing is applied, the queue
-// is kept, and the error wraps l1.ErrSource.
+// ExecuteBatch runs the queued transactions, in order, against the pinned
+// L1 block and seals an L2 block. It returns ErrEmptyBatch, sealing
+// nothing, when the queue is empty.
+//
+// A batch takes transactions until the next one no longer fits: the L2
+// block's gas is used up, or the batch's settlement would exceed an L1
+// limit (SettlementLimits: the per-transaction gas cap, the transaction
+// size). The transactions that do not fit stay queued, in order, for the
+// next batch. A transaction that alone would exceed a settlement limit is
+// dropped into Rejected with ErrSettlementLimit. If the L1 source fails,
+// nothing is applied, the queue is kept, and the error wraps l1.ErrSource.
 func (b *Booster) ExecuteBatch(ctx context.Context) (*Batch, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.pending) == 0 {
+		return nil, ErrEmptyBatch
+	}
+	txs := b.pending
+	dropped := map[*types.Transaction]error{}
+	for {
+		run, err := b.run(ctx, txs, dropped)
+		if err != nil {
+			return nil, err
+		}
+		if run.overflow < 0 {
+			return b.seal(run)
+		}
+		run.block.Discard()
+		if run.applied == 1 {
+			// The transaction alone is too much for one settlement.
+			dropped[txs[run.overflow]] = fmt.Errorf("%w: %s", ErrSettlementLimit, run.why)
+			continue
+		}
+		// Close the batch before the transaction that overflowed, and
+		// execute again what came before it, so nothing it did stays.
+		txs = txs[:run.overflow]
+	}
+}
+
+// batchRun is one pass over a prefix of the queue.
+type batchRun struct {
+	batch *Batch
+	block *evm.Block
+	view  *l1.View
+	// consumed is how many transactions of the queue the batch takes
+	// (applied, rejected or dropped), applied how many it applied.
+	consumed, applied int
+	// overflow is the queue index of the transaction after which the
+	// settlement exceeded a limit (why), or -1.
+	overflow int
+	why      string
+}
+
+func (b *Booster) run(ctx context.Context, txs []*types.Transaction, dropped map[*types.Transaction]error) (*batchRun, error) {
 	view, err := l1.NewView(ctx, b.source)
 	if err != nil {
 		return nil, fmt.Errorf("booster: %w", err)
+	}
+	if b.contract != (common.Address{}) {
+		view.RequireSettleable(b.contract, b.refused)
 	}
 	block, err := b.chain.NewBlock(view)
 	if err != nil {
 		return nil, fmt.Errorf("booster: %w", err)
 	}
-	batch := &Batch{
-		ChainID: new(big.Int).Set(b.chain.Config().ChainID),
-		Parent:  b.parent,
-		L1Block: types.CopyHeader(view.Header()),
+	r := &batchRun{block: block, view: view, consumed: len(txs), overflow: -1}
+	r.batch = &Batch{
+		ChainID:   new(big.Int).Set(b.chain.Config().ChainID),
+		L1ChainID: new(big.Int).Set(view.ChainConfig().ChainID),
+		Contract:  b.contract,
+		Parent:    b.parent,
+		L1Block:   types.CopyHeader(view.Header()),
+		limits:    b.limits,
 	}
-	for _, tx := range b.pending {
+	for i, tx := range txs {
+		if why, ok := dropped[tx]; ok {
+			r.batch.Rejected = append(r.batch.Rejected, RejectedTx{Tx: tx, Err: why})
+			continue
+		}
 		receipt, err := block.Apply(ctx, tx)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil || view.Err() != nil {
 				block.Discard()
 				return nil, fmt.Errorf("booster: batch abandoned: %w", err)
 			}
-			batch.Rejected = append(batch.Rejected, RejectedTx{Tx: tx, Err: err})
+			if errors.Is(err, core.ErrGasLimitReached) {
+				r.consumed = i // the block is full: the rest waits
+				break
+			}
+			r.batch.Rejected = append(r.batch.Rejected, RejectedTx{Tx: tx, Err: err})
 			continue
 		}
-		batch.Transactions = append(batch.Transactions, tx)
-		batch.Receipts = append(batch.Receipts, receipt)
+		r.applied++
+		r.batch.Transactions = append(r.batch.Transactions, tx)
+		r.batch.Receipts = append(r.batch.Receipts, receipt)
+		if why := b.limits.exceeded(view.Stats()); why != "" {
+			r.overflow, r.why = i, why
+			return r, nil
+		}
 	}
-	batch.Writes, batch.Reads = view.Result()
-	if err := view.Err(); err != nil {
-		block.Discard()
+	return r, nil
+}
+
+// seal commits the run's block and takes its transactions off the queue.
+func (b *Booster) seal(r *batchRun) (*Batch, error) {
+	batch := r.batch
+	batch.Writes, batch.Reads = r.view.Result()
+	if err := r.view.Err(); err != nil {
+		r.block.Discard()
 		return nil, fmt.Errorf("booster: batch abandoned: %w", err)
 	}
-	if batch.L2Block, err = block.Commit(); err != nil {
+	var err error
+	if batch.L2Block, err = r.block.Commit(); err != nil {
 		return nil, fmt.Errorf("booster: %w", err)
 	}
 	if b.parent, err = batch.Commitment(); err != nil {
 		return nil, err
 	}
-	b.pending = nil
-	clear(b.nonces)
+	b.pending = append([]*types.Transaction(nil), b.pending[r.consumed:]...)
+	b.resetNonces()
 	return batch, nil
+}
+
+// resetNonces recomputes the next nonce of every sender with queued
+// transactions.
+func (b *Booster) resetNonces() {
+	clear(b.nonces)
+	for _, tx := range b.pending {
+		from, err := b.chain.Sender(tx)
+		if err != nil { // cannot happen: every queued transaction was checked
+			continue
+		}
+		b.nonces[from] = tx.Nonce() + 1
+	}
 }
 
 // Rollback undoes the last executed batch, typically one whose settlement
@@ -229,7 +462,50 @@ func (b *Booster) ExecuteBatch(ctx context.Context) (*Batch, error) {
 // rolled back one at a time, last first. It fails with ErrNotLastBatch,
 // changing nothing, if batch is not the last executed batch; rolling back
 // a batch that L1 already settled desynchronises the L2 from L1.
+//
+// When L1 refused the batch because of one contract it touched, use
+// RollbackRefused, so that executing again does not fail the same way.
 func (b *Booster) Rollback(batch *Batch) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.rollback(batch)
+}
+
+// RollbackRefused is Rollback for a batch whose settlement failed with
+// refusal (the error Settle returned). If L1 refused it because of one
+// contract the batch touched (UpdateFailed or UpdateTargetHasNoCode: the
+// contract refused or could not take applyStateUpdates; ReadUnverifiable:
+// it does not answer extsload), the booster remembers that contract for
+// as long as it runs: from then on, an L1CALL that writes it (or, for
+// ReadUnverifiable, reads it) reverts with L1CallUnsettleable, so executing
+// the transactions again gives the ones that touched it failed receipts
+// and settles the rest. Other refusals (a stale read, a batch out of
+// order) roll back as Rollback does. It needs WithL1Contract.
+func (b *Booster) RollbackRefused(batch *Batch, refusal error) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.rollback(batch); err != nil {
+		return err
+	}
+	var re *RevertError
+	if !errors.As(refusal, &re) {
+		return nil
+	}
+	if account, ok := re.Account(); ok {
+		r := b.refused[account]
+		switch re.Name {
+		case "ReadUnverifiable":
+			r.Reads = true
+		default:
+			r.Writes = true
+		}
+		r.Reason = re.Description
+		b.refused[account] = r
+	}
+	return nil
+}
+
+func (b *Booster) rollback(batch *Batch) error {
 	head := b.chain.Head()
 	if batch == nil || batch.L2Block == nil || batch.L2Block.Hash() != head.Hash() {
 		return ErrNotLastBatch
@@ -239,13 +515,6 @@ func (b *Booster) Rollback(batch *Batch) error {
 	}
 	b.parent = batch.Parent
 	b.pending = append(append([]*types.Transaction(nil), batch.Transactions...), b.pending...)
-	clear(b.nonces)
-	for _, tx := range b.pending {
-		from, err := b.chain.Sender(tx)
-		if err != nil { // cannot happen: every queued transaction was checked
-			return fmt.Errorf("booster: %w", err)
-		}
-		b.nonces[from] = tx.Nonce() + 1
-	}
+	b.resetNonces()
 	return nil
 }

@@ -56,7 +56,7 @@ func ExampleSettle() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	b, err := booster.New(src, booster.WithChainID(l2ChainID))
+	b, err := booster.New(src, booster.WithChainID(l2ChainID), booster.WithL1Contract(contract))
 	if err != nil {
 		log.Fatal(err)
 	}

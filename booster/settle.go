@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"sync"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
@@ -31,6 +32,24 @@ var (
 	ErrNoBackend = errors.New("booster: nil backend or transactor")
 	// ErrNotSettlement means a receipt holds no BatchSettled event.
 	ErrNotSettlement = errors.New("booster: not a settlement")
+	// ErrNoProver means Settle was given a nil prover.
+	ErrNoProver = errors.New("booster: nil prover")
+	// ErrInvalidBatch means a batch that ExecuteBatch did not produce: nil,
+	// or missing its blocks or chain ids.
+	ErrInvalidBatch = errors.New("booster: invalid batch")
+	// ErrWrongContract means the batch was executed for another L1 booster
+	// contract than the one Settle was asked to settle it on (or for none:
+	// WithL1Contract was not given).
+	ErrWrongContract = errors.New("booster: batch executed for another booster contract")
+	// ErrL1BlockTooOld means the pinned L1 block will be out of the booster
+	// contract's reach (8191 blocks, EIP-2935) by the time a settlement
+	// sent now is included; nothing was sent. Execute the batch again on a
+	// newer block.
+	ErrL1BlockTooOld = errors.New("booster: pinned L1 block too old to settle")
+	// ErrSettlementTooLarge means the settlement transaction exceeds an L1
+	// limit: the per-transaction gas cap or the transaction size; the
+	// error says which. Nothing was sent.
+	ErrSettlementTooLarge = errors.New("booster: settlement exceeds an L1 limit")
 )
 
 // settlementABI is the booster contract's ABI and the argument lists of its
@@ -55,7 +74,7 @@ var settlementABI = sync.OnceValues(func() (*commitmentArgs, error) {
 		reads:  abi.Arguments{arg(*elems[6]), arg(*elems[7]), arg(*elems[8])},
 		writes: abi.Arguments{arg(*elems[9])},
 		header: abi.Arguments{
-			word("uint256"), word("uint64"), word("bytes32"), word("uint64"), word("bytes32"),
+			word("uint256"), word("address"), word("uint256"), word("uint64"), word("bytes32"), word("uint64"), word("bytes32"),
 			word("bytes32"), word("bytes32"), word("bytes32"), word("bytes32"),
 		},
 	}, nil
@@ -122,15 +141,18 @@ func (b *Batch) Settlement() bindings.BoosterBatch {
 }
 
 // Commitment is the batch commitment the proof binds and the L1 booster
-// contract checks (its batchHash): keccak256 of the ABI encoding of the L2
-// chain id, batch number, parent commitment, pinned L1 block number and
+// contract checks (its batchHash): keccak256 of the ABI encoding of the L1
+// chain id, the booster contract's address, the L2 chain id, batch number, parent commitment, pinned L1 block number and
 // hash, transactions commitment, L2 state root, and the hashes of the read
 // set and of the write list. The next batch names it as its parent.
 func (b *Batch) Commitment() (common.Hash, error) {
-	return commitment(b.ChainID, b.Settlement())
+	if b.L1ChainID == nil || b.ChainID == nil {
+		return common.Hash{}, fmt.Errorf("%w: no chain id", ErrInvalidBatch)
+	}
+	return commitment(b.L1ChainID, b.Contract, b.ChainID, b.Settlement())
 }
 
-func commitment(chainID *big.Int, s bindings.BoosterBatch) (common.Hash, error) {
+func commitment(l1ChainID *big.Int, contract common.Address, chainID *big.Int, s bindings.BoosterBatch) (common.Hash, error) {
 	args, err := settlementABI()
 	if err != nil {
 		return common.Hash{}, err
@@ -143,7 +165,7 @@ func commitment(chainID *big.Int, s bindings.BoosterBatch) (common.Hash, error) 
 	if err != nil {
 		return common.Hash{}, fmt.Errorf("booster: encode write list: %w", err)
 	}
-	header, err := args.header.Pack(chainID, s.Number, s.Parent, s.L1BlockNumber, s.L1BlockHash,
+	header, err := args.header.Pack(l1ChainID, contract, chainID, s.Number, s.Parent, s.L1BlockNumber, s.L1BlockHash,
 		s.Transactions, s.L2StateRoot, crypto.Keccak256Hash(reads), crypto.Keccak256Hash(writes))
 	if err != nil {
 		return common.Hash{}, fmt.Errorf("booster: encode batch header: %w", err)
@@ -218,17 +240,53 @@ func mustType(name string) abi.Type {
 // Settle proves the batch with prover and sends the L1 transaction that
 // settles it on the booster contract at boosterContract, through any
 // bind.ContractBackend (an ethclient, the simulated backend's client). It
-// returns the sent transaction without waiting for it to be mined. If the
-// contract would refuse the batch (gas estimation reverts), nothing is sent
-// and the error wraps ErrSettlementReverted and names the contract's error.
+// returns the sent transaction without waiting for it to be mined.
+//
+// Settle sends only what it expects to land; otherwise it returns an error
+// and sends nothing:
+//   - a batch executed for another booster contract, or for none
+//     (ErrWrongContract);
+//   - a pinned block that will be more than 8191 blocks old in the next
+//     block (ErrL1BlockTooOld);
+//   - a settlement above the transaction size or the per-transaction gas
+//     cap (ErrSettlementTooLarge, naming the limit);
+//   - a batch the contract would refuse (gas estimation reverts): the
+//     error is a *RevertError wrapping ErrSettlementReverted, naming the
+//     contract's custom error.
+//
+// The gas limit is the estimate plus a margin (an eighth, and 25,000),
+// capped at the gas cap: between estimation and inclusion the block-hash
+// check can move from BLOCKHASH to the dearer EIP-2935 history call. A
+// GasLimit set in opts is used as it is.
 //
 // The contract checks the pinned L1 block's hash with BLOCKHASH (or the
 // EIP-2935 history), which knows only blocks older than the current one,
 // and gas is estimated against the chain head: settle once the head has
 // moved past the pinned block (on a simulated backend, Commit once).
 func Settle(ctx context.Context, backend bind.ContractBackend, opts *bind.TransactOpts, boosterContract common.Address, batch *Batch, prover Prover) (*types.Transaction, error) {
-	if backend == nil || opts == nil {
+	switch {
+	case backend == nil || opts == nil:
 		return nil, ErrNoBackend
+	case prover == nil:
+		return nil, ErrNoProver
+	case batch == nil || batch.L1Block == nil || batch.L1Block.Number == nil || batch.L2Block == nil || batch.L2Block.Number == nil || batch.ChainID == nil || batch.L1ChainID == nil:
+		return nil, fmt.Errorf("%w: not a batch from ExecuteBatch", ErrInvalidBatch)
+	case batch.Contract == (common.Address{}):
+		return nil, fmt.Errorf("%w: the booster had no L1 contract (WithL1Contract)", ErrWrongContract)
+	case batch.Contract != boosterContract:
+		return nil, fmt.Errorf("%w: executed for %s, settling on %s", ErrWrongContract, batch.Contract, boosterContract)
+	}
+	limits := batch.limits
+	if limits == (SettlementLimits{}) {
+		limits = DefaultSettlementLimits
+	}
+	head, err := backend.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("booster: L1 head: %w", err)
+	}
+	pinned := batch.L1Block.Number.Uint64()
+	if next := head.Number.Uint64() + 1; next > pinned && next-pinned > historyServeWindow {
+		return nil, fmt.Errorf("%w: block %d will be %d blocks old in block %d, the contract reaches back %d", ErrL1BlockTooOld, pinned, next-pinned, next, historyServeWindow)
 	}
 	proof, err := prover.Prove(ctx, batch)
 	if err != nil {
@@ -238,9 +296,17 @@ func Settle(ctx context.Context, backend bind.ContractBackend, opts *bind.Transa
 	if err != nil {
 		return nil, err
 	}
+	if size := uint64(len(data)) + txEnvelope; limits.Size != 0 && size > limits.Size {
+		return nil, fmt.Errorf("%w: about %d bytes, above the L1 transaction size limit of %d", ErrSettlementTooLarge, size, limits.Size)
+	}
 	txOpts := *opts
 	if txOpts.Context == nil {
 		txOpts.Context = ctx
+	}
+	if txOpts.GasLimit == 0 {
+		if txOpts.GasLimit, err = settlementGas(ctx, backend, opts.From, boosterContract, data, limits.Gas); err != nil {
+			return nil, err
+		}
 	}
 	tx, err := bind.Transact(bindings.NewBooster().Instance(backend, boosterContract), &txOpts, data)
 	if err != nil {
@@ -249,10 +315,74 @@ func Settle(ctx context.Context, backend bind.ContractBackend, opts *bind.Transa
 	return tx, nil
 }
 
+// historyServeWindow is how far back the booster contract finds block
+// hashes (EIP-2935).
+const historyServeWindow = 8191
+
+// settlementGas estimates the settlement and adds the margin. When the
+// estimate fails, a call with far more gas than the cap tells a
+// settlement that is merely too big from one the contract refuses.
+func settlementGas(ctx context.Context, backend bind.ContractBackend, from, contract common.Address, data []byte, gasCap uint64) (uint64, error) {
+	msg := ethereum.CallMsg{From: from, To: &contract, Data: data}
+	est, err := backend.EstimateGas(ctx, msg)
+	if err != nil {
+		if gasCap != 0 {
+			big := msg
+			big.Gas = 4 * gasCap
+			if _, callErr := backend.CallContract(ctx, big, nil); callErr == nil {
+				return 0, fmt.Errorf("%w: the settlement needs more gas than the L1 per-transaction gas cap of %d (EIP-7825)", ErrSettlementTooLarge, gasCap)
+			}
+		}
+		return 0, DecodeSettlementError(err)
+	}
+	if gasCap != 0 && est > gasCap {
+		return 0, fmt.Errorf("%w: the settlement needs %d gas, above the L1 per-transaction gas cap of %d (EIP-7825)", ErrSettlementTooLarge, est, gasCap)
+	}
+	limit := est + est/8 + 25_000
+	if gasCap != 0 && limit > gasCap {
+		limit = gasCap
+	}
+	return limit, nil
+}
+
+// RevertError is a refusal of the booster contract, decoded from its
+// revert data. It wraps ErrSettlementReverted.
+type RevertError struct {
+	// Name is the custom error (StaleStorageRead, UpdateFailed, ...), Args
+	// its arguments as go-ethereum's ABI decoder returns them.
+	Name string
+	Args []any
+	// Description is the error with its arguments, and for UpdateFailed
+	// the target's own error, in words.
+	Description string
+}
+
+func (e *RevertError) Error() string {
+	return ErrSettlementReverted.Error() + ": " + e.Description
+}
+
+func (e *RevertError) Unwrap() error { return ErrSettlementReverted }
+
+// Account returns the L1 contract the refusal is about, for the errors
+// that name one contract the batch touched (UpdateFailed,
+// UpdateTargetHasNoCode, ReadUnverifiable).
+func (e *RevertError) Account() (common.Address, bool) {
+	switch e.Name {
+	case "UpdateFailed", "UpdateTargetHasNoCode", "ReadUnverifiable":
+		if len(e.Args) > 0 {
+			a, ok := e.Args[0].(common.Address)
+			return a, ok
+		}
+	}
+	return common.Address{}, false
+}
+
 // DecodeSettlementError turns an error carrying the booster contract's
-// revert data (from gas estimation or eth_call) into one that wraps
-// ErrSettlementReverted and names the custom error and its arguments.
-// Errors without revert data are returned unchanged.
+// revert data (from gas estimation or eth_call) into a *RevertError that
+// wraps ErrSettlementReverted and names the custom error and its
+// arguments; revert data that is no custom error of the contract still
+// wraps ErrSettlementReverted. Errors without revert data are returned
+// unchanged.
 func DecodeSettlementError(err error) error {
 	var de rpc.DataError
 	if !errors.As(err, &de) {
@@ -268,31 +398,37 @@ func DecodeSettlementError(err error) error {
 	if len(data) < 4 {
 		return fmt.Errorf("%w: %w", ErrSettlementReverted, err)
 	}
-	return fmt.Errorf("%w: %s", ErrSettlementReverted, DescribeRevert(data))
+	name, args, desc := describeRevert(data)
+	return &RevertError{Name: name, Args: args, Description: desc}
 }
 
 // DescribeRevert names the booster contract's custom error in revert data,
 // with its arguments; for UpdateFailed it also names the target's own
 // error (NotBooster, say). Data that is none of these is returned in hex.
 func DescribeRevert(data []byte) string {
+	_, _, desc := describeRevert(data)
+	return desc
+}
+
+func describeRevert(data []byte) (string, []any, string) {
 	args, err := settlementABI()
 	if err != nil {
-		return hexutil.Encode(data)
+		return "", nil, hexutil.Encode(data)
 	}
 	name, vals, ok := decodeError(args.abi, data)
 	if !ok {
-		return hexutil.Encode(data)
+		return "", nil, hexutil.Encode(data)
 	}
 	if name == "UpdateFailed" && len(vals) == 2 {
 		reason, _ := vals[1].([]byte)
 		if target, err := bindings.BoosterTargetMetaData.ParseABI(); err == nil {
 			if inner, innerVals, ok := decodeError(target, reason); ok {
-				return fmt.Sprintf("UpdateFailed(%v: %s%v)", vals[0], inner, innerVals)
+				return name, vals, fmt.Sprintf("UpdateFailed(%v: %s%v)", vals[0], inner, innerVals)
 			}
 		}
-		return fmt.Sprintf("UpdateFailed(%v: %s)", vals[0], hexutil.Encode(reason))
+		return name, vals, fmt.Sprintf("UpdateFailed(%v: %s)", vals[0], hexutil.Encode(reason))
 	}
-	return fmt.Sprintf("%s%v", name, vals)
+	return name, vals, fmt.Sprintf("%s%v", name, vals)
 }
 
 // decodeError finds the custom error of parsed that data encodes.

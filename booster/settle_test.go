@@ -55,7 +55,7 @@ func newSettleWorld(t *testing.T) *settleWorld {
 	// aliased address record votes.
 	w.ballot = crypto.CreateAddress(w.user.Addr, 0)
 	w.voting = w.l1.Deploy(t, "Voting", nil, w.contract, precompiles.Alias(w.ballot), big.NewInt(3))
-	b, err := booster.New(w.l1.Source(t), booster.WithChainID(l2ChainID))
+	b, err := booster.New(w.l1.Source(t), booster.WithChainID(l2ChainID), booster.WithL1Contract(w.contract))
 	if err != nil {
 		t.Fatal(err)
 	}

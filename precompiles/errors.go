@@ -34,6 +34,14 @@ var (
 	// ErrStaticViolation is L1CallStaticViolation(): an L1CALL from inside
 	// an L2 STATICCALL would write L1 state.
 	ErrStaticViolation = newCustomError("L1CallStaticViolation()")
+	// ErrUnsettleable is L1CallUnsettleable(address l1Contract, bytes4
+	// selector): the L1 execution read or wrote a contract that a
+	// settlement could not check or write, because it does not answer the
+	// function with that selector (extsload for reads, applyStateUpdates
+	// for writes) or L1 already refused a settlement for it. Every L1
+	// change of the call is undone. Raised only by a booster that settles
+	// on L1 (l1.View.RequireSettleable).
+	ErrUnsettleable = newCustomError("L1CallUnsettleable(address,bytes4)")
 )
 
 // Errors that end a batch rather than an L2 call.
@@ -67,6 +75,26 @@ func unsupported(op vm.OpCode, contract common.Address) []byte {
 	opWord[31] = byte(op)
 	copy(addrWord[12:], contract[:])
 	return ErrUnsupported.Encode(opWord, addrWord)
+}
+
+// unsettleable returns the revert data of L1CallUnsettleable(contract, selector).
+func unsettleable(contract common.Address, selector [4]byte) []byte {
+	var addrWord, selWord [32]byte
+	copy(addrWord[12:], contract[:])
+	copy(selWord[:4], selector[:])
+	return ErrUnsettleable.Encode(addrWord, selWord)
+}
+
+// DecodeUnsettleable parses the revert data of L1CallUnsettleable.
+func DecodeUnsettleable(revertData []byte) (contract common.Address, selector [4]byte, err error) {
+	if !ErrUnsettleable.Is(revertData) || len(revertData) != 4+64 {
+		return common.Address{}, selector, fmt.Errorf("precompiles: not L1CallUnsettleable revert data: %x", revertData)
+	}
+	args := revertData[4:]
+	if !bytes.Equal(args[:12], make([]byte, 12)) || !bytes.Equal(args[36:64], make([]byte, 28)) {
+		return common.Address{}, selector, fmt.Errorf("precompiles: malformed L1CallUnsettleable arguments: %x", args)
+	}
+	return common.BytesToAddress(args[12:32]), [4]byte(args[32:36]), nil
 }
 
 // DecodeUnsupported parses the revert data of L1CallUnsupported.

@@ -111,6 +111,15 @@ func (p *precompile) l1Call(f *frame, target common.Address, data []byte, budget
 		e.fail(err)
 		return pendingResult{set: true, err: err}, budget
 	}
+	// Writes count only when they stay: a sandbox, a revert, a violation
+	// or a static refusal throws them away. Reads count whatever the
+	// outcome, since the outcome depended on them.
+	keepsWrites := p.kind == kindCall && violation == nil && !(f.static && wrote) && (err == nil)
+	if bad := view.Unsettleable(keepsWrites); bad != nil {
+		view.RevertToSnapshot(snap)
+		view.ForgetUnsettleableReads()
+		return reverted(unsettleable(bad.Contract, bad.Selector)), used
+	}
 	switch {
 	case violation != nil:
 		view.RevertToSnapshot(snap)

@@ -20,6 +20,9 @@ type Recorder struct {
 	written  map[SlotKey]struct{}
 	order    []SlotKey
 	storage  map[SlotKey]common.Hash
+	reads    []SlotKey // storage reads in the order first seen
+	// writers and readers count the slots per contract in order and reads.
+	writers, readers map[common.Address]int
 	code     map[common.Address]common.Hash
 	balances map[common.Address]uint256.Int
 }
@@ -31,6 +34,8 @@ func NewRecorder() *Recorder {
 		storage:  make(map[SlotKey]common.Hash),
 		code:     make(map[common.Address]common.Hash),
 		balances: make(map[common.Address]uint256.Int),
+		writers:  make(map[common.Address]int),
+		readers:  make(map[common.Address]int),
 	}
 }
 
@@ -49,6 +54,7 @@ func (r *Recorder) RecordWrite(contract common.Address, slot common.Hash) {
 	}
 	r.written[k] = struct{}{}
 	r.order = append(r.order, k)
+	r.writers[contract]++
 }
 
 // Mark returns the current journal position for [Recorder.RevertTo].
@@ -58,6 +64,7 @@ func (r *Recorder) Mark() int { return len(r.order) }
 func (r *Recorder) RevertTo(mark int) {
 	for _, k := range r.order[mark:] {
 		delete(r.written, k)
+		uncount(r.writers, k.Contract)
 	}
 	r.order = r.order[:mark]
 }
@@ -68,6 +75,69 @@ func (r *Recorder) RecordStorageRead(contract common.Address, slot, value common
 	k := SlotKey{contract, slot}
 	if _, ok := r.storage[k]; !ok {
 		r.storage[k] = value
+		r.reads = append(r.reads, k)
+		r.readers[contract]++
+	}
+}
+
+// ReadMark returns the number of storage reads recorded so far, for
+// [Recorder.ReadsSince] and [Recorder.ForgetReads].
+func (r *Recorder) ReadMark() int { return len(r.reads) }
+
+// ReadsSince returns the contracts whose storage was first read after
+// mark, and WrittenSince the contracts with a first write in effect after
+// a [Recorder.Mark]; each contract once, in first-seen order.
+func (r *Recorder) ReadsSince(mark int) []common.Address { return contractsOf(r.reads[mark:]) }
+
+// WrittenSince returns the contracts with a write in effect whose first
+// write came after mark.
+func (r *Recorder) WrittenSince(mark int) []common.Address { return contractsOf(r.order[mark:]) }
+
+func contractsOf(keys []SlotKey) []common.Address {
+	var out []common.Address
+	for _, k := range keys {
+		if !slices.Contains(out, k.Contract) {
+			out = append(out, k.Contract)
+		}
+	}
+	return out
+}
+
+// ForgetReads drops the storage reads of contract recorded after mark:
+// for an execution whose outcome is replaced by one that does not depend
+// on them.
+func (r *Recorder) ForgetReads(mark int, contract common.Address) {
+	kept := r.reads[:mark]
+	for _, k := range r.reads[mark:] {
+		if k.Contract == contract {
+			delete(r.storage, k)
+			uncount(r.readers, contract)
+			continue
+		}
+		kept = append(kept, k)
+	}
+	r.reads = kept
+}
+
+// Stats counts what a settlement of the batch so far would carry: written
+// slots and contracts (no-op writes included, so it is an upper bound),
+// storage slots read and the contracts they belong to, code hashes and
+// balances read.
+type Stats struct {
+	WrittenSlots, WrittenContracts int
+	ReadSlots, ReadContracts       int
+	Code, Balances                 int
+}
+
+// Stats returns the counts of the batch so far.
+func (r *Recorder) Stats() Stats {
+	return Stats{
+		WrittenSlots:     len(r.order),
+		WrittenContracts: len(r.writers),
+		ReadSlots:        len(r.reads),
+		ReadContracts:    len(r.readers),
+		Code:             len(r.code),
+		Balances:         len(r.balances),
 	}
 }
 
@@ -132,4 +202,12 @@ func (r *Recorder) Result(values SlotValues) (WriteList, *ReadSet) {
 	}
 	slices.SortFunc(reads.Balances, func(a, b BalanceRead) int { return bytes.Compare(a.Account[:], b.Account[:]) })
 	return writes, reads
+}
+
+func uncount(m map[common.Address]int, a common.Address) {
+	if m[a] <= 1 {
+		delete(m, a)
+	} else {
+		m[a]--
+	}
 }

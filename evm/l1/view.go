@@ -44,9 +44,12 @@ type View struct {
 	snaps []viewSnapshot
 
 	// Per L1 execution, reset by BeginCall.
-	violation  *Violation
-	writes     int
-	onViolated func()
+	violation                   *Violation
+	writes                      int
+	onViolated                  func()
+	callWriteMark, callReadMark int
+
+	settle *settleCheck // nil: no settleability checks
 
 	// creator and creatorNonce identify the CREATE in progress, so that
 	// CREATE2 can be told apart from CREATE.
@@ -218,7 +221,11 @@ func (v *View) BeginCall(onViolated func()) {
 	v.violation = nil
 	v.writes = 0
 	v.onViolated = onViolated
+	v.callWriteMark, v.callReadMark = v.rec.Mark(), v.rec.ReadMark()
 }
+
+// Stats counts what the batch's settlement would carry so far.
+func (v *View) Stats() statechanges.Stats { return v.rec.Stats() }
 
 // EndCall returns the first unsupported effect the execution reached, if
 // any, and whether it attempted any storage write.

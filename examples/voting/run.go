@@ -119,7 +119,7 @@ func run(ctx context.Context, cfg config) (*study, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := booster.New(src, booster.WithChainID(l2ChainID), booster.WithGasLimit(1<<40))
+	b, err := booster.New(src, booster.WithChainID(l2ChainID), booster.WithGasLimit(1<<40), booster.WithL1Contract(boosterContract))
 	if err != nil {
 		return nil, err
 	}

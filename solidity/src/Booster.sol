@@ -62,8 +62,17 @@ contract Booster {
 
     /// @notice Number of the last settled batch (0 before the first).
     uint64 public lastBatchNumber;
+    /// @notice The L1 block the last settled batch was pinned to (0 before
+    /// the first). A batch pinned to an older block is refused, so
+    /// `block.number` and `block.timestamp` seen by L1 code never run
+    /// backwards from one batch to the next.
+    uint64 public lastL1BlockNumber;
     /// @notice Commitment of the last settled batch (zero before the first).
     bytes32 public lastBatchHash;
+
+    /// Set while `settle` runs: a target called by `applyStateUpdates` cannot
+    /// settle another batch in the middle of this one.
+    bool private transient _settling;
 
     /// @notice A batch was settled. The gas figures split what `settle`
     /// spent after its calldata was paid for.
@@ -75,6 +84,11 @@ contract Booster {
     error BatchOutOfOrder(uint64 expected, uint64 got);
     /// The batch does not name the last settled batch as its parent.
     error BatchParentMismatch(bytes32 expected, bytes32 got);
+    /// `settle` was called again while a settlement was running (from a
+    /// written target's `applyStateUpdates`).
+    error SettlementReentered();
+    /// The batch is pinned to an L1 block older than the last settled batch's.
+    error L1BlockRegressed(uint64 last, uint64 got);
     /// The pinned L1 block is not among the last 8191 blocks (or not in the past).
     error L1BlockUnavailable(uint64 number);
     /// The pinned L1 block's hash is not the one the batch names.
@@ -102,10 +116,15 @@ contract Booster {
     }
 
     /// @notice Settles one batch: checks, verifies, applies; all or nothing.
+    /// It cannot be re-entered: a written target that calls `settle` from
+    /// its `applyStateUpdates` gets `SettlementReentered`.
     function settle(Batch calldata batch, bytes calldata proof) external {
+        if (_settling) revert SettlementReentered();
+        _settling = true;
         uint64 expected = lastBatchNumber + 1;
         if (batch.number != expected) revert BatchOutOfOrder(expected, batch.number);
         if (batch.parent != lastBatchHash) revert BatchParentMismatch(lastBatchHash, batch.parent);
+        if (batch.l1BlockNumber < lastL1BlockNumber) revert L1BlockRegressed(lastL1BlockNumber, batch.l1BlockNumber);
         _checkL1Block(batch.l1BlockNumber, batch.l1BlockHash);
 
         uint256 mark = gasleft();
@@ -119,6 +138,7 @@ contract Booster {
 
         lastBatchNumber = batch.number;
         lastBatchHash = h;
+        lastL1BlockNumber = batch.l1BlockNumber;
 
         mark = gasleft();
         for (uint256 i = 0; i < batch.updates.length; i++) {
@@ -126,10 +146,12 @@ contract Booster {
         }
         uint256 applyGas = mark - gasleft();
         emit BatchSettled(batch.number, h, readCheckGas, verifyGas, applyGas);
+        _settling = false;
     }
 
     /// @notice The batch commitment the proof is checked against:
-    /// keccak256 of the ABI encoding of (l2ChainId, number, parent,
+    /// keccak256 of the ABI encoding of (block.chainid, address(this),
+    /// l2ChainId, number, parent,
     /// l1BlockNumber, l1BlockHash, transactions, l2StateRoot, readsHash,
     /// writesHash), where readsHash is keccak256(abi.encode(storageReads,
     /// codeReads, balanceReads)) and writesHash keccak256(abi.encode(updates)).
@@ -138,6 +160,8 @@ contract Booster {
         bytes32 writesHash = keccak256(abi.encode(batch.updates));
         return keccak256(
             abi.encode(
+                block.chainid,
+                address(this),
                 l2ChainId,
                 batch.number,
                 batch.parent,
