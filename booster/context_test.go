@@ -11,8 +11,10 @@ import (
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/params"
+	"github.com/holiman/uint256"
 
 	"github.com/boosterkit/go-booster/booster"
+	"github.com/boosterkit/go-booster/evm"
 	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/internal/testenv"
 	"github.com/boosterkit/go-booster/precompiles"
@@ -131,6 +133,29 @@ func TestRejectedTransactionsLeaveStateAsItWas(t *testing.T) {
 	}
 	gap := w.user.Tx(t, &w.counter, nil, nil, 100_000)
 	gap = w.user.Tx(t, &w.counter, nil, nil, 100_000) // skips one nonce
+	w.user.Nonce -= 2
+	next := w.user.Nonce
+	sign := func(inner types.TxData) *types.Transaction {
+		return types.MustSignNewTx(w.user.Key, types.LatestSignerForChainID(l2ChainID), inner)
+	}
+	// Signed without a chain id (pre-EIP-155): valid on every chain.
+	unprotected := types.MustSignNewTx(w.user.Key, types.HomesteadSigner{}, &types.LegacyTx{
+		Nonce: next, GasPrice: big.NewInt(params.GWei), Gas: 100_000, To: &w.counter,
+	})
+	blob := sign(&types.BlobTx{
+		ChainID: uint256.MustFromBig(l2ChainID), Nonce: next, Gas: 100_000, To: w.counter,
+		GasFeeCap: uint256.NewInt(params.GWei), BlobFeeCap: uint256.NewInt(1), BlobHashes: []common.Hash{{1}},
+	})
+	auth, err := types.SignSetCode(w.user.Key, types.SetCodeAuthorization{ChainID: *uint256.MustFromBig(l2ChainID), Address: w.caller, Nonce: next + 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setCode := sign(&types.SetCodeTx{
+		ChainID: uint256.MustFromBig(l2ChainID), Nonce: next, Gas: 100_000, To: w.user.Addr,
+		GasFeeCap: uint256.NewInt(params.GWei), AuthList: []types.SetCodeAuthorization{auth},
+	})
+	tooMuchGas := sign(&types.DynamicFeeTx{ChainID: l2ChainID, Nonce: next, Gas: evm.DefaultGasLimit + 1, To: &w.counter})
+	belowIntrinsic := sign(&types.DynamicFeeTx{ChainID: l2ChainID, Nonce: next, Gas: 20_000, To: &w.counter})
 	cases := []struct {
 		name string
 		tx   *types.Transaction
@@ -141,6 +166,11 @@ func TestRejectedTransactionsLeaveStateAsItWas(t *testing.T) {
 		{"bad signature", badSig, types.ErrInvalidSig},
 		{"nonce gap", gap, core.ErrNonceTooHigh},
 		{"nil", nil, booster.ErrRejected},
+		{"no chain id (pre-EIP-155)", unprotected, booster.ErrUnprotectedTx},
+		{"blob transaction", blob, evm.ErrBlobTx},
+		{"set-code transaction", setCode, booster.ErrSetCodeTx},
+		{"gas above the block's", tooMuchGas, booster.ErrTxGasLimit},
+		{"gas below intrinsic", belowIntrinsic, core.ErrIntrinsicGas},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -164,6 +194,21 @@ func TestRejectedTransactionsLeaveStateAsItWas(t *testing.T) {
 	// Replaying the applied transaction in a later batch is refused too.
 	if err := w.b.Submit(ok); !errors.Is(err, core.ErrNonceTooLow) {
 		t.Fatalf("replay after execution: %v", err)
+	}
+}
+
+// TestFeeCapBelowBaseFeeRefused: a transaction that cannot pay the L2 base
+// fee is refused at Submit, not dropped later.
+func TestFeeCapBelowBaseFeeRefused(t *testing.T) {
+	w := newWorld(t, booster.WithBaseFee(big.NewInt(params.GWei)))
+	low := types.MustSignNewTx(w.user.Key, types.LatestSignerForChainID(l2ChainID), &types.DynamicFeeTx{
+		ChainID: l2ChainID, Nonce: w.user.Nonce, GasFeeCap: big.NewInt(params.GWei / 2), Gas: 100_000, To: &w.counter,
+	})
+	if err := w.b.Submit(low); !errors.Is(err, booster.ErrRejected) || !errors.Is(err, core.ErrFeeCapTooLow) {
+		t.Fatalf("Submit = %v, want ErrRejected wrapping core.ErrFeeCapTooLow", err)
+	}
+	if w.b.Pending() != 0 {
+		t.Fatalf("pending = %d after a refusal", w.b.Pending())
 	}
 }
 

@@ -36,7 +36,7 @@ var DefaultSettlementLimits = SettlementLimits{Gas: 1 << 24, Size: 128 << 10, Ve
 // is the base transaction, the chain and block checks (the EIP-2935 call
 // included), the bookkeeping writes and the event.
 const (
-	gasPerWrite         = 23_000
+	gasPerWrite         = 22_800
 	gasPerWriteContract = 8_000
 	gasPerRead          = 3_000
 	gasPerReadContract  = 8_000
@@ -51,22 +51,27 @@ const (
 // the counts: the selector, two head words, the batch's ten head words,
 // four array lengths, per storage-read group six words and two per slot,
 // two words per code or balance read, per written contract four words and
-// two per change, then the proof's length word and padded bytes. No-op
-// writes leave the write list for the read set, which can add a group per
-// written contract: counted too.
-func calldataSize(s statechanges.Stats, proofSize uint64) uint64 {
+// two per change, then the proof's length word and padded bytes. A no-op
+// write leaves the write list for the read set (two words either way) and
+// can add a read group for its contract: noOpSlack counts that group.
+func calldataSize(s statechanges.Stats, proofSize uint64, noOpSlack bool) uint64 {
 	words := 2 + 10 + 4 +
-		6*uint64(s.ReadContracts+s.WrittenContracts) + 2*uint64(s.ReadSlots+s.WrittenSlots) +
+		6*uint64(s.ReadContracts) + 2*uint64(s.ReadSlots) +
 		2*uint64(s.Code+s.Balances) +
 		4*uint64(s.WrittenContracts) + 2*uint64(s.WrittenSlots) +
 		1 + (proofSize+31)/32
+	if noOpSlack {
+		words += 6 * uint64(s.WrittenContracts)
+	}
 	return 4 + 32*words
 }
 
 // estimate returns upper bounds of the settlement's gas and transaction
-// size.
+// size. For gas, a write counts as a write: were it a no-op, its read
+// would cost less.
 func (l SettlementLimits) estimate(s statechanges.Stats) (gas, size uint64) {
-	data := calldataSize(s, l.ProofSize)
+	size = calldataSize(s, l.ProofSize, true) + txEnvelope
+	data := calldataSize(s, l.ProofSize, false)
 	// Memory: the read set and the write list are each encoded once more
 	// to hash them, and the calls copy their arguments: about twice the
 	// calldata, priced 3 a word plus words²/512.
@@ -75,7 +80,7 @@ func (l SettlementLimits) estimate(s statechanges.Stats) (gas, size uint64) {
 		gasPerWrite*uint64(s.WrittenSlots) + gasPerWriteContract*uint64(s.WrittenContracts) +
 		gasPerRead*uint64(s.ReadSlots) + gasPerReadContract*uint64(s.ReadContracts) +
 		gasPerAccountRead*uint64(s.Code+s.Balances)
-	return gas, data + txEnvelope
+	return gas, size
 }
 
 // exceeded says which limit the settlement of a batch with these counts

@@ -13,7 +13,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/boosterkit/go-booster/booster"
 	"github.com/boosterkit/go-booster/internal/testenv"
@@ -41,9 +40,16 @@ type settleWorld struct {
 	lastBatch *booster.Batch
 }
 
-func newSettleWorld(t *testing.T) *settleWorld {
+func newSettleWorld(t *testing.T, opts ...booster.Option) *settleWorld {
 	t.Helper()
-	w := &settleWorld{t: t, l1: testenv.NewL1(t), devKey: testenv.Key(t, "dev-verifier")}
+	return newSettleWorldOn(t, testenv.NewL1(t), opts...)
+}
+
+// newSettleWorldOn is newSettleWorld on a given simulated L1, with extra
+// booster options.
+func newSettleWorldOn(t *testing.T, chain *testenv.L1, opts ...booster.Option) *settleWorld {
+	t.Helper()
+	w := &settleWorld{t: t, l1: chain, devKey: testenv.Key(t, "dev-verifier")}
 	w.user = testenv.NewL2Account(t, "user", l2ChainID)
 	w.user.FeeCap = new(big.Int)
 	w.verifier = w.l1.Deploy(t, "DevBatchVerifier", nil, crypto.PubkeyToAddress(w.devKey.PublicKey))
@@ -55,7 +61,7 @@ func newSettleWorld(t *testing.T) *settleWorld {
 	// aliased address record votes.
 	w.ballot = crypto.CreateAddress(w.user.Addr, 0)
 	w.voting = w.l1.Deploy(t, "Voting", nil, w.contract, precompiles.Alias(w.ballot), big.NewInt(3))
-	b, err := booster.New(w.l1.Source(t), booster.WithChainID(l2ChainID), booster.WithL1Contract(w.contract))
+	b, err := booster.New(w.l1.Source(t), append([]booster.Option{booster.WithChainID(l2ChainID), booster.WithL1Contract(w.contract)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,11 +99,11 @@ func (w *settleWorld) execute(txs ...*types.Transaction) *booster.Batch {
 }
 
 func (w *settleWorld) prover() booster.Prover {
-	return booster.NewDevProver(w.devKey, params.AllDevChainProtocolChanges.ChainID, w.verifier)
+	return booster.NewDevProver(w.devKey, w.l1.Config.ChainID, w.verifier)
 }
 
 func (w *settleWorld) opts() *bind.TransactOpts {
-	return bind.NewKeyedTransactor(w.l1.Key, params.AllDevChainProtocolChanges.ChainID)
+	return bind.NewKeyedTransactor(w.l1.Key, w.l1.Config.ChainID)
 }
 
 // settle settles the batch through booster.Settle, mines it, re-pins the
