@@ -17,14 +17,14 @@ import (
 // The zero value is not usable; call [NewRecorder]. A Recorder is not safe
 // for concurrent use.
 type Recorder struct {
-	written  map[SlotKey]struct{}
-	order    []SlotKey
-	storage  map[SlotKey]common.Hash
-	reads    []SlotKey // storage reads in the order first seen
+	written map[SlotKey]struct{}
+	order   []SlotKey
+	storage map[SlotKey]common.Hash
+	reads   []SlotKey // storage reads in the order first seen
 	// writers and readers count the slots per contract in order and reads.
 	writers, readers map[common.Address]int
-	code     map[common.Address]common.Hash
-	balances map[common.Address]uint256.Int
+	code             map[common.Address]common.Hash
+	balances         map[common.Address]uint256.Int
 }
 
 // NewRecorder returns an empty recorder.
