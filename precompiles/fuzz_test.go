@@ -116,3 +116,25 @@ func TestPrecompileWithoutHooksEndsBatch(t *testing.T) {
 		t.Fatalf("Run without hooks = %v, env err %v; want ErrNoFrame", err, env.Err())
 	}
 }
+
+func TestDecodeUnsettleableRejectsOtherData(t *testing.T) {
+	contract := common.HexToAddress("0xc0ffee")
+	var addrWord [32]byte
+	copy(addrWord[12:], contract[:])
+	good := precompiles.ErrUnsettleable.Encode(addrWord, [32]byte{0: 0xde, 1: 0xad, 2: 0xbe, 3: 0xef})
+	if got, sel, err := precompiles.DecodeUnsettleable(good); err != nil || got != contract || sel != [4]byte{0xde, 0xad, 0xbe, 0xef} {
+		t.Fatalf("DecodeUnsettleable(good) = %v %x %v", got, sel, err)
+	}
+	for _, bad := range [][]byte{
+		nil,
+		precompiles.ErrUnsupported.Encode(addrWord, [32]byte{}),
+		good[:len(good)-1],
+		append(common.CopyBytes(good), 0),
+		precompiles.ErrUnsettleable.Encode([32]byte{0: 1}, [32]byte{}),
+		precompiles.ErrUnsettleable.Encode(addrWord, [32]byte{31: 1}),
+	} {
+		if _, _, err := precompiles.DecodeUnsettleable(bad); err == nil {
+			t.Fatalf("DecodeUnsettleable(%x) accepted", bad)
+		}
+	}
+}

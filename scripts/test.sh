@@ -2,7 +2,8 @@
 # The project's test command (README): installs the pinned solc, recompiles
 # the Solidity sources and regenerates the abigen v2 bindings and fails if
 # the committed artifacts or bindings differ, checks
-# formatting and vet, then runs every Go test.
+# formatting and vet, then runs every Go test, and the core packages and
+# the key cache again under the race detector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,3 +29,7 @@ go vet ./...
 
 echo "== go: tests"
 go test -count=1 ./...
+
+echo "== go: race detector over the shared state (booster, L2 EVM, L1 view, precompiles, write list, key cache)"
+go test -count=1 -short -race ./booster ./evm/... ./precompiles ./statechanges
+go test -count=1 -race -run 'TestKeyCacheConcurrentSetup' ./verifier

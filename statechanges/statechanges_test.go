@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 
@@ -257,6 +258,63 @@ func TestRecorderJournal(t *testing.T) {
 	}
 	if len(reads.Code) != 1 || len(reads.Balances) != 1 || reads.Balances[0].Balance.Uint64() != 6 {
 		t.Fatalf("reads = %+v", reads)
+	}
+}
+
+// TestRecorderCallScope covers what the booster needs per L1 execution:
+// the contracts first read and written since a mark, reads forgotten for
+// one contract, and counts that follow reverts and forgotten reads.
+func TestRecorderCallScope(t *testing.T) {
+	r := NewRecorder()
+	r.RecordWrite(addrA, h(1))
+	r.RecordStorageRead(addrA, h(2), h(20))
+	writeMark, readMark := r.Mark(), r.ReadMark()
+	r.RecordStorageRead(addrB, h(3), h(30))
+	r.RecordStorageRead(addrA, h(4), h(40))
+	r.RecordStorageRead(addrB, h(5), h(50))
+	r.RecordStorageRead(addrA, h(2), h(21)) // read before the mark: not new
+	r.RecordWrite(addrB, h(6))
+	r.RecordWrite(addrA, h(1)) // written before the mark: not new
+	r.RecordCode(addrB, h(7))
+
+	steps := []struct {
+		name          string
+		do            func()
+		reads, writes []common.Address
+		stats         Stats
+	}{
+		{"after the call", func() {}, []common.Address{addrB, addrA}, []common.Address{addrB},
+			Stats{WrittenSlots: 2, WrittenContracts: 2, ReadSlots: 4, ReadContracts: 2, Code: 1}},
+		{"B's reads forgotten", func() { r.ForgetReads(readMark, addrB) }, []common.Address{addrA}, []common.Address{addrB},
+			Stats{WrittenSlots: 2, WrittenContracts: 2, ReadSlots: 2, ReadContracts: 1, Code: 1}},
+		{"writes reverted", func() { r.RevertTo(writeMark) }, []common.Address{addrA}, nil,
+			Stats{WrittenSlots: 1, WrittenContracts: 1, ReadSlots: 2, ReadContracts: 1, Code: 1}},
+	}
+	for _, s := range steps {
+		s.do()
+		if got := r.ReadsSince(readMark); !slices.Equal(got, s.reads) {
+			t.Fatalf("%s: ReadsSince = %v, want %v", s.name, got, s.reads)
+		}
+		if got := r.WrittenSince(writeMark); !slices.Equal(got, s.writes) {
+			t.Fatalf("%s: WrittenSince = %v, want %v", s.name, got, s.writes)
+		}
+		if got := r.Stats(); got != s.stats {
+			t.Fatalf("%s: Stats = %+v, want %+v", s.name, got, s.stats)
+		}
+	}
+	_, reads := r.Result(values{cur: map[SlotKey]common.Hash{{addrA, h(1)}: h(10)}, pinned: map[SlotKey]common.Hash{}})
+	for _, rd := range reads.Storage {
+		if rd.Contract == addrB {
+			t.Fatalf("a forgotten read is in the read set: %v", rd)
+		}
+	}
+	if len(reads.Storage) != 2 {
+		t.Fatalf("storage reads = %v, want A's two", reads.Storage)
+	}
+	// A forgotten read can be recorded again, with the value then seen.
+	r.RecordStorageRead(addrB, h(3), h(31))
+	if got := r.Stats().ReadContracts; got != 2 {
+		t.Fatalf("ReadContracts = %d after B is read again", got)
 	}
 }
 

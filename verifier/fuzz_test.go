@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/frontend"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
 )
@@ -98,28 +100,64 @@ var fuzzInput = []byte("calldata for random programs: 40 bytes..")
 var fuzzShape = Shape{Steps: 256, Code: 1024, Calldata: 48, Stack: 32, Memory: 6, Storage: 1, Return: 1, Add: 24, Mul: 48, Bit: 24, Splice: 24, Copy: 12}
 
 // FuzzDifferential runs random straight-line programs on go-ethereum and
-// checks the circuit accepts every trace.
+// checks the circuit accepts every trace, with gnark's test engine (which
+// reports the failing constraint; slow: about 18 s an execution under
+// coverage instrumentation). FuzzDifferentialSolver is the fast mode.
 //
-//	go test -run XXX -fuzz FuzzDifferential ./verifier
+//	go test -run XXX -fuzz '^FuzzDifferential$' ./verifier
 func FuzzDifferential(f *testing.F) {
+	addFuzzSeeds(f)
+	shape := fuzzShape
+	f.Fuzz(func(t *testing.T, data []byte) {
+		differential(t, data, func(w *Circuit) error { return solve(t, shape, w) })
+	})
+}
+
+// FuzzDifferentialSolver is FuzzDifferential's fast mode: the circuit of
+// fuzzShape is compiled once per fuzzing process, and each program's full
+// witness is checked by gnark's constraint solver on the compiled R1CS
+// instead of the test engine.
+//
+//	go test -run XXX -fuzz FuzzDifferentialSolver ./verifier
+func FuzzDifferentialSolver(f *testing.F) {
+	addFuzzSeeds(f)
+	cs, err := Compile(fuzzShape)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		differential(t, data, func(w *Circuit) error {
+			wit, err := frontend.NewWitness(w, ecc.BN254.ScalarField())
+			if err != nil {
+				return err
+			}
+			return cs.IsSolved(wit)
+		})
+	})
+}
+
+func addFuzzSeeds(f *testing.F) {
 	f.Add([]byte("seed: a few words to start"))
 	f.Add(make([]byte, 200))
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24})
-	shape := fuzzShape
-	f.Fuzz(func(t *testing.T, data []byte) {
-		code := randomProgram(data).bytes()
-		tr, err := TraceCall(Call{Code: code, Input: fuzzInput})
-		if err != nil {
-			t.Skip(err) // an exceptional halt (stack underflow) is not a proof question
-		}
-		w, err := Assign(tr, shape)
-		if err != nil {
-			t.Fatalf("program %x: %v", code, err)
-		}
-		if err := solve(t, shape, w); err != nil {
-			t.Fatalf("program %x: the circuit refuses go-ethereum's trace: %v", code, err)
-		}
-	})
+}
+
+// differential traces the random program of data on go-ethereum, assigns
+// it to fuzzShape and checks that solved accepts the witness.
+func differential(t *testing.T, data []byte, solved func(*Circuit) error) {
+	t.Helper()
+	code := randomProgram(data).bytes()
+	tr, err := TraceCall(Call{Code: code, Input: fuzzInput})
+	if err != nil {
+		t.Skip(err) // an exceptional halt (stack underflow) is not a proof question
+	}
+	w, err := Assign(tr, fuzzShape)
+	if err != nil {
+		t.Fatalf("program %x: %v", code, err)
+	}
+	if err := solved(w); err != nil {
+		t.Fatalf("program %x: the circuit refuses go-ethereum's trace: %v", code, err)
+	}
 }
 
 // TestRandomPrograms runs FuzzDifferential's check on 40 programs from a

@@ -13,11 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// tinyShape is a shape small enough that its setup takes a second or two:
-// the key cache tests run several.
-var tinyShape = Shape{Steps: 16, Code: 32, Calldata: 8, Stack: 8, Memory: 2, Storage: 1, Return: 1, Add: 2, Mul: 1, Bit: 1, Splice: 1}
+// The key cache tests run several setups of the tiny shape (a second or
+// two each).
 
-// tinyTrace returns 42 from a five-instruction program that fits tinyShape.
+// tinyTrace returns 42 from a five-instruction program that fits tiny.
 func tinyTrace(t *testing.T) *Trace {
 	t.Helper()
 	// PUSH1 42 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
@@ -64,11 +63,11 @@ func TestKeyCacheReload(t *testing.T) {
 		t.Skip("Groth16 setup: skipped with -short")
 	}
 	dir := t.TempDir()
-	first, err := LoadOrSetup(dir, tinyShape)
+	first, err := LoadOrSetup(dir, tiny)
 	require.NoError(t, err)
 	files := keyFiles(t, dir)
 	require.Len(t, files, 3, "proving key, verifying key and sums")
-	again, err := LoadOrSetup(dir, tinyShape)
+	again, err := LoadOrSetup(dir, tiny)
 	require.NoError(t, err)
 	require.Equal(t, vkBytes(t, first), vkBytes(t, again), "second call must load the first call's keys")
 	require.Equal(t, files, keyFiles(t, dir), "loading rewrote the key files")
@@ -85,10 +84,10 @@ func TestKeyCacheRefusesBadFiles(t *testing.T) {
 		t.Skip("Groth16 setup: skipped with -short")
 	}
 	good := t.TempDir()
-	_, err := LoadOrSetup(good, tinyShape)
+	_, err := LoadOrSetup(good, tiny)
 	require.NoError(t, err)
 	other := t.TempDir() // a second, independent setup of the same circuit
-	_, err = LoadOrSetup(other, tinyShape)
+	_, err = LoadOrSetup(other, tiny)
 	require.NoError(t, err)
 	otherPK, err := os.ReadFile(onlyFile(t, other, pkSuffix))
 	require.NoError(t, err)
@@ -147,7 +146,7 @@ func TestKeyCacheRefusesBadFiles(t *testing.T) {
 			}
 			c.damage(t, dir)
 			before := keyFiles(t, dir)
-			_, err := LoadOrSetup(dir, tinyShape)
+			_, err := LoadOrSetup(dir, tiny)
 			require.ErrorIs(t, err, ErrKeyCache)
 			require.Equal(t, before, keyFiles(t, dir), "the damaged files were replaced")
 		})
@@ -167,7 +166,7 @@ func TestKeyCacheConcurrentSetup(t *testing.T) {
 	errs := make([]error, callers)
 	var wg sync.WaitGroup
 	for i := range callers {
-		wg.Go(func() { keys[i], errs[i] = LoadOrSetup(dir, tinyShape) })
+		wg.Go(func() { keys[i], errs[i] = LoadOrSetup(dir, tiny) })
 	}
 	wg.Wait()
 	onDisk, err := os.ReadFile(onlyFile(t, dir, vkSuffix))
@@ -185,7 +184,7 @@ func TestProveVerifyRefuseBadInput(t *testing.T) {
 	if testing.Short() {
 		t.Skip("Groth16 setup: skipped with -short")
 	}
-	keys, err := LoadOrSetup(t.TempDir(), tinyShape)
+	keys, err := LoadOrSetup(t.TempDir(), tiny)
 	require.NoError(t, err)
 	_, err = keys.Prove(nil)
 	require.ErrorIs(t, err, ErrInput)
