@@ -23,6 +23,17 @@
 // contract (solidity/src/Booster.sol) through any bind.ContractBackend,
 // with a proof from a [Prover]; [NewDevProver] is the development-only
 // prover for DevBatchVerifier. Batches chain through their [Batch.Commitment]:
-// each names the previous one as its parent. A batch L1 refused can be
-// undone with [Booster.Rollback] and its transactions executed again.
+// each names the previous one as its parent, and each binds the L1 chain id
+// and the booster contract ([WithL1Contract]) it settles on. A batch L1
+// refused can be undone with [Booster.Rollback] and its transactions
+// executed again; [Booster.RollbackRefused] also remembers the L1 contract
+// the refusal named, so that the transactions touching it fail on their own
+// instead of blocking the batch again.
+//
+// A batch always fits one L1 transaction ([SettlementLimits]): what does not
+// fit the L2 block's gas or the settlement limits stays queued for the next
+// batch. [Settle] checks the batch's contract, its pinned block's age, the
+// settlement's size and gas before it sends anything.
+//
+// A [Booster] is safe for concurrent use; the free functions keep no state.
 package booster

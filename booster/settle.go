@@ -426,6 +426,9 @@ func describeRevert(data []byte) (string, []any, string) {
 				return name, vals, fmt.Sprintf("UpdateFailed(%v: %s%v)", vals[0], inner, innerVals)
 			}
 		}
+		if len(reason) == 0 {
+			return name, vals, fmt.Sprintf("UpdateFailed(%v: no revert data: the target reverted without a reason or ran out of gas)", vals[0])
+		}
 		return name, vals, fmt.Sprintf("UpdateFailed(%v: %s)", vals[0], hexutil.Encode(reason))
 	}
 	return name, vals, fmt.Sprintf("%s%v", name, vals)

@@ -466,6 +466,8 @@ func TestDescribeRevert(t *testing.T) {
 		{"booster error", encode(boosterABI, "BatchOutOfOrder", uint64(2), uint64(5)), "BatchOutOfOrder[2 5]"},
 		{"target error inside UpdateFailed", encode(boosterABI, "UpdateFailed", target, notBooster), "UpdateFailed(" + target.Hex() + ": NotBooster[0x00000000000000000000000000000000000000bB])"},
 		{"unknown reason inside UpdateFailed", encode(boosterABI, "UpdateFailed", target, []byte{1, 2}), "UpdateFailed(" + target.Hex() + ": 0x0102)"},
+		{"no reason inside UpdateFailed", encode(boosterABI, "UpdateFailed", target, []byte{}), "UpdateFailed(" + target.Hex() + ": no revert data"},
+		{"re-entered", encode(boosterABI, "SettlementReentered"), "SettlementReentered[]"},
 		{"unknown selector", []byte{1, 2, 3, 4, 5}, "0x0102030405"},
 		{"short", []byte{1}, "0x01"},
 		{"bad arguments", encode(boosterABI, "BatchOutOfOrder", uint64(2), uint64(5))[:10], "0x"},
