@@ -326,7 +326,10 @@ func (b *Batch) Updates() []statechanges.ContractUpdate { return b.Writes.ByCont
 // limit (SettlementLimits: the per-transaction gas cap, the transaction
 // size). The transactions that do not fit stay queued, in order, for the
 // next batch. A transaction that alone would exceed a settlement limit is
-// dropped into Rejected with ErrSettlementLimit. If the L1 source fails,
+// dropped into Rejected with ErrSettlementLimit. When a settlement limit
+// closes the batch, the transactions before it are executed again on a
+// fresh view, so tracing hooks (WithTracer) see them twice: the first pass
+// is abandoned. If the L1 source fails,
 // nothing is applied, the queue is kept, and the error wraps l1.ErrSource.
 func (b *Booster) ExecuteBatch(ctx context.Context) (*Batch, error) {
 	b.mu.Lock()

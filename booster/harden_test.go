@@ -211,20 +211,30 @@ func newOsakaWorld(t *testing.T, opts ...booster.Option) (*settleWorld, common.A
 	return w, bulk
 }
 
+// bulkBatch queues txs calls of Bulk's method over consecutive ranges of
+// perTx slots, executes a batch, and checks that it closed before taking
+// them all, leaving the rest queued.
+func (w *settleWorld) bulkBatch(bulk common.Address, method string, perTx, txs int) *booster.Batch {
+	w.t.Helper()
+	for i := range txs {
+		require.NoError(w.t, w.b.Submit(w.l1CallTx(bulk, pack(w.t, "Bulk", method, big.NewInt(int64(i*perTx)), big.NewInt(int64(perTx))))))
+	}
+	batch, err := w.b.ExecuteBatch(context.Background())
+	require.NoError(w.t, err)
+	n := len(batch.Transactions)
+	require.Less(w.t, n, txs)
+	require.Equal(w.t, txs-n, w.b.Pending(), "the transactions that did not fit stay queued")
+	return batch
+}
+
 // TestSettlementNearGasCap: 1,000 fresh slots cannot settle in one L1
 // transaction under EIP-7825; the booster closes the batch before the cap,
 // the settlement lands under it, and the rest waits for the next batch.
 func TestSettlementNearGasCap(t *testing.T) {
 	w, bulk := newOsakaWorld(t)
 	const perTx, txs = 50, 20
-	for i := range txs {
-		require.NoError(t, w.b.Submit(w.l1CallTx(bulk, pack(t, "Bulk", "fill", big.NewInt(int64(i*perTx)), big.NewInt(perTx)))))
-	}
-	first, err := w.b.ExecuteBatch(context.Background())
-	require.NoError(t, err)
+	first := w.bulkBatch(bulk, "fill", perTx, txs)
 	n := len(first.Transactions)
-	require.Less(t, n, txs)
-	require.Equal(t, txs-n, w.b.Pending(), "the transactions that did not fit stay queued")
 	r := w.settle(first)
 	t.Logf("batch of %d fresh slots settled for %d gas", len(first.Writes), r.GasUsed)
 	require.LessOrEqual(t, r.GasUsed, uint64(1<<24))
@@ -239,14 +249,7 @@ func TestSettlementNearGasCap(t *testing.T) {
 // larger than a 128 KiB transaction; the booster closes the batch before.
 func TestSettlementNearSizeLimit(t *testing.T) {
 	w, bulk := newOsakaWorld(t)
-	const perTx, txs = 500, 5
-	for i := range txs {
-		require.NoError(t, w.b.Submit(w.l1CallTx(bulk, pack(t, "Bulk", "scan", big.NewInt(int64(i*perTx)), big.NewInt(perTx)))))
-	}
-	first, err := w.b.ExecuteBatch(context.Background())
-	require.NoError(t, err)
-	n := len(first.Transactions)
-	require.Less(t, n, txs)
+	first := w.bulkBatch(bulk, "scan", 500, 5)
 	tx, _ := w.settleTx(first)
 	t.Logf("batch of %d slot reads settled in a %d-byte transaction", len(first.Reads.Storage), tx.Size())
 	require.LessOrEqual(t, tx.Size(), uint64(128<<10))

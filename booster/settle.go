@@ -327,9 +327,9 @@ func settlementGas(ctx context.Context, backend bind.ContractBackend, from, cont
 	est, err := backend.EstimateGas(ctx, msg)
 	if err != nil {
 		if gasCap != 0 {
-			big := msg
-			big.Gas = 4 * gasCap
-			if _, callErr := backend.CallContract(ctx, big, nil); callErr == nil {
+			roomy := msg
+			roomy.Gas = 4 * gasCap
+			if _, callErr := backend.CallContract(ctx, roomy, nil); callErr == nil {
 				return 0, fmt.Errorf("%w: the settlement needs more gas than the L1 per-transaction gas cap of %d (EIP-7825)", ErrSettlementTooLarge, gasCap)
 			}
 		}

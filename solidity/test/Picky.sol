@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {StateChange, IBoosterTarget} from "../src/BoosterTarget.sol";
+import {StateChange} from "../src/BoosterTarget.sol";
+import {TestTarget} from "./TestTarget.sol";
 
 /// @title Picky
 /// @notice Test fixture: a booster target that answers `extsload` and takes
 /// an empty `applyStateUpdates` from the booster, but fails on real
 /// changes: mode 1 reverts, mode 2 burns all the gas it is given, mode 3
 /// fails even on no changes.
-contract Picky is IBoosterTarget {
+contract Picky is TestTarget {
     address public immutable booster;
     uint256 public immutable mode;
     /// @notice A counter written from L2 (slot 0).
@@ -26,32 +27,13 @@ contract Picky is IBoosterTarget {
         count += 1;
     }
 
-    /// @inheritdoc IBoosterTarget
+    /// @notice See IBoosterTarget.
     function applyStateUpdates(StateChange[] calldata changes) external {
         require(msg.sender == booster, "not booster");
         if (mode == 3 || (changes.length > 0 && mode == 1)) revert Refused();
         if (changes.length > 0 && mode == 2) {
             while (true) {}
         }
-        for (uint256 i = 0; i < changes.length; i++) {
-            bytes32 slot = changes[i].slot;
-            bytes32 value = changes[i].value;
-            assembly ("memory-safe") {
-                sstore(slot, value)
-            }
-        }
-    }
-
-    /// @inheritdoc IBoosterTarget
-    function extsload(bytes32[] calldata slots) external view returns (bytes32[] memory values) {
-        values = new bytes32[](slots.length);
-        for (uint256 i = 0; i < slots.length; i++) {
-            bytes32 slot = slots[i];
-            bytes32 value;
-            assembly ("memory-safe") {
-                value := sload(slot)
-            }
-            values[i] = value;
-        }
+        _applyChanges(changes);
     }
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {StateChange, IBoosterTarget} from "../src/BoosterTarget.sol";
+import {StateChange} from "../src/BoosterTarget.sol";
+import {TestTarget} from "./TestTarget.sol";
 
 /// @title Reenterer
 /// @notice Test fixture: a malicious booster target. Its `applyStateUpdates`
@@ -10,7 +11,7 @@ import {StateChange, IBoosterTarget} from "../src/BoosterTarget.sol";
 /// whether that call succeeded and what it returned, and then applies its
 /// own changes. It swallows a failed re-entry so that the outer settlement
 /// goes on.
-contract Reenterer is IBoosterTarget {
+contract Reenterer is TestTarget {
     /// @notice The booster contract allowed to apply state updates.
     address public immutable booster;
     /// @notice A counter written from L2 (slot 0).
@@ -36,7 +37,7 @@ contract Reenterer is IBoosterTarget {
         payload = p;
     }
 
-    /// @inheritdoc IBoosterTarget
+    /// @notice See IBoosterTarget.
     function applyStateUpdates(StateChange[] calldata changes) external {
         require(msg.sender == booster, "not booster");
         if (payload.length != 0) {
@@ -45,25 +46,6 @@ contract Reenterer is IBoosterTarget {
             attempted = true;
             (succeeded, result) = booster.call(p);
         }
-        for (uint256 i = 0; i < changes.length; i++) {
-            bytes32 slot = changes[i].slot;
-            bytes32 value = changes[i].value;
-            assembly ("memory-safe") {
-                sstore(slot, value)
-            }
-        }
-    }
-
-    /// @inheritdoc IBoosterTarget
-    function extsload(bytes32[] calldata slots) external view returns (bytes32[] memory values) {
-        values = new bytes32[](slots.length);
-        for (uint256 i = 0; i < slots.length; i++) {
-            bytes32 slot = slots[i];
-            bytes32 value;
-            assembly ("memory-safe") {
-                value := sload(slot)
-            }
-            values[i] = value;
-        }
+        _applyChanges(changes);
     }
 }
