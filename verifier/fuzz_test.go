@@ -2,10 +2,12 @@ package verifier
 
 import (
 	"encoding/binary"
+	"flag"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
@@ -113,10 +115,13 @@ func FuzzDifferential(f *testing.F) {
 	})
 }
 
-// FuzzDifferentialSolver is FuzzDifferential's fast mode: the circuit of
-// fuzzShape is compiled once per fuzzing process, and each program's full
-// witness is checked by gnark's constraint solver on the compiled R1CS
-// instead of the test engine.
+// FuzzDifferentialSolver is FuzzDifferential with the circuit of fuzzShape
+// compiled once per fuzzing process and each program's full witness checked
+// by gnark's constraint solver on the compiled R1CS instead of the test
+// engine. Coverage guidance instruments gnark too, which makes each
+// execution about 30 times slower than the solver runs natively (a few
+// seconds); TestDifferentialSolver runs the same check uninstrumented on
+// thousands of random programs.
 //
 //	go test -run XXX -fuzz FuzzDifferentialSolver ./verifier
 func FuzzDifferentialSolver(f *testing.F) {
@@ -126,14 +131,58 @@ func FuzzDifferentialSolver(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		differential(t, data, func(w *Circuit) error {
-			wit, err := frontend.NewWitness(w, ecc.BN254.ScalarField())
-			if err != nil {
-				return err
-			}
-			return cs.IsSolved(wit)
-		})
+		differential(t, data, solvedBy(cs))
 	})
+}
+
+var (
+	differentialRuns = flag.Int("differential.runs", 100, "random programs TestDifferentialSolver checks")
+	differentialSeed = flag.Uint64("differential.seed", 1, "seed of TestDifferentialSolver's programs")
+)
+
+// TestDifferentialSolver is the differential fuzzer's fast mode: random
+// programs (FuzzDifferential's generator, on random input bytes from a
+// seed), each traced on go-ethereum and checked by the constraint solver on
+// the circuit of fuzzShape, compiled once; about 0.1 s a program on the
+// 2-core machine. A failing program's input goes into FuzzDifferential's
+// corpus as a regression test.
+//
+//	go test -run TestDifferentialSolver -differential.runs 6000 -differential.seed 7 ./verifier
+func TestDifferentialSolver(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the 256-step fuzz shape: skipped with -short")
+	}
+	cs, err := Compile(fuzzShape)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(*differentialSeed, 0))
+	data := make([]byte, 400)
+	ran := 0
+	for range *differentialRuns {
+		for k := range data {
+			data[k] = byte(rng.Uint32())
+		}
+		t.Run("", func(t *testing.T) {
+			differential(t, data, solvedBy(cs))
+			ran++
+		})
+		if t.Failed() {
+			t.Fatalf("input %x (seed %d): add it to FuzzDifferential's corpus", data, *differentialSeed)
+		}
+	}
+	t.Logf("%d random programs accepted (seed %d)", ran, *differentialSeed)
+}
+
+// solvedBy checks a full witness with the constraint solver of cs.
+func solvedBy(cs constraint.ConstraintSystem) func(*Circuit) error {
+	return func(w *Circuit) error {
+		wit, err := frontend.NewWitness(w, ecc.BN254.ScalarField())
+		if err != nil {
+			return err
+		}
+		return cs.IsSolved(wit)
+	}
 }
 
 func addFuzzSeeds(f *testing.F) {
