@@ -12,4 +12,7 @@
 //
 // The L1 view's journal follows the L2 state's: an L2 frame that reverts
 // undoes the L1 writes made inside it, in the view and in the write list.
+//
+// A Chain and its open Block are not safe for concurrent use: the booster
+// package serialises access to them.
 package evm

@@ -16,4 +16,7 @@
 // caller, call value, gas and static context of each call from the L2 EVM's
 // tracing hooks ([Env.Hooks]), and runs the L1 execution when the EVM asks
 // for the gas cost, which is what the L1 execution used plus [BaseGas].
+//
+// An Env serves one L2 EVM on one goroutine and is not safe for concurrent
+// use; the package's functions and error values are.
 package precompiles

@@ -20,4 +20,7 @@
 // [ReadSet.MarshalBinary]) whose decoders reject every malformed input, and a
 // keccak256 commitment of that encoding. [WriteList.Calldata] produces the ABI
 // calldata of applyStateUpdates(StateChange[]) for each written L1 contract.
+//
+// A [Recorder] is not safe for concurrent use; the lists, once built, are
+// values that may be read from several goroutines.
 package statechanges

@@ -24,5 +24,11 @@
 // prover refuses with [ErrUnsupported] naming the opcode and pc; README's
 // "Soundness limits" lists it.
 //
+// Keys read from the cache are checked (their SHA-256 sums and that the
+// proving and verifying key share one setup); damaged keys fail with
+// [ErrKeyCache] and are left in place, never replaced by a new setup.
+//
 // A Recorder records one call and is not safe for concurrent use.
+// [LoadOrSetup] is safe for concurrent use, also by processes sharing a key
+// directory: the setup of one key set runs once, under a lock.
 package verifier

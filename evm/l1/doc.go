@@ -15,4 +15,10 @@
 // every storage write is journalled into a [statechanges.Recorder] and every
 // effect that applyStateUpdates could not reproduce on L1 (a value transfer,
 // CREATE, CREATE2, SELFDESTRUCT, a nonce or balance change) is caught.
+// [View.RequireSettleable] makes it also check, after each L1 execution,
+// that a settlement could check every contract read and write every
+// contract written ([View.Unsettleable]).
+//
+// The sources are safe for concurrent use (their caches are guarded); a
+// View serves one batch on one goroutine and is not.
 package l1
