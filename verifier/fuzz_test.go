@@ -147,7 +147,7 @@ var (
 // 2-core machine. A failing program's input goes into FuzzDifferential's
 // corpus as a regression test.
 //
-//	go test -run TestDifferentialSolver -differential.runs 6000 -differential.seed 7 ./verifier
+//	go test -run 'TestDifferentialSolver$' ./verifier -args -differential.runs 6000 -differential.seed 7
 func TestDifferentialSolver(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles the 256-step fuzz shape: skipped with -short")
