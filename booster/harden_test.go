@@ -64,6 +64,7 @@ func TestPoisonedTransactions(t *testing.T) {
 	plain := w.l1.Deploy(t, "Counter", nil)                           // no extsload, no applyStateUpdates
 	foreign := w.l1.Deploy(t, "BoostedCounter", nil, w.l1.From)       // applyStateUpdates only from another booster
 	broken := w.l1.Deploy(t, "Picky", nil, w.contract, big.NewInt(3)) // applyStateUpdates always reverts
+	liar := w.l1.Deploy(t, "Picky", nil, w.contract, big.NewInt(4))   // extsload returns wrong values
 	w.repin()
 	sel := func(name string) [4]byte { return [4]byte(crypto.Keccak256([]byte(name))[:4]) }
 	extsload, apply := sel("extsload(bytes32[])"), sel("applyStateUpdates((bytes32,bytes32)[])")
@@ -78,6 +79,7 @@ func TestPoisonedTransactions(t *testing.T) {
 		{"sandboxed read of a contract without extsload", w.user.Tx(t, &l1Sandbox, nil, input(plain, pack(t, "Counter", "count")), 3_000_000), plain, extsload},
 		{"write to a target that trusts another booster", w.l1CallTx(foreign, bindings.NewBoostedCounter().PackIncrement()), foreign, apply},
 		{"write to a target whose applyStateUpdates reverts", w.l1CallTx(broken, pack(t, "Picky", "bump")), broken, apply},
+		{"read of a contract whose extsload lies", w.l1CallTx(liar, pack(t, "Picky", "bump")), liar, extsload},
 	}
 	txs := []*types.Transaction{first}
 	for _, p := range poisons {

@@ -8,7 +8,8 @@ import {TestTarget} from "./TestTarget.sol";
 /// @notice Test fixture: a booster target that answers `extsload` and takes
 /// an empty `applyStateUpdates` from the booster, but fails on real
 /// changes: mode 1 reverts, mode 2 burns all the gas it is given, mode 3
-/// fails even on no changes.
+/// fails even on no changes. In mode 4 it takes updates but its `extsload`
+/// lies: every value it returns is one more than the slot holds.
 contract Picky is TestTarget {
     address public immutable booster;
     uint256 public immutable mode;
@@ -25,6 +26,16 @@ contract Picky is TestTarget {
     /// @notice Adds one to the counter.
     function bump() external {
         count += 1;
+    }
+
+    /// @notice See IBoosterTarget; in mode 4 the values are off by one.
+    function extsload(bytes32[] calldata slots) public view override returns (bytes32[] memory values) {
+        values = super.extsload(slots);
+        if (mode == 4) {
+            for (uint256 i = 0; i < values.length; i++) {
+                values[i] = bytes32(uint256(values[i]) + 1);
+            }
+        }
     }
 
     /// @notice See IBoosterTarget.

@@ -21,7 +21,7 @@ abstract contract TestTarget is IBoosterTarget {
     }
 
     /// @inheritdoc IBoosterTarget
-    function extsload(bytes32[] calldata slots) external view returns (bytes32[] memory values) {
+    function extsload(bytes32[] calldata slots) public view virtual returns (bytes32[] memory values) {
         values = new bytes32[](slots.length);
         for (uint256 i = 0; i < slots.length; i++) {
             bytes32 slot = slots[i];
