@@ -2,6 +2,7 @@ package l1
 
 import (
 	"errors"
+	"maps"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
@@ -44,13 +45,13 @@ type Unsettleable struct {
 type settleCheck struct {
 	booster common.Address
 	refused map[common.Address]Refusal
-	probed  map[common.Address]*probe
+	// probed holds each probe's outcome: why it failed, "" if it passed.
+	probed map[probeKey]string
 }
 
-type probe struct {
-	extsload, apply       bool
-	extsloadOK, applyOK   bool
-	extsloadWhy, applyWhy string
+type probeKey struct {
+	contract common.Address
+	selector [4]byte
 }
 
 // RequireSettleable makes the view check, after every L1 execution, that a
@@ -60,11 +61,7 @@ type probe struct {
 // the current state with no changes, within 1,000,000 gas). refused lists
 // contracts known to fail either call; it is read, not kept.
 func (v *View) RequireSettleable(booster common.Address, refused map[common.Address]Refusal) {
-	c := &settleCheck{booster: booster, refused: make(map[common.Address]Refusal, len(refused)), probed: map[common.Address]*probe{}}
-	for a, r := range refused {
-		c.refused[a] = r
-	}
-	v.settle = c
+	v.settle = &settleCheck{booster: booster, refused: maps.Clone(refused), probed: map[probeKey]string{}}
 }
 
 // Unsettleable returns the first contract the current L1 execution (since
@@ -115,34 +112,33 @@ func (v *View) check(a common.Address, write bool) *Unsettleable {
 		}
 		return &Unsettleable{Contract: a, Selector: sel, Reason: "L1 refused a settlement: " + r.Reason}
 	}
-	p := c.probed[a]
-	if p == nil {
-		p = new(probe)
-		c.probed[a] = p
-	}
-	if !p.extsload {
-		p.extsload = true
-		p.extsloadOK, p.extsloadWhy = v.probeExtsload(a)
-	}
-	if !p.extsloadOK {
-		return &Unsettleable{Contract: a, Selector: ExtsloadSelector, Reason: p.extsloadWhy}
+	if why := v.probe(a, ExtsloadSelector, v.probeExtsload); why != "" {
+		return &Unsettleable{Contract: a, Selector: ExtsloadSelector, Reason: why}
 	}
 	if !write {
 		return nil
 	}
-	if !p.apply {
-		p.apply = true
-		p.applyOK, p.applyWhy = v.probeApply(a)
-	}
-	if !p.applyOK {
-		return &Unsettleable{Contract: a, Selector: ApplyStateUpdatesSelector, Reason: p.applyWhy}
+	if why := v.probe(a, ApplyStateUpdatesSelector, v.probeApply); why != "" {
+		return &Unsettleable{Contract: a, Selector: ApplyStateUpdatesSelector, Reason: why}
 	}
 	return nil
 }
 
+// probe runs run once per contract and selector, and returns why it
+// failed ("" if it passed).
+func (v *View) probe(a common.Address, selector [4]byte, run func(common.Address) string) string {
+	k := probeKey{a, selector}
+	why, ok := v.settle.probed[k]
+	if !ok {
+		why = run(a)
+		v.settle.probed[k] = why
+	}
+	return why
+}
+
 // probeExtsload asks the contract for slot 0 as the booster contract does
 // and checks the answer is one well-formed word holding the slot's value.
-func (v *View) probeExtsload(a common.Address) (bool, string) {
+func (v *View) probeExtsload(a common.Address) string {
 	var input []byte
 	input = append(input, ExtsloadSelector[:]...)
 	input = append(input, word(32)...) // offset of the array
@@ -150,23 +146,23 @@ func (v *View) probeExtsload(a common.Address) (bool, string) {
 	input = append(input, word(0)...)  // slot 0
 	ret, err := v.probeCall(a, input, true)
 	if err != nil {
-		return false, "extsload(bytes32[]) failed: " + err.Error()
+		return "extsload(bytes32[]) failed: " + err.Error()
 	}
 	want := append(append(word(32), word(1)...), v.state.GetState(a, common.Hash{}).Bytes()...)
 	if string(ret) != string(want) {
-		return false, "extsload(bytes32[]) does not return the contract's storage"
+		return "extsload(bytes32[]) does not return the contract's storage"
 	}
-	return true, ""
+	return ""
 }
 
 // probeApply calls applyStateUpdates with no changes from the booster
 // contract.
-func (v *View) probeApply(a common.Address) (bool, string) {
+func (v *View) probeApply(a common.Address) string {
 	input := append(append(append([]byte(nil), ApplyStateUpdatesSelector[:]...), word(32)...), word(0)...)
 	if _, err := v.probeCall(a, input, false); err != nil {
-		return false, "applyStateUpdates from the booster contract failed: " + err.Error()
+		return "applyStateUpdates from the booster contract failed: " + err.Error()
 	}
-	return true, ""
+	return ""
 }
 
 // probeCall runs a call on the unrecorded state and undoes it.
