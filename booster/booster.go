@@ -308,6 +308,20 @@ type Batch struct {
 	Reads  *statechanges.ReadSet
 
 	limits SettlementLimits
+	source l1.Source // the source the batch was pinned to
+}
+
+// L1State returns the L1 state as the batch leaves it: its pinned block
+// with its write list applied over it (l1.Layer). Read any L1 slot, code or
+// balance there as the batch left it, or pin a rollup chained after this
+// one to it (SetL1Source): that rollup's batches read what this batch
+// wrote, so they settle only after this batch does. It is nil for a batch
+// that ExecuteBatch did not produce.
+func (b *Batch) L1State() l1.Source {
+	if b.source == nil {
+		return nil
+	}
+	return l1.Layer(b.source, b.Writes)
 }
 
 // Number returns the batch number (the L2 block number).
@@ -393,6 +407,7 @@ func (b *Booster) run(ctx context.Context, txs []*types.Transaction, dropped map
 		Parent:    b.parent,
 		L1Block:   types.CopyHeader(view.Header()),
 		limits:    b.limits,
+		source:    b.source,
 	}
 	for i, tx := range txs {
 		if why, ok := dropped[tx]; ok {
