@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
 
 	"github.com/boosterkit/go-booster/evm"
@@ -43,7 +44,8 @@ var (
 	// does not take.
 	ErrSetCodeTx = errors.New("booster: set-code (EIP-7702) transactions are not supported")
 	// ErrTxGasLimit means a transaction asks for more gas than an L2
-	// block holds, so no batch could ever include it.
+	// block holds, or than the protocol lets one transaction use
+	// (EIP-7825), so no batch could ever include it.
 	ErrTxGasLimit = errors.New("booster: transaction gas limit above the block gas limit")
 	// ErrSettlementLimit means a transaction alone would make its batch's
 	// settlement exceed an L1 limit (SettlementLimits); it is dropped.
@@ -198,7 +200,8 @@ func (b *Booster) Pending() int {
 // signed for another chain (types.ErrInvalidChainId), badly signed
 // (types.ErrInvalidSig), without replay protection (ErrUnprotectedTx), a
 // blob transaction (evm.ErrBlobTx), a set-code transaction (ErrSetCodeTx),
-// one whose gas limit exceeds the L2 block's (ErrTxGasLimit) or is below
+// one whose gas limit exceeds the L2 block's or the protocol's cap of
+// 16,777,216 (EIP-7825) (ErrTxGasLimit) or is below
 // its intrinsic gas (core.ErrIntrinsicGas), one whose fee cap is below the
 // L2 base fee (core.ErrFeeCapTooLow), one replaying a nonce already used or
 // queued (core.ErrNonceTooLow), or leaving a nonce gap
@@ -244,8 +247,8 @@ func (b *Booster) checkTx(tx *types.Transaction, from common.Address) error {
 	if !tx.Protected() {
 		return ErrUnprotectedTx
 	}
-	if tx.Gas() > head.GasLimit {
-		return fmt.Errorf("%w: %d > %d", ErrTxGasLimit, tx.Gas(), head.GasLimit)
+	if limit := b.txGasLimit(); tx.Gas() > limit {
+		return fmt.Errorf("%w: %d > %d", ErrTxGasLimit, tx.Gas(), limit)
 	}
 	rules := cfg.Rules(new(big.Int).Add(head.Number, common.Big1), true, head.Time+1)
 	value, overflow := uint256.FromBig(tx.Value())
@@ -272,6 +275,22 @@ func (b *Booster) checkTx(tx *types.Transaction, from common.Address) error {
 		return fmt.Errorf("%w: fee cap %s below the L2 base fee %s", core.ErrFeeCapTooLow, tx.GasFeeCap(), head.BaseFee)
 	}
 	return nil
+}
+
+// txGasLimit is the most gas one L2 transaction may ask for: the block's
+// gas limit, or the protocol's cap if lower (EIP-7825's 16,777,216 under
+// Osaka rules).
+func (b *Booster) txGasLimit() uint64 {
+	head := b.chain.Head()
+	rules := b.chain.Config().Rules(new(big.Int).Add(head.Number, common.Big1), true, head.Time+1)
+	limit := head.GasLimit
+	switch {
+	case rules.IsAmsterdam:
+		limit = min(limit, params.MaxTxTotalGas)
+	case rules.IsOsaka:
+		limit = min(limit, params.MaxTxGas)
+	}
+	return limit
 }
 
 // RejectedTx is a queued transaction the batch could not apply (it ran out

@@ -155,6 +155,7 @@ func TestRejectedTransactionsLeaveStateAsItWas(t *testing.T) {
 		GasFeeCap: uint256.NewInt(params.GWei), AuthList: []types.SetCodeAuthorization{auth},
 	})
 	tooMuchGas := sign(&types.DynamicFeeTx{ChainID: l2ChainID, Nonce: next, Gas: evm.DefaultGasLimit + 1, To: &w.counter})
+	aboveTxCap := sign(&types.DynamicFeeTx{ChainID: l2ChainID, Nonce: next, Gas: params.MaxTxGas + 1, To: &w.counter})
 	belowIntrinsic := sign(&types.DynamicFeeTx{ChainID: l2ChainID, Nonce: next, Gas: 20_000, To: &w.counter})
 	cases := []struct {
 		name string
@@ -170,6 +171,7 @@ func TestRejectedTransactionsLeaveStateAsItWas(t *testing.T) {
 		{"blob transaction", blob, evm.ErrBlobTx},
 		{"set-code transaction", setCode, booster.ErrSetCodeTx},
 		{"gas above the block's", tooMuchGas, booster.ErrTxGasLimit},
+		{"gas above EIP-7825's cap", aboveTxCap, booster.ErrTxGasLimit},
 		{"gas below intrinsic", belowIntrinsic, core.ErrIntrinsicGas},
 	}
 	for _, c := range cases {

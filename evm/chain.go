@@ -214,13 +214,20 @@ type Block struct {
 	gp       *core.GasPool
 	receipts []*Receipt
 	closed   bool
-	failed   error // an L1 source failure: only Discard is left
+	failed   error          // an L1 source failure: only Discard is left
+	hooks    *tracing.Hooks // the user's tracing hooks, if any
 }
 
 // NewBlock opens the next L2 block over an L1 view. Its timestamp is the
 // pinned L1 block's, or the parent's plus one if that is later. Only one
 // block may be open at a time.
 func (c *Chain) NewBlock(view *l1.View) (*Block, error) {
+	return c.newBlock(view, c.cfg.Tracer, false)
+}
+
+// newBlock opens a block with the given tracing hooks; noBaseFee lets a
+// call offer no fee (eth_call's rule).
+func (c *Chain) newBlock(view *l1.View, tracer *tracing.Hooks, noBaseFee bool) (*Block, error) {
 	if c.open {
 		return nil, fmt.Errorf("%w: another block is open", ErrConfig)
 	}
@@ -250,13 +257,13 @@ func (c *Chain) NewBlock(view *l1.View) (*Block, error) {
 		// The per-byte price of new state (EIP-8037), as go-ethereum sets it.
 		CostPerStateByte: params.CostPerStateByte,
 	}
-	env := precompiles.NewEnv(view, c.cfg.Tracer)
+	env := precompiles.NewEnv(view, tracer)
 	var inner vm.StateDB = c.state
-	if c.cfg.Tracer != nil {
-		inner = state.NewHookedState(c.state, c.cfg.Tracer)
+	if tracer != nil {
+		inner = state.NewHookedState(c.state, tracer)
 	}
 	linked := &linkedState{StateDB: inner, view: view}
-	evm := vm.NewEVM(blockCtx, linked, c.config, vm.Config{Tracer: env.Hooks()})
+	evm := vm.NewEVM(blockCtx, linked, c.config, vm.Config{Tracer: env.Hooks(), NoBaseFee: noBaseFee})
 	evm.SetPrecompiles(env.Contracts(vm.ActivePrecompiledContracts(evm.GetRules())))
 	env.Bind(evm)
 	c.open = true
@@ -268,7 +275,58 @@ func (c *Chain) NewBlock(view *l1.View) (*Block, error) {
 		state:  linked,
 		evm:    evm,
 		gp:     core.NewGasPool(h.GasLimit),
+		hooks:  tracer,
 	}, nil
+}
+
+// CallResult is the outcome of a read-only call.
+type CallResult struct {
+	// ReturnData is the call's return data, or its revert data.
+	ReturnData []byte
+	// Err is why the execution failed (vm.ErrExecutionReverted, out of
+	// gas, ...), nil if it succeeded.
+	Err error
+	// GasUsed is the gas the call used, as a transaction's receipt would
+	// count it (intrinsic gas included, refunds taken off).
+	GasUsed uint64
+	// L1Logs are the events L1 code emitted through L1CALL.
+	L1Logs []*types.Log
+}
+
+// Call runs msg as a transaction would run on top of the chain's head,
+// over view, and keeps nothing: no nonce is checked or used, no fee is
+// charged when msg offers none, and the L2 state goes back to the head's.
+// The precompiles work as in a transaction (L1CALL's writes land in the
+// view, which the caller should then discard). No tracing hooks are
+// called. A message go-ethereum refuses (a value above the sender's
+// balance, too little gas) returns an error wrapping ErrRejected.
+func (c *Chain) Call(ctx context.Context, view *l1.View, msg *core.Message) (*CallResult, error) {
+	if msg == nil {
+		return nil, fmt.Errorf("%w: nil message", ErrRejected)
+	}
+	b, err := c.newBlock(view, nil, msg.GasFeeCap == nil || msg.GasFeeCap.IsZero())
+	if err != nil {
+		return nil, err
+	}
+	defer b.Discard()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRejected, err)
+	}
+	msg.SkipNonceCheck()
+	c.state.SetTxContext(common.Hash{}, 0, 0)
+	b.view.BeginTx(common.Hash{}, 0, msg.From)
+	result, err := core.ApplyMessage(b.evm, msg, core.NewGasPool(msg.GasLimit))
+	if err == nil {
+		err = b.env.Err()
+	}
+	logs := b.endTx()
+	if err != nil {
+		if errors.Is(err, precompiles.ErrL1Source) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %w", ErrRejected, err)
+	}
+	return &CallResult{ReturnData: result.ReturnData, Err: result.Err, GasUsed: result.UsedGas, L1Logs: logs}, nil
 }
 
 // Header returns the header of the block as built so far.
@@ -304,7 +362,7 @@ func (b *Block) Apply(ctx context.Context, tx *types.Transaction) (*Receipt, err
 	gasBefore := b.gp.Snapshot()
 	snap := b.state.Snapshot()
 
-	hooks := c.cfg.Tracer
+	hooks := b.hooks
 	if hooks != nil && hooks.OnTxStart != nil {
 		hooks.OnTxStart(b.evm.GetVMContext(), tx, msg.From)
 	}
