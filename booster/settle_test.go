@@ -229,30 +229,37 @@ func TestSettleEndToEnd(t *testing.T) {
 	counter := bindings.NewBoostedCounter()
 	pool := bindings.NewConstantProductPool()
 	ballot := bindings.NewBallotBox()
+	counterTxs := func(w *settleWorld) []*types.Transaction {
+		return []*types.Transaction{
+			w.l1CallTx(w.counter, counter.PackIncrement()),
+			w.l1CallTx(w.counter, counter.PackAdd(big.NewInt(41))),
+		}
+	}
+	ammTxs := func(w *settleWorld) []*types.Transaction {
+		return []*types.Transaction{
+			w.l1CallTx(w.pool, pool.PackSwap(true, big.NewInt(10_000), big.NewInt(1))),
+			w.l1CallTx(w.pool, pool.PackSwap(false, big.NewInt(5_000), big.NewInt(1))),
+		}
+	}
+	votingTxs := func(w *settleWorld) []*types.Transaction {
+		var txs []*types.Transaction
+		for i, p := range []int64{0, 2, 2} {
+			voter := freeAccount(w.t, "voter-"+string(rune('a'+i)))
+			txs = append(txs, voter.Tx(w.t, &w.ballot, nil, ballot.PackVote(big.NewInt(p)), 1_000_000))
+		}
+		return txs
+	}
 	tests := []struct {
-		name string
-		txs  func(w *settleWorld) []*types.Transaction
+		name      string
+		txs       func(w *settleWorld) []*types.Transaction
+		contracts int // L1 contracts the batch writes
 	}{
-		{"counter", func(w *settleWorld) []*types.Transaction {
-			return []*types.Transaction{
-				w.l1CallTx(w.counter, counter.PackIncrement()),
-				w.l1CallTx(w.counter, counter.PackAdd(big.NewInt(41))),
-			}
-		}},
-		{"amm", func(w *settleWorld) []*types.Transaction {
-			return []*types.Transaction{
-				w.l1CallTx(w.pool, pool.PackSwap(true, big.NewInt(10_000), big.NewInt(1))),
-				w.l1CallTx(w.pool, pool.PackSwap(false, big.NewInt(5_000), big.NewInt(1))),
-			}
-		}},
-		{"voting", func(w *settleWorld) []*types.Transaction {
-			var txs []*types.Transaction
-			for i, p := range []int64{0, 2, 2} {
-				voter := freeAccount(w.t, "voter-"+string(rune('a'+i)))
-				txs = append(txs, voter.Tx(w.t, &w.ballot, nil, ballot.PackVote(big.NewInt(p)), 1_000_000))
-			}
-			return txs
-		}},
+		{"counter", counterTxs, 1},
+		{"amm", ammTxs, 1},
+		{"voting", votingTxs, 1},
+		{"three dapps in one batch", func(w *settleWorld) []*types.Transaction {
+			return append(append(counterTxs(w), ammTxs(w)...), votingTxs(w)...)
+		}, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,6 +267,9 @@ func TestSettleEndToEnd(t *testing.T) {
 			batch := w.execute(tt.txs(w)...)
 			if len(batch.Writes) == 0 {
 				t.Fatal("batch wrote nothing on L1")
+			}
+			if n := len(batch.Updates()); n != tt.contracts {
+				t.Fatalf("batch writes %d L1 contracts, want %d", n, tt.contracts)
 			}
 			for _, wr := range batch.Writes {
 				if got := w.l1.Storage(t, wr.Contract, wr.Slot); got == wr.Value {
