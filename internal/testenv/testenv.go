@@ -5,31 +5,25 @@ import (
 	"crypto/ecdsa"
 	"math/big"
 	"testing"
-	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/params"
 
-	"github.com/boosterkit/go-booster/evm/l1"
+	"github.com/boosterkit/go-booster/booster/boostertest"
 	"github.com/boosterkit/go-booster/solidity"
 )
 
 // Ether is 10^18 wei.
-var Ether = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
+var Ether = boostertest.Ether
 
 // L1 is a simulated L1 chain with one funded account that deploys and
-// transacts.
+// transacts: boostertest's L1 (whose Send, Receipt, Deploy, Storage and
+// Advance it has), with go-ethereum's development rules by default and the
+// "twin" key funded too.
 type L1 struct {
-	Backend *simulated.Backend
-	Client  simulated.Client
-	Key     *ecdsa.PrivateKey
-	From    common.Address
-	// Config is the chain configuration the simulated L1 runs.
-	Config  *params.ChainConfig
-	chainID *big.Int
+	*boostertest.L1
 }
 
 // NewL1 starts a simulated L1 with go-ethereum's default simulated rules;
@@ -43,15 +37,8 @@ func NewL1(t testing.TB) *L1 {
 // mainnet's gas rules).
 func NewL1Config(t testing.TB, config *params.ChainConfig) *L1 {
 	t.Helper()
-	key := Key(t, "l1-deployer")
-	from := crypto.PubkeyToAddress(key.PublicKey)
 	twin := crypto.PubkeyToAddress(Key(t, "twin").PublicKey)
-	backend := simulated.NewBackend(types.GenesisAlloc{
-		from: {Balance: new(big.Int).Mul(Ether, big.NewInt(1_000_000))},
-		twin: {Balance: new(big.Int).Mul(Ether, big.NewInt(1_000))},
-	}, l1.SimulatedConfig(config))
-	t.Cleanup(func() { backend.Close() })
-	return &L1{Backend: backend, Client: backend.Client(), Key: key, From: from, Config: config, chainID: config.ChainID}
+	return &L1{boostertest.NewL1(t, boostertest.WithConfig(config), boostertest.WithAccount(twin, new(big.Int).Mul(Ether, big.NewInt(1_000))))}
 }
 
 // Key derives a deterministic private key from a name.
@@ -62,13 +49,6 @@ func Key(t testing.TB, name string) *ecdsa.PrivateKey {
 		t.Fatal(err)
 	}
 	return key
-}
-
-// Send signs and sends an L1 transaction from the funded account, commits a
-// block and returns the receipt.
-func (l *L1) Send(t testing.TB, to *common.Address, value *big.Int, data []byte) *types.Receipt {
-	t.Helper()
-	return l.SendFrom(t, l.Key, to, value, data)
 }
 
 // SendFrom is Send from another funded key (the "twin" key is funded at
@@ -83,8 +63,8 @@ func (l *L1) SendFrom(t testing.TB, key *ecdsa.PrivateKey, to *common.Address, v
 	if value == nil {
 		value = new(big.Int)
 	}
-	tx := types.MustSignNewTx(key, types.LatestSignerForChainID(l.chainID), &types.DynamicFeeTx{
-		ChainID:   l.chainID,
+	tx := types.MustSignNewTx(key, types.LatestSignerForChainID(l.Config.ChainID), &types.DynamicFeeTx{
+		ChainID:   l.Config.ChainID,
 		Nonce:     nonce,
 		GasTipCap: big.NewInt(params.GWei),
 		GasFeeCap: big.NewInt(20 * params.GWei),
@@ -100,25 +80,8 @@ func (l *L1) SendFrom(t testing.TB, key *ecdsa.PrivateKey, to *common.Address, v
 	return l.Receipt(t, tx.Hash())
 }
 
-// Receipt waits for the receipt of a mined transaction (the simulated
-// backend indexes transactions in the background).
-func (l *L1) Receipt(t testing.TB, hash common.Hash) *types.Receipt {
-	t.Helper()
-	var lastErr error
-	for range 500 {
-		receipt, err := l.Client.TransactionReceipt(context.Background(), hash)
-		if err == nil {
-			return receipt
-		}
-		lastErr = err
-		time.Sleep(2 * time.Millisecond)
-	}
-	t.Fatalf("receipt of %s: %v", hash, lastErr)
-	return nil
-}
-
-// Deploy deploys a compiled contract with constructor arguments and returns
-// its address.
+// Deploy deploys a compiled contract, sending value to its constructor,
+// and returns its address.
 func (l *L1) Deploy(t testing.TB, name string, value *big.Int, args ...any) common.Address {
 	t.Helper()
 	a := solidity.MustLoad(name)
@@ -143,7 +106,8 @@ func (l *L1) DeployCode(t testing.TB, code []byte) common.Address {
 	return r.ContractAddress
 }
 
-// Call runs a read-only call against the latest L1 block.
+// Call runs a read-only call against the latest L1 block and returns the
+// raw return data.
 func (l *L1) Call(t testing.TB, to common.Address, data []byte) []byte {
 	t.Helper()
 	out, err := l.Client.CallContract(context.Background(), ethereumCall(l.From, to, data), nil)
@@ -151,26 +115,6 @@ func (l *L1) Call(t testing.TB, to common.Address, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// Storage reads an L1 slot at the latest block.
-func (l *L1) Storage(t testing.TB, addr common.Address, slot common.Hash) common.Hash {
-	t.Helper()
-	v, err := l.Client.StorageAt(context.Background(), addr, slot, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return common.BytesToHash(v)
-}
-
-// Source pins the latest L1 block.
-func (l *L1) Source(t testing.TB) l1.Source {
-	t.Helper()
-	src, err := l1.NewSimulatedSourceConfig(context.Background(), l.Backend, l.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return src
 }
 
 // L2Account signs L2 transactions with consecutive nonces.
