@@ -90,6 +90,21 @@ func NewL1(t testing.TB, opts ...Option) *L1 {
 	return l
 }
 
+// pack returns the artifact of contract and the ABI encoding of a call of
+// method (the constructor when method is "").
+func pack(t testing.TB, contract, method string, args ...any) (*solidity.Artifact, []byte) {
+	t.Helper()
+	a, err := solidity.Load(contract)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := a.ABI.Pack(method, args...)
+	if err != nil {
+		t.Fatalf("%s.%s: %v", contract, method, err)
+	}
+	return a, data
+}
+
 // Send sends an L1 transaction from the deployer, mines it and returns its
 // receipt, whatever its status.
 func (l *L1) Send(t testing.TB, to *common.Address, value *big.Int, data []byte) *types.Receipt {
@@ -134,14 +149,7 @@ func (l *L1) Receipt(t testing.TB, hash common.Hash) *types.Receipt {
 // artifacts) with constructor arguments, and returns its address.
 func (l *L1) Deploy(t testing.TB, contract string, args ...any) common.Address {
 	t.Helper()
-	a, err := solidity.Load(contract)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctorArgs, err := a.ABI.Pack("", args...)
-	if err != nil {
-		t.Fatalf("constructor of %s: %v", contract, err)
-	}
+	a, ctorArgs := pack(t, contract, "", args...)
 	r := l.Send(t, nil, nil, append(common.CopyBytes(a.Bytecode), ctorArgs...))
 	if r.Status != types.ReceiptStatusSuccessful {
 		t.Fatalf("deploying %s failed", contract)
@@ -153,14 +161,7 @@ func (l *L1) Deploy(t testing.TB, contract string, args ...any) common.Address {
 // returns its outputs.
 func (l *L1) Call(t testing.TB, at common.Address, contract, method string, args ...any) []any {
 	t.Helper()
-	a, err := solidity.Load(contract)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := a.ABI.Pack(method, args...)
-	if err != nil {
-		t.Fatalf("%s.%s: %v", contract, method, err)
-	}
+	a, data := pack(t, contract, method, args...)
 	out, err := l.Client.CallContract(context.Background(), ethereum.CallMsg{From: l.From, To: &at, Data: data}, nil)
 	if err != nil {
 		t.Fatalf("%s.%s: %v", contract, method, err)
@@ -266,28 +267,14 @@ func (a *Account) Send(t testing.TB, to *common.Address, value *big.Int, data []
 // artifact of that name) with 3,000,000 gas.
 func (a *Account) Transact(t testing.TB, at common.Address, contract, method string, args ...any) *types.Transaction {
 	t.Helper()
-	art, err := solidity.Load(contract)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := art.ABI.Pack(method, args...)
-	if err != nil {
-		t.Fatalf("%s.%s: %v", contract, method, err)
-	}
+	_, data := pack(t, contract, method, args...)
 	return a.Send(t, &at, nil, data, 3_000_000)
 }
 
 // L1Call sends an L1CALL of an L1 contract's method from the account.
 func (a *Account) L1Call(t testing.TB, at common.Address, contract, method string, args ...any) *types.Transaction {
 	t.Helper()
-	art, err := solidity.Load(contract)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := art.ABI.Pack(method, args...)
-	if err != nil {
-		t.Fatalf("%s.%s: %v", contract, method, err)
-	}
+	_, data := pack(t, contract, method, args...)
 	return a.Send(t, &precompiles.L1CallAddress, nil, append(at.Bytes(), data...), 3_000_000)
 }
 
@@ -295,14 +282,7 @@ func (a *Account) L1Call(t testing.TB, at common.Address, contract, method strin
 // returns the address it will have.
 func (a *Account) Deploy(t testing.TB, contract string, args ...any) common.Address {
 	t.Helper()
-	art, err := solidity.Load(contract)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctorArgs, err := art.ABI.Pack("", args...)
-	if err != nil {
-		t.Fatalf("constructor of %s: %v", contract, err)
-	}
+	art, ctorArgs := pack(t, contract, "", args...)
 	addr := a.NextContract()
 	a.Send(t, nil, nil, append(common.CopyBytes(art.Bytecode), ctorArgs...), 10_000_000)
 	return addr
