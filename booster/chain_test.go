@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/booster"
+	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/internal/testenv"
 	"github.com/boosterkit/go-booster/solidity/bindings"
 )
@@ -158,4 +159,61 @@ func TestChainedRollupRefusedWithTheOneBefore(t *testing.T) {
 	require.NoError(t, w.settleOn(rs[0]))
 	require.NoError(t, w.settleOn(rs[1]))
 	require.Equal(t, uint64(6), count(t, w, rs[1].target), "the mirror copies 5 + 1")
+}
+
+// TestSettleAll settles a chain of rollups in one L1 transaction through
+// ChainSettler: out of order it is refused as a whole, naming the refused
+// batch and its error; in order both settle, for less gas than two
+// settlements.
+func TestSettleAll(t *testing.T) {
+	const n = 3
+	osaka := func() *settleWorld { return newSettleWorldOn(t, testenv.NewL1Config(t, l1.OsakaConfig())) }
+	w := osaka()
+	settler := w.l1.Deploy(t, "ChainSettler", nil)
+	rs := newChain(t, w, n)
+	w.executeChain(rs)
+	settlements := func(order ...int) []booster.Settlement {
+		var out []booster.Settlement
+		for _, i := range order {
+			out = append(out, booster.Settlement{Contract: rs[i].contract, Batch: rs[i].last, Prover: w.prover()})
+		}
+		return out
+	}
+	w.l1.Backend.Commit()
+	ctx := context.Background()
+	_, err := booster.SettleAll(ctx, w.l1.Client, w.opts(), settler, settlements(1, 0, 2)...)
+	var re *booster.RevertError
+	require.ErrorAs(t, err, &re)
+	require.Equal(t, "SettlementFailed", re.Name)
+	require.Equal(t, int64(0), re.Args[0].(*big.Int).Int64(), "the first call is refused")
+	require.NotNil(t, re.Inner)
+	require.Equal(t, "StaleStorageRead", re.Inner.Name)
+	require.Contains(t, err.Error(), "StaleStorageRead")
+
+	tx, err := booster.SettleAll(ctx, w.l1.Client, w.opts(), settler, settlements(0, 1, 2)...)
+	require.NoError(t, err)
+	w.l1.Backend.Commit()
+	together := w.l1.Receipt(t, tx.Hash())
+	require.Equal(t, types.ReceiptStatusSuccessful, together.Status)
+	for i, r := range rs {
+		require.Equal(t, uint64(1), count(t, w, r.target), "rollup %d", i)
+	}
+
+	// The same chain settled one batch at a time, on a fresh L1.
+	w2 := osaka()
+	rs2 := newChain(t, w2, n)
+	w2.executeChain(rs2)
+	var separate uint64
+	for _, r := range rs2 {
+		w2.l1.Backend.Commit()
+		tx, err := booster.Settle(ctx, w2.l1.Client, w2.opts(), r.contract, r.last, w2.prover())
+		require.NoError(t, err)
+		w2.l1.Backend.Commit()
+		separate += w2.l1.Receipt(t, tx.Hash()).GasUsed
+	}
+	t.Logf("%d chained settlements: %d gas in one transaction, %d in %d", n, together.GasUsed, separate, n)
+	require.Less(t, together.GasUsed, separate)
+
+	_, err = booster.SettleAll(ctx, w.l1.Client, w.opts(), settler)
+	require.ErrorIs(t, err, booster.ErrInvalidBatch)
 }

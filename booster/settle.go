@@ -264,38 +264,98 @@ func mustType(name string) abi.Type {
 // and gas is estimated against the chain head: settle once the head has
 // moved past the pinned block (on a simulated backend, Commit once).
 func Settle(ctx context.Context, backend bind.ContractBackend, opts *bind.TransactOpts, boosterContract common.Address, batch *Batch, prover Prover) (*types.Transaction, error) {
-	switch {
-	case backend == nil || opts == nil:
+	if backend == nil || opts == nil {
 		return nil, ErrNoBackend
-	case prover == nil:
-		return nil, ErrNoProver
-	case batch == nil || batch.L1Block == nil || batch.L1Block.Number == nil || batch.L2Block == nil || batch.L2Block.Number == nil || batch.ChainID == nil || batch.L1ChainID == nil:
-		return nil, fmt.Errorf("%w: not a batch from ExecuteBatch", ErrInvalidBatch)
-	case batch.Contract == (common.Address{}):
-		return nil, fmt.Errorf("%w: the booster had no L1 contract (WithL1Contract)", ErrWrongContract)
-	case batch.Contract != boosterContract:
-		return nil, fmt.Errorf("%w: executed for %s, settling on %s", ErrWrongContract, batch.Contract, boosterContract)
-	}
-	limits := batch.limits
-	if limits == (SettlementLimits{}) {
-		limits = DefaultSettlementLimits
 	}
 	head, err := backend.HeaderByNumber(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("booster: L1 head: %w", err)
 	}
-	pinned := batch.L1Block.Number.Uint64()
-	if next := head.Number.Uint64() + 1; next > pinned && next-pinned > historyServeWindow {
-		return nil, fmt.Errorf("%w: block %d will be %d blocks old in block %d, the contract reaches back %d", ErrL1BlockTooOld, pinned, next-pinned, next, historyServeWindow)
-	}
-	proof, err := prover.Prove(ctx, batch)
-	if err != nil {
-		return nil, fmt.Errorf("booster: prove batch %d: %w", batch.Number(), err)
-	}
-	data, err := batch.SettlementCalldata(proof)
+	data, limits, err := settleCall(ctx, head, Settlement{Contract: boosterContract, Batch: batch, Prover: prover})
 	if err != nil {
 		return nil, err
 	}
+	return send(ctx, backend, opts, boosterContract, data, limits)
+}
+
+// Settlement is one batch to settle on its rollup's booster contract.
+type Settlement struct {
+	Contract common.Address
+	Batch    *Batch
+	Prover   Prover
+}
+
+// SettleAll settles the batches of chained rollups in one L1 transaction,
+// through the ChainSettler contract at settler (solidity/src): each batch
+// on its own booster contract, in the order given, all or nothing. Give a
+// rollup chained after another (pinned to its Batch.L1State) after it.
+// Each batch is checked as Settle checks it, and the whole transaction
+// against the limits of the first batch; a refusal is a *RevertError
+// named SettlementFailed whose Inner is the refused batch's own error.
+func SettleAll(ctx context.Context, backend bind.ContractBackend, opts *bind.TransactOpts, settler common.Address, settlements ...Settlement) (*types.Transaction, error) {
+	if backend == nil || opts == nil {
+		return nil, ErrNoBackend
+	}
+	if len(settlements) == 0 {
+		return nil, fmt.Errorf("%w: nothing to settle", ErrInvalidBatch)
+	}
+	head, err := backend.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("booster: L1 head: %w", err)
+	}
+	contracts := make([]common.Address, len(settlements))
+	calls := make([][]byte, len(settlements))
+	var limits SettlementLimits
+	for i, st := range settlements {
+		data, l, err := settleCall(ctx, head, st)
+		if err != nil {
+			return nil, fmt.Errorf("booster: settlement %d: %w", i, err)
+		}
+		if i == 0 {
+			limits = l
+		}
+		contracts[i], calls[i] = st.Contract, data
+	}
+	data, err := bindings.NewChainSettler().TryPackSettleAll(contracts, calls)
+	if err != nil {
+		return nil, fmt.Errorf("booster: encode settleAll: %w", err)
+	}
+	return send(ctx, backend, opts, settler, data, limits)
+}
+
+// settleCall checks one settlement, proves its batch and returns the
+// settle(batch, proof) calldata with the limits it must fit.
+func settleCall(ctx context.Context, head *types.Header, st Settlement) ([]byte, SettlementLimits, error) {
+	batch := st.Batch
+	switch {
+	case st.Prover == nil:
+		return nil, SettlementLimits{}, ErrNoProver
+	case batch == nil || batch.L1Block == nil || batch.L1Block.Number == nil || batch.L2Block == nil || batch.L2Block.Number == nil || batch.ChainID == nil || batch.L1ChainID == nil:
+		return nil, SettlementLimits{}, fmt.Errorf("%w: not a batch from ExecuteBatch", ErrInvalidBatch)
+	case batch.Contract == (common.Address{}):
+		return nil, SettlementLimits{}, fmt.Errorf("%w: the booster had no L1 contract (WithL1Contract)", ErrWrongContract)
+	case batch.Contract != st.Contract:
+		return nil, SettlementLimits{}, fmt.Errorf("%w: executed for %s, settling on %s", ErrWrongContract, batch.Contract, st.Contract)
+	}
+	limits := batch.limits
+	if limits == (SettlementLimits{}) {
+		limits = DefaultSettlementLimits
+	}
+	pinned := batch.L1Block.Number.Uint64()
+	if next := head.Number.Uint64() + 1; next > pinned && next-pinned > historyServeWindow {
+		return nil, limits, fmt.Errorf("%w: block %d will be %d blocks old in block %d, the contract reaches back %d", ErrL1BlockTooOld, pinned, next-pinned, next, historyServeWindow)
+	}
+	proof, err := st.Prover.Prove(ctx, batch)
+	if err != nil {
+		return nil, limits, fmt.Errorf("booster: prove batch %d: %w", batch.Number(), err)
+	}
+	data, err := batch.SettlementCalldata(proof)
+	return data, limits, err
+}
+
+// send checks the transaction's size, estimates its gas with the margin
+// and sends it.
+func send(ctx context.Context, backend bind.ContractBackend, opts *bind.TransactOpts, to common.Address, data []byte, limits SettlementLimits) (*types.Transaction, error) {
 	if size := uint64(len(data)) + txEnvelope; limits.Size != 0 && size > limits.Size {
 		return nil, fmt.Errorf("%w: about %d bytes, above the L1 transaction size limit of %d", ErrSettlementTooLarge, size, limits.Size)
 	}
@@ -303,12 +363,13 @@ func Settle(ctx context.Context, backend bind.ContractBackend, opts *bind.Transa
 	if txOpts.Context == nil {
 		txOpts.Context = ctx
 	}
+	var err error
 	if txOpts.GasLimit == 0 {
-		if txOpts.GasLimit, err = settlementGas(ctx, backend, opts.From, boosterContract, data, limits.Gas); err != nil {
+		if txOpts.GasLimit, err = settlementGas(ctx, backend, opts.From, to, data, limits.Gas); err != nil {
 			return nil, err
 		}
 	}
-	tx, err := bind.Transact(bindings.NewBooster().Instance(backend, boosterContract), &txOpts, data)
+	tx, err := bind.Transact(bind.NewBoundContract(to, abi.ABI{}, backend, backend, backend), &txOpts, data)
 	if err != nil {
 		return nil, DecodeSettlementError(err)
 	}
@@ -355,6 +416,9 @@ type RevertError struct {
 	// Description is the error with its arguments, and for UpdateFailed
 	// the target's own error, in words.
 	Description string
+	// Inner is, for SettlementFailed (SettleAll), the refused batch's own
+	// error.
+	Inner *RevertError
 }
 
 func (e *RevertError) Error() string {
@@ -398,8 +462,18 @@ func DecodeSettlementError(err error) error {
 	if len(data) < 4 {
 		return fmt.Errorf("%w: %w", ErrSettlementReverted, err)
 	}
+	return revertError(data)
+}
+
+func revertError(data []byte) *RevertError {
 	name, args, desc := describeRevert(data)
-	return &RevertError{Name: name, Args: args, Description: desc}
+	e := &RevertError{Name: name, Args: args, Description: desc}
+	if name == "SettlementFailed" && len(args) == 3 {
+		if reason, ok := args[2].([]byte); ok {
+			e.Inner = revertError(reason)
+		}
+	}
+	return e
 }
 
 // DescribeRevert names the booster contract's custom error in revert data,
@@ -417,6 +491,15 @@ func describeRevert(data []byte) (string, []any, string) {
 	}
 	name, vals, ok := decodeError(args.abi, data)
 	if !ok {
+		if settler, err := bindings.ChainSettlerMetaData.ParseABI(); err == nil {
+			if name, vals, ok := decodeError(settler, data); ok {
+				if name == "SettlementFailed" && len(vals) == 3 {
+					reason, _ := vals[2].([]byte)
+					return name, vals, fmt.Sprintf("SettlementFailed(%v, %v: %s)", vals[0], vals[1], DescribeRevert(reason))
+				}
+				return name, vals, fmt.Sprintf("%s%v", name, vals)
+			}
+		}
 		return "", nil, hexutil.Encode(data)
 	}
 	if name == "UpdateFailed" && len(vals) == 2 {

@@ -1434,6 +1434,123 @@ func (boosterTarget *BoosterTarget) UnpackNotBoosterError(raw []byte) (*BoosterT
 	return out, nil
 }
 
+// ChainSettlerMetaData contains all meta data concerning the ChainSettler contract.
+var ChainSettlerMetaData = bind.MetaData{
+	ABI: "[{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"boosters\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"calls\",\"type\":\"uint256\"}],\"name\":\"LengthMismatch\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"index\",\"type\":\"uint256\"},{\"internalType\":\"address\",\"name\":\"booster\",\"type\":\"address\"},{\"internalType\":\"bytes\",\"name\":\"reason\",\"type\":\"bytes\"}],\"name\":\"SettlementFailed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address[]\",\"name\":\"boosters\",\"type\":\"address[]\"},{\"internalType\":\"bytes[]\",\"name\":\"calls\",\"type\":\"bytes[]\"}],\"name\":\"settleAll\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
+	ID:  "ChainSettler",
+	Bin: "0x6080604052348015600e575f5ffd5b5061031c8061001c5f395ff3fe608060405234801561000f575f5ffd5b5060043610610029575f3560e01c8063f60260db1461002d575b5f5ffd5b61004061003b3660046101c5565b610042565b005b828114610071576040516355c5b3e360e11b815260048101849052602481018290526044015b60405180910390fd5b5f5b83811015610176575f5f86868481811061008f5761008f610231565b90506020020160208101906100a49190610245565b6001600160a01b03168585858181106100bf576100bf610231565b90506020028101906100d19190610272565b6040516100df9291906102b5565b5f604051808303815f865af19150503d805f8114610118576040519150601f19603f3d011682016040523d82523d5f602084013e61011d565b606091505b50915091508161016c578287878581811061013a5761013a610231565b905060200201602081019061014f9190610245565b826040516354802ff760e01b8152600401610068939291906102c4565b5050600101610073565b5050505050565b5f5f83601f84011261018d575f5ffd5b50813567ffffffffffffffff8111156101a4575f5ffd5b6020830191508360208260051b85010111156101be575f5ffd5b9250929050565b5f5f5f5f604085870312156101d8575f5ffd5b843567ffffffffffffffff8111156101ee575f5ffd5b6101fa8782880161017d565b909550935050602085013567ffffffffffffffff811115610219575f5ffd5b6102258782880161017d565b95989497509550505050565b634e487b7160e01b5f52603260045260245ffd5b5f60208284031215610255575f5ffd5b81356001600160a01b038116811461026b575f5ffd5b9392505050565b5f5f8335601e19843603018112610287575f5ffd5b83018035915067ffffffffffffffff8211156102a1575f5ffd5b6020019150368190038213156101be575f5ffd5b818382375f9101908152919050565b83815260018060a01b0383166020820152606060408201525f82518060608401528060208501608085015e5f608082850101526080601f19601f83011684010191505094935050505056fea164736f6c6343000825000a",
+}
+
+// ChainSettler is an auto generated Go binding around an Ethereum contract.
+type ChainSettler struct {
+	abi abi.ABI
+}
+
+// GetABI returns the ABI associated with this contract binding.
+func (c *ChainSettler) GetABI() abi.ABI {
+	return c.abi
+}
+
+// NewChainSettler creates a new instance of ChainSettler.
+func NewChainSettler() *ChainSettler {
+	parsed, err := ChainSettlerMetaData.ParseABI()
+	if err != nil {
+		panic(errors.New("invalid ABI: " + err.Error()))
+	}
+	return &ChainSettler{abi: *parsed}
+}
+
+// Instance creates a wrapper for a deployed contract instance at the given address.
+// Use this to create the instance object passed to abigen v2 library functions Call, Transact, etc.
+func (c *ChainSettler) Instance(backend bind.ContractBackend, addr common.Address) *bind.BoundContract {
+	return bind.NewBoundContract(addr, c.abi, backend, backend, backend)
+}
+
+// PackSettleAll is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xf60260db.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function settleAll(address[] boosters, bytes[] calls) returns()
+func (chainSettler *ChainSettler) PackSettleAll(boosters []common.Address, calls [][]byte) []byte {
+	enc, err := chainSettler.abi.Pack("settleAll", boosters, calls)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackSettleAll is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xf60260db.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function settleAll(address[] boosters, bytes[] calls) returns()
+func (chainSettler *ChainSettler) TryPackSettleAll(boosters []common.Address, calls [][]byte) ([]byte, error) {
+	return chainSettler.abi.Pack("settleAll", boosters, calls)
+}
+
+// UnpackError attempts to decode the provided error data using user-defined
+// error definitions.
+func (chainSettler *ChainSettler) UnpackError(raw []byte) (any, error) {
+	if bytes.Equal(raw[:4], chainSettler.abi.Errors["LengthMismatch"].ID.Bytes()[:4]) {
+		return chainSettler.UnpackLengthMismatchError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], chainSettler.abi.Errors["SettlementFailed"].ID.Bytes()[:4]) {
+		return chainSettler.UnpackSettlementFailedError(raw[4:])
+	}
+	return nil, errors.New("Unknown error")
+}
+
+// ChainSettlerLengthMismatch represents a LengthMismatch error raised by the ChainSettler contract.
+type ChainSettlerLengthMismatch struct {
+	Boosters *big.Int
+	Calls    *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error LengthMismatch(uint256 boosters, uint256 calls)
+func ChainSettlerLengthMismatchErrorID() common.Hash {
+	return common.HexToHash("0xab8b67c6893c59617ef3ba4b4b942e9791f2572db2fdb32028356532f3b7396a")
+}
+
+// UnpackLengthMismatchError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error LengthMismatch(uint256 boosters, uint256 calls)
+func (chainSettler *ChainSettler) UnpackLengthMismatchError(raw []byte) (*ChainSettlerLengthMismatch, error) {
+	out := new(ChainSettlerLengthMismatch)
+	if err := chainSettler.abi.UnpackIntoInterface(out, "LengthMismatch", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ChainSettlerSettlementFailed represents a SettlementFailed error raised by the ChainSettler contract.
+type ChainSettlerSettlementFailed struct {
+	Index   *big.Int
+	Booster common.Address
+	Reason  []byte
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error SettlementFailed(uint256 index, address booster, bytes reason)
+func ChainSettlerSettlementFailedErrorID() common.Hash {
+	return common.HexToHash("0x54802ff7f4a27b372bbda1a80b7f633ec54163195e9f1e8c4e8265bb5effd0ca")
+}
+
+// UnpackSettlementFailedError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error SettlementFailed(uint256 index, address booster, bytes reason)
+func (chainSettler *ChainSettler) UnpackSettlementFailedError(raw []byte) (*ChainSettlerSettlementFailed, error) {
+	out := new(ChainSettlerSettlementFailed)
+	if err := chainSettler.abi.UnpackIntoInterface(out, "SettlementFailed", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ConstantProductPoolMetaData contains all meta data concerning the ConstantProductPool contract.
 var ConstantProductPoolMetaData = bind.MetaData{
 	ABI: "[{\"inputs\":[{\"internalType\":\"address\",\"name\":\"booster_\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"reserve0_\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"reserve1_\",\"type\":\"uint256\"},{\"internalType\":\"address[]\",\"name\":\"traders\",\"type\":\"address[]\"},{\"internalType\":\"uint256\",\"name\":\"grant\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"}],\"name\":\"InsufficientBalance\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"}],\"name\":\"NotBooster\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"amountOut\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"minOut\",\"type\":\"uint256\"}],\"name\":\"Slippage\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroAmount\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"trader\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"zeroForOne\",\"type\":\"bool\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amountOut\",\"type\":\"uint256\"}],\"name\":\"Swap\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"FEE_BPS\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"slot\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"value\",\"type\":\"bytes32\"}],\"internalType\":\"structStateChange[]\",\"name\":\"changes\",\"type\":\"tuple[]\"}],\"name\":\"applyStateUpdates\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balance0\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balance1\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"booster\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"slots\",\"type\":\"bytes32[]\"}],\"name\":\"extsload\",\"outputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"values\",\"type\":\"bytes32[]\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bool\",\"name\":\"zeroForOne\",\"type\":\"bool\"},{\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"}],\"name\":\"quote\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"reserve0\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"reserve1\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bool\",\"name\":\"zeroForOne\",\"type\":\"bool\"},{\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"minOut\",\"type\":\"uint256\"}],\"name\":\"swap\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"amountOut\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",

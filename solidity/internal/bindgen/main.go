@@ -29,6 +29,7 @@ type artifact struct {
 // contracts and the examples. Test fixtures have no bindings.
 var contracts = []string{
 	"Booster",
+	"ChainSettler",
 	"BoosterTarget",
 	"IBoosterTarget",
 	"IBatchVerifier",
