@@ -12,6 +12,7 @@ import (
 	"github.com/boosterkit/go-booster/booster"
 	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/internal/testenv"
+	"github.com/boosterkit/go-booster/solidity"
 	"github.com/boosterkit/go-booster/solidity/bindings"
 )
 
@@ -216,4 +217,74 @@ func TestSettleAll(t *testing.T) {
 
 	_, err = booster.SettleAll(ctx, w.l1.Client, w.opts(), settler)
 	require.ErrorIs(t, err, booster.ErrInvalidBatch)
+}
+
+// TestAMMAcrossRollups is the seed's AMM case: swaps on rollup A update a
+// pool, rollup B swaps on against the pool as A left it, both settle in
+// order, and the pool's reserves on L1 equal, to the wei, those of a pool
+// that took the same swaps directly on L1.
+func TestAMMAcrossRollups(t *testing.T) {
+	w := newSettleWorldOn(t, testenv.NewL1Config(t, l1.OsakaConfig()))
+	chainB := new(big.Int).Add(l2ChainID, common.Big1)
+	contractB := w.l1.Deploy(t, "Booster", nil, w.verifier, chainB)
+	userB := testenv.NewL2Account(t, "amm user b", chainB)
+	userB.FeeCap = new(big.Int)
+	grant := big.NewInt(100_000)
+	shared := w.l1.Deploy(t, "SharedPool", nil, []common.Address{w.contract, contractB}, big.NewInt(1_000_000), big.NewInt(2_000_000),
+		[]common.Address{w.user.Addr, userB.Addr}, grant)
+	direct := w.l1.Deploy(t, "SharedPool", nil, []common.Address{w.contract}, big.NewInt(1_000_000), big.NewInt(2_000_000),
+		[]common.Address{w.l1.From}, grant)
+	w.repin()
+	bB, err := booster.New(w.l1.Source(t), booster.WithChainID(chainB), booster.WithL1Contract(contractB))
+	require.NoError(t, err)
+
+	pool := bindings.NewSharedPool()
+	swaps := []struct {
+		zeroForOne bool
+		amount     int64
+	}{{true, 10_000}, {false, 5_000}, {true, 3_000}, {false, 7_000}}
+	var txsA []*types.Transaction
+	for _, s := range swaps[:2] {
+		txsA = append(txsA, w.l1CallTx(shared, pool.PackSwap(s.zeroForOne, big.NewInt(s.amount), big.NewInt(1))))
+	}
+	a := &rollup{contract: w.contract, b: w.b, last: w.execute(txsA...)}
+	require.NoError(t, bB.SetL1Source(a.last.L1State()))
+	for _, s := range swaps[2:] {
+		require.NoError(t, bB.Submit(userB.Tx(t, &l1Call, nil, input(shared, pool.PackSwap(s.zeroForOne, big.NewInt(s.amount), big.NewInt(1))), 3_000_000)))
+	}
+	batchB, err := bB.ExecuteBatch(context.Background())
+	require.NoError(t, err)
+	for _, r := range batchB.Receipts {
+		require.Equal(t, types.ReceiptStatusSuccessful, r.Status)
+	}
+	b := &rollup{contract: contractB, b: bB, last: batchB}
+	require.NoError(t, w.settleOn(a))
+	require.NoError(t, w.settleOn(b))
+
+	for _, s := range swaps {
+		r := w.l1.Send(t, &direct, nil, pool.PackSwap(s.zeroForOne, big.NewInt(s.amount), big.NewInt(1)))
+		require.Equal(t, types.ReceiptStatusSuccessful, r.Status)
+	}
+	for _, reserve := range []string{"reserve0", "reserve1"} {
+		got := w.call("SharedPool", shared, reserve)[0].(*big.Int)
+		want := w.call("SharedPool", direct, reserve)[0].(*big.Int)
+		require.Equal(t, want.String(), got.String(), reserve)
+	}
+	// Who may write: the two boosters, nobody else.
+	for _, c := range []struct {
+		account common.Address
+		want    bool
+	}{{w.contract, true}, {contractB, true}, {w.l1.From, false}, {common.Address{}, false}} {
+		require.Equal(t, c.want, w.call("SharedPool", shared, "isBooster", c.account)[0], "isBooster(%s)", c.account)
+	}
+	r := w.l1.Send(t, &shared, nil, pool.PackApplyStateUpdates([]bindings.StateChange{{Slot: common.Hash{}, Value: word(1)}}))
+	require.Equal(t, types.ReceiptStatusFailed, r.Status, "applyStateUpdates from an EOA")
+	// A pool must name one to four boosters, none of them zero.
+	five := []common.Address{{1}, {2}, {3}, {4}, {5}}
+	for _, boosters := range [][]common.Address{nil, five, {w.contract, {}}} {
+		ctor, err := solidity.MustLoad("SharedPool").ABI.Pack("", boosters, big.NewInt(1), big.NewInt(1), []common.Address{}, big.NewInt(0))
+		require.NoError(t, err)
+		r := w.l1.Send(t, nil, nil, append(common.CopyBytes(solidity.MustLoad("SharedPool").Bytecode), ctor...))
+		require.Equal(t, types.ReceiptStatusFailed, r.Status, "deployed with boosters %v", boosters)
+	}
 }

@@ -1555,7 +1555,7 @@ func (chainSettler *ChainSettler) UnpackSettlementFailedError(raw []byte) (*Chai
 var ConstantProductPoolMetaData = bind.MetaData{
 	ABI: "[{\"inputs\":[{\"internalType\":\"address\",\"name\":\"booster_\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"reserve0_\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"reserve1_\",\"type\":\"uint256\"},{\"internalType\":\"address[]\",\"name\":\"traders\",\"type\":\"address[]\"},{\"internalType\":\"uint256\",\"name\":\"grant\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"}],\"name\":\"InsufficientBalance\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"}],\"name\":\"NotBooster\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"amountOut\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"minOut\",\"type\":\"uint256\"}],\"name\":\"Slippage\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroAmount\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"trader\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"zeroForOne\",\"type\":\"bool\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amountOut\",\"type\":\"uint256\"}],\"name\":\"Swap\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"FEE_BPS\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"slot\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"value\",\"type\":\"bytes32\"}],\"internalType\":\"structStateChange[]\",\"name\":\"changes\",\"type\":\"tuple[]\"}],\"name\":\"applyStateUpdates\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balance0\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balance1\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"booster\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"slots\",\"type\":\"bytes32[]\"}],\"name\":\"extsload\",\"outputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"values\",\"type\":\"bytes32[]\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bool\",\"name\":\"zeroForOne\",\"type\":\"bool\"},{\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"}],\"name\":\"quote\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"reserve0\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"reserve1\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bool\",\"name\":\"zeroForOne\",\"type\":\"bool\"},{\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"minOut\",\"type\":\"uint256\"}],\"name\":\"swap\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"amountOut\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
 	ID:  "ConstantProductPool",
-	Bin: "0x60a060405234801561000f575f5ffd5b506040516109f03803806109f083398101604081905261002e9161010a565b6001600160a01b0385166080525f84815560018490555b82518110156100d0578160025f85848151811061006457610064610204565b60200260200101516001600160a01b03166001600160a01b031681526020019081526020015f20819055508160035f8584815181106100a5576100a5610204565b6020908102919091018101516001600160a01b031682528101919091526040015f2055600101610045565b505050505050610218565b80516001600160a01b03811681146100f1575f5ffd5b919050565b634e487b7160e01b5f52604160045260245ffd5b5f5f5f5f5f60a0868803121561011e575f5ffd5b610127866100db565b60208701516040880151606089015192975090955093506001600160401b03811115610151575f5ffd5b8601601f81018813610161575f5ffd5b80516001600160401b0381111561017a5761017a6100f6565b604051600582901b90603f8201601f191681016001600160401b03811182821017156101a8576101a86100f6565b60405291825260208184018101929081018b8411156101c5575f5ffd5b6020850194505b838510156101eb576101dd856100db565b8152602094850194016101cc565b5060809990990151979a96995094979695945050505050565b634e487b7160e01b5f52603260045260245ffd5b6080516107b96102375f395f8181610149015261038e01526107b95ff3fe608060405234801561000f575f5ffd5b506004361061009b575f3560e01c80635a76f25e116100635780635a76f25e14610114578063af62db3f1461011d578063bf333f2c1461013c578063c6def07614610144578063dbd035ff14610183575f5ffd5b806308c84c211461009f5780633436f5b4146100c55780633a22364c146100e4578063443cb4bc146100f95780634df60b0114610101575b5f5ffd5b6100b26100ad36600461057b565b6101a3565b6040519081526020015b60405180910390f35b6100b26100d33660046105ab565b60026020525f908152604090205481565b6100f76100f23660046105d8565b610383565b005b6100b25f5481565b6100b261010f366004610649565b610426565b6100b260015481565b6100b261012b3660046105ab565b60036020525f908152604090205481565b6100b2601e81565b61016b7f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b0390911681526020016100bc565b610196610191366004610671565b6104c6565b6040516100bc91906106d2565b5f6101ae8484610426565b9050818110156101e0576040516313a30a9560e11b815260048101829052602481018390526044015b60405180910390fd5b831561029157335f90815260026020526040902054838110156102205760405163cf47918160e01b815260048101829052602481018590526044016101d7565b61022a8482610728565b335f9081526002602090815260408083209390935560039052908120805484929061025690849061073b565b92505081905550835f5f82825461026d919061073b565b925050819055508160015f8282546102859190610728565b90915550610337915050565b335f90815260036020526040902054838110156102cb5760405163cf47918160e01b815260048101829052602481018590526044016101d7565b6102d58482610728565b335f9081526003602090815260408083209390935560029052908120805484929061030190849061073b565b925050819055508360015f828254610319919061073b565b92505081905550815f5f8282546103309190610728565b9091555050505b6040805185151581526020810185905290810182905233907fbfd50a04f1e6e4aee344f5d0e7f15d74d0dbb58cd1f711daa6463094ca9508cd9060600160405180910390a29392505050565b336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016146103ce57604051630e2cf54560e21b81523360048201526024016101d7565b5f5b81811015610421575f8383838181106103eb576103eb61074e565b9050604002015f013590505f8484848181106104095761040961074e565b604002919091016020013590925550506001016103d0565b505050565b5f5f5f84610438576001545f5461043e565b5f546001545b91509150835f148061044e575081155b80610457575080155b1561047557604051631f2a200560e01b815260040160405180910390fd5b5f610483601e612710610728565b61048d9086610762565b90508061049c84612710610762565b6104a6919061073b565b6104b08383610762565b6104ba9190610779565b93505050505b92915050565b60608167ffffffffffffffff8111156104e1576104e1610798565b60405190808252806020026020018201604052801561050a578160200160208202803683370190505b5090505f5b82811015610560575f84848381811061052a5761052a61074e565b9050602002013590505f815490508084848151811061054b5761054b61074e565b6020908102919091010152505060010161050f565b5092915050565b80358015158114610576575f5ffd5b919050565b5f5f5f6060848603121561058d575f5ffd5b61059684610567565b95602085013595506040909401359392505050565b5f602082840312156105bb575f5ffd5b81356001600160a01b03811681146105d1575f5ffd5b9392505050565b5f5f602083850312156105e9575f5ffd5b823567ffffffffffffffff8111156105ff575f5ffd5b8301601f8101851361060f575f5ffd5b803567ffffffffffffffff811115610625575f5ffd5b8560208260061b8401011115610639575f5ffd5b6020919091019590945092505050565b5f5f6040838503121561065a575f5ffd5b61066383610567565b946020939093013593505050565b5f5f60208385031215610682575f5ffd5b823567ffffffffffffffff811115610698575f5ffd5b8301601f810185136106a8575f5ffd5b803567ffffffffffffffff8111156106be575f5ffd5b8560208260051b8401011115610639575f5ffd5b602080825282518282018190525f918401906040840190835b818110156107095783518352602093840193909201916001016106eb565b509095945050505050565b634e487b7160e01b5f52601160045260245ffd5b818103818111156104c0576104c0610714565b808201808211156104c0576104c0610714565b634e487b7160e01b5f52603260045260245ffd5b80820281158282048414176104c0576104c0610714565b5f8261079357634e487b7160e01b5f52601260045260245ffd5b500490565b634e487b7160e01b5f52604160045260245ffdfea164736f6c6343000825000a",
+	Bin: "0x60a060405234801561000f575f5ffd5b50604051610a00380380610a0083398101604081905261002e9161011a565b5f8481556001849055859085908590859085905b82518110156100cd578160025f85848151811061006157610061610214565b60200260200101516001600160a01b03166001600160a01b031681526020019081526020015f20819055508160035f8584815181106100a2576100a2610214565b6020908102919091018101516001600160a01b031682528101919091526040015f2055600101610042565b5050506001600160a01b039092166080525061022895505050505050565b80516001600160a01b0381168114610101575f5ffd5b919050565b634e487b7160e01b5f52604160045260245ffd5b5f5f5f5f5f60a0868803121561012e575f5ffd5b610137866100eb565b60208701516040880151606089015192975090955093506001600160401b03811115610161575f5ffd5b8601601f81018813610171575f5ffd5b80516001600160401b0381111561018a5761018a610106565b604051600582901b90603f8201601f191681016001600160401b03811182821017156101b8576101b8610106565b60405291825260208184018101929081018b8411156101d5575f5ffd5b6020850194505b838510156101fb576101ed856100eb565b8152602094850194016101dc565b5060809990990151979a96995094979695945050505050565b634e487b7160e01b5f52603260045260245ffd5b6080516107b96102475f395f8181610149015261038e01526107b95ff3fe608060405234801561000f575f5ffd5b506004361061009b575f3560e01c80635a76f25e116100635780635a76f25e14610114578063af62db3f1461011d578063bf333f2c1461013c578063c6def07614610144578063dbd035ff14610183575f5ffd5b806308c84c211461009f5780633436f5b4146100c55780633a22364c146100e4578063443cb4bc146100f95780634df60b0114610101575b5f5ffd5b6100b26100ad36600461057b565b6101a3565b6040519081526020015b60405180910390f35b6100b26100d33660046105ab565b60026020525f908152604090205481565b6100f76100f23660046105d8565b610383565b005b6100b25f5481565b6100b261010f366004610649565b610426565b6100b260015481565b6100b261012b3660046105ab565b60036020525f908152604090205481565b6100b2601e81565b61016b7f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b0390911681526020016100bc565b610196610191366004610671565b6104c6565b6040516100bc91906106d2565b5f6101ae8484610426565b9050818110156101e0576040516313a30a9560e11b815260048101829052602481018390526044015b60405180910390fd5b831561029157335f90815260026020526040902054838110156102205760405163cf47918160e01b815260048101829052602481018590526044016101d7565b61022a8482610728565b335f9081526002602090815260408083209390935560039052908120805484929061025690849061073b565b92505081905550835f5f82825461026d919061073b565b925050819055508160015f8282546102859190610728565b90915550610337915050565b335f90815260036020526040902054838110156102cb5760405163cf47918160e01b815260048101829052602481018590526044016101d7565b6102d58482610728565b335f9081526003602090815260408083209390935560029052908120805484929061030190849061073b565b925050819055508360015f828254610319919061073b565b92505081905550815f5f8282546103309190610728565b9091555050505b6040805185151581526020810185905290810182905233907fbfd50a04f1e6e4aee344f5d0e7f15d74d0dbb58cd1f711daa6463094ca9508cd9060600160405180910390a29392505050565b336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016146103ce57604051630e2cf54560e21b81523360048201526024016101d7565b5f5b81811015610421575f8383838181106103eb576103eb61074e565b9050604002015f013590505f8484848181106104095761040961074e565b604002919091016020013590925550506001016103d0565b505050565b5f5f5f84610438576001545f5461043e565b5f546001545b91509150835f148061044e575081155b80610457575080155b1561047557604051631f2a200560e01b815260040160405180910390fd5b5f610483601e612710610728565b61048d9086610762565b90508061049c84612710610762565b6104a6919061073b565b6104b08383610762565b6104ba9190610779565b93505050505b92915050565b60608167ffffffffffffffff8111156104e1576104e1610798565b60405190808252806020026020018201604052801561050a578160200160208202803683370190505b5090505f5b82811015610560575f84848381811061052a5761052a61074e565b9050602002013590505f815490508084848151811061054b5761054b61074e565b6020908102919091010152505060010161050f565b5092915050565b80358015158114610576575f5ffd5b919050565b5f5f5f6060848603121561058d575f5ffd5b61059684610567565b95602085013595506040909401359392505050565b5f602082840312156105bb575f5ffd5b81356001600160a01b03811681146105d1575f5ffd5b9392505050565b5f5f602083850312156105e9575f5ffd5b823567ffffffffffffffff8111156105ff575f5ffd5b8301601f8101851361060f575f5ffd5b803567ffffffffffffffff811115610625575f5ffd5b8560208260061b8401011115610639575f5ffd5b6020919091019590945092505050565b5f5f6040838503121561065a575f5ffd5b61066383610567565b946020939093013593505050565b5f5f60208385031215610682575f5ffd5b823567ffffffffffffffff811115610698575f5ffd5b8301601f810185136106a8575f5ffd5b803567ffffffffffffffff8111156106be575f5ffd5b8560208260051b8401011115610639575f5ffd5b602080825282518282018190525f918401906040840190835b818110156107095783518352602093840193909201916001016106eb565b509095945050505050565b634e487b7160e01b5f52601160045260245ffd5b818103818111156104c0576104c0610714565b808201808211156104c0576104c0610714565b634e487b7160e01b5f52603260045260245ffd5b80820281158282048414176104c0576104c0610714565b5f8261079357634e487b7160e01b5f52601260045260245ffd5b500490565b634e487b7160e01b5f52604160045260245ffdfea164736f6c6343000825000a",
 }
 
 // ConstantProductPool is an auto generated Go binding around an Ethereum contract.
@@ -2462,6 +2462,575 @@ func (iBoosterTarget *IBoosterTarget) UnpackExtsload(data []byte) ([][32]byte, e
 	}
 	out0 := *abi.ConvertType(out[0], new([][32]byte)).(*[][32]byte)
 	return out0, nil
+}
+
+// SharedPoolMetaData contains all meta data concerning the SharedPool contract.
+var SharedPoolMetaData = bind.MetaData{
+	ABI: "[{\"inputs\":[{\"internalType\":\"address[]\",\"name\":\"boosters_\",\"type\":\"address[]\"},{\"internalType\":\"uint256\",\"name\":\"reserve0_\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"reserve1_\",\"type\":\"uint256\"},{\"internalType\":\"address[]\",\"name\":\"traders\",\"type\":\"address[]\"},{\"internalType\":\"uint256\",\"name\":\"grant\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[],\"name\":\"BadBoosters\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"}],\"name\":\"InsufficientBalance\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"}],\"name\":\"NotBooster\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"amountOut\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"minOut\",\"type\":\"uint256\"}],\"name\":\"Slippage\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroAmount\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"trader\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"zeroForOne\",\"type\":\"bool\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amountOut\",\"type\":\"uint256\"}],\"name\":\"Swap\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"FEE_BPS\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"slot\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"value\",\"type\":\"bytes32\"}],\"internalType\":\"structStateChange[]\",\"name\":\"changes\",\"type\":\"tuple[]\"}],\"name\":\"applyStateUpdates\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balance0\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"balance1\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"slots\",\"type\":\"bytes32[]\"}],\"name\":\"extsload\",\"outputs\":[{\"internalType\":\"bytes32[]\",\"name\":\"values\",\"type\":\"bytes32[]\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"}],\"name\":\"isBooster\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bool\",\"name\":\"zeroForOne\",\"type\":\"bool\"},{\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"}],\"name\":\"quote\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"reserve0\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"reserve1\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bool\",\"name\":\"zeroForOne\",\"type\":\"bool\"},{\"internalType\":\"uint256\",\"name\":\"amountIn\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"minOut\",\"type\":\"uint256\"}],\"name\":\"swap\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"amountOut\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
+	ID:  "SharedPool",
+	Bin: "0x610100604052348015610010575f5ffd5b50604051610c18380380610c1883398101604081905261002f916102d2565b5f8481556001849055859085908590859085905b82518110156100ce578160025f85848151811061006257610062610355565b60200260200101516001600160a01b03166001600160a01b031681526020019081526020015f20819055508160035f8584815181106100a3576100a3610355565b6020908102919091018101516001600160a01b031682528101919091526040015f2055600101610043565b505050505080515f14806100e3575060048151115b156101015760405163033399fd60e61b815260040160405180910390fd5b6101096101e2565b5f5b82518110156101a6575f6001600160a01b031683828151811061013057610130610355565b60200260200101516001600160a01b03160361015f5760405163033399fd60e61b815260040160405180910390fd5b82818151811061017157610171610355565b602002602001015182826004811061018b5761018b610355565b6001600160a01b03909216602092909202015260010161010b565b508051602082015160408301516060909301516001600160a01b0390811660e05292831660c052821660a0521660805250610369945050505050565b60405180608001604052806004906020820280368337509192915050565b634e487b7160e01b5f52604160045260245ffd5b80516001600160a01b038116811461022a575f5ffd5b919050565b5f82601f83011261023e575f5ffd5b81516001600160401b0381111561025757610257610200565b604051600582901b90603f8201601f191681016001600160401b038111828210171561028557610285610200565b6040529182526020818501810192908101868411156102a2575f5ffd5b6020860192505b838310156102c8576102ba83610214565b8152602092830192016102a9565b5095945050505050565b5f5f5f5f5f60a086880312156102e6575f5ffd5b85516001600160401b038111156102fb575f5ffd5b6103078882890161022f565b6020880151604089015160608a0151929850909650945090506001600160401b03811115610333575f5ffd5b61033f8882890161022f565b6080979097015195989497509295949392505050565b634e487b7160e01b5f52603260045260245ffd5b60805160a05160c05160e05161087c61039c5f395f6105f101525f6105b501525f61057901525f61053e015261087c5ff3fe608060405234801561000f575f5ffd5b506004361061009b575f3560e01c80635a76f25e116100635780635a76f25e14610114578063af62db3f1461011d578063bf333f2c1461013c578063dbd035ff14610144578063ecb9da4214610164575f5ffd5b806308c84c211461009f5780633436f5b4146100c55780633a22364c146100e4578063443cb4bc146100f95780634df60b0114610101575b5f5ffd5b6100b26100ad36600461063e565b610187565b6040519081526020015b60405180910390f35b6100b26100d336600461066e565b60026020525f908152604090205481565b6100f76100f236600461069b565b610367565b005b6100b25f5481565b6100b261010f36600461070c565b6103e7565b6100b260015481565b6100b261012b36600461066e565b60036020525f908152604090205481565b6100b2601e81565b610157610152366004610734565b610487565b6040516100bc9190610795565b61017761017236600461066e565b610528565b60405190151581526020016100bc565b5f61019284846103e7565b9050818110156101c4576040516313a30a9560e11b815260048101829052602481018390526044015b60405180910390fd5b831561027557335f90815260026020526040902054838110156102045760405163cf47918160e01b815260048101829052602481018590526044016101bb565b61020e84826107eb565b335f9081526002602090815260408083209390935560039052908120805484929061023a9084906107fe565b92505081905550835f5f82825461025191906107fe565b925050819055508160015f82825461026991906107eb565b9091555061031b915050565b335f90815260036020526040902054838110156102af5760405163cf47918160e01b815260048101829052602481018590526044016101bb565b6102b984826107eb565b335f908152600360209081526040808320939093556002905290812080548492906102e59084906107fe565b925050819055508360015f8282546102fd91906107fe565b92505081905550815f5f82825461031491906107eb565b9091555050505b6040805185151581526020810185905290810182905233907fbfd50a04f1e6e4aee344f5d0e7f15d74d0dbb58cd1f711daa6463094ca9508cd9060600160405180910390a29392505050565b61037033610528565b61038f57604051630e2cf54560e21b81523360048201526024016101bb565b5f5b818110156103e2575f8383838181106103ac576103ac610811565b9050604002015f013590505f8484848181106103ca576103ca610811565b60400291909101602001359092555050600101610391565b505050565b5f5f5f846103f9576001545f546103ff565b5f546001545b91509150835f148061040f575081155b80610418575080155b1561043657604051631f2a200560e01b815260040160405180910390fd5b5f610444601e6127106107eb565b61044e9086610825565b90508061045d84612710610825565b61046791906107fe565b6104718383610825565b61047b919061083c565b93505050505b92915050565b60608167ffffffffffffffff8111156104a2576104a261085b565b6040519080825280602002602001820160405280156104cb578160200160208202803683370190505b5090505f5b82811015610521575f8484838181106104eb576104eb610811565b9050602002013590505f815490508084848151811061050c5761050c610811565b602090810291909101015250506001016104d0565b5092915050565b5f6001600160a01b0382161580159061048157507f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316826001600160a01b031614806105ad57507f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316826001600160a01b0316145b806105e957507f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316826001600160a01b0316145b8061048157507f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316826001600160a01b03161492915050565b80358015158114610639575f5ffd5b919050565b5f5f5f60608486031215610650575f5ffd5b6106598461062a565b95602085013595506040909401359392505050565b5f6020828403121561067e575f5ffd5b81356001600160a01b0381168114610694575f5ffd5b9392505050565b5f5f602083850312156106ac575f5ffd5b823567ffffffffffffffff8111156106c2575f5ffd5b8301601f810185136106d2575f5ffd5b803567ffffffffffffffff8111156106e8575f5ffd5b8560208260061b84010111156106fc575f5ffd5b6020919091019590945092505050565b5f5f6040838503121561071d575f5ffd5b6107268361062a565b946020939093013593505050565b5f5f60208385031215610745575f5ffd5b823567ffffffffffffffff81111561075b575f5ffd5b8301601f8101851361076b575f5ffd5b803567ffffffffffffffff811115610781575f5ffd5b8560208260051b84010111156106fc575f5ffd5b602080825282518282018190525f918401906040840190835b818110156107cc5783518352602093840193909201916001016107ae565b509095945050505050565b634e487b7160e01b5f52601160045260245ffd5b81810381811115610481576104816107d7565b80820180821115610481576104816107d7565b634e487b7160e01b5f52603260045260245ffd5b8082028115828204841417610481576104816107d7565b5f8261085657634e487b7160e01b5f52601260045260245ffd5b500490565b634e487b7160e01b5f52604160045260245ffdfea164736f6c6343000825000a",
+}
+
+// SharedPool is an auto generated Go binding around an Ethereum contract.
+type SharedPool struct {
+	abi abi.ABI
+}
+
+// GetABI returns the ABI associated with this contract binding.
+func (c *SharedPool) GetABI() abi.ABI {
+	return c.abi
+}
+
+// NewSharedPool creates a new instance of SharedPool.
+func NewSharedPool() *SharedPool {
+	parsed, err := SharedPoolMetaData.ParseABI()
+	if err != nil {
+		panic(errors.New("invalid ABI: " + err.Error()))
+	}
+	return &SharedPool{abi: *parsed}
+}
+
+// Instance creates a wrapper for a deployed contract instance at the given address.
+// Use this to create the instance object passed to abigen v2 library functions Call, Transact, etc.
+func (c *SharedPool) Instance(backend bind.ContractBackend, addr common.Address) *bind.BoundContract {
+	return bind.NewBoundContract(addr, c.abi, backend, backend, backend)
+}
+
+// PackConstructor is the Go binding used to pack the parameters required for
+// contract deployment.
+//
+// Solidity: constructor(address[] boosters_, uint256 reserve0_, uint256 reserve1_, address[] traders, uint256 grant) returns()
+func (sharedPool *SharedPool) PackConstructor(boosters_ []common.Address, reserve0_ *big.Int, reserve1_ *big.Int, traders []common.Address, grant *big.Int) []byte {
+	enc, err := sharedPool.abi.Pack("", boosters_, reserve0_, reserve1_, traders, grant)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// PackFEEBPS is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xbf333f2c.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function FEE_BPS() view returns(uint256)
+func (sharedPool *SharedPool) PackFEEBPS() []byte {
+	enc, err := sharedPool.abi.Pack("FEE_BPS")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackFEEBPS is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xbf333f2c.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function FEE_BPS() view returns(uint256)
+func (sharedPool *SharedPool) TryPackFEEBPS() ([]byte, error) {
+	return sharedPool.abi.Pack("FEE_BPS")
+}
+
+// UnpackFEEBPS is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xbf333f2c.
+//
+// Solidity: function FEE_BPS() view returns(uint256)
+func (sharedPool *SharedPool) UnpackFEEBPS(data []byte) (*big.Int, error) {
+	out, err := sharedPool.abi.Unpack("FEE_BPS", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackApplyStateUpdates is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x3a22364c.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function applyStateUpdates((bytes32,bytes32)[] changes) returns()
+func (sharedPool *SharedPool) PackApplyStateUpdates(changes []StateChange) []byte {
+	enc, err := sharedPool.abi.Pack("applyStateUpdates", changes)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackApplyStateUpdates is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x3a22364c.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function applyStateUpdates((bytes32,bytes32)[] changes) returns()
+func (sharedPool *SharedPool) TryPackApplyStateUpdates(changes []StateChange) ([]byte, error) {
+	return sharedPool.abi.Pack("applyStateUpdates", changes)
+}
+
+// PackBalance0 is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x3436f5b4.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function balance0(address ) view returns(uint256)
+func (sharedPool *SharedPool) PackBalance0(arg0 common.Address) []byte {
+	enc, err := sharedPool.abi.Pack("balance0", arg0)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackBalance0 is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x3436f5b4.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function balance0(address ) view returns(uint256)
+func (sharedPool *SharedPool) TryPackBalance0(arg0 common.Address) ([]byte, error) {
+	return sharedPool.abi.Pack("balance0", arg0)
+}
+
+// UnpackBalance0 is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x3436f5b4.
+//
+// Solidity: function balance0(address ) view returns(uint256)
+func (sharedPool *SharedPool) UnpackBalance0(data []byte) (*big.Int, error) {
+	out, err := sharedPool.abi.Unpack("balance0", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackBalance1 is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xaf62db3f.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function balance1(address ) view returns(uint256)
+func (sharedPool *SharedPool) PackBalance1(arg0 common.Address) []byte {
+	enc, err := sharedPool.abi.Pack("balance1", arg0)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackBalance1 is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xaf62db3f.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function balance1(address ) view returns(uint256)
+func (sharedPool *SharedPool) TryPackBalance1(arg0 common.Address) ([]byte, error) {
+	return sharedPool.abi.Pack("balance1", arg0)
+}
+
+// UnpackBalance1 is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xaf62db3f.
+//
+// Solidity: function balance1(address ) view returns(uint256)
+func (sharedPool *SharedPool) UnpackBalance1(data []byte) (*big.Int, error) {
+	out, err := sharedPool.abi.Unpack("balance1", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackExtsload is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xdbd035ff.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function extsload(bytes32[] slots) view returns(bytes32[] values)
+func (sharedPool *SharedPool) PackExtsload(slots [][32]byte) []byte {
+	enc, err := sharedPool.abi.Pack("extsload", slots)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackExtsload is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xdbd035ff.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function extsload(bytes32[] slots) view returns(bytes32[] values)
+func (sharedPool *SharedPool) TryPackExtsload(slots [][32]byte) ([]byte, error) {
+	return sharedPool.abi.Pack("extsload", slots)
+}
+
+// UnpackExtsload is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xdbd035ff.
+//
+// Solidity: function extsload(bytes32[] slots) view returns(bytes32[] values)
+func (sharedPool *SharedPool) UnpackExtsload(data []byte) ([][32]byte, error) {
+	out, err := sharedPool.abi.Unpack("extsload", data)
+	if err != nil {
+		return *new([][32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([][32]byte)).(*[][32]byte)
+	return out0, nil
+}
+
+// PackIsBooster is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xecb9da42.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function isBooster(address account) view returns(bool)
+func (sharedPool *SharedPool) PackIsBooster(account common.Address) []byte {
+	enc, err := sharedPool.abi.Pack("isBooster", account)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackIsBooster is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xecb9da42.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function isBooster(address account) view returns(bool)
+func (sharedPool *SharedPool) TryPackIsBooster(account common.Address) ([]byte, error) {
+	return sharedPool.abi.Pack("isBooster", account)
+}
+
+// UnpackIsBooster is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xecb9da42.
+//
+// Solidity: function isBooster(address account) view returns(bool)
+func (sharedPool *SharedPool) UnpackIsBooster(data []byte) (bool, error) {
+	out, err := sharedPool.abi.Unpack("isBooster", data)
+	if err != nil {
+		return *new(bool), err
+	}
+	out0 := *abi.ConvertType(out[0], new(bool)).(*bool)
+	return out0, nil
+}
+
+// PackQuote is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x4df60b01.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function quote(bool zeroForOne, uint256 amountIn) view returns(uint256)
+func (sharedPool *SharedPool) PackQuote(zeroForOne bool, amountIn *big.Int) []byte {
+	enc, err := sharedPool.abi.Pack("quote", zeroForOne, amountIn)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackQuote is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x4df60b01.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function quote(bool zeroForOne, uint256 amountIn) view returns(uint256)
+func (sharedPool *SharedPool) TryPackQuote(zeroForOne bool, amountIn *big.Int) ([]byte, error) {
+	return sharedPool.abi.Pack("quote", zeroForOne, amountIn)
+}
+
+// UnpackQuote is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x4df60b01.
+//
+// Solidity: function quote(bool zeroForOne, uint256 amountIn) view returns(uint256)
+func (sharedPool *SharedPool) UnpackQuote(data []byte) (*big.Int, error) {
+	out, err := sharedPool.abi.Unpack("quote", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackReserve0 is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x443cb4bc.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function reserve0() view returns(uint256)
+func (sharedPool *SharedPool) PackReserve0() []byte {
+	enc, err := sharedPool.abi.Pack("reserve0")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackReserve0 is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x443cb4bc.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function reserve0() view returns(uint256)
+func (sharedPool *SharedPool) TryPackReserve0() ([]byte, error) {
+	return sharedPool.abi.Pack("reserve0")
+}
+
+// UnpackReserve0 is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x443cb4bc.
+//
+// Solidity: function reserve0() view returns(uint256)
+func (sharedPool *SharedPool) UnpackReserve0(data []byte) (*big.Int, error) {
+	out, err := sharedPool.abi.Unpack("reserve0", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackReserve1 is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x5a76f25e.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function reserve1() view returns(uint256)
+func (sharedPool *SharedPool) PackReserve1() []byte {
+	enc, err := sharedPool.abi.Pack("reserve1")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackReserve1 is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x5a76f25e.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function reserve1() view returns(uint256)
+func (sharedPool *SharedPool) TryPackReserve1() ([]byte, error) {
+	return sharedPool.abi.Pack("reserve1")
+}
+
+// UnpackReserve1 is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x5a76f25e.
+//
+// Solidity: function reserve1() view returns(uint256)
+func (sharedPool *SharedPool) UnpackReserve1(data []byte) (*big.Int, error) {
+	out, err := sharedPool.abi.Unpack("reserve1", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackSwap is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x08c84c21.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function swap(bool zeroForOne, uint256 amountIn, uint256 minOut) returns(uint256 amountOut)
+func (sharedPool *SharedPool) PackSwap(zeroForOne bool, amountIn *big.Int, minOut *big.Int) []byte {
+	enc, err := sharedPool.abi.Pack("swap", zeroForOne, amountIn, minOut)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackSwap is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x08c84c21.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function swap(bool zeroForOne, uint256 amountIn, uint256 minOut) returns(uint256 amountOut)
+func (sharedPool *SharedPool) TryPackSwap(zeroForOne bool, amountIn *big.Int, minOut *big.Int) ([]byte, error) {
+	return sharedPool.abi.Pack("swap", zeroForOne, amountIn, minOut)
+}
+
+// UnpackSwap is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x08c84c21.
+//
+// Solidity: function swap(bool zeroForOne, uint256 amountIn, uint256 minOut) returns(uint256 amountOut)
+func (sharedPool *SharedPool) UnpackSwap(data []byte) (*big.Int, error) {
+	out, err := sharedPool.abi.Unpack("swap", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// SharedPoolSwap represents a Swap event raised by the SharedPool contract.
+type SharedPoolSwap struct {
+	Trader     common.Address
+	ZeroForOne bool
+	AmountIn   *big.Int
+	AmountOut  *big.Int
+	Raw        *types.Log // Blockchain specific contextual infos
+}
+
+const SharedPoolSwapEventName = "Swap"
+
+// ContractEventName returns the user-defined event name.
+func (SharedPoolSwap) ContractEventName() string {
+	return SharedPoolSwapEventName
+}
+
+// UnpackSwapEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event Swap(address indexed trader, bool zeroForOne, uint256 amountIn, uint256 amountOut)
+func (sharedPool *SharedPool) UnpackSwapEvent(log *types.Log) (*SharedPoolSwap, error) {
+	event := "Swap"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != sharedPool.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(SharedPoolSwap)
+	if len(log.Data) > 0 {
+		if err := sharedPool.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range sharedPool.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// UnpackError attempts to decode the provided error data using user-defined
+// error definitions.
+func (sharedPool *SharedPool) UnpackError(raw []byte) (any, error) {
+	if bytes.Equal(raw[:4], sharedPool.abi.Errors["BadBoosters"].ID.Bytes()[:4]) {
+		return sharedPool.UnpackBadBoostersError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sharedPool.abi.Errors["InsufficientBalance"].ID.Bytes()[:4]) {
+		return sharedPool.UnpackInsufficientBalanceError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sharedPool.abi.Errors["NotBooster"].ID.Bytes()[:4]) {
+		return sharedPool.UnpackNotBoosterError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sharedPool.abi.Errors["Slippage"].ID.Bytes()[:4]) {
+		return sharedPool.UnpackSlippageError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sharedPool.abi.Errors["ZeroAmount"].ID.Bytes()[:4]) {
+		return sharedPool.UnpackZeroAmountError(raw[4:])
+	}
+	return nil, errors.New("Unknown error")
+}
+
+// SharedPoolBadBoosters represents a BadBoosters error raised by the SharedPool contract.
+type SharedPoolBadBoosters struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error BadBoosters()
+func SharedPoolBadBoostersErrorID() common.Hash {
+	return common.HexToHash("0xcce67f40e2d875cb1a1edb6c41357b0454922dc81730d3445d7e7d1b3c2477b5")
+}
+
+// UnpackBadBoostersError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error BadBoosters()
+func (sharedPool *SharedPool) UnpackBadBoostersError(raw []byte) (*SharedPoolBadBoosters, error) {
+	out := new(SharedPoolBadBoosters)
+	if err := sharedPool.abi.UnpackIntoInterface(out, "BadBoosters", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SharedPoolInsufficientBalance represents a InsufficientBalance error raised by the SharedPool contract.
+type SharedPoolInsufficientBalance struct {
+	Balance  *big.Int
+	AmountIn *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error InsufficientBalance(uint256 balance, uint256 amountIn)
+func SharedPoolInsufficientBalanceErrorID() common.Hash {
+	return common.HexToHash("0xcf4791818fba6e019216eb4864093b4947f674afada5d305e57d598b641dad1d")
+}
+
+// UnpackInsufficientBalanceError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error InsufficientBalance(uint256 balance, uint256 amountIn)
+func (sharedPool *SharedPool) UnpackInsufficientBalanceError(raw []byte) (*SharedPoolInsufficientBalance, error) {
+	out := new(SharedPoolInsufficientBalance)
+	if err := sharedPool.abi.UnpackIntoInterface(out, "InsufficientBalance", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SharedPoolNotBooster represents a NotBooster error raised by the SharedPool contract.
+type SharedPoolNotBooster struct {
+	Caller common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NotBooster(address caller)
+func SharedPoolNotBoosterErrorID() common.Hash {
+	return common.HexToHash("0x38b3d514daf42dae07e704e16376a61d531bc5d2419a7aca815edf3aaad83b57")
+}
+
+// UnpackNotBoosterError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NotBooster(address caller)
+func (sharedPool *SharedPool) UnpackNotBoosterError(raw []byte) (*SharedPoolNotBooster, error) {
+	out := new(SharedPoolNotBooster)
+	if err := sharedPool.abi.UnpackIntoInterface(out, "NotBooster", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SharedPoolSlippage represents a Slippage error raised by the SharedPool contract.
+type SharedPoolSlippage struct {
+	AmountOut *big.Int
+	MinOut    *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error Slippage(uint256 amountOut, uint256 minOut)
+func SharedPoolSlippageErrorID() common.Hash {
+	return common.HexToHash("0x2746152a4b5a8cbfa74a83d42c54b637196958aade7f0d4cb312a6b5919d94f8")
+}
+
+// UnpackSlippageError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error Slippage(uint256 amountOut, uint256 minOut)
+func (sharedPool *SharedPool) UnpackSlippageError(raw []byte) (*SharedPoolSlippage, error) {
+	out := new(SharedPoolSlippage)
+	if err := sharedPool.abi.UnpackIntoInterface(out, "Slippage", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SharedPoolZeroAmount represents a ZeroAmount error raised by the SharedPool contract.
+type SharedPoolZeroAmount struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error ZeroAmount()
+func SharedPoolZeroAmountErrorID() common.Hash {
+	return common.HexToHash("0x1f2a2005cb66a8e145327e8814e243a0996aec9bfe1e15a495778b1236dbd485")
+}
+
+// UnpackZeroAmountError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error ZeroAmount()
+func (sharedPool *SharedPool) UnpackZeroAmountError(raw []byte) (*SharedPoolZeroAmount, error) {
+	out := new(SharedPoolZeroAmount)
+	if err := sharedPool.abi.UnpackIntoInterface(out, "ZeroAmount", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // VotingMetaData contains all meta data concerning the Voting contract.

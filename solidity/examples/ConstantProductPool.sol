@@ -2,13 +2,14 @@
 pragma solidity ^0.8.24;
 
 import {BoosterTarget} from "../src/BoosterTarget.sol";
+import {MultiBoosterTarget} from "../src/MultiBoosterTarget.sol";
 
-/// @title ConstantProductPool
-/// @notice A booster-aware x*y=k pool over two tokens kept as internal
-/// balances (no ERC-20 transfers, so every effect of a swap is a storage
-/// write). Swaps pay a 0.3% fee to the pool. Traders are credited at
-/// construction.
-contract ConstantProductPool is BoosterTarget {
+/// @title ConstantProductAmm
+/// @notice An x*y=k pool over two tokens kept as internal balances (no
+/// ERC-20 transfers, so every effect of a swap is a storage write). Swaps
+/// pay a 0.3% fee to the pool. Traders are credited at construction. The
+/// booster-aware pools below add who may apply state updates.
+abstract contract ConstantProductAmm {
     /// @notice Fee in basis points taken from the input amount.
     uint256 public constant FEE_BPS = 30;
 
@@ -29,9 +30,7 @@ contract ConstantProductPool is BoosterTarget {
     /// Zero input, or an empty pool.
     error ZeroAmount();
 
-    constructor(address booster_, uint256 reserve0_, uint256 reserve1_, address[] memory traders, uint256 grant)
-        BoosterTarget(booster_)
-    {
+    constructor(uint256 reserve0_, uint256 reserve1_, address[] memory traders, uint256 grant) {
         reserve0 = reserve0_;
         reserve1 = reserve1_;
         for (uint256 i = 0; i < traders.length; i++) {
@@ -70,4 +69,24 @@ contract ConstantProductPool is BoosterTarget {
         }
         emit Swap(msg.sender, zeroForOne, amountIn, amountOut);
     }
+}
+
+/// @title ConstantProductPool
+/// @notice A booster-aware ConstantProductAmm written by one booster rollup.
+contract ConstantProductPool is ConstantProductAmm, BoosterTarget {
+    constructor(address booster_, uint256 reserve0_, uint256 reserve1_, address[] memory traders, uint256 grant)
+        ConstantProductAmm(reserve0_, reserve1_, traders, grant)
+        BoosterTarget(booster_)
+    {}
+}
+
+/// @title SharedPool
+/// @notice A ConstantProductAmm that chained rollups write (up to four
+/// booster contracts), for the seed's AMM case: swaps on rollup A, rollup
+/// B continuing against the pool as A left it.
+contract SharedPool is ConstantProductAmm, MultiBoosterTarget {
+    constructor(address[] memory boosters_, uint256 reserve0_, uint256 reserve1_, address[] memory traders, uint256 grant)
+        ConstantProductAmm(reserve0_, reserve1_, traders, grant)
+        MultiBoosterTarget(boosters_)
+    {}
 }

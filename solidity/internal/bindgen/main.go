@@ -38,6 +38,7 @@ var contracts = []string{
 	"BallotBox",
 	"BoostedCounter",
 	"ConstantProductPool",
+	"SharedPool",
 }
 
 func main() {
