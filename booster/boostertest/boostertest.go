@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"math/big"
-	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -20,6 +19,16 @@ import (
 	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/solidity"
 )
+
+// TB is what the helpers need of a test: *testing.T and *testing.B (any
+// testing.TB) have it.
+type TB interface {
+	Helper()
+	Cleanup(func())
+	Errorf(format string, args ...any)
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}
 
 // Ether is 10^18 wei.
 var Ether = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
@@ -63,7 +72,7 @@ func WithAccount(addr common.Address, balance *big.Int) Option {
 
 // Key derives a deterministic private key from a name: the same name
 // gives the same key in every run.
-func Key(t testing.TB, name string) *ecdsa.PrivateKey {
+func Key(t TB, name string) *ecdsa.PrivateKey {
 	t.Helper()
 	key, err := crypto.ToECDSA(crypto.Keccak256([]byte("go-booster boostertest key " + name)))
 	if err != nil {
@@ -74,7 +83,7 @@ func Key(t testing.TB, name string) *ecdsa.PrivateKey {
 
 // NewL1 starts a simulated L1, funds the deployer with a million ether and
 // deploys the development verifier. It is closed when the test ends.
-func NewL1(t testing.TB, opts ...Option) *L1 {
+func NewL1(t TB, opts ...Option) *L1 {
 	t.Helper()
 	key := Key(t, "l1 deployer")
 	from := crypto.PubkeyToAddress(key.PublicKey)
@@ -92,7 +101,7 @@ func NewL1(t testing.TB, opts ...Option) *L1 {
 
 // pack returns the artifact of contract and the ABI encoding of a call of
 // method (the constructor when method is "").
-func pack(t testing.TB, contract, method string, args ...any) (*solidity.Artifact, []byte) {
+func pack(t TB, contract, method string, args ...any) (*solidity.Artifact, []byte) {
 	t.Helper()
 	a, err := solidity.Load(contract)
 	if err != nil {
@@ -107,7 +116,7 @@ func pack(t testing.TB, contract, method string, args ...any) (*solidity.Artifac
 
 // Send sends an L1 transaction from the deployer, mines it and returns its
 // receipt, whatever its status.
-func (l *L1) Send(t testing.TB, to *common.Address, value *big.Int, data []byte) *types.Receipt {
+func (l *L1) Send(t TB, to *common.Address, value *big.Int, data []byte) *types.Receipt {
 	t.Helper()
 	ctx := context.Background()
 	nonce, err := l.Client.PendingNonceAt(ctx, l.From)
@@ -130,7 +139,7 @@ func (l *L1) Send(t testing.TB, to *common.Address, value *big.Int, data []byte)
 
 // Receipt waits for the receipt of a mined transaction (the simulated
 // backend indexes in the background).
-func (l *L1) Receipt(t testing.TB, hash common.Hash) *types.Receipt {
+func (l *L1) Receipt(t TB, hash common.Hash) *types.Receipt {
 	t.Helper()
 	var last error
 	for range 500 {
@@ -147,7 +156,7 @@ func (l *L1) Receipt(t testing.TB, hash common.Hash) *types.Receipt {
 
 // Deploy deploys the compiled contract of that name (package solidity's
 // artifacts) with constructor arguments, and returns its address.
-func (l *L1) Deploy(t testing.TB, contract string, args ...any) common.Address {
+func (l *L1) Deploy(t TB, contract string, args ...any) common.Address {
 	t.Helper()
 	a, ctorArgs := pack(t, contract, "", args...)
 	r := l.Send(t, nil, nil, append(common.CopyBytes(a.Bytecode), ctorArgs...))
@@ -159,7 +168,7 @@ func (l *L1) Deploy(t testing.TB, contract string, args ...any) common.Address {
 
 // Call runs a read-only call of a contract's method at the L1 head and
 // returns its outputs.
-func (l *L1) Call(t testing.TB, at common.Address, contract, method string, args ...any) []any {
+func (l *L1) Call(t TB, at common.Address, contract, method string, args ...any) []any {
 	t.Helper()
 	a, data := pack(t, contract, method, args...)
 	out, err := l.Client.CallContract(context.Background(), ethereum.CallMsg{From: l.From, To: &at, Data: data}, nil)
@@ -174,7 +183,7 @@ func (l *L1) Call(t testing.TB, at common.Address, contract, method string, args
 }
 
 // Storage reads an L1 slot at the head.
-func (l *L1) Storage(t testing.TB, addr common.Address, slot common.Hash) common.Hash {
+func (l *L1) Storage(t TB, addr common.Address, slot common.Hash) common.Hash {
 	t.Helper()
 	v, err := l.Client.StorageAt(context.Background(), addr, slot, nil)
 	if err != nil {
@@ -191,7 +200,7 @@ func (l *L1) Advance(n int) {
 }
 
 // Source pins the L1 head.
-func (l *L1) Source(t testing.TB) l1.Source {
+func (l *L1) Source(t TB) l1.Source {
 	t.Helper()
 	src, err := l1.NewSimulatedSourceConfig(context.Background(), l.Backend, l.Config)
 	if err != nil {
@@ -216,7 +225,7 @@ type Rollup struct {
 // NewRollup deploys a Booster contract for a new L2 chain (chain ids
 // 167001, 167002, ... in order) and returns a rollup settling there, with
 // the booster options given (WithL1Contract and WithChainID are set).
-func (l *L1) NewRollup(t testing.TB, opts ...booster.Option) *Rollup {
+func (l *L1) NewRollup(t TB, opts ...booster.Option) *Rollup {
 	t.Helper()
 	l.rollups++
 	chainID := big.NewInt(167_000 + int64(l.rollups))
@@ -239,7 +248,7 @@ type Account struct {
 }
 
 // Account returns the L2 account with a key derived from name.
-func (r *Rollup) Account(t testing.TB, name string) *Account {
+func (r *Rollup) Account(t TB, name string) *Account {
 	t.Helper()
 	key := Key(t, "l2 "+name)
 	return &Account{Key: key, Address: crypto.PubkeyToAddress(key.PublicKey), rollup: r}
@@ -247,7 +256,7 @@ func (r *Rollup) Account(t testing.TB, name string) *Account {
 
 // Send signs an L2 transaction with the account's next nonce (queued
 // transactions counted) and submits it.
-func (a *Account) Send(t testing.TB, to *common.Address, value *big.Int, data []byte, gas uint64) *types.Transaction {
+func (a *Account) Send(t TB, to *common.Address, value *big.Int, data []byte, gas uint64) *types.Transaction {
 	t.Helper()
 	if value == nil {
 		value = new(big.Int)
@@ -265,14 +274,14 @@ func (a *Account) Send(t testing.TB, to *common.Address, value *big.Int, data []
 
 // Transact sends a call of an L2 contract's method (package solidity's
 // artifact of that name) with 3,000,000 gas.
-func (a *Account) Transact(t testing.TB, at common.Address, contract, method string, args ...any) *types.Transaction {
+func (a *Account) Transact(t TB, at common.Address, contract, method string, args ...any) *types.Transaction {
 	t.Helper()
 	_, data := pack(t, contract, method, args...)
 	return a.Send(t, &at, nil, data, 3_000_000)
 }
 
 // L1Call sends an L1CALL of an L1 contract's method from the account.
-func (a *Account) L1Call(t testing.TB, at common.Address, contract, method string, args ...any) *types.Transaction {
+func (a *Account) L1Call(t TB, at common.Address, contract, method string, args ...any) *types.Transaction {
 	t.Helper()
 	_, data := pack(t, contract, method, args...)
 	return a.Send(t, &precompiles.L1CallAddress, nil, append(at.Bytes(), data...), 3_000_000)
@@ -280,7 +289,7 @@ func (a *Account) L1Call(t testing.TB, at common.Address, contract, method strin
 
 // Deploy submits the creation of an L2 contract from its artifact and
 // returns the address it will have.
-func (a *Account) Deploy(t testing.TB, contract string, args ...any) common.Address {
+func (a *Account) Deploy(t TB, contract string, args ...any) common.Address {
 	t.Helper()
 	art, ctorArgs := pack(t, contract, "", args...)
 	addr := a.NextContract()
@@ -303,7 +312,7 @@ func L1Sender(l2Contract common.Address) common.Address { return precompiles.Ali
 // checks that every L2 transaction succeeded and that every slot the batch
 // wrote holds on L1 what the booster's view held, re-pins the rollup to
 // the new L1 head and returns the batch and the settlement's receipt.
-func (r *Rollup) Settle(t testing.TB) (*booster.Batch, *types.Receipt) {
+func (r *Rollup) Settle(t TB) (*booster.Batch, *types.Receipt) {
 	t.Helper()
 	ctx := context.Background()
 	batch, err := r.Booster.ExecuteBatch(ctx)
@@ -337,7 +346,7 @@ func (r *Rollup) Settle(t testing.TB) (*booster.Batch, *types.Receipt) {
 
 // AssertSettled checks that every slot the batch wrote holds on L1 the
 // value the booster's view ended the batch with.
-func (r *Rollup) AssertSettled(t testing.TB, batch *booster.Batch) {
+func (r *Rollup) AssertSettled(t TB, batch *booster.Batch) {
 	t.Helper()
 	for _, w := range batch.Writes {
 		if got := r.L1.Storage(t, w.Contract, w.Slot); got != w.Value {

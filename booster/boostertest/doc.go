@@ -9,7 +9,8 @@
 // step (checking that every slot it wrote holds on L1 what the booster's
 // view held), and advance L1 blocks.
 //
-// Every helper takes the test's testing.TB and fails the test on an error.
+// Every helper takes the test (a testing.TB, or anything with its [TB]
+// methods) and fails it on an error.
 // The values are not safe for concurrent use: one test goroutine drives
 // them. The development verifier proves nothing; it stands in for the
 // proof until batches are proven.
