@@ -209,6 +209,30 @@ func (l *L1) Source(t TB) l1.Source {
 	return src
 }
 
+// New is NewL1 and n rollups on it (NewRollup, each with opts), in one
+// call.
+func New(t TB, n int, opts ...booster.Option) (*L1, []*Rollup) {
+	t.Helper()
+	l := NewL1(t)
+	rollups := make([]*Rollup, n)
+	for i := range rollups {
+		rollups[i] = l.NewRollup(t, opts...)
+	}
+	return l, rollups
+}
+
+// Funded is a booster option that gives the L2 accounts of these names
+// (Rollup.Account) a balance at genesis, for transactions that move value
+// or pay a base fee (booster.WithBaseFee).
+func Funded(t TB, balance *big.Int, names ...string) booster.Option {
+	t.Helper()
+	alloc := types.GenesisAlloc{}
+	for _, name := range names {
+		alloc[crypto.PubkeyToAddress(Key(t, "l2 "+name).PublicKey)] = types.Account{Balance: new(big.Int).Set(balance)}
+	}
+	return booster.WithGenesis(alloc)
+}
+
 // Rollup is one booster rollup on the L1: its Booster contract and a
 // booster.Booster that settles there, pinned to the L1 head when made.
 type Rollup struct {

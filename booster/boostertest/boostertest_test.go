@@ -101,3 +101,27 @@ func TestAdvance(t *testing.T) {
 		t.Fatalf("count = %s", got.Big())
 	}
 }
+
+// TestNewFunded: one call gives an L1 and rollups; Funded accounts hold
+// their balance on every rollup and can move value.
+func TestNewFunded(t *testing.T) {
+	l1, rollups := boostertest.New(t, 2, boostertest.Funded(t, boostertest.Ether, "rich"))
+	if len(rollups) != 2 || rollups[0].Contract == rollups[1].Contract {
+		t.Fatalf("rollups %v", rollups)
+	}
+	for _, r := range rollups {
+		rich := r.Account(t, "rich")
+		if got := r.Booster.Chain().Balance(rich.Address); got.ToBig().Cmp(boostertest.Ether) != 0 {
+			t.Fatalf("balance %s, want one ether", got)
+		}
+		to := r.Account(t, "poor").Address
+		rich.Send(t, &to, big.NewInt(1_000), nil, 21_000)
+		r.Settle(t)
+		if got := r.Booster.Chain().Balance(to).Uint64(); got != 1_000 {
+			t.Fatalf("poor holds %d", got)
+		}
+	}
+	if l1.Verifier == (common.Address{}) {
+		t.Fatal("no verifier")
+	}
+}
