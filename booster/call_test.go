@@ -95,3 +95,13 @@ func TestEstimateGas(t *testing.T) {
 	require.ErrorIs(t, err, vm.ErrExecutionReverted)
 	require.Equal(t, precompiles.ErrInvalidInput.Encode(), res.ReturnData)
 }
+
+// TestCallFromContract: as eth_call, a read-only call may come from a
+// contract's address.
+func TestCallFromContract(t *testing.T) {
+	w := newSettleWorld(t)
+	res, err := w.b.Call(context.Background(), ethereum.CallMsg{From: w.ballot, To: &l1Sandbox, Data: input(w.counter, bindings.NewBoostedCounter().PackIncrement())})
+	require.NoError(t, err)
+	require.NoError(t, res.Err)
+	require.Equal(t, word(1), common.BytesToHash(res.ReturnData))
+}

@@ -294,8 +294,8 @@ type CallResult struct {
 }
 
 // Call runs msg as a transaction would run on top of the chain's head,
-// over view, and keeps nothing: no nonce is checked or used, no fee is
-// charged when msg offers none, and the L2 state goes back to the head's.
+// over view, and keeps nothing: no nonce is checked or used, the sender
+// may be a contract, no fee is charged when msg offers none, and the L2 state goes back to the head's.
 // The precompiles work as in a transaction (L1CALL's writes land in the
 // view, which the caller should then discard). No tracing hooks are
 // called. A message go-ethereum refuses (a value above the sender's
@@ -312,7 +312,7 @@ func (c *Chain) Call(ctx context.Context, view *l1.View, msg *core.Message) (*Ca
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrRejected, err)
 	}
-	msg.SkipNonceCheck()
+	msg.SkipNonceCheck().SkipEOACheck() // as eth_call: any sender, any nonce
 	c.state.SetTxContext(common.Hash{}, 0, 0)
 	b.view.BeginTx(common.Hash{}, 0, msg.From)
 	result, err := core.ApplyMessage(b.evm, msg, core.NewGasPool(msg.GasLimit))
