@@ -2,8 +2,11 @@ package verifier
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"math/big"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -211,5 +214,47 @@ func TestProveVerifyRefuseBadInput(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			require.ErrorIs(t, keys.Verify(c.proof, c.commitment), ErrInput)
 		})
+	}
+}
+
+// TestKeyCacheAcrossProcesses runs LoadOrSetup in two processes at once
+// on an empty directory (this test binary, re-run as a helper): the file
+// lock makes one set the keys up and the other load them, so both end
+// with the verifying key that is on disk.
+func TestKeyCacheAcrossProcesses(t *testing.T) {
+	if dir := os.Getenv("GO_BOOSTER_KEYCACHE_HELPER"); dir != "" {
+		k, err := LoadOrSetup(dir, tiny)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		var buf bytes.Buffer
+		if _, err := k.vk.WriteTo(&buf); err != nil {
+			os.Exit(1)
+		}
+		fmt.Printf("vk %x\n", sha256.Sum256(buf.Bytes()))
+		os.Exit(0)
+	}
+	if testing.Short() {
+		t.Skip("Groth16 setup: skipped with -short")
+	}
+	dir := t.TempDir()
+	cmds := make([]*exec.Cmd, 2)
+	outs := make([]*bytes.Buffer, 2)
+	for i := range cmds {
+		cmds[i] = exec.Command(os.Args[0], "-test.run=^TestKeyCacheAcrossProcesses$")
+		cmds[i].Env = append(os.Environ(), "GO_BOOSTER_KEYCACHE_HELPER="+dir)
+		outs[i] = new(bytes.Buffer)
+		cmds[i].Stdout, cmds[i].Stderr = outs[i], outs[i]
+		require.NoError(t, cmds[i].Start())
+	}
+	for i, c := range cmds {
+		require.NoError(t, c.Wait(), "helper %d: %s", i, outs[i])
+	}
+	onDisk, err := os.ReadFile(onlyFile(t, dir, vkSuffix))
+	require.NoError(t, err)
+	want := fmt.Sprintf("vk %x\n", sha256.Sum256(onDisk))
+	for i := range outs {
+		require.Equal(t, want, outs[i].String(), "helper %d", i)
 	}
 }
