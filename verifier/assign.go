@@ -261,7 +261,7 @@ func addrWord(addr common.Address) Word {
 func touchedWord(r *Row, s Shape) (uint64, bool) {
 	fam := r.family(s)
 	switch fam {
-	case famMload, famMstore, famMstoreLo, famMstoreHi, famMloadLo, famMloadHi, famMstore8, famCopyMid, famCopyEnd:
+	case famMload, famMstore, famMstoreLo, famMstoreHi, famMloadLo, famMloadHi, famMstore8, famCopyMid, famCopyEnd, famKeccakMid, famKeccakEnd:
 	default:
 		return 0, false
 	}
@@ -321,6 +321,9 @@ func (a *assigner) stepRows(si, i int, tb *aluTables) ([]Row, error) {
 	}
 	if st.Op == vm.CALLDATACOPY || st.Op == vm.CODECOPY {
 		return a.copyRows(si, i, tb)
+	}
+	if st.Op == vm.KECCAK256 {
+		return a.keccakRows(si, i, tb)
 	}
 	if st.Op == vm.MSTORE || st.Op == vm.MLOAD {
 		if off := st.Stack[len(st.Stack)-1]; off.IsUint64() && off.Uint64()%32 != 0 {

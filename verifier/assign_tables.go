@@ -18,6 +18,7 @@ type aluTables struct {
 	exps    []ExpEntry
 	mods    []ModEntry
 	copies  []CopyEntry
+	keccaks []KeccakEntry
 }
 
 // add records the entry proving out = op(x, y).
@@ -52,6 +53,8 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		return fmt.Errorf("%w: %d exponentiation steps, shape has %d", ErrCapacity, len(tb.exps), s.Exp)
 	case len(tb.copies) > s.Copy:
 		return fmt.Errorf("%w: %d copied memory words, shape has %d", ErrCapacity, len(tb.copies), s.Copy)
+	case len(tb.keccaks) > s.Keccak:
+		return fmt.Errorf("%w: %d KECCAK256 steps, shape has %d", ErrCapacity, len(tb.keccaks), s.Keccak)
 	case len(tb.splices) > s.Splice:
 		return fmt.Errorf("%w: %d unaligned-store words, shape has %d", ErrCapacity, len(tb.splices), s.Splice)
 	}
@@ -59,6 +62,12 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		c.Copy[i] = unusedCopy()
 		if i < len(tb.copies) {
 			c.Copy[i] = tb.copies[i]
+		}
+	}
+	for i := range c.Keccak {
+		c.Keccak[i] = unusedKeccak()
+		if i < len(tb.keccaks) {
+			c.Keccak[i] = tb.keccaks[i]
 		}
 	}
 	for i := range c.Splice {

@@ -105,6 +105,7 @@ type Circuit struct {
 	Exp       []ExpEntry
 	Mod       []ModEntry
 	Copy      []CopyEntry
+	Keccak    []KeccakEntry
 
 	shape Shape
 }
@@ -136,6 +137,7 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		Exp:       make([]ExpEntry, s.Exp),
 		Mod:       make([]ModEntry, s.Mod),
 		Copy:      make([]CopyEntry, s.Copy),
+		Keccak:    make([]KeccakEntry, s.Keccak),
 		shape:     s,
 	}, nil
 }
@@ -177,7 +179,7 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -192,6 +194,9 @@ func (c *Circuit) Define(api frontend.API) error {
 	b.expTable()
 	b.modTable()
 	b.copyTable()
+	if err := b.keccakTable(); err != nil {
+		return err
+	}
 	b.storage()
 	b.returnData()
 	if err := b.commitment(); err != nil {
@@ -393,11 +398,12 @@ func calldataBase(codeLen int) int { return 2*streamGap + codeLen }
 // entry: entries 0..255 are the opcodes, 256 inactive rows, 257 and 258
 // the two rows of an unaligned MSTORE, 259 and 260 of an unaligned MLOAD,
 // 261 and 262 MULMOD's and ADDMOD's second rows, 263 to 266 the middle
-// rows and the empty copies of CALLDATACOPY and CODECOPY. A row flagged
+// rows and the empty copies of CALLDATACOPY and CODECOPY, 267 and 268
+// KECCAK256's middle rows and its empty input. A row flagged
 // as one of those with another opcode lands on an entry of another family,
 // or past the table.
 const (
-	opTableSize = 267
+	opTableSize = 269
 	loShift     = 257 - int(vm.MSTORE)
 	hiShift     = 258 - int(vm.MSTORE)
 	loadLoShift = 259 - int(vm.MLOAD)
@@ -405,8 +411,10 @@ const (
 	modBShift   = 261 - int(vm.ADDMOD) // MULMOD's second row lands on 262
 	// CALLDATACOPY's middle rows land on 263, empty copy on 264; CODECOPY
 	// (two opcodes on) on 265 and 266.
-	copyMidShift   = 263 - int(vm.CALLDATACOPY)
-	copyEmptyShift = 264 - int(vm.CALLDATACOPY)
+	copyMidShift     = 263 - int(vm.CALLDATACOPY)
+	copyEmptyShift   = 264 - int(vm.CALLDATACOPY)
+	keccakMidShift   = 267 - int(vm.KECCAK256)
+	keccakEmptyShift = 268 - int(vm.KECCAK256)
 )
 
 // opTableEntry is the family and aux of opcode table entry op (an
@@ -433,6 +441,10 @@ func opTableEntry(op int) (fam, aux int) {
 		return int(famCopyEmpty), 0
 	case 265:
 		return int(famCopyMid), aluCopyCodeMid
+	case 267:
+		return int(famKeccakMid), aluKeccakMid
+	case 268:
+		return int(famKeccakEmpty), 0
 	}
 	spec, ok := opcodes[vm.OpCode(op)]
 	if !ok {
@@ -451,6 +463,7 @@ func (b *builder) rows() {
 		api.AssertIsEqual(c.Rows[0].MSz, 0)
 	}
 	tbits := bits.Len(uint(portsPerRow * len(c.Rows)))
+	hasK := b.s.hasK()
 	var reverted frontend.Variable = 0
 	for i := range c.Rows {
 		r := &c.Rows[i]
@@ -485,6 +498,9 @@ func (b *builder) rows() {
 		isPush, isDup, isSwap := b.flag(r, famPush), b.flag(r, famDup), b.flag(r, famSwap)
 		isJump, isJumpi := b.flag(r, famJump), b.flag(r, famJumpi)
 		isMload, isMstore, isSload, isSstore := b.flag(r, famMload), b.flag(r, famMstore), b.flag(r, famSload), b.flag(r, famSstore)
+		// KECCAK256 rows read one input word each; the last pushes the hash.
+		isKMid, isKEnd, isKEmpty := b.flag(r, famKeccakMid), b.flag(r, famKeccakEnd), b.flag(r, famKeccakEmpty)
+		isKec := api.Add(isKMid, isKEnd)
 		reverted = api.Add(reverted, b.flag(r, famRevert))
 
 		// The opcode, an instruction of the code at pc, fixes family and aux.
@@ -493,7 +509,8 @@ func (b *builder) rows() {
 			api.Mul(b.flag(r, famMstoreLo), loShift), api.Mul(b.flag(r, famMstoreHi), hiShift),
 			api.Mul(b.flag(r, famMloadLo), loadLoShift), api.Mul(b.flag(r, famMloadHi), loadHiShift),
 			api.Mul(b.flag(r, famModB), modBShift),
-			api.Mul(b.flag(r, famCopyMid), copyMidShift), api.Mul(b.flag(r, famCopyEmpty), copyEmptyShift))
+			api.Mul(b.flag(r, famCopyMid), copyMidShift), api.Mul(b.flag(r, famCopyEmpty), copyEmptyShift),
+			api.Mul(isKMid, keccakMidShift), api.Mul(isKEmpty, keccakEmptyShift))
 		api.AssertIsEqual(b.famTable.Lookup(opIndex)[0], fam)
 		api.AssertIsEqual(b.auxTable.Lookup(opIndex)[0], r.Aux)
 		insn := b.jumpdest.Lookup(r.PC)[0]
@@ -539,23 +556,25 @@ func (b *builder) rows() {
 		// its sum names (see zeroSum).
 		hiSum, loSum := b.zeroSum(), b.zeroSum()
 		hiSum.add([]family{famModA, famModB}, api.Add(isModA, isModB), api.Add(api.Sub(r.J, i), isModB))
-		memEn, stoEn := api.Add(isMload, isMstore, splice, isCopy), api.Add(isSload, isSstore)
+		memEn, stoEn := api.Add(isMload, isMstore, splice, isCopy, isKec), api.Add(isSload, isSstore)
 		loads, stores := api.Add(isMload, isSload), api.Add(isMstore, isSstore)
 		dom := api.Add(domMem, stoEn) // domSto = domMem + 1
 		// A copy's k-th row writes word k from the one holding byte R0.
 		slotLo := api.Add(api.Sub(r.R0.Lo, r.J), api.Mul(api.Add(isHi, isLHi), 32))
-		if b.s.Copy > 0 {
-			// K is 0 but after a copy's middle row (see the transition),
-			// whose next row is of the same copy: a middle or last row, or
-			// an empty copy, which cannot follow a middle row (that one has
-			// a size of 33 or more).
+		if hasK {
+			// K is 0 but after a copy's or KECCAK256's middle row (see the
+			// transition), whose next row is of the same instruction: a
+			// middle or last row, or an empty copy, which cannot follow a
+			// middle row (that one has a size of 33 or more), or an empty
+			// KECCAK256, which leaves the middle row's word without the
+			// keccak entry that would take it.
 			slotLo = api.Add(slotLo, api.Mul(r.K, 32))
 		}
 		slot := newCombo(r.R0.Hi, slotLo)
 		dOld, dNew := b.write(dom, api.Add(memEn, stoEn), 0, t(portData), r.Data, slot, tbits)
-		loadFams := []family{famMload, famSload, famMloadLo, famMloadHi}
-		hiSum.add(loadFams, api.Add(loads, isLLo, isLHi), api.Sub(r.Data.Hi, r.Data.OldHi))
-		loSum.add(loadFams, api.Add(loads, isLLo, isLHi), api.Sub(r.Data.Lo, r.Data.OldLo))
+		loadFams := []family{famMload, famSload, famMloadLo, famMloadHi, famKeccakMid, famKeccakEnd}
+		hiSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec), api.Sub(r.Data.Hi, r.Data.OldHi))
+		loSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec), api.Sub(r.Data.Lo, r.Data.OldLo))
 		hiSum.add([]family{famMstore, famSstore}, stores, api.Sub(r.Data.Hi, r.R1.Hi))
 		loSum.add([]family{famMstore, famSstore}, stores, api.Sub(r.Data.Lo, r.R1.Lo))
 		hiSum.add([]family{famSwap}, isSwap, api.Sub(r.W1.Hi, r.R0.Hi))
@@ -592,19 +611,33 @@ func (b *builder) rows() {
 			expLo = api.Add(expLo, api.Mul(isCopy, r.W0.OldLo))
 			hiSum.add([]family{famCopyEmpty}, isCopyEmpty, api.Add(r.R0.Hi, r.R0.Lo))
 		}
+		if b.s.Keccak > 0 {
+			// KECCAK256 of no bytes pushes the empty input's hash.
+			expHi = api.Add(expHi, api.Mul(isKEmpty, emptyKeccak.Hi))
+			expLo = api.Add(expLo, api.Mul(isKEmpty, emptyKeccak.Lo))
+			hiSum.add([]family{famKeccakEmpty}, isKEmpty, api.Add(r.R1.Hi, r.R1.Lo))
+		}
 		isAlu := api.Add(b.flag(r, famAlu1), b.flag(r, famAlu2))
-		nonAlu := api.Sub(w0en, isAlu, isLLo, isLHi, isModB) // their W0 comes from the bus
+		nonAlu := api.Sub(w0en, isAlu, isLLo, isLHi, isModB, isKEnd) // their W0 comes from the bus
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Hi), expHi)
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Lo), expLo)
 		// A copy row's bus tuple carries J + 2^32·K: the copy table needs
 		// both, splits them with J < 32 and K < 2^16, and no other split
 		// (J off by a multiple of 2^32) leaves the row's word in memory.
 		busJ := r.J
-		if b.s.Copy > 0 {
+		if hasK {
 			busJ = api.Add(r.J, api.Mul(r.K, copyKShift))
 		}
-		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, busExt), op: r.Aux, a: r0, b: r1, c: w0,
-			gate: busExt, d: dOld, e: dNew, j: busJ})
+		// A KECCAK256 row's tuple is (op + 2^8·i, offset, size, W0, word,
+		// word, 2^32·K), i the row's index: the keccak entry of the
+		// input starting at row i - K sends it (see KeccakEntry). Its W0
+		// is the hash on the last row, and 0 on the others.
+		busOp := r.Aux
+		if b.s.Keccak > 0 {
+			busOp = api.Add(r.Aux, api.Mul(isKec, i*keccakIDShift))
+		}
+		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, busExt, isKec), op: busOp, a: r0, b: r1, c: w0,
+			gate: api.Add(busExt, isKec), d: dOld, e: dNew, j: busJ})
 
 		// RETURN and REVERT: aligned offset and length, recorded once.
 		isRet := api.Add(b.flag(r, famReturn), b.flag(r, famRevert))
@@ -636,11 +669,11 @@ func (b *builder) rows() {
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.SP, api.Add(r.SP, delta))), 0)
 			// The first row of an unaligned access stays at pc; the second
 			// follows it, and only it.
-			nextPC := api.Add(r.PC, api.Sub(1, isLo, isLLo, isModA, isCopyMid), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
-			if b.s.Copy > 0 {
-				// A copy's middle row is followed by the copy's next word
-				// (same pc, K + 1); any other row by K = 0.
-				api.AssertIsEqual(nx.K, api.Mul(isCopyMid, api.Add(r.K, 1)))
+			nextPC := api.Add(r.PC, api.Sub(1, isLo, isLLo, isModA, isCopyMid, isKMid), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
+			if hasK {
+				// A copy's or KECCAK256's middle row is followed by its next
+				// word (same pc, K + 1); any other row by K = 0.
+				api.AssertIsEqual(nx.K, api.Mul(api.Add(isCopyMid, isKMid), api.Add(r.K, 1)))
 			}
 			// A first row is followed by a second row and a second row
 			// follows a first: both at the same pc, so of the same opcode,
@@ -660,7 +693,7 @@ func (b *builder) rows() {
 		}
 		if i == 0 {
 			api.AssertIsEqual(api.Add(isHi, isLHi, isModB), 0)
-			if b.s.Copy > 0 {
+			if hasK {
 				api.AssertIsEqual(r.K, 0)
 			}
 		}
@@ -668,7 +701,7 @@ func (b *builder) rows() {
 		if b.s.Msize {
 			b.committed = append(b.committed, r.MSz)
 		}
-		if b.s.Copy > 0 {
+		if hasK {
 			b.committed = append(b.committed, r.K)
 		}
 		b.committed = append(b.committed, r.Active, r.PC, r.Op, r.SP, r.Aux, r.J, r.R0.Hi, r.R0.Lo, r.R1.Hi, r.R1.Lo,

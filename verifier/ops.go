@@ -36,9 +36,12 @@ const (
 	famModA // ADDMOD/MULMOD's first row: reads a and b
 	famModB // its second row: reads N, pushes the result
 	famMsize
-	famCopyMid   // a CALLDATACOPY or CODECOPY row that writes one word and stays at pc
-	famCopyEnd   // the copy's last row: writes its last word, pops the operands
-	famCopyEmpty // a copy of zero bytes: pops the operands, touches no memory
+	famCopyMid     // a CALLDATACOPY or CODECOPY row that writes one word and stays at pc
+	famCopyEnd     // the copy's last row: writes its last word, pops the operands
+	famCopyEmpty   // a copy of zero bytes: pops the operands, touches no memory
+	famKeccakMid   // a KECCAK256 row that reads one input word and stays at pc
+	famKeccakEnd   // its last row: reads the last word, pushes the hash
+	famKeccakEmpty // KECCAK256 of zero bytes: pushes the empty input's hash
 	numFamilies
 )
 
@@ -83,6 +86,12 @@ var families = [numFamilies]famInfo{
 	famCopyMid:   {need: 3, r0: true, r1: true, w0: true},
 	famCopyEnd:   {need: 3, delta: -3, r0: true, r1: true, w0: true},
 	famCopyEmpty: {need: 3, delta: -3, r0: true},
+	// KECCAK256 rows read the offset (R0) and the size (R1); the last
+	// row, or the only one of an empty input, pops them and pushes the
+	// hash (W0).
+	famKeccakMid:   {need: 2, r0: true, r1: true},
+	famKeccakEnd:   {need: 2, delta: -1, r0: true, r1: true, w0: true},
+	famKeccakEmpty: {need: 2, delta: -1, r0: true, r1: true, w0: true},
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
@@ -127,6 +136,8 @@ const (
 	aluCopyCalldataEnd
 	aluCopyCodeMid
 	aluCopyCodeEnd
+	aluKeccakMid // a KECCAK256 row's word, by whether more follow
+	aluKeccakEnd
 	numAluOps
 )
 
@@ -209,6 +220,7 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.SSTORE:       {famSstore, 0},
 		vm.CALLDATACOPY: {famCopyEnd, aluCopyCalldataEnd},
 		vm.CODECOPY:     {famCopyEnd, aluCopyCodeEnd},
+		vm.KECCAK256:    {famKeccakEnd, aluKeccakEnd},
 	}
 	for n := range 33 {
 		m[vm.PUSH0+vm.OpCode(n)] = opSpec{famPush, n}
@@ -241,6 +253,8 @@ func (s Shape) enabled(f family) bool {
 		return s.Mod > 0
 	case famCopyMid, famCopyEnd, famCopyEmpty:
 		return s.Copy > 0
+	case famKeccakMid, famKeccakEnd, famKeccakEmpty:
+		return s.Keccak > 0
 	}
 	return true
 }
@@ -257,10 +271,10 @@ func (s Shape) flagColumn(f family) int {
 }
 
 // optionalFamilies numbers the sets of optional families a shape can have:
-// one bit each for the memory-size, modulo and copy families.
+// one bit each for the memory-size, modulo, copy and keccak families.
 func (s Shape) optionalFamilies() int {
 	n := 0
-	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0} {
+	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0, s.Keccak > 0} {
 		if on {
 			n |= 1 << i
 		}
@@ -270,9 +284,9 @@ func (s Shape) optionalFamilies() int {
 
 // flagColumnSets and flagColumnIndex are flagColumns and flagColumn for
 // each set of optional families, computed once.
-var flagColumnSets, flagColumnIndex = func() (sets [8][]family, index [8][numFamilies + 1]int) {
+var flagColumnSets, flagColumnIndex = func() (sets [16][]family, index [16][numFamilies + 1]int) {
 	for n := range sets {
-		s := Shape{Msize: n&1 != 0, Copy: n >> 2 & 1}
+		s := Shape{Msize: n&1 != 0, Copy: n >> 2 & 1, Keccak: n >> 3 & 1}
 		if n&2 != 0 {
 			s.Mod = 1
 		}

@@ -36,6 +36,10 @@ type Shape struct {
 	// CALLDATACOPY or CODECOPY writes. Zero: they are refused, and their
 	// rows cost nothing.
 	Copy int
+	// Keccak is the capacity of the keccak table: one entry (one
+	// Keccak-f permutation) per KECCAK256 of 1 to 135 bytes. Zero:
+	// KECCAK256 is refused, and its rows cost nothing.
+	Keccak int
 	// Msize adds the memory-size column MSIZE reads (about 14 constraints
 	// a row); without it MSIZE is refused.
 	Msize bool
@@ -65,6 +69,9 @@ func (s Shape) Name() string {
 	if s.Copy > 0 {
 		msize = fmt.Sprintf("-copy%d", s.Copy) + msize
 	}
+	if s.Keccak > 0 {
+		msize = fmt.Sprintf("-keccak%d", s.Keccak) + msize
+	}
 	return fmt.Sprintf("steps%d-code%d-cd%d-stack%d-mem%d-sto%d-ret%d-add%d-mul%d-bit%d-spl%d-exp%d-mod%d%s",
 		s.Steps, s.Code, s.Calldata, s.Stack, s.Memory, s.Storage, s.Return, s.Add, s.Mul, s.Bit, s.Splice, s.Exp, s.Mod, msize)
 }
@@ -73,7 +80,7 @@ func (s Shape) validate() error {
 	if s.Steps < 2 || s.Code < 1 || s.Calldata < 1 || s.Stack < 1 || s.Memory < 1 || s.Storage < 1 || s.Return < 1 || s.Add < 1 || s.Mul < 1 || s.Bit < 1 || s.Splice < 1 {
 		return fmt.Errorf("%w: every capacity of shape %s must be positive", ErrCapacity, s.Name())
 	}
-	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 {
+	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 || s.Keccak < 0 {
 		return fmt.Errorf("%w: negative exponentiation capacity in shape %s", ErrCapacity, s.Name())
 	}
 	if s.Steps > 1<<16 || s.Stack > 1024 || s.Memory > 1<<16 {
@@ -81,3 +88,7 @@ func (s Shape) validate() error {
 	}
 	return nil
 }
+
+// hasK reports whether rows of shape s have the word-index column K that
+// copies and KECCAK256 count their words with.
+func (s Shape) hasK() bool { return s.Copy > 0 || s.Keccak > 0 }
