@@ -145,6 +145,7 @@ func (a *assigner) assign() (*Circuit, error) {
 	c.CalldataLen = len(t.Calldata)
 	c.Caller, c.Origin, c.Address = addrWord(t.Caller), addrWord(t.Origin), addrWord(t.Address)
 	c.Value = word(&t.Value)
+	c.Context = contextWords(&t.Context, &t.Balance)
 
 	var tb aluTables
 	ri := 0
@@ -490,7 +491,7 @@ func witnessElements(c *Circuit, reverted bool) []fr.Element {
 	add(c.CodeLen)
 	packBytes(c.Calldata)
 	add(c.CalldataLen)
-	for _, w := range []Word{c.Caller, c.Origin, c.Address, c.Value} {
+	for _, w := range append([]Word{c.Caller, c.Origin, c.Address, c.Value}, c.Context[:]...) {
 		add(w.Hi, w.Lo)
 	}
 	for _, sl := range c.Storage {

@@ -26,6 +26,9 @@ var workloads = []struct {
 	{"Arith.run(13)", "Arith", "run", nil, []any{big.NewInt(13)}},
 	{"Copier.head", "Copier", "head", nil, []any{[]byte("a bytes argument, copied to memory by ABI decoding")}},
 	{"Copier.zeros(20)", "Copier", "zeros", nil, []any{big.NewInt(20)}},
+	{"Ledger.transfer", "Ledger", "transfer", map[common.Hash]common.Hash{
+		mappingSlot(common.BytesToHash(common.HexToAddress("0xca11").Bytes()), common.Hash{}): common.BigToHash(big.NewInt(100)),
+	}, []any{common.HexToAddress("0xb0b"), big.NewInt(30)}},
 }
 
 // smallestShape is the first shape a trace fits.

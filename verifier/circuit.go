@@ -83,8 +83,11 @@ type Circuit struct {
 	Origin      Word
 	Address     Word
 	Value       Word
-	Storage     []Slot
-	Return      []Word
+	// Context is the block and transaction context the environment
+	// opcodes push, and the contract's balance (contextWords' order).
+	Context [numContext]Word
+	Storage []Slot
+	Return  []Word
 	// The call returns RetLen bytes of memory from byte 32·RetOff +
 	// RetByte: RetFull whole words and RetRem bytes more, whose word's
 	// bytes are RetPart. With an unaligned start each returned word joins
@@ -338,7 +341,7 @@ func (b *builder) tables() {
 	// calldata window at each offset (zero past the end).
 	b.extHi = logderivlookup.New(api)
 	b.extLo = logderivlookup.New(api)
-	for _, w := range []Word{c.Caller, c.Origin, c.Address, c.Value, {0, c.CalldataLen}, {0, c.CodeLen}} {
+	for _, w := range append([]Word{c.Caller, c.Origin, c.Address, c.Value, {0, c.CalldataLen}, {0, c.CodeLen}}, c.Context[:]...) {
 		b.extHi.Insert(w.Hi)
 		b.extLo.Insert(w.Lo)
 	}
@@ -983,7 +986,7 @@ func publicElements(api frontend.API, c *Circuit, reverted frontend.Variable) []
 	out = append(out, c.CodeLen)
 	packBytes(c.Calldata)
 	out = append(out, c.CalldataLen)
-	for _, w := range []Word{c.Caller, c.Origin, c.Address, c.Value} {
+	for _, w := range append([]Word{c.Caller, c.Origin, c.Address, c.Value}, c.Context[:]...) {
 		out = append(out, w.Hi, w.Lo)
 	}
 	for _, sl := range c.Storage {

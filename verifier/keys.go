@@ -12,6 +12,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -77,6 +78,10 @@ func DefaultKeyDir() string {
 // a Solidity verifier exported from them would stop matching new proofs.
 // Remove them to run a new setup.
 //
+// After a new setup, the key sets of older circuits of the same shape
+// (same name, another digest: made by an earlier version of this package)
+// are removed from dir, each under its own lock.
+//
 // LoadOrSetup is safe for concurrent use, also across processes sharing
 // dir: the setup of one key set runs once, under a lock, and every caller
 // gets the keys that end on disk. Files are written under unique temporary
@@ -115,7 +120,44 @@ func LoadOrSetup(dir string, s Shape) (*Keys, error) {
 	if err := k.store(base); err != nil {
 		return nil, err
 	}
+	pruneStale(dir, s.Name(), digest)
 	return k, nil
+}
+
+// pruneStale removes the key sets in dir of the shape named name whose
+// digest is not keep. It is best effort: a file it cannot remove stays.
+func pruneStale(dir, name, keep string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	stale := map[string]bool{}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), name+"-")
+		if !ok {
+			continue
+		}
+		digest, suffix, ok := strings.Cut(rest, ".")
+		if !ok || len(digest) != 16 || digest == keep || strings.Trim(digest, "0123456789abcdef") != "" {
+			continue
+		}
+		switch "." + suffix {
+		case pkSuffix, vkSuffix, sumSuffix, ".lock":
+			stale[filepath.Join(dir, name+"-"+digest)] = true
+		}
+	}
+	for base := range stale {
+		unlock, err := lockKeys(base)
+		if err != nil {
+			continue
+		}
+		// The sums first: without them a set is incomplete, never loaded.
+		for _, suffix := range []string{sumSuffix, pkSuffix, vkSuffix} {
+			os.Remove(base + suffix)
+		}
+		unlock()
+		os.Remove(base + ".lock")
+	}
 }
 
 // Key file suffixes: the proving key, the verifying key, and the SHA-256

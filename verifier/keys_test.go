@@ -258,3 +258,37 @@ func TestKeyCacheAcrossProcesses(t *testing.T) {
 		require.Equal(t, want, outs[i].String(), "helper %d", i)
 	}
 }
+
+// TestKeyCachePrunesStaleSets: a new setup removes the key sets an older
+// circuit of the same shape left (same name, another digest), and leaves
+// other shapes' keys and other files alone.
+func TestKeyCachePrunesStaleSets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Groth16 setup: skipped with -short")
+	}
+	dir := t.TempDir()
+	write := func(name string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("old"), 0o600))
+	}
+	stale := tiny.Name() + "-0123456789abcdef"
+	for _, suffix := range []string{pkSuffix, vkSuffix, sumSuffix, ".lock"} {
+		write(stale + suffix)
+	}
+	kept := []string{
+		Shapes[0].Name() + "-0123456789abcdef" + pkSuffix, // another shape
+		tiny.Name() + "-notes.txt",                        // not a key set
+		tiny.Name() + "-0123456789abcdef.pk.tmp-1",        // not a key file
+	}
+	for _, name := range kept {
+		write(name)
+	}
+	_, err := LoadOrSetup(dir, tiny)
+	require.NoError(t, err)
+	for _, suffix := range []string{pkSuffix, vkSuffix, sumSuffix, ".lock"} {
+		require.NoFileExists(t, filepath.Join(dir, stale+suffix))
+	}
+	for _, name := range kept {
+		require.FileExists(t, filepath.Join(dir, name))
+	}
+	require.Len(t, keyFiles(t, dir), 4, "the new set and the other shape's file")
+}

@@ -159,8 +159,21 @@ const (
 	envCallvalue
 	envCalldatasize
 	envCodesize
+	// The block and transaction context, in contextWords' order.
+	envCoinbase
+	envTimestamp
+	envNumber
+	envPrevrandao
+	envGaslimit
+	envChainid
+	envBasefee
+	envGasprice
+	envSelfbalance
 	numEnv
 )
+
+// numContext is the number of context words a proof binds.
+const numContext = numEnv - envCoinbase
 
 // opSpec is the family and aux value of a supported opcode.
 type opSpec struct {
@@ -207,6 +220,15 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.CALLVALUE:    {famEnv, envCallvalue},
 		vm.CALLDATASIZE: {famEnv, envCalldatasize},
 		vm.CODESIZE:     {famEnv, envCodesize},
+		vm.COINBASE:     {famEnv, envCoinbase},
+		vm.TIMESTAMP:    {famEnv, envTimestamp},
+		vm.NUMBER:       {famEnv, envNumber},
+		vm.PREVRANDAO:   {famEnv, envPrevrandao},
+		vm.GASLIMIT:     {famEnv, envGaslimit},
+		vm.CHAINID:      {famEnv, envChainid},
+		vm.BASEFEE:      {famEnv, envBasefee},
+		vm.GASPRICE:     {famEnv, envGasprice},
+		vm.SELFBALANCE:  {famEnv, envSelfbalance},
 		vm.PC:           {famPC, 0},
 		vm.CALLDATALOAD: {famCalldataload, 0},
 		vm.MLOAD:        {famMload, 0},

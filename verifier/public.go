@@ -16,6 +16,10 @@ type Public struct {
 	Code, Calldata          []byte
 	Caller, Origin, Address common.Address
 	Value                   uint256.Int
+	// Context is the block and transaction context, Balance the
+	// contract's balance (SELFBALANCE).
+	Context Context
+	Balance uint256.Int
 	// Storage is sorted by key.
 	Storage    []StorageSlot
 	ReturnData []byte
@@ -25,13 +29,15 @@ type Public struct {
 // Public returns the public part of the trace.
 func (t *Trace) Public() Public {
 	return Public{Code: t.Code, Calldata: t.Calldata, Caller: t.Caller, Origin: t.Origin, Address: t.Address,
-		Value: t.Value, Storage: t.Storage, ReturnData: t.ReturnData, Reverted: t.Reverted}
+		Value: t.Value, Context: t.Context, Balance: t.Balance, Storage: t.Storage, ReturnData: t.ReturnData, Reverted: t.Reverted}
 }
 
 // Commitment is the single public input of a circuit of shape s that
 // proves an execution with these public values: the Poseidon2 hash of the
 // code and calldata (zero-padded to the shape, 31 bytes per element) and
-// their lengths, caller, origin, address and value as 128-bit limbs, each
+// their lengths, caller, origin, address and value, then the context
+// (coinbase, timestamp, number, prevrandao, gas limit, chain id, base
+// fee, gas price) and the balance, as 128-bit limbs, each
 // storage slot (used flag, key, initial and final value), the return data
 // length and words, and the revert flag.
 func (p Public) Commitment(s Shape) (*big.Int, error) {
@@ -56,6 +62,7 @@ func (p Public) Commitment(s Shape) (*big.Int, error) {
 	}
 	c.CodeLen, c.CalldataLen = len(p.Code), len(p.Calldata)
 	c.Caller, c.Origin, c.Address, c.Value = addrWord(p.Caller), addrWord(p.Origin), addrWord(p.Address), word(&p.Value)
+	c.Context = contextWords(&p.Context, &p.Balance)
 	for j := range c.Storage {
 		c.Storage[j] = Slot{0, 0, 0, 0, 0, 0, 0, 0}
 		if j < len(p.Storage) {

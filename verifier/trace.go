@@ -33,6 +33,27 @@ type StorageSlot struct {
 	Key, Initial, Final common.Hash
 }
 
+// Context is the block and transaction context a call runs in, as the
+// environment opcodes read it: COINBASE, TIMESTAMP, NUMBER, PREVRANDAO,
+// GASLIMIT, CHAINID, BASEFEE and GASPRICE.
+type Context struct {
+	Coinbase   common.Address
+	Timestamp  uint64
+	Number     uint64
+	PrevRandao common.Hash
+	GasLimit   uint64
+	ChainID    uint256.Int
+	BaseFee    uint256.Int
+	GasPrice   uint256.Int
+}
+
+// contextWords lists a context and a balance as the circuit's words, in
+// the order of the environment table (envCoinbase on).
+func contextWords(c *Context, balance *uint256.Int) [numContext]Word {
+	return [numContext]Word{addrWord(c.Coinbase), word(uint256.NewInt(c.Timestamp)), word(uint256.NewInt(c.Number)),
+		hashWord(c.PrevRandao), word(uint256.NewInt(c.GasLimit)), word(&c.ChainID), word(&c.BaseFee), word(&c.GasPrice), word(balance)}
+}
+
 // Trace is the execution of one call frame as go-ethereum ran it: the
 // inputs the proof binds, every step, and the outcome.
 type Trace struct {
@@ -42,6 +63,10 @@ type Trace struct {
 	Caller, Origin, Address common.Address
 	// Value is msg.value.
 	Value uint256.Int
+	// Context is the block and transaction context, Balance the
+	// contract's balance during the call (SELFBALANCE).
+	Context Context
+	Balance uint256.Int
 	// Steps are the executed instructions in order; the last one halts.
 	Steps []Step
 	// Storage lists the slots the call read or wrote, sorted by key.
@@ -54,10 +79,21 @@ type Trace struct {
 
 // Recorder captures a Trace from go-ethereum's tracing hooks. It records
 // the outermost call frame; a call that enters another frame cannot be
-// proven and is reported by Trace. Storage values before a first SSTORE
-// are read from the state given by OnTxStart.
+// proven and is reported by Trace. Storage values before a first SSTORE,
+// and the contract's balance, are read from the state given by OnTxStart.
+//
+// The hooks give the block's coinbase, number, time, prevrandao and base
+// fee; the chain id, the block gas limit and the gas price they do not:
+// SetContext gives them (and may give the whole context). Without it they
+// are the values the call's CHAINID, GASLIMIT and GASPRICE pushed, or zero
+// if it ran none.
 type Recorder struct {
-	trace    Trace
+	trace Trace
+	// ctxSet is set by SetContext; envStep is an environment step whose
+	// pushed value the next step shows.
+	ctxSet   bool
+	envStep  *Step
+	envErr   error
 	storage  map[common.Hash]*StorageSlot
 	nested   *Step
 	exitErr  error
@@ -85,9 +121,59 @@ func (r *Recorder) Hooks() *tracing.Hooks {
 	}
 }
 
+// SetContext sets the block and transaction context the trace binds, in
+// place of what the hooks say. Trace fails if a step pushed another value.
+func (r *Recorder) SetContext(c Context) {
+	r.trace.Context = c
+	r.ctxSet = true
+}
+
 func (r *Recorder) onTxStart(ctx *tracing.VMContext, tx *types.Transaction, from common.Address) {
 	r.state = ctx.StateDB
 	r.trace.Origin = from
+	if r.ctxSet {
+		return
+	}
+	c := &r.trace.Context
+	c.Coinbase, c.Timestamp = ctx.Coinbase, ctx.Time
+	if ctx.BlockNumber != nil {
+		c.Number = ctx.BlockNumber.Uint64()
+	}
+	if ctx.Random != nil {
+		c.PrevRandao = *ctx.Random
+	}
+	if ctx.BaseFee != nil {
+		c.BaseFee.SetFromBig(ctx.BaseFee)
+	}
+}
+
+// finishEnv checks the value an environment step pushed against the
+// context, now on top of stack; the chain id, gas limit and gas price fill
+// the context when SetContext did not give it.
+func (r *Recorder) finishEnv(stack []uint256.Int) {
+	st := r.envStep
+	r.envStep = nil
+	if st == nil || len(stack) == 0 {
+		return
+	}
+	got := stack[len(stack)-1]
+	c := &r.trace.Context
+	if !r.ctxSet {
+		switch st.Op {
+		case vm.CHAINID:
+			c.ChainID = got
+		case vm.GASLIMIT:
+			c.GasLimit = got.Uint64()
+		case vm.GASPRICE:
+			c.GasPrice = got
+		}
+	}
+	want := contextWords(c, &r.trace.Balance)[opcodes[st.Op].aux-envCoinbase]
+	if w := word(&got); w.Hi.(*big.Int).Cmp(want.Hi.(*big.Int)) != 0 || w.Lo.(*big.Int).Cmp(want.Lo.(*big.Int)) != 0 {
+		if r.envErr == nil {
+			r.envErr = fmt.Errorf("%w: %s at pc %d pushed %s, the context says otherwise (Recorder.SetContext)", ErrExecution, st.Op, st.PC, got.Hex())
+		}
+	}
 }
 
 func (r *Recorder) onEnter(depth int, typ byte, from, to common.Address, input []byte, gas uint64, value *big.Int) {
@@ -119,11 +205,19 @@ func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 	}
 	stack := scope.StackData()
 	r.finishSload(stack)
+	r.finishEnv(stack)
 	if r.trace.Code == nil {
 		r.trace.Code = common.CopyBytes(scope.ContractCode())
+		// The balance after the call's value transfer.
+		if r.state != nil {
+			r.trace.Balance = *r.state.GetBalance(scope.Address())
+		}
 	}
 	step := Step{PC: pc, Op: vm.OpCode(op), Stack: slices.Clone(stack)}
 	r.trace.Steps = append(r.trace.Steps, step)
+	if spec, ok := opcodes[vm.OpCode(op)]; ok && spec.fam == famEnv && spec.aux >= envCoinbase && err == nil {
+		r.envStep = &r.trace.Steps[len(r.trace.Steps)-1]
+	}
 	switch vm.OpCode(op) {
 	case vm.SLOAD:
 		if len(stack) > 0 {
@@ -179,6 +273,9 @@ func (r *Recorder) Trace() (*Trace, error) {
 	if r.exitErr != nil {
 		return nil, fmt.Errorf("%w: %w", ErrExecution, r.exitErr)
 	}
+	if r.envErr != nil {
+		return nil, r.envErr
+	}
 	if r.blind {
 		return nil, fmt.Errorf("%w: a slot was written before it was read, and the recorder had no state to read its old value: install the hooks so that OnTxStart is called", ErrExecution)
 	}
@@ -206,12 +303,16 @@ type Call struct {
 	Address, Caller common.Address
 	Value           *big.Int
 	Input           []byte
+	// Context is the block and transaction context; nil: chain id 1,
+	// block 1 at time 1, gas limit 30,000,000, zero fees.
+	Context *Context
 }
 
 // TraceCall runs one call on go-ethereum's EVM over a fresh in-memory state
 // and returns its trace.
 func TraceCall(c Call) (*Trace, error) {
 	rec := NewRecorder()
+	rec.SetContext(c.context())
 	if err := runCall(c, rec.Hooks()); err != nil {
 		return nil, err
 	}
@@ -235,13 +336,34 @@ func runCall(c Call, hooks *tracing.Hooks) error {
 		value = new(big.Int)
 	}
 	st.AddBalance(c.Caller, uint256.MustFromBig(new(big.Int).Add(value, big.NewInt(params.Ether))), tracing.BalanceChangeUnspecified)
+	ctx := c.context()
+	shanghai := uint64(0)
+	chain := &params.ChainConfig{ChainID: ctx.ChainID.ToBig(), HomesteadBlock: new(big.Int), EIP150Block: new(big.Int),
+		EIP155Block: new(big.Int), EIP158Block: new(big.Int), ByzantiumBlock: new(big.Int), ConstantinopleBlock: new(big.Int),
+		PetersburgBlock: new(big.Int), IstanbulBlock: new(big.Int), MuirGlacierBlock: new(big.Int), BerlinBlock: new(big.Int),
+		LondonBlock: new(big.Int), TerminalTotalDifficulty: new(big.Int), ShanghaiTime: &shanghai, CancunTime: &shanghai}
 	cfg := &runtime.Config{
-		Origin:    c.Caller,
-		Value:     value,
-		GasLimit:  30_000_000,
-		State:     st,
-		EVMConfig: vm.Config{Tracer: hooks},
+		ChainConfig: chain,
+		Origin:      c.Caller,
+		Coinbase:    ctx.Coinbase,
+		BlockNumber: new(big.Int).SetUint64(ctx.Number),
+		Time:        ctx.Timestamp,
+		Random:      &ctx.PrevRandao,
+		GasLimit:    ctx.GasLimit,
+		BaseFee:     ctx.BaseFee.ToBig(),
+		GasPrice:    ctx.GasPrice.ToBig(),
+		Value:       value,
+		State:       st,
+		EVMConfig:   vm.Config{Tracer: hooks},
 	}
 	_, _, _ = runtime.Call(c.Address, c.Input, cfg) // the outcome is in the hooks
 	return nil
+}
+
+// context is the call's context, or the default one.
+func (c Call) context() Context {
+	if c.Context != nil {
+		return *c.Context
+	}
+	return Context{Timestamp: 1, Number: 1, GasLimit: 30_000_000, ChainID: *uint256.NewInt(1)}
 }
