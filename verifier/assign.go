@@ -262,7 +262,7 @@ func addrWord(addr common.Address) Word {
 func touchedWord(r *Row, s Shape) (uint64, bool) {
 	fam := r.family(s)
 	switch fam {
-	case famMload, famMstore, famMstoreLo, famMstoreHi, famMloadLo, famMloadHi, famMstore8, famCopyMid, famCopyEnd, famKeccakMid, famKeccakEnd:
+	case famMload, famMstore, famMstoreLo, famMstoreHi, famMloadLo, famMloadHi, famMstore8, famCopyMid, famCopyEnd, famKeccakMid, famKeccakEnd, famLogData:
 	default:
 		return 0, false
 	}
@@ -325,6 +325,9 @@ func (a *assigner) stepRows(si, i int, tb *aluTables) ([]Row, error) {
 	}
 	if st.Op == vm.KECCAK256 {
 		return a.keccakRows(si, i, tb)
+	}
+	if st.Op >= vm.LOG0 && st.Op <= vm.LOG4 {
+		return a.logRows(si, i, tb)
 	}
 	if st.Op == vm.MSTORE || st.Op == vm.MLOAD {
 		if off := st.Stack[len(st.Stack)-1]; off.IsUint64() && off.Uint64()%32 != 0 {
@@ -510,6 +513,26 @@ func witnessElements(c *Circuit, reverted bool) []fr.Element {
 	add(c.RetLen)
 	for _, w := range c.Return {
 		add(w.Hi, w.Lo)
+	}
+	for _, e := range c.Logs {
+		var head, x fr.Element
+		for _, v := range []struct {
+			v any
+			m uint64
+		}{{e.Used, 1}, {e.N, 2}, {e.Len, 16}} {
+			if _, err := x.SetInterface(v.v); err != nil {
+				panic(err)
+			}
+			x.Mul(&x, new(fr.Element).SetUint64(v.m))
+			head.Add(&head, &x)
+		}
+		out = append(out, head)
+		for _, w := range e.Topics {
+			add(w.Hi, w.Lo)
+		}
+		for _, w := range e.Data {
+			add(w.Hi, w.Lo)
+		}
 	}
 	var rev fr.Element
 	if reverted {

@@ -19,6 +19,7 @@ type aluTables struct {
 	mods    []ModEntry
 	copies  []CopyEntry
 	keccaks []KeccakEntry
+	logs    []LogEntry
 }
 
 // add records the entry proving out = op(x, y).
@@ -53,6 +54,8 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		return fmt.Errorf("%w: %d exponentiation steps, shape has %d", ErrCapacity, len(tb.exps), s.Exp)
 	case len(tb.copies) > s.Copy:
 		return fmt.Errorf("%w: %d copied memory words, shape has %d", ErrCapacity, len(tb.copies), s.Copy)
+	case len(tb.logs) > s.Logs:
+		return fmt.Errorf("%w: %d logs, shape has %d", ErrCapacity, len(tb.logs), s.Logs)
 	case len(tb.keccaks) > s.Keccak:
 		return fmt.Errorf("%w: %d KECCAK256 steps, shape has %d", ErrCapacity, len(tb.keccaks), s.Keccak)
 	case len(tb.splices) > s.Splice:
@@ -62,6 +65,12 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		c.Copy[i] = unusedCopy()
 		if i < len(tb.copies) {
 			c.Copy[i] = tb.copies[i]
+		}
+	}
+	for i := range c.Logs {
+		c.Logs[i] = newLogEntry(s)
+		if i < len(tb.logs) {
+			c.Logs[i] = tb.logs[i]
 		}
 	}
 	for i := range c.Keccak {

@@ -29,6 +29,9 @@ var workloads = []struct {
 	{"Ledger.transfer", "Ledger", "transfer", map[common.Hash]common.Hash{
 		mappingSlot(common.BytesToHash(common.HexToAddress("0xca11").Bytes()), common.Hash{}): common.BigToHash(big.NewInt(100)),
 	}, []any{common.HexToAddress("0xb0b"), big.NewInt(30)}},
+	{"Token.transfer (ERC20, Transfer event)", "Token", "transfer", map[common.Hash]common.Hash{
+		mappingSlot(common.BytesToHash(common.HexToAddress("0xca11").Bytes()), common.BigToHash(big.NewInt(1))): common.BigToHash(big.NewInt(100)),
+	}, []any{common.HexToAddress("0xb0b"), big.NewInt(30)}},
 }
 
 // smallestShape is the first shape a trace fits.

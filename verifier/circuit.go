@@ -109,6 +109,8 @@ type Circuit struct {
 	Mod       []ModEntry
 	Copy      []CopyEntry
 	Keccak    []KeccakEntry
+	// Logs is the public log list, in the order the call emitted them.
+	Logs []LogEntry
 
 	shape Shape
 }
@@ -141,6 +143,7 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		Mod:       make([]ModEntry, s.Mod),
 		Copy:      make([]CopyEntry, s.Copy),
 		Keccak:    make([]KeccakEntry, s.Keccak),
+		Logs:      logEntries(s),
 		shape:     s,
 	}, nil
 }
@@ -182,7 +185,7 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Logs: c.shape.Logs, LogData: c.shape.LogData, Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -200,6 +203,7 @@ func (c *Circuit) Define(api frontend.API) error {
 	if err := b.keccakTable(); err != nil {
 		return err
 	}
+	b.logTable()
 	b.storage()
 	b.returnData()
 	if err := b.commitment(); err != nil {
@@ -402,11 +406,14 @@ func calldataBase(codeLen int) int { return 2*streamGap + codeLen }
 // the two rows of an unaligned MSTORE, 259 and 260 of an unaligned MLOAD,
 // 261 and 262 MULMOD's and ADDMOD's second rows, 263 to 266 the middle
 // rows and the empty copies of CALLDATACOPY and CODECOPY, 267 and 268
-// KECCAK256's middle rows and its empty input. A row flagged
+// KECCAK256's middle rows and its empty input, 269 to 273 the data rows
+// of LOG0 to LOG4, 274 to 278 their size rows that do not end them (274,
+// LOG0's, is none: its size row is its last), 279 to 283 their topic rows
+// that do not end them (279 is none). A row flagged
 // as one of those with another opcode lands on an entry of another family,
 // or past the table.
 const (
-	opTableSize = 269
+	opTableSize = 284
 	loShift     = 257 - int(vm.MSTORE)
 	hiShift     = 258 - int(vm.MSTORE)
 	loadLoShift = 259 - int(vm.MLOAD)
@@ -418,6 +425,9 @@ const (
 	copyEmptyShift   = 264 - int(vm.CALLDATACOPY)
 	keccakMidShift   = 267 - int(vm.KECCAK256)
 	keccakEmptyShift = 268 - int(vm.KECCAK256)
+	logDataShift     = 269 - int(vm.LOG0)
+	logSizeShift     = 274 - int(vm.LOG0)
+	logTopicShift    = 279 - int(vm.LOG0)
 )
 
 // opTableEntry is the family and aux of opcode table entry op (an
@@ -448,6 +458,14 @@ func opTableEntry(op int) (fam, aux int) {
 		return int(famKeccakMid), aluKeccakMid
 	case 268:
 		return int(famKeccakEmpty), 0
+	case 269, 270, 271, 272, 273:
+		return int(famLogData), aluLogData
+	case 275, 276, 277, 278:
+		return int(famLogSizeMid), logSizeOp(op - 274)
+	case 280, 281, 282, 283:
+		return int(famLogTopicMid), aluLogTopicMid
+	case 274, 279:
+		return int(numFamilies), 0
 	}
 	spec, ok := opcodes[vm.OpCode(op)]
 	if !ok {
@@ -504,6 +522,10 @@ func (b *builder) rows() {
 		// KECCAK256 rows read one input word each; the last pushes the hash.
 		isKMid, isKEnd, isKEmpty := b.flag(r, famKeccakMid), b.flag(r, famKeccakEnd), b.flag(r, famKeccakEmpty)
 		isKec := api.Add(isKMid, isKEnd)
+		// LOGn rows: data words, then the size row, then the topics.
+		isLData, isLSizeMid, isLSizeEnd := b.flag(r, famLogData), b.flag(r, famLogSizeMid), b.flag(r, famLogSizeEnd)
+		isLTopicMid, isLTopicEnd := b.flag(r, famLogTopicMid), b.flag(r, famLogTopicEnd)
+		isLog := api.Add(isLData, isLSizeMid, isLSizeEnd, isLTopicMid, isLTopicEnd)
 		reverted = api.Add(reverted, b.flag(r, famRevert))
 
 		// The opcode, an instruction of the code at pc, fixes family and aux.
@@ -513,7 +535,8 @@ func (b *builder) rows() {
 			api.Mul(b.flag(r, famMloadLo), loadLoShift), api.Mul(b.flag(r, famMloadHi), loadHiShift),
 			api.Mul(b.flag(r, famModB), modBShift),
 			api.Mul(b.flag(r, famCopyMid), copyMidShift), api.Mul(b.flag(r, famCopyEmpty), copyEmptyShift),
-			api.Mul(isKMid, keccakMidShift), api.Mul(isKEmpty, keccakEmptyShift))
+			api.Mul(isKMid, keccakMidShift), api.Mul(isKEmpty, keccakEmptyShift),
+			api.Mul(isLData, logDataShift), api.Mul(isLSizeMid, logSizeShift), api.Mul(isLTopicMid, logTopicShift))
 		api.AssertIsEqual(b.famTable.Lookup(opIndex)[0], fam)
 		api.AssertIsEqual(b.auxTable.Lookup(opIndex)[0], r.Aux)
 		insn := b.jumpdest.Lookup(r.PC)[0]
@@ -559,7 +582,7 @@ func (b *builder) rows() {
 		// its sum names (see zeroSum).
 		hiSum, loSum := b.zeroSum(), b.zeroSum()
 		hiSum.add([]family{famModA, famModB}, api.Add(isModA, isModB), api.Add(api.Sub(r.J, i), isModB))
-		memEn, stoEn := api.Add(isMload, isMstore, splice, isCopy, isKec), api.Add(isSload, isSstore)
+		memEn, stoEn := api.Add(isMload, isMstore, splice, isCopy, isKec, isLData), api.Add(isSload, isSstore)
 		loads, stores := api.Add(isMload, isSload), api.Add(isMstore, isSstore)
 		dom := api.Add(domMem, stoEn) // domSto = domMem + 1
 		// A copy's k-th row writes word k from the one holding byte R0.
@@ -575,9 +598,9 @@ func (b *builder) rows() {
 		}
 		slot := newCombo(r.R0.Hi, slotLo)
 		dOld, dNew := b.write(dom, api.Add(memEn, stoEn), 0, t(portData), r.Data, slot, tbits)
-		loadFams := []family{famMload, famSload, famMloadLo, famMloadHi, famKeccakMid, famKeccakEnd}
-		hiSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec), api.Sub(r.Data.Hi, r.Data.OldHi))
-		loSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec), api.Sub(r.Data.Lo, r.Data.OldLo))
+		loadFams := []family{famMload, famSload, famMloadLo, famMloadHi, famKeccakMid, famKeccakEnd, famLogData}
+		hiSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData), api.Sub(r.Data.Hi, r.Data.OldHi))
+		loSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData), api.Sub(r.Data.Lo, r.Data.OldLo))
 		hiSum.add([]family{famMstore, famSstore}, stores, api.Sub(r.Data.Hi, r.R1.Hi))
 		loSum.add([]family{famMstore, famSstore}, stores, api.Sub(r.Data.Lo, r.R1.Lo))
 		hiSum.add([]family{famSwap}, isSwap, api.Sub(r.W1.Hi, r.R0.Hi))
@@ -635,12 +658,14 @@ func (b *builder) rows() {
 		// word, 2^32·K), i the row's index: the keccak entry of the
 		// input starting at row i - K sends it (see KeccakEntry). Its W0
 		// is the hash on the last row, and 0 on the others.
+		// LOGn rows send the same, with their own operations (see
+		// LogEntry); only data rows send a word.
 		busOp := r.Aux
-		if b.s.Keccak > 0 {
-			busOp = api.Add(r.Aux, api.Mul(isKec, i*keccakIDShift))
+		if b.s.Keccak > 0 || b.s.Logs > 0 {
+			busOp = api.Add(r.Aux, api.Mul(api.Add(isKec, isLog), i*keccakIDShift))
 		}
-		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, busExt, isKec), op: busOp, a: r0, b: r1, c: w0,
-			gate: api.Add(busExt, isKec), d: dOld, e: dNew, j: busJ})
+		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, busExt, isKec, isLog), op: busOp, a: r0, b: r1, c: w0,
+			gate: api.Add(busExt, isKec, isLData), d: dOld, e: dNew, j: busJ})
 
 		// RETURN and REVERT: aligned offset and length, recorded once.
 		isRet := api.Add(b.flag(r, famReturn), b.flag(r, famRevert))
@@ -672,11 +697,13 @@ func (b *builder) rows() {
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.SP, api.Add(r.SP, delta))), 0)
 			// The first row of an unaligned access stays at pc; the second
 			// follows it, and only it.
-			nextPC := api.Add(r.PC, api.Sub(1, isLo, isLLo, isModA, isCopyMid, isKMid), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
+			stay := api.Add(isCopyMid, isKMid, isLData, isLSizeMid, isLTopicMid)
+			nextPC := api.Add(r.PC, api.Sub(1, isLo, isLLo, isModA, stay), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
 			if hasK {
-				// A copy's or KECCAK256's middle row is followed by its next
-				// word (same pc, K + 1); any other row by K = 0.
-				api.AssertIsEqual(nx.K, api.Mul(api.Add(isCopyMid, isKMid), api.Add(r.K, 1)))
+				// A copy's, KECCAK256's or LOG's row that does not end it
+				// is followed by its next row (same pc, K + 1); any other
+				// row by K = 0.
+				api.AssertIsEqual(nx.K, api.Mul(stay, api.Add(r.K, 1)))
 			}
 			// A first row is followed by a second row and a second row
 			// follows a first: both at the same pc, so of the same opcode,
@@ -995,6 +1022,15 @@ func publicElements(api frontend.API, c *Circuit, reverted frontend.Variable) []
 	out = append(out, c.RetLen)
 	for _, w := range c.Return {
 		out = append(out, w.Hi, w.Lo)
+	}
+	for _, e := range c.Logs {
+		out = append(out, api.Add(e.Used, api.Mul(e.N, 2), api.Mul(e.Len, 16)))
+		for _, w := range e.Topics {
+			out = append(out, w.Hi, w.Lo)
+		}
+		for _, w := range e.Data {
+			out = append(out, w.Hi, w.Lo)
+		}
 	}
 	return append(out, reverted)
 }

@@ -13,8 +13,8 @@ import (
 )
 
 // Trace a Solidity call, see which shape it fits, and compute the public
-// commitment a proof of it would bind; an unsupported opcode is refused
-// with its name and pc. (Proving needs keys: LoadOrSetup, then Prove.)
+// commitment a proof of it would bind; an opcode a shape cannot prove is
+// refused with its name and pc. (Proving needs keys: LoadOrSetup, then Prove.)
 func Example() {
 	counter := solidity.MustLoad("PlainCounter")
 	input, _ := counter.ABI.Pack("add", big.NewInt(1000))
@@ -37,8 +37,8 @@ func Example() {
 		fmt.Println("public commitment computed from the public values alone")
 	}
 
-	// A contract that emits an event uses LOG2, which the circuit cannot
-	// prove yet.
+	// A contract that emits an event uses LOG2: the smallest shape has no
+	// log list and refuses it by name; the 2^10 shape binds the event.
 	logging := solidity.MustLoad("Counter")
 	increment, _ := logging.ABI.Pack("increment")
 	withLog, err := verifier.TraceCall(verifier.Call{
@@ -52,10 +52,14 @@ func Example() {
 	}
 	_, err = verifier.Assign(withLog, verifier.Shapes[0])
 	fmt.Println(errors.Is(err, verifier.ErrUnsupported), err)
+	if _, err := verifier.Assign(withLog, verifier.Shapes[1]); err == nil {
+		fmt.Println("fits the 2^10 shape, with", len(withLog.Public().Logs), "log of", len(withLog.Logs[0].Topics), "topics")
+	}
 	// Output:
 	// steps: 113 returned: 1041
 	// slot 0: 41 -> 1041
 	// fits the smallest shape: 256 steps
 	// public commitment computed from the public values alone
-	// true verifier: unsupported: opcode LOG2 (0xa2) at pc 259
+	// true verifier: unsupported: opcode LOG2 (0xa2) at pc 259: shape steps256-code384-cd40-stack32-mem8-sto4-ret2-add40-mul6-bit4-spl2-exp0-mod0 has no table for it (a larger shape proves it)
+	// fits the 2^10 shape, with 1 log of 2 topics
 }

@@ -42,6 +42,11 @@ const (
 	famKeccakMid   // a KECCAK256 row that reads one input word and stays at pc
 	famKeccakEnd   // its last row: reads the last word, pushes the hash
 	famKeccakEmpty // KECCAK256 of zero bytes: pushes the empty input's hash
+	famLogData     // a LOGn row that reads one data word and stays at pc
+	famLogSizeMid  // LOGn's row that pops the offset and size (n > 0)
+	famLogSizeEnd  // LOG0's last row: pops the offset and size
+	famLogTopicMid // a LOGn row that pops a topic and stays at pc
+	famLogTopicEnd // LOGn's last row (n > 0): pops the last topic
 	numFamilies
 )
 
@@ -92,6 +97,13 @@ var families = [numFamilies]famInfo{
 	famKeccakMid:   {need: 2, r0: true, r1: true},
 	famKeccakEnd:   {need: 2, delta: -1, r0: true, r1: true, w0: true},
 	famKeccakEmpty: {need: 2, delta: -1, r0: true, r1: true, w0: true},
+	// LOGn rows read the offset (R0) and the size (R1) while they read
+	// data, pop both, then pop one topic a row (R0).
+	famLogData:     {need: 2, r0: true, r1: true},
+	famLogSizeMid:  {need: 2, delta: -2, r0: true, r1: true},
+	famLogSizeEnd:  {need: 2, delta: -2, r0: true, r1: true},
+	famLogTopicMid: {need: 1, delta: -1, r0: true},
+	famLogTopicEnd: {need: 1, delta: -1, r0: true},
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
@@ -138,6 +150,14 @@ const (
 	aluCopyCodeEnd
 	aluKeccakMid // a KECCAK256 row's word, by whether more follow
 	aluKeccakEnd
+	aluLogData  // a LOGn data row's word
+	aluLogSize0 // a LOGn size row: aluLogSize0 + n
+	aluLogSize1
+	aluLogSize2
+	aluLogSize3
+	aluLogSize4
+	aluLogTopicMid // a LOGn topic row, by whether more follow
+	aluLogTopicEnd
 	numAluOps
 )
 
@@ -243,6 +263,11 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.CALLDATACOPY: {famCopyEnd, aluCopyCalldataEnd},
 		vm.CODECOPY:     {famCopyEnd, aluCopyCodeEnd},
 		vm.KECCAK256:    {famKeccakEnd, aluKeccakEnd},
+		vm.LOG0:         {famLogSizeEnd, aluLogSize0},
+		vm.LOG1:         {famLogTopicEnd, aluLogTopicEnd},
+		vm.LOG2:         {famLogTopicEnd, aluLogTopicEnd},
+		vm.LOG3:         {famLogTopicEnd, aluLogTopicEnd},
+		vm.LOG4:         {famLogTopicEnd, aluLogTopicEnd},
 	}
 	for n := range 33 {
 		m[vm.PUSH0+vm.OpCode(n)] = opSpec{famPush, n}
@@ -277,6 +302,8 @@ func (s Shape) enabled(f family) bool {
 		return s.Copy > 0
 	case famKeccakMid, famKeccakEnd, famKeccakEmpty:
 		return s.Keccak > 0
+	case famLogData, famLogSizeMid, famLogSizeEnd, famLogTopicMid, famLogTopicEnd:
+		return s.Logs > 0
 	}
 	return true
 }
@@ -293,10 +320,10 @@ func (s Shape) flagColumn(f family) int {
 }
 
 // optionalFamilies numbers the sets of optional families a shape can have:
-// one bit each for the memory-size, modulo, copy and keccak families.
+// one bit each for the memory-size, modulo, copy, keccak and log families.
 func (s Shape) optionalFamilies() int {
 	n := 0
-	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0, s.Keccak > 0} {
+	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0, s.Keccak > 0, s.Logs > 0} {
 		if on {
 			n |= 1 << i
 		}
@@ -306,9 +333,9 @@ func (s Shape) optionalFamilies() int {
 
 // flagColumnSets and flagColumnIndex are flagColumns and flagColumn for
 // each set of optional families, computed once.
-var flagColumnSets, flagColumnIndex = func() (sets [16][]family, index [16][numFamilies + 1]int) {
+var flagColumnSets, flagColumnIndex = func() (sets [32][]family, index [32][numFamilies + 1]int) {
 	for n := range sets {
-		s := Shape{Msize: n&1 != 0, Copy: n >> 2 & 1, Keccak: n >> 3 & 1}
+		s := Shape{Msize: n&1 != 0, Copy: n >> 2 & 1, Keccak: n >> 3 & 1, Logs: n >> 4 & 1}
 		if n&2 != 0 {
 			s.Mod = 1
 		}

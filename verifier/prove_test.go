@@ -12,8 +12,8 @@ import (
 
 // TestProveRealContracts makes real Groth16 proofs of real Solidity calls
 // on the smallest shape that proves them (the counter and the arithmetic
-// loop on 2^8 steps; the copies and the mappings' KECCAK256, which that
-// shape leaves out, on 2^10),
+// loop on 2^8 steps; the copies, the mappings' KECCAK256 and the ERC20's
+// event, which that shape leaves out, on 2^10),
 // verifies them, and checks that a changed public input fails. Keys are
 // cached across runs (DefaultKeyDir, or GO_BOOSTER_KEYS).
 func TestProveRealContracts(t *testing.T) {
@@ -35,6 +35,9 @@ func TestProveRealContracts(t *testing.T) {
 			contractTrace(t, "Copier", "creationHead", nil),
 			contractTrace(t, "Ledger", "transfer", map[common.Hash]common.Hash{
 				mappingSlot(common.BytesToHash(common.HexToAddress("0xca11").Bytes()), common.Hash{}): common.BigToHash(big.NewInt(100)),
+			}, common.HexToAddress("0xb0b"), big.NewInt(30)),
+			contractTrace(t, "Token", "transfer", map[common.Hash]common.Hash{
+				mappingSlot(common.BytesToHash(common.HexToAddress("0xca11").Bytes()), common.BigToHash(big.NewInt(1))): common.BigToHash(big.NewInt(100)),
 			}, common.HexToAddress("0xb0b"), big.NewInt(30)),
 		}},
 	} {

@@ -24,12 +24,14 @@ type Public struct {
 	Storage    []StorageSlot
 	ReturnData []byte
 	Reverted   bool
+	// Logs are the logs the call emitted, in order.
+	Logs []Log
 }
 
 // Public returns the public part of the trace.
 func (t *Trace) Public() Public {
 	return Public{Code: t.Code, Calldata: t.Calldata, Caller: t.Caller, Origin: t.Origin, Address: t.Address,
-		Value: t.Value, Context: t.Context, Balance: t.Balance, Storage: t.Storage, ReturnData: t.ReturnData, Reverted: t.Reverted}
+		Value: t.Value, Context: t.Context, Balance: t.Balance, Storage: t.Storage, ReturnData: t.ReturnData, Reverted: t.Reverted, Logs: t.Logs}
 }
 
 // Commitment is the single public input of a circuit of shape s that
@@ -39,7 +41,9 @@ func (t *Trace) Public() Public {
 // (coinbase, timestamp, number, prevrandao, gas limit, chain id, base
 // fee, gas price) and the balance, as 128-bit limbs, each
 // storage slot (used flag, key, initial and final value), the return data
-// length and words, and the revert flag.
+// length and words, each log (used flag, topic count and data length in
+// one element, four topics, the data words zero-padded), and the revert
+// flag.
 func (p Public) Commitment(s Shape) (*big.Int, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
@@ -79,6 +83,16 @@ func (p Public) Commitment(s Shape) (*big.Int, error) {
 			copy(w[:], p.ReturnData[32*j:])
 			c.Return[j] = hashWord(common.Hash(w))
 		}
+	}
+	if len(p.Logs) > s.Logs {
+		return nil, fmt.Errorf("%w: %d logs in shape %s", ErrCapacity, len(p.Logs), s.Name())
+	}
+	for j := range p.Logs {
+		e, err := publicLog(&p.Logs[j], s)
+		if err != nil {
+			return nil, err
+		}
+		c.Logs[j] = e
 	}
 	return commitmentOf(witnessElements(c, p.Reverted)), nil
 }

@@ -40,6 +40,10 @@ type Shape struct {
 	// Keccak-f permutation) per KECCAK256 of 1 to 135 bytes. Zero:
 	// KECCAK256 is refused, and its rows cost nothing.
 	Keccak int
+	// Logs is the capacity of the public log list: LOG0 to LOG4 steps,
+	// each with up to LogData words of data (from an offset that is a
+	// multiple of 32). Zero: LOG is refused, and its rows cost nothing.
+	Logs, LogData int
 	// Msize adds the memory-size column MSIZE reads (about 14 constraints
 	// a row); without it MSIZE is refused.
 	Msize bool
@@ -52,9 +56,9 @@ type Shape struct {
 // Shapes are the circuit shapes with keys, smallest first.
 var Shapes = []Shape{
 	{Steps: 256, Code: 384, Calldata: 40, Stack: 32, Memory: 8, Storage: 4, Return: 2, Add: 40, Mul: 6, Bit: 4, Splice: 2},
-	{Steps: 1 << 10, Code: 1024, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 160, Mul: 40, Bit: 24, Splice: 4, Exp: 16, Mod: 4, Copy: 8, Keccak: 4, Msize: true, UnalignedReturn: true},
-	{Steps: 1 << 12, Code: 2048, Calldata: 512, Stack: 128, Memory: 64, Storage: 16, Return: 8, Add: 1024, Mul: 192, Bit: 128, Splice: 8, Exp: 64, Mod: 16, Copy: 32, Keccak: 8, Msize: true, UnalignedReturn: true},
-	{Steps: 1 << 14, Code: 4096, Calldata: 1024, Stack: 256, Memory: 128, Storage: 32, Return: 16, Add: 4096, Mul: 768, Bit: 512, Splice: 16, Exp: 256, Mod: 64, Copy: 128, Keccak: 16, Msize: true, UnalignedReturn: true},
+	{Steps: 1 << 10, Code: 2048, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 160, Mul: 40, Bit: 24, Splice: 8, Exp: 16, Mod: 4, Copy: 8, Keccak: 4, Logs: 2, LogData: 2, Msize: true, UnalignedReturn: true},
+	{Steps: 1 << 12, Code: 2048, Calldata: 512, Stack: 128, Memory: 64, Storage: 16, Return: 8, Add: 1024, Mul: 192, Bit: 128, Splice: 8, Exp: 64, Mod: 16, Copy: 32, Keccak: 8, Logs: 4, LogData: 4, Msize: true, UnalignedReturn: true},
+	{Steps: 1 << 14, Code: 4096, Calldata: 1024, Stack: 256, Memory: 128, Storage: 32, Return: 16, Add: 4096, Mul: 768, Bit: 512, Splice: 16, Exp: 256, Mod: 64, Copy: 128, Keccak: 16, Logs: 8, LogData: 8, Msize: true, UnalignedReturn: true},
 }
 
 // Name is a file-name-safe identifier of the shape, used for key files.
@@ -72,6 +76,9 @@ func (s Shape) Name() string {
 	if s.Keccak > 0 {
 		msize = fmt.Sprintf("-keccak%d", s.Keccak) + msize
 	}
+	if s.Logs > 0 {
+		msize = fmt.Sprintf("-logs%dx%d", s.Logs, s.LogData) + msize
+	}
 	return fmt.Sprintf("steps%d-code%d-cd%d-stack%d-mem%d-sto%d-ret%d-add%d-mul%d-bit%d-spl%d-exp%d-mod%d%s",
 		s.Steps, s.Code, s.Calldata, s.Stack, s.Memory, s.Storage, s.Return, s.Add, s.Mul, s.Bit, s.Splice, s.Exp, s.Mod, msize)
 }
@@ -80,7 +87,10 @@ func (s Shape) validate() error {
 	if s.Steps < 2 || s.Code < 1 || s.Calldata < 1 || s.Stack < 1 || s.Memory < 1 || s.Storage < 1 || s.Return < 1 || s.Add < 1 || s.Mul < 1 || s.Bit < 1 || s.Splice < 1 {
 		return fmt.Errorf("%w: every capacity of shape %s must be positive", ErrCapacity, s.Name())
 	}
-	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 || s.Keccak < 0 {
+	if s.Logs > 0 && s.LogData < 1 {
+		return fmt.Errorf("%w: shape %s has logs without data words", ErrCapacity, s.Name())
+	}
+	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 || s.Keccak < 0 || s.Logs < 0 || s.LogData < 0 {
 		return fmt.Errorf("%w: negative exponentiation capacity in shape %s", ErrCapacity, s.Name())
 	}
 	if s.Steps > 1<<16 || s.Stack > 1024 || s.Memory > 1<<16 {
@@ -91,4 +101,4 @@ func (s Shape) validate() error {
 
 // hasK reports whether rows of shape s have the word-index column K that
 // copies and KECCAK256 count their words with.
-func (s Shape) hasK() bool { return s.Copy > 0 || s.Keccak > 0 }
+func (s Shape) hasK() bool { return s.Copy > 0 || s.Keccak > 0 || s.Logs > 0 }

@@ -75,6 +75,8 @@ type Trace struct {
 	// says whether it reverted.
 	ReturnData []byte
 	Reverted   bool
+	// Logs are the logs the call emitted (LOG0 to LOG4), in order.
+	Logs []Log
 }
 
 // Recorder captures a Trace from go-ethereum's tracing hooks. It records
@@ -240,6 +242,23 @@ func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 			}
 			s.Final = common.Hash(stack[len(stack)-2].Bytes32())
 		}
+	case vm.LOG0, vm.LOG1, vm.LOG2, vm.LOG3, vm.LOG4:
+		n := int(op - byte(vm.LOG0))
+		if len(stack) >= 2+n && err == nil {
+			off, size := stack[len(stack)-1], stack[len(stack)-2]
+			var l Log
+			for t := range n {
+				l.Topics = append(l.Topics, common.Hash(stack[len(stack)-3-t].Bytes32()))
+			}
+			if size.IsUint64() && off.IsUint64() && size.Uint64() <= maxLogCapture {
+				// Memory not yet expanded for the log reads as zeros.
+				l.Data = make([]byte, size.Uint64())
+				if mem := scope.MemoryData(); off.Uint64() < uint64(len(mem)) {
+					copy(l.Data, mem[off.Uint64():])
+				}
+			}
+			r.trace.Logs = append(r.trace.Logs, l)
+		}
 	case vm.CALL, vm.CALLCODE, vm.DELEGATECALL, vm.STATICCALL, vm.CREATE, vm.CREATE2:
 		if r.nested == nil {
 			r.nested = &r.trace.Steps[len(r.trace.Steps)-1]
@@ -367,3 +386,7 @@ func (c Call) context() Context {
 	}
 	return Context{Timestamp: 1, Number: 1, GasLimit: 30_000_000, ChainID: *uint256.NewInt(1)}
 }
+
+// maxLogCapture bounds the data the recorder copies from one LOG: more
+// than any shape proves.
+const maxLogCapture = 1 << 20

@@ -1,0 +1,310 @@
+package verifier
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/consensys/gnark/frontend"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
+)
+
+// Log is one event the call emitted (LOG0 to LOG4), from the executing
+// contract's address. A call that reverted emitted none in effect: the
+// EVM discards its logs, and a proof of it binds what it logged before.
+type Log struct {
+	Topics []common.Hash
+	Data   []byte
+}
+
+// maxTopics is the most topics a log has (LOG4).
+const maxTopics = 4
+
+// LogEntry is one log of the public log list, in the order the call
+// emitted them. Used, N (topics), Len (data bytes), Topics and Data (the
+// data as words, zero-padded) are public; ID (the index of the log's
+// first row), Off (its memory offset), Words (the memory words it read)
+// and Last (the bytes of the last of them) are not.
+//
+// A LOGn of m data words has m + 1 + n rows: one per data word (K = 0 to
+// m-1), one that pops the offset and the size (K = m, its operation names
+// n), one per topic, popping it (K = m+1+t). Each sends (op + 2^8·i, ...)
+// on the ALU bus, i its row's index; the entry sends the same tuples from
+// ID on, and the IDs of used entries increase, so the list holds every
+// log the rows emit, in their order, and nothing else.
+type LogEntry struct {
+	Used, N, Len frontend.Variable
+	Topics       [maxTopics]Word
+	Data         []Word
+	ID, Off      frontend.Variable
+	Words        []Word
+	// R is Len - 32·(m-1), the bytes of the last word, for m > 0.
+	R    frontend.Variable
+	Last [32]frontend.Variable
+}
+
+// logSizeOp is the operation of a LOGn's size row, which names n.
+func logSizeOp(n int) int { return aluLogSize0 + n }
+
+// logTable constrains the log list and puts its tuples on the ALU bus.
+func (b *builder) logTable() {
+	api, c := b.api, b.c
+	var prevUsed, prevID frontend.Variable = 1, -1
+	for j := range c.Logs {
+		e := &c.Logs[j]
+		api.AssertIsBoolean(e.Used)
+		// Used entries first, their first rows increasing.
+		api.AssertIsEqual(api.Mul(e.Used, api.Sub(1, prevUsed)), 0)
+		b.rc.Check(api.Mul(e.Used, api.Sub(e.ID, prevID, 1)), 16)
+		prevUsed, prevID = e.Used, e.ID
+
+		// Words read: wf[k] = 1 for k < m, m of them; Len = 32(m-1) + R
+		// with 1 <= R <= 32 when m > 0, and Len = R = 0 when m = 0.
+		words := len(e.Words)
+		wf := b.ones(words, e.Len, 32, false)
+		hasData := wf[0]
+		api.AssertIsEqual(api.Mul(hasData, api.Sub(1, e.Used)), 0)
+		var m frontend.Variable = 0
+		for _, f := range wf {
+			m = api.Add(m, f)
+		}
+		b.rc.Check(api.Sub(e.R, hasData), 5)
+		api.AssertIsEqual(api.Mul(api.Sub(1, hasData), e.R), 0)
+		api.AssertIsEqual(e.Len, api.Add(api.Mul(api.Sub(m, hasData), 32), e.R))
+
+		// The last word's first R bytes, the rest zero.
+		bf := b.ones(32, e.R, 1, true)
+		var lastHi, lastLo, keptHi, keptLo frontend.Variable = 0, 0, 0, 0
+		for q, byt := range e.Last {
+			b.rc.Check(byt, 8)
+			keep := api.Mul(bf[q], byt)
+			if q < 16 {
+				lastHi, keptHi = api.Add(api.Mul(lastHi, 256), byt), api.Add(api.Mul(keptHi, 256), keep)
+			} else {
+				lastLo, keptLo = api.Add(api.Mul(lastLo, 256), byt), api.Add(api.Mul(keptLo, 256), keep)
+			}
+		}
+		var selHi, selLo frontend.Variable = 0, 0
+		for k := range words {
+			var next frontend.Variable = 0
+			if k+1 < words {
+				next = wf[k+1]
+			}
+			last := api.Sub(wf[k], next)
+			w := e.Words[k]
+			selHi, selLo = api.Add(selHi, api.Mul(last, w.Hi)), api.Add(selLo, api.Mul(last, w.Lo))
+			// Data: whole words before the last, the last one's kept bytes.
+			api.AssertIsEqual(e.Data[k].Hi, api.Add(api.Mul(next, w.Hi), api.Mul(last, keptHi)))
+			api.AssertIsEqual(e.Data[k].Lo, api.Add(api.Mul(next, w.Lo), api.Mul(last, keptLo)))
+			wc := newCombo(w.Hi, w.Lo)
+			b.aluTable = append(b.aluTable, aluTuple{enable: wf[k],
+				op: api.Add(aluLogData, api.Mul(api.Add(e.ID, k), keccakIDShift)),
+				a:  newCombo(0, e.Off), b: newCombo(0, e.Len), c: newCombo(0, 0), d: wc, e: wc, j: k * copyKShift})
+		}
+		api.AssertIsEqual(api.Mul(hasData, api.Sub(lastHi, selHi)), 0)
+		api.AssertIsEqual(api.Mul(hasData, api.Sub(lastLo, selLo)), 0)
+
+		// The size row, which names the topic count, then the topics.
+		b.aluTable = append(b.aluTable, aluTuple{enable: e.Used,
+			op: api.Add(aluLogSize0, e.N, api.Mul(api.Add(e.ID, m), keccakIDShift)),
+			a:  newCombo(0, e.Off), b: newCombo(0, e.Len), c: newCombo(0, 0)})
+		tf := b.ones(maxTopics, e.N, 1, true)
+		api.AssertIsEqual(api.Mul(tf[0], api.Sub(1, e.Used)), 0)
+		for t := range maxTopics {
+			var next frontend.Variable = 0
+			if t+1 < maxTopics {
+				next = tf[t+1]
+			}
+			last := api.Sub(tf[t], next)
+			b.aluTable = append(b.aluTable, aluTuple{enable: tf[t],
+				op: api.Add(aluLogTopicMid, api.Mul(last, aluLogTopicEnd-aluLogTopicMid), api.Mul(api.Add(e.ID, m, 1+t), keccakIDShift)),
+				a:  newCombo(e.Topics[t].Hi, e.Topics[t].Lo), b: newCombo(0, 0), c: newCombo(0, 0)})
+		}
+		b.committed = append(b.committed, e.Used, e.N, e.Len, e.ID, e.Off, e.R)
+		for _, w := range e.Topics {
+			b.committed = append(b.committed, w.Hi, w.Lo)
+		}
+		for k := range words {
+			b.committed = append(b.committed, e.Data[k].Hi, e.Data[k].Lo, e.Words[k].Hi, e.Words[k].Lo)
+		}
+		b.committed = append(b.committed, e.Last[:]...)
+	}
+}
+
+// ones returns n booleans, ones then zeros: out[k] = 1 if scale·k <
+// count, as the hint says. Every step down is 0 or 1, so none follows a 0;
+// with exact, their sum is asserted to be count (scale 1), else the caller
+// constrains it.
+func (b *builder) ones(n int, count frontend.Variable, scale int, exact bool) []frontend.Variable {
+	api := b.api
+	out := make([]frontend.Variable, n)
+	var sum frontend.Variable = 0
+	for k := range out {
+		r, err := api.Compiler().NewHint(lessThanHint, 1, scale*k, count)
+		if err != nil {
+			panic(err)
+		}
+		out[k] = r[0]
+		if k > 0 {
+			api.AssertIsBoolean(api.Sub(out[k-1], out[k]))
+		}
+		sum = api.Add(sum, out[k])
+	}
+	api.AssertIsBoolean(out[0])
+	api.AssertIsBoolean(out[n-1])
+	if exact {
+		api.AssertIsEqual(sum, count)
+	}
+	return out
+}
+
+// logRows assigns a LOGn: one row per data word, the size row, one row
+// per topic, and the log's entry.
+func (a *assigner) logRows(si, i int, tb *aluTables) ([]Row, error) {
+	st := &a.t.Steps[si]
+	sp := len(st.Stack)
+	n := int(st.Op - vm.LOG0)
+	off, size := st.Stack[sp-1], st.Stack[sp-2]
+	var m uint64
+	if !size.IsZero() {
+		if !size.IsUint64() || size.Uint64() > 32*uint64(a.s.LogData) {
+			return nil, fmt.Errorf("%w: %s at pc %d: %s bytes of data, shape has %d words a log", ErrCapacity, st.Op, st.PC, size.Dec(), a.s.LogData)
+		}
+		if !off.IsUint64() || off.Uint64()%32 != 0 {
+			return nil, fmt.Errorf("%w: %s at pc %d: memory offset %s is not a multiple of 32", ErrUnsupported, st.Op, st.PC, off.Dec())
+		}
+		m = (size.Uint64() + 31) / 32
+		if off.Uint64()/32+m > uint64(a.s.Memory) {
+			return nil, fmt.Errorf("%w: %s at pc %d: %s bytes from memory offset %s, beyond %d bytes", ErrCapacity, st.Op, st.PC, size.Dec(), off.Dec(), 32*a.s.Memory)
+		}
+	}
+	e := newLogEntry(a.s)
+	e.Used, e.N, e.Len, e.ID, e.Off = 1, n, size.Uint64(), i, 0
+	if m > 0 {
+		e.Off = off.Uint64()
+	}
+	tm := func(ri, port int) int { return portsPerRow*ri + port }
+	var rows []Row
+	row := func(fam family, aux int) *Row {
+		ri := i + len(rows)
+		r := a.idleRow(ri)
+		r.Active, r.PC, r.Op, r.SP, r.K, r.Aux = 1, int(st.PC), int(st.Op), sp, uint64(len(rows)), aux
+		r.setFamily(a.s, fam)
+		rows = append(rows, r)
+		return &rows[len(rows)-1]
+	}
+	var data []byte
+	w0 := off.Uint64() / 32
+	for k := range m {
+		ri := i + len(rows)
+		r := row(famLogData, aluLogData)
+		r.R0 = a.readStack(sp-1, tm(ri, portR0))
+		r.R1 = a.readStack(sp-2, tm(ri, portR1))
+		v := a.mem[w0+k]
+		x := word(&v)
+		r.Data = WritePort{Hi: x.Hi, Lo: x.Lo, OldHi: x.Hi, OldLo: x.Lo,
+			PrevT: a.touch(cellKey{dom: domMem, addr: w0 + k}, tm(ri, portData))}
+		e.Words[k] = x
+		vb := v.Bytes32()
+		data = append(data, vb[:]...)
+	}
+	data = data[:size.Uint64()]
+	for k := range e.Data {
+		var w [32]byte
+		if 32*k < len(data) {
+			copy(w[:], data[32*k:])
+		}
+		e.Data[k] = hashWord(common.Hash(w))
+	}
+	if m > 0 {
+		e.R = size.Uint64() - 32*(m-1)
+		lb := a.mem[w0+m-1].Bytes32()
+		for q := range e.Last {
+			e.Last[q] = int(lb[q])
+		}
+	}
+	fam := famLogSizeEnd
+	if n > 0 {
+		fam = famLogSizeMid
+	}
+	ri := i + len(rows)
+	r := row(fam, logSizeOp(n))
+	r.R0 = a.readStack(sp-1, tm(ri, portR0))
+	r.R1 = a.readStack(sp-2, tm(ri, portR1))
+	var topics []common.Hash
+	for t := range n {
+		fam := famLogTopicMid
+		aux := aluLogTopicMid
+		if t == n-1 {
+			fam, aux = famLogTopicEnd, aluLogTopicEnd
+		}
+		ri := i + len(rows)
+		r := row(fam, aux)
+		r.SP = sp - 2 - t
+		r.R0 = a.readStack(sp-3-t, tm(ri, portR0))
+		v := st.Stack[sp-3-t]
+		e.Topics[t] = word(&v)
+		topics = append(topics, common.Hash(v.Bytes32()))
+	}
+	// What the rows log is what go-ethereum logged.
+	k := len(tb.logs)
+	if k >= len(a.t.Logs) || !bytes.Equal(a.t.Logs[k].Data, data) || !equalTopics(a.t.Logs[k].Topics, topics) {
+		return nil, fmt.Errorf("%w: %s at pc %d: go-ethereum logged otherwise", ErrExecution, st.Op, st.PC)
+	}
+	tb.logs = append(tb.logs, e)
+	return rows, nil
+}
+
+func equalTopics(a, b []common.Hash) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// newLogEntry is an unused log entry of shape s.
+func newLogEntry(s Shape) LogEntry {
+	e := LogEntry{Used: 0, N: 0, Len: 0, ID: 0, Off: 0, R: 0, Data: make([]Word, s.LogData), Words: make([]Word, s.LogData)}
+	for t := range e.Topics {
+		e.Topics[t] = zeroWord()
+	}
+	for k := range e.Data {
+		e.Data[k], e.Words[k] = zeroWord(), zeroWord()
+	}
+	zeros(e.Last[:])
+	return e
+}
+
+// publicLog is the entry of a log's public values in shape s.
+func publicLog(l *Log, s Shape) (LogEntry, error) {
+	e := newLogEntry(s)
+	if len(l.Topics) > maxTopics || len(l.Data) > 32*s.LogData {
+		return e, fmt.Errorf("%w: a log of %d topics and %d bytes in shape %s", ErrCapacity, len(l.Topics), len(l.Data), s.Name())
+	}
+	e.Used, e.N, e.Len = 1, len(l.Topics), len(l.Data)
+	for t, h := range l.Topics {
+		e.Topics[t] = hashWord(h)
+	}
+	for k := range e.Data {
+		var w [32]byte
+		if 32*k < len(l.Data) {
+			copy(w[:], l.Data[32*k:])
+		}
+		e.Data[k] = hashWord(common.Hash(w))
+	}
+	return e, nil
+}
+
+// logEntries is the empty log list of shape s.
+func logEntries(s Shape) []LogEntry {
+	out := make([]LogEntry, s.Logs)
+	for j := range out {
+		out[j] = newLogEntry(s)
+	}
+	return out
+}
