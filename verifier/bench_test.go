@@ -147,3 +147,32 @@ func BenchmarkProve(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkKeccakTable reports what the keccak table costs: the R1CS
+// constraints of a small shape with 0, 1, 2 and 4 keccak entries, the
+// marginal cost of an entry (one Keccak-f permutation with its padding,
+// byte checks and bus tuples) and the fixed cost of the first (gnark's
+// 8-bit lookup tables of std/math/uints, shared by all entries). The
+// baseline is the same shape without a keccak table.
+//
+//	go test -run XXX -bench KeccakTable -benchtime 1x ./verifier
+func BenchmarkKeccakTable(b *testing.B) {
+	count := func(n int) int {
+		s := keccakShape
+		s.Keccak = n
+		cs, err := Compile(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return cs.GetNbConstraints()
+	}
+	for range b.N {
+		base, one, two, four := count(0), count(1), count(2), count(4)
+		perEntry := float64(four-one) / 3
+		b.ReportMetric(float64(base), "constraints-without")
+		b.ReportMetric(perEntry, "constraints/entry")
+		b.ReportMetric(float64(one-base)-perEntry, "constraints-fixed")
+		b.Logf("shape without keccak: %d constraints; with 1, 2, 4 entries: %d, %d, %d; %.0f per entry, %.0f fixed (byte tables), %.2f× the shape for one entry",
+			base, one, two, four, perEntry, float64(one-base)-perEntry, float64(one)/float64(base))
+	}
+}

@@ -9,9 +9,10 @@
 // them by shape and circuit digest); [Keys.Prove] proves a trace and
 // [Keys.Verify] checks a proof against the public commitment, which
 // [Public.Commitment] computes from the public values alone: code,
-// calldata, caller, origin, address, value, the storage slots touched
-// with their values before and after, the return data and whether the call
-// reverted.
+// calldata, caller, origin, address, value, the block and transaction
+// [Context] and the contract's balance, the storage slots touched with
+// their values before and after, the return data, the logs the call
+// emitted ([Log]) and whether it reverted.
 //
 // The circuit has one row per step. The opcode at each pc is looked up
 // from the committed code; stack, memory and storage form one read/write
@@ -20,7 +21,9 @@
 // capacity-bound tables (addition, multiplication, bitwise, and for
 // unaligned memory, exponentiation, ADDMOD/MULMOD and copies from calldata
 // and code, tables built on them) tied to the rows by a second
-// log-derivative bus. What it cannot prove yet, the
+// log-derivative bus. KECCAK256 reads its input one memory word a row
+// into a keccak table (gnark's Keccak-f, one permutation an entry), and
+// LOG0 to LOG4 match the entries of the public log list on the same bus. What it cannot prove yet, the
 // prover refuses with [ErrUnsupported] naming the opcode and pc; README's
 // "Soundness limits" lists it.
 //
