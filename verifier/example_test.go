@@ -38,7 +38,7 @@ func Example() {
 	}
 
 	// A contract that emits an event uses LOG2: the smallest shape has no
-	// log list and refuses it by name; the 2^10 shape binds the event.
+	// log list and refuses it by name; the 2^10 ERC20 shape binds it.
 	logging := solidity.MustLoad("Counter")
 	increment, _ := logging.ABI.Pack("increment")
 	withLog, err := verifier.TraceCall(verifier.Call{
@@ -52,8 +52,8 @@ func Example() {
 	}
 	_, err = verifier.Assign(withLog, verifier.Shapes[0])
 	fmt.Println(errors.Is(err, verifier.ErrUnsupported), err)
-	if _, err := verifier.Assign(withLog, verifier.Shapes[1]); err == nil {
-		fmt.Println("fits the 2^10 shape, with", len(withLog.Public().Logs), "log of", len(withLog.Logs[0].Topics), "topics")
+	if _, err := verifier.Assign(withLog, verifier.Shapes[2]); err == nil {
+		fmt.Println("fits the 2^10 ERC20 shape, with", len(withLog.Public().Logs), "log of", len(withLog.Logs[0].Topics), "topics")
 	}
 	// Output:
 	// steps: 113 returned: 1041
@@ -61,5 +61,5 @@ func Example() {
 	// fits the smallest shape: 256 steps
 	// public commitment computed from the public values alone
 	// true verifier: unsupported: opcode LOG2 (0xa2) at pc 259: shape steps256-code384-cd40-stack32-mem8-sto4-ret2-add40-mul6-bit4-spl2-exp0-mod0 has no table for it (a larger shape proves it)
-	// fits the 2^10 shape, with 1 log of 2 topics
+	// fits the 2^10 ERC20 shape, with 1 log of 2 topics
 }

@@ -33,6 +33,8 @@ func TestProveRealContracts(t *testing.T) {
 		{Shapes[1], []*Trace{
 			contractTrace(t, "Copier", "head", nil, []byte("a bytes argument, copied to memory by ABI decoding")),
 			contractTrace(t, "Copier", "creationHead", nil),
+		}},
+		{Shapes[2], []*Trace{
 			contractTrace(t, "Ledger", "transfer", map[common.Hash]common.Hash{
 				mappingSlot(common.BytesToHash(common.HexToAddress("0xca11").Bytes()), common.Hash{}): common.BigToHash(big.NewInt(100)),
 			}, common.HexToAddress("0xb0b"), big.NewInt(30)),

@@ -56,6 +56,8 @@ type Shape struct {
 // Shapes are the circuit shapes with keys, smallest first.
 var Shapes = []Shape{
 	{Steps: 256, Code: 384, Calldata: 40, Stack: 32, Memory: 8, Storage: 4, Return: 2, Add: 40, Mul: 6, Bit: 4, Splice: 2},
+	{Steps: 1 << 10, Code: 1024, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 160, Mul: 40, Bit: 24, Splice: 4, Exp: 16, Mod: 4, Copy: 8, Msize: true, UnalignedReturn: true},
+	// The ERC20 shape: a transfer with its hashes and its event.
 	{Steps: 1 << 10, Code: 2048, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 160, Mul: 40, Bit: 24, Splice: 8, Exp: 16, Mod: 4, Copy: 8, Keccak: 4, Logs: 2, LogData: 2, Msize: true, UnalignedReturn: true},
 	{Steps: 1 << 12, Code: 2048, Calldata: 512, Stack: 128, Memory: 64, Storage: 16, Return: 8, Add: 1024, Mul: 192, Bit: 128, Splice: 8, Exp: 64, Mod: 16, Copy: 32, Keccak: 8, Logs: 4, LogData: 4, Msize: true, UnalignedReturn: true},
 	{Steps: 1 << 14, Code: 4096, Calldata: 1024, Stack: 256, Memory: 128, Storage: 32, Return: 16, Add: 4096, Mul: 768, Bit: 512, Splice: 16, Exp: 256, Mod: 64, Copy: 128, Keccak: 16, Logs: 8, LogData: 8, Msize: true, UnalignedReturn: true},
