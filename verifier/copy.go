@@ -67,29 +67,8 @@ func (b *builder) copyTable() {
 		b.rc.Check(api.Mul(mid, api.Sub(left, 33)), 34)
 		b.rc.Check(api.Mul(end, api.Sub(left, 1, lo)), 5)
 		hi := api.Add(api.Mul(mid, 32), api.Mul(end, left))
-		below := func(bound frontend.Variable) [32]frontend.Variable {
-			// r[i] = 1 if i < bound: ones then zeros, bound of them. The
-			// ends are booleans and every step down is 0 or 1, so every
-			// r[i] is a boolean and none follows a 0.
-			var r [32]frontend.Variable
-			var sum frontend.Variable = 0
-			for k := range r {
-				out, err := api.Compiler().NewHint(lessThanHint, 1, k, bound)
-				if err != nil {
-					panic(err)
-				}
-				r[k] = out[0]
-				if k > 0 {
-					api.AssertIsBoolean(api.Sub(r[k-1], r[k]))
-				}
-				sum = api.Add(sum, r[k])
-			}
-			api.AssertIsBoolean(r[0])
-			api.AssertIsBoolean(r[31])
-			api.AssertIsEqual(sum, bound)
-			return r
-		}
-		belowHi, belowLo := below(hi), below(lo)
+		// belowHi[k] = 1 if k < hi, belowLo[k] = 1 if k < lo.
+		belowHi, belowLo := b.ones(32, hi, 1, true), b.ones(32, lo, 1, true)
 
 		// The window: source bytes from s = S - J + 32·K (s >= -31), zero
 		// when Past, which needs s at or past the source's length; else s

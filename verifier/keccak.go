@@ -188,9 +188,7 @@ func (a *assigner) keccakRows(si, i int, tb *aluTables) ([]Row, error) {
 		r.R0 = a.readStack(sp-1, tm(ri, portR0))
 		r.R1 = a.readStack(sp-2, tm(ri, portR1))
 		v := a.mem[w0+k]
-		x := word(&v)
-		r.Data = WritePort{Hi: x.Hi, Lo: x.Lo, OldHi: x.Hi, OldLo: x.Lo,
-			PrevT: a.touch(cellKey{dom: domMem, addr: w0 + k}, tm(ri, portData))}
+		r.Data = a.readMem(w0+k, tm(ri, portData))
 		if k == n-1 {
 			r.W0 = a.writeCell(a.stack, domStack, sp-2, tm(ri, portW0), hash)
 		}
@@ -202,6 +200,12 @@ func (a *assigner) keccakRows(si, i int, tb *aluTables) ([]Row, error) {
 	}
 	tb.keccaks = append(tb.keccaks, e)
 	return rows, nil
+}
+
+// readMem is a read of memory word w at time t through a Data port.
+func (a *assigner) readMem(w uint64, t int) WritePort {
+	x := word(&a.mem[w])
+	return WritePort{Hi: x.Hi, Lo: x.Lo, OldHi: x.Hi, OldLo: x.Lo, PrevT: a.touch(cellKey{dom: domMem, addr: w}, t)}
 }
 
 // unusedKeccak is a keccak-table entry no row uses.

@@ -3,6 +3,7 @@ package verifier
 import (
 	"bytes"
 	"fmt"
+	"slices"
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/ethereum/go-ethereum/common"
@@ -201,10 +202,8 @@ func (a *assigner) logRows(si, i int, tb *aluTables) ([]Row, error) {
 		r.R0 = a.readStack(sp-1, tm(ri, portR0))
 		r.R1 = a.readStack(sp-2, tm(ri, portR1))
 		v := a.mem[w0+k]
-		x := word(&v)
-		r.Data = WritePort{Hi: x.Hi, Lo: x.Lo, OldHi: x.Hi, OldLo: x.Lo,
-			PrevT: a.touch(cellKey{dom: domMem, addr: w0 + k}, tm(ri, portData))}
-		e.Words[k] = x
+		r.Data = a.readMem(w0+k, tm(ri, portData))
+		e.Words[k] = word(&v)
 		vb := v.Bytes32()
 		data = append(data, vb[:]...)
 	}
@@ -248,23 +247,11 @@ func (a *assigner) logRows(si, i int, tb *aluTables) ([]Row, error) {
 	}
 	// What the rows log is what go-ethereum logged.
 	k := len(tb.logs)
-	if k >= len(a.t.Logs) || !bytes.Equal(a.t.Logs[k].Data, data) || !equalTopics(a.t.Logs[k].Topics, topics) {
+	if k >= len(a.t.Logs) || !bytes.Equal(a.t.Logs[k].Data, data) || !slices.Equal(a.t.Logs[k].Topics, topics) {
 		return nil, fmt.Errorf("%w: %s at pc %d: go-ethereum logged otherwise", ErrExecution, st.Op, st.PC)
 	}
 	tb.logs = append(tb.logs, e)
 	return rows, nil
-}
-
-func equalTopics(a, b []common.Hash) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // newLogEntry is an unused log entry of shape s.
