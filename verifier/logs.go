@@ -37,7 +37,8 @@ type LogEntry struct {
 	Used, N, Len frontend.Variable
 	Topics       [maxTopics]Word
 	Data         []Word
-	ID, Off      frontend.Variable
+	ID           frontend.Variable
+	Off          Word
 	Words        []Word
 	// R is Len - 32·(m-1), the bytes of the last word, for m > 0.
 	R    frontend.Variable
@@ -100,7 +101,7 @@ func (b *builder) logTable() {
 			wc := newCombo(w.Hi, w.Lo)
 			b.aluTable = append(b.aluTable, aluTuple{enable: wf[k],
 				op: api.Add(aluLogData, api.Mul(api.Add(e.ID, k), keccakIDShift)),
-				a:  newCombo(0, e.Off), b: newCombo(0, e.Len), c: newCombo(0, 0), d: wc, e: wc, j: k * copyKShift})
+				a:  newCombo(e.Off.Hi, e.Off.Lo), b: newCombo(0, e.Len), c: newCombo(0, 0), d: wc, e: wc, j: k * copyKShift})
 		}
 		api.AssertIsEqual(api.Mul(hasData, api.Sub(lastHi, selHi)), 0)
 		api.AssertIsEqual(api.Mul(hasData, api.Sub(lastLo, selLo)), 0)
@@ -108,7 +109,7 @@ func (b *builder) logTable() {
 		// The size row, which names the topic count, then the topics.
 		b.aluTable = append(b.aluTable, aluTuple{enable: e.Used,
 			op: api.Add(aluLogSize0, e.N, api.Mul(api.Add(e.ID, m), keccakIDShift)),
-			a:  newCombo(0, e.Off), b: newCombo(0, e.Len), c: newCombo(0, 0)})
+			a:  newCombo(e.Off.Hi, e.Off.Lo), b: newCombo(0, e.Len), c: newCombo(0, 0)})
 		tf := b.ones(maxTopics, e.N, 1, true)
 		api.AssertIsEqual(api.Mul(tf[0], api.Sub(1, e.Used)), 0)
 		for t := range maxTopics {
@@ -121,7 +122,7 @@ func (b *builder) logTable() {
 				op: api.Add(aluLogTopicMid, api.Mul(last, aluLogTopicEnd-aluLogTopicMid), api.Mul(api.Add(e.ID, m, 1+t), keccakIDShift)),
 				a:  newCombo(e.Topics[t].Hi, e.Topics[t].Lo), b: newCombo(0, 0), c: newCombo(0, 0)})
 		}
-		b.committed = append(b.committed, e.Used, e.N, e.Len, e.ID, e.Off, e.R)
+		b.committed = append(b.committed, e.Used, e.N, e.Len, e.ID, e.Off.Hi, e.Off.Lo, e.R)
 		for _, w := range e.Topics {
 			b.committed = append(b.committed, w.Hi, w.Lo)
 		}
@@ -180,10 +181,8 @@ func (a *assigner) logRows(si, i int, tb *aluTables) ([]Row, error) {
 		}
 	}
 	e := newLogEntry(a.s)
-	e.Used, e.N, e.Len, e.ID, e.Off = 1, n, size.Uint64(), i, 0
-	if m > 0 {
-		e.Off = off.Uint64()
-	}
+	// The offset as the rows read it: any value when there is no data.
+	e.Used, e.N, e.Len, e.ID, e.Off = 1, n, size.Uint64(), i, word(&off)
 	tm := func(ri, port int) int { return portsPerRow*ri + port }
 	var rows []Row
 	row := func(fam family, aux int) *Row {
@@ -256,7 +255,7 @@ func (a *assigner) logRows(si, i int, tb *aluTables) ([]Row, error) {
 
 // newLogEntry is an unused log entry of shape s.
 func newLogEntry(s Shape) LogEntry {
-	e := LogEntry{Used: 0, N: 0, Len: 0, ID: 0, Off: 0, R: 0, Data: make([]Word, s.LogData), Words: make([]Word, s.LogData)}
+	e := LogEntry{Used: 0, N: 0, Len: 0, ID: 0, Off: zeroWord(), R: 0, Data: make([]Word, s.LogData), Words: make([]Word, s.LogData)}
 	for t := range e.Topics {
 		e.Topics[t] = zeroWord()
 	}

@@ -45,6 +45,13 @@ func TestDifferentialLogs(t *testing.T) {
 	if testing.Short() {
 		cases = cases[3:5]
 	}
+	// No data: the offset is any word, as the EVM ignores it.
+	for _, off := range []*uint256.Int{uint256.NewInt(0x80), new(uint256.Int).Lsh(uint256.NewInt(1), 200)} {
+		p := fillMemory(newProgram(), 1).push(topicOf(0)).pushU(0).push(off).op(vm.LOG1, vm.STOP)
+		tr := traceOf(t, p.bytes(), nil, nil)
+		require.Len(t, tr.Logs, 1)
+		accepts(t, logShape, mustAssign(t, tr, logShape))
+	}
 	for _, tc := range cases {
 		t.Run("", func(t *testing.T) {
 			p := logProgram(fillMemory(newProgram(), 6), tc.n, tc.off, tc.size)
