@@ -662,7 +662,7 @@ func (b *builder) rows() {
 		// LogEntry); only data rows send a word.
 		busOp := r.Aux
 		if b.s.Keccak > 0 || b.s.Logs > 0 {
-			busOp = api.Add(r.Aux, api.Mul(api.Add(isKec, isLog), i*keccakIDShift))
+			busOp = api.Add(r.Aux, api.Mul(api.Add(isKec, isLog), i*rowIndexShift))
 		}
 		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, busExt, isKec, isLog), op: busOp, a: r0, b: r1, c: w0,
 			gate: api.Add(busExt, isKec, isLData), d: dOld, e: dNew, j: busJ})

@@ -19,10 +19,10 @@ const (
 	keccakRate     = 136
 )
 
-// keccakIDShift places a KECCAK256 row's index above its operation on the
-// ALU bus: a row i sends op + 2^8·i, and the table entry whose input
-// starts at row ID sends op + 2^8·(ID + k) for its word k.
-const keccakIDShift = 1 << 8
+// rowIndexShift places a KECCAK256 or LOG row's index above its operation
+// on the ALU bus: a row i sends op + 2^8·i, and the table entry whose
+// rows start at row ID sends op + 2^8·(ID + k) for its k-th row.
+const rowIndexShift = 1 << 8
 
 // emptyKeccak is keccak256 of no bytes, which KECCAK256 of size 0 pushes.
 var emptyKeccak = hashWord(crypto.Keccak256Hash())
@@ -126,7 +126,7 @@ func (b *builder) keccakTable() error {
 				next = in[32*(k+1)]
 			}
 			last := api.Sub(read, next)
-			op := api.Add(aluKeccakMid, api.Mul(last, aluKeccakEnd-aluKeccakMid), api.Mul(api.Add(e.ID, k), keccakIDShift))
+			op := api.Add(aluKeccakMid, api.Mul(last, aluKeccakEnd-aluKeccakMid), api.Mul(api.Add(e.ID, k), rowIndexShift))
 			w := newCombo(hi, lo)
 			b.aluTable = append(b.aluTable, aluTuple{enable: read, op: op,
 				a: newCombo(0, e.Off), b: newCombo(0, e.Len), c: newCombo(api.Mul(last, hHi), api.Mul(last, hLo)),

@@ -100,7 +100,7 @@ func (b *builder) logTable() {
 			api.AssertIsEqual(e.Data[k].Lo, api.Add(api.Mul(next, w.Lo), api.Mul(last, keptLo)))
 			wc := newCombo(w.Hi, w.Lo)
 			b.aluTable = append(b.aluTable, aluTuple{enable: wf[k],
-				op: api.Add(aluLogData, api.Mul(api.Add(e.ID, k), keccakIDShift)),
+				op: api.Add(aluLogData, api.Mul(api.Add(e.ID, k), rowIndexShift)),
 				a:  newCombo(e.Off.Hi, e.Off.Lo), b: newCombo(0, e.Len), c: newCombo(0, 0), d: wc, e: wc, j: k * copyKShift})
 		}
 		api.AssertIsEqual(api.Mul(hasData, api.Sub(lastHi, selHi)), 0)
@@ -108,7 +108,7 @@ func (b *builder) logTable() {
 
 		// The size row, which names the topic count, then the topics.
 		b.aluTable = append(b.aluTable, aluTuple{enable: e.Used,
-			op: api.Add(aluLogSize0, e.N, api.Mul(api.Add(e.ID, m), keccakIDShift)),
+			op: api.Add(aluLogSize0, e.N, api.Mul(api.Add(e.ID, m), rowIndexShift)),
 			a:  newCombo(e.Off.Hi, e.Off.Lo), b: newCombo(0, e.Len), c: newCombo(0, 0)})
 		tf := b.ones(maxTopics, e.N, 1, true)
 		api.AssertIsEqual(api.Mul(tf[0], api.Sub(1, e.Used)), 0)
@@ -119,7 +119,7 @@ func (b *builder) logTable() {
 			}
 			last := api.Sub(tf[t], next)
 			b.aluTable = append(b.aluTable, aluTuple{enable: tf[t],
-				op: api.Add(aluLogTopicMid, api.Mul(last, aluLogTopicEnd-aluLogTopicMid), api.Mul(api.Add(e.ID, m, 1+t), keccakIDShift)),
+				op: api.Add(aluLogTopicMid, api.Mul(last, aluLogTopicEnd-aluLogTopicMid), api.Mul(api.Add(e.ID, m, 1+t), rowIndexShift)),
 				a:  newCombo(e.Topics[t].Hi, e.Topics[t].Lo), b: newCombo(0, 0), c: newCombo(0, 0)})
 		}
 		b.committed = append(b.committed, e.Used, e.N, e.Len, e.ID, e.Off.Hi, e.Off.Lo, e.R)

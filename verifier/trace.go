@@ -47,11 +47,21 @@ type Context struct {
 	GasPrice   uint256.Int
 }
 
-// contextWords lists a context and a balance as the circuit's words, in
-// the order of the environment table (envCoinbase on).
+// contextValues lists a context and a balance in the order of the
+// environment table (envCoinbase on): what each opcode pushes.
+func contextValues(c *Context, balance *uint256.Int) [numContext]uint256.Int {
+	return [numContext]uint256.Int{*new(uint256.Int).SetBytes(c.Coinbase[:]), *uint256.NewInt(c.Timestamp),
+		*uint256.NewInt(c.Number), *new(uint256.Int).SetBytes(c.PrevRandao[:]), *uint256.NewInt(c.GasLimit),
+		c.ChainID, c.BaseFee, c.GasPrice, *balance}
+}
+
+// contextWords is contextValues as the circuit's words.
 func contextWords(c *Context, balance *uint256.Int) [numContext]Word {
-	return [numContext]Word{addrWord(c.Coinbase), word(uint256.NewInt(c.Timestamp)), word(uint256.NewInt(c.Number)),
-		hashWord(c.PrevRandao), word(uint256.NewInt(c.GasLimit)), word(&c.ChainID), word(&c.BaseFee), word(&c.GasPrice), word(balance)}
+	var out [numContext]Word
+	for i, v := range contextValues(c, balance) {
+		out[i] = word(&v)
+	}
+	return out
 }
 
 // Trace is the execution of one call frame as go-ethereum ran it: the
@@ -170,8 +180,7 @@ func (r *Recorder) finishEnv(stack []uint256.Int) {
 			c.GasPrice = got
 		}
 	}
-	want := contextWords(c, &r.trace.Balance)[opcodes[st.Op].aux-envCoinbase]
-	if w := word(&got); w.Hi.(*big.Int).Cmp(want.Hi.(*big.Int)) != 0 || w.Lo.(*big.Int).Cmp(want.Lo.(*big.Int)) != 0 {
+	if want := contextValues(c, &r.trace.Balance)[opcodes[st.Op].aux-envCoinbase]; !got.Eq(&want) {
 		if r.envErr == nil {
 			r.envErr = fmt.Errorf("%w: %s at pc %d pushed %s, the context says otherwise (Recorder.SetContext)", ErrExecution, st.Op, st.PC, got.Hex())
 		}
