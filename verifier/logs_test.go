@@ -218,3 +218,13 @@ func solidityEvent(t *testing.T, contract, event string) common.Hash {
 	require.True(t, ok)
 	return ev.ID
 }
+
+// TestLogShapeNeedsData: a shape with a log list and no data words is
+// refused by name.
+func TestLogShapeNeedsData(t *testing.T) {
+	s := logShape
+	s.LogData = 0
+	_, err := NewCircuit(s)
+	require.ErrorIs(t, err, ErrCapacity)
+	require.ErrorContains(t, err, "logs without data words")
+}
