@@ -2,6 +2,7 @@ package booster
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -11,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/ethdb"
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
 
@@ -106,6 +108,19 @@ func WithL1Contract(addr common.Address) Option {
 	return func(c *config) { c.contract = addr }
 }
 
+// WithDatabase keeps the booster's L2 chain (blocks, receipts, state), its
+// queue of accepted transactions and its executed batches in db
+// (evm.OpenDatabase opens one in a directory), so that a process that
+// stops at any moment loses nothing: a transaction Submit accepted is on
+// disk before Submit returns, and a batch's block, its record and the
+// removal of its transactions from the queue are one atomic write. New
+// reopens what db holds; it must have been made with the same chain id
+// and genesis. Without it everything lives in memory. The booster does
+// not close db.
+func WithDatabase(db ethdb.Database) Option {
+	return func(c *config) { c.evm.Database = db }
+}
+
 // WithSettlementLimits sets the L1 limits a batch's settlement must fit
 // (default DefaultSettlementLimits); a zero field means no limit.
 func WithSettlementLimits(l SettlementLimits) Option {
@@ -129,6 +144,9 @@ type Booster struct {
 	// refused are L1 contracts a settlement failed on (RollbackRefused):
 	// execution refuses to read or write them from then on.
 	refused map[common.Address]l1.Refusal
+	// front and back are the queue positions (in the database) of the
+	// first pending transaction and of the next one to be submitted.
+	front, back uint64
 }
 
 // New returns a booster over an L1 source, with an empty L2 unless
@@ -145,14 +163,18 @@ func New(source l1.Source, opts ...Option) (*Booster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("booster: %w", err)
 	}
-	return &Booster{
+	b := &Booster{
 		chain:    chain,
 		source:   source,
 		nonces:   make(map[common.Address]uint64),
 		contract: cfg.contract,
 		limits:   cfg.limits,
 		refused:  make(map[common.Address]l1.Refusal),
-	}, nil
+	}
+	if err := b.reopen(); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // Chain returns the L2 chain, to read L2 state between batches. It is not
@@ -229,8 +251,26 @@ func (b *Booster) Submit(tx *types.Transaction) error {
 	case tx.Nonce() > next:
 		return fmt.Errorf("%w: %w: %s has nonce %d, next is %d", ErrRejected, core.ErrNonceTooHigh, from, tx.Nonce(), next)
 	}
+	if err := b.store(tx); err != nil {
+		return err
+	}
 	b.nonces[from] = next + 1
 	b.pending = append(b.pending, tx)
+	b.back++
+	return nil
+}
+
+// store writes a transaction at the back of the queue in the database,
+// synced to disk when the database is.
+func (b *Booster) store(tx *types.Transaction) error {
+	db := b.chain.Database()
+	if err := putQueued(db, b.back, []*types.Transaction{tx}); err != nil {
+		return fmt.Errorf("%w: queue %s: %w", ErrStore, tx.Hash(), err)
+	}
+	if err := b.chain.Sync(); err != nil {
+		_ = db.Delete(queueKey(b.back))
+		return fmt.Errorf("%w: queue %s: %w", ErrStore, tx.Hash(), err)
+	}
 	return nil
 }
 
@@ -465,14 +505,34 @@ func (b *Booster) seal(r *batchRun) (*Batch, error) {
 		r.block.Discard()
 		return nil, fmt.Errorf("booster: batch abandoned: %w", err)
 	}
-	var err error
-	if batch.L2Block, err = r.block.Commit(); err != nil {
+	var commitment common.Hash
+	_, err := r.block.CommitWith(func(w ethdb.KeyValueWriter, header *types.Header) error {
+		batch.L2Block = header
+		var err error
+		if commitment, err = batch.Commitment(); err != nil {
+			return err
+		}
+		enc, err := encodeBatch(batch, commitment)
+		if err != nil {
+			return fmt.Errorf("%w: encode batch %d: %w", ErrStore, header.Number, err)
+		}
+		if err := w.Put(batchKey(header.Number.Uint64()), enc); err != nil {
+			return err
+		}
+		for i := range r.consumed {
+			if err := w.Delete(queueKey(b.front + uint64(i))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		batch.L2Block = nil
 		return nil, fmt.Errorf("booster: %w", err)
 	}
-	if b.parent, err = batch.Commitment(); err != nil {
-		return nil, err
-	}
+	b.parent = commitment
 	b.pending = append([]*types.Transaction(nil), b.pending[r.consumed:]...)
+	b.front += uint64(r.consumed)
 	b.resetNonces()
 	return batch, nil
 }
@@ -538,6 +598,16 @@ func (b *Booster) RollbackRefused(batch *Batch, refusal error) error {
 		}
 		r.Reason = re.Description
 		b.refused[account] = r
+		enc, err := json.Marshal(b.refused)
+		if err == nil {
+			err = b.chain.Database().Put(refusedKey, enc)
+		}
+		if err == nil {
+			err = b.chain.Sync()
+		}
+		if err != nil {
+			return fmt.Errorf("%w: refused contracts: %w", ErrStore, err)
+		}
 	}
 	return nil
 }
@@ -547,11 +617,20 @@ func (b *Booster) rollback(batch *Batch) error {
 	if batch == nil || batch.L2Block == nil || batch.L2Block.Hash() != head.Hash() {
 		return ErrNotLastBatch
 	}
-	if err := b.chain.Rewind(head.Number.Uint64() - 1); err != nil {
+	number := head.Number.Uint64()
+	front := b.front - uint64(len(batch.Transactions))
+	err := b.chain.RewindWith(number-1, func(w ethdb.KeyValueWriter) error {
+		if err := w.Delete(batchKey(number)); err != nil {
+			return err
+		}
+		return putQueued(w, front, batch.Transactions)
+	})
+	if err != nil {
 		return fmt.Errorf("booster: %w", err)
 	}
 	b.parent = batch.Parent
 	b.pending = append(append([]*types.Transaction(nil), batch.Transactions...), b.pending...)
+	b.front = front
 	b.resetNonces()
 	return nil
 }

@@ -8,11 +8,14 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/core/state"
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/ethdb"
 	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/triedb"
 	"github.com/holiman/uint256"
 
 	"github.com/boosterkit/go-booster/evm/l1"
@@ -40,6 +43,13 @@ type Config struct {
 	// Tracer, if set, receives go-ethereum tracing events for every L2
 	// transaction, exactly as it would from a plain go-ethereum EVM.
 	Tracer *tracing.Hooks
+	// Database, if set, is where the chain keeps its blocks, receipts and
+	// state, in go-ethereum's schema (rawdb over Pebble for a data
+	// directory: see OpenDatabase), each block synced to disk when it is
+	// sealed; a database that holds a chain already is reopened at its
+	// head (it must have the same genesis). Nil keeps everything in
+	// memory. The chain does not close it.
+	Database ethdb.Database
 }
 
 // Chain is the L2 chain: its state and the blocks sealed so far. It is not
@@ -48,6 +58,8 @@ type Chain struct {
 	cfg    Config
 	config *params.ChainConfig
 	signer types.Signer
+	disk   ethdb.Database  // blocks, receipts, lookups and trie nodes
+	tdb    *triedb.Database // the trie database over disk
 	db     state.Database
 	state  *state.StateDB
 	head   *types.Header
@@ -81,7 +93,12 @@ func NewChain(cfg Config) (*Chain, error) {
 		cfg.GasLimit = DefaultGasLimit
 	}
 	config := ChainConfig(cfg.ChainID)
-	db := state.NewDatabaseForTesting()
+	disk := cfg.Database
+	if disk == nil {
+		disk = rawdb.NewMemoryDatabase()
+	}
+	tdb := triedb.NewDatabase(disk, triedb.HashDefaults)
+	db := state.NewDatabase(tdb, state.NewCodeDB(disk))
 	st, err := state.New(types.EmptyRootHash, db)
 	if err != nil {
 		return nil, fmt.Errorf("evm: genesis state: %w", err)
@@ -117,22 +134,49 @@ func NewChain(cfg Config) (*Chain, error) {
 		Difficulty: new(big.Int),
 		Root:       root,
 	}
-	return &Chain{
+	genesis := sealBlock(head, nil, nil)
+	head = genesis.Header()
+	c := &Chain{
 		cfg:     cfg,
 		config:  config,
 		signer:  types.LatestSignerForChainID(cfg.ChainID),
+		disk:    disk,
+		tdb:     tdb,
 		db:      db,
 		state:   st,
 		head:    head,
 		hashes:  map[uint64]common.Hash{0: head.Hash()},
 		headers: []*types.Header{types.CopyHeader(head)},
-	}, nil
+	}
+	reopened, err := c.reopen(head)
+	if err != nil {
+		return nil, err
+	}
+	if reopened {
+		return c, nil
+	}
+	batch := disk.NewBatch()
+	if err := writeBlock(batch, genesis, nil); err != nil {
+		return nil, err
+	}
+	rawdb.WriteChainConfig(batch, genesis.Hash(), config)
+	if err := c.flush(root, batch); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // Rewind drops every block after number: the L2 state, head and block
 // hashes go back to what they were when block number was sealed. It fails
 // with ErrRewind while a block is open or if number is not a sealed block.
 func (c *Chain) Rewind(number uint64) error {
+	return c.RewindWith(number, nil)
+}
+
+// RewindWith is Rewind, with extra records written to the chain's database
+// in the same atomic write that drops the blocks (a caller's own record of
+// them). If extra fails, nothing changes.
+func (c *Chain) RewindWith(number uint64, extra func(w ethdb.KeyValueWriter) error) error {
 	if c.open {
 		return fmt.Errorf("%w: a block is open", ErrRewind)
 	}
@@ -143,6 +187,31 @@ func (c *Chain) Rewind(number uint64) error {
 	st, err := state.New(target.Root, c.db)
 	if err != nil {
 		return fmt.Errorf("%w: reopen state of block %d: %w", ErrRewind, number, err)
+	}
+	batch := c.disk.NewBatch()
+	for n := number + 1; n < uint64(len(c.headers)); n++ {
+		hash := c.headers[n].Hash()
+		if block := rawdb.ReadBlock(c.disk, hash, n); block != nil {
+			hashes := make([]common.Hash, 0, len(block.Transactions()))
+			for _, tx := range block.Transactions() {
+				hashes = append(hashes, tx.Hash())
+				if err := batch.Delete(receiptExtraKey(tx.Hash())); err != nil {
+					return fmt.Errorf("%w: %w", ErrRewind, err)
+				}
+			}
+			rawdb.DeleteTxLookupEntries(batch, hashes)
+		}
+		rawdb.DeleteCanonicalHash(batch, n)
+	}
+	rawdb.WriteHeadHeaderHash(batch, target.Hash())
+	rawdb.WriteHeadBlockHash(batch, target.Hash())
+	if extra != nil {
+		if err := extra(batch); err != nil {
+			return fmt.Errorf("%w: %w", ErrRewind, err)
+		}
+	}
+	if err := c.flush(target.Root, batch); err != nil {
+		return fmt.Errorf("%w: %w", ErrRewind, err)
 	}
 	for n := number + 1; n < uint64(len(c.headers)); n++ {
 		delete(c.hashes, n)
@@ -213,6 +282,7 @@ type Block struct {
 	evm      *vm.EVM
 	gp       *core.GasPool
 	receipts []*Receipt
+	txs      []*types.Transaction // the applied transactions, in order
 	closed   bool
 	failed   error          // an L1 source failure: only Discard is left
 	hooks    *tracing.Hooks // the user's tracing hooks, if any
@@ -388,6 +458,7 @@ func (b *Block) Apply(ctx context.Context, tx *types.Transaction) (*Receipt, err
 	r := core.MakeReceipt(b.evm, result, c.state, b.header.Number, common.Hash{}, b.header.Time, tx, b.gp.CumulativeUsed(), nil)
 	receipt := &Receipt{Receipt: r, From: msg.From, Err: result.Err, ReturnData: result.ReturnData, L1Logs: l1Logs}
 	b.receipts = append(b.receipts, receipt)
+	b.txs = append(b.txs, tx)
 	if hooks != nil && hooks.OnTxEnd != nil {
 		hooks.OnTxEnd(r, nil)
 	}
@@ -403,6 +474,14 @@ func (b *Block) endTx() []*types.Log {
 // Commit seals the block: the L2 state is committed, the block becomes the
 // chain's head, and receipts get the block hash.
 func (b *Block) Commit() (*types.Header, error) {
+	return b.CommitWith(nil)
+}
+
+// CommitWith is Commit, with extra records written to the chain's database
+// in the same atomic write that stores the block (a caller's own record
+// of it, which then exists if and only if the block does). extra gets the
+// sealed header. If it fails, the block is discarded.
+func (b *Block) CommitWith(extra func(w ethdb.KeyValueWriter, header *types.Header) error) (*types.Header, error) {
 	if b.closed {
 		return nil, ErrBlockClosed
 	}
@@ -410,29 +489,46 @@ func (b *Block) Commit() (*types.Header, error) {
 		return nil, b.failed
 	}
 	c := b.chain
-	b.closed, c.open = true, false
 	rules := b.evm.GetRules()
 	root, err := c.state.Commit(rules, b.header.Number.Uint64())
 	if err != nil {
+		b.Discard()
 		return nil, fmt.Errorf("evm: commit L2 state: %w", err)
 	}
 	st, err := state.New(root, c.db)
 	if err != nil {
+		b.Discard()
 		return nil, fmt.Errorf("evm: reopen L2 state: %w", err)
 	}
 	b.header.Root = root
 	b.header.GasUsed = b.gp.CumulativeUsed()
-	hash := b.header.Hash()
+	block := sealBlock(b.header, b.txs, b.receipts)
+	header := block.Header()
+	hash := header.Hash()
 	for _, r := range b.receipts {
 		r.BlockHash = hash
 		for _, l := range r.Logs {
 			l.BlockHash = hash
 		}
 	}
-	c.state, c.head = st, b.header
-	c.hashes[b.header.Number.Uint64()] = hash
-	c.headers = append(c.headers, types.CopyHeader(b.header))
-	return types.CopyHeader(b.header), nil
+	batch := c.disk.NewBatch()
+	err = writeBlock(batch, block, b.receipts)
+	if err == nil && extra != nil {
+		err = extra(batch, types.CopyHeader(header))
+	}
+	if err == nil {
+		err = c.flush(root, batch)
+	}
+	if err != nil {
+		b.Discard()
+		return nil, err
+	}
+	b.closed, c.open = true, false
+	b.header = header
+	c.state, c.head = st, header
+	c.hashes[header.Number.Uint64()] = hash
+	c.headers = append(c.headers, types.CopyHeader(header))
+	return types.CopyHeader(header), nil
 }
 
 // Discard abandons the block: the L2 state goes back to the chain's head.

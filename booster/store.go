@@ -1,0 +1,253 @@
+package booster
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/ethdb"
+	"github.com/ethereum/go-ethereum/rlp"
+
+	"github.com/boosterkit/go-booster/evm/l1"
+	"github.com/boosterkit/go-booster/statechanges"
+)
+
+// What a Booster keeps beside the L2 chain, in the chain's database
+// (evm.Chain.Database), under its own prefixes:
+//
+//	queue:   queuePrefix ‖ uint64 position → the transaction's binary encoding
+//	batches: batchPrefix ‖ uint64 number   → batchRecord (JSON)
+//	refused: refusedKey                   → the refused L1 contracts (JSON)
+//
+// A batch's record is written in the same atomic write as its L2 block and
+// the removal of its transactions from the queue, and deleted in the one
+// that rewinds the block and puts them back, so after a crash the
+// database holds either the batch or the queue it came from, never both
+// or neither. With WithDatabase the queue is written (and synced) by
+// Submit before it returns.
+var (
+	queuePrefix = []byte("go-booster/booster/queue/")
+	batchPrefix = []byte("go-booster/booster/batch/")
+	refusedKey  = []byte("go-booster/booster/refused")
+)
+
+// ErrStore means the booster's records in its database are missing or
+// damaged, or could not be written.
+var ErrStore = errors.New("booster: database")
+
+// frontPosition is the queue position of the first transaction submitted
+// to a new booster; rolled back transactions go before it.
+const frontPosition = 1 << 62
+
+func queueKey(pos uint64) []byte {
+	return binary.BigEndian.AppendUint64(common.CopyBytes(queuePrefix), pos)
+}
+
+func batchKey(number uint64) []byte {
+	return binary.BigEndian.AppendUint64(common.CopyBytes(batchPrefix), number)
+}
+
+// batchRecord is what a batch holds beside its L2 block.
+type batchRecord struct {
+	L1ChainID  *hexutil.Big     `json:"l1ChainId"`
+	Contract   common.Address   `json:"contract"`
+	Parent     common.Hash      `json:"parent"`
+	Commitment common.Hash      `json:"commitment"`
+	L1Block    hexutil.Bytes    `json:"l1Block"` // RLP of the header
+	Writes     hexutil.Bytes    `json:"writes"`
+	Reads      hexutil.Bytes    `json:"reads"`
+	Rejected   []rejectedRecord `json:"rejected,omitempty"`
+}
+
+type rejectedRecord struct {
+	Tx  hexutil.Bytes `json:"tx"`
+	Err string        `json:"err"`
+}
+
+// storedError is a rejection reason read back from the database.
+type storedError struct{ msg string }
+
+func (e *storedError) Error() string { return e.msg }
+
+func encodeBatch(b *Batch, commitment common.Hash) ([]byte, error) {
+	l1Block, err := rlp.EncodeToBytes(b.L1Block)
+	if err != nil {
+		return nil, err
+	}
+	writes, err := b.Writes.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	reads := b.Reads
+	if reads == nil {
+		reads = &statechanges.ReadSet{}
+	}
+	readsEnc, err := reads.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	rec := batchRecord{
+		L1ChainID: (*hexutil.Big)(b.L1ChainID), Contract: b.Contract, Parent: b.Parent, Commitment: commitment,
+		L1Block: l1Block, Writes: writes, Reads: readsEnc,
+	}
+	for _, r := range b.Rejected {
+		tx, err := r.Tx.MarshalBinary()
+		if err != nil {
+			return nil, err
+		}
+		rec.Rejected = append(rec.Rejected, rejectedRecord{Tx: tx, Err: r.Err.Error()})
+	}
+	return json.Marshal(rec)
+}
+
+func decodeBatch(data []byte) (*Batch, common.Hash, error) {
+	var rec batchRecord
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return nil, common.Hash{}, err
+	}
+	if rec.L1ChainID == nil {
+		return nil, common.Hash{}, errors.New("no L1 chain id")
+	}
+	var l1Block types.Header
+	if err := rlp.DecodeBytes(rec.L1Block, &l1Block); err != nil {
+		return nil, common.Hash{}, fmt.Errorf("L1 header: %w", err)
+	}
+	writes, err := statechanges.DecodeWriteList(rec.Writes)
+	if err != nil {
+		return nil, common.Hash{}, fmt.Errorf("write list: %w", err)
+	}
+	reads, err := statechanges.DecodeReadSet(rec.Reads)
+	if err != nil {
+		return nil, common.Hash{}, fmt.Errorf("read set: %w", err)
+	}
+	b := &Batch{
+		L1ChainID: (*big.Int)(rec.L1ChainID), Contract: rec.Contract, Parent: rec.Parent,
+		L1Block: &l1Block, Writes: writes, Reads: reads,
+	}
+	for _, r := range rec.Rejected {
+		var tx types.Transaction
+		if err := tx.UnmarshalBinary(r.Tx); err != nil {
+			return nil, common.Hash{}, fmt.Errorf("rejected transaction: %w", err)
+		}
+		b.Rejected = append(b.Rejected, RejectedTx{Tx: &tx, Err: &storedError{r.Err}})
+	}
+	return b, rec.Commitment, nil
+}
+
+// putQueued writes queued transactions at consecutive positions from pos.
+func putQueued(w ethdb.KeyValueWriter, pos uint64, txs []*types.Transaction) error {
+	for i, tx := range txs {
+		enc, err := tx.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		if err := w.Put(queueKey(pos+uint64(i)), enc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reopen reads what the database holds into a new booster: the queue, the
+// parent commitment and the refused contracts.
+func (b *Booster) reopen() error {
+	db := b.chain.Database()
+	head := b.chain.Head().Number.Uint64()
+	if head > 0 {
+		enc, err := db.Get(batchKey(head))
+		if err != nil {
+			return fmt.Errorf("%w: no record of batch %d, the head of the L2 chain: %w", ErrStore, head, err)
+		}
+		if _, b.parent, err = decodeBatch(enc); err != nil {
+			return fmt.Errorf("%w: batch %d: %w", ErrStore, head, err)
+		}
+	}
+	it := db.NewIterator(queuePrefix, nil)
+	defer it.Release()
+	b.front, b.back = frontPosition, frontPosition
+	for it.Next() {
+		key := it.Key()
+		if len(key) != len(queuePrefix)+8 || !bytes.HasPrefix(key, queuePrefix) {
+			continue
+		}
+		pos := binary.BigEndian.Uint64(key[len(queuePrefix):])
+		var tx types.Transaction
+		if err := tx.UnmarshalBinary(it.Value()); err != nil {
+			return fmt.Errorf("%w: queued transaction %d: %w", ErrStore, pos, err)
+		}
+		if len(b.pending) == 0 {
+			b.front = pos
+		}
+		b.pending = append(b.pending, &tx)
+		b.back = pos + 1
+	}
+	if err := it.Error(); err != nil {
+		return fmt.Errorf("%w: queue: %w", ErrStore, err)
+	}
+	b.resetNonces()
+	if enc, err := db.Get(refusedKey); err == nil {
+		var refused map[common.Address]l1.Refusal
+		if err := json.Unmarshal(enc, &refused); err != nil {
+			return fmt.Errorf("%w: refused contracts: %w", ErrStore, err)
+		}
+		for a, r := range refused {
+			b.refused[a] = r
+		}
+	}
+	return nil
+}
+
+// Batch returns an executed batch by number, as ExecuteBatch returned it:
+// its blocks, transactions, receipts, write list, read set and parent,
+// read back from the database (after a restart too). Its L1State is nil.
+// It fails with ErrNoBatch for a number no batch has (yet, or any more
+// after a rollback).
+func (b *Booster) Batch(number uint64) (*Batch, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.batch(number)
+}
+
+// ErrNoBatch means Batch was asked for a batch that does not exist.
+var ErrNoBatch = errors.New("booster: no such batch")
+
+func (b *Booster) batch(number uint64) (*Batch, error) {
+	if number == 0 || number > b.chain.Head().Number.Uint64() {
+		return nil, fmt.Errorf("%w: %d (the last is %d)", ErrNoBatch, number, b.chain.Head().Number)
+	}
+	enc, err := b.chain.Database().Get(batchKey(number))
+	if err != nil {
+		return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, number, err)
+	}
+	batch, _, err := decodeBatch(enc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, number, err)
+	}
+	block := b.chain.BlockByNumber(number)
+	if block == nil {
+		return nil, fmt.Errorf("%w: block %d missing", ErrStore, number)
+	}
+	receipts, err := b.chain.Receipts(block.Hash())
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	batch.ChainID = new(big.Int).Set(b.chain.Config().ChainID)
+	batch.L2Block = block.Header()
+	batch.Transactions = block.Transactions()
+	batch.Receipts = receipts
+	batch.limits = b.limits
+	return batch, nil
+}
+
+// Queued returns the transactions waiting for the next batch, in order.
+func (b *Booster) Queued() []*types.Transaction {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]*types.Transaction(nil), b.pending...)
+}
