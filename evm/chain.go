@@ -58,7 +58,7 @@ type Chain struct {
 	cfg    Config
 	config *params.ChainConfig
 	signer types.Signer
-	disk   ethdb.Database  // blocks, receipts, lookups and trie nodes
+	disk   ethdb.Database   // blocks, receipts, lookups and trie nodes
 	tdb    *triedb.Database // the trie database over disk
 	db     state.Database
 	state  *state.StateDB
