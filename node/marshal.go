@@ -39,6 +39,12 @@ func rpcBlock(block *types.Block, full bool, signer types.Signer) (fields, error
 	if err != nil {
 		return nil, err
 	}
+	for k, v := range out {
+		// Header fields of forks the L2 does not run are absent, not null.
+		if raw, ok := v.(json.RawMessage); ok && string(raw) == "null" {
+			delete(out, k)
+		}
+	}
 	out["size"] = hexutil.Uint64(block.Size())
 	out["uncles"] = []common.Hash{}
 	txs := make([]any, len(block.Transactions()))
