@@ -17,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	gethnode "github.com/ethereum/go-ethereum/node"
 	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/solidity/bindings"
@@ -37,10 +38,26 @@ type l1Chain struct {
 	client L1Client
 	config *params.ChainConfig
 	close  func() error
+	// rpc is the JSON-RPC connection of a dialled L1, whose answers the
+	// node checks with eth_getProof; nil for the embedded L1, which it
+	// trusts (it runs in the same process).
+	rpc *rpc.Client
+}
+
+// prefetcher is a source that proves many slots at once.
+type prefetcher interface {
+	Prefetch(ctx context.Context, addr common.Address, slots []common.Hash) error
 }
 
 // pin returns a source pinned to the L1 head.
 func (c *l1Chain) pin(ctx context.Context) (l1.Source, error) {
+	if c.rpc != nil {
+		src, err := l1.NewProofSource(ctx, c.rpc, c.config, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrL1, err)
+		}
+		return src, nil
+	}
 	head, err := c.client.HeaderByNumber(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: L1 head: %w", ErrL1, err)
@@ -89,10 +106,11 @@ func (c *l1Chain) receipt(ctx context.Context, hash common.Hash, timeout time.Du
 // dialL1 connects to an L1 JSON-RPC endpoint whose chain runs config's
 // rules, checking that the chain ids agree.
 func dialL1(ctx context.Context, url string, config *params.ChainConfig) (*l1Chain, error) {
-	client, err := ethclient.DialContext(ctx, url)
+	conn, err := rpc.DialContext(ctx, url)
 	if err != nil {
 		return nil, fmt.Errorf("%w: dial %s: %w", ErrL1, url, err)
 	}
+	client := ethclient.NewClient(conn)
 	id, err := client.ChainID(ctx)
 	if err != nil {
 		client.Close()
@@ -104,7 +122,7 @@ func dialL1(ctx context.Context, url string, config *params.ChainConfig) (*l1Cha
 	}
 	cfg := *config
 	cfg.ChainID = id
-	return &l1Chain{client: client, config: &cfg, close: func() error { client.Close(); return nil }}, nil
+	return &l1Chain{client: client, config: &cfg, rpc: conn, close: func() error { client.Close(); return nil }}, nil
 }
 
 // embeddedL1 is go-ethereum's simulated backend, mining a block every

@@ -23,6 +23,7 @@ import (
 
 	"github.com/boosterkit/go-booster/booster"
 	"github.com/boosterkit/go-booster/evm"
+	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/solidity/bindings"
 )
 
@@ -381,6 +382,7 @@ func (n *Node) step(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	n.prefetch(ctx, source, head)
 	if err := n.b.SetL1Source(source); err != nil && !errors.Is(err, booster.ErrL1BlockRegressed) {
 		return err
 	}
@@ -397,6 +399,40 @@ func (n *Node) step(ctx context.Context) error {
 		"l1Writes", len(batch.Writes), "l1Block", batch.L1Block.Number)
 	n.publish(batch)
 	return n.settle(ctx, batch)
+}
+
+// prefetch proves, in a few requests, the L1 slots the last batch read
+// and wrote: the next batch is likely to read them again (a tally, a
+// pool's reserves). A failure is left for the batch to meet.
+func (n *Node) prefetch(ctx context.Context, source l1.Source, last uint64) {
+	p, ok := source.(prefetcher)
+	if !ok || last == 0 {
+		return
+	}
+	batch, err := n.b.Batch(last)
+	if err != nil {
+		return
+	}
+	slots := map[common.Address][]common.Hash{}
+	var order []common.Address
+	add := func(c common.Address, s common.Hash) {
+		if _, ok := slots[c]; !ok {
+			order = append(order, c)
+		}
+		slots[c] = append(slots[c], s)
+	}
+	for _, r := range batch.Reads.Storage {
+		add(r.Contract, r.Slot)
+	}
+	for _, w := range batch.Writes {
+		add(w.Contract, w.Slot)
+	}
+	for _, c := range order {
+		if err := p.Prefetch(ctx, c, slots[c]); err != nil {
+			n.log.Warn("prefetching L1 slots failed", "contract", c, "err", err)
+			return
+		}
+	}
 }
 
 // publish tells subscribers about a sealed block.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/big"
 	"sync"
@@ -24,8 +23,9 @@ import (
 // ErrProof means an L1 node's answer does not match the Merkle proof it
 // gave, or the proof does not lead to the pinned block's state root, or a
 // header does not hash to the hash the node gave it: the node lied or is
-// inconsistent. The error names the block, account and slot.
-var ErrProof = errors.New("l1: answer does not match its proof")
+// inconsistent. The error names the block, account and slot. It wraps
+// ErrSource: a batch meeting it is abandoned like one whose source failed.
+var ErrProof = fmt.Errorf("%w: answer does not match its proof", ErrSource)
 
 // ProofChunk is how many storage slots one eth_getProof request asks for
 // when Prefetch fetches many.
@@ -189,9 +189,12 @@ func (s *ProofSource) prove(ctx context.Context, addr common.Address, slots []co
 		if key, err := hexutil.Decode(sp.Key); err != nil || common.BytesToHash(key) != slot {
 			return nil, fmt.Errorf("%w: %s", ErrProof, at(fmt.Sprintf("the answer is for key %q", sp.Key)))
 		}
-		enc, err := trie.VerifyProof(proven.Root, crypto.Keccak256(slot[:]), proofDB(sp.Proof))
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", ErrProof, at("storage proof"), err)
+		var enc []byte
+		if proven.Root != types.EmptyRootHash {
+			// An empty storage trie proves every slot zero with no node.
+			if enc, err = trie.VerifyProof(proven.Root, crypto.Keccak256(slot[:]), proofDB(sp.Proof)); err != nil {
+				return nil, fmt.Errorf("%w: %s: %w", ErrProof, at("storage proof"), err)
+			}
 		}
 		var value common.Hash
 		if enc != nil {
