@@ -15,6 +15,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethdb"
@@ -56,6 +57,20 @@ type Node struct {
 	done     sync.WaitGroup
 	closed   chan struct{}
 	once     sync.Once
+}
+
+// crashHook, set by the crash tests, is called at each point where a
+// process killed there must lose nothing: "accepted" (a transaction is
+// on disk, its sender not yet answered), "mid-batch" (after each
+// transaction of a batch being executed), "executed" (a batch sealed,
+// its settlement not sent) and "sent" (the settlement sent, its receipt
+// not seen).
+var crashHook func(point string)
+
+func crashPoint(point string) {
+	if crashHook != nil {
+		crashHook(point)
+	}
 }
 
 // settlementPrefix keys the settlement status of each batch in the data
@@ -128,6 +143,9 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 	opts := []booster.Option{booster.WithChainID(cfg.ChainID), booster.WithL1Contract(n.contract), booster.WithGenesis(cfg.Genesis)}
 	if cfg.BaseFee != nil {
 		opts = append(opts, booster.WithBaseFee(cfg.BaseFee))
+	}
+	if crashHook != nil {
+		opts = append(opts, booster.WithTracer(&tracing.Hooks{OnTxEnd: func(*types.Receipt, error) { crashPoint("mid-batch") }}))
 	}
 	if cfg.DataDir != "" {
 		if n.db, err = evm.OpenDatabase(cfg.DataDir); err != nil {
@@ -297,6 +315,7 @@ func (n *Node) SendTransaction(tx *types.Transaction) error {
 	if err := n.b.Submit(tx); err != nil {
 		return err
 	}
+	crashPoint("accepted")
 	if n.b.Pending() >= n.cfg.BatchMaxTxs {
 		select {
 		case n.kick <- struct{}{}:
@@ -398,6 +417,7 @@ func (n *Node) step(ctx context.Context) error {
 	n.log.Info("batch executed", "batch", batch.Number(), "txs", len(batch.Transactions), "rejected", len(batch.Rejected),
 		"l1Writes", len(batch.Writes), "l1Block", batch.L1Block.Number)
 	n.publish(batch)
+	crashPoint("executed")
 	return n.settle(ctx, batch)
 }
 
@@ -479,6 +499,7 @@ func (n *Node) settle(ctx context.Context, batch *booster.Batch) error {
 		return err
 	}
 	n.log.Info("settlement sent", "batch", number, "l1Tx", tx.Hash())
+	crashPoint("sent")
 	r, err := n.l1.receipt(ctx, tx.Hash(), n.cfg.SettleTimeout)
 	if err != nil {
 		return err
