@@ -19,6 +19,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/eth/filters"
+	"github.com/ethereum/go-ethereum/params"
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/boosterkit/go-booster/booster"
@@ -183,7 +184,7 @@ func (api *ethAPI) GetBlockTransactionCountByNumber(bn rpc.BlockNumber) *hexutil
 func (api *ethAPI) SendRawTransaction(input hexutil.Bytes) (common.Hash, error) {
 	tx := new(types.Transaction)
 	if err := tx.UnmarshalBinary(input); err != nil {
-		return common.Hash{}, invalidParams("invalid transaction: %v", err)
+		return common.Hash{}, &apiError{code: codeServer, msg: err.Error()} // geth's code for an undecodable transaction
 	}
 	if err := api.n.SendTransaction(tx); err != nil {
 		return common.Hash{}, &apiError{code: codeServer, msg: txRefusal(err)}
@@ -211,7 +212,7 @@ func (api *ethAPI) GetTransactionByHash(hash common.Hash) (fields, error) {
 	defer api.n.mu.RUnlock()
 	chain := api.n.b.Chain()
 	if tx, at, ok := chain.Transaction(hash); ok {
-		return rpcTransaction(tx, &at, chain.HeaderByNumber(at.BlockNumber).BaseFee, chain.Signer())
+		return rpcTransaction(tx, &at, chain.HeaderByNumber(at.BlockNumber), chain.Signer())
 	}
 	for _, tx := range api.n.b.Queued() {
 		if tx.Hash() == hash {
@@ -426,10 +427,12 @@ func (api *ethAPI) MaxPriorityFeePerGas() *hexutil.Big { return (*hexutil.Big)(n
 
 // feeHistory is eth_feeHistory's answer.
 type feeHistory struct {
-	OldestBlock  *hexutil.Big     `json:"oldestBlock"`
-	Reward       [][]*hexutil.Big `json:"reward,omitempty"`
-	BaseFee      []*hexutil.Big   `json:"baseFeePerGas,omitempty"`
-	GasUsedRatio []float64        `json:"gasUsedRatio"`
+	OldestBlock      *hexutil.Big     `json:"oldestBlock"`
+	Reward           [][]*hexutil.Big `json:"reward,omitempty"`
+	BaseFee          []*hexutil.Big   `json:"baseFeePerGas,omitempty"`
+	GasUsedRatio     []float64        `json:"gasUsedRatio"`
+	BlobBaseFee      []*hexutil.Big   `json:"baseFeePerBlobGas,omitempty"`
+	BlobGasUsedRatio []float64        `json:"blobGasUsedRatio,omitempty"`
 }
 
 // maxFeeHistory bounds eth_feeHistory's block count, as geth does.
@@ -456,6 +459,9 @@ func (api *ethAPI) FeeHistory(count hexutil.Uint64, newest rpc.BlockNumber, perc
 		h := chain.HeaderByNumber(b)
 		out.BaseFee = append(out.BaseFee, (*hexutil.Big)(h.BaseFee))
 		out.GasUsedRatio = append(out.GasUsedRatio, float64(h.GasUsed)/float64(h.GasLimit))
+		// The L2 carries no blobs: their fee is the minimum, their use none.
+		out.BlobBaseFee = append(out.BlobBaseFee, (*hexutil.Big)(big.NewInt(params.BlobTxMinBlobGasprice)))
+		out.BlobGasUsedRatio = append(out.BlobGasUsedRatio, 0)
 		if len(percentiles) > 0 {
 			r := make([]*hexutil.Big, len(percentiles))
 			for i := range r {
@@ -467,6 +473,7 @@ func (api *ethAPI) FeeHistory(count hexutil.Uint64, newest rpc.BlockNumber, perc
 	if n > 0 {
 		// The base fee of the block after the newest: the L2's is fixed.
 		out.BaseFee = append(out.BaseFee, (*hexutil.Big)(chain.HeaderByNumber(last).BaseFee))
+		out.BlobBaseFee = append(out.BlobBaseFee, (*hexutil.Big)(big.NewInt(params.BlobTxMinBlobGasprice)))
 	}
 	return out, nil
 }

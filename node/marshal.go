@@ -53,7 +53,7 @@ func rpcBlock(block *types.Block, full bool, signer types.Signer) (fields, error
 			txs[i] = tx.Hash()
 			continue
 		}
-		t, err := rpcTransaction(tx, &evm.TxLocation{BlockHash: block.Hash(), BlockNumber: block.NumberU64(), Index: uint64(i)}, block.BaseFee(), signer)
+		t, err := rpcTransaction(tx, &evm.TxLocation{BlockHash: block.Hash(), BlockNumber: block.NumberU64(), Index: uint64(i)}, block.Header(), signer)
 		if err != nil {
 			return nil, err
 		}
@@ -67,8 +67,8 @@ func rpcBlock(block *types.Block, full bool, signer types.Signer) (fields, error
 }
 
 // rpcTransaction is a transaction as eth_getTransactionByHash returns it;
-// at is nil for a queued one.
-func rpcTransaction(tx *types.Transaction, at *evm.TxLocation, baseFee *big.Int, signer types.Signer) (fields, error) {
+// at and block are nil for a queued one.
+func rpcTransaction(tx *types.Transaction, at *evm.TxLocation, block *types.Header, signer types.Signer) (fields, error) {
 	out, err := object(tx)
 	if err != nil {
 		return nil, err
@@ -85,6 +85,8 @@ func rpcTransaction(tx *types.Transaction, at *evm.TxLocation, baseFee *big.Int,
 	out["blockHash"] = at.BlockHash
 	out["blockNumber"] = hexutil.Uint64(at.BlockNumber)
 	out["transactionIndex"] = hexutil.Uint64(at.Index)
+	out["blockTimestamp"] = hexutil.Uint64(block.Time)
+	baseFee := block.BaseFee
 	if tx.Type() != types.LegacyTxType && tx.Type() != types.AccessListTxType && baseFee != nil {
 		// In a block, gasPrice is what the transaction paid per gas.
 		price := new(big.Int).Add(baseFee, tx.EffectiveGasTipValue(baseFee))

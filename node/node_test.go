@@ -280,7 +280,7 @@ func TestNodeRefusesBadRequests(t *testing.T) {
 		{"malformed JSON", `{"jsonrpc":"2.0","id":1,"method":"eth_chainId"`, http.StatusOK, "-32700"},
 		{"unknown method", `{"jsonrpc":"2.0","id":1,"method":"eth_mine","params":[]}`, http.StatusOK, "-32601"},
 		{"wrong parameter type", `{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":[123,"latest"]}`, http.StatusOK, "-32602"},
-		{"undecodable transaction", `{"jsonrpc":"2.0","id":1,"method":"eth_sendRawTransaction","params":["0x1234"]}`, http.StatusOK, "-32602"},
+		{"undecodable transaction", `{"jsonrpc":"2.0","id":1,"method":"eth_sendRawTransaction","params":["0x1234"]}`, http.StatusOK, "-32000"},
 		{"bad signature", `{"jsonrpc":"2.0","id":1,"method":"eth_sendRawTransaction","params":["` + badSignature(t) + `"]}`, http.StatusOK, "-32000"},
 		{"storage key too long", `{"jsonrpc":"2.0","id":1,"method":"eth_getStorageAt","params":["0x0000000000000000000000000000000000000001","0x` + strings.Repeat("11", 33) + `","latest"]}`, http.StatusOK, "-32602"},
 	}
