@@ -544,3 +544,11 @@ func (n *Node) Status(number uint64) (SettlementStatus, error) {
 
 // operatorAddress is the address settlements are sent from.
 func (n *Node) operatorAddress() common.Address { return crypto.PubkeyToAddress(n.l1Key.PublicKey) }
+
+// Receipt returns the receipt of a sealed L2 transaction, nil while it is
+// queued or unknown.
+func (n *Node) Receipt(hash common.Hash) (*evm.Receipt, error) {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	return n.b.Chain().Receipt(hash)
+}
