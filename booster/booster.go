@@ -260,9 +260,12 @@ func (b *Booster) Submit(tx *types.Transaction) error {
 	return nil
 }
 
-// store writes a transaction at the back of the queue in the database,
-// synced to disk when the database is.
+// store writes a transaction at the back of the queue in the database and
+// syncs it to disk; in memory the queue is b.pending alone.
 func (b *Booster) store(tx *types.Transaction) error {
+	if !b.chain.Persistent() {
+		return nil
+	}
 	db := b.chain.Database()
 	if err := putQueued(db, b.back, []*types.Transaction{tx}); err != nil {
 		return fmt.Errorf("%w: queue %s: %w", ErrStore, tx.Hash(), err)
@@ -519,6 +522,9 @@ func (b *Booster) seal(r *batchRun) (*Batch, error) {
 		if err := w.Put(batchKey(header.Number.Uint64()), enc); err != nil {
 			return err
 		}
+		if !b.chain.Persistent() {
+			return nil
+		}
 		for i := range r.consumed {
 			if err := w.Delete(queueKey(b.front + uint64(i))); err != nil {
 				return err
@@ -622,6 +628,9 @@ func (b *Booster) rollback(batch *Batch) error {
 	err := b.chain.RewindWith(number-1, func(w ethdb.KeyValueWriter) error {
 		if err := w.Delete(batchKey(number)); err != nil {
 			return err
+		}
+		if !b.chain.Persistent() {
+			return nil
 		}
 		return putQueued(w, front, batch.Transactions)
 	})

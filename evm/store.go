@@ -1,7 +1,6 @@
 package evm
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/ethdb"
 	"github.com/ethereum/go-ethereum/ethdb/pebble"
+	"github.com/ethereum/go-ethereum/rlp"
 	"github.com/ethereum/go-ethereum/trie"
 )
 
@@ -22,12 +22,26 @@ import (
 // data and the L1 logs) is kept under receiptExtraPrefix.
 var receiptExtraPrefix = []byte("go-booster/evm/receipt/")
 
-// receiptExtra is what a stored Receipt adds to go-ethereum's.
+// receiptExtra is what a stored Receipt adds to go-ethereum's, in RLP.
 type receiptExtra struct {
-	From       common.Address `json:"from"`
-	Err        string         `json:"err,omitempty"`
-	ReturnData []byte         `json:"returnData,omitempty"`
-	L1Logs     []*types.Log   `json:"l1Logs,omitempty"`
+	From       common.Address
+	Err        string
+	ReturnData []byte
+	L1Logs     []storedLog
+}
+
+// storedLog is an L1 log with the fields the L1 view gives it (RLP of a
+// types.Log keeps only address, topics and data).
+type storedLog struct {
+	Address     common.Address
+	Topics      []common.Hash
+	Data        []byte
+	BlockNumber uint64
+	TxHash      common.Hash
+	TxIndex     uint64
+	BlockHash   common.Hash
+	Time        uint64
+	Index       uint64
 }
 
 func receiptExtraKey(tx common.Hash) []byte {
@@ -71,11 +85,14 @@ func writeBlock(w ethdb.KeyValueWriter, block *types.Block, receipts []*Receipt)
 	plain := make(types.Receipts, len(receipts))
 	for i, r := range receipts {
 		plain[i] = r.Receipt
-		extra := receiptExtra{From: r.From, ReturnData: r.ReturnData, L1Logs: r.L1Logs}
+		extra := receiptExtra{From: r.From, ReturnData: r.ReturnData}
 		if r.Err != nil {
 			extra.Err = r.Err.Error()
 		}
-		enc, err := json.Marshal(extra)
+		for _, l := range r.L1Logs {
+			extra.L1Logs = append(extra.L1Logs, storedLog{l.Address, l.Topics, l.Data, l.BlockNumber, l.TxHash, uint64(l.TxIndex), l.BlockHash, l.BlockTimestamp, uint64(l.Index)})
+		}
+		enc, err := rlp.EncodeToBytes(&extra)
 		if err != nil {
 			return fmt.Errorf("evm: encode receipt of %s: %w", r.TxHash, err)
 		}
@@ -151,6 +168,10 @@ func (c *Chain) reopen(genesis *types.Header) (bool, error) {
 // user gave: its state must then reach the disk at every commit.
 func (c *Chain) persistent() bool { return c.cfg.Database != nil }
 
+// Persistent reports whether the chain keeps its data in a database given
+// in Config.Database (on disk), rather than in memory.
+func (c *Chain) Persistent() bool { return c.persistent() }
+
 // flush writes the state trie of root to the database and a batch of
 // chain data after it, then syncs it to disk if the chain is persistent.
 func (c *Chain) flush(root common.Hash, batch ethdb.Batch) error {
@@ -225,10 +246,15 @@ func (c *Chain) Receipts(blockHash common.Hash) ([]*Receipt, error) {
 			return nil, fmt.Errorf("evm: receipt of %s: %w", r.TxHash, err)
 		}
 		var extra receiptExtra
-		if err := json.Unmarshal(enc, &extra); err != nil {
+		if err := rlp.DecodeBytes(enc, &extra); err != nil {
 			return nil, fmt.Errorf("evm: decode receipt of %s: %w", r.TxHash, err)
 		}
-		out[i] = &Receipt{Receipt: r, From: extra.From, Err: decodeExecutionError(extra.Err), ReturnData: extra.ReturnData, L1Logs: extra.L1Logs}
+		var l1Logs []*types.Log
+		for _, l := range extra.L1Logs {
+			l1Logs = append(l1Logs, &types.Log{Address: l.Address, Topics: l.Topics, Data: l.Data, BlockNumber: l.BlockNumber, TxHash: l.TxHash,
+				TxIndex: uint(l.TxIndex), BlockHash: l.BlockHash, BlockTimestamp: l.Time, Index: uint(l.Index)})
+		}
+		out[i] = &Receipt{Receipt: r, From: extra.From, Err: decodeExecutionError(extra.Err), ReturnData: extra.ReturnData, L1Logs: l1Logs}
 	}
 	return out, nil
 }
