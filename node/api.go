@@ -716,7 +716,7 @@ func (api *boosterAPI) GetBatch(number hexutil.Uint64) (*rpcBatch, error) {
 	if err != nil {
 		return nil, &apiError{code: codeServer, msg: err.Error()}
 	}
-	st, _ := api.n.Status(uint64(number))
+	st, _ := api.n.statusOf(uint64(number))
 	out := &rpcBatch{
 		Number: number, L2Block: batch.L2Block.Hash(), Commitment: commitment, Parent: batch.Parent,
 		L1Block:      rpcL1Block{Number: hexutil.Uint64(batch.L1Block.Number.Uint64()), Hash: batch.L1Block.Hash(), Timestamp: hexutil.Uint64(batch.L1Block.Time)},

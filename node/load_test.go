@@ -89,6 +89,7 @@ func runLoad(t testing.TB, clients, perClient int, viaRPC bool) loadResult {
 			sent := make([]time.Time, len(txs[i]))
 			for j, tx := range txs[i] {
 				sent[j] = time.Now()
+				var err error
 				if viaRPC {
 					err = ec.SendTransaction(context.Background(), tx)
 				} else {

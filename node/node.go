@@ -532,6 +532,13 @@ func (n *Node) refused(batch *booster.Batch, refusal error) error {
 
 // Status returns the settlement status of a batch.
 func (n *Node) Status(number uint64) (SettlementStatus, error) {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	return n.statusOf(number)
+}
+
+// statusOf is Status; the caller holds mu.
+func (n *Node) statusOf(number uint64) (SettlementStatus, error) {
 	if number == 0 || number > n.b.Chain().Head().Number.Uint64() {
 		return SettlementStatus{}, fmt.Errorf("%w: %d", booster.ErrNoBatch, number)
 	}

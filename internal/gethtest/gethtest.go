@@ -5,6 +5,7 @@
 // The binary is GO_BOOSTER_GETH, or .bin/geth at the repository root, or
 // geth on PATH. Without one the test is skipped, unless
 // GO_BOOSTER_REQUIRE_GETH=1 (as .ci/run sets it), which makes it fail.
+// Under -short the tests are skipped.
 package gethtest
 
 import (
@@ -45,6 +46,9 @@ type Geth struct {
 // GO_BOOSTER_REQUIRE_GETH=1) the test if there is none.
 func Binary(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: no geth")
+	}
 	candidates := []string{os.Getenv("GO_BOOSTER_GETH")}
 	if _, file, _, ok := runtime.Caller(0); ok {
 		candidates = append(candidates, filepath.Join(filepath.Dir(file), "..", "..", ".bin", "geth"))
