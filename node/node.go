@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
@@ -65,11 +66,11 @@ type Node struct {
 // transaction of a batch being executed), "executed" (a batch sealed,
 // its settlement not sent) and "sent" (the settlement sent, its receipt
 // not seen).
-var crashHook func(point string)
+var crashHook atomic.Pointer[func(point string)]
 
 func crashPoint(point string) {
-	if crashHook != nil {
-		crashHook(point)
+	if f := crashHook.Load(); f != nil {
+		(*f)(point)
 	}
 }
 
@@ -144,7 +145,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 	if cfg.BaseFee != nil {
 		opts = append(opts, booster.WithBaseFee(cfg.BaseFee))
 	}
-	if crashHook != nil {
+	if crashHook.Load() != nil {
 		opts = append(opts, booster.WithTracer(&tracing.Hooks{OnTxEnd: func(*types.Receipt, error) { crashPoint("mid-batch") }}))
 	}
 	if cfg.DataDir != "" {
@@ -360,16 +361,28 @@ func (n *Node) release() error {
 	return err
 }
 
+// maxBackoff bounds the wait between retries of a failing step.
+const maxBackoff = 10 * time.Second
+
 // loop cuts a batch when BatchMaxTxs are queued or BatchInterval has
 // passed with any queued, and first settles a batch left unsettled.
 func (n *Node) loop(ctx context.Context) {
 	defer n.done.Done()
 	t := time.NewTicker(n.cfg.BatchInterval)
 	defer t.Stop()
+	var backoff time.Duration // after consecutive failures, up to maxBackoff
 	for {
 		if err := n.step(ctx); err != nil && ctx.Err() == nil {
-			n.log.Error("batch step failed; retrying", "err", err)
+			backoff = min(max(2*backoff, n.cfg.BatchInterval), maxBackoff)
+			n.log.Error("batch step failed; retrying", "err", err, "retryIn", backoff)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(backoff):
+			}
+			continue
 		}
+		backoff = 0
 		select {
 		case <-ctx.Done():
 			return

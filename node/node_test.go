@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -375,4 +376,67 @@ func TestConfigRefusals(t *testing.T) {
 			require.ErrorIs(t, err, node.ErrConfig)
 		})
 	}
+}
+
+// TestNodeRollsBackARefusedBatch makes L1 refuse a batch: between its
+// execution and its settlement a direct L1 vote changes the tally slot
+// the batch read. The node rolls the batch back, executes its
+// transaction again over the new L1 state, and settles that.
+func TestNodeRollsBackARefusedBatch(t *testing.T) {
+	voter, deployer := newUser(t, "refused voter"), newUser(t, "refused deployer")
+	n := startNode(t, voter.addr, deployer.addr)
+	ballot := crypto.CreateAddress(deployer.addr, 0)
+	voting := deployL1(t, n, bindings.VotingMetaData.Bin, bindings.NewVoting().PackConstructor(n.BoosterContract(), precompiles.Alias(ballot), big.NewInt(3)))
+	n.mined(t, deployer.tx(nil, nil, append(common.FromHex(bindings.BallotBoxMetaData.Bin), bindings.NewBallotBox().PackConstructor(voting)...), 2_000_000))
+
+	var once sync.Once
+	node.SetCrashHook(func(point string) {
+		if point != "executed" {
+			return
+		}
+		// The L1 changes under the executed batch, once.
+		once.Do(func() { callL1(t, n, voting, bindings.NewVoting().PackVote(big.NewInt(1))) })
+	})
+	t.Cleanup(func() { node.SetCrashHook(nil) })
+
+	vote := voter.tx(&ballot, nil, bindings.NewBallotBox().PackVote(big.NewInt(1)), 1_000_000)
+	r := n.mined(t, vote)
+	require.Equal(t, types.ReceiptStatusSuccessful, r.Status)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st, err := n.Status(r.BlockNumber.Uint64())
+		if err == nil && st.State == node.StateSettled {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the batch was not settled again")
+		time.Sleep(50 * time.Millisecond)
+	}
+	v := bindings.NewVoting()
+	tally, err := bind.Call(v.Instance(n.L1(), voting), nil, v.PackTally(big.NewInt(1)), v.UnpackTally)
+	require.NoError(t, err)
+	assert.Equal(t, big.NewInt(2), tally, "the direct vote and the L2 vote, each once")
+	// The receipt the wallet sees now is the re-executed one.
+	again, err := n.ec.TransactionReceipt(context.Background(), vote.Hash())
+	require.NoError(t, err)
+	assert.Equal(t, r.BlockNumber, again.BlockNumber)
+}
+
+// callL1 sends a transaction from the embedded L1's operator and waits
+// for it.
+func callL1(t *testing.T, n *testNode, to common.Address, data []byte) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	op := n.L1Operator()
+	client := n.L1()
+	id, err := client.ChainID(ctx)
+	require.NoError(t, err)
+	nonce, err := client.PendingNonceAt(ctx, crypto.PubkeyToAddress(op.PublicKey))
+	require.NoError(t, err)
+	tx := types.MustSignNewTx(op, types.LatestSignerForChainID(id), &types.DynamicFeeTx{
+		ChainID: id, Nonce: nonce, GasTipCap: big.NewInt(params.GWei), GasFeeCap: big.NewInt(100 * params.GWei), Gas: 500_000, To: &to, Data: data,
+	})
+	require.NoError(t, client.SendTransaction(ctx, tx))
+	rcpt, err := bind.WaitMined(ctx, client, tx.Hash())
+	require.NoError(t, err)
+	require.Equal(t, types.ReceiptStatusSuccessful, rcpt.Status)
 }
