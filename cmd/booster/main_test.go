@@ -77,7 +77,9 @@ func TestRunServesUntilSIGTERM(t *testing.T) {
 	require.NoError(t, os.WriteFile(genesis, []byte(`{"0x0000000000000000000000000000000000000abc": {"balance": "0x100"}}`), 0o644))
 	logs := &lockedBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run([]string{"-config", config, "-genesis", genesis, "-log.format", "json", "-l1.period", "50ms"}, logs) }()
+	go func() {
+		done <- run([]string{"-config", config, "-genesis", genesis, "-log.format", "json", "-l1.period", "50ms"}, logs)
+	}()
 	deadline := time.Now().Add(60 * time.Second)
 	for !strings.Contains(logs.String(), "JSON-RPC on http://127.0.0.1:") {
 		select {
