@@ -194,13 +194,52 @@ func TestJSONRPCAgreesWithGeth(t *testing.T) {
 		})
 	}
 
-	// A revert: code 3 and the revert data on both.
+	// A token with a log on both: eth_call, eth_getLogs and the log's
+	// fields, and a revert (code 3 and the revert data).
 	token := crypto.CreateAddress(alice.addr, alice.nonce)
 	n.mined(t, alice.tx(nil, nil, solidity.MustLoad("Token").Bytecode, 2_000_000))
 	gethToken := g.geth.Deploy(t, alice.key, "0x"+common.Bytes2Hex(solidity.MustLoad("Token").Bytecode), nil)
+	mint := pack(t, "Token", "mint", alice.addr, big.NewInt(7))
+	ourMint := n.mined(t, alice.tx(&token, nil, mint, 1_000_000))
+	theirMint := g.geth.Send(t, alice.key, &gethToken, mint)
+	for _, c := range []struct {
+		name       string
+		ours, geth []any
+	}{
+		{"eth_call", []any{map[string]any{"to": token, "data": hexData(pack(t, "Token", "balanceOf", alice.addr))}, "latest"},
+			[]any{map[string]any{"to": gethToken, "data": hexData(pack(t, "Token", "balanceOf", alice.addr))}, "latest"}},
+		{"eth_getLogs", []any{map[string]any{"fromBlock": hexBig(ourMint.BlockNumber), "address": token}},
+			[]any{map[string]any{"fromBlock": hexBig(theirMint.BlockNumber), "address": gethToken}}},
+		{"eth_getTransactionReceipt", []any{ourMint.TxHash}, []any{theirMint.TxHash}},
+		{"eth_getBlockTransactionCountByNumber", []any{hexBig(ourMint.BlockNumber)}, []any{hexBig(theirMint.BlockNumber)}},
+		{"eth_syncing", nil, nil},
+		{"net_listening", nil, nil},
+		{"web3_sha3", []any{"0x1234"}, []any{"0x1234"}},
+	} {
+		mine, myCode := call(t, n.rpc, c.name, c.ours...)
+		their, theirCode := call(t, g.geth.RPC, c.name, c.geth...)
+		require.Equal(t, theirCode, myCode, c.name)
+		if c.name == "web3_sha3" {
+			assert.Equal(t, their, mine, "the same hash")
+		}
+		if logs, ok := their.([]any); ok {
+			require.Len(t, mine, len(logs), "%s: one log each", c.name)
+			assert.Equal(t, fieldShapes(logs[0]), fieldShapes(mine.([]any)[0]), "%s: log fields", c.name)
+			continue
+		}
+		if obj, ok := their.(map[string]any); ok {
+			wantLog := fieldShapes(obj["logs"].([]any)[0])
+			gotLog := fieldShapes(mine.(map[string]any)["logs"].([]any)[0])
+			assert.Equal(t, wantLog, gotLog, "%s: receipt log fields", c.name)
+			continue
+		}
+		assert.Equal(t, shape(their), shape(mine), "%s: geth %v, node %v", c.name, their, mine)
+	}
 	overdraw := pack(t, "Token", "transfer", bob, big.NewInt(1))
-	_, myCode := call(t, n.rpc, "eth_call", map[string]any{"from": alice.addr, "to": token, "data": "0x" + common.Bytes2Hex(overdraw)}, "latest")
-	_, theirCode := call(t, g.geth.RPC, "eth_call", map[string]any{"from": alice.addr, "to": gethToken, "data": "0x" + common.Bytes2Hex(overdraw)}, "latest")
+	_, myCode := call(t, n.rpc, "eth_call", map[string]any{"from": bob, "to": token, "data": hexData(overdraw)}, "latest")
+	_, theirCode := call(t, g.geth.RPC, "eth_call", map[string]any{"from": bob, "to": gethToken, "data": hexData(overdraw)}, "latest")
 	assert.Equal(t, 3, theirCode)
 	assert.Equal(t, theirCode, myCode, "a reverted eth_call")
 }
+
+func hexData(b []byte) string { return "0x" + common.Bytes2Hex(b) }
