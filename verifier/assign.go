@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/big"
+	"slices"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
@@ -24,7 +25,7 @@ func Assign(t *Trace, s Shape) (*Circuit, error) {
 		return nil, err
 	}
 	a := &assigner{t: t, s: s, last: map[cellKey]int{}, stack: make([]uint256.Int, s.Stack),
-		mem: make([]uint256.Int, s.Memory), sto: map[common.Hash]uint256.Int{}}
+		mem: make([]uint256.Int, s.Memory), sto: map[common.Hash]uint256.Int{}, tsto: map[common.Hash]uint256.Int{}}
 	for _, sl := range t.Storage {
 		a.sto[sl.Key] = *new(uint256.Int).SetBytes32(sl.Initial[:])
 	}
@@ -84,6 +85,7 @@ type assigner struct {
 	stack []uint256.Int
 	mem   []uint256.Int
 	sto   map[common.Hash]uint256.Int
+	tsto  map[common.Hash]uint256.Int // transient storage, zero at the start
 
 	retOff, retLen, retByte uint64
 	msz                     uint64 // memory size in words so far
@@ -192,6 +194,20 @@ func (a *assigner) assign() (*Circuit, error) {
 		}
 		c.Storage[j] = Slot{Used: 1, KeyHi: k.Hi, KeyLo: k.Lo, InitHi: in.Hi, InitLo: in.Lo, FinalHi: fw.Hi, FinalLo: fw.Lo,
 			FinalTime: a.last[cellKey{dom: domSto, key: sl.Key}]}
+	}
+	keys := make([]common.Hash, 0, len(a.tsto))
+	for k := range a.tsto {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y common.Hash) int { return bytes.Compare(x[:], y[:]) })
+	for j := range c.Transient {
+		c.Transient[j] = Slot{0, 0, 0, 0, 0, 0, 0, 0}
+		if j < len(keys) {
+			k, fin := hashWord(keys[j]), a.tsto[keys[j]]
+			fw := word(&fin)
+			c.Transient[j] = Slot{Used: 1, KeyHi: k.Hi, KeyLo: k.Lo, InitHi: 0, InitLo: 0, FinalHi: fw.Hi, FinalLo: fw.Lo,
+				FinalTime: a.last[cellKey{dom: domTransient, key: keys[j]}]}
+		}
 	}
 	full, rem := a.retLen/32, a.retLen%32
 	c.RetOff, c.RetByte, c.RetLen, c.RetFull, c.RetRem = a.retOff, a.retByte, a.retLen, full, rem
@@ -410,6 +426,30 @@ func (a *assigner) row(si, i int, tb *aluTables) (Row, error) {
 		}
 		o, n := word(&old), word(&v)
 		r.Data = WritePort{Hi: n.Hi, Lo: n.Lo, OldHi: o.Hi, OldLo: o.Lo, PrevT: a.touch(cellKey{dom: domSto, key: key}, tm(portData))}
+	case famTload, famTstore:
+		k0 := top(0)
+		key := common.Hash(k0.Bytes32())
+		if _, seen := a.tsto[key]; !seen && len(a.tsto) == a.s.Transient {
+			return r, fmt.Errorf("%w: %s at pc %d: more than %d transient slots", ErrCapacity, st.Op, st.PC, a.s.Transient)
+		}
+		old, seen := a.tsto[key]
+		v := old
+		if spec.fam == famTstore {
+			v = top(1)
+			a.tsto[key] = v
+		} else {
+			// A load reads what go-ethereum says the slot holds (zero
+			// until a TSTORE: the memory argument checks it).
+			if len(next) != sp {
+				return r, fmt.Errorf("%w: stack after TLOAD at pc %d", ErrExecution, st.PC)
+			}
+			old, v = next[sp-1], next[sp-1]
+			if !seen {
+				a.tsto[key] = v
+			}
+		}
+		o, n := word(&old), word(&v)
+		r.Data = WritePort{Hi: n.Hi, Lo: n.Lo, OldHi: o.Hi, OldLo: o.Lo, PrevT: a.touch(cellKey{dom: domTransient, key: key}, tm(portData))}
 	case famCalldataload:
 		off := top(0)
 		if !off.IsUint64() || off.Uint64() >= uint64(a.s.Calldata) {

@@ -87,7 +87,11 @@ type Circuit struct {
 	// opcodes push, and the contract's balance (contextWords' order).
 	Context [numContext]Word
 	Storage []Slot
-	Return  []Word
+	// Transient is the private list of the transient storage slots the
+	// call touched (TLOAD, TSTORE), used ones first by increasing key,
+	// each zero at the start; Init is unused and zero.
+	Transient []Slot
+	Return    []Word
 	// The call returns RetLen bytes of memory from byte 32·RetOff +
 	// RetByte: RetFull whole words and RetRem bytes more, whose word's
 	// bytes are RetPart. With an unaligned start each returned word joins
@@ -128,6 +132,7 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		Code:      make([]frontend.Variable, s.Code),
 		Calldata:  make([]frontend.Variable, s.Calldata),
 		Storage:   make([]Slot, s.Storage),
+		Transient: make([]Slot, s.Transient),
 		Return:    make([]Word, s.Return),
 		RetShl:    make([]Word, retSplice(s)),
 		RetShr:    make([]Word, retSplice(s)),
@@ -159,9 +164,10 @@ func retSplice(s Shape) int {
 
 // Memory domains of the read/write memory argument.
 const (
-	domStack = 1
-	domMem   = 2
-	domSto   = 3
+	domStack     = 1
+	domMem       = 2
+	domSto       = 3
+	domTransient = 4
 )
 
 // Port times within a step: t = 8·row + port.
@@ -185,7 +191,7 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Logs: c.shape.Logs, LogData: c.shape.LogData, Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -205,6 +211,7 @@ func (c *Circuit) Define(api frontend.API) error {
 	}
 	b.logTable()
 	b.storage()
+	b.transient()
 	b.returnData()
 	if err := b.commitment(); err != nil {
 		return err
@@ -519,6 +526,7 @@ func (b *builder) rows() {
 		isPush, isDup, isSwap := b.flag(r, famPush), b.flag(r, famDup), b.flag(r, famSwap)
 		isJump, isJumpi := b.flag(r, famJump), b.flag(r, famJumpi)
 		isMload, isMstore, isSload, isSstore := b.flag(r, famMload), b.flag(r, famMstore), b.flag(r, famSload), b.flag(r, famSstore)
+		isTload, isTstore := b.flag(r, famTload), b.flag(r, famTstore)
 		// KECCAK256 rows read one input word each; the last pushes the hash.
 		isKMid, isKEnd, isKEmpty := b.flag(r, famKeccakMid), b.flag(r, famKeccakEnd), b.flag(r, famKeccakEmpty)
 		isKec := api.Add(isKMid, isKEnd)
@@ -583,8 +591,10 @@ func (b *builder) rows() {
 		hiSum, loSum := b.zeroSum(), b.zeroSum()
 		hiSum.add([]family{famModA, famModB}, api.Add(isModA, isModB), api.Add(api.Sub(r.J, i), isModB))
 		memEn, stoEn := api.Add(isMload, isMstore, splice, isCopy, isKec, isLData), api.Add(isSload, isSstore)
-		loads, stores := api.Add(isMload, isSload), api.Add(isMstore, isSstore)
-		dom := api.Add(domMem, stoEn) // domSto = domMem + 1
+		tEn := api.Add(isTload, isTstore)
+		loads, stores := api.Add(isMload, isSload, isTload), api.Add(isMstore, isSstore, isTstore)
+		// domSto = domMem + 1, domTransient = domMem + 2.
+		dom := api.Add(domMem, stoEn, api.Mul(tEn, 2))
 		// A copy's k-th row writes word k from the one holding byte R0.
 		slotLo := api.Add(api.Sub(r.R0.Lo, r.J), api.Mul(api.Add(isHi, isLHi), 32))
 		if hasK {
@@ -597,12 +607,12 @@ func (b *builder) rows() {
 			slotLo = api.Add(slotLo, api.Mul(r.K, 32))
 		}
 		slot := newCombo(r.R0.Hi, slotLo)
-		dOld, dNew := b.write(dom, api.Add(memEn, stoEn), 0, t(portData), r.Data, slot, tbits)
-		loadFams := []family{famMload, famSload, famMloadLo, famMloadHi, famKeccakMid, famKeccakEnd, famLogData}
+		dOld, dNew := b.write(dom, api.Add(memEn, stoEn, tEn), 0, t(portData), r.Data, slot, tbits)
+		loadFams := []family{famMload, famSload, famTload, famMloadLo, famMloadHi, famKeccakMid, famKeccakEnd, famLogData}
 		hiSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData), api.Sub(r.Data.Hi, r.Data.OldHi))
 		loSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData), api.Sub(r.Data.Lo, r.Data.OldLo))
-		hiSum.add([]family{famMstore, famSstore}, stores, api.Sub(r.Data.Hi, r.R1.Hi))
-		loSum.add([]family{famMstore, famSstore}, stores, api.Sub(r.Data.Lo, r.R1.Lo))
+		hiSum.add([]family{famMstore, famSstore, famTstore}, stores, api.Sub(r.Data.Hi, r.R1.Hi))
+		loSum.add([]family{famMstore, famSstore, famTstore}, stores, api.Sub(r.Data.Lo, r.R1.Lo))
 		hiSum.add([]family{famSwap}, isSwap, api.Sub(r.W1.Hi, r.R0.Hi))
 		loSum.add([]family{famSwap}, isSwap, api.Sub(r.W1.Lo, r.R0.Lo))
 
@@ -854,6 +864,30 @@ func (b *builder) storage() {
 		prev := &c.Storage[j-1]
 		api.AssertIsEqual(api.Mul(sl.Used, api.Sub(1, prev.Used)), 0)
 		// key_j - key_{j-1} - 1 >= 0 as a 256-bit number, when used.
+		b.keyIncreasing(sl.Used, prev, sl)
+	}
+}
+
+// transient constrains the transient slot list as storage does the
+// storage list, with every slot zero at the start; the list is private.
+func (b *builder) transient() {
+	api, c := b.api, b.c
+	zero := newCombo(0, 0)
+	for j := range c.Transient {
+		sl := &c.Transient[j]
+		api.AssertIsBoolean(sl.Used)
+		api.AssertIsEqual(sl.InitHi, 0)
+		api.AssertIsEqual(sl.InitLo, 0)
+		key := newCombo(sl.KeyHi, sl.KeyLo)
+		b.accesses = append(b.accesses,
+			access{write: true, enable: sl.Used, key: pack(api, domTransient, 0, 0), value: key, data: zero},
+			access{write: false, enable: sl.Used, key: pack(api, domTransient, 0, sl.FinalTime), value: key, data: newCombo(sl.FinalHi, sl.FinalLo)})
+		b.committed = append(b.committed, sl.Used, sl.KeyHi, sl.KeyLo, sl.FinalHi, sl.FinalLo, sl.FinalTime)
+		if j == 0 {
+			continue
+		}
+		prev := &c.Transient[j-1]
+		api.AssertIsEqual(api.Mul(sl.Used, api.Sub(1, prev.Used)), 0)
 		b.keyIncreasing(sl.Used, prev, sl)
 	}
 }

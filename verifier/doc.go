@@ -23,7 +23,9 @@
 // and code, tables built on them) tied to the rows by a second
 // log-derivative bus. KECCAK256 reads its input one memory word a row
 // into a keccak table (gnark's Keccak-f, one permutation an entry), and
-// LOG0 to LOG4 match the entries of the public log list on the same bus. What it cannot prove yet, the
+// LOG0 to LOG4 match the entries of the public log list on the same bus.
+// TLOAD and TSTORE use a private list of transient slots, each zero at
+// the start, in the same memory argument. What it cannot prove yet, the
 // prover refuses with [ErrUnsupported] naming the opcode and pc; README's
 // "Soundness limits" lists it.
 //

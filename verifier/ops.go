@@ -47,6 +47,8 @@ const (
 	famLogSizeEnd  // LOG0's last row: pops the offset and size
 	famLogTopicMid // a LOGn row that pops a topic and stays at pc
 	famLogTopicEnd // LOGn's last row (n > 0): pops the last topic
+	famTload       // TLOAD: transient storage, as SLOAD
+	famTstore      // TSTORE: as SSTORE
 	numFamilies
 )
 
@@ -104,6 +106,8 @@ var families = [numFamilies]famInfo{
 	famLogSizeEnd:  {need: 2, delta: -2, r0: true, r1: true},
 	famLogTopicMid: {need: 1, delta: -1, r0: true},
 	famLogTopicEnd: {need: 1, delta: -1, r0: true},
+	famTload:       {need: 1, r0: true, w0: true},
+	famTstore:      {need: 2, delta: -2, r0: true, r1: true},
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
@@ -260,6 +264,8 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.MULMOD:       {famModA, aluMulmodA},
 		vm.SLOAD:        {famSload, 0},
 		vm.SSTORE:       {famSstore, 0},
+		vm.TLOAD:        {famTload, 0},
+		vm.TSTORE:       {famTstore, 0},
 		vm.CALLDATACOPY: {famCopyEnd, aluCopyCalldataEnd},
 		vm.CODECOPY:     {famCopyEnd, aluCopyCodeEnd},
 		vm.KECCAK256:    {famKeccakEnd, aluKeccakEnd},
@@ -304,6 +310,8 @@ func (s Shape) enabled(f family) bool {
 		return s.Keccak > 0
 	case famLogData, famLogSizeMid, famLogSizeEnd, famLogTopicMid, famLogTopicEnd:
 		return s.Logs > 0
+	case famTload, famTstore:
+		return s.Transient > 0
 	}
 	return true
 }
@@ -320,10 +328,11 @@ func (s Shape) flagColumn(f family) int {
 }
 
 // optionalFamilies numbers the sets of optional families a shape can have:
-// one bit each for the memory-size, modulo, copy, keccak and log families.
+// one bit each for the memory-size, modulo, copy, keccak, log and
+// transient-storage families.
 func (s Shape) optionalFamilies() int {
 	n := 0
-	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0, s.Keccak > 0, s.Logs > 0} {
+	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0, s.Keccak > 0, s.Logs > 0, s.Transient > 0} {
 		if on {
 			n |= 1 << i
 		}
@@ -333,9 +342,9 @@ func (s Shape) optionalFamilies() int {
 
 // flagColumnSets and flagColumnIndex are flagColumns and flagColumn for
 // each set of optional families, computed once.
-var flagColumnSets, flagColumnIndex = func() (sets [32][]family, index [32][numFamilies + 1]int) {
+var flagColumnSets, flagColumnIndex = func() (sets [64][]family, index [64][numFamilies + 1]int) {
 	for n := range sets {
-		s := Shape{Msize: n&1 != 0, Copy: n >> 2 & 1, Keccak: n >> 3 & 1, Logs: n >> 4 & 1}
+		s := Shape{Msize: n&1 != 0, Copy: n >> 2 & 1, Keccak: n >> 3 & 1, Logs: n >> 4 & 1, Transient: n >> 5 & 1}
 		if n&2 != 0 {
 			s.Mod = 1
 		}

@@ -44,6 +44,10 @@ type Shape struct {
 	// each with up to LogData words of data (from an offset that is a
 	// multiple of 32). Zero: LOG is refused, and its rows cost nothing.
 	Logs, LogData int
+	// Transient is the number of distinct transient storage slots (TLOAD,
+	// TSTORE) a proof holds: a private list, each slot zero at the start.
+	// Zero: TLOAD and TSTORE are refused, and their rows cost nothing.
+	Transient int
 	// Msize adds the memory-size column MSIZE reads (about 14 constraints
 	// a row); without it MSIZE is refused.
 	Msize bool
@@ -58,9 +62,9 @@ var Shapes = []Shape{
 	{Steps: 256, Code: 384, Calldata: 40, Stack: 32, Memory: 8, Storage: 4, Return: 2, Add: 40, Mul: 6, Bit: 4, Splice: 2},
 	{Steps: 1 << 10, Code: 1024, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 160, Mul: 40, Bit: 24, Splice: 4, Exp: 16, Mod: 4, Copy: 8, Msize: true, UnalignedReturn: true},
 	// The ERC20 shape: a transfer with its hashes and its event.
-	{Steps: 1 << 10, Code: 2048, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 160, Mul: 40, Bit: 24, Splice: 8, Exp: 16, Mod: 4, Copy: 8, Keccak: 4, Logs: 2, LogData: 2, Msize: true, UnalignedReturn: true},
-	{Steps: 1 << 12, Code: 2048, Calldata: 512, Stack: 128, Memory: 64, Storage: 16, Return: 8, Add: 1024, Mul: 192, Bit: 128, Splice: 8, Exp: 64, Mod: 16, Copy: 32, Keccak: 8, Logs: 4, LogData: 4, Msize: true, UnalignedReturn: true},
-	{Steps: 1 << 14, Code: 4096, Calldata: 1024, Stack: 256, Memory: 128, Storage: 32, Return: 16, Add: 4096, Mul: 768, Bit: 512, Splice: 16, Exp: 256, Mod: 64, Copy: 128, Keccak: 16, Logs: 8, LogData: 8, Msize: true, UnalignedReturn: true},
+	{Steps: 1 << 10, Code: 2048, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 160, Mul: 40, Bit: 24, Splice: 8, Exp: 16, Mod: 4, Copy: 8, Keccak: 4, Logs: 2, LogData: 2, Transient: 4, Msize: true, UnalignedReturn: true},
+	{Steps: 1 << 12, Code: 2048, Calldata: 512, Stack: 128, Memory: 64, Storage: 16, Return: 8, Add: 1024, Mul: 192, Bit: 128, Splice: 8, Exp: 64, Mod: 16, Copy: 32, Keccak: 8, Logs: 4, LogData: 4, Transient: 8, Msize: true, UnalignedReturn: true},
+	{Steps: 1 << 14, Code: 4096, Calldata: 1024, Stack: 256, Memory: 128, Storage: 32, Return: 16, Add: 4096, Mul: 768, Bit: 512, Splice: 16, Exp: 256, Mod: 64, Copy: 128, Keccak: 16, Logs: 8, LogData: 8, Transient: 16, Msize: true, UnalignedReturn: true},
 }
 
 // Name is a file-name-safe identifier of the shape, used for key files.
@@ -81,6 +85,9 @@ func (s Shape) Name() string {
 	if s.Logs > 0 {
 		msize = fmt.Sprintf("-logs%dx%d", s.Logs, s.LogData) + msize
 	}
+	if s.Transient > 0 {
+		msize = fmt.Sprintf("-tsto%d", s.Transient) + msize
+	}
 	return fmt.Sprintf("steps%d-code%d-cd%d-stack%d-mem%d-sto%d-ret%d-add%d-mul%d-bit%d-spl%d-exp%d-mod%d%s",
 		s.Steps, s.Code, s.Calldata, s.Stack, s.Memory, s.Storage, s.Return, s.Add, s.Mul, s.Bit, s.Splice, s.Exp, s.Mod, msize)
 }
@@ -92,7 +99,7 @@ func (s Shape) validate() error {
 	if s.Logs > 0 && s.LogData < 1 {
 		return fmt.Errorf("%w: shape %s has logs without data words", ErrCapacity, s.Name())
 	}
-	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 || s.Keccak < 0 || s.Logs < 0 || s.LogData < 0 {
+	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 || s.Keccak < 0 || s.Logs < 0 || s.LogData < 0 || s.Transient < 0 {
 		return fmt.Errorf("%w: negative exponentiation capacity in shape %s", ErrCapacity, s.Name())
 	}
 	if s.Steps > 1<<16 || s.Stack > 1024 || s.Memory > 1<<16 {
