@@ -304,3 +304,12 @@ func TestNodeSurvivesADroppedL1Connection(t *testing.T) {
 	w.waitSettled(t, last)
 	assert.Equal(t, big.NewInt(2), w.tally(t, 1), "each vote counted once")
 }
+
+func TestNodeRefusesAWrongDevelopmentKey(t *testing.T) {
+	w := newGethWorld(t)
+	cfg := w.config(w.geth.URL, t.TempDir(), io.Discard)
+	cfg.DevKey = key(t, "not the signer")
+	_, err := node.New(context.Background(), cfg)
+	require.ErrorIs(t, err, node.ErrConfig)
+	assert.Contains(t, err.Error(), "trusts")
+}

@@ -135,6 +135,9 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := n.checkDevSigner(ctx, verifier, cfg.DevKey); err != nil {
+			return nil, err
+		}
 		n.prover = booster.NewDevProver(cfg.DevKey, n.l1.config.ChainID, verifier)
 	}
 	source, err := n.l1.pin(ctx)
@@ -172,6 +175,20 @@ func (n *Node) verifier(ctx context.Context) (common.Address, error) {
 		return common.Address{}, fmt.Errorf("%w: the booster contract at %s does not answer verifier(): %w", ErrL1, n.contract, err)
 	}
 	return addr, nil
+}
+
+// checkDevSigner refuses a development key that is not the signer the
+// development verifier trusts: every settlement would fail InvalidProof.
+func (n *Node) checkDevSigner(ctx context.Context, verifier common.Address, key *ecdsa.PrivateKey) error {
+	v := bindings.NewDevBatchVerifier()
+	signer, err := bind.Call(v.Instance(n.l1.client, verifier), &bind.CallOpts{Context: ctx}, v.PackSigner(), v.UnpackSigner)
+	if err != nil {
+		return fmt.Errorf("%w: the booster contract's verifier %s is not a DevBatchVerifier (signer()): %w; give a prover", ErrConfig, verifier, err)
+	}
+	if have := crypto.PubkeyToAddress(key.PublicKey); have != signer {
+		return fmt.Errorf("%w: the development key is %s's, the verifier %s trusts %s", ErrConfig, have, verifier, signer)
+	}
+	return nil
 }
 
 // settledOnL1 reads the booster contract's last settled batch.
@@ -562,8 +579,6 @@ func (n *Node) statusOf(number uint64) (SettlementStatus, error) {
 	return st, nil
 }
 
-// operatorAddress is the address settlements are sent from.
-func (n *Node) operatorAddress() common.Address { return crypto.PubkeyToAddress(n.l1Key.PublicKey) }
 
 // Receipt returns the receipt of a sealed L2 transaction, nil while it is
 // queued or unknown.
