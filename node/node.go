@@ -579,7 +579,6 @@ func (n *Node) statusOf(number uint64) (SettlementStatus, error) {
 	return st, nil
 }
 
-
 // Receipt returns the receipt of a sealed L2 transaction, nil while it is
 // queued or unknown.
 func (n *Node) Receipt(hash common.Hash) (*evm.Receipt, error) {
