@@ -12,6 +12,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -127,26 +128,44 @@ func LoadOrSetup(dir string, s Shape) (*Keys, error) {
 // pruneStale removes the key sets in dir of the shape named name whose
 // digest is not keep. It is best effort: a file it cannot remove stays.
 func pruneStale(dir, name, keep string) {
+	removeSets(dir, func(setName, digest string) bool { return setName == name && digest != keep })
+}
+
+// PruneKeys removes from dir every key set whose shape is none of keep
+// (by Shape.Name: a shape whose capacities changed has another name, and
+// its old keys would stay forever), and returns the sets it removed. A
+// set being set up by another process is waited for, then removed. Old
+// digests of a kept shape go when that shape's new keys are made
+// (LoadOrSetup). Files that are not key files are left alone.
+func PruneKeys(dir string, keep ...Shape) ([]string, error) {
+	names := map[string]bool{}
+	for _, s := range keep {
+		names[s.Name()] = true
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrKeyCache, err)
+	}
+	return removeSets(dir, func(setName, _ string) bool { return !names[setName] }), nil
+}
+
+// removeSets removes the key sets in dir (name-digest.pk, .vk, .sum and
+// .lock) that drop selects, each under its lock, and returns their base
+// names.
+func removeSets(dir string, drop func(name, digest string) bool) []string {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return
+		return nil
 	}
 	stale := map[string]bool{}
 	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), name+"-")
-		if !ok {
-			continue
-		}
-		digest, suffix, ok := strings.Cut(rest, ".")
-		if !ok || len(digest) != 16 || digest == keep || strings.Trim(digest, "0123456789abcdef") != "" {
-			continue
-		}
-		switch "." + suffix {
-		case pkSuffix, vkSuffix, sumSuffix, ".lock":
-			stale[filepath.Join(dir, name+"-"+digest)] = true
+		name, digest, ok := parseKeyFile(e.Name())
+		if ok && drop(name, digest) {
+			stale[name+"-"+digest] = true
 		}
 	}
-	for base := range stale {
+	var removed []string
+	for set := range stale {
+		base := filepath.Join(dir, set)
 		unlock, err := lockKeys(base)
 		if err != nil {
 			continue
@@ -157,7 +176,31 @@ func pruneStale(dir, name, keep string) {
 		}
 		unlock()
 		os.Remove(base + ".lock")
+		removed = append(removed, set)
 	}
+	slices.Sort(removed)
+	return removed
+}
+
+// parseKeyFile splits a key file's name, shape-name-digest.suffix, with
+// a 16-hex-digit digest and a key set's suffix.
+func parseKeyFile(file string) (name, digest string, ok bool) {
+	for _, suffix := range []string{pkSuffix, vkSuffix, sumSuffix, ".lock"} {
+		base, found := strings.CutSuffix(file, suffix)
+		if !found {
+			continue
+		}
+		i := strings.LastIndex(base, "-")
+		if i <= 0 {
+			return "", "", false
+		}
+		name, digest = base[:i], base[i+1:]
+		if len(digest) != 16 || strings.Trim(digest, "0123456789abcdef") != "" {
+			return "", "", false
+		}
+		return name, digest, true
+	}
+	return "", "", false
 }
 
 // Key file suffixes: the proving key, the verifying key, and the SHA-256

@@ -292,3 +292,52 @@ func TestKeyCachePrunesStaleSets(t *testing.T) {
 	}
 	require.Len(t, keyFiles(t, dir), 4, "the new set and the other shape's file")
 }
+
+func TestPruneKeys(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("old"), 0o600))
+	}
+	renamed := "steps1024-code2048-old-capacities-0123456789abcdef" // a shape no longer among Shapes
+	current := Shapes[0].Name() + "-fedcba9876543210"
+	for _, suffix := range []string{pkSuffix, vkSuffix, sumSuffix, ".lock"} {
+		write(renamed + suffix)
+		write(current + suffix)
+	}
+	others := []string{"notes.txt", renamed + ".pk.tmp-1", "x-0123.pk"}
+	for _, name := range others {
+		write(name)
+	}
+	removed, err := PruneKeys(dir, Shapes...)
+	require.NoError(t, err)
+	require.Equal(t, []string{renamed}, removed)
+	for _, suffix := range []string{pkSuffix, vkSuffix, sumSuffix, ".lock"} {
+		require.NoFileExists(t, filepath.Join(dir, renamed+suffix))
+		require.FileExists(t, filepath.Join(dir, current+suffix), "a kept shape's set stays")
+	}
+	for _, name := range others {
+		require.FileExists(t, filepath.Join(dir, name), "not a key set")
+	}
+	_, err = PruneKeys(filepath.Join(dir, "missing"), Shapes...)
+	require.ErrorIs(t, err, ErrKeyCache)
+}
+
+func TestParseKeyFile(t *testing.T) {
+	cases := []struct {
+		file, name, digest string
+		ok                 bool
+	}{
+		{"steps256-code384-0123456789abcdef.pk", "steps256-code384", "0123456789abcdef", true},
+		{"a-b-c-0123456789abcdef.lock", "a-b-c", "0123456789abcdef", true},
+		{"steps256-0123456789ABCDEF.pk", "", "", false},
+		{"steps256-0123.vk", "", "", false},
+		{"-0123456789abcdef.sum", "", "", false},
+		{"steps256-0123456789abcdef.pk.tmp-3", "", "", false},
+	}
+	for _, c := range cases {
+		name, digest, ok := parseKeyFile(c.file)
+		require.Equal(t, c.ok, ok, c.file)
+		require.Equal(t, c.name, name, c.file)
+		require.Equal(t, c.digest, digest, c.file)
+	}
+}
