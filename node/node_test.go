@@ -211,7 +211,17 @@ func TestNodeSettlesAVote(t *testing.T) {
 	r := n.mined(t, deployer.tx(nil, nil, append(common.FromHex(bindings.BallotBoxMetaData.Bin), bindings.NewBallotBox().PackConstructor(voting)...), 2_000_000))
 	require.Equal(t, ballot, r.ContractAddress)
 
-	r = n.mined(t, voter.tx(&ballot, nil, bindings.NewBallotBox().PackVote(big.NewInt(2)), 1_000_000))
+	// eth_call and eth_estimateGas run the L1CALL inside the vote.
+	voteData := bindings.NewBallotBox().PackVote(big.NewInt(2))
+	_, err := n.ec.CallContract(ctx, ethereum.CallMsg{From: voter.addr, To: &ballot, Data: voteData}, nil)
+	require.NoError(t, err, "eth_call of a vote (L1CALL into Voting)")
+	gas, err := n.ec.EstimateGas(ctx, ethereum.CallMsg{From: voter.addr, To: &ballot, Data: voteData})
+	require.NoError(t, err)
+	assert.Greater(t, gas, uint64(50_000), "the L1 execution is priced in")
+	_, err = n.ec.CallContract(ctx, ethereum.CallMsg{From: voter.addr, To: &ballot, Data: bindings.NewBallotBox().PackVote(big.NewInt(7))}, nil)
+	require.Error(t, err, "an unknown proposal reverts on L1, and the L2 call with it")
+
+	r = n.mined(t, voter.tx(&ballot, nil, voteData, 1_000_000))
 	require.Equal(t, types.ReceiptStatusSuccessful, r.Status)
 	var raw map[string]any
 	require.NoError(t, n.rpc.Call(&raw, "eth_getTransactionReceipt", r.TxHash))
@@ -239,7 +249,8 @@ func TestNodeSettlesAVote(t *testing.T) {
 	require.NotEmpty(t, batch.Writes)
 	assert.Equal(t, voting, batch.Writes[0].Contract)
 	v := bindings.NewVoting()
-	tally, err := bind.Call(v.Instance(n.L1(), voting), &bind.CallOpts{Context: ctx}, v.PackTally(big.NewInt(2)), v.UnpackTally)
+	var tally *big.Int
+	tally, err = bind.Call(v.Instance(n.L1(), voting), &bind.CallOpts{Context: ctx}, v.PackTally(big.NewInt(2)), v.UnpackTally)
 	require.NoError(t, err)
 	assert.Equal(t, big.NewInt(1), tally)
 }
