@@ -59,6 +59,9 @@ type StateClient interface {
 // NewClientSource pins a client to the block with the given header. config
 // is the L1 chain's configuration (params.MainnetChainConfig for mainnet).
 // The source caches every answer it gets.
+// It trusts the client's answers, which suits a node in the same process
+// (a simulated backend); for a node you do not run, use NewProofSource,
+// which checks each one with eth_getProof.
 func NewClientSource(client StateClient, config *params.ChainConfig, pinned *types.Header) (Source, error) {
 	if pinned == nil || pinned.Number == nil {
 		return nil, ErrNoHeader
