@@ -1,6 +1,10 @@
 // Package evm is the booster's L2 EVM: go-ethereum's core/vm and state
-// transition over an in-memory L2 state, with the L1 precompiles installed
-// and an L1 view pinned to one L1 block.
+// transition over the L2 state, with the L1 precompiles installed and an
+// L1 view pinned to one L1 block. The chain keeps its blocks, receipts
+// and state in go-ethereum's database schema (rawdb), in memory or in a
+// directory ([OpenDatabase], Pebble; [Config].Database), where it is
+// reopened at its head; [Chain.BlockByNumber], [Chain.Receipt] and
+// [Chain.StateAt] read it back.
 //
 // A [Chain] holds the L2 state (accounts, nonces, storage) across batches.
 // [Chain.NewBlock] opens a block over an [l1.View]; [Block.Apply] runs one
