@@ -35,5 +35,11 @@
 // batch. [Settle] checks the batch's contract, its pinned block's age, the
 // settlement's size and gas before it sends anything.
 //
+// With [WithDatabase] the L2 chain, the queue of accepted transactions and
+// every executed batch live in a database (evm.OpenDatabase): Submit is on
+// disk when it returns, a batch and the removal of its transactions from
+// the queue are one atomic write, and [New] reopens what the database
+// holds; [Booster.Batch] reads an executed batch back.
+//
 // A [Booster] is safe for concurrent use; the free functions keep no state.
 package booster
