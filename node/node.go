@@ -351,9 +351,15 @@ func (n *Node) Close() error {
 	n.once.Do(func() {
 		close(n.closed)
 		if n.http != nil {
-			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			// Requests in flight get a few seconds; then, and for
+			// connections that never sent one (net/http waits for those),
+			// the server closes what is left.
+			sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			err = n.http.Shutdown(sctx)
 			cancel()
+			if errors.Is(err, context.DeadlineExceeded) {
+				err = n.http.Close()
+			}
 		}
 		if n.server != nil {
 			n.server.Stop()
