@@ -12,8 +12,9 @@ import (
 
 // TestProveRealContracts makes real Groth16 proofs of real Solidity calls
 // on the smallest shape that proves them (the counter and the arithmetic
-// loop on 2^8 steps; the copies, the mappings' KECCAK256 and the ERC20's
-// event, which that shape leaves out, on 2^10),
+// loop on 2^8 steps; the copies, the mappings' KECCAK256, the ERC20's
+// event, the voting example's L1 frame and a transient lock, which that
+// shape leaves out, on 2^10),
 // verifies them, and checks that a changed public input fails. Keys are
 // cached across runs (DefaultKeyDir, or GO_BOOSTER_KEYS).
 func TestProveRealContracts(t *testing.T) {
@@ -41,6 +42,9 @@ func TestProveRealContracts(t *testing.T) {
 			contractTrace(t, "Token", "transfer", map[common.Hash]common.Hash{
 				mappingSlot(common.BytesToHash(common.HexToAddress("0xca11").Bytes()), common.BigToHash(big.NewInt(1))): common.BigToHash(big.NewInt(100)),
 			}, common.HexToAddress("0xb0b"), big.NewInt(30)),
+			// The voting example's L1 frame, and a transient-storage lock.
+			recordVoteTrace(t, true),
+			contractTrace(t, "Locked", "bump", slot0, big.NewInt(1)),
 		}},
 	} {
 		start := time.Now()

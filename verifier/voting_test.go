@@ -1,0 +1,75 @@
+package verifier
+
+import (
+	"math/big"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/core/vm/runtime"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/stretchr/testify/require"
+
+	"github.com/boosterkit/go-booster/precompiles"
+	"github.com/boosterkit/go-booster/solidity"
+)
+
+// TestVotingL1FrameSolves proves the L1 frame of the voting example's
+// transaction on its own: Voting.recordVote as the L1CALL runs it, called
+// by the ballot box's aliased address, with its tally mapping's hash, its
+// SSTORE and its Voted event (LOG3). The L2 frame and the call between
+// them are the call-frame work still ahead.
+func TestVotingL1FrameSolves(t *testing.T) {
+	tr := recordVoteTrace(t, true)
+	require.False(t, tr.Reverted)
+	require.Len(t, tr.Logs, 1)
+	require.Equal(t, crypto.Keccak256Hash([]byte("Voted(address,uint256)")), tr.Logs[0].Topics[0])
+	require.Len(t, tr.Storage, 1)
+	require.Equal(t, common.BigToHash(big.NewInt(42)), tr.Storage[0].Final)
+	ops := map[vm.OpCode]int{}
+	for _, st := range tr.Steps {
+		ops[st.Op]++
+	}
+	require.Positive(t, ops[vm.KECCAK256])
+	require.Equal(t, 1, ops[vm.LOG3])
+	s, err := smallestShape(tr)
+	require.NoError(t, err)
+	t.Logf("recordVote: %d steps, code %d bytes, shape %s", len(tr.Steps), len(tr.Code), s.Name())
+	accepts(t, s, mustAssign(t, tr, s))
+
+	// Called by anyone but the ballot box, it reverts with NotBallotBox,
+	// and that is proven too.
+	tr = recordVoteTrace(t, false)
+	require.True(t, tr.Reverted)
+	notBallotBox := solidity.MustLoad("Voting").ABI.Errors["NotBallotBox"].ID
+	require.Equal(t, notBallotBox[:4], tr.ReturnData[:4])
+	s, err = smallestShape(tr)
+	require.NoError(t, err)
+	accepts(t, s, mustAssign(t, tr, s))
+}
+
+// recordVoteTrace runs Voting.recordVote(voter, 2) as the L1CALL of a
+// vote runs it (by the ballot box's aliased address when fromBallot, else
+// by another account), over a tally of 41 for proposal 2.
+func recordVoteTrace(t *testing.T, fromBallot bool) *Trace {
+	t.Helper()
+	alias := precompiles.Alias(common.HexToAddress("0xba11"))
+	voting := solidity.MustLoad("Voting")
+	args, err := voting.ABI.Pack("", common.HexToAddress("0xb005"), alias, big.NewInt(3))
+	require.NoError(t, err)
+	// The deployed code, with its immutables (booster, ballot box,
+	// proposals) in place.
+	code, _, _, err := runtime.Create(append(common.CopyBytes(voting.Bytecode), args...), &runtime.Config{})
+	require.NoError(t, err)
+	input, err := voting.ABI.Pack("recordVote", common.HexToAddress("0x7e7e"), big.NewInt(2))
+	require.NoError(t, err)
+	tallySlot := crypto.Keccak256Hash(common.LeftPadBytes([]byte{2}, 32), make([]byte, 32))
+	caller := alias
+	if !fromBallot {
+		caller = common.HexToAddress("0xbad")
+	}
+	tr, err := TraceCall(Call{Code: code, Input: input, Address: common.HexToAddress("0x0e1"), Caller: caller,
+		Storage: map[common.Hash]common.Hash{tallySlot: common.BigToHash(big.NewInt(41))}})
+	require.NoError(t, err)
+	return tr
+}
