@@ -1,5 +1,7 @@
 package node
 
+import "crypto/ecdsa"
+
 // SetCrashHook installs the crash tests' hook (crashHook); nil removes it.
 func SetCrashHook(f func(point string)) {
 	if f == nil {
@@ -8,3 +10,6 @@ func SetCrashHook(f func(point string)) {
 	}
 	crashHook.Store(&f)
 }
+
+// EmbeddedDevKey is the embedded L1's development verifier key.
+func EmbeddedDevKey() *ecdsa.PrivateKey { return embeddedDevKey }

@@ -51,6 +51,7 @@ type Node struct {
 	logs  event.Feed // []*types.Log of each sealed L2 block
 
 	kick     chan struct{}
+	failed   atomic.Pointer[error] // why the node stopped cutting batches
 	server   *rpc.Server
 	http     *http.Server
 	listener net.Listener
@@ -207,6 +208,33 @@ func (n *Node) settledOnL1(ctx context.Context) (uint64, common.Hash, error) {
 	return number, hash, nil
 }
 
+// checkL1 reads the booster contract's last settled batch and checks the
+// L2 holds it, with the same commitment: otherwise another settler moved
+// the contract on (ErrDiverged).
+func (n *Node) checkL1(ctx context.Context, head uint64) (uint64, error) {
+	settled, hash, err := n.settledOnL1(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if settled > head {
+		return 0, fmt.Errorf("%w: the booster contract %s settled batch %d, the L2 has only %d batches", ErrDiverged, n.contract, settled, head)
+	}
+	if settled > 0 {
+		batch, err := n.b.Batch(settled)
+		if err != nil {
+			return 0, fmt.Errorf("node: batch %d: %w", settled, err)
+		}
+		mine, err := batch.Commitment()
+		if err != nil {
+			return 0, err
+		}
+		if mine != hash {
+			return 0, fmt.Errorf("%w: batch %d has commitment %s on L1 and %s here", ErrDiverged, settled, hash, mine)
+		}
+	}
+	return settled, nil
+}
+
 // reconcile brings the settlement records in line with L1: batches the
 // contract settled are marked settled (a settlement sent before a crash
 // may have landed), and the L2 must hold every batch L1 settled, with the
@@ -219,25 +247,9 @@ func (n *Node) reconcile(ctx context.Context) error {
 			n.log.Warn("settlement sent before the restart has no receipt", "batch", head, "l1Tx", st.L1Tx, "err", err)
 		}
 	}
-	settled, hash, err := n.settledOnL1(ctx)
+	settled, err := n.checkL1(ctx, head)
 	if err != nil {
 		return err
-	}
-	if settled > head {
-		return fmt.Errorf("%w: the booster contract %s settled batch %d, the L2 has only %d batches", ErrDiverged, n.contract, settled, head)
-	}
-	if settled > 0 {
-		batch, err := n.b.Batch(settled)
-		if err != nil {
-			return fmt.Errorf("node: batch %d: %w", settled, err)
-		}
-		mine, err := batch.Commitment()
-		if err != nil {
-			return err
-		}
-		if mine != hash {
-			return fmt.Errorf("%w: batch %d has commitment %s on L1 and %s here", ErrDiverged, settled, hash, mine)
-		}
 	}
 	for k := uint64(1); k <= settled; k++ {
 		st, err := n.status(k)
@@ -330,6 +342,9 @@ func (n *Node) SendTransaction(tx *types.Transaction) error {
 		return ErrClosed
 	default:
 	}
+	if err := n.Err(); err != nil {
+		return err
+	}
 	if err := n.b.Submit(tx); err != nil {
 		return err
 	}
@@ -339,6 +354,16 @@ func (n *Node) SendTransaction(tx *types.Transaction) error {
 		case n.kick <- struct{}{}:
 		default:
 		}
+	}
+	return nil
+}
+
+// Err returns why the node stopped cutting batches (an error wrapping
+// ErrDiverged), or nil while it runs. It then refuses new transactions;
+// reads still work.
+func (n *Node) Err() error {
+	if p := n.failed.Load(); p != nil {
+		return *p
 	}
 	return nil
 }
@@ -396,6 +421,14 @@ func (n *Node) loop(ctx context.Context) {
 	var backoff time.Duration // after consecutive failures, up to maxBackoff
 	for {
 		if err := n.step(ctx); err != nil && ctx.Err() == nil {
+			if errors.Is(err, ErrDiverged) {
+				// Executing again cannot help: another settler owns the
+				// contract's history now. Stop cutting batches; the queue
+				// and the data directory stay as they are.
+				n.log.Error("L1 and the L2 diverged: batches stopped", "err", err)
+				n.failed.Store(&err)
+				return
+			}
 			backoff = min(max(2*backoff, n.cfg.BatchInterval), maxBackoff)
 			n.log.Error("batch step failed; retrying", "err", err, "retryIn", backoff)
 			select {
@@ -419,7 +452,7 @@ func (n *Node) loop(ctx context.Context) {
 // a new one.
 func (n *Node) step(ctx context.Context) error {
 	head := n.b.Chain().Head().Number.Uint64()
-	settled, _, err := n.settledOnL1(ctx)
+	settled, err := n.checkL1(ctx, head)
 	if err != nil {
 		return err
 	}

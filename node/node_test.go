@@ -25,6 +25,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/boosterkit/go-booster/booster"
+	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/node"
 	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/solidity"
@@ -450,4 +452,76 @@ func callL1(t *testing.T, n *testNode, to common.Address, data []byte) {
 	rcpt, err := bind.WaitMined(ctx, client, tx.Hash())
 	require.NoError(t, err)
 	require.Equal(t, types.ReceiptStatusSuccessful, rcpt.Status)
+}
+
+// TestNodeStopsWhenAnotherSettlerDiverges: another booster settles its own
+// batch 1 on the node's contract between the node's execution of batch 1
+// and its settlement. The node's settlement is refused, and executing
+// again cannot help: the node stops cutting batches with ErrDiverged,
+// refuses new transactions, keeps the queued one and still answers reads.
+func TestNodeStopsWhenAnotherSettlerDiverges(t *testing.T) {
+	alice := newUser(t, "diverge alice")
+	n := startNode(t, alice.addr)
+	var once sync.Once
+	node.SetCrashHook(func(point string) {
+		if point == "executed" {
+			once.Do(func() { settleForeignBatch(t, n) })
+		}
+	})
+	t.Cleanup(func() { node.SetCrashHook(nil) })
+
+	bob := common.Address{0xb0}
+	tx := alice.tx(&bob, big.NewInt(1), nil, 21_000)
+	require.NoError(t, n.ec.SendTransaction(context.Background(), tx))
+	deadline := time.Now().Add(30 * time.Second)
+	for n.Err() == nil {
+		require.True(t, time.Now().Before(deadline), "the node did not notice")
+		time.Sleep(20 * time.Millisecond)
+	}
+	require.ErrorIs(t, n.Err(), node.ErrDiverged)
+	err := n.ec.SendTransaction(context.Background(), alice.tx(&bob, big.NewInt(1), nil, 21_000))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "disagree", "the refusal says why")
+	queued := n.Booster().Queued()
+	require.Len(t, queued, 1, "the accepted transaction is kept")
+	assert.Equal(t, tx.Hash(), queued[0].Hash())
+	_, err = n.ec.BlockNumber(context.Background())
+	assert.NoError(t, err, "reads still served")
+}
+
+// settleForeignBatch executes and settles a batch 1 of another booster on
+// the node's contract, with the embedded L1's keys.
+func settleForeignBatch(t *testing.T, n *testNode) {
+	ctx := context.Background()
+	client := n.L1()
+	head, err := client.HeaderByNumber(ctx, nil)
+	require.NoError(t, err)
+	src, err := l1.NewClientSource(client, l1.OsakaConfig(), head)
+	require.NoError(t, err)
+	other, err := booster.New(src, booster.WithChainID(l2ChainID), booster.WithL1Contract(n.BoosterContract()))
+	require.NoError(t, err)
+	stranger := newUser(t, "foreign sender")
+	to := common.Address{0xf0}
+	require.NoError(t, other.Submit(types.MustSignNewTx(stranger.key, types.LatestSignerForChainID(l2ChainID),
+		&types.DynamicFeeTx{ChainID: l2ChainID, Gas: 21_000, To: &to})))
+	batch, err := other.ExecuteBatch(ctx)
+	require.NoError(t, err)
+	b := bindings.NewBooster()
+	verifier, err := bind.Call(b.Instance(client, n.BoosterContract()), nil, b.PackVerifier(), b.UnpackVerifier)
+	require.NoError(t, err)
+	id, err := client.ChainID(ctx)
+	require.NoError(t, err)
+	for { // the pinned block must be behind the head
+		h, err := client.HeaderByNumber(ctx, nil)
+		require.NoError(t, err)
+		if h.Number.Cmp(head.Number) > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stx, err := booster.Settle(ctx, client, bind.NewKeyedTransactor(n.L1Operator(), id), n.BoosterContract(), batch, booster.NewDevProver(node.EmbeddedDevKey(), id, verifier))
+	require.NoError(t, err)
+	r, err := bind.WaitMined(ctx, client, stx.Hash())
+	require.NoError(t, err)
+	require.Equal(t, types.ReceiptStatusSuccessful, r.Status)
 }
