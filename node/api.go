@@ -764,6 +764,27 @@ func (api *boosterAPI) ProofStatus(number hexutil.Uint64) (*proofStatus, error) 
 	return &proofStatus{Batch: number, Prover: api.n.proofKind(), State: st.State}, nil
 }
 
+// health is booster_health's answer.
+type health struct {
+	// State is "running", or "stopped" after the node stopped cutting
+	// batches (Error says why).
+	State string         `json:"state"`
+	Error string         `json:"error,omitempty"`
+	Head  hexutil.Uint64 `json:"head"`
+}
+
+// Health says whether the node still cuts batches, and its L2 head.
+func (api *boosterAPI) Health() health {
+	api.n.mu.RLock()
+	head := api.n.b.Chain().Head().Number.Uint64()
+	api.n.mu.RUnlock()
+	h := health{State: "running", Head: hexutil.Uint64(head)}
+	if err := api.n.Err(); err != nil {
+		h.State, h.Error = "stopped", err.Error()
+	}
+	return h
+}
+
 // Queued returns how many transactions wait for the next batch.
 func (api *boosterAPI) Queued() hexutil.Uint64 { return hexutil.Uint64(api.n.b.Pending()) }
 

@@ -12,7 +12,7 @@
 // [Node.Start] serves JSON-RPC on [Config.ListenAddr]: the eth, net and
 // web3 methods wallets use, eth_subscribe for new heads and logs, and a
 // booster namespace (booster_getBatch, booster_l1Block,
-// booster_proofStatus, booster_queued, booster_contract).
+// booster_proofStatus, booster_queued, booster_contract, booster_health).
 //
 // The node settles one batch at a time: a batch is executed, its
 // settlement sent and its receipt awaited before the next is cut. A batch

@@ -323,6 +323,11 @@ func TestNodeRefusesBadRequests(t *testing.T) {
 	var queued string
 	require.NoError(t, n.rpc.Call(&queued, "booster_queued"))
 	assert.Equal(t, "0x0", queued)
+	var h struct {
+		State string `json:"state"`
+	}
+	require.NoError(t, n.rpc.Call(&h, "booster_health"))
+	assert.Equal(t, "running", h.State)
 }
 
 // badSignature is a transaction whose signature recovers no sender.
@@ -487,6 +492,13 @@ func TestNodeStopsWhenAnotherSettlerDiverges(t *testing.T) {
 	assert.Equal(t, tx.Hash(), queued[0].Hash())
 	_, err = n.ec.BlockNumber(context.Background())
 	assert.NoError(t, err, "reads still served")
+	var h struct {
+		State string `json:"state"`
+		Error string `json:"error"`
+	}
+	require.NoError(t, n.rpc.Call(&h, "booster_health"))
+	assert.Equal(t, "stopped", h.State)
+	assert.Contains(t, h.Error, "disagree")
 }
 
 // settleForeignBatch executes and settles a batch 1 of another booster on
