@@ -3,14 +3,13 @@ package gethtest
 import (
 	"context"
 	"crypto/ecdsa"
-	"fmt"
 	"math/big"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
-	"strconv"
 	"testing"
 	"time"
 
@@ -75,55 +74,73 @@ func FreePort(t testing.TB) int {
 }
 
 // Start runs geth --dev with a one-second block period on a loopback
-// port, waits until it answers, and stops it when the test ends.
+// port of its own choosing (read from its log, so no other process can
+// hold the port we would have picked), waits until it answers, and stops
+// it when the test ends.
 func Start(t testing.TB) *Geth {
 	t.Helper()
 	bin := Binary(t)
-	port := FreePort(t)
 	dir := t.TempDir()
-	logFile, err := os.Create(filepath.Join(dir, "geth.log"))
+	logPath := filepath.Join(dir, "geth.log")
+	logFile, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "--dev", "--dev.period", "1", "--datadir", filepath.Join(dir, "data"),
-		"--http", "--http.addr", "127.0.0.1", "--http.port", strconv.Itoa(port), "--http.api", "eth,net,web3",
-		"--ipcdisable", "--nodiscover", "--maxpeers", "0", "--verbosity", "2", "--rpc.gascap", "0")
+		"--http", "--http.addr", "127.0.0.1", "--http.port", "0", "--http.api", "eth,net,web3",
+		"--ipcdisable", "--nodiscover", "--maxpeers", "0", "--verbosity", "3", "--rpc.gascap", "0")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start geth: %v", err)
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		<-exited
 		logFile.Close()
 		if t.Failed() {
-			if out, err := os.ReadFile(logFile.Name()); err == nil && len(out) > 0 {
+			if out, err := os.ReadFile(logPath); err == nil && len(out) > 0 {
 				t.Logf("geth log:\n%s", lastLines(out, 30))
 			}
 		}
 	})
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	var conn *rpc.Client
+	var url string
 	for {
-		conn, err = rpc.DialContext(ctx, url)
-		if err == nil {
-			var accounts []common.Address
-			if err = conn.CallContext(ctx, &accounts, "eth_accounts"); err == nil && len(accounts) > 0 {
-				g := &Geth{URL: url, RPC: conn, Client: ethclient.NewClient(conn), Config: params.AllDevChainProtocolChanges, dev: accounts[0]}
-				t.Cleanup(conn.Close)
-				return g
+		if url == "" {
+			if out, err := os.ReadFile(logPath); err == nil {
+				if m := httpEndpoint.FindSubmatch(out); m != nil {
+					url = "http://" + string(m[1])
+				}
 			}
-			conn.Close()
+		}
+		if url != "" {
+			conn, err := rpc.DialContext(ctx, url)
+			if err == nil {
+				var accounts []common.Address
+				if err = conn.CallContext(ctx, &accounts, "eth_accounts"); err == nil && len(accounts) > 0 {
+					g := &Geth{URL: url, RPC: conn, Client: ethclient.NewClient(conn), Config: params.AllDevChainProtocolChanges, dev: accounts[0]}
+					t.Cleanup(conn.Close)
+					return g
+				}
+				conn.Close()
+			}
 		}
 		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("geth exited before it answered: %v", err)
 		case <-ctx.Done():
-			t.Fatalf("geth did not answer at %s: %v", url, err)
+			t.Fatalf("geth did not answer (endpoint %q)", url)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }
+
+// httpEndpoint finds the address geth's HTTP server listens on in its log.
+var httpEndpoint = regexp.MustCompile(`HTTP server started\s+endpoint=([0-9.]+:[0-9]+)`)
 
 // Fund sends ether from geth's developer account and waits until it is
 // mined.
