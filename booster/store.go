@@ -245,6 +245,26 @@ func (b *Booster) batch(number uint64) (*Batch, error) {
 	return batch, nil
 }
 
+// BatchCommitment returns the commitment of an executed batch (what its
+// settlement's batchHash is) from its record alone, without reading its
+// block and receipts. It fails with ErrNoBatch for a number no batch has.
+func (b *Booster) BatchCommitment(number uint64) (common.Hash, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if number == 0 || number > b.chain.Head().Number.Uint64() {
+		return common.Hash{}, fmt.Errorf("%w: %d (the last is %d)", ErrNoBatch, number, b.chain.Head().Number)
+	}
+	enc, err := b.chain.Database().Get(batchKey(number))
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("%w: batch %d: %w", ErrStore, number, err)
+	}
+	_, commitment, err := decodeBatch(enc)
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("%w: batch %d: %w", ErrStore, number, err)
+	}
+	return commitment, nil
+}
+
 // Queued returns the transactions waiting for the next batch, in order.
 func (b *Booster) Queued() []*types.Transaction {
 	b.mu.Lock()

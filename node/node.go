@@ -220,13 +220,9 @@ func (n *Node) checkL1(ctx context.Context, head uint64) (uint64, error) {
 		return 0, fmt.Errorf("%w: the booster contract %s settled batch %d, the L2 has only %d batches", ErrDiverged, n.contract, settled, head)
 	}
 	if settled > 0 {
-		batch, err := n.b.Batch(settled)
+		mine, err := n.b.BatchCommitment(settled)
 		if err != nil {
 			return 0, fmt.Errorf("node: batch %d: %w", settled, err)
-		}
-		mine, err := batch.Commitment()
-		if err != nil {
-			return 0, err
 		}
 		if mine != hash {
 			return 0, fmt.Errorf("%w: batch %d has commitment %s on L1 and %s here", ErrDiverged, settled, hash, mine)
