@@ -409,47 +409,37 @@ func (a *assigner) row(si, i int, tb *aluTables) (Row, error) {
 			v := word(&next[sp-1])
 			r.Data = WritePort{Hi: v.Hi, Lo: v.Lo, OldHi: v.Hi, OldLo: v.Lo, PrevT: a.touch(cellKey{dom: domMem, addr: uint64(w)}, tm(portData))}
 		}
-	case famSload, famSstore:
+	case famSload, famSstore, famTload, famTstore:
+		// Storage and transient storage: the same rows in two domains.
 		k0 := top(0)
 		key := common.Hash(k0.Bytes32())
-		old := a.sto[key]
+		slots, dom := a.sto, domSto
+		transient := spec.fam == famTload || spec.fam == famTstore
+		if transient {
+			slots, dom = a.tsto, domTransient
+			if _, seen := slots[key]; !seen && len(slots) == a.s.Transient {
+				return r, fmt.Errorf("%w: %s at pc %d: more than %d transient slots", ErrCapacity, st.Op, st.PC, a.s.Transient)
+			}
+		}
+		old, seen := slots[key]
 		v := old
-		if spec.fam == famSstore {
+		if spec.fam == famSstore || spec.fam == famTstore {
 			v = top(1)
-			a.sto[key] = v
+			slots[key] = v
 		} else {
-			// A load reads what go-ethereum says the slot holds.
+			// A load reads what go-ethereum says the slot holds (a
+			// transient one is zero until a TSTORE): the memory argument
+			// checks it.
 			if len(next) != sp {
-				return r, fmt.Errorf("%w: stack after SLOAD at pc %d", ErrExecution, st.PC)
+				return r, fmt.Errorf("%w: stack after %s at pc %d", ErrExecution, st.Op, st.PC)
 			}
 			old, v = next[sp-1], next[sp-1]
-		}
-		o, n := word(&old), word(&v)
-		r.Data = WritePort{Hi: n.Hi, Lo: n.Lo, OldHi: o.Hi, OldLo: o.Lo, PrevT: a.touch(cellKey{dom: domSto, key: key}, tm(portData))}
-	case famTload, famTstore:
-		k0 := top(0)
-		key := common.Hash(k0.Bytes32())
-		if _, seen := a.tsto[key]; !seen && len(a.tsto) == a.s.Transient {
-			return r, fmt.Errorf("%w: %s at pc %d: more than %d transient slots", ErrCapacity, st.Op, st.PC, a.s.Transient)
-		}
-		old, seen := a.tsto[key]
-		v := old
-		if spec.fam == famTstore {
-			v = top(1)
-			a.tsto[key] = v
-		} else {
-			// A load reads what go-ethereum says the slot holds (zero
-			// until a TSTORE: the memory argument checks it).
-			if len(next) != sp {
-				return r, fmt.Errorf("%w: stack after TLOAD at pc %d", ErrExecution, st.PC)
-			}
-			old, v = next[sp-1], next[sp-1]
-			if !seen {
-				a.tsto[key] = v
+			if transient && !seen {
+				slots[key] = v // listed, with the value it starts at
 			}
 		}
 		o, n := word(&old), word(&v)
-		r.Data = WritePort{Hi: n.Hi, Lo: n.Lo, OldHi: o.Hi, OldLo: o.Lo, PrevT: a.touch(cellKey{dom: domTransient, key: key}, tm(portData))}
+		r.Data = WritePort{Hi: n.Hi, Lo: n.Lo, OldHi: o.Hi, OldLo: o.Lo, PrevT: a.touch(cellKey{dom: dom, key: key}, tm(portData))}
 	case famCalldataload:
 		off := top(0)
 		if !off.IsUint64() || off.Uint64() >= uint64(a.s.Calldata) {

@@ -47,7 +47,7 @@ type ProofSource struct {
 	mu       sync.Mutex
 	accounts map[common.Address]*provenAccount
 	storage  map[storageKey]common.Hash
-	headers  map[common.Hash]*types.Header
+	headers  headerCache
 }
 
 // provenAccount is an account checked against the state root, with its
@@ -79,7 +79,6 @@ func NewProofSource(ctx context.Context, client *rpc.Client, config *params.Chai
 		block:    hexutil.EncodeBig(header.Number),
 		accounts: make(map[common.Address]*provenAccount),
 		storage:  make(map[storageKey]common.Hash),
-		headers:  make(map[common.Hash]*types.Header),
 	}, nil
 }
 
@@ -301,24 +300,7 @@ func (s *ProofSource) Prefetch(ctx context.Context, addr common.Address, slots [
 
 // HeaderByHash returns an ancestor header, checked against its hash.
 func (s *ProofSource) HeaderByHash(ctx context.Context, hash common.Hash) (*types.Header, error) {
-	if hash == s.header.Hash() {
-		return s.header, nil
-	}
-	s.mu.Lock()
-	h, ok := s.headers[hash]
-	s.mu.Unlock()
-	if ok {
-		return h, nil
-	}
-	h, err := fetchHeader(ctx, s.client, "eth_getBlockByHash", hash)
-	if err != nil {
-		return nil, err
-	}
-	if h.Hash() != hash {
-		return nil, fmt.Errorf("%w: asked for header %s, got %s", ErrProof, hash, h.Hash())
-	}
-	s.mu.Lock()
-	s.headers[hash] = h
-	s.mu.Unlock()
-	return h, nil
+	return s.headers.get(ctx, s.header, hash, func(ctx context.Context) (*types.Header, error) {
+		return fetchHeader(ctx, s.client, "eth_getBlockByHash", hash)
+	})
 }

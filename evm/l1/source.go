@@ -76,7 +76,6 @@ func NewClientSource(client StateClient, config *params.ChainConfig, pinned *typ
 		number:   new(big.Int).Set(pinned.Number),
 		accounts: make(map[common.Address]*Account),
 		storage:  make(map[storageKey]common.Hash),
-		headers:  make(map[common.Hash]*types.Header),
 	}, nil
 }
 
@@ -133,7 +132,7 @@ type clientSource struct {
 	mu       sync.Mutex
 	accounts map[common.Address]*Account
 	storage  map[storageKey]common.Hash
-	headers  map[common.Hash]*types.Header
+	headers  headerCache
 }
 
 func (s *clientSource) Header() *types.Header            { return s.header }
@@ -192,24 +191,46 @@ func (s *clientSource) Storage(ctx context.Context, addr common.Address, slot co
 }
 
 func (s *clientSource) HeaderByHash(ctx context.Context, hash common.Hash) (*types.Header, error) {
-	if hash == s.header.Hash() {
-		return s.header, nil
+	return s.headers.get(ctx, s.header, hash, func(ctx context.Context) (*types.Header, error) {
+		h, err := s.client.HeaderByHash(ctx, hash)
+		if err != nil {
+			return nil, fmt.Errorf("%w: header %s: %w", ErrSource, hash, err)
+		}
+		return h, nil
+	})
+}
+
+// headerCache holds the ancestor headers a source fetched, each checked
+// against the hash it was asked for. It is safe for concurrent use.
+type headerCache struct {
+	mu      sync.Mutex
+	headers map[common.Hash]*types.Header
+}
+
+// get returns the header with the given hash: the pinned one, a cached
+// one, or what fetch returns if it hashes to hash.
+func (c *headerCache) get(ctx context.Context, pinned *types.Header, hash common.Hash, fetch func(context.Context) (*types.Header, error)) (*types.Header, error) {
+	if hash == pinned.Hash() {
+		return pinned, nil
 	}
-	s.mu.Lock()
-	h, ok := s.headers[hash]
-	s.mu.Unlock()
+	c.mu.Lock()
+	h, ok := c.headers[hash]
+	c.mu.Unlock()
 	if ok {
 		return h, nil
 	}
-	h, err := s.client.HeaderByHash(ctx, hash)
+	h, err := fetch(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%w: header %s: %w", ErrSource, hash, err)
+		return nil, err
 	}
 	if h.Hash() != hash {
-		return nil, fmt.Errorf("%w: header %s: client returned header %s", ErrSource, hash, h.Hash())
+		return nil, fmt.Errorf("%w: header %s: the node returned header %s", ErrProof, hash, h.Hash())
 	}
-	s.mu.Lock()
-	s.headers[hash] = h
-	s.mu.Unlock()
+	c.mu.Lock()
+	if c.headers == nil {
+		c.headers = make(map[common.Hash]*types.Header)
+	}
+	c.headers[hash] = h
+	c.mu.Unlock()
 	return h, nil
 }
