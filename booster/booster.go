@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/txpool"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethdb"
 	"github.com/ethereum/go-ethereum/params"
@@ -227,7 +229,9 @@ func (b *Booster) Pending() int {
 // its intrinsic gas (core.ErrIntrinsicGas), one whose fee cap is below the
 // L2 base fee (core.ErrFeeCapTooLow), one replaying a nonce already used or
 // queued (core.ErrNonceTooLow), or leaving a nonce gap
-// (core.ErrNonceTooHigh). A refused transaction changes nothing.
+// (core.ErrNonceTooHigh); the same transaction sent again while it is
+// queued is refused with txpool.ErrAlreadyKnown. A refused transaction
+// changes nothing.
 func (b *Booster) Submit(tx *types.Transaction) error {
 	if tx == nil {
 		return fmt.Errorf("%w: nil transaction", ErrRejected)
@@ -246,6 +250,8 @@ func (b *Booster) Submit(tx *types.Transaction) error {
 		next = b.chain.Nonce(from)
 	}
 	switch {
+	case tx.Nonce() < next && slices.ContainsFunc(b.pending, func(q *types.Transaction) bool { return q.Hash() == tx.Hash() }):
+		return fmt.Errorf("%w: %w: %s is queued", ErrRejected, txpool.ErrAlreadyKnown, tx.Hash())
 	case tx.Nonce() < next:
 		return fmt.Errorf("%w: %w: %s has nonce %d, next is %d", ErrRejected, core.ErrNonceTooLow, from, tx.Nonce(), next)
 	case tx.Nonce() > next:

@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/txpool"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/holiman/uint256"
@@ -157,12 +158,15 @@ func TestRejectedTransactionsLeaveStateAsItWas(t *testing.T) {
 	tooMuchGas := sign(&types.DynamicFeeTx{ChainID: l2ChainID, Nonce: next, Gas: evm.DefaultGasLimit + 1, To: &w.counter})
 	aboveTxCap := sign(&types.DynamicFeeTx{ChainID: l2ChainID, Nonce: next, Gas: params.MaxTxGas + 1, To: &w.counter})
 	belowIntrinsic := sign(&types.DynamicFeeTx{ChainID: l2ChainID, Nonce: next, Gas: 20_000, To: &w.counter})
+	// Another transaction with the nonce ok has (queued): a replacement.
+	sameNonce := sign(&types.DynamicFeeTx{ChainID: l2ChainID, Nonce: ok.Nonce(), Gas: 100_000, To: &w.counter, GasFeeCap: big.NewInt(params.GWei)})
 	cases := []struct {
 		name string
 		tx   *types.Transaction
 		want error
 	}{
-		{"replayed", ok, core.ErrNonceTooLow},
+		{"sent again while queued", ok, txpool.ErrAlreadyKnown},
+		{"another with a queued nonce", sameNonce, core.ErrNonceTooLow},
 		{"wrong chain", wrongChain, types.ErrInvalidChainId},
 		{"bad signature", badSig, types.ErrInvalidSig},
 		{"nonce gap", gap, core.ErrNonceTooHigh},

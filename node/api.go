@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/txpool"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -196,7 +197,7 @@ func (api *ethAPI) SendRawTransaction(input hexutil.Bytes) (common.Hash, error) 
 // own wording where there is one (clients match "nonce too low" and the
 // like).
 func txRefusal(err error) string {
-	for _, known := range []error{core.ErrNonceTooLow, core.ErrNonceTooHigh, core.ErrIntrinsicGas, core.ErrFeeCapTooLow,
+	for _, known := range []error{txpool.ErrAlreadyKnown, core.ErrNonceTooLow, core.ErrNonceTooHigh, core.ErrIntrinsicGas, core.ErrFeeCapTooLow,
 		core.ErrInsufficientFunds, core.ErrFloorDataGas, types.ErrInvalidChainId, types.ErrInvalidSig, types.ErrTxTypeNotSupported} {
 		if errors.Is(err, known) {
 			return known.Error() + ": " + err.Error()

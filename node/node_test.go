@@ -75,11 +75,17 @@ type testNode struct {
 
 func startNode(t *testing.T, funded ...common.Address) *testNode {
 	t.Helper()
+	return startNodeWith(t, nil, funded...)
+}
+
+// startNodeWith is startNode with a change to the configuration.
+func startNodeWith(t *testing.T, change func(*node.Config), funded ...common.Address) *testNode {
+	t.Helper()
 	genesis := types.GenesisAlloc{}
 	for _, a := range funded {
 		genesis[a] = types.Account{Balance: new(big.Int).Mul(big.NewInt(params.Ether), big.NewInt(100))}
 	}
-	n, err := node.New(context.Background(), node.Config{
+	cfg := node.Config{
 		ChainID:       l2ChainID,
 		Genesis:       genesis,
 		BaseFee:       big.NewInt(params.GWei / 2),
@@ -87,7 +93,11 @@ func startNode(t *testing.T, funded ...common.Address) *testNode {
 		BatchInterval: 50 * time.Millisecond,
 		L1Period:      50 * time.Millisecond,
 		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	}
+	if change != nil {
+		change(&cfg)
+	}
+	n, err := node.New(context.Background(), cfg)
 	require.NoError(t, err)
 	require.NoError(t, n.Start())
 	t.Cleanup(func() { assert.NoError(t, n.Close()) })
@@ -199,6 +209,21 @@ func TestNodeServesAWallet(t *testing.T) {
 	pendingNonce, err := n.ec.PendingNonceAt(ctx, alice.addr)
 	require.NoError(t, err)
 	assert.Equal(t, alice.nonce, pendingNonce)
+}
+
+// TestNodeKnowsAQueuedTransaction: a wallet that sends a queued
+// transaction again hears "already known", as geth answers.
+func TestNodeKnowsAQueuedTransaction(t *testing.T) {
+	alice := newUser(t, "resender")
+	n := startNodeWith(t, func(c *node.Config) { c.BatchInterval, c.BatchMaxTxs = time.Hour, 1_000 }, alice.addr)
+	tx := alice.tx(&common.Address{0xb0}, big.NewInt(1), nil, 21_000)
+	require.NoError(t, n.ec.SendTransaction(context.Background(), tx))
+	err := n.ec.SendTransaction(context.Background(), tx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "already known")
+	var queued string
+	require.NoError(t, n.rpc.Call(&queued, "booster_queued"))
+	assert.Equal(t, "0x1", queued, "queued once")
 }
 
 func TestNodeSettlesAVote(t *testing.T) {
