@@ -231,6 +231,22 @@ func (c *Chain) BlockByHash(hash common.Hash) *types.Block {
 // field (transaction hash, block, index, gas used, contract address, log
 // positions) filled in; nil if the block is not the chain's.
 func (c *Chain) Receipts(blockHash common.Hash) ([]*Receipt, error) {
+	plain, err := c.plainReceipts(blockHash)
+	if plain == nil || err != nil {
+		return nil, err
+	}
+	out := make([]*Receipt, len(plain))
+	for i, r := range plain {
+		if out[i], err = c.withExtra(r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// plainReceipts reads a block's go-ethereum receipts with their derived
+// fields (nil for a block that is not the chain's).
+func (c *Chain) plainReceipts(blockHash common.Hash) (types.Receipts, error) {
 	block := c.BlockByHash(blockHash)
 	if block == nil {
 		return nil, nil
@@ -239,24 +255,26 @@ func (c *Chain) Receipts(blockHash common.Hash) ([]*Receipt, error) {
 	if len(plain) != len(block.Transactions()) {
 		return nil, fmt.Errorf("evm: block %d has %d transactions and %d receipts", block.NumberU64(), len(block.Transactions()), len(plain))
 	}
-	out := make([]*Receipt, len(plain))
-	for i, r := range plain {
-		enc, err := c.disk.Get(receiptExtraKey(r.TxHash))
-		if err != nil {
-			return nil, fmt.Errorf("evm: receipt of %s: %w", r.TxHash, err)
-		}
-		var extra receiptExtra
-		if err := rlp.DecodeBytes(enc, &extra); err != nil {
-			return nil, fmt.Errorf("evm: decode receipt of %s: %w", r.TxHash, err)
-		}
-		var l1Logs []*types.Log
-		for _, l := range extra.L1Logs {
-			l1Logs = append(l1Logs, &types.Log{Address: l.Address, Topics: l.Topics, Data: l.Data, BlockNumber: l.BlockNumber, TxHash: l.TxHash,
-				TxIndex: uint(l.TxIndex), BlockHash: l.BlockHash, BlockTimestamp: l.Time, Index: uint(l.Index)})
-		}
-		out[i] = &Receipt{Receipt: r, From: extra.From, Err: decodeExecutionError(extra.Err), ReturnData: extra.ReturnData, L1Logs: l1Logs}
+	return plain, nil
+}
+
+// withExtra joins a go-ethereum receipt and what the chain stored beside
+// it.
+func (c *Chain) withExtra(r *types.Receipt) (*Receipt, error) {
+	enc, err := c.disk.Get(receiptExtraKey(r.TxHash))
+	if err != nil {
+		return nil, fmt.Errorf("evm: receipt of %s: %w", r.TxHash, err)
 	}
-	return out, nil
+	var extra receiptExtra
+	if err := rlp.DecodeBytes(enc, &extra); err != nil {
+		return nil, fmt.Errorf("evm: decode receipt of %s: %w", r.TxHash, err)
+	}
+	var l1Logs []*types.Log
+	for _, l := range extra.L1Logs {
+		l1Logs = append(l1Logs, &types.Log{Address: l.Address, Topics: l.Topics, Data: l.Data, BlockNumber: l.BlockNumber, TxHash: l.TxHash,
+			TxIndex: uint(l.TxIndex), BlockHash: l.BlockHash, BlockTimestamp: l.Time, Index: uint(l.Index)})
+	}
+	return &Receipt{Receipt: r, From: extra.From, Err: decodeExecutionError(extra.Err), ReturnData: extra.ReturnData, L1Logs: l1Logs}, nil
 }
 
 // TxLocation says where a sealed transaction is.
@@ -283,14 +301,16 @@ func (c *Chain) Receipt(hash common.Hash) (*Receipt, error) {
 	if !ok {
 		return nil, nil
 	}
-	receipts, err := c.Receipts(at.BlockHash)
+	// The derived fields need the block's receipts; the stored extras
+	// only this one's.
+	plain, err := c.plainReceipts(at.BlockHash)
 	if err != nil {
 		return nil, err
 	}
-	if at.Index >= uint64(len(receipts)) {
+	if at.Index >= uint64(len(plain)) {
 		return nil, fmt.Errorf("evm: block %d has no receipt %d", at.BlockNumber, at.Index)
 	}
-	return receipts[at.Index], nil
+	return c.withExtra(plain[at.Index])
 }
 
 // ErrNoState means the state of a block is not available.
