@@ -184,4 +184,3 @@ func BatchInputs(batch [32]byte) [2]*big.Int {
 	hi, lo := splitBatch(batch)
 	return [2]*big.Int{hi, lo}
 }
-
