@@ -3,57 +3,18 @@ package verifier
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"math/big"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/ethereum/go-ethereum"
-	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/internal/testenv"
 )
-
-// compileSolidity compiles a generated source with the pinned npm solc.
-func compileSolidity(t *testing.T, source, name string) (abi.ABI, []byte) {
-	t.Helper()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(root, "node_modules", "solc")); err != nil {
-		t.Skip("the pinned solc is not installed: run npm ci")
-	}
-	cmd := exec.Command("node", filepath.Join(root, "solidity", "compile-standalone.mjs"), name)
-	cmd.Dir = root
-	cmd.Stdin = strings.NewReader(source)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("solc: %v\n%s", err, stderr.String())
-	}
-	var res struct {
-		ABI      json.RawMessage `json:"abi"`
-		Bytecode hexutil.Bytes   `json:"bytecode"`
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatal(err)
-	}
-	parsed, err := abi.JSON(bytes.NewReader(res.ABI))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return parsed, res.Bytecode
-}
 
 // TestSolidityVerifier exports gnark's Solidity verifier for the smallest
 // shape, deploys it on a simulated L1 with mainnet's rules, and checks it
@@ -71,7 +32,7 @@ func TestSolidityVerifier(t *testing.T) {
 	if err := keys.ExportSolidity(&src); err != nil {
 		t.Fatal(err)
 	}
-	parsed, code := compileSolidity(t, src.String(), "Verifier")
+	parsed, code := testenv.CompileSolidity(t, src.String(), "Verifier")
 
 	chain := testenv.NewL1Config(t, l1.OsakaConfig())
 	addr := chain.DeployCode(t, code)

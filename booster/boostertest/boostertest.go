@@ -242,7 +242,8 @@ type Rollup struct {
 	Contract common.Address
 	ChainID  *big.Int
 	Booster  *booster.Booster
-	// Prover signs batches for the development verifier.
+	// Prover makes the batches' proofs: signatures for the development
+	// verifier, unless NewRollupVerifiedBy was given another.
 	Prover booster.Prover
 }
 
@@ -251,10 +252,18 @@ type Rollup struct {
 // the booster options given (WithL1Contract and WithChainID are set).
 func (l *L1) NewRollup(t TB, opts ...booster.Option) *Rollup {
 	t.Helper()
+	return l.NewRollupVerifiedBy(t, l.Verifier, booster.NewDevProver(l.DevKey, l.Config.ChainID, l.Verifier), opts...)
+}
+
+// NewRollupVerifiedBy is NewRollup with another batch verifier than the
+// development one: the rollup's Booster contract checks every proof with
+// the IBatchVerifier at verifier, and Settle asks prover for them.
+func (l *L1) NewRollupVerifiedBy(t TB, verifier common.Address, prover booster.Prover, opts ...booster.Option) *Rollup {
+	t.Helper()
 	l.rollups++
 	chainID := big.NewInt(167_000 + int64(l.rollups))
-	r := &Rollup{L1: l, ChainID: chainID, Prover: booster.NewDevProver(l.DevKey, l.Config.ChainID, l.Verifier)}
-	r.Contract = l.Deploy(t, "Booster", l.Verifier, chainID)
+	r := &Rollup{L1: l, ChainID: chainID, Prover: prover}
+	r.Contract = l.Deploy(t, "Booster", verifier, chainID)
 	b, err := booster.New(l.Source(t), append([]booster.Option{booster.WithChainID(chainID), booster.WithL1Contract(r.Contract)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)

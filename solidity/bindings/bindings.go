@@ -2310,6 +2310,187 @@ func (devBatchVerifier *DevBatchVerifier) UnpackZeroSignerError(raw []byte) (*De
 	return out, nil
 }
 
+// GnarkBatchVerifierMetaData contains all meta data concerning the GnarkBatchVerifier contract.
+var GnarkBatchVerifierMetaData = bind.MetaData{
+	ABI: "[{\"inputs\":[{\"internalType\":\"contractIGnarkGroth16Verifier\",\"name\":\"groth16_\",\"type\":\"address\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[],\"name\":\"NoVerifierCode\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"groth16\",\"outputs\":[{\"internalType\":\"contractIGnarkGroth16Verifier\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"batchHash\",\"type\":\"bytes32\"}],\"name\":\"publicInputs\",\"outputs\":[{\"internalType\":\"uint256[2]\",\"name\":\"input\",\"type\":\"uint256[2]\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"batchHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes\",\"name\":\"proof\",\"type\":\"bytes\"}],\"name\":\"verifyBatch\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"view\",\"type\":\"function\"}]",
+	ID:  "GnarkBatchVerifier",
+	Bin: "0x60a0604052348015600e575f5ffd5b5060405161036e38038061036e833981016040819052602b916064565b806001600160a01b03163b5f0360545760405163599fbc4160e01b815260040160405180910390fd5b6001600160a01b0316608052608f565b5f602082840312156073575f5ffd5b81516001600160a01b03811681146088575f5ffd5b9392505050565b6080516102c26100ac5f395f81816071015260fc01526102c25ff3fe608060405234801561000f575f5ffd5b506004361061003f575f3560e01c806342338afd14610043578063502f13ab1461006c57806375d0a7ce146100ab575b5f5ffd5b6100566100513660046101ad565b6100ce565b60405161006391906101ec565b60405180910390f35b6100937f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b039091168152602001610063565b6100be6100b9366004610200565b6100f9565b6040519015158152602001610063565b6100d661018f565b608082901c81526fffffffffffffffffffffffffffffffff909116602082015290565b5f7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b031663e1ff50828484610134886100ce565b6040518463ffffffff1660e01b815260040161015293929190610277565b5f6040518083038186803b158015610168575f5ffd5b505afa925050508015610179575060015b61018457505f610188565b5060015b9392505050565b60405180604001604052806002906020820280368337509192915050565b5f602082840312156101bd575f5ffd5b5035919050565b805f5b60028110156101e65781518452602093840193909101906001016101c7565b50505050565b604081016101fa82846101c4565b92915050565b5f5f5f60408486031215610212575f5ffd5b83359250602084013567ffffffffffffffff81111561022f575f5ffd5b8401601f8101861361023f575f5ffd5b803567ffffffffffffffff811115610255575f5ffd5b866020828401011115610266575f5ffd5b939660209190910195509293505050565b60608152826060820152828460808301375f608084830101525f6080601f19601f86011683010190506102ad60208301846101c4565b94935050505056fea164736f6c6343000825000a",
+}
+
+// GnarkBatchVerifier is an auto generated Go binding around an Ethereum contract.
+type GnarkBatchVerifier struct {
+	abi abi.ABI
+}
+
+// GetABI returns the ABI associated with this contract binding.
+func (c *GnarkBatchVerifier) GetABI() abi.ABI {
+	return c.abi
+}
+
+// NewGnarkBatchVerifier creates a new instance of GnarkBatchVerifier.
+func NewGnarkBatchVerifier() *GnarkBatchVerifier {
+	parsed, err := GnarkBatchVerifierMetaData.ParseABI()
+	if err != nil {
+		panic(errors.New("invalid ABI: " + err.Error()))
+	}
+	return &GnarkBatchVerifier{abi: *parsed}
+}
+
+// Instance creates a wrapper for a deployed contract instance at the given address.
+// Use this to create the instance object passed to abigen v2 library functions Call, Transact, etc.
+func (c *GnarkBatchVerifier) Instance(backend bind.ContractBackend, addr common.Address) *bind.BoundContract {
+	return bind.NewBoundContract(addr, c.abi, backend, backend, backend)
+}
+
+// PackConstructor is the Go binding used to pack the parameters required for
+// contract deployment.
+//
+// Solidity: constructor(address groth16_) returns()
+func (gnarkBatchVerifier *GnarkBatchVerifier) PackConstructor(groth16_ common.Address) []byte {
+	enc, err := gnarkBatchVerifier.abi.Pack("", groth16_)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// PackGroth16 is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x502f13ab.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function groth16() view returns(address)
+func (gnarkBatchVerifier *GnarkBatchVerifier) PackGroth16() []byte {
+	enc, err := gnarkBatchVerifier.abi.Pack("groth16")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackGroth16 is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x502f13ab.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function groth16() view returns(address)
+func (gnarkBatchVerifier *GnarkBatchVerifier) TryPackGroth16() ([]byte, error) {
+	return gnarkBatchVerifier.abi.Pack("groth16")
+}
+
+// UnpackGroth16 is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x502f13ab.
+//
+// Solidity: function groth16() view returns(address)
+func (gnarkBatchVerifier *GnarkBatchVerifier) UnpackGroth16(data []byte) (common.Address, error) {
+	out, err := gnarkBatchVerifier.abi.Unpack("groth16", data)
+	if err != nil {
+		return *new(common.Address), err
+	}
+	out0 := *abi.ConvertType(out[0], new(common.Address)).(*common.Address)
+	return out0, nil
+}
+
+// PackPublicInputs is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x42338afd.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function publicInputs(bytes32 batchHash) pure returns(uint256[2] input)
+func (gnarkBatchVerifier *GnarkBatchVerifier) PackPublicInputs(batchHash [32]byte) []byte {
+	enc, err := gnarkBatchVerifier.abi.Pack("publicInputs", batchHash)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackPublicInputs is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x42338afd.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function publicInputs(bytes32 batchHash) pure returns(uint256[2] input)
+func (gnarkBatchVerifier *GnarkBatchVerifier) TryPackPublicInputs(batchHash [32]byte) ([]byte, error) {
+	return gnarkBatchVerifier.abi.Pack("publicInputs", batchHash)
+}
+
+// UnpackPublicInputs is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x42338afd.
+//
+// Solidity: function publicInputs(bytes32 batchHash) pure returns(uint256[2] input)
+func (gnarkBatchVerifier *GnarkBatchVerifier) UnpackPublicInputs(data []byte) ([2]*big.Int, error) {
+	out, err := gnarkBatchVerifier.abi.Unpack("publicInputs", data)
+	if err != nil {
+		return *new([2]*big.Int), err
+	}
+	out0 := *abi.ConvertType(out[0], new([2]*big.Int)).(*[2]*big.Int)
+	return out0, nil
+}
+
+// PackVerifyBatch is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x75d0a7ce.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function verifyBatch(bytes32 batchHash, bytes proof) view returns(bool)
+func (gnarkBatchVerifier *GnarkBatchVerifier) PackVerifyBatch(batchHash [32]byte, proof []byte) []byte {
+	enc, err := gnarkBatchVerifier.abi.Pack("verifyBatch", batchHash, proof)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackVerifyBatch is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x75d0a7ce.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function verifyBatch(bytes32 batchHash, bytes proof) view returns(bool)
+func (gnarkBatchVerifier *GnarkBatchVerifier) TryPackVerifyBatch(batchHash [32]byte, proof []byte) ([]byte, error) {
+	return gnarkBatchVerifier.abi.Pack("verifyBatch", batchHash, proof)
+}
+
+// UnpackVerifyBatch is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x75d0a7ce.
+//
+// Solidity: function verifyBatch(bytes32 batchHash, bytes proof) view returns(bool)
+func (gnarkBatchVerifier *GnarkBatchVerifier) UnpackVerifyBatch(data []byte) (bool, error) {
+	out, err := gnarkBatchVerifier.abi.Unpack("verifyBatch", data)
+	if err != nil {
+		return *new(bool), err
+	}
+	out0 := *abi.ConvertType(out[0], new(bool)).(*bool)
+	return out0, nil
+}
+
+// UnpackError attempts to decode the provided error data using user-defined
+// error definitions.
+func (gnarkBatchVerifier *GnarkBatchVerifier) UnpackError(raw []byte) (any, error) {
+	if bytes.Equal(raw[:4], gnarkBatchVerifier.abi.Errors["NoVerifierCode"].ID.Bytes()[:4]) {
+		return gnarkBatchVerifier.UnpackNoVerifierCodeError(raw[4:])
+	}
+	return nil, errors.New("Unknown error")
+}
+
+// GnarkBatchVerifierNoVerifierCode represents a NoVerifierCode error raised by the GnarkBatchVerifier contract.
+type GnarkBatchVerifierNoVerifierCode struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NoVerifierCode()
+func GnarkBatchVerifierNoVerifierCodeErrorID() common.Hash {
+	return common.HexToHash("0x599fbc419b0dc608692b48052ef291abd12e39a78af7d6bf3497ac5829ecf375")
+}
+
+// UnpackNoVerifierCodeError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NoVerifierCode()
+func (gnarkBatchVerifier *GnarkBatchVerifier) UnpackNoVerifierCodeError(raw []byte) (*GnarkBatchVerifierNoVerifierCode, error) {
+	out := new(GnarkBatchVerifierNoVerifierCode)
+	if err := gnarkBatchVerifier.abi.UnpackIntoInterface(out, "NoVerifierCode", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // IBatchVerifierMetaData contains all meta data concerning the IBatchVerifier contract.
 var IBatchVerifierMetaData = bind.MetaData{
 	ABI: "[{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"batchHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes\",\"name\":\"proof\",\"type\":\"bytes\"}],\"name\":\"verifyBatch\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"view\",\"type\":\"function\"}]",

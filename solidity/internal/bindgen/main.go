@@ -34,6 +34,7 @@ var contracts = []string{
 	"IBoosterTarget",
 	"IBatchVerifier",
 	"DevBatchVerifier",
+	"GnarkBatchVerifier",
 	"Voting",
 	"BallotBox",
 	"BoostedCounter",
