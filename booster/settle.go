@@ -20,6 +20,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/boosterkit/go-booster/solidity/bindings"
+	"github.com/boosterkit/go-booster/verifier/batch"
 )
 
 // Errors of settlement.
@@ -65,35 +66,35 @@ var settlementABI = sync.OnceValues(func() (*commitmentArgs, error) {
 	}
 	elems := m.Inputs[0].Type.TupleElems
 	arg := func(t abi.Type) abi.Argument { return abi.Argument{Type: t} }
-	word := func(name string) abi.Argument {
-		t, _ := abi.NewType(name, "", nil)
-		return abi.Argument{Type: t}
-	}
 	return &commitmentArgs{
 		abi:    parsed,
 		reads:  abi.Arguments{arg(*elems[6]), arg(*elems[7]), arg(*elems[8])},
 		writes: abi.Arguments{arg(*elems[9])},
-		header: abi.Arguments{
-			word("uint256"), word("address"), word("uint256"), word("uint64"), word("bytes32"), word("uint64"), word("bytes32"),
-			word("bytes32"), word("bytes32"), word("bytes32"), word("bytes32"),
-		},
 	}, nil
 })
 
 type commitmentArgs struct {
-	abi                   *abi.ABI
-	reads, writes, header abi.Arguments
+	abi           *abi.ABI
+	reads, writes abi.Arguments
 }
 
-// TransactionsCommitment is keccak256 of the hashes of the batch's applied
-// transactions, concatenated in order.
+// TransactionsCommitment is the commitment to the batch's applied
+// transactions that its header binds: batch.TransactionsCommitment of
+// each transaction's signing hash and sender, in order (a Poseidon2 fold
+// the batch proof recomputes from the signatures it checks). It is zero if
+// a transaction's signature does not recover, which a batch ExecuteBatch
+// made cannot hold; Commitment reports that case as ErrInvalidBatch.
 func (b *Batch) TransactionsCommitment() common.Hash {
-	buf := make([]byte, 0, 32*len(b.Transactions))
-	for _, tx := range b.Transactions {
-		h := tx.Hash()
-		buf = append(buf, h[:]...)
+	c, _ := b.transactionsCommitment()
+	return c
+}
+
+func (b *Batch) transactionsCommitment() (common.Hash, error) {
+	sigs, err := batch.Signatures(b.Transactions)
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("%w: %w", ErrInvalidBatch, err)
 	}
-	return crypto.Keccak256Hash(buf)
+	return batch.TransactionsCommitment(sigs), nil
 }
 
 // Settlement returns the batch as the L1 booster contract's settle takes
@@ -149,28 +150,47 @@ func (b *Batch) Commitment() (common.Hash, error) {
 	if b.L1ChainID == nil || b.ChainID == nil {
 		return common.Hash{}, fmt.Errorf("%w: no chain id", ErrInvalidBatch)
 	}
+	if _, err := b.transactionsCommitment(); err != nil {
+		return common.Hash{}, err
+	}
 	return commitment(b.L1ChainID, b.Contract, b.ChainID, b.Settlement())
 }
 
 func commitment(l1ChainID *big.Int, contract common.Address, chainID *big.Int, s bindings.BoosterBatch) (common.Hash, error) {
-	args, err := settlementABI()
+	h, err := header(l1ChainID, contract, chainID, s)
 	if err != nil {
 		return common.Hash{}, err
 	}
+	return h.Hash(), nil
+}
+
+// Header returns the batch's header, the eleven words its commitment
+// hashes (batch.Header), which the batch proof's header segment checks.
+func (b *Batch) Header() (*batch.Header, error) {
+	if _, err := b.Commitment(); err != nil {
+		return nil, err
+	}
+	return header(b.L1ChainID, b.Contract, b.ChainID, b.Settlement())
+}
+
+func header(l1ChainID *big.Int, contract common.Address, chainID *big.Int, s bindings.BoosterBatch) (*batch.Header, error) {
+	args, err := settlementABI()
+	if err != nil {
+		return nil, err
+	}
 	reads, err := args.reads.Pack(s.StorageReads, s.CodeReads, s.BalanceReads)
 	if err != nil {
-		return common.Hash{}, fmt.Errorf("booster: encode read set: %w", err)
+		return nil, fmt.Errorf("booster: encode read set: %w", err)
 	}
 	writes, err := args.writes.Pack(s.Updates)
 	if err != nil {
-		return common.Hash{}, fmt.Errorf("booster: encode write list: %w", err)
+		return nil, fmt.Errorf("booster: encode write list: %w", err)
 	}
-	header, err := args.header.Pack(l1ChainID, contract, chainID, s.Number, s.Parent, s.L1BlockNumber, s.L1BlockHash,
-		s.Transactions, s.L2StateRoot, crypto.Keccak256Hash(reads), crypto.Keccak256Hash(writes))
-	if err != nil {
-		return common.Hash{}, fmt.Errorf("booster: encode batch header: %w", err)
-	}
-	return crypto.Keccak256Hash(header), nil
+	return &batch.Header{
+		L1ChainID: l1ChainID, Contract: contract, ChainID: chainID, Number: s.Number, Parent: s.Parent,
+		L1BlockNumber: s.L1BlockNumber, L1BlockHash: s.L1BlockHash, Transactions: s.Transactions, L2StateRoot: s.L2StateRoot,
+		ReadsHash: crypto.Keccak256Hash(reads), WritesHash: crypto.Keccak256Hash(writes),
+	}, nil
 }
 
 // SettlementCalldata returns the calldata of the one L1 call that settles

@@ -1,0 +1,115 @@
+package batch
+
+import (
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
+	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr/poseidon2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// NbHeaderWords is the number of 32-byte words of a batch header.
+const NbHeaderWords = 11
+
+// Header is what the L1 booster contract hashes into a batch's
+// commitment (Booster.batchHash), in its order: the L1 chain id and the
+// booster contract, the L2 chain id, the batch number, the parent
+// commitment, the pinned L1 block's number and hash, the transactions
+// commitment, the L2 state root, and the hashes of the read set's and the
+// write list's ABI encodings.
+type Header struct {
+	L1ChainID     *big.Int
+	Contract      common.Address
+	ChainID       *big.Int
+	Number        uint64
+	Parent        common.Hash
+	L1BlockNumber uint64
+	L1BlockHash   common.Hash
+	Transactions  common.Hash
+	L2StateRoot   common.Hash
+	ReadsHash     common.Hash
+	WritesHash    common.Hash
+}
+
+// Words is the header's ABI encoding: every field is static, so each is
+// one 32-byte word, left-padded.
+func (h *Header) Words() [NbHeaderWords]common.Hash {
+	return [NbHeaderWords]common.Hash{
+		common.BigToHash(orZero(h.L1ChainID)), common.BytesToHash(h.Contract.Bytes()), common.BigToHash(orZero(h.ChainID)),
+		common.BigToHash(new(big.Int).SetUint64(h.Number)), h.Parent, common.BigToHash(new(big.Int).SetUint64(h.L1BlockNumber)),
+		h.L1BlockHash, h.Transactions, h.L2StateRoot, h.ReadsHash, h.WritesHash,
+	}
+}
+
+// Hash is the batch commitment: keccak256 of the header's words.
+func (h *Header) Hash() common.Hash {
+	w := h.Words()
+	buf := make([]byte, 0, 32*NbHeaderWords)
+	for _, x := range w {
+		buf = append(buf, x[:]...)
+	}
+	return crypto.Keccak256Hash(buf)
+}
+
+func orZero(v *big.Int) *big.Int {
+	if v == nil {
+		return new(big.Int)
+	}
+	return v
+}
+
+// Signature is what the transactions commitment keeps of one transaction:
+// its signing hash and its sender.
+type Signature struct {
+	SigningHash common.Hash
+	Sender      common.Address
+}
+
+// TransactionsCommitment folds the transactions' signing hashes and
+// senders, in order, into one value: starting from zero, each step is the
+// Poseidon2 (BLS12-377, Merkle–Damgård) hash of the value so far, the
+// signing hash's two 128-bit halves and the sender. The transaction
+// segments compute the same in the circuit, where keccak would cost a
+// hundred thousand constraints a step and Poseidon2 a few hundred.
+func TransactionsCommitment(sigs []Signature) common.Hash {
+	var acc fr.Element
+	for _, s := range sigs {
+		acc = fold(acc, s)
+	}
+	b := acc.Bytes()
+	return common.Hash(b)
+}
+
+// fold is one step of TransactionsCommitment.
+func fold(acc fr.Element, s Signature) fr.Element {
+	return hashElements(acc, elem(s.SigningHash[:16]), elem(s.SigningHash[16:]), elem(s.Sender.Bytes()))
+}
+
+// boundary is what one segment hands the next: the Poseidon2 hash of the
+// batch commitment's halves, the L2 chain id, the header's transactions
+// commitment's halves and the running commitment.
+func boundary(batch common.Hash, chainID *big.Int, txs common.Hash, acc fr.Element) *big.Int {
+	var c fr.Element
+	c.SetBigInt(chainID)
+	h := hashElements(elem(batch[:16]), elem(batch[16:]), c, elem(txs[:16]), elem(txs[16:]), acc)
+	return h.BigInt(new(big.Int))
+}
+
+// elem is a big-endian value of at most 31 bytes as a field element.
+func elem(b []byte) fr.Element {
+	var e fr.Element
+	e.SetBigInt(new(big.Int).SetBytes(b))
+	return e
+}
+
+func hashElements(es ...fr.Element) fr.Element {
+	h := poseidon2.NewMerkleDamgardHasher()
+	for i := range es {
+		b := es[i].Bytes()
+		h.Write(b[:])
+	}
+	var out fr.Element
+	out.SetBytes(h.Sum(nil))
+	return out
+}
