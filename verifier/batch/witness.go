@@ -95,4 +95,3 @@ func Witnesses(h *Header, txs []*types.Transaction, dataCap int) ([]SegmentWitne
 	}})
 	return segs, nil
 }
-
