@@ -219,3 +219,65 @@ func TestAggregationRefusesBadInput(t *testing.T) {
 	_, err = newAggregationCircuit(2, nil)
 	require.ErrorIs(t, err, ErrSegments)
 }
+
+// toySquare is a second kind of toy segment: it hands on the hash of X²,
+// so its proofs verify under its own key only.
+type toySquare struct {
+	SegmentInputs
+	X, Last frontend.Variable
+}
+
+func (c *toySquare) Define(api frontend.API) error {
+	h, err := mimc.NewMiMC(api)
+	if err != nil {
+		return err
+	}
+	h.Write(c.BatchHi, c.BatchLo, c.Index, c.In, api.Mul(c.X, c.X))
+	api.AssertIsBoolean(c.Last)
+	api.AssertIsEqual(c.Out, api.Mul(api.Sub(1, c.Last), h.Sum()))
+	cm, err := api.(frontend.Committer).Commit(c.X, c.Out)
+	if err != nil {
+		return err
+	}
+	api.AssertIsDifferent(cm, 0)
+	return nil
+}
+
+var square = sync.OnceValues(func() (*toyKeys, error) {
+	cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, &toySquare{})
+	if err != nil {
+		return nil, err
+	}
+	pk, vk, err := groth16.Setup(cs)
+	if err != nil {
+		return nil, err
+	}
+	return &toyKeys{cs, pk, vk}, nil
+})
+
+// TestAggregationKinds checks that each segment is verified under the key
+// of the kind it names: a run mixing two kinds solves, and a segment
+// proved under one kind named as the other does not.
+func TestAggregationKinds(t *testing.T) {
+	sq, err := square()
+	require.NoError(t, err)
+	kinds := []SegmentKind{toyKind(t), {CCS: sq.ccs, VK: sq.vk}}
+	first := proveToy(t, Segment{Batch: batchA, Index: 0}, 3, false)
+	s := Segment{Batch: batchA, Index: 1, In: first.Segment.Out}
+	s.Out = toyOut(s, 9, true) // 9 = 3², the square kind's hash of X = 3
+	w, err := frontend.NewWitness(&toySquare{SegmentInputs: s.Inputs(), X: 3, Last: 1}, ecc.BLS12_377.ScalarField())
+	require.NoError(t, err)
+	p, err := groth16.Prove(sq.ccs, sq.pk, w, SegmentProverOptions())
+	require.NoError(t, err)
+	second := SegmentProof{Kind: 1, Segment: s, Proof: p}
+
+	circuit, err := newAggregationCircuit(2, kinds)
+	require.NoError(t, err)
+	good, err := assignment(2, 2, batchA, []SegmentProof{first, second})
+	require.NoError(t, err)
+	require.NoError(t, test.IsSolved(circuit, good, ecc.BW6_761.ScalarField()))
+	second.Kind = 0
+	bad, err := assignment(2, 2, batchA, []SegmentProof{first, second})
+	require.NoError(t, err)
+	require.Error(t, test.IsSolved(circuit, bad, ecc.BW6_761.ScalarField()))
+}

@@ -1,0 +1,148 @@
+package batch
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/boosterkit/go-booster/verifier/aggregate"
+)
+
+// Progress reports a batch proof as it runs: which proof was just made
+// (a segment, "aggregation" or "wrap"), how many proofs are done of how
+// many, the time elapsed and an estimate of the time left (from the mean
+// time of the proofs so far).
+type Progress struct {
+	Step        string
+	Done, Total int
+	Elapsed     time.Duration
+	Left        time.Duration
+}
+
+// segmentKeys is one segment kind's circuit and keys.
+type segmentKeys struct {
+	ccs constraint.ConstraintSystem
+	pk  groth16.ProvingKey
+	vk  groth16.VerifyingKey
+}
+
+// Prover proves batches of up to arity-2 transactions of up to dataCap
+// bytes of calldata each: one proof per segment, their aggregation and
+// its wrap, which GnarkBatchVerifier checks on L1. Its keys come from a
+// single-party setup made by NewProver. It is safe for concurrent use.
+type Prover struct {
+	dataCap int
+	kinds   [nbKinds]segmentKeys
+	agg     *aggregate.Aggregator
+	wrap    *aggregate.Wrapper
+}
+
+// NewProver compiles the segment circuits for calldata of up to dataCap
+// bytes, the aggregation circuit of arity segments and its wrap, and runs
+// their setups. The wrap alone is millions of constraints: expect tens of
+// minutes and about 10 GiB on a small machine.
+func NewProver(dataCap, arity int) (*Prover, error) {
+	p := &Prover{dataCap: dataCap}
+	var kinds []aggregate.SegmentKind
+	for k, c := range Circuits(dataCap) {
+		cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, c)
+		if err != nil {
+			return nil, fmt.Errorf("batch: compile segment kind %d: %w", k, err)
+		}
+		pk, vk, err := groth16.Setup(cs)
+		if err != nil {
+			return nil, fmt.Errorf("batch: setup segment kind %d: %w", k, err)
+		}
+		p.kinds[k] = segmentKeys{cs, pk, vk}
+		kinds = append(kinds, aggregate.SegmentKind{CCS: cs, VK: vk})
+	}
+	agg, err := aggregate.NewAggregator(arity, kinds...)
+	if err != nil {
+		return nil, err
+	}
+	wrap, err := aggregate.NewWrapper(agg)
+	if err != nil {
+		return nil, err
+	}
+	p.agg, p.wrap = agg, wrap
+	return p, nil
+}
+
+// Wrapper is the prover's wrap circuit, whose Solidity verifier
+// (Wrapper.ExportSolidity) GnarkBatchVerifier adapts.
+func (p *Prover) Wrapper() *aggregate.Wrapper { return p.wrap }
+
+// Constraints reports the size of each circuit: the three segment kinds,
+// the aggregation and the wrap.
+func (p *Prover) Constraints() map[string]int {
+	return map[string]int{
+		"header": p.kinds[KindHeader].ccs.GetNbConstraints(), "transaction": p.kinds[KindTransaction].ccs.GetNbConstraints(),
+		"end": p.kinds[KindEnd].ccs.GetNbConstraints(), "aggregation": p.agg.NbConstraints(), "wrap": p.wrap.NbConstraints(),
+	}
+}
+
+// Prove proves the batch with header h and applied transactions txs and
+// returns the wrap proof as GnarkBatchVerifier takes it. ctx is checked
+// between proofs; progress, if not nil, is called after each.
+func (p *Prover) Prove(ctx context.Context, h *Header, txs []*types.Transaction, progress func(Progress)) ([]byte, error) {
+	segs, err := Witnesses(h, txs, p.dataCap)
+	if err != nil {
+		return nil, err
+	}
+	if len(segs) > p.agg.Arity() {
+		return nil, fmt.Errorf("%w: %d transactions, at most %d", aggregate.ErrSegments, len(txs), p.agg.Arity()-2)
+	}
+	start := time.Now()
+	total := len(segs) + 2
+	done := 0
+	report := func(step string) {
+		done++
+		if progress == nil {
+			return
+		}
+		el := time.Since(start)
+		progress(Progress{Step: step, Done: done, Total: total, Elapsed: el, Left: el / time.Duration(done) * time.Duration(total-done)})
+	}
+	proofs := make([]aggregate.SegmentProof, len(segs))
+	for i, s := range segs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		k := p.kinds[s.Kind]
+		w, err := frontend.NewWitness(s.Assignment, ecc.BLS12_377.ScalarField())
+		if err != nil {
+			return nil, fmt.Errorf("batch: segment %d witness: %w", i, err)
+		}
+		proof, err := groth16.Prove(k.ccs, k.pk, w, aggregate.SegmentProverOptions())
+		if err != nil {
+			return nil, fmt.Errorf("%w: segment %d: %w", aggregate.ErrProve, i, err)
+		}
+		proofs[i] = aggregate.SegmentProof{Kind: s.Kind, Segment: s.Segment, Proof: proof}
+		report(fmt.Sprintf("segment %d", i))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	batch := [32]byte(h.Hash())
+	aggProof, err := p.agg.Prove(batch, proofs)
+	if err != nil {
+		return nil, err
+	}
+	report("aggregation")
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	wrapProof, err := p.wrap.Prove(batch, aggProof)
+	if err != nil {
+		return nil, err
+	}
+	report("wrap")
+	return aggregate.SolidityProof(wrapProof)
+}
