@@ -1,6 +1,10 @@
 package verifier
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/boosterkit/go-booster/verifier/keycache"
+)
 
 // Errors of the prover. Refusals name the opcode and pc, or the capacity
 // that a trace exceeds.
@@ -17,11 +21,12 @@ var (
 	// ErrProof means a proof did not verify.
 	ErrProof = errors.New("verifier: invalid proof")
 	// ErrKeys means proving or verifying keys could not be made, read or
-	// written.
-	ErrKeys = errors.New("verifier: keys")
+	// written (keycache.ErrKeys).
+	ErrKeys = keycache.ErrKeys
 	// ErrKeyCache means keys found on disk are truncated, corrupted, or
-	// not one setup's pair; they are left in place, not replaced.
-	ErrKeyCache = errors.New("verifier: key cache")
+	// not one setup's pair; they are left in place, not replaced
+	// (keycache.ErrKeyCache).
+	ErrKeyCache = keycache.ErrKeyCache
 	// ErrInput means a nil or malformed argument: a nil trace or proof, a
 	// public commitment that is not a reduced field element.
 	ErrInput = errors.New("verifier: invalid input")

@@ -16,6 +16,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// Key file suffixes of keycache.
+const (
+	pkSuffix  = ".pk"
+	vkSuffix  = ".vk"
+	sumSuffix = ".sum"
+)
+
 // The key cache tests run several setups of the tiny shape (a second or
 // two each).
 
@@ -320,24 +327,4 @@ func TestPruneKeys(t *testing.T) {
 	}
 	_, err = PruneKeys(filepath.Join(dir, "missing"), Shapes...)
 	require.ErrorIs(t, err, ErrKeyCache)
-}
-
-func TestParseKeyFile(t *testing.T) {
-	cases := []struct {
-		file, name, digest string
-		ok                 bool
-	}{
-		{"steps256-code384-0123456789abcdef.pk", "steps256-code384", "0123456789abcdef", true},
-		{"a-b-c-0123456789abcdef.lock", "a-b-c", "0123456789abcdef", true},
-		{"steps256-0123456789ABCDEF.pk", "", "", false},
-		{"steps256-0123.vk", "", "", false},
-		{"-0123456789abcdef.sum", "", "", false},
-		{"steps256-0123456789abcdef.pk.tmp-3", "", "", false},
-	}
-	for _, c := range cases {
-		name, digest, ok := parseKeyFile(c.file)
-		require.Equal(t, c.ok, ok, c.file)
-		require.Equal(t, c.name, name, c.file)
-		require.Equal(t, c.digest, digest, c.file)
-	}
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package verifier
+package keycache
 
 import (
 	"os"

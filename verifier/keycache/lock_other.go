@@ -1,6 +1,6 @@
 //go:build !unix
 
-package verifier
+package keycache
 
 // lockFile is a no-op where the system has no advisory file locks: setup
 // is still serialised within one process.
