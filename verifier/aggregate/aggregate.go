@@ -12,6 +12,8 @@ import (
 	"github.com/consensys/gnark/std/algebra/native/sw_bls12377"
 	"github.com/consensys/gnark/std/math/emulated"
 	stdgroth16 "github.com/consensys/gnark/std/recursion/groth16"
+
+	"github.com/boosterkit/go-booster/verifier/keycache"
 )
 
 type (
@@ -177,13 +179,15 @@ func newAggregationCircuit(arity int, kinds []SegmentKind) (*aggregationCircuit,
 }
 
 // NewAggregator compiles the aggregation circuit of arity slots over the
-// given segment kinds and runs its (single-party) setup.
-func NewAggregator(arity int, kinds ...SegmentKind) (*Aggregator, error) {
+// given segment kinds and runs its (single-party) setup, or, if keyDir is
+// not empty, loads its keys from there (keycache, named
+// aggregation-arityN) or makes and keeps them there.
+func NewAggregator(keyDir string, arity int, kinds ...SegmentKind) (*Aggregator, error) {
 	cs, err := compileAggregation(arity, kinds)
 	if err != nil {
 		return nil, err
 	}
-	pk, vk, err := groth16.Setup(cs)
+	pk, vk, err := setup(keyDir, fmt.Sprintf("aggregation-arity%d", arity), cs)
 	if err != nil {
 		return nil, fmt.Errorf("aggregate: setup aggregation circuit: %w", err)
 	}
@@ -282,4 +286,13 @@ func (a *Aggregator) Verify(batch [32]byte, proof groth16.Proof) error {
 		return fmt.Errorf("aggregate: public witness: %w", err)
 	}
 	return groth16.Verify(proof, a.vk, pub, stdgroth16.GetNativeVerifierOptions(ecc.BN254.ScalarField(), ecc.BW6_761.ScalarField()))
+}
+
+// setup makes a circuit's keys, through the key cache in keyDir if it is
+// not empty.
+func setup(keyDir, name string, cs constraint.ConstraintSystem) (groth16.ProvingKey, groth16.VerifyingKey, error) {
+	if keyDir == "" {
+		return groth16.Setup(cs)
+	}
+	return keycache.LoadOrSetup(keyDir, name, cs)
 }

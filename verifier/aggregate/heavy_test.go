@@ -48,7 +48,7 @@ func TestWrapOnL1(t *testing.T) {
 	step := func(name string, start time.Time) { t.Logf("%s: %s", name, time.Since(start).Round(time.Millisecond)) }
 
 	start := time.Now()
-	agg, err := aggregate.NewAggregator(2, aggregate.ToyKind(t))
+	agg, err := aggregate.NewAggregator("", 2, aggregate.ToyKind(t))
 	require.NoError(t, err)
 	step("aggregation setup", start)
 	run := aggregate.ToyRun(t, aggregate.BatchA, 2)
@@ -58,7 +58,7 @@ func TestWrapOnL1(t *testing.T) {
 	step("aggregation proof", start)
 
 	start = time.Now()
-	wrap, err := aggregate.NewWrapper(agg)
+	wrap, err := aggregate.NewWrapper("", agg)
 	require.NoError(t, err)
 	step("wrap compile and setup", start)
 	t.Logf("constraints: aggregation (arity 2, BW6-761) %d, wrap (BN254) %d", agg.NbConstraints(), wrap.NbConstraints())

@@ -15,7 +15,7 @@ func TestAggregatorProves(t *testing.T) {
 		t.Skip("BW6-761 setup and proving: skipped with -short")
 	}
 	start := time.Now()
-	agg, err := NewAggregator(2, toyKind(t))
+	agg, err := NewAggregator("", 2, toyKind(t))
 	require.NoError(t, err)
 	setup := time.Since(start)
 	run := toyRun(t, batchA, 2)

@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"context"
 	"math/big"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/internal/testenv"
 	"github.com/boosterkit/go-booster/solidity/bindings"
+	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/batch"
 )
 
@@ -42,12 +45,17 @@ func (s statementProver) Prove(ctx context.Context, b *booster.Batch) ([]byte, e
 // simulated L1 with mainnet's rules through GnarkBatchVerifier, and checks
 // that the same proof does not settle the batch with one write changed,
 // nor the next batch. It logs sizes, times and gas. It takes about an
-// hour here:
+// hour here the first time (keys kept under the key directory's batch
+// folder):
 //
 //	go test -tags heavy -run TestBatchProofSettles -timeout 3h -v ./verifier/batch
 func TestBatchProofSettles(t *testing.T) {
 	start := time.Now()
-	p, err := batch.NewProver(128, 4)
+	dir := os.Getenv("GO_BOOSTER_KEYS")
+	if dir == "" {
+		dir = verifier.DefaultKeyDir()
+	}
+	p, err := batch.NewProver(filepath.Join(dir, "batch"), 128, 4)
 	require.NoError(t, err)
 	t.Logf("setup of every circuit: %s; constraints %v", time.Since(start).Round(time.Second), p.Constraints())
 
