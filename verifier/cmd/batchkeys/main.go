@@ -1,0 +1,59 @@
+// Command batchkeys makes (or loads) the keys of the batch proof, the
+// segment circuits, their aggregation and its wrap, keeps them in the key
+// directory's batch folder by circuit digest, and writes gnark's Solidity
+// verifier of the wrap, which GnarkBatchVerifier takes at deployment.
+//
+//	go run ./verifier/cmd/batchkeys -calldata 128 -arity 4 -out BatchVerifier.sol
+//
+// The first run takes about forty minutes and 14 GiB on 2 cores (the wrap
+// is 7.7 million constraints); later runs load the keys. Keys come from a
+// single-party development setup: see README, "Soundness limits".
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/consensys/gnark/logger"
+
+	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/batch"
+)
+
+func main() {
+	logger.Disable()
+	dataCap := flag.Int("calldata", 128, "calldata capacity of a transaction segment, in bytes")
+	arity := flag.Int("arity", 4, "segments of one aggregation: the batch's transactions plus 2")
+	dir := flag.String("keys", "", "key directory (default: verifier.DefaultKeyDir()); keys go in its batch folder")
+	out := flag.String("out", "", "output file for the Solidity verifier (default: standard output)")
+	flag.Parse()
+	if *dataCap < 0 || *arity < 2 {
+		log.Fatal("-calldata must be at least 0 and -arity at least 2")
+	}
+	if *dir == "" {
+		*dir = verifier.DefaultKeyDir()
+	}
+	start := time.Now()
+	p, err := batch.NewProver(filepath.Join(*dir, "batch"), *dataCap, *arity)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var w io.Writer = os.Stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := p.Wrapper().ExportSolidity(w); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Fprintf(os.Stderr, "batch proof keys ready in %s (constraints %v); exported the wrap's verifier\n", time.Since(start).Round(time.Second), p.Constraints())
+}
