@@ -7,12 +7,16 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
+	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/consensys/gnark/test"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/stretchr/testify/require"
+
+	"github.com/boosterkit/go-booster/verifier/aggregate"
 )
 
 const dataCap = 128
@@ -212,5 +216,20 @@ func TestSegmentSoundness(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Error(t, solve(t, tc.witness()))
 		})
+	}
+}
+
+// TestSegmentLayouts checks that the three segment circuits have the
+// layout the aggregation circuit needs to switch between their keys: the
+// five segment inputs as public inputs, one commitment, and no public
+// input committed to.
+func TestSegmentLayouts(t *testing.T) {
+	for kind, c := range Circuits(dataCap) {
+		cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, c)
+		require.NoError(t, err)
+		require.Equal(t, aggregate.NbSegmentInputs+1, cs.GetNbPublicVariables(), "kind %d", kind)
+		commitments := cs.GetCommitments().(constraint.Groth16Commitments)
+		require.Len(t, commitments, 1, "kind %d", kind)
+		require.Empty(t, commitments[0].PublicAndCommitmentCommitted, "kind %d commits to a public input", kind)
 	}
 }

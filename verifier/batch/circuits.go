@@ -115,8 +115,8 @@ func (c *endSegment) Define(api frontend.API) error {
 	api.AssertIsEqual(api.FromBinary(bits[128:]...), c.TxsHi)
 	api.AssertIsEqual(api.FromBinary(bits[:128]...), c.TxsLo)
 	// The aggregation circuit switches between segment keys of one
-	// layout, with one commitment each.
-	cm, err := api.(frontend.Committer).Commit(c.Acc, c.In)
+	// layout: one commitment each, to private variables only.
+	cm, err := api.(frontend.Committer).Commit(c.Acc, c.ChainID)
 	if err != nil {
 		return fmt.Errorf("batch: commit: %w", err)
 	}
