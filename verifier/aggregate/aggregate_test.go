@@ -65,17 +65,22 @@ type toyKeys struct {
 	vk  groth16.VerifyingKey
 }
 
-var toy = sync.OnceValues(func() (*toyKeys, error) {
-	cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, &toySegment{})
-	if err != nil {
-		return nil, err
-	}
-	pk, vk, err := groth16.Setup(cs)
-	if err != nil {
-		return nil, err
-	}
-	return &toyKeys{cs, pk, vk}, nil
-})
+// setupOnce compiles a segment circuit on BLS12-377 and sets it up, once.
+func setupOnce(c frontend.Circuit) func() (*toyKeys, error) {
+	return sync.OnceValues(func() (*toyKeys, error) {
+		cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, c)
+		if err != nil {
+			return nil, err
+		}
+		pk, vk, err := groth16.Setup(cs)
+		if err != nil {
+			return nil, err
+		}
+		return &toyKeys{cs, pk, vk}, nil
+	})
+}
+
+var toy = setupOnce(&toySegment{})
 
 func toyKind(t testing.TB) SegmentKind {
 	t.Helper()
@@ -243,17 +248,7 @@ func (c *toySquare) Define(api frontend.API) error {
 	return nil
 }
 
-var square = sync.OnceValues(func() (*toyKeys, error) {
-	cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, &toySquare{})
-	if err != nil {
-		return nil, err
-	}
-	pk, vk, err := groth16.Setup(cs)
-	if err != nil {
-		return nil, err
-	}
-	return &toyKeys{cs, pk, vk}, nil
-})
+var square = setupOnce(&toySquare{})
 
 // TestAggregationKinds checks that each segment is verified under the key
 // of the kind it names: a run mixing two kinds solves, and a segment
