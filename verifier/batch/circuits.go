@@ -68,13 +68,25 @@ func (c *headerSegment) Define(api frontend.API) error {
 // the running commitment.
 type transactionSegment struct {
 	aggregate.SegmentInputs
+	carried
+	Tx txsig.Tx
+}
+
+// carried is what the header hands on through the boundaries: the L2
+// chain id, the header's transactions commitment and the running one.
+type carried struct {
 	ChainID, TxsHi, TxsLo, Acc frontend.Variable
-	Tx                         txsig.Tx
+}
+
+// boundary is the boundary of the carried values with acc as the running
+// commitment.
+func (c *carried) boundary(api frontend.API, s *aggregate.SegmentInputs, acc frontend.Variable) (frontend.Variable, error) {
+	return boundaryVar(api, s.BatchHi, s.BatchLo, c.ChainID, c.TxsHi, c.TxsLo, acc)
 }
 
 // Define implements frontend.Circuit.
 func (c *transactionSegment) Define(api frontend.API) error {
-	in, err := boundaryVar(api, c.BatchHi, c.BatchLo, c.ChainID, c.TxsHi, c.TxsLo, c.Acc)
+	in, err := c.boundary(api, &c.SegmentInputs, c.Acc)
 	if err != nil {
 		return err
 	}
@@ -88,7 +100,7 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
-	out, err := boundaryVar(api, c.BatchHi, c.BatchLo, c.ChainID, c.TxsHi, c.TxsLo, acc)
+	out, err := c.boundary(api, &c.SegmentInputs, acc)
 	if err != nil {
 		return err
 	}
@@ -99,12 +111,12 @@ func (c *transactionSegment) Define(api frontend.API) error {
 // endSegment checks the running commitment against the header's.
 type endSegment struct {
 	aggregate.SegmentInputs
-	ChainID, TxsHi, TxsLo, Acc frontend.Variable
+	carried
 }
 
 // Define implements frontend.Circuit.
 func (c *endSegment) Define(api frontend.API) error {
-	in, err := boundaryVar(api, c.BatchHi, c.BatchLo, c.ChainID, c.TxsHi, c.TxsLo, c.Acc)
+	in, err := c.boundary(api, &c.SegmentInputs, c.Acc)
 	if err != nil {
 		return err
 	}

@@ -86,12 +86,12 @@ func Witnesses(h *Header, txs []*types.Transaction, dataCap int) ([]SegmentWitne
 		acc = fold(acc, sigs[i])
 		out = boundary(batch, h.ChainID, h.Transactions, acc)
 		segs = append(segs, SegmentWitness{Kind: KindTransaction, Segment: segment(i+1, in, out), Assignment: &transactionSegment{
-			SegmentInputs: inputs(i+1, in, out), ChainID: h.ChainID, TxsHi: txsHi, TxsLo: txsLo, Acc: accBig, Tx: w,
+			SegmentInputs: inputs(i+1, in, out), carried: carried{ChainID: h.ChainID, TxsHi: txsHi, TxsLo: txsLo, Acc: accBig}, Tx: w,
 		}})
 	}
 	end := len(txs) + 1
 	segs = append(segs, SegmentWitness{Kind: KindEnd, Segment: segment(end, out, new(big.Int)), Assignment: &endSegment{
-		SegmentInputs: inputs(end, out, new(big.Int)), ChainID: h.ChainID, TxsHi: txsHi, TxsLo: txsLo, Acc: acc.BigInt(new(big.Int)),
+		SegmentInputs: inputs(end, out, new(big.Int)), carried: carried{ChainID: h.ChainID, TxsHi: txsHi, TxsLo: txsLo, Acc: acc.BigInt(new(big.Int))},
 	}})
 	return segs, nil
 }
