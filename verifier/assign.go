@@ -25,7 +25,8 @@ func Assign(t *Trace, s Shape) (*Circuit, error) {
 		return nil, err
 	}
 	a := &assigner{t: t, s: s, last: map[cellKey]int{}, stack: make([]uint256.Int, s.Stack),
-		mem: make([]uint256.Int, s.Memory), sto: map[common.Hash]uint256.Int{}, tsto: map[common.Hash]uint256.Int{}}
+		mem: make([]uint256.Int, s.Memory), sto: map[common.Hash]uint256.Int{}, tsto: map[common.Hash]uint256.Int{},
+		rds: make([]uint256.Int, 1)}
 	for _, sl := range t.Storage {
 		a.sto[sl.Key] = *new(uint256.Int).SetBytes32(sl.Initial[:])
 	}
@@ -65,6 +66,9 @@ func checkFits(t *Trace, s Shape) error {
 			return fmt.Errorf("%w: stack of %d at pc %d, shape has %d", ErrCapacity, len(st.Stack), st.PC, s.Stack)
 		}
 	}
+	if len(t.Calls) > s.Calls {
+		return fmt.Errorf("%w: %d calls, shape has %d", ErrCapacity, len(t.Calls), s.Calls)
+	}
 	last := t.Steps[len(t.Steps)-1]
 	if !families[opcodes[last.Op].fam].halt {
 		return fmt.Errorf("%w: trace ends with %s at pc %d", ErrExecution, last.Op, last.PC)
@@ -86,6 +90,7 @@ type assigner struct {
 	mem   []uint256.Int
 	sto   map[common.Hash]uint256.Int
 	tsto  map[common.Hash]uint256.Int // transient storage, zero at the start
+	rds   []uint256.Int               // the return data size cell
 
 	retOff, retLen, retByte uint64
 	msz                     uint64 // memory size in words so far
@@ -195,6 +200,11 @@ func (a *assigner) assign() (*Circuit, error) {
 		c.Storage[j] = Slot{Used: 1, KeyHi: k.Hi, KeyLo: k.Lo, InitHi: in.Hi, InitLo: in.Lo, FinalHi: fw.Hi, FinalLo: fw.Lo,
 			FinalTime: a.last[cellKey{dom: domSto, key: sl.Key}]}
 	}
+	rw := word(&a.rds[0])
+	c.RetSizeEnd = Cell{Hi: rw.Hi, Lo: rw.Lo, T: a.last[cellKey{dom: domRetSize}]}
+	if len(tb.calls) != len(t.Calls) {
+		return nil, fmt.Errorf("%w: the trace lists %d calls, the steps make %d", ErrExecution, len(t.Calls), len(tb.calls))
+	}
 	keys := make([]common.Hash, 0, len(a.tsto))
 	for k := range a.tsto {
 		keys = append(keys, k)
@@ -278,7 +288,7 @@ func addrWord(addr common.Address) Word {
 func touchedWord(r *Row, s Shape) (uint64, bool) {
 	fam := r.family(s)
 	switch fam {
-	case famMload, famMstore, famMstoreLo, famMstoreHi, famMloadLo, famMloadHi, famMstore8, famCopyMid, famCopyEnd, famKeccakMid, famKeccakEnd, famLogData:
+	case famMload, famMstore, famMstoreLo, famMstoreHi, famMloadLo, famMloadHi, famMstore8, famCopyMid, famCopyEnd, famKeccakMid, famKeccakEnd, famLogData, famCallData, famCallRet:
 	default:
 		return 0, false
 	}
@@ -344,6 +354,9 @@ func (a *assigner) stepRows(si, i int, tb *aluTables) ([]Row, error) {
 	}
 	if st.Op >= vm.LOG0 && st.Op <= vm.LOG4 {
 		return a.logRows(si, i, tb)
+	}
+	if st.Op == vm.CALL || st.Op == vm.STATICCALL || st.Op == vm.DELEGATECALL {
+		return a.callRows(si, i, tb)
 	}
 	if st.Op == vm.MSTORE || st.Op == vm.MLOAD {
 		if off := st.Stack[len(st.Stack)-1]; off.IsUint64() && off.Uint64()%32 != 0 {
@@ -440,6 +453,14 @@ func (a *assigner) row(si, i int, tb *aluTables) (Row, error) {
 		}
 		o, n := word(&old), word(&v)
 		r.Data = WritePort{Hi: n.Hi, Lo: n.Lo, OldHi: o.Hi, OldLo: o.Lo, PrevT: a.touch(cellKey{dom: dom, key: key}, tm(portData))}
+	case famRetSize:
+		// The size the last call returned, which go-ethereum pushed.
+		v := a.rds[0]
+		if len(next) != sp+1 || !next[sp].Eq(&v) {
+			return r, fmt.Errorf("%w: RETURNDATASIZE at pc %d: go-ethereum pushed otherwise", ErrExecution, st.PC)
+		}
+		w := word(&v)
+		r.Data = WritePort{Hi: w.Hi, Lo: w.Lo, OldHi: w.Hi, OldLo: w.Lo, PrevT: a.touch(cellKey{dom: domRetSize}, tm(portData))}
 	case famCalldataload:
 		off := top(0)
 		if !off.IsUint64() || off.Uint64() >= uint64(a.s.Calldata) {
@@ -561,6 +582,29 @@ func witnessElements(c *Circuit, reverted bool) []fr.Element {
 			add(w.Hi, w.Lo)
 		}
 		for _, w := range e.Data {
+			add(w.Hi, w.Lo)
+		}
+	}
+	for _, e := range c.Calls {
+		var head, x fr.Element
+		for _, v := range []struct {
+			v any
+			m uint64
+		}{{e.Used, 1}, {e.Static, 2}, {e.Delegate, 4}, {e.Success, 8}, {e.Len, 16}, {e.RetLen, 1 << 32}} {
+			if _, err := x.SetInterface(v.v); err != nil {
+				panic(err)
+			}
+			x.Mul(&x, new(fr.Element).SetUint64(v.m))
+			head.Add(&head, &x)
+		}
+		out = append(out, head)
+		for _, w := range []Word{e.Gas, e.To, e.Value} {
+			add(w.Hi, w.Lo)
+		}
+		for _, w := range e.Data {
+			add(w.Hi, w.Lo)
+		}
+		for _, w := range e.Ret {
 			add(w.Hi, w.Lo)
 		}
 	}

@@ -20,6 +20,7 @@ type aluTables struct {
 	copies  []CopyEntry
 	keccaks []KeccakEntry
 	logs    []LogEntry
+	calls   []CallEntry
 }
 
 // add records the entry proving out = op(x, y).
@@ -56,6 +57,8 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		return fmt.Errorf("%w: %d copied memory words, shape has %d", ErrCapacity, len(tb.copies), s.Copy)
 	case len(tb.logs) > s.Logs:
 		return fmt.Errorf("%w: %d logs, shape has %d", ErrCapacity, len(tb.logs), s.Logs)
+	case len(tb.calls) > s.Calls:
+		return fmt.Errorf("%w: %d calls, shape has %d", ErrCapacity, len(tb.calls), s.Calls)
 	case len(tb.keccaks) > s.Keccak:
 		return fmt.Errorf("%w: %d KECCAK256 steps, shape has %d", ErrCapacity, len(tb.keccaks), s.Keccak)
 	case len(tb.splices) > s.Splice:
@@ -65,6 +68,12 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		c.Copy[i] = unusedCopy()
 		if i < len(tb.copies) {
 			c.Copy[i] = tb.copies[i]
+		}
+	}
+	for i := range c.Calls {
+		c.Calls[i] = newCallEntry(s)
+		if i < len(tb.calls) {
+			c.Calls[i] = tb.calls[i]
 		}
 	}
 	for i := range c.Logs {

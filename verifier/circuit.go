@@ -115,6 +115,10 @@ type Circuit struct {
 	Keccak    []KeccakEntry
 	// Logs is the public log list, in the order the call emitted them.
 	Logs []LogEntry
+	// Calls is the public call list, in the order the frame made them,
+	// and RetSizeEnd the final cell of the last call's return data size.
+	Calls      []CallEntry
+	RetSizeEnd Cell
 
 	shape Shape
 }
@@ -129,27 +133,29 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		rows[i].Flags = make([]frontend.Variable, len(s.flagColumns()))
 	}
 	return &Circuit{
-		Code:      make([]frontend.Variable, s.Code),
-		Calldata:  make([]frontend.Variable, s.Calldata),
-		Storage:   make([]Slot, s.Storage),
-		Transient: make([]Slot, s.Transient),
-		Return:    make([]Word, s.Return),
-		RetShl:    make([]Word, retSplice(s)),
-		RetShr:    make([]Word, retSplice(s)),
-		Rows:      rows,
-		StackEnd:  make([]Cell, s.Stack),
-		MemEnd:    make([]Cell, s.Memory),
-		Add:       make([]AddEntry, s.Add),
-		Mul:       make([]MulEntry, s.Mul),
-		Bit:       make([]BitEntry, s.Bit),
-		BitCounts: make([]frontend.Variable, len(bitTable)),
-		Splice:    make([]SpliceEntry, s.Splice),
-		Exp:       make([]ExpEntry, s.Exp),
-		Mod:       make([]ModEntry, s.Mod),
-		Copy:      make([]CopyEntry, s.Copy),
-		Keccak:    make([]KeccakEntry, s.Keccak),
-		Logs:      logEntries(s),
-		shape:     s,
+		Code:       make([]frontend.Variable, s.Code),
+		Calldata:   make([]frontend.Variable, s.Calldata),
+		Storage:    make([]Slot, s.Storage),
+		Transient:  make([]Slot, s.Transient),
+		Return:     make([]Word, s.Return),
+		RetShl:     make([]Word, retSplice(s)),
+		RetShr:     make([]Word, retSplice(s)),
+		Rows:       rows,
+		StackEnd:   make([]Cell, s.Stack),
+		MemEnd:     make([]Cell, s.Memory),
+		Add:        make([]AddEntry, s.Add),
+		Mul:        make([]MulEntry, s.Mul),
+		Bit:        make([]BitEntry, s.Bit),
+		BitCounts:  make([]frontend.Variable, len(bitTable)),
+		Splice:     make([]SpliceEntry, s.Splice),
+		Exp:        make([]ExpEntry, s.Exp),
+		Mod:        make([]ModEntry, s.Mod),
+		Copy:       make([]CopyEntry, s.Copy),
+		Keccak:     make([]KeccakEntry, s.Keccak),
+		Logs:       logEntries(s),
+		Calls:      callEntries(s),
+		RetSizeEnd: Cell{Hi: 0, Lo: 0, T: 0},
+		shape:      s,
 	}, nil
 }
 
@@ -191,7 +197,7 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -210,6 +216,9 @@ func (c *Circuit) Define(api frontend.API) error {
 		return err
 	}
 	b.logTable()
+	if b.s.Calls > 0 {
+		b.callTable()
+	}
 	b.storage()
 	b.transient()
 	b.returnData()
@@ -301,7 +310,7 @@ func (b *builder) tables() {
 	b.famTable = logderivlookup.New(api)
 	b.auxTable = logderivlookup.New(api)
 	pushLens := logderivlookup.New(api)
-	for op := 0; op < opTableSize; op++ {
+	for op := range opTableLen(b.s) {
 		fam, aux := opTableEntry(op)
 		if fam != int(famNone) && !b.s.enabled(family(fam)) {
 			fam = int(numFamilies) // a family the shape lacks: no row can take it
@@ -421,11 +430,20 @@ func calldataBase(codeLen int) int { return 2*streamGap + codeLen }
 // or past the table.
 const (
 	opTableSize = 284
-	loShift     = 257 - int(vm.MSTORE)
-	hiShift     = 258 - int(vm.MSTORE)
-	loadLoShift = 259 - int(vm.MLOAD)
-	loadHiShift = 260 - int(vm.MLOAD)
-	modBShift   = 261 - int(vm.ADDMOD) // MULMOD's second row lands on 262
+	// With calls, four blocks of ten more entries: a call's parameter,
+	// input, size and return rows, at op - CALL within each block (CALL,
+	// DELEGATECALL, STATICCALL at 0, 3, 9).
+	callBlock      = 10
+	callParamShift = opTableSize - int(vm.CALL)
+	callDataShift  = callParamShift + callBlock
+	callSizeShift  = callDataShift + callBlock
+	callRetShift   = callSizeShift + callBlock
+	opTableCalls   = opTableSize + 4*callBlock
+	loShift        = 257 - int(vm.MSTORE)
+	hiShift        = 258 - int(vm.MSTORE)
+	loadLoShift    = 259 - int(vm.MLOAD)
+	loadHiShift    = 260 - int(vm.MLOAD)
+	modBShift      = 261 - int(vm.ADDMOD) // MULMOD's second row lands on 262
 	// CALLDATACOPY's middle rows land on 263, empty copy on 264; CODECOPY
 	// (two opcodes on) on 265 and 266.
 	copyMidShift     = 263 - int(vm.CALLDATACOPY)
@@ -437,9 +455,25 @@ const (
 	logTopicShift    = 279 - int(vm.LOG0)
 )
 
+// opTableLen is the length of shape s's opcode table.
+func opTableLen(s Shape) int {
+	if s.Calls > 0 {
+		return opTableCalls
+	}
+	return opTableSize
+}
+
 // opTableEntry is the family and aux of opcode table entry op (an
 // unsupported opcode has no family a row can take).
 func opTableEntry(op int) (fam, aux int) {
+	if op >= opTableSize {
+		blk, at := (op-opTableSize)/callBlock, vm.OpCode(int(vm.CALL)+(op-opTableSize)%callBlock)
+		if at != vm.CALL && at != vm.STATICCALL && at != vm.DELEGATECALL {
+			return int(numFamilies), 0
+		}
+		return [...]int{int(famCallParam), int(famCallData), int(famCallSize), int(famCallRet)}[blk],
+			[...]int{aluCallParam, aluCallData, aluCallSize, aluCallRet}[blk]
+	}
 	switch op {
 	case 256:
 		return int(famNone), 0
@@ -535,6 +569,11 @@ func (b *builder) rows() {
 		isLTopicMid, isLTopicEnd := b.flag(r, famLogTopicMid), b.flag(r, famLogTopicEnd)
 		isLog := api.Add(isLData, isLSizeMid, isLSizeEnd, isLTopicMid, isLTopicEnd)
 		reverted = api.Add(reverted, b.flag(r, famRevert))
+		// A call's rows; RETURNDATASIZE and GAS.
+		isCParam, isCData, isCSize := b.flag(r, famCallParam), b.flag(r, famCallData), b.flag(r, famCallSize)
+		isCRet, isCEnd := b.flag(r, famCallRet), b.flag(r, famCallEnd)
+		isCall := api.Add(isCParam, isCData, isCSize, isCRet, isCEnd)
+		isRds, isGas := b.flag(r, famRetSize), b.flag(r, famGas)
 
 		// The opcode, an instruction of the code at pc, fixes family and aux.
 		// Inactive rows have pc 0 and op 0, and look up entry 256.
@@ -544,7 +583,9 @@ func (b *builder) rows() {
 			api.Mul(b.flag(r, famModB), modBShift),
 			api.Mul(b.flag(r, famCopyMid), copyMidShift), api.Mul(b.flag(r, famCopyEmpty), copyEmptyShift),
 			api.Mul(isKMid, keccakMidShift), api.Mul(isKEmpty, keccakEmptyShift),
-			api.Mul(isLData, logDataShift), api.Mul(isLSizeMid, logSizeShift), api.Mul(isLTopicMid, logTopicShift))
+			api.Mul(isLData, logDataShift), api.Mul(isLSizeMid, logSizeShift), api.Mul(isLTopicMid, logTopicShift),
+			api.Mul(isCParam, callParamShift), api.Mul(isCData, callDataShift), api.Mul(isCSize, callSizeShift),
+			api.Mul(isCRet, callRetShift))
 		api.AssertIsEqual(b.famTable.Lookup(opIndex)[0], fam)
 		api.AssertIsEqual(b.auxTable.Lookup(opIndex)[0], r.Aux)
 		insn := b.jumpdest.Lookup(r.PC)[0]
@@ -590,11 +631,15 @@ func (b *builder) rows() {
 		// its sum names (see zeroSum).
 		hiSum, loSum := b.zeroSum(), b.zeroSum()
 		hiSum.add([]family{famModA, famModB}, api.Add(isModA, isModB), api.Add(api.Sub(r.J, i), isModB))
-		memEn, stoEn := api.Add(isMload, isMstore, splice, isCopy, isKec, isLData), api.Add(isSload, isSstore)
+		memEn, stoEn := api.Add(isMload, isMstore, splice, isCopy, isKec, isLData, isCData, isCRet), api.Add(isSload, isSstore)
 		tEn := api.Add(isTload, isTstore)
-		loads, stores := api.Add(isMload, isSload, isTload), api.Add(isMstore, isSstore, isTstore)
-		// domSto = domMem + 1, domTransient = domMem + 2.
-		dom := api.Add(domMem, stoEn, api.Mul(tEn, 2))
+		// RETURNDATASIZE reads the return data size cell, a call's last
+		// row writes it.
+		rdEn := api.Add(isRds, isCEnd)
+		loads, stores := api.Add(isMload, isSload, isTload, isRds), api.Add(isMstore, isSstore, isTstore)
+		// domSto = domMem + 1, domTransient = domMem + 2, domRetSize =
+		// domMem + 3.
+		dom := api.Add(domMem, stoEn, api.Mul(tEn, 2), api.Mul(rdEn, 3))
 		// A copy's k-th row writes word k from the one holding byte R0.
 		slotLo := api.Add(api.Sub(r.R0.Lo, r.J), api.Mul(api.Add(isHi, isLHi), 32))
 		if hasK {
@@ -607,10 +652,15 @@ func (b *builder) rows() {
 			slotLo = api.Add(slotLo, api.Mul(r.K, 32))
 		}
 		slot := newCombo(r.R0.Hi, slotLo)
-		dOld, dNew := b.write(dom, api.Add(memEn, stoEn, tEn), 0, t(portData), r.Data, slot, tbits)
-		loadFams := []family{famMload, famSload, famTload, famMloadLo, famMloadHi, famKeccakMid, famKeccakEnd, famLogData}
-		hiSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData), api.Sub(r.Data.Hi, r.Data.OldHi))
-		loSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData), api.Sub(r.Data.Lo, r.Data.OldLo))
+		if b.s.Calls > 0 {
+			// The return data size cell has key 0.
+			notRd := api.Sub(1, rdEn)
+			slot = newCombo(api.Mul(r.R0.Hi, notRd), api.Mul(slotLo, notRd))
+		}
+		dOld, dNew := b.write(dom, api.Add(memEn, stoEn, tEn, rdEn), 0, t(portData), r.Data, slot, tbits)
+		loadFams := []family{famMload, famSload, famTload, famRetSize, famMloadLo, famMloadHi, famKeccakMid, famKeccakEnd, famLogData, famCallData}
+		hiSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData, isCData), api.Sub(r.Data.Hi, r.Data.OldHi))
+		loSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData, isCData), api.Sub(r.Data.Lo, r.Data.OldLo))
 		hiSum.add([]family{famMstore, famSstore, famTstore}, stores, api.Sub(r.Data.Hi, r.R1.Hi))
 		loSum.add([]family{famMstore, famSstore, famTstore}, stores, api.Sub(r.Data.Lo, r.R1.Lo))
 		hiSum.add([]family{famSwap}, isSwap, api.Sub(r.W1.Hi, r.R0.Hi))
@@ -653,8 +703,15 @@ func (b *builder) rows() {
 			expLo = api.Add(expLo, api.Mul(isKEmpty, emptyKeccak.Lo))
 			hiSum.add([]family{famKeccakEmpty}, isKEmpty, api.Add(r.R1.Hi, r.R1.Lo))
 		}
+		if b.s.Calls > 0 {
+			// GAS pushes the prover's value (gas is not proven yet), of 64
+			// bits at most.
+			expHi = api.Add(expHi, api.Mul(isGas, r.W0.Hi))
+			expLo = api.Add(expLo, api.Mul(isGas, r.W0.Lo))
+			hiSum.add([]family{famGas}, isGas, r.W0.Hi)
+		}
 		isAlu := api.Add(b.flag(r, famAlu1), b.flag(r, famAlu2))
-		nonAlu := api.Sub(w0en, isAlu, isLLo, isLHi, isModB, isKEnd) // their W0 comes from the bus
+		nonAlu := api.Sub(w0en, isAlu, isLLo, isLHi, isModB, isKEnd, isCEnd) // their W0 comes from the bus
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Hi), expHi)
 		api.AssertIsEqual(api.Mul(nonAlu, r.W0.Lo), expLo)
 		// A copy row's bus tuple carries J + 2^32·K: the copy table needs
@@ -670,12 +727,14 @@ func (b *builder) rows() {
 		// is the hash on the last row, and 0 on the others.
 		// LOGn rows send the same, with their own operations (see
 		// LogEntry); only data rows send a word.
+		// A call's rows send theirs too (see CallEntry); input, return
+		// and last rows with a word.
 		busOp := r.Aux
-		if b.s.Keccak > 0 || b.s.Logs > 0 {
-			busOp = api.Add(r.Aux, api.Mul(api.Add(isKec, isLog), i*rowIndexShift))
+		if b.s.Keccak > 0 || b.s.Logs > 0 || b.s.Calls > 0 {
+			busOp = api.Add(r.Aux, api.Mul(api.Add(isKec, isLog, isCall), i*rowIndexShift))
 		}
-		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, busExt, isKec, isLog), op: busOp, a: r0, b: r1, c: w0,
-			gate: api.Add(busExt, isKec, isLData), d: dOld, e: dNew, j: busJ})
+		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, busExt, isKec, isLog, isCall), op: busOp, a: r0, b: r1, c: w0,
+			gate: api.Add(busExt, isKec, isLData, isCData, isCRet, isCEnd), d: dOld, e: dNew, j: busJ})
 
 		// RETURN and REVERT: aligned offset and length, recorded once.
 		isRet := api.Add(b.flag(r, famReturn), b.flag(r, famRevert))
@@ -707,13 +766,15 @@ func (b *builder) rows() {
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.SP, api.Add(r.SP, delta))), 0)
 			// The first row of an unaligned access stays at pc; the second
 			// follows it, and only it.
-			stay := api.Add(isCopyMid, isKMid, isLData, isLSizeMid, isLTopicMid)
+			stay := api.Add(isCopyMid, isKMid, isLData, isLSizeMid, isLTopicMid, isCParam, isCData, isCSize, isCRet)
 			nextPC := api.Add(r.PC, api.Sub(1, isLo, isLLo, isModA, stay), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
 			if hasK {
 				// A copy's, KECCAK256's or LOG's row that does not end it
 				// is followed by its next row (same pc, K + 1); any other
 				// row by K = 0.
-				api.AssertIsEqual(nx.K, api.Mul(stay, api.Add(r.K, 1)))
+				// A call's parameter and size rows start the count again:
+				// its input and return rows count from 0.
+				api.AssertIsEqual(nx.K, api.Mul(api.Sub(stay, isCParam, isCSize), api.Add(r.K, 1)))
 			}
 			// A first row is followed by a second row and a second row
 			// follows a first: both at the same pc, so of the same opcode,
@@ -1065,6 +1126,9 @@ func publicElements(api frontend.API, c *Circuit, reverted frontend.Variable) []
 		for _, w := range e.Data {
 			out = append(out, w.Hi, w.Lo)
 		}
+	}
+	for j := range c.Calls {
+		out = publicCallElements(api, out, &c.Calls[j])
 	}
 	return append(out, reverted)
 }

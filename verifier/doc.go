@@ -25,7 +25,10 @@
 // into a keccak table (gnark's Keccak-f, one permutation an entry), and
 // LOG0 to LOG4 match the entries of the public log list on the same bus.
 // TLOAD and TSTORE use a private list of transient slots, each zero at
-// the start, in the same memory argument. What it cannot prove yet, the
+// the start, in the same memory argument. CALL, STATICCALL and
+// DELEGATECALL match entries of a public call list ([FrameCall]: gas,
+// address, value, input, success, return data) on the same bus; the
+// callee's execution is another frame's proof. What it cannot prove yet, the
 // prover refuses with [ErrUnsupported] naming the opcode and pc; README's
 // "Soundness limits" lists it.
 //

@@ -60,56 +60,15 @@ func (b *builder) logTable() {
 		b.rc.Check(api.Mul(e.Used, api.Sub(e.ID, prevID, 1)), 16)
 		prevUsed, prevID = e.Used, e.ID
 
-		// Words read: wf[k] = 1 for k < m, m of them; Len = 32(m-1) + R
-		// with 1 <= R <= 32 when m > 0, and Len = R = 0 when m = 0.
-		words := len(e.Words)
-		wf := b.ones(words, e.Len, 32, false)
-		hasData := wf[0]
-		api.AssertIsEqual(api.Mul(hasData, api.Sub(1, e.Used)), 0)
-		var m frontend.Variable = 0
-		for _, f := range wf {
-			m = api.Add(m, f)
-		}
-		b.rc.Check(api.Sub(e.R, hasData), 5)
-		api.AssertIsEqual(api.Mul(api.Sub(1, hasData), e.R), 0)
-		api.AssertIsEqual(e.Len, api.Add(api.Mul(api.Sub(m, hasData), 32), e.R))
-
-		// The last word's first R bytes, the rest zero.
-		bf := b.ones(32, e.R, 1, true)
-		var lastHi, lastLo, keptHi, keptLo frontend.Variable = 0, 0, 0, 0
-		for q, byt := range e.Last {
-			b.rc.Check(byt, 8)
-			keep := api.Mul(bf[q], byt)
-			if q < 16 {
-				lastHi, keptHi = api.Add(api.Mul(lastHi, 256), byt), api.Add(api.Mul(keptHi, 256), keep)
-			} else {
-				lastLo, keptLo = api.Add(api.Mul(lastLo, 256), byt), api.Add(api.Mul(keptLo, 256), keep)
-			}
-		}
-		var selHi, selLo frontend.Variable = 0, 0
-		for k := range words {
-			var next frontend.Variable = 0
-			if k+1 < words {
-				next = wf[k+1]
-			}
-			last := api.Sub(wf[k], next)
-			w := e.Words[k]
-			selHi, selLo = api.Add(selHi, api.Mul(last, w.Hi)), api.Add(selLo, api.Mul(last, w.Lo))
-			// Data: whole words before the last, the last one's kept bytes.
-			api.AssertIsEqual(e.Data[k].Hi, api.Add(api.Mul(next, w.Hi), api.Mul(last, keptHi)))
-			api.AssertIsEqual(e.Data[k].Lo, api.Add(api.Mul(next, w.Lo), api.Mul(last, keptLo)))
-			wc := newCombo(w.Hi, w.Lo)
-			b.aluTable = append(b.aluTable, aluTuple{enable: wf[k],
-				op: api.Add(aluLogData, api.Mul(api.Add(e.ID, k), rowIndexShift)),
-				a:  newCombo(e.Off.Hi, e.Off.Lo), b: newCombo(0, e.Len), c: newCombo(0, 0), d: wc, e: wc, j: k * copyKShift})
-		}
-		api.AssertIsEqual(api.Mul(hasData, api.Sub(lastHi, selHi)), 0)
-		api.AssertIsEqual(api.Mul(hasData, api.Sub(lastLo, selLo)), 0)
+		off, size := newCombo(e.Off.Hi, e.Off.Lo), newCombo(0, e.Len)
+		m := b.memoryWords(e.Used, e.Len, e.R, e.Words, e.Data, &e.Last, func(k int) frontend.Variable {
+			return api.Add(aluLogData, api.Mul(api.Add(e.ID, k), rowIndexShift))
+		}, off, size)
 
 		// The size row, which names the topic count, then the topics.
 		b.aluTable = append(b.aluTable, aluTuple{enable: e.Used,
 			op: api.Add(aluLogSize0, e.N, api.Mul(api.Add(e.ID, m), rowIndexShift)),
-			a:  newCombo(e.Off.Hi, e.Off.Lo), b: newCombo(0, e.Len), c: newCombo(0, 0)})
+			a:  off, b: size, c: newCombo(0, 0)})
 		tf := b.ones(maxTopics, e.N, 1, true)
 		api.AssertIsEqual(api.Mul(tf[0], api.Sub(1, e.Used)), 0)
 		for t := range maxTopics {
@@ -126,11 +85,65 @@ func (b *builder) logTable() {
 		for _, w := range e.Topics {
 			b.committed = append(b.committed, w.Hi, w.Lo)
 		}
-		for k := range words {
+		for k := range e.Words {
 			b.committed = append(b.committed, e.Data[k].Hi, e.Data[k].Lo, e.Words[k].Hi, e.Words[k].Lo)
 		}
 		b.committed = append(b.committed, e.Last[:]...)
 	}
+}
+
+// memoryWords constrains data read from memory one word a row, for a
+// log or a call's input: Len bytes in m words (wf[k] = 1 for k < m),
+// Len = 32(m-1) + R with 1 <= R <= 32 when m > 0, and Len = R = 0 when m
+// = 0; the data words are the words read, but the last, of which only
+// the first R bytes (Last) are kept. Each word read is a tuple (op(k),
+// off, size, 0, word, word, 2^32·k) on the ALU bus, which the k-th data
+// row sends. It returns m.
+func (b *builder) memoryWords(used, length, r frontend.Variable, words, data []Word, last *[32]frontend.Variable,
+	op func(k int) frontend.Variable, off, size *combo) frontend.Variable {
+	api := b.api
+	n := len(words)
+	wf := b.ones(n, length, 32, false)
+	hasData := wf[0]
+	api.AssertIsEqual(api.Mul(hasData, api.Sub(1, used)), 0)
+	var m frontend.Variable = 0
+	for _, f := range wf {
+		m = api.Add(m, f)
+	}
+	b.rc.Check(api.Sub(r, hasData), 5)
+	api.AssertIsEqual(api.Mul(api.Sub(1, hasData), r), 0)
+	api.AssertIsEqual(length, api.Add(api.Mul(api.Sub(m, hasData), 32), r))
+
+	// The last word's first R bytes, the rest zero.
+	bf := b.ones(32, r, 1, true)
+	var lastHi, lastLo, keptHi, keptLo frontend.Variable = 0, 0, 0, 0
+	for q, byt := range last {
+		b.rc.Check(byt, 8)
+		keep := api.Mul(bf[q], byt)
+		if q < 16 {
+			lastHi, keptHi = api.Add(api.Mul(lastHi, 256), byt), api.Add(api.Mul(keptHi, 256), keep)
+		} else {
+			lastLo, keptLo = api.Add(api.Mul(lastLo, 256), byt), api.Add(api.Mul(keptLo, 256), keep)
+		}
+	}
+	var selHi, selLo frontend.Variable = 0, 0
+	for k := range n {
+		var next frontend.Variable = 0
+		if k+1 < n {
+			next = wf[k+1]
+		}
+		lst := api.Sub(wf[k], next)
+		w := words[k]
+		selHi, selLo = api.Add(selHi, api.Mul(lst, w.Hi)), api.Add(selLo, api.Mul(lst, w.Lo))
+		// Data: whole words before the last, the last one's kept bytes.
+		api.AssertIsEqual(data[k].Hi, api.Add(api.Mul(next, w.Hi), api.Mul(lst, keptHi)))
+		api.AssertIsEqual(data[k].Lo, api.Add(api.Mul(next, w.Lo), api.Mul(lst, keptLo)))
+		wc := newCombo(w.Hi, w.Lo)
+		b.aluTable = append(b.aluTable, aluTuple{enable: wf[k], op: op(k), a: off, b: size, c: newCombo(0, 0), d: wc, e: wc, j: k * copyKShift})
+	}
+	api.AssertIsEqual(api.Mul(hasData, api.Sub(lastHi, selHi)), 0)
+	api.AssertIsEqual(api.Mul(hasData, api.Sub(lastLo, selLo)), 0)
+	return m
 }
 
 // ones returns n booleans, ones then zeros: out[k] = 1 if scale·k <

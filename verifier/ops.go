@@ -49,6 +49,13 @@ const (
 	famLogTopicEnd // LOGn's last row (n > 0): pops the last topic
 	famTload       // TLOAD: transient storage, as SLOAD
 	famTstore      // TSTORE: as SSTORE
+	famCallParam   // a CALL, STATICCALL or DELEGATECALL row that pops gas, address or value and stays at pc
+	famCallData    // a call row that reads one word of the call's input and stays at pc
+	famCallSize    // the call's row that pops the input's offset and size
+	famCallRet     // a call row that writes one word of the return data to memory and stays at pc
+	famCallEnd     // the call's last row: pops the return area, pushes the success flag
+	famRetSize     // RETURNDATASIZE: the last call's return data size, from its own cell
+	famGas         // GAS: the gas left, a value of the prover's (gas is not proven)
 	numFamilies
 )
 
@@ -108,6 +115,18 @@ var families = [numFamilies]famInfo{
 	famLogTopicEnd: {need: 1, delta: -1, r0: true},
 	famTload:       {need: 1, r0: true, w0: true},
 	famTstore:      {need: 2, delta: -2, r0: true, r1: true},
+	// A call's rows pop gas, the address and (CALL) the value one a row
+	// (R0), read the input words with its offset (R0) and size (R1) on
+	// top, pop both, write the return words with the return area's
+	// offset (R0) and size (R1) on top, and pop those pushing the
+	// success flag (W0).
+	famCallParam: {need: 1, delta: -1, r0: true},
+	famCallData:  {need: 2, r0: true, r1: true},
+	famCallSize:  {need: 2, delta: -2, r0: true, r1: true},
+	famCallRet:   {need: 2, r0: true, r1: true},
+	famCallEnd:   {need: 2, delta: -1, r0: true, r1: true, w0: true},
+	famRetSize:   {delta: 1, w0: true},
+	famGas:       {delta: 1, w0: true},
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
@@ -162,6 +181,13 @@ const (
 	aluLogSize4
 	aluLogTopicMid // a LOGn topic row, by whether more follow
 	aluLogTopicEnd
+	aluCallParam // a call's rows, as the call entry sends them (see CallEntry)
+	aluCallData
+	aluCallSize
+	aluCallRet
+	aluCallEnd0 // the last row of a CALL: aluCallEnd0 + kind (callKind)
+	aluCallEnd1
+	aluCallEnd2
 	numAluOps
 )
 
@@ -209,71 +235,76 @@ type opSpec struct {
 // missing here is refused by the prover and has no row in the circuit.
 var opcodes = func() map[vm.OpCode]opSpec {
 	m := map[vm.OpCode]opSpec{
-		vm.STOP:         {famStop, 0},
-		vm.RETURN:       {famReturn, 0},
-		vm.REVERT:       {famRevert, 0},
-		vm.POP:          {famPop, 0},
-		vm.JUMP:         {famJump, 0},
-		vm.JUMPI:        {famJumpi, 0},
-		vm.JUMPDEST:     {famJumpdest, 0},
-		vm.ADD:          {famAlu2, aluAdd},
-		vm.SUB:          {famAlu2, aluSub},
-		vm.LT:           {famAlu2, aluLt},
-		vm.GT:           {famAlu2, aluGt},
-		vm.EQ:           {famAlu2, aluEq},
-		vm.ISZERO:       {famAlu1, aluIszero},
-		vm.SLT:          {famAlu2, aluSlt},
-		vm.SGT:          {famAlu2, aluSgt},
-		vm.NOT:          {famAlu1, aluNot},
-		vm.MUL:          {famAlu2, aluMul},
-		vm.DIV:          {famAlu2, aluDiv},
-		vm.MOD:          {famAlu2, aluMod},
-		vm.SHL:          {famAlu2, aluShl},
-		vm.SHR:          {famAlu2, aluShr},
-		vm.SAR:          {famAlu2, aluSar},
-		vm.BYTE:         {famAlu2, aluByte},
-		vm.SIGNEXTEND:   {famAlu2, aluSignext},
-		vm.SDIV:         {famAlu2, aluSdiv},
-		vm.SMOD:         {famAlu2, aluSmod},
-		vm.AND:          {famAlu2, aluAnd},
-		vm.OR:           {famAlu2, aluOr},
-		vm.XOR:          {famAlu2, aluXor},
-		vm.CALLER:       {famEnv, envCaller},
-		vm.ORIGIN:       {famEnv, envOrigin},
-		vm.ADDRESS:      {famEnv, envAddress},
-		vm.CALLVALUE:    {famEnv, envCallvalue},
-		vm.CALLDATASIZE: {famEnv, envCalldatasize},
-		vm.CODESIZE:     {famEnv, envCodesize},
-		vm.COINBASE:     {famEnv, envCoinbase},
-		vm.TIMESTAMP:    {famEnv, envTimestamp},
-		vm.NUMBER:       {famEnv, envNumber},
-		vm.PREVRANDAO:   {famEnv, envPrevrandao},
-		vm.GASLIMIT:     {famEnv, envGaslimit},
-		vm.CHAINID:      {famEnv, envChainid},
-		vm.BASEFEE:      {famEnv, envBasefee},
-		vm.GASPRICE:     {famEnv, envGasprice},
-		vm.SELFBALANCE:  {famEnv, envSelfbalance},
-		vm.PC:           {famPC, 0},
-		vm.CALLDATALOAD: {famCalldataload, 0},
-		vm.MLOAD:        {famMload, 0},
-		vm.MSTORE:       {famMstore, 0},
-		vm.MSTORE8:      {famMstore8, aluSpliceByte},
-		vm.EXP:          {famAlu2, aluExp},
-		vm.ADDMOD:       {famModA, aluAddmodA},
-		vm.MSIZE:        {famMsize, 0},
-		vm.MULMOD:       {famModA, aluMulmodA},
-		vm.SLOAD:        {famSload, 0},
-		vm.SSTORE:       {famSstore, 0},
-		vm.TLOAD:        {famTload, 0},
-		vm.TSTORE:       {famTstore, 0},
-		vm.CALLDATACOPY: {famCopyEnd, aluCopyCalldataEnd},
-		vm.CODECOPY:     {famCopyEnd, aluCopyCodeEnd},
-		vm.KECCAK256:    {famKeccakEnd, aluKeccakEnd},
-		vm.LOG0:         {famLogSizeEnd, aluLogSize0},
-		vm.LOG1:         {famLogTopicEnd, aluLogTopicEnd},
-		vm.LOG2:         {famLogTopicEnd, aluLogTopicEnd},
-		vm.LOG3:         {famLogTopicEnd, aluLogTopicEnd},
-		vm.LOG4:         {famLogTopicEnd, aluLogTopicEnd},
+		vm.STOP:           {famStop, 0},
+		vm.RETURN:         {famReturn, 0},
+		vm.REVERT:         {famRevert, 0},
+		vm.POP:            {famPop, 0},
+		vm.JUMP:           {famJump, 0},
+		vm.JUMPI:          {famJumpi, 0},
+		vm.JUMPDEST:       {famJumpdest, 0},
+		vm.ADD:            {famAlu2, aluAdd},
+		vm.SUB:            {famAlu2, aluSub},
+		vm.LT:             {famAlu2, aluLt},
+		vm.GT:             {famAlu2, aluGt},
+		vm.EQ:             {famAlu2, aluEq},
+		vm.ISZERO:         {famAlu1, aluIszero},
+		vm.SLT:            {famAlu2, aluSlt},
+		vm.SGT:            {famAlu2, aluSgt},
+		vm.NOT:            {famAlu1, aluNot},
+		vm.MUL:            {famAlu2, aluMul},
+		vm.DIV:            {famAlu2, aluDiv},
+		vm.MOD:            {famAlu2, aluMod},
+		vm.SHL:            {famAlu2, aluShl},
+		vm.SHR:            {famAlu2, aluShr},
+		vm.SAR:            {famAlu2, aluSar},
+		vm.BYTE:           {famAlu2, aluByte},
+		vm.SIGNEXTEND:     {famAlu2, aluSignext},
+		vm.SDIV:           {famAlu2, aluSdiv},
+		vm.SMOD:           {famAlu2, aluSmod},
+		vm.AND:            {famAlu2, aluAnd},
+		vm.OR:             {famAlu2, aluOr},
+		vm.XOR:            {famAlu2, aluXor},
+		vm.CALLER:         {famEnv, envCaller},
+		vm.ORIGIN:         {famEnv, envOrigin},
+		vm.ADDRESS:        {famEnv, envAddress},
+		vm.CALLVALUE:      {famEnv, envCallvalue},
+		vm.CALLDATASIZE:   {famEnv, envCalldatasize},
+		vm.CODESIZE:       {famEnv, envCodesize},
+		vm.COINBASE:       {famEnv, envCoinbase},
+		vm.TIMESTAMP:      {famEnv, envTimestamp},
+		vm.NUMBER:         {famEnv, envNumber},
+		vm.PREVRANDAO:     {famEnv, envPrevrandao},
+		vm.GASLIMIT:       {famEnv, envGaslimit},
+		vm.CHAINID:        {famEnv, envChainid},
+		vm.BASEFEE:        {famEnv, envBasefee},
+		vm.GASPRICE:       {famEnv, envGasprice},
+		vm.SELFBALANCE:    {famEnv, envSelfbalance},
+		vm.PC:             {famPC, 0},
+		vm.CALLDATALOAD:   {famCalldataload, 0},
+		vm.MLOAD:          {famMload, 0},
+		vm.MSTORE:         {famMstore, 0},
+		vm.MSTORE8:        {famMstore8, aluSpliceByte},
+		vm.EXP:            {famAlu2, aluExp},
+		vm.ADDMOD:         {famModA, aluAddmodA},
+		vm.MSIZE:          {famMsize, 0},
+		vm.MULMOD:         {famModA, aluMulmodA},
+		vm.SLOAD:          {famSload, 0},
+		vm.SSTORE:         {famSstore, 0},
+		vm.TLOAD:          {famTload, 0},
+		vm.TSTORE:         {famTstore, 0},
+		vm.CALLDATACOPY:   {famCopyEnd, aluCopyCalldataEnd},
+		vm.CODECOPY:       {famCopyEnd, aluCopyCodeEnd},
+		vm.KECCAK256:      {famKeccakEnd, aluKeccakEnd},
+		vm.LOG0:           {famLogSizeEnd, aluLogSize0},
+		vm.LOG1:           {famLogTopicEnd, aluLogTopicEnd},
+		vm.LOG2:           {famLogTopicEnd, aluLogTopicEnd},
+		vm.LOG3:           {famLogTopicEnd, aluLogTopicEnd},
+		vm.LOG4:           {famLogTopicEnd, aluLogTopicEnd},
+		vm.CALL:           {famCallEnd, aluCallEnd0 + callKindCall},
+		vm.STATICCALL:     {famCallEnd, aluCallEnd0 + callKindStatic},
+		vm.DELEGATECALL:   {famCallEnd, aluCallEnd0 + callKindDelegate},
+		vm.RETURNDATASIZE: {famRetSize, 0},
+		vm.GAS:            {famGas, 0},
 	}
 	for n := range 33 {
 		m[vm.PUSH0+vm.OpCode(n)] = opSpec{famPush, n}
@@ -312,6 +343,8 @@ func (s Shape) enabled(f family) bool {
 		return s.Logs > 0
 	case famTload, famTstore:
 		return s.Transient > 0
+	case famCallParam, famCallData, famCallSize, famCallRet, famCallEnd, famRetSize, famGas:
+		return s.Calls > 0
 	}
 	return true
 }
@@ -328,11 +361,11 @@ func (s Shape) flagColumn(f family) int {
 }
 
 // optionalFamilies numbers the sets of optional families a shape can have:
-// one bit each for the memory-size, modulo, copy, keccak, log and
-// transient-storage families.
+// one bit each for the memory-size, modulo, copy, keccak, log,
+// transient-storage and call families.
 func (s Shape) optionalFamilies() int {
 	n := 0
-	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0, s.Keccak > 0, s.Logs > 0, s.Transient > 0} {
+	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0, s.Keccak > 0, s.Logs > 0, s.Transient > 0, s.Calls > 0} {
 		if on {
 			n |= 1 << i
 		}
@@ -342,9 +375,9 @@ func (s Shape) optionalFamilies() int {
 
 // flagColumnSets and flagColumnIndex are flagColumns and flagColumn for
 // each set of optional families, computed once.
-var flagColumnSets, flagColumnIndex = func() (sets [64][]family, index [64][numFamilies + 1]int) {
+var flagColumnSets, flagColumnIndex = func() (sets [128][]family, index [128][numFamilies + 1]int) {
 	for n := range sets {
-		s := Shape{Msize: n&1 != 0, Copy: n >> 2 & 1, Keccak: n >> 3 & 1, Logs: n >> 4 & 1, Transient: n >> 5 & 1}
+		s := Shape{Msize: n&1 != 0, Copy: n >> 2 & 1, Keccak: n >> 3 & 1, Logs: n >> 4 & 1, Transient: n >> 5 & 1, Calls: n >> 6 & 1}
 		if n&2 != 0 {
 			s.Mod = 1
 		}

@@ -26,12 +26,14 @@ type Public struct {
 	Reverted   bool
 	// Logs are the logs the call emitted, in order.
 	Logs []Log
+	// Calls are the calls the frame made, in order.
+	Calls []FrameCall
 }
 
 // Public returns the public part of the trace.
 func (t *Trace) Public() Public {
 	return Public{Code: t.Code, Calldata: t.Calldata, Caller: t.Caller, Origin: t.Origin, Address: t.Address,
-		Value: t.Value, Context: t.Context, Balance: t.Balance, Storage: t.Storage, ReturnData: t.ReturnData, Reverted: t.Reverted, Logs: t.Logs}
+		Value: t.Value, Context: t.Context, Balance: t.Balance, Storage: t.Storage, ReturnData: t.ReturnData, Reverted: t.Reverted, Logs: t.Logs, Calls: t.Calls}
 }
 
 // Commitment is the single public input of a circuit of shape s that
@@ -42,8 +44,10 @@ func (t *Trace) Public() Public {
 // fee, gas price) and the balance, as 128-bit limbs, each
 // storage slot (used flag, key, initial and final value), the return data
 // length and words, each log (used flag, topic count and data length in
-// one element, four topics, the data words zero-padded), and the revert
-// flag.
+// one element, four topics, the data words zero-padded), each call
+// (used, static, delegate and success flags, input and return data
+// lengths in one element, gas, address and value, the input and the
+// return data as words, zero-padded), and the revert flag.
 func (p Public) Commitment(s Shape) (*big.Int, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
@@ -93,6 +97,16 @@ func (p Public) Commitment(s Shape) (*big.Int, error) {
 			return nil, err
 		}
 		c.Logs[j] = e
+	}
+	if len(p.Calls) > s.Calls {
+		return nil, fmt.Errorf("%w: %d calls in shape %s", ErrCapacity, len(p.Calls), s.Name())
+	}
+	for j := range p.Calls {
+		e, err := publicCall(&p.Calls[j], s)
+		if err != nil {
+			return nil, err
+		}
+		c.Calls[j] = e
 	}
 	return commitmentOf(witnessElements(c, p.Reverted)), nil
 }

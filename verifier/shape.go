@@ -48,6 +48,15 @@ type Shape struct {
 	// TSTORE) a proof holds: a private list, each slot zero at the start.
 	// Zero: TLOAD and TSTORE are refused, and their rows cost nothing.
 	Transient int
+	// Calls is the capacity of the public call list: CALL, STATICCALL
+	// and DELEGATECALL steps, each with up to CallData words of input
+	// (from an offset that is a multiple of 32) and CallReturn words of
+	// return data, of which it writes whole words to an aligned return
+	// area. The callee's execution is another frame's proof; this one
+	// binds what the frame handed it and what it got back. Calls also
+	// enables RETURNDATASIZE and GAS. Zero: they are refused, and their
+	// rows cost nothing.
+	Calls, CallData, CallReturn int
 	// Msize adds the memory-size column MSIZE reads (about 14 constraints
 	// a row); without it MSIZE is refused.
 	Msize bool
@@ -61,10 +70,11 @@ type Shape struct {
 var Shapes = []Shape{
 	{Steps: 256, Code: 384, Calldata: 40, Stack: 32, Memory: 8, Storage: 4, Return: 2, Add: 40, Mul: 6, Bit: 4, Splice: 2},
 	{Steps: 1 << 10, Code: 1024, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 160, Mul: 40, Bit: 24, Splice: 4, Exp: 16, Mod: 4, Copy: 8, Msize: true, UnalignedReturn: true},
-	// The ERC20 shape: a transfer with its hashes and its event.
-	{Steps: 1 << 10, Code: 2048, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 160, Mul: 40, Bit: 24, Splice: 8, Exp: 16, Mod: 4, Copy: 8, Keccak: 4, Logs: 2, LogData: 2, Transient: 4, Msize: true, UnalignedReturn: true},
-	{Steps: 1 << 12, Code: 2048, Calldata: 512, Stack: 128, Memory: 64, Storage: 16, Return: 8, Add: 1024, Mul: 192, Bit: 128, Splice: 8, Exp: 64, Mod: 16, Copy: 32, Keccak: 8, Logs: 4, LogData: 4, Transient: 8, Msize: true, UnalignedReturn: true},
-	{Steps: 1 << 14, Code: 4096, Calldata: 1024, Stack: 256, Memory: 128, Storage: 32, Return: 16, Add: 4096, Mul: 768, Bit: 512, Splice: 16, Exp: 256, Mod: 64, Copy: 128, Keccak: 16, Logs: 8, LogData: 8, Transient: 16, Msize: true, UnalignedReturn: true},
+	// The ERC20 shape: a transfer with its hashes and its event, or the
+	// ballot box's vote with its L1CALL.
+	{Steps: 1 << 10, Code: 2048, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 160, Mul: 40, Bit: 24, Splice: 8, Exp: 16, Mod: 4, Copy: 8, Keccak: 4, Logs: 2, LogData: 2, Transient: 4, Calls: 2, CallData: 4, CallReturn: 2, Msize: true, UnalignedReturn: true},
+	{Steps: 1 << 12, Code: 2048, Calldata: 512, Stack: 128, Memory: 64, Storage: 16, Return: 8, Add: 1024, Mul: 192, Bit: 128, Splice: 8, Exp: 64, Mod: 16, Copy: 32, Keccak: 8, Logs: 4, LogData: 4, Transient: 8, Calls: 4, CallData: 8, CallReturn: 4, Msize: true, UnalignedReturn: true},
+	{Steps: 1 << 14, Code: 4096, Calldata: 1024, Stack: 256, Memory: 128, Storage: 32, Return: 16, Add: 4096, Mul: 768, Bit: 512, Splice: 16, Exp: 256, Mod: 64, Copy: 128, Keccak: 16, Logs: 8, LogData: 8, Transient: 16, Calls: 8, CallData: 8, CallReturn: 8, Msize: true, UnalignedReturn: true},
 }
 
 // Name is a file-name-safe identifier of the shape, used for key files.
@@ -88,6 +98,9 @@ func (s Shape) Name() string {
 	if s.Transient > 0 {
 		msize = fmt.Sprintf("-tsto%d", s.Transient) + msize
 	}
+	if s.Calls > 0 {
+		msize = fmt.Sprintf("-calls%dx%dx%d", s.Calls, s.CallData, s.CallReturn) + msize
+	}
 	return fmt.Sprintf("steps%d-code%d-cd%d-stack%d-mem%d-sto%d-ret%d-add%d-mul%d-bit%d-spl%d-exp%d-mod%d%s",
 		s.Steps, s.Code, s.Calldata, s.Stack, s.Memory, s.Storage, s.Return, s.Add, s.Mul, s.Bit, s.Splice, s.Exp, s.Mod, msize)
 }
@@ -99,7 +112,10 @@ func (s Shape) validate() error {
 	if s.Logs > 0 && s.LogData < 1 {
 		return fmt.Errorf("%w: shape %s has logs without data words", ErrCapacity, s.Name())
 	}
-	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 || s.Keccak < 0 || s.Logs < 0 || s.LogData < 0 || s.Transient < 0 {
+	if s.Calls > 0 && (s.CallData < 1 || s.CallReturn < 1) {
+		return fmt.Errorf("%w: shape %s has calls without input or return words", ErrCapacity, s.Name())
+	}
+	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 || s.Keccak < 0 || s.Logs < 0 || s.LogData < 0 || s.Transient < 0 || s.Calls < 0 || s.CallData < 0 || s.CallReturn < 0 {
 		return fmt.Errorf("%w: negative exponentiation capacity in shape %s", ErrCapacity, s.Name())
 	}
 	if s.Steps > 1<<16 || s.Stack > 1024 || s.Memory > 1<<16 {
@@ -110,4 +126,4 @@ func (s Shape) validate() error {
 
 // hasK reports whether rows of shape s have the word-index column K that
 // copies and KECCAK256 count their words with.
-func (s Shape) hasK() bool { return s.Copy > 0 || s.Keccak > 0 || s.Logs > 0 }
+func (s Shape) hasK() bool { return s.Copy > 0 || s.Keccak > 0 || s.Logs > 0 || s.Calls > 0 }

@@ -87,11 +87,16 @@ type Trace struct {
 	Reverted   bool
 	// Logs are the logs the call emitted (LOG0 to LOG4), in order.
 	Logs []Log
+	// Calls are the calls the frame made (CALL, STATICCALL,
+	// DELEGATECALL), in order; their own steps are not in this trace.
+	Calls []FrameCall
 }
 
 // Recorder captures a Trace from go-ethereum's tracing hooks. It records
-// the outermost call frame; a call that enters another frame cannot be
-// proven and is reported by Trace. Storage values before a first SSTORE,
+// the outermost call frame: the calls it makes (CALL, STATICCALL,
+// DELEGATECALL) as Trace.Calls, with what each returned, not their
+// steps; CALLCODE, CREATE and CREATE2, and a callee that touches this
+// frame's storage, cannot be proven and are reported by Trace. Storage values before a first SSTORE,
 // and the contract's balance, are read from the state given by OnTxStart.
 //
 // The hooks give the block's coinbase, number, time, prevrandao and base
@@ -103,11 +108,16 @@ type Recorder struct {
 	trace Trace
 	// ctxSet is set by SetContext; envStep is an environment step whose
 	// pushed value the next step shows.
-	ctxSet   bool
-	envStep  *Step
-	envErr   error
-	storage  map[common.Hash]*StorageSlot
-	nested   *Step
+	ctxSet  bool
+	envStep *Step
+	envErr  error
+	storage map[common.Hash]*StorageSlot
+	nested  *Step
+	// call is the frame's call in progress: the next step of the frame
+	// shows its success flag and return data. shared is a callee's step
+	// that touched this frame's own storage.
+	call     *FrameCall
+	shared   *Step
 	exitErr  error
 	finished bool
 	sloadKey *common.Hash
@@ -211,12 +221,24 @@ func (r *Recorder) onExit(depth int, output []byte, gasUsed uint64, err error, r
 }
 
 func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.OpContext, rData []byte, depth int, err error) {
+	if depth > 1 {
+		// A callee's step: proven by its own frame's proof, unless it
+		// reaches into this frame's storage (reentrancy, DELEGATECALL).
+		switch vm.OpCode(op) {
+		case vm.SLOAD, vm.SSTORE, vm.TLOAD, vm.TSTORE:
+			if r.shared == nil && scope.Address() == r.trace.Address {
+				r.shared = &Step{PC: pc, Op: vm.OpCode(op)}
+			}
+		}
+		return
+	}
 	if depth != 1 {
 		return
 	}
 	stack := scope.StackData()
 	r.finishSload(stack)
 	r.finishEnv(stack)
+	r.finishCall(stack, rData)
 	if r.trace.Code == nil {
 		r.trace.Code = common.CopyBytes(scope.ContractCode())
 		// The balance after the call's value transfer.
@@ -268,11 +290,50 @@ func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 			}
 			r.trace.Logs = append(r.trace.Logs, l)
 		}
-	case vm.CALL, vm.CALLCODE, vm.DELEGATECALL, vm.STATICCALL, vm.CREATE, vm.CREATE2:
+	case vm.CALL, vm.DELEGATECALL, vm.STATICCALL:
+		np := 3
+		if vm.OpCode(op) != vm.CALL {
+			np = 2
+		}
+		if len(stack) >= np+4 && err == nil {
+			top := func(k int) uint256.Int { return stack[len(stack)-1-k] }
+			c := &FrameCall{Op: vm.OpCode(op), Gas: top(0), To: top(1)}
+			if np == 3 {
+				c.Value = top(2)
+			}
+			off, size := top(np), top(np+1)
+			if size.IsUint64() && off.IsUint64() && size.Uint64() <= maxLogCapture {
+				// Memory not yet expanded for the input reads as zeros.
+				c.Input = make([]byte, size.Uint64())
+				if mem := scope.MemoryData(); off.Uint64() < uint64(len(mem)) {
+					copy(c.Input, mem[off.Uint64():])
+				}
+			}
+			r.call = c
+		}
+	case vm.CALLCODE, vm.CREATE, vm.CREATE2:
 		if r.nested == nil {
 			r.nested = &r.trace.Steps[len(r.trace.Steps)-1]
 		}
 	}
+}
+
+// finishCall records the call in progress, whose success flag is now on
+// top of the stack and whose return data is the frame's return buffer.
+func (r *Recorder) finishCall(stack []uint256.Int, rData []byte) {
+	if r.call == nil {
+		return
+	}
+	c := r.call
+	r.call = nil
+	if len(stack) > 0 {
+		c.Success = !stack[len(stack)-1].IsZero()
+	}
+	c.ReturnData = common.CopyBytes(rData)
+	if c.ReturnData == nil {
+		c.ReturnData = []byte{}
+	}
+	r.trace.Calls = append(r.trace.Calls, *c)
 }
 
 // finishSload records the value an SLOAD produced, now on top of stack.
@@ -297,6 +358,9 @@ func (r *Recorder) Trace() (*Trace, error) {
 	}
 	if r.nested != nil {
 		return nil, unsupported(r.nested.Op, r.nested.PC)
+	}
+	if r.shared != nil {
+		return nil, fmt.Errorf("%w: a callee's %s at pc %d reaches this frame's own storage (reentrancy or DELEGATECALL), which one frame's proof cannot bind yet", ErrUnsupported, r.shared.Op, r.shared.PC)
 	}
 	if r.exitErr != nil {
 		return nil, fmt.Errorf("%w: %w", ErrExecution, r.exitErr)
@@ -331,6 +395,8 @@ type Call struct {
 	Address, Caller common.Address
 	Value           *big.Int
 	Input           []byte
+	// Contracts are other accounts' code, for the calls the call makes.
+	Contracts map[common.Address][]byte
 	// Context is the block and transaction context; nil: chain id 1,
 	// block 1 at time 1, gas limit 30,000,000, zero fees.
 	Context *Context
@@ -356,6 +422,9 @@ func runCall(c Call, hooks *tracing.Hooks) error {
 		return fmt.Errorf("verifier: state: %w", err)
 	}
 	st.SetCode(c.Address, c.Code, tracing.CodeChangeUnspecified)
+	for a, code := range c.Contracts {
+		st.SetCode(a, code, tracing.CodeChangeUnspecified)
+	}
 	for k, v := range c.Storage {
 		st.SetState(c.Address, k, v)
 	}

@@ -1,0 +1,397 @@
+package verifier
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/consensys/gnark/frontend"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/holiman/uint256"
+)
+
+// FrameCall is one call the traced frame made (CALL, STATICCALL or
+// DELEGATECALL), as the frame saw it: what it handed the callee and what
+// it got back. The callee's own execution is not in this frame's proof:
+// it is another frame's, and what links the two is that this entry's
+// values are that frame's inputs and outcome.
+type FrameCall struct {
+	// Op is CALL, STATICCALL or DELEGATECALL.
+	Op vm.OpCode
+	// Gas, To and Value are the words the call popped (Value is zero for
+	// STATICCALL and DELEGATECALL, which pop none); the callee is To's
+	// low 20 bytes.
+	Gas, To, Value uint256.Int
+	// Input is the calldata handed to the callee.
+	Input []byte
+	// Success is the flag the call pushed, ReturnData the callee's
+	// return (or revert) data.
+	Success    bool
+	ReturnData []byte
+}
+
+// Callee is the address the call went to.
+func (f *FrameCall) Callee() common.Address { return common.Address(f.To.Bytes20()) }
+
+// Call kinds, the aux offset of a call's last row.
+const (
+	callKindCall = iota
+	callKindStatic
+	callKindDelegate
+)
+
+// domRetSize is the memory-argument domain of the one cell that holds
+// the last call's return data size (RETURNDATASIZE).
+const domRetSize = 5
+
+// CallEntry is one call of the public call list, in the order the frame
+// made them. Used, Static, Delegate, Gas, To, Value, Len (input bytes),
+// Data (the input as words, zero-padded), Success, RetLen and Ret (the
+// return data as words, zero-padded) are public; the rest is not.
+//
+// A call with m input words and a return area of n words has np + m + 1
+// + n + 1 rows, np = 3 for CALL (gas, address, value) and 2 for the
+// others: one per popped parameter, one per input word (K = 0 to m-1),
+// one that pops the input's offset and size, one per word of return data
+// written to the return area (K = 0 to n-1), and the last, which pops
+// the return area and pushes Success (K = n). Each sends (op + 2^8·i, ...)
+// on the ALU bus, i its row's index; the entry sends the same tuples
+// from ID on, and the IDs of used entries increase, so the list holds
+// every call the rows make, in their order, and nothing else. The last
+// row also writes the return data size cell: PrevRetLen before, RetLen
+// after.
+type CallEntry struct {
+	Used, Static, Delegate frontend.Variable
+	Gas, To, Value         Word
+	Len                    frontend.Variable
+	Data                   []Word
+	Success, RetLen        frontend.Variable
+	Ret                    []Word
+
+	ID frontend.Variable
+	// Off is the input's memory offset, Words the memory words read, R
+	// the bytes of the last of them (for m > 0) and Last its bytes.
+	Off   Word
+	Words []Word
+	R     frontend.Variable
+	Last  [32]frontend.Variable
+	// RetOff and RetSize are the return area the call popped; RetSize
+	// is a multiple of 32, at most RetLen. Olds are the memory words the
+	// return data replaced.
+	RetOff     Word
+	RetSize    frontend.Variable
+	Olds       []Word
+	PrevRetLen frontend.Variable
+}
+
+// newCallEntry is an unused call entry of shape s.
+func newCallEntry(s Shape) CallEntry {
+	e := CallEntry{Used: 0, Static: 0, Delegate: 0, Gas: zeroWord(), To: zeroWord(), Value: zeroWord(), Len: 0,
+		Data: make([]Word, s.CallData), Success: 0, RetLen: 0, Ret: make([]Word, s.CallReturn),
+		ID: 0, Off: zeroWord(), Words: make([]Word, s.CallData), R: 0, RetOff: zeroWord(), RetSize: 0,
+		Olds: make([]Word, s.CallReturn), PrevRetLen: 0}
+	for k := range e.Data {
+		e.Data[k], e.Words[k] = zeroWord(), zeroWord()
+	}
+	for k := range e.Ret {
+		e.Ret[k], e.Olds[k] = zeroWord(), zeroWord()
+	}
+	zeros(e.Last[:])
+	return e
+}
+
+// callEntries is the empty call list of shape s.
+func callEntries(s Shape) []CallEntry {
+	out := make([]CallEntry, s.Calls)
+	for j := range out {
+		out[j] = newCallEntry(s)
+	}
+	return out
+}
+
+// bytesWords is bs as n words, zero-padded.
+func bytesWords(bs []byte, n int) []Word {
+	out := make([]Word, n)
+	for k := range out {
+		var w [32]byte
+		if 32*k < len(bs) {
+			copy(w[:], bs[32*k:])
+		}
+		out[k] = hashWord(common.Hash(w))
+	}
+	return out
+}
+
+// publicCall is the entry of a call's public values in shape s.
+func publicCall(f *FrameCall, s Shape) (CallEntry, error) {
+	e := newCallEntry(s)
+	if len(f.Input) > 32*s.CallData || len(f.ReturnData) > 32*s.CallReturn {
+		return e, fmt.Errorf("%w: a call of %d input bytes and %d return bytes in shape %s", ErrCapacity, len(f.Input), len(f.ReturnData), s.Name())
+	}
+	kind, err := callKind(f.Op)
+	if err != nil {
+		return e, err
+	}
+	e.Used, e.Static, e.Delegate = 1, boolInt(kind == callKindStatic), boolInt(kind == callKindDelegate)
+	e.Gas, e.To, e.Value = word(&f.Gas), word(&f.To), word(&f.Value)
+	e.Len, e.Data = len(f.Input), bytesWords(f.Input, s.CallData)
+	e.Success, e.RetLen, e.Ret = boolInt(f.Success), len(f.ReturnData), bytesWords(f.ReturnData, s.CallReturn)
+	return e, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// callKind is the kind of a call opcode.
+func callKind(op vm.OpCode) (int, error) {
+	switch op {
+	case vm.CALL:
+		return callKindCall, nil
+	case vm.STATICCALL:
+		return callKindStatic, nil
+	case vm.DELEGATECALL:
+		return callKindDelegate, nil
+	}
+	return 0, fmt.Errorf("%w: %s is not a call the circuit proves", ErrUnsupported, op)
+}
+
+// callTable constrains the call list and puts its tuples on the ALU bus.
+func (b *builder) callTable() {
+	api, c := b.api, b.c
+	var prevUsed, prevID frontend.Variable = 1, -1
+	for j := range c.Calls {
+		e := &c.Calls[j]
+		api.AssertIsBoolean(e.Used)
+		api.AssertIsEqual(api.Mul(e.Used, api.Sub(1, prevUsed)), 0)
+		b.rc.Check(api.Mul(e.Used, api.Sub(e.ID, prevID, 1)), 16)
+		prevUsed, prevID = e.Used, e.ID
+		api.AssertIsBoolean(e.Static)
+		api.AssertIsBoolean(e.Delegate)
+		api.AssertIsBoolean(e.Success)
+		api.AssertIsEqual(api.Mul(e.Static, e.Delegate), 0)
+		// Only CALL pops a value.
+		notCall := api.Add(e.Static, e.Delegate)
+		api.AssertIsEqual(api.Mul(notCall, e.Value.Hi), 0)
+		api.AssertIsEqual(api.Mul(notCall, e.Value.Lo), 0)
+		isCall := api.Sub(1, notCall)
+
+		// The popped parameters.
+		zero := newCombo(0, 0)
+		param := func(enable frontend.Variable, k int, w Word) {
+			b.aluTable = append(b.aluTable, aluTuple{enable: enable,
+				op: api.Add(aluCallParam, api.Mul(api.Add(e.ID, k), rowIndexShift)),
+				a:  newCombo(w.Hi, w.Lo), b: zero, c: zero})
+		}
+		param(e.Used, 0, e.Gas)
+		param(e.Used, 1, e.To)
+		param(api.Mul(e.Used, isCall), 2, e.Value)
+		base := api.Add(e.ID, 2, isCall)
+
+		// The input words, then the row that pops their offset and size.
+		off, size := newCombo(e.Off.Hi, e.Off.Lo), newCombo(0, e.Len)
+		m := b.memoryWords(e.Used, e.Len, e.R, e.Words, e.Data, &e.Last, func(k int) frontend.Variable {
+			return api.Add(aluCallData, api.Mul(api.Add(base, k), rowIndexShift))
+		}, off, size)
+		b.aluTable = append(b.aluTable, aluTuple{enable: e.Used,
+			op: api.Add(aluCallSize, api.Mul(api.Add(base, m), rowIndexShift)), a: off, b: size, c: zero})
+
+		// The return area: RetSize = 32·n bytes, n <= RetLen/32 words of
+		// the return data written to memory from RetOff.
+		rf := b.ones(len(e.Ret), e.RetSize, 32, false)
+		api.AssertIsEqual(api.Mul(rf[0], api.Sub(1, e.Used)), 0)
+		var n frontend.Variable = 0
+		for _, f := range rf {
+			n = api.Add(n, f)
+		}
+		api.AssertIsEqual(e.RetSize, api.Mul(n, 32))
+		b.rc.Check(api.Sub(e.RetLen, api.Mul(n, 32)), 16)
+		retOff, retSize := newCombo(e.RetOff.Hi, e.RetOff.Lo), newCombo(0, e.RetSize)
+		first := api.Add(base, m, 1)
+		for k := range e.Ret {
+			b.aluTable = append(b.aluTable, aluTuple{enable: rf[k],
+				op: api.Add(aluCallRet, api.Mul(api.Add(first, k), rowIndexShift)),
+				a:  retOff, b: retSize, c: zero,
+				d: newCombo(e.Olds[k].Hi, e.Olds[k].Lo), e: newCombo(e.Ret[k].Hi, e.Ret[k].Lo), j: k * copyKShift})
+		}
+		// The last row: the success flag, and the return data size cell.
+		b.aluTable = append(b.aluTable, aluTuple{enable: e.Used,
+			op: api.Add(aluCallEnd0, e.Static, api.Mul(e.Delegate, 2), api.Mul(api.Add(first, n), rowIndexShift)),
+			a:  retOff, b: retSize, c: newCombo(0, e.Success),
+			d: newCombo(0, e.PrevRetLen), e: newCombo(0, e.RetLen), j: api.Mul(n, copyKShift)})
+
+		b.committed = append(b.committed, e.Used, e.Static, e.Delegate, e.Gas.Hi, e.Gas.Lo, e.To.Hi, e.To.Lo,
+			e.Value.Hi, e.Value.Lo, e.Len, e.Success, e.RetLen, e.ID, e.Off.Hi, e.Off.Lo, e.R,
+			e.RetOff.Hi, e.RetOff.Lo, e.RetSize, e.PrevRetLen)
+		for k := range e.Data {
+			b.committed = append(b.committed, e.Data[k].Hi, e.Data[k].Lo, e.Words[k].Hi, e.Words[k].Lo)
+		}
+		for k := range e.Ret {
+			b.committed = append(b.committed, e.Ret[k].Hi, e.Ret[k].Lo, e.Olds[k].Hi, e.Olds[k].Lo)
+		}
+		b.committed = append(b.committed, e.Last[:]...)
+	}
+
+	// The return data size cell: 0 before the first call, RetSizeEnd
+	// after the last access.
+	slot, end := newCombo(0, 0), c.RetSizeEnd
+	b.accesses = append(b.accesses,
+		access{write: true, enable: 1, key: pack(api, domRetSize, 0, 0), value: slot, data: newCombo(0, 0)},
+		access{write: false, enable: 1, key: pack(api, domRetSize, 0, end.T), value: slot, data: newCombo(end.Hi, end.Lo)})
+	b.committed = append(b.committed, end.Hi, end.Lo, end.T)
+}
+
+// publicCallElements appends a call entry's public values to out: one
+// element packing the flags and lengths, gas, address and value, the
+// input words and the return words.
+func publicCallElements(api frontend.API, out []frontend.Variable, e *CallEntry) []frontend.Variable {
+	out = append(out, api.Add(e.Used, api.Mul(e.Static, 2), api.Mul(e.Delegate, 4), api.Mul(e.Success, 8),
+		api.Mul(e.Len, 16), api.Mul(e.RetLen, 1<<32)))
+	for _, w := range []Word{e.Gas, e.To, e.Value} {
+		out = append(out, w.Hi, w.Lo)
+	}
+	for _, w := range e.Data {
+		out = append(out, w.Hi, w.Lo)
+	}
+	for _, w := range e.Ret {
+		out = append(out, w.Hi, w.Lo)
+	}
+	return out
+}
+
+// callRows assigns a call: its parameter rows, one row per input word,
+// the size row, one row per word written to the return area, the last
+// row, and the call's entry.
+func (a *assigner) callRows(si, i int, tb *aluTables) ([]Row, error) {
+	st := &a.t.Steps[si]
+	sp := len(st.Stack)
+	kind, err := callKind(st.Op)
+	if err != nil {
+		return nil, err
+	}
+	np := 3
+	if kind != callKindCall {
+		np = 2
+	}
+	top := func(k int) uint256.Int { return st.Stack[sp-1-k] }
+	k := len(tb.calls)
+	if k >= len(a.t.Calls) {
+		return nil, fmt.Errorf("%w: %s at pc %d: the trace lists no call for it", ErrExecution, st.Op, st.PC)
+	}
+	fc := &a.t.Calls[k]
+	if si+1 >= len(a.t.Steps) || len(a.t.Steps[si+1].Stack) != sp-np-3 {
+		return nil, fmt.Errorf("%w: stack after %s at pc %d", ErrExecution, st.Op, st.PC)
+	}
+	pushed := a.t.Steps[si+1].Stack[sp-np-4]
+	argOff, argSize, retOff, retSize := top(np), top(np+1), top(np+2), top(np+3)
+	where := fmt.Sprintf("%s at pc %d", st.Op, st.PC)
+	var m uint64
+	if !argSize.IsZero() {
+		if !argSize.IsUint64() || argSize.Uint64() > 32*uint64(a.s.CallData) {
+			return nil, fmt.Errorf("%w: %s: %s bytes of input, shape has %d words a call", ErrCapacity, where, argSize.Dec(), a.s.CallData)
+		}
+		if !argOff.IsUint64() || argOff.Uint64()%32 != 0 {
+			return nil, fmt.Errorf("%w: %s: input offset %s is not a multiple of 32", ErrUnsupported, where, argOff.Dec())
+		}
+		m = (argSize.Uint64() + 31) / 32
+		if argOff.Uint64()/32+m > uint64(a.s.Memory) {
+			return nil, fmt.Errorf("%w: %s: input beyond %d bytes of memory", ErrCapacity, where, 32*a.s.Memory)
+		}
+	}
+	if len(fc.ReturnData) > 32*a.s.CallReturn {
+		return nil, fmt.Errorf("%w: %s: %d bytes of return data, shape has %d words a call", ErrCapacity, where, len(fc.ReturnData), a.s.CallReturn)
+	}
+	var n uint64
+	if !retSize.IsZero() {
+		if !retSize.IsUint64() || retSize.Uint64()%32 != 0 || retSize.Uint64() > uint64(len(fc.ReturnData)) {
+			return nil, fmt.Errorf("%w: %s: a return area of %s bytes for %d bytes of return data (it must be whole words the callee returned)", ErrUnsupported, where, retSize.Dec(), len(fc.ReturnData))
+		}
+		if !retOff.IsUint64() || retOff.Uint64()%32 != 0 {
+			return nil, fmt.Errorf("%w: %s: return offset %s is not a multiple of 32", ErrUnsupported, where, retOff.Dec())
+		}
+		n = retSize.Uint64() / 32
+		if retOff.Uint64()/32+n > uint64(a.s.Memory) {
+			return nil, fmt.Errorf("%w: %s: return area beyond %d bytes of memory", ErrCapacity, where, 32*a.s.Memory)
+		}
+	}
+
+	e := newCallEntry(a.s)
+	e.Used, e.Static, e.Delegate, e.ID = 1, boolInt(kind == callKindStatic), boolInt(kind == callKindDelegate), i
+	gas, to := top(0), top(1)
+	e.Gas, e.To = word(&gas), word(&to)
+	var value uint256.Int
+	if kind == callKindCall {
+		value = top(2)
+		e.Value = word(&value)
+	}
+	e.Len, e.Off, e.RetOff, e.RetSize = argSize.Uint64(), word(&argOff), word(&retOff), retSize.Uint64()
+	e.Success, e.RetLen, e.Ret = boolInt(!pushed.IsZero()), len(fc.ReturnData), bytesWords(fc.ReturnData, a.s.CallReturn)
+	e.PrevRetLen = a.rds[0].Uint64()
+
+	tm := func(ri, port int) int { return portsPerRow*ri + port }
+	var rows []Row
+	row := func(fam family, aux int, sp int, kk uint64) (*Row, int) {
+		ri := i + len(rows)
+		r := a.idleRow(ri)
+		r.Active, r.PC, r.Op, r.SP, r.K, r.Aux = 1, int(st.PC), int(st.Op), sp, kk, aux
+		r.setFamily(a.s, fam)
+		rows = append(rows, r)
+		return &rows[len(rows)-1], ri
+	}
+	for p := range np {
+		r, ri := row(famCallParam, aluCallParam, sp-p, 0)
+		r.R0 = a.readStack(sp-1-p, tm(ri, portR0))
+	}
+	sp2 := sp - np
+	var input []byte
+	w0 := argOff.Uint64() / 32
+	for k := range m {
+		r, ri := row(famCallData, aluCallData, sp2, k)
+		r.R0 = a.readStack(sp2-1, tm(ri, portR0))
+		r.R1 = a.readStack(sp2-2, tm(ri, portR1))
+		v := a.mem[w0+k]
+		r.Data = a.readMem(w0+k, tm(ri, portData))
+		e.Words[k] = word(&v)
+		vb := v.Bytes32()
+		input = append(input, vb[:]...)
+	}
+	input = input[:argSize.Uint64()]
+	e.Data = bytesWords(input, a.s.CallData)
+	if m > 0 {
+		e.R = argSize.Uint64() - 32*(m-1)
+		lb := a.mem[w0+m-1].Bytes32()
+		for q := range e.Last {
+			e.Last[q] = int(lb[q])
+		}
+	}
+	r, ri := row(famCallSize, aluCallSize, sp2, m)
+	r.R0 = a.readStack(sp2-1, tm(ri, portR0))
+	r.R1 = a.readStack(sp2-2, tm(ri, portR1))
+	sp3 := sp2 - 2
+	rw := retOff.Uint64() / 32
+	for k := range n {
+		r, ri := row(famCallRet, aluCallRet, sp3, k)
+		r.R0 = a.readStack(sp3-1, tm(ri, portR0))
+		r.R1 = a.readStack(sp3-2, tm(ri, portR1))
+		var v uint256.Int
+		v.SetBytes32(fc.ReturnData[32*k : 32*k+32])
+		old := a.mem[rw+k]
+		e.Olds[k] = word(&old)
+		r.Data = a.writeCell(a.mem, domMem, int(rw+k), tm(ri, portData), v)
+	}
+	r, ri = row(famCallEnd, aluCallEnd0+kind, sp3, n)
+	r.R0 = a.readStack(sp3-1, tm(ri, portR0))
+	r.R1 = a.readStack(sp3-2, tm(ri, portR1))
+	r.W0 = a.writeCell(a.stack, domStack, sp3-2, tm(ri, portW0), pushed)
+	r.Data = a.writeCell(a.rds, domRetSize, 0, tm(ri, portData), *uint256.NewInt(uint64(len(fc.ReturnData))))
+
+	// What the rows hand the callee and get back is what go-ethereum did.
+	if fc.Op != st.Op || !fc.Gas.Eq(&gas) || !fc.To.Eq(&to) || !fc.Value.Eq(&value) || !bytes.Equal(fc.Input, input) || fc.Success != !pushed.IsZero() {
+		return nil, fmt.Errorf("%w: %s: go-ethereum called otherwise", ErrExecution, where)
+	}
+	tb.calls = append(tb.calls, e)
+	return rows, nil
+}

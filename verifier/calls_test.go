@@ -1,0 +1,203 @@
+package verifier
+
+import (
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/holiman/uint256"
+	"github.com/stretchr/testify/require"
+)
+
+// callShape is the shape of the call tests: three calls of up to two
+// words of input and two of return data.
+var callShape = Shape{Steps: 160, Code: 400, Calldata: 8, Stack: 24, Memory: 8, Storage: 1, Return: 1,
+	Add: 12, Mul: 2, Bit: 2, Splice: 1, Calls: 3, CallData: 2, CallReturn: 2}
+
+var (
+	echoAddr   = common.HexToAddress("0xec40")
+	revertAddr = common.HexToAddress("0x4e7e")
+	emptyAddr  = common.HexToAddress("0xdead")
+)
+
+// calleeContracts are the accounts the call programs call: one returns
+// its first input word plus one and 0x77 (64 bytes), one reverts with
+// four bytes.
+func calleeContracts() map[common.Address][]byte {
+	echo := newProgram().op(vm.PUSH0, vm.CALLDATALOAD).pushU(1).op(vm.ADD, vm.PUSH0, vm.MSTORE).
+		pushU(0x77).pushU(32).op(vm.MSTORE).pushU(64).op(vm.PUSH0, vm.RETURN).bytes()
+	rev := newProgram().pushU(0xdeadbeef).op(vm.PUSH0, vm.MSTORE).pushU(4).pushU(28).op(vm.REVERT).bytes()
+	return map[common.Address][]byte{echoAddr: echo, revertAddr: rev}
+}
+
+// callArgs pushes a call's operands, last first: the return area, the
+// input, the value (CALL only), the callee and the gas.
+func callArgs(p *program, op vm.OpCode, gas uint64, to common.Address, value, argOff, argSize, retOff, retSize uint64) *program {
+	p.pushU(retSize).pushU(retOff).pushU(argSize).pushU(argOff)
+	if op == vm.CALL {
+		p.pushU(value)
+	}
+	p.push(new(uint256.Int).SetBytes(to[:]))
+	if gas == 0 {
+		return p.op(vm.GAS, op)
+	}
+	return p.pushU(gas).op(op)
+}
+
+// callProgram makes three calls: CALL of the echo contract with 40
+// bytes of input and a 32-byte return area, STATICCALL of the reverting
+// one, DELEGATECALL of an account without code; it adds up their success
+// flags, RETURNDATASIZE after each and the returned word, and returns
+// the sum.
+func callProgram() []byte {
+	p := fillMemory(newProgram(), 2)
+	p.op(vm.RETURNDATASIZE) // 0 before any call
+	callArgs(p, vm.CALL, 0, echoAddr, 0, 0, 40, 64, 32)
+	p.op(vm.RETURNDATASIZE)
+	callArgs(p, vm.STATICCALL, 50_000, revertAddr, 0, 0, 0, 0, 0)
+	p.op(vm.RETURNDATASIZE)
+	callArgs(p, vm.DELEGATECALL, 1_000, emptyAddr, 0, 32, 32, 0, 0)
+	p.op(vm.RETURNDATASIZE)
+	p.op(vm.ADD, vm.ADD, vm.ADD, vm.ADD, vm.ADD, vm.ADD).pushU(64).op(vm.MLOAD, vm.ADD)
+	return p.returnTop().bytes()
+}
+
+func callTrace(t *testing.T, code []byte) *Trace {
+	t.Helper()
+	tr, err := TraceCall(Call{Code: code, Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11"),
+		Contracts: calleeContracts()})
+	require.NoError(t, err)
+	return tr
+}
+
+// TestDifferentialCalls proves a frame's calls against go-ethereum's
+// execution: a call that returns more than its return area takes, a
+// static call that reverts, a delegate call of an account without code,
+// RETURNDATASIZE before and after each, and GAS as a call's gas.
+func TestDifferentialCalls(t *testing.T) {
+	tr := callTrace(t, callProgram())
+	require.False(t, tr.Reverted)
+	require.Len(t, tr.Calls, 3)
+	first := patternBytes(0, 40)
+	require.Equal(t, vm.CALL, tr.Calls[0].Op)
+	require.Equal(t, first, tr.Calls[0].Input)
+	require.True(t, tr.Calls[0].Success)
+	require.Len(t, tr.Calls[0].ReturnData, 64)
+	require.Equal(t, echoAddr, tr.Calls[0].Callee())
+	require.Equal(t, vm.STATICCALL, tr.Calls[1].Op)
+	require.False(t, tr.Calls[1].Success)
+	require.Equal(t, common.FromHex("deadbeef"), tr.Calls[1].ReturnData)
+	require.Equal(t, vm.DELEGATECALL, tr.Calls[2].Op)
+	require.True(t, tr.Calls[2].Success)
+	require.Equal(t, patternBytes(32, 32), tr.Calls[2].Input)
+	require.Empty(t, tr.Calls[2].ReturnData)
+
+	// The sum: 1 + 64 + 0 + 4 + 1 + 0 flags and sizes, and the echoed
+	// word (the first input word plus one).
+	var want uint256.Int
+	want.Add(memoryWord(0), uint256.NewInt(1+1+64+4+1))
+	require.Equal(t, want.Bytes32(), [32]byte(tr.ReturnData))
+
+	w := mustAssign(t, tr, callShape)
+	// CALL with two input words and one return word: 3 + 2 + 1 + 1 + 1.
+	require.Len(t, rowsOf(w, vm.CALL), 8)
+	require.Len(t, rowsOf(w, vm.STATICCALL), 4)
+	require.Len(t, rowsOf(w, vm.DELEGATECALL), 5)
+	accepts(t, callShape, w)
+	c, err := tr.Public().Commitment(callShape)
+	require.NoError(t, err)
+	require.Equal(t, c, w.Commitment, "the commitment from the public values alone")
+}
+
+// TestSoundnessCalls changes the call list of a correct witness (and its
+// commitment, so that only the call constraints can notice): every
+// change must be rejected.
+func TestSoundnessCalls(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(w *Circuit)
+	}{
+		{"a returned word", func(w *Circuit) { w.Calls[0].Ret[0].Lo = 5 }},
+		{"the success flag", func(w *Circuit) { w.Calls[1].Success = 1 }},
+		{"a failed call's success", func(w *Circuit) { w.Calls[2].Success = 0 }},
+		{"the return data size", func(w *Circuit) { w.Calls[1].RetLen = 5 }},
+		{"an input word", func(w *Circuit) { w.Calls[0].Data[0].Lo = 5 }},
+		{"a byte past the input", func(w *Circuit) { w.Calls[0].Data[1].Lo = 1 }},
+		{"a shorter input", func(w *Circuit) { w.Calls[0].Len = 39; w.Calls[0].R = 7 }},
+		{"the callee", func(w *Circuit) { w.Calls[0].To.Lo = 0xbad }},
+		{"the value", func(w *Circuit) { w.Calls[0].Value.Lo = 1 }},
+		{"a value on a static call", func(w *Circuit) { w.Calls[1].Value.Lo = 1 }},
+		{"the gas", func(w *Circuit) { w.Calls[1].Gas.Lo = 49_999 }},
+		{"a static call as a call", func(w *Circuit) { w.Calls[1].Static = 0 }},
+		{"a static call as a delegate call", func(w *Circuit) { w.Calls[1].Static = 0; w.Calls[1].Delegate = 1 }},
+		{"static and delegate", func(w *Circuit) { w.Calls[2].Static = 1 }},
+		{"the last call dropped", func(w *Circuit) { w.Calls[2] = newCallEntry(callShape) }},
+		{"two calls swapped", func(w *Circuit) { w.Calls[1], w.Calls[2] = w.Calls[2], w.Calls[1] }},
+		{"a call the frame did not make", func(w *Circuit) {
+			w.Calls[2] = w.Calls[1]
+			w.Calls[2].ID = 100
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w := mustAssign(t, callTrace(t, callProgram()), callShape)
+			accepts(t, callShape, w)
+			tc.change(w)
+			recommit(w)
+			rejects(t, callShape, w)
+		})
+	}
+	t.Run("another call list in the commitment", func(t *testing.T) {
+		tr := callTrace(t, callProgram())
+		w := mustAssign(t, tr, callShape)
+		pub := tr.Public()
+		pub.Calls = append([]FrameCall(nil), pub.Calls...)
+		pub.Calls[0].ReturnData = common.CopyBytes(pub.Calls[0].ReturnData)
+		pub.Calls[0].ReturnData[31] ^= 1 // in the word the frame reads
+		c, err := pub.Commitment(callShape)
+		require.NoError(t, err)
+		w.Commitment = c
+		rejects(t, callShape, w)
+	})
+}
+
+// TestCallRefusals: what the call list cannot bind is refused by name.
+func TestCallRefusals(t *testing.T) {
+	four := fillMemory(newProgram(), 1)
+	for range 4 {
+		callArgs(four, vm.STATICCALL, 100, emptyAddr, 0, 0, 0, 0, 0).op(vm.POP)
+	}
+	// A callee that reads its caller's storage: the caller, called back.
+	reenter := newProgram().op(vm.CALLDATASIZE).pushLabel("inner").op(vm.JUMPI)
+	callArgs(reenter, vm.CALL, 0, common.HexToAddress("0xc0de"), 0, 0, 1, 0, 0).op(vm.STOP)
+	reenter.label("inner").op(vm.PUSH0, vm.SLOAD, vm.STOP)
+	cases := []struct {
+		name string
+		code []byte
+		s    Shape
+		want error
+		text string
+	}{
+		{"unaligned input", callArgs(fillMemory(newProgram(), 2), vm.CALL, 0, echoAddr, 0, 4, 32, 0, 0).op(vm.STOP).bytes(), callShape, ErrUnsupported, "not a multiple of 32"},
+		{"more input than a call holds", callArgs(fillMemory(newProgram(), 3), vm.CALL, 0, echoAddr, 0, 0, 65, 0, 0).op(vm.STOP).bytes(), callShape, ErrCapacity, "words a call"},
+		{"a return area past the return data", callArgs(newProgram(), vm.CALL, 0, echoAddr, 0, 0, 0, 0, 96).op(vm.STOP).bytes(), callShape, ErrUnsupported, "return area"},
+		{"a return area of part of a word", callArgs(newProgram(), vm.CALL, 0, echoAddr, 0, 0, 0, 0, 16).op(vm.STOP).bytes(), callShape, ErrUnsupported, "return area"},
+		{"an unaligned return area", callArgs(newProgram(), vm.CALL, 0, echoAddr, 0, 0, 0, 8, 32).op(vm.STOP).bytes(), callShape, ErrUnsupported, "return offset"},
+		{"more calls than the list holds", four.op(vm.STOP).bytes(), callShape, ErrCapacity, "4 calls"},
+		{"shape without calls", callArgs(newProgram(), vm.CALL, 100, echoAddr, 0, 0, 0, 0, 0).op(vm.STOP).bytes(), logShape, ErrUnsupported, "CALL"},
+		{"CALLCODE", callArgs(newProgram(), vm.CALL, 0, echoAddr, 0, 0, 0, 0, 0).op(vm.POP).pushU(0).pushU(0).pushU(0).pushU(0).pushU(0).pushU(0xec40).pushU(100).op(vm.CALLCODE, vm.STOP).bytes(), callShape, ErrUnsupported, "CALLCODE"},
+		{"CREATE", newProgram().pushU(0).pushU(0).pushU(0).op(vm.CREATE, vm.STOP).bytes(), callShape, ErrUnsupported, "CREATE"},
+		{"a callee in this frame's storage", reenter.bytes(), callShape, ErrUnsupported, "own storage"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tr, err := TraceCall(Call{Code: tc.code, Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11"),
+				Contracts: calleeContracts()})
+			if err == nil {
+				_, err = Assign(tr, tc.s)
+			}
+			require.ErrorIs(t, err, tc.want)
+			require.ErrorContains(t, err, tc.text)
+		})
+	}
+}
