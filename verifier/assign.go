@@ -288,7 +288,7 @@ func addrWord(addr common.Address) Word {
 func touchedWord(r *Row, s Shape) (uint64, bool) {
 	fam := r.family(s)
 	switch fam {
-	case famMload, famMstore, famMstoreLo, famMstoreHi, famMloadLo, famMloadHi, famMstore8, famCopyMid, famCopyEnd, famKeccakMid, famKeccakEnd, famLogData, famCallData, famCallRet:
+	case famMload, famMstore, famMstoreLo, famMstoreHi, famMloadLo, famMloadHi, famMstore8, famCopyMid, famCopyEnd, famKeccakMid, famKeccakEnd, famLogData, famCallData, famCallRet, famMcSrcMid, famMcSrcEnd, famMcDstMid, famMcDstEnd:
 	default:
 		return 0, false
 	}
@@ -354,6 +354,9 @@ func (a *assigner) stepRows(si, i int, tb *aluTables) ([]Row, error) {
 	}
 	if st.Op >= vm.LOG0 && st.Op <= vm.LOG4 {
 		return a.logRows(si, i, tb)
+	}
+	if st.Op == vm.MCOPY {
+		return a.mcopyRows(si, i, tb)
 	}
 	if st.Op == vm.CALL || st.Op == vm.STATICCALL || st.Op == vm.DELEGATECALL {
 		return a.callRows(si, i, tb)

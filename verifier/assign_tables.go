@@ -21,6 +21,7 @@ type aluTables struct {
 	keccaks []KeccakEntry
 	logs    []LogEntry
 	calls   []CallEntry
+	mcopies []McopyEntry
 }
 
 // add records the entry proving out = op(x, y).
@@ -57,6 +58,8 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		return fmt.Errorf("%w: %d copied memory words, shape has %d", ErrCapacity, len(tb.copies), s.Copy)
 	case len(tb.logs) > s.Logs:
 		return fmt.Errorf("%w: %d logs, shape has %d", ErrCapacity, len(tb.logs), s.Logs)
+	case len(tb.mcopies) > s.Mcopy:
+		return fmt.Errorf("%w: %d MCOPY steps, shape has %d", ErrCapacity, len(tb.mcopies), s.Mcopy)
 	case len(tb.calls) > s.Calls:
 		return fmt.Errorf("%w: %d calls, shape has %d", ErrCapacity, len(tb.calls), s.Calls)
 	case len(tb.keccaks) > s.Keccak:
@@ -68,6 +71,12 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		c.Copy[i] = unusedCopy()
 		if i < len(tb.copies) {
 			c.Copy[i] = tb.copies[i]
+		}
+	}
+	for i := range c.Mcopy {
+		c.Mcopy[i] = newMcopyEntry(s)
+		if i < len(tb.mcopies) {
+			c.Mcopy[i] = tb.mcopies[i]
 		}
 	}
 	for i := range c.Calls {

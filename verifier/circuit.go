@@ -119,6 +119,8 @@ type Circuit struct {
 	// and RetSizeEnd the final cell of the last call's return data size.
 	Calls      []CallEntry
 	RetSizeEnd Cell
+	// Mcopy is the MCOPY table.
+	Mcopy []McopyEntry
 
 	shape Shape
 }
@@ -154,6 +156,7 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		Keccak:     make([]KeccakEntry, s.Keccak),
 		Logs:       logEntries(s),
 		Calls:      callEntries(s),
+		Mcopy:      mcopyEntries(s),
 		RetSizeEnd: Cell{Hi: 0, Lo: 0, T: 0},
 		shape:      s,
 	}, nil
@@ -197,7 +200,7 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Mcopy: len(c.Mcopy), McopyWords: c.shape.McopyWords, Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -218,6 +221,9 @@ func (c *Circuit) Define(api frontend.API) error {
 	b.logTable()
 	if b.s.Calls > 0 {
 		b.callTable()
+	}
+	if b.s.Mcopy > 0 {
+		b.mcopyTable()
 	}
 	b.storage()
 	b.transient()
@@ -312,6 +318,9 @@ func (b *builder) tables() {
 	pushLens := logderivlookup.New(api)
 	for op := range opTableLen(b.s) {
 		fam, aux := opTableEntry(op)
+		if op == mcopyEmptyEntry && b.s.Mcopy == 0 {
+			fam = int(numFamilies)
+		}
 		if fam != int(famNone) && !b.s.enabled(family(fam)) {
 			fam = int(numFamilies) // a family the shape lacks: no row can take it
 		}
@@ -430,20 +439,29 @@ func calldataBase(codeLen int) int { return 2*streamGap + codeLen }
 // or past the table.
 const (
 	opTableSize = 284
-	// With calls, four blocks of ten more entries: a call's parameter,
-	// input, size and return rows, at op - CALL within each block (CALL,
-	// DELEGATECALL, STATICCALL at 0, 3, 9).
-	callBlock      = 10
-	callParamShift = opTableSize - int(vm.CALL)
-	callDataShift  = callParamShift + callBlock
-	callSizeShift  = callDataShift + callBlock
-	callRetShift   = callSizeShift + callBlock
-	opTableCalls   = opTableSize + 4*callBlock
-	loShift        = 257 - int(vm.MSTORE)
-	hiShift        = 258 - int(vm.MSTORE)
-	loadLoShift    = 259 - int(vm.MLOAD)
-	loadHiShift    = 260 - int(vm.MLOAD)
-	modBShift      = 261 - int(vm.ADDMOD) // MULMOD's second row lands on 262
+	// With calls or MCOPY the table goes on: 284 to 302 are none, 303
+	// is an empty MCOPY (copyEmptyShift), then four blocks of ten: a
+	// call's parameter, input, size and return rows, at op - CALL within
+	// each block (CALL, DELEGATECALL, STATICCALL at 0, 3, 9); then
+	// MCOPY's source rows that do not end them, its last source row, and
+	// its destination rows that do not end the copy.
+	mcopyEmptyEntry = int(vm.MCOPY) + copyEmptyShift
+	callBlock       = 10
+	callBase        = 304
+	callParamShift  = callBase - int(vm.CALL)
+	callDataShift   = callParamShift + callBlock
+	callSizeShift   = callDataShift + callBlock
+	callRetShift    = callSizeShift + callBlock
+	mcopyBase       = callBase + 4*callBlock
+	mcSrcMidShift   = mcopyBase - int(vm.MCOPY)
+	mcSrcEndShift   = mcSrcMidShift + 1
+	mcDstMidShift   = mcSrcMidShift + 2
+	opTableLong     = mcopyBase + 3
+	loShift         = 257 - int(vm.MSTORE)
+	hiShift         = 258 - int(vm.MSTORE)
+	loadLoShift     = 259 - int(vm.MLOAD)
+	loadHiShift     = 260 - int(vm.MLOAD)
+	modBShift       = 261 - int(vm.ADDMOD) // MULMOD's second row lands on 262
 	// CALLDATACOPY's middle rows land on 263, empty copy on 264; CODECOPY
 	// (two opcodes on) on 265 and 266.
 	copyMidShift     = 263 - int(vm.CALLDATACOPY)
@@ -457,8 +475,8 @@ const (
 
 // opTableLen is the length of shape s's opcode table.
 func opTableLen(s Shape) int {
-	if s.Calls > 0 {
-		return opTableCalls
+	if s.Calls > 0 || s.Mcopy > 0 {
+		return opTableLong
 	}
 	return opTableSize
 }
@@ -466,8 +484,17 @@ func opTableLen(s Shape) int {
 // opTableEntry is the family and aux of opcode table entry op (an
 // unsupported opcode has no family a row can take).
 func opTableEntry(op int) (fam, aux int) {
+	switch {
+	case op == mcopyEmptyEntry:
+		return int(famCopyEmpty), 0
+	case op >= mcopyBase:
+		return [...]int{int(famMcSrcMid), int(famMcSrcEnd), int(famMcDstMid)}[op-mcopyBase],
+			[...]int{aluMcSrcMid, aluMcSrcEnd, aluMcDstMid}[op-mcopyBase]
+	case op >= opTableSize && op < callBase:
+		return int(numFamilies), 0
+	}
 	if op >= opTableSize {
-		blk, at := (op-opTableSize)/callBlock, vm.OpCode(int(vm.CALL)+(op-opTableSize)%callBlock)
+		blk, at := (op-callBase)/callBlock, vm.OpCode(int(vm.CALL)+(op-callBase)%callBlock)
 		if at != vm.CALL && at != vm.STATICCALL && at != vm.DELEGATECALL {
 			return int(numFamilies), 0
 		}
@@ -585,7 +612,8 @@ func (b *builder) rows() {
 			api.Mul(isKMid, keccakMidShift), api.Mul(isKEmpty, keccakEmptyShift),
 			api.Mul(isLData, logDataShift), api.Mul(isLSizeMid, logSizeShift), api.Mul(isLTopicMid, logTopicShift),
 			api.Mul(isCParam, callParamShift), api.Mul(isCData, callDataShift), api.Mul(isCSize, callSizeShift),
-			api.Mul(isCRet, callRetShift))
+			api.Mul(isCRet, callRetShift), api.Mul(b.flag(r, famMcSrcMid), mcSrcMidShift),
+			api.Mul(b.flag(r, famMcSrcEnd), mcSrcEndShift), api.Mul(b.flag(r, famMcDstMid), mcDstMidShift))
 		api.AssertIsEqual(b.famTable.Lookup(opIndex)[0], fam)
 		api.AssertIsEqual(b.auxTable.Lookup(opIndex)[0], r.Aux)
 		insn := b.jumpdest.Lookup(r.PC)[0]
@@ -602,10 +630,16 @@ func (b *builder) rows() {
 		// A copy's rows read its size in W0, written back unchanged; an
 		// empty copy reads its size in R0.
 		isCopyMid, isCopyEnd, isCopyEmpty := b.flag(r, famCopyMid), b.flag(r, famCopyEnd), b.flag(r, famCopyEmpty)
+		// MCOPY's rows: source rows read the source word in Data, with
+		// R0 the source offset (one below the top) and R1 the destination.
+		isMcSrcMid, isMcSrcEnd := b.flag(r, famMcSrcMid), b.flag(r, famMcSrcEnd)
+		isMcDstMid, isMcDstEnd := b.flag(r, famMcDstMid), b.flag(r, famMcDstEnd)
+		isMcSrc := api.Add(isMcSrcMid, isMcSrcEnd)
+		isMc := api.Add(isMcSrc, isMcDstMid, isMcDstEnd)
 		isCopy := api.Add(isCopyMid, isCopyEnd)
-		r0addr := api.Sub(r.SP, 1, api.Sub(dupAux, isDup), isLHi, api.Mul(api.Add(isModB, isCopyEmpty), 2))
-		r1addr := api.Add(api.Sub(r.SP, 2, api.Sub(swapAux, isSwap)), isLHi)
-		w0addr := api.Add(r.SP, delta, -1, api.Mul(isCopyMid, -2), isCopyEnd)
+		r0addr := api.Sub(r.SP, 1, api.Sub(dupAux, isDup), isLHi, api.Mul(api.Add(isModB, isCopyEmpty), 2), isMcSrc)
+		r1addr := api.Add(api.Sub(r.SP, 2, api.Sub(swapAux, isSwap)), isLHi, isMcSrc)
+		w0addr := api.Add(r.SP, delta, -1, api.Mul(api.Add(isCopyMid, isMcSrc, isMcDstMid), -2), isCopyEnd, isMcDstEnd)
 		r0 := b.read(domStack, r0en, r0addr, t(portR0), r.R0, tbits)
 		r1 := b.read(domStack, r1en, r1addr, t(portR1), r.R1, tbits)
 		_, w0 := b.write(domStack, w0en, w0addr, t(portW0), r.W0, nil, tbits)
@@ -624,14 +658,14 @@ func (b *builder) rows() {
 		// 1 <= J <= 31 (J travels on the bus), and for the two rows of
 		// ADDMOD and MULMOD, where it is the first row's index: the
 		// modulo table joins the rows that carry the same J.
-		busExt := api.Add(splice, isModA, isModB, isCopy)
+		busExt := api.Add(splice, isModA, isModB, isCopy, isMc)
 		api.AssertIsEqual(api.Mul(r.J, api.Sub(1, busExt)), 0)
 		// Equalities that hold on rows of some families are summed, one
 		// sum per limb, each gated by flags of families no other term of
 		// its sum names (see zeroSum).
 		hiSum, loSum := b.zeroSum(), b.zeroSum()
 		hiSum.add([]family{famModA, famModB}, api.Add(isModA, isModB), api.Add(api.Sub(r.J, i), isModB))
-		memEn, stoEn := api.Add(isMload, isMstore, splice, isCopy, isKec, isLData, isCData, isCRet), api.Add(isSload, isSstore)
+		memEn, stoEn := api.Add(isMload, isMstore, splice, isCopy, isKec, isLData, isCData, isCRet, isMc), api.Add(isSload, isSstore)
 		tEn := api.Add(isTload, isTstore)
 		// RETURNDATASIZE reads the return data size cell, a call's last
 		// row writes it.
@@ -658,9 +692,9 @@ func (b *builder) rows() {
 			slot = newCombo(api.Mul(r.R0.Hi, notRd), api.Mul(slotLo, notRd))
 		}
 		dOld, dNew := b.write(dom, api.Add(memEn, stoEn, tEn, rdEn), 0, t(portData), r.Data, slot, tbits)
-		loadFams := []family{famMload, famSload, famTload, famRetSize, famMloadLo, famMloadHi, famKeccakMid, famKeccakEnd, famLogData, famCallData}
-		hiSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData, isCData), api.Sub(r.Data.Hi, r.Data.OldHi))
-		loSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData, isCData), api.Sub(r.Data.Lo, r.Data.OldLo))
+		loadFams := []family{famMload, famSload, famTload, famRetSize, famMloadLo, famMloadHi, famKeccakMid, famKeccakEnd, famLogData, famCallData, famMcSrcMid, famMcSrcEnd}
+		hiSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData, isCData, isMcSrc), api.Sub(r.Data.Hi, r.Data.OldHi))
+		loSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData, isCData, isMcSrc), api.Sub(r.Data.Lo, r.Data.OldLo))
 		hiSum.add([]family{famMstore, famSstore, famTstore}, stores, api.Sub(r.Data.Hi, r.R1.Hi))
 		loSum.add([]family{famMstore, famSstore, famTstore}, stores, api.Sub(r.Data.Lo, r.R1.Lo))
 		hiSum.add([]family{famSwap}, isSwap, api.Sub(r.W1.Hi, r.R0.Hi))
@@ -693,8 +727,8 @@ func (b *builder) rows() {
 		if b.s.Copy > 0 {
 			// A copy writes its size back; an empty copy's size is 0 (the
 			// sum of two limbs below 2^128 is 0 only if both are).
-			expHi = api.Add(expHi, api.Mul(isCopy, r.W0.OldHi))
-			expLo = api.Add(expLo, api.Mul(isCopy, r.W0.OldLo))
+			expHi = api.Add(expHi, api.Mul(api.Add(isCopy, isMc), r.W0.OldHi))
+			expLo = api.Add(expLo, api.Mul(api.Add(isCopy, isMc), r.W0.OldLo))
 			hiSum.add([]family{famCopyEmpty}, isCopyEmpty, api.Add(r.R0.Hi, r.R0.Lo))
 		}
 		if b.s.Keccak > 0 {
@@ -730,8 +764,8 @@ func (b *builder) rows() {
 		// A call's rows send theirs too (see CallEntry); input, return
 		// and last rows with a word.
 		busOp := r.Aux
-		if b.s.Keccak > 0 || b.s.Logs > 0 || b.s.Calls > 0 {
-			busOp = api.Add(r.Aux, api.Mul(api.Add(isKec, isLog, isCall), i*rowIndexShift))
+		if b.s.Keccak > 0 || b.s.Logs > 0 || b.s.Calls > 0 || b.s.Mcopy > 0 {
+			busOp = api.Add(r.Aux, api.Mul(api.Add(isKec, isLog, isCall, isMc), i*rowIndexShift))
 		}
 		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, busExt, isKec, isLog, isCall), op: busOp, a: r0, b: r1, c: w0,
 			gate: api.Add(busExt, isKec, isLData, isCData, isCRet, isCEnd), d: dOld, e: dNew, j: busJ})
@@ -766,15 +800,17 @@ func (b *builder) rows() {
 			api.AssertIsEqual(api.Mul(nx.Active, api.Sub(nx.SP, api.Add(r.SP, delta))), 0)
 			// The first row of an unaligned access stays at pc; the second
 			// follows it, and only it.
-			stay := api.Add(isCopyMid, isKMid, isLData, isLSizeMid, isLTopicMid, isCParam, isCData, isCSize, isCRet)
+			stay := api.Add(isCopyMid, isKMid, isLData, isLSizeMid, isLTopicMid, isCParam, isCData, isCSize, isCRet,
+				isMcSrcMid, isMcSrcEnd, isMcDstMid)
 			nextPC := api.Add(r.PC, api.Sub(1, isLo, isLLo, isModA, stay), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
 			if hasK {
 				// A copy's, KECCAK256's or LOG's row that does not end it
 				// is followed by its next row (same pc, K + 1); any other
 				// row by K = 0.
-				// A call's parameter and size rows start the count again:
-				// its input and return rows count from 0.
-				api.AssertIsEqual(nx.K, api.Mul(api.Sub(stay, isCParam, isCSize), api.Add(r.K, 1)))
+				// A call's parameter and size rows and MCOPY's last source
+				// row start the count again: a call's input and return rows
+				// and MCOPY's destination rows count from 0.
+				api.AssertIsEqual(nx.K, api.Mul(api.Sub(stay, isCParam, isCSize, isMcSrcEnd), api.Add(r.K, 1)))
 			}
 			// A first row is followed by a second row and a second row
 			// follows a first: both at the same pc, so of the same opcode,

@@ -56,6 +56,10 @@ const (
 	famCallEnd     // the call's last row: pops the return area, pushes the success flag
 	famRetSize     // RETURNDATASIZE: the last call's return data size, from its own cell
 	famGas         // GAS: the gas left, a value of the prover's (gas is not proven)
+	famMcSrcMid    // an MCOPY row that reads one source word and stays at pc
+	famMcSrcEnd    // its last source row: the next row writes the first destination word
+	famMcDstMid    // an MCOPY row that writes one destination word and stays at pc
+	famMcDstEnd    // its last row: writes the last word, pops the operands
 	numFamilies
 )
 
@@ -127,6 +131,13 @@ var families = [numFamilies]famInfo{
 	famCallEnd:   {need: 2, delta: -1, r0: true, r1: true, w0: true},
 	famRetSize:   {delta: 1, w0: true},
 	famGas:       {delta: 1, w0: true},
+	// MCOPY rows read the size in W0, written back unchanged, as copies
+	// do; source rows read the source (R0) and destination (R1),
+	// destination rows the other way round.
+	famMcSrcMid: {need: 3, r0: true, r1: true, w0: true},
+	famMcSrcEnd: {need: 3, r0: true, r1: true, w0: true},
+	famMcDstMid: {need: 3, r0: true, r1: true, w0: true},
+	famMcDstEnd: {need: 3, delta: -3, r0: true, r1: true, w0: true},
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
@@ -188,6 +199,10 @@ const (
 	aluCallEnd0 // the last row of a CALL: aluCallEnd0 + kind (callKind)
 	aluCallEnd1
 	aluCallEnd2
+	aluMcSrcMid // MCOPY's rows, as its entry sends them (see McopyEntry)
+	aluMcSrcEnd
+	aluMcDstMid
+	aluMcDstEnd
 	numAluOps
 )
 
@@ -305,6 +320,7 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.DELEGATECALL:   {famCallEnd, aluCallEnd0 + callKindDelegate},
 		vm.RETURNDATASIZE: {famRetSize, 0},
 		vm.GAS:            {famGas, 0},
+		vm.MCOPY:          {famMcDstEnd, aluMcDstEnd},
 	}
 	for n := range 33 {
 		m[vm.PUSH0+vm.OpCode(n)] = opSpec{famPush, n}
@@ -345,6 +361,8 @@ func (s Shape) enabled(f family) bool {
 		return s.Transient > 0
 	case famCallParam, famCallData, famCallSize, famCallRet, famCallEnd, famRetSize, famGas:
 		return s.Calls > 0
+	case famMcSrcMid, famMcSrcEnd, famMcDstMid, famMcDstEnd:
+		return s.Mcopy > 0
 	}
 	return true
 }
@@ -362,10 +380,10 @@ func (s Shape) flagColumn(f family) int {
 
 // optionalFamilies numbers the sets of optional families a shape can have:
 // one bit each for the memory-size, modulo, copy, keccak, log,
-// transient-storage and call families.
+// transient-storage, call and MCOPY families.
 func (s Shape) optionalFamilies() int {
 	n := 0
-	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0, s.Keccak > 0, s.Logs > 0, s.Transient > 0, s.Calls > 0} {
+	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0, s.Keccak > 0, s.Logs > 0, s.Transient > 0, s.Calls > 0, s.Mcopy > 0} {
 		if on {
 			n |= 1 << i
 		}
@@ -375,9 +393,9 @@ func (s Shape) optionalFamilies() int {
 
 // flagColumnSets and flagColumnIndex are flagColumns and flagColumn for
 // each set of optional families, computed once.
-var flagColumnSets, flagColumnIndex = func() (sets [128][]family, index [128][numFamilies + 1]int) {
+var flagColumnSets, flagColumnIndex = func() (sets [256][]family, index [256][numFamilies + 1]int) {
 	for n := range sets {
-		s := Shape{Msize: n&1 != 0, Copy: n >> 2 & 1, Keccak: n >> 3 & 1, Logs: n >> 4 & 1, Transient: n >> 5 & 1, Calls: n >> 6 & 1}
+		s := Shape{Msize: n&1 != 0, Copy: n >> 2 & 1, Keccak: n >> 3 & 1, Logs: n >> 4 & 1, Transient: n >> 5 & 1, Calls: n >> 6 & 1, Mcopy: n >> 7 & 1}
 		if n&2 != 0 {
 			s.Mod = 1
 		}
