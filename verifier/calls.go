@@ -63,18 +63,12 @@ const domRetSize = 5
 type CallEntry struct {
 	Used, Static, Delegate frontend.Variable
 	Gas, To, Value         Word
-	Len                    frontend.Variable
-	Data                   []Word
-	Success, RetLen        frontend.Variable
-	Ret                    []Word
+	// MemoryData is the input: Len and Data public.
+	MemoryData
+	Success, RetLen frontend.Variable
+	Ret             []Word
 
 	ID frontend.Variable
-	// Off is the input's memory offset, Words the memory words read, R
-	// the bytes of the last of them (for m > 0) and Last its bytes.
-	Off   Word
-	Words []Word
-	R     frontend.Variable
-	Last  [32]frontend.Variable
 	// RetOff and RetSize are the return area the call popped; RetSize
 	// is a multiple of 32, at most RetLen. Olds are the memory words the
 	// return data replaced.
@@ -86,17 +80,12 @@ type CallEntry struct {
 
 // newCallEntry is an unused call entry of shape s.
 func newCallEntry(s Shape) CallEntry {
-	e := CallEntry{Used: 0, Static: 0, Delegate: 0, Gas: zeroWord(), To: zeroWord(), Value: zeroWord(), Len: 0,
-		Data: make([]Word, s.CallData), Success: 0, RetLen: 0, Ret: make([]Word, s.CallReturn),
-		ID: 0, Off: zeroWord(), Words: make([]Word, s.CallData), R: 0, RetOff: zeroWord(), RetSize: 0,
-		Olds: make([]Word, s.CallReturn), PrevRetLen: 0}
-	for k := range e.Data {
-		e.Data[k], e.Words[k] = zeroWord(), zeroWord()
-	}
+	e := CallEntry{Used: 0, Static: 0, Delegate: 0, Gas: zeroWord(), To: zeroWord(), Value: zeroWord(),
+		MemoryData: newMemoryData(s.CallData), Success: 0, RetLen: 0, Ret: make([]Word, s.CallReturn),
+		ID: 0, RetOff: zeroWord(), RetSize: 0, Olds: make([]Word, s.CallReturn), PrevRetLen: 0}
 	for k := range e.Ret {
 		e.Ret[k], e.Olds[k] = zeroWord(), zeroWord()
 	}
-	zeros(e.Last[:])
 	return e
 }
 
@@ -192,10 +181,10 @@ func (b *builder) callTable() {
 		base := api.Add(e.ID, 2, isCall)
 
 		// The input words, then the row that pops their offset and size.
-		off, size := newCombo(e.Off.Hi, e.Off.Lo), newCombo(0, e.Len)
-		m := b.memoryWords(e.Used, e.Len, e.R, e.Words, e.Data, &e.Last, func(k int) frontend.Variable {
+		m := b.memoryData(e.Used, &e.MemoryData, func(k int) frontend.Variable {
 			return api.Add(aluCallData, api.Mul(api.Add(base, k), rowIndexShift))
-		}, off, size)
+		})
+		off, size := newCombo(e.Off.Hi, e.Off.Lo), newCombo(0, e.Len)
 		b.aluTable = append(b.aluTable, aluTuple{enable: e.Used,
 			op: api.Add(aluCallSize, api.Mul(api.Add(base, m), rowIndexShift)), a: off, b: size, c: zero})
 
@@ -224,15 +213,11 @@ func (b *builder) callTable() {
 			d: newCombo(0, e.PrevRetLen), e: newCombo(0, e.RetLen), j: api.Mul(n, copyKShift)})
 
 		b.committed = append(b.committed, e.Used, e.Static, e.Delegate, e.Gas.Hi, e.Gas.Lo, e.To.Hi, e.To.Lo,
-			e.Value.Hi, e.Value.Lo, e.Len, e.Success, e.RetLen, e.ID, e.Off.Hi, e.Off.Lo, e.R,
+			e.Value.Hi, e.Value.Lo, e.Success, e.RetLen, e.ID,
 			e.RetOff.Hi, e.RetOff.Lo, e.RetSize, e.PrevRetLen)
-		for k := range e.Data {
-			b.committed = append(b.committed, e.Data[k].Hi, e.Data[k].Lo, e.Words[k].Hi, e.Words[k].Lo)
-		}
 		for k := range e.Ret {
 			b.committed = append(b.committed, e.Ret[k].Hi, e.Ret[k].Lo, e.Olds[k].Hi, e.Olds[k].Lo)
 		}
-		b.committed = append(b.committed, e.Last[:]...)
 	}
 
 	// The return data size cell: 0 before the first call, RetSizeEnd
@@ -288,18 +273,9 @@ func (a *assigner) callRows(si, i int, tb *aluTables) ([]Row, error) {
 	pushed := a.t.Steps[si+1].Stack[sp-np-4]
 	argOff, argSize, retOff, retSize := top(np), top(np+1), top(np+2), top(np+3)
 	where := fmt.Sprintf("%s at pc %d", st.Op, st.PC)
-	var m uint64
-	if !argSize.IsZero() {
-		if !argSize.IsUint64() || argSize.Uint64() > 32*uint64(a.s.CallData) {
-			return nil, fmt.Errorf("%w: %s: %s bytes of input, shape has %d words a call", ErrCapacity, where, argSize.Dec(), a.s.CallData)
-		}
-		if !argOff.IsUint64() || argOff.Uint64()%32 != 0 {
-			return nil, fmt.Errorf("%w: %s: input offset %s is not a multiple of 32", ErrUnsupported, where, argOff.Dec())
-		}
-		m = (argSize.Uint64() + 31) / 32
-		if argOff.Uint64()/32+m > uint64(a.s.Memory) {
-			return nil, fmt.Errorf("%w: %s: input beyond %d bytes of memory", ErrCapacity, where, 32*a.s.Memory)
-		}
+	md, q, m, input, err := a.readData(argOff, argSize, a.s.CallData, where+": input")
+	if err != nil {
+		return nil, err
 	}
 	if len(fc.ReturnData) > 32*a.s.CallReturn {
 		return nil, fmt.Errorf("%w: %s: %d bytes of return data, shape has %d words a call", ErrCapacity, where, len(fc.ReturnData), a.s.CallReturn)
@@ -327,7 +303,7 @@ func (a *assigner) callRows(si, i int, tb *aluTables) ([]Row, error) {
 		value = top(2)
 		e.Value = word(&value)
 	}
-	e.Len, e.Off, e.RetOff, e.RetSize = argSize.Uint64(), word(&argOff), word(&retOff), retSize.Uint64()
+	e.MemoryData, e.RetOff, e.RetSize = md, word(&retOff), retSize.Uint64()
 	e.Success, e.RetLen, e.Ret = boolInt(!pushed.IsZero()), len(fc.ReturnData), bytesWords(fc.ReturnData, a.s.CallReturn)
 	e.PrevRetLen = a.rds[0].Uint64()
 
@@ -346,26 +322,12 @@ func (a *assigner) callRows(si, i int, tb *aluTables) ([]Row, error) {
 		r.R0 = a.readStack(sp-1-p, tm(ri, portR0))
 	}
 	sp2 := sp - np
-	var input []byte
-	w0 := argOff.Uint64() / 32
 	for k := range m {
 		r, ri := row(famCallData, aluCallData, sp2, k)
+		r.J = md.J
 		r.R0 = a.readStack(sp2-1, tm(ri, portR0))
 		r.R1 = a.readStack(sp2-2, tm(ri, portR1))
-		v := a.mem[w0+k]
-		r.Data = a.readMem(w0+k, tm(ri, portData))
-		e.Words[k] = word(&v)
-		vb := v.Bytes32()
-		input = append(input, vb[:]...)
-	}
-	input = input[:argSize.Uint64()]
-	e.Data = bytesWords(input, a.s.CallData)
-	if m > 0 {
-		e.R = argSize.Uint64() - 32*(m-1)
-		lb := a.mem[w0+m-1].Bytes32()
-		for q := range e.Last {
-			e.Last[q] = int(lb[q])
-		}
+		r.Data = a.readMem(q+k, tm(ri, portData))
 	}
 	r, ri := row(famCallSize, aluCallSize, sp2, m)
 	r.R0 = a.readStack(sp2-1, tm(ri, portR0))

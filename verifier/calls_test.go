@@ -46,7 +46,8 @@ func callArgs(p *program, op vm.OpCode, gas uint64, to common.Address, value, ar
 
 // callProgram makes three calls: CALL of the echo contract with 40
 // bytes of input and a 32-byte return area, STATICCALL of the reverting
-// one, DELEGATECALL of an account without code; it adds up their success
+// one, DELEGATECALL of an account without code with 32 bytes of input
+// from an unaligned offset; it adds up their success
 // flags, RETURNDATASIZE after each and the returned word, and returns
 // the sum.
 func callProgram() []byte {
@@ -56,7 +57,7 @@ func callProgram() []byte {
 	p.op(vm.RETURNDATASIZE)
 	callArgs(p, vm.STATICCALL, 50_000, revertAddr, 0, 0, 0, 0, 0)
 	p.op(vm.RETURNDATASIZE)
-	callArgs(p, vm.DELEGATECALL, 1_000, emptyAddr, 0, 32, 32, 0, 0)
+	callArgs(p, vm.DELEGATECALL, 1_000, emptyAddr, 0, 5, 32, 0, 0)
 	p.op(vm.RETURNDATASIZE)
 	p.op(vm.ADD, vm.ADD, vm.ADD, vm.ADD, vm.ADD, vm.ADD).pushU(64).op(vm.MLOAD, vm.ADD)
 	return p.returnTop().bytes()
@@ -72,7 +73,8 @@ func callTrace(t *testing.T, code []byte) *Trace {
 
 // TestDifferentialCalls proves a frame's calls against go-ethereum's
 // execution: a call that returns more than its return area takes, a
-// static call that reverts, a delegate call of an account without code,
+// static call that reverts, a delegate call of an account without code
+// with its input at an unaligned offset,
 // RETURNDATASIZE before and after each, and GAS as a call's gas.
 func TestDifferentialCalls(t *testing.T) {
 	tr := callTrace(t, callProgram())
@@ -89,7 +91,7 @@ func TestDifferentialCalls(t *testing.T) {
 	require.Equal(t, common.FromHex("deadbeef"), tr.Calls[1].ReturnData)
 	require.Equal(t, vm.DELEGATECALL, tr.Calls[2].Op)
 	require.True(t, tr.Calls[2].Success)
-	require.Equal(t, patternBytes(32, 32), tr.Calls[2].Input)
+	require.Equal(t, patternBytes(5, 32), tr.Calls[2].Input)
 	require.Empty(t, tr.Calls[2].ReturnData)
 
 	// The sum: 1 + 64 + 0 + 4 + 1 + 0 flags and sizes, and the echoed
@@ -102,7 +104,7 @@ func TestDifferentialCalls(t *testing.T) {
 	// CALL with two input words and one return word: 3 + 2 + 1 + 1 + 1.
 	require.Len(t, rowsOf(w, vm.CALL), 8)
 	require.Len(t, rowsOf(w, vm.STATICCALL), 4)
-	require.Len(t, rowsOf(w, vm.DELEGATECALL), 5)
+	require.Len(t, rowsOf(w, vm.DELEGATECALL), 6)
 	accepts(t, callShape, w)
 	c, err := tr.Public().Commitment(callShape)
 	require.NoError(t, err)
@@ -124,6 +126,9 @@ func TestSoundnessCalls(t *testing.T) {
 		{"an input word", func(w *Circuit) { w.Calls[0].Data[0].Lo = 5 }},
 		{"a byte past the input", func(w *Circuit) { w.Calls[0].Data[1].Lo = 1 }},
 		{"a shorter input", func(w *Circuit) { w.Calls[0].Len = 39; w.Calls[0].R = 7 }},
+		{"an unaligned input word", func(w *Circuit) { w.Calls[2].Data[0].Hi = 5 }},
+		{"the input's alignment", func(w *Circuit) { w.Calls[2].J = 4; w.Calls[2].R = 4 }},
+		{"a memory byte of the input", func(w *Circuit) { w.Calls[2].Bytes[1][3] = 0 }},
 		{"the callee", func(w *Circuit) { w.Calls[0].To.Lo = 0xbad }},
 		{"the value", func(w *Circuit) { w.Calls[0].Value.Lo = 1 }},
 		{"a value on a static call", func(w *Circuit) { w.Calls[1].Value.Lo = 1 }},
@@ -178,8 +183,7 @@ func TestCallRefusals(t *testing.T) {
 		want error
 		text string
 	}{
-		{"unaligned input", callArgs(fillMemory(newProgram(), 2), vm.CALL, 0, echoAddr, 0, 4, 32, 0, 0).op(vm.STOP).bytes(), callShape, ErrUnsupported, "not a multiple of 32"},
-		{"more input than a call holds", callArgs(fillMemory(newProgram(), 3), vm.CALL, 0, echoAddr, 0, 0, 65, 0, 0).op(vm.STOP).bytes(), callShape, ErrCapacity, "words a call"},
+		{"more input than a call holds", callArgs(fillMemory(newProgram(), 3), vm.CALL, 0, echoAddr, 0, 0, 65, 0, 0).op(vm.STOP).bytes(), callShape, ErrCapacity, "input: 65 bytes, shape has 2 words"},
 		{"a return area past the return data", callArgs(newProgram(), vm.CALL, 0, echoAddr, 0, 0, 0, 0, 96).op(vm.STOP).bytes(), callShape, ErrUnsupported, "return area"},
 		{"a return area of part of a word", callArgs(newProgram(), vm.CALL, 0, echoAddr, 0, 0, 0, 0, 16).op(vm.STOP).bytes(), callShape, ErrUnsupported, "return area"},
 		{"an unaligned return area", callArgs(newProgram(), vm.CALL, 0, echoAddr, 0, 0, 0, 8, 32).op(vm.STOP).bytes(), callShape, ErrUnsupported, "return offset"},

@@ -34,15 +34,11 @@ const maxTopics = 4
 // ID on, and the IDs of used entries increase, so the list holds every
 // log the rows emit, in their order, and nothing else.
 type LogEntry struct {
-	Used, N, Len frontend.Variable
-	Topics       [maxTopics]Word
-	Data         []Word
-	ID           frontend.Variable
-	Off          Word
-	Words        []Word
-	// R is Len - 32·(m-1), the bytes of the last word, for m > 0.
-	R    frontend.Variable
-	Last [32]frontend.Variable
+	Used, N frontend.Variable
+	Topics  [maxTopics]Word
+	// MemoryData is the log's data: Len and Data public.
+	MemoryData
+	ID frontend.Variable
 }
 
 // logSizeOp is the operation of a LOGn's size row, which names n.
@@ -60,10 +56,10 @@ func (b *builder) logTable() {
 		b.rc.Check(api.Mul(e.Used, api.Sub(e.ID, prevID, 1)), 16)
 		prevUsed, prevID = e.Used, e.ID
 
-		off, size := newCombo(e.Off.Hi, e.Off.Lo), newCombo(0, e.Len)
-		m := b.memoryWords(e.Used, e.Len, e.R, e.Words, e.Data, &e.Last, func(k int) frontend.Variable {
+		m := b.memoryData(e.Used, &e.MemoryData, func(k int) frontend.Variable {
 			return api.Add(aluLogData, api.Mul(api.Add(e.ID, k), rowIndexShift))
-		}, off, size)
+		})
+		off, size := newCombo(e.Off.Hi, e.Off.Lo), newCombo(0, e.Len)
 
 		// The size row, which names the topic count, then the topics.
 		b.aluTable = append(b.aluTable, aluTuple{enable: e.Used,
@@ -81,69 +77,11 @@ func (b *builder) logTable() {
 				op: api.Add(aluLogTopicMid, api.Mul(last, aluLogTopicEnd-aluLogTopicMid), api.Mul(api.Add(e.ID, m, 1+t), rowIndexShift)),
 				a:  newCombo(e.Topics[t].Hi, e.Topics[t].Lo), b: newCombo(0, 0), c: newCombo(0, 0)})
 		}
-		b.committed = append(b.committed, e.Used, e.N, e.Len, e.ID, e.Off.Hi, e.Off.Lo, e.R)
+		b.committed = append(b.committed, e.Used, e.N, e.ID)
 		for _, w := range e.Topics {
 			b.committed = append(b.committed, w.Hi, w.Lo)
 		}
-		for k := range e.Words {
-			b.committed = append(b.committed, e.Data[k].Hi, e.Data[k].Lo, e.Words[k].Hi, e.Words[k].Lo)
-		}
-		b.committed = append(b.committed, e.Last[:]...)
 	}
-}
-
-// memoryWords constrains data read from memory one word a row, for a
-// log or a call's input: Len bytes in m words (wf[k] = 1 for k < m),
-// Len = 32(m-1) + R with 1 <= R <= 32 when m > 0, and Len = R = 0 when m
-// = 0; the data words are the words read, but the last, of which only
-// the first R bytes (Last) are kept. Each word read is a tuple (op(k),
-// off, size, 0, word, word, 2^32·k) on the ALU bus, which the k-th data
-// row sends. It returns m.
-func (b *builder) memoryWords(used, length, r frontend.Variable, words, data []Word, last *[32]frontend.Variable,
-	op func(k int) frontend.Variable, off, size *combo) frontend.Variable {
-	api := b.api
-	n := len(words)
-	wf := b.ones(n, length, 32, false)
-	hasData := wf[0]
-	api.AssertIsEqual(api.Mul(hasData, api.Sub(1, used)), 0)
-	var m frontend.Variable = 0
-	for _, f := range wf {
-		m = api.Add(m, f)
-	}
-	b.rc.Check(api.Sub(r, hasData), 5)
-	api.AssertIsEqual(api.Mul(api.Sub(1, hasData), r), 0)
-	api.AssertIsEqual(length, api.Add(api.Mul(api.Sub(m, hasData), 32), r))
-
-	// The last word's first R bytes, the rest zero.
-	bf := b.ones(32, r, 1, true)
-	var lastHi, lastLo, keptHi, keptLo frontend.Variable = 0, 0, 0, 0
-	for q, byt := range last {
-		b.rc.Check(byt, 8)
-		keep := api.Mul(bf[q], byt)
-		if q < 16 {
-			lastHi, keptHi = api.Add(api.Mul(lastHi, 256), byt), api.Add(api.Mul(keptHi, 256), keep)
-		} else {
-			lastLo, keptLo = api.Add(api.Mul(lastLo, 256), byt), api.Add(api.Mul(keptLo, 256), keep)
-		}
-	}
-	var selHi, selLo frontend.Variable = 0, 0
-	for k := range n {
-		var next frontend.Variable = 0
-		if k+1 < n {
-			next = wf[k+1]
-		}
-		lst := api.Sub(wf[k], next)
-		w := words[k]
-		selHi, selLo = api.Add(selHi, api.Mul(lst, w.Hi)), api.Add(selLo, api.Mul(lst, w.Lo))
-		// Data: whole words before the last, the last one's kept bytes.
-		api.AssertIsEqual(data[k].Hi, api.Add(api.Mul(next, w.Hi), api.Mul(lst, keptHi)))
-		api.AssertIsEqual(data[k].Lo, api.Add(api.Mul(next, w.Lo), api.Mul(lst, keptLo)))
-		wc := newCombo(w.Hi, w.Lo)
-		b.aluTable = append(b.aluTable, aluTuple{enable: wf[k], op: op(k), a: off, b: size, c: newCombo(0, 0), d: wc, e: wc, j: k * copyKShift})
-	}
-	api.AssertIsEqual(api.Mul(hasData, api.Sub(lastHi, selHi)), 0)
-	api.AssertIsEqual(api.Mul(hasData, api.Sub(lastLo, selLo)), 0)
-	return m
 }
 
 // ones returns n booleans, ones then zeros: out[k] = 1 if scale·k <
@@ -180,22 +118,12 @@ func (a *assigner) logRows(si, i int, tb *aluTables) ([]Row, error) {
 	sp := len(st.Stack)
 	n := int(st.Op - vm.LOG0)
 	off, size := st.Stack[sp-1], st.Stack[sp-2]
-	var m uint64
-	if !size.IsZero() {
-		if !size.IsUint64() || size.Uint64() > 32*uint64(a.s.LogData) {
-			return nil, fmt.Errorf("%w: %s at pc %d: %s bytes of data, shape has %d words a log", ErrCapacity, st.Op, st.PC, size.Dec(), a.s.LogData)
-		}
-		if !off.IsUint64() || off.Uint64()%32 != 0 {
-			return nil, fmt.Errorf("%w: %s at pc %d: memory offset %s is not a multiple of 32", ErrUnsupported, st.Op, st.PC, off.Dec())
-		}
-		m = (size.Uint64() + 31) / 32
-		if off.Uint64()/32+m > uint64(a.s.Memory) {
-			return nil, fmt.Errorf("%w: %s at pc %d: %s bytes from memory offset %s, beyond %d bytes", ErrCapacity, st.Op, st.PC, size.Dec(), off.Dec(), 32*a.s.Memory)
-		}
+	md, q, m, data, err := a.readData(off, size, a.s.LogData, fmt.Sprintf("%s at pc %d: data", st.Op, st.PC))
+	if err != nil {
+		return nil, err
 	}
 	e := newLogEntry(a.s)
-	// The offset as the rows read it: any value when there is no data.
-	e.Used, e.N, e.Len, e.ID, e.Off = 1, n, size.Uint64(), i, word(&off)
+	e.Used, e.N, e.ID, e.MemoryData = 1, n, i, md
 	tm := func(ri, port int) int { return portsPerRow*ri + port }
 	var rows []Row
 	row := func(fam family, aux int) *Row {
@@ -206,33 +134,13 @@ func (a *assigner) logRows(si, i int, tb *aluTables) ([]Row, error) {
 		rows = append(rows, r)
 		return &rows[len(rows)-1]
 	}
-	var data []byte
-	w0 := off.Uint64() / 32
 	for k := range m {
 		ri := i + len(rows)
 		r := row(famLogData, aluLogData)
+		r.J = md.J
 		r.R0 = a.readStack(sp-1, tm(ri, portR0))
 		r.R1 = a.readStack(sp-2, tm(ri, portR1))
-		v := a.mem[w0+k]
-		r.Data = a.readMem(w0+k, tm(ri, portData))
-		e.Words[k] = word(&v)
-		vb := v.Bytes32()
-		data = append(data, vb[:]...)
-	}
-	data = data[:size.Uint64()]
-	for k := range e.Data {
-		var w [32]byte
-		if 32*k < len(data) {
-			copy(w[:], data[32*k:])
-		}
-		e.Data[k] = hashWord(common.Hash(w))
-	}
-	if m > 0 {
-		e.R = size.Uint64() - 32*(m-1)
-		lb := a.mem[w0+m-1].Bytes32()
-		for q := range e.Last {
-			e.Last[q] = int(lb[q])
-		}
+		r.Data = a.readMem(q+k, tm(ri, portData))
 	}
 	fam := famLogSizeEnd
 	if n > 0 {
@@ -268,14 +176,10 @@ func (a *assigner) logRows(si, i int, tb *aluTables) ([]Row, error) {
 
 // newLogEntry is an unused log entry of shape s.
 func newLogEntry(s Shape) LogEntry {
-	e := LogEntry{Used: 0, N: 0, Len: 0, ID: 0, Off: zeroWord(), R: 0, Data: make([]Word, s.LogData), Words: make([]Word, s.LogData)}
+	e := LogEntry{Used: 0, N: 0, ID: 0, MemoryData: newMemoryData(s.LogData)}
 	for t := range e.Topics {
 		e.Topics[t] = zeroWord()
 	}
-	for k := range e.Data {
-		e.Data[k], e.Words[k] = zeroWord(), zeroWord()
-	}
-	zeros(e.Last[:])
 	return e
 }
 

@@ -73,3 +73,47 @@ func recordVoteTrace(t *testing.T, fromBallot bool) *Trace {
 	require.NoError(t, err)
 	return tr
 }
+
+// TestVotingL2FrameSolves proves the L2 frame of the voting example's
+// transaction on its own: BallotBox.vote with its ballot mapping's hash
+// and SSTORE, the L1 library's abi.encodePacked (an MCOPY to an
+// unaligned offset), GAS, and the CALL into L1CALL, whose entry in the
+// call list binds the input the precompile gets (the Voting address and
+// recordVote's calldata) and what it returned. The L1 execution behind
+// the precompile is the L1 frame's proof (TestVotingL1FrameSolves).
+func TestVotingL2FrameSolves(t *testing.T) {
+	voting := common.HexToAddress("0x0e1")
+	voter := common.HexToAddress("0x7e7e")
+	ballot := solidity.MustLoad("BallotBox")
+	args, err := ballot.ABI.Pack("", voting)
+	require.NoError(t, err)
+	code, _, _, err := runtime.Create(append(common.CopyBytes(ballot.Bytecode), args...), &runtime.Config{})
+	require.NoError(t, err)
+	input, err := ballot.ABI.Pack("vote", big.NewInt(2))
+	require.NoError(t, err)
+	tr, err := TraceCall(Call{Code: code, Input: input, Address: common.HexToAddress("0xba11"), Caller: voter})
+	require.NoError(t, err)
+	require.False(t, tr.Reverted)
+	require.Len(t, tr.Calls, 1)
+	call := tr.Calls[0]
+	require.Equal(t, precompiles.L1CallAddress, call.Callee())
+	recordVote, err := solidity.MustLoad("Voting").ABI.Pack("recordVote", voter, big.NewInt(2))
+	require.NoError(t, err)
+	require.Equal(t, append(voting.Bytes(), recordVote...), call.Input)
+	ops := map[vm.OpCode]int{}
+	for _, st := range tr.Steps {
+		ops[st.Op]++
+	}
+	require.Positive(t, ops[vm.MCOPY])
+	require.Positive(t, ops[vm.KECCAK256])
+	// The ballot: proposal + 1 at the voter's slot.
+	require.Len(t, tr.Storage, 1)
+	require.Equal(t, common.BigToHash(big.NewInt(3)), tr.Storage[0].Final)
+	s := Shapes[2]
+	w := mustAssign(t, tr, s)
+	t.Logf("BallotBox.vote: %d steps, code %d bytes, shape %s", len(tr.Steps), len(tr.Code), s.Name())
+	accepts(t, s, w)
+	c, err := tr.Public().Commitment(s)
+	require.NoError(t, err)
+	require.Equal(t, c, w.Commitment)
+}
