@@ -27,6 +27,10 @@ var (
 	// not one setup's pair; they are left in place, not replaced
 	// (keycache.ErrKeyCache).
 	ErrKeyCache = keycache.ErrKeyCache
+	// ErrLink means the frames of a transaction do not fit together: a
+	// call that is not the frame it entered, a frame that starts from
+	// storage the frames before it did not leave (Transaction.Check).
+	ErrLink = errors.New("verifier: frames do not link")
 	// ErrInput means a nil or malformed argument: a nil trace or proof, a
 	// public commitment that is not a reduced field element.
 	ErrInput = errors.New("verifier: invalid input")

@@ -125,6 +125,9 @@ type Recorder struct {
 	// blind is set when a slot was first written with no state to read
 	// its value before (no OnTxStart).
 	blind bool
+	// base is the depth of the recorded frame as OnEnter counts it: 0
+	// for the outermost call (see TxRecorder).
+	base int
 }
 
 // NewRecorder returns a recorder; install Hooks on the EVM that runs the
@@ -198,7 +201,7 @@ func (r *Recorder) finishEnv(stack []uint256.Int) {
 }
 
 func (r *Recorder) onEnter(depth int, typ byte, from, to common.Address, input []byte, gas uint64, value *big.Int) {
-	if depth == 0 {
+	if depth == r.base {
 		r.trace.Caller, r.trace.Address = from, to
 		r.trace.Calldata = common.CopyBytes(input)
 		if value != nil {
@@ -208,7 +211,7 @@ func (r *Recorder) onEnter(depth int, typ byte, from, to common.Address, input [
 }
 
 func (r *Recorder) onExit(depth int, output []byte, gasUsed uint64, err error, reverted bool) {
-	if depth != 0 {
+	if depth != r.base {
 		return
 	}
 	r.finishSload(nil)
@@ -221,7 +224,7 @@ func (r *Recorder) onExit(depth int, output []byte, gasUsed uint64, err error, r
 }
 
 func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.OpContext, rData []byte, depth int, err error) {
-	if depth > 1 {
+	if depth > r.base+1 {
 		// A callee's step: proven by its own frame's proof, unless it
 		// reaches into this frame's storage (reentrancy, DELEGATECALL).
 		switch vm.OpCode(op) {
@@ -232,7 +235,7 @@ func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 		}
 		return
 	}
-	if depth != 1 {
+	if depth != r.base+1 {
 		return
 	}
 	stack := scope.StackData()
@@ -241,6 +244,10 @@ func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 	r.finishCall(stack, rData)
 	if r.trace.Code == nil {
 		r.trace.Code = common.CopyBytes(scope.ContractCode())
+		// The frame's context as its code sees it: for DELEGATECALL the
+		// caller's address, caller and value, not the hooks' from and to.
+		r.trace.Address, r.trace.Caller = scope.Address(), scope.Caller()
+		r.trace.Value = *scope.CallValue()
 		// The balance after the call's value transfer.
 		if r.state != nil {
 			r.trace.Balance = *r.state.GetBalance(scope.Address())

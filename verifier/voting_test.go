@@ -117,3 +117,56 @@ func TestVotingL2FrameSolves(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, c, w.Commitment)
 }
+
+// TestVotingTransactionLinks ties the vote's two frames together: the L2
+// frame's call into L1CALL is the L1 frame (Voting.recordVote at the
+// target the input names, with the rest of the input as calldata, called
+// by the ballot box's aliased address), both frames prove, and the
+// transaction leaves the ballot on L2 and the tally on L1. A
+// recordVote called by anyone else does not link.
+func TestVotingTransactionLinks(t *testing.T) {
+	tx := votingTransaction(t, true)
+	writes, err := tx.Check(nil)
+	require.NoError(t, err)
+	require.Len(t, writes, 2)
+	require.False(t, writes[0].L1)
+	require.Equal(t, common.HexToAddress("0xba11"), writes[0].Address)
+	require.Equal(t, common.BigToHash(big.NewInt(3)), writes[0].Value)
+	require.True(t, writes[1].L1)
+	require.Equal(t, common.HexToAddress("0x0e1"), writes[1].Address)
+	require.Equal(t, common.BigToHash(big.NewInt(42)), writes[1].Value)
+	for _, f := range tx.Frames {
+		accepts(t, Shapes[2], mustAssign(t, f.Trace, Shapes[2]))
+	}
+
+	// The same L1 frame with the ballot box's own address as its caller:
+	// L1 code would take it for the L1 contract at that address.
+	tx = votingTransaction(t, true)
+	tx.Frames[1].Trace.Caller = common.HexToAddress("0xba11")
+	_, err = tx.Check(nil)
+	require.ErrorIs(t, err, ErrLink)
+	// With the ballot box's code at its address on L1, the caller is not
+	// aliased.
+	_, err = tx.Check(func(a common.Address) []byte { return tx.Frames[0].Trace.Code })
+	require.NoError(t, err)
+
+	tx = votingTransaction(t, false)
+	_, err = tx.Check(nil)
+	require.ErrorIs(t, err, ErrLink)
+}
+
+// votingTransaction is the vote's L2 frame (BallotBox.vote by 0x7e7e for
+// proposal 2) and below its L1CALL the L1 frame recordVoteTrace records.
+func votingTransaction(t *testing.T, fromBallot bool) *Transaction {
+	t.Helper()
+	ballot := solidity.MustLoad("BallotBox")
+	args, err := ballot.ABI.Pack("", common.HexToAddress("0x0e1"))
+	require.NoError(t, err)
+	code, _, _, err := runtime.Create(append(common.CopyBytes(ballot.Bytecode), args...), &runtime.Config{})
+	require.NoError(t, err)
+	input, err := ballot.ABI.Pack("vote", big.NewInt(2))
+	require.NoError(t, err)
+	l2, err := TraceCall(Call{Code: code, Input: input, Address: common.HexToAddress("0xba11"), Caller: common.HexToAddress("0x7e7e")})
+	require.NoError(t, err)
+	return &Transaction{Frames: []Frame{{Trace: l2, Parent: -1}, {Trace: recordVoteTrace(t, fromBallot), Parent: 0, Call: 0, L1: true}}}
+}

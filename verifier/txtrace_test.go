@@ -1,0 +1,167 @@
+package verifier
+
+import (
+	"math/big"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/holiman/uint256"
+	"github.com/stretchr/testify/require"
+)
+
+var (
+	callerAddr = common.HexToAddress("0xc0de")
+	storeAddr  = common.HexToAddress("0x5703")
+)
+
+func traceTx(t *testing.T, code []byte, contracts map[common.Address][]byte) *Transaction {
+	t.Helper()
+	tx, err := TraceTransaction(Call{Code: code, Address: callerAddr, Caller: common.HexToAddress("0xca11"), Contracts: contracts})
+	require.NoError(t, err)
+	return tx
+}
+
+// TestTransactionFrames records every frame of the call program (the
+// caller, the echo contract, the reverting one and the account without
+// code), links them, and proves each frame that ran code.
+func TestTransactionFrames(t *testing.T) {
+	tx := traceTx(t, callProgram(), calleeContracts())
+	require.Len(t, tx.Frames, 4)
+	want := []struct {
+		addr   common.Address
+		parent int
+		steps  bool
+	}{{callerAddr, -1, true}, {echoAddr, 0, true}, {revertAddr, 0, true}, {emptyAddr, 0, false}}
+	for i, w := range want {
+		f := tx.Frames[i]
+		require.Equal(t, w.addr, f.Trace.Address, "frame %d", i)
+		require.Equal(t, w.parent, f.Parent, "frame %d", i)
+		require.Equal(t, w.steps, len(f.Trace.Steps) > 0, "frame %d", i)
+		if i > 0 {
+			require.Equal(t, i-1, f.Call)
+		}
+	}
+	// The delegate call ran in the caller's context.
+	require.Equal(t, callerAddr, tx.Frames[3].Trace.Caller)
+	writes, err := tx.Check(nil)
+	require.NoError(t, err)
+	require.Empty(t, writes)
+	accepts(t, callShape, mustAssign(t, tx.Frames[0].Trace, callShape))
+	for _, f := range tx.Frames[1:3] {
+		accepts(t, Shapes[1], mustAssign(t, f.Trace, Shapes[1]))
+	}
+}
+
+// storeProgram is a contract that writes its first input word to slot 0
+// and then reverts if its second word is not zero.
+func storeProgram() []byte {
+	p := newProgram().op(vm.PUSH0, vm.CALLDATALOAD, vm.PUSH0, vm.SSTORE).pushU(32).op(vm.CALLDATALOAD).pushLabel("revert").op(vm.JUMPI, vm.STOP)
+	return p.label("revert").op(vm.PUSH0, vm.PUSH0, vm.REVERT).bytes()
+}
+
+// storeCalls calls the store contract three times: it writes 5; it
+// writes 7 and reverts; it writes 9 and reverts, the caller then
+// reverting too unless keep (0: the caller stops).
+func storeCalls(keep bool) []byte {
+	p := newProgram()
+	for _, c := range []struct{ v, rev uint64 }{{5, 0}, {7, 1}} {
+		p.pushU(c.v).pushU(0).op(vm.MSTORE).pushU(c.rev).pushU(32).op(vm.MSTORE)
+		callArgs(p, vm.CALL, 0, storeAddr, 0, 0, 64, 0, 0).op(vm.POP)
+	}
+	// The caller's own slot, written after the calls.
+	p.pushU(1).pushU(3).op(vm.SSTORE)
+	if keep {
+		return p.op(vm.STOP).bytes()
+	}
+	return p.op(vm.PUSH0, vm.PUSH0, vm.REVERT).bytes()
+}
+
+// TestTransactionStorage: a callee's writes stay, a reverted callee's are
+// undone, and a later frame starts from what the earlier ones left; a
+// reverted top frame leaves nothing.
+func TestTransactionStorage(t *testing.T) {
+	contracts := map[common.Address][]byte{storeAddr: storeProgram()}
+	tx := traceTx(t, storeCalls(true), contracts)
+	require.Len(t, tx.Frames, 3)
+	require.True(t, tx.Frames[2].Trace.Reverted)
+	// The second store frame starts from the first one's 5.
+	require.Equal(t, common.BigToHash(big.NewInt(5)), tx.Frames[2].Trace.Storage[0].Initial)
+	writes, err := tx.Check(nil)
+	require.NoError(t, err)
+	require.Equal(t, []SlotWrite{
+		{Address: storeAddr, Key: common.Hash{}, Value: common.BigToHash(big.NewInt(5)), Final: common.BigToHash(big.NewInt(5))},
+		{Address: callerAddr, Key: common.BigToHash(big.NewInt(3)), Value: common.BigToHash(big.NewInt(1)), Final: common.BigToHash(big.NewInt(1))},
+	}, sortedByAddress(writes))
+	for _, f := range tx.Frames {
+		s := Shapes[1]
+		if len(f.Trace.Calls) > 0 {
+			s = callShape
+		}
+		accepts(t, s, mustAssign(t, f.Trace, s))
+	}
+
+	tx = traceTx(t, storeCalls(false), contracts)
+	writes, err = tx.Check(nil)
+	require.NoError(t, err)
+	require.Empty(t, writes)
+}
+
+func sortedByAddress(w []SlotWrite) []SlotWrite {
+	if len(w) == 2 && w[0].Address.Cmp(w[1].Address) > 0 {
+		w[0], w[1] = w[1], w[0]
+	}
+	return w
+}
+
+// delegateProgram runs the echo contract's code in the caller's context.
+func delegateProgram() []byte {
+	return callArgs(fillMemory(newProgram(), 1), vm.DELEGATECALL, 0, echoAddr, 0, 0, 32, 0, 0).op(vm.STOP).bytes()
+}
+
+// TestTransactionLinkRefusals changes the public values of one frame of a
+// correct transaction: each change must break the link.
+func TestTransactionLinkRefusals(t *testing.T) {
+	cases := []struct {
+		name   string
+		code   []byte
+		change func(tx *Transaction)
+	}{
+		{"a callee's return data", callProgram(), func(tx *Transaction) { tx.Frames[1].Trace.ReturnData = []byte{1} }},
+		{"a callee's calldata", callProgram(), func(tx *Transaction) { tx.Frames[1].Trace.Calldata = []byte{1} }},
+		{"a callee's caller", callProgram(), func(tx *Transaction) { tx.Frames[1].Trace.Caller = common.HexToAddress("0xbad") }},
+		{"a callee's address", callProgram(), func(tx *Transaction) { tx.Frames[1].Trace.Address = common.HexToAddress("0xbad") }},
+		{"a reverted callee as a success", callProgram(), func(tx *Transaction) { tx.Frames[2].Trace.Reverted = false }},
+		{"a delegate callee for another caller", delegateProgram(), func(tx *Transaction) { tx.Frames[1].Trace.Caller = common.HexToAddress("0xbad") }},
+		{"a delegate callee at its own address", delegateProgram(), func(tx *Transaction) { tx.Frames[1].Trace.Address = echoAddr }},
+		{"an account without code that returned data", callProgram(), func(tx *Transaction) { tx.Frames[0].Trace.Calls[2].ReturnData = []byte{1} }},
+		{"a callee dropped", callProgram(), func(tx *Transaction) { tx.Frames[1].Call = 5 }},
+		{"a callee entered twice", callProgram(), func(tx *Transaction) { tx.Frames[2].Call = 0 }},
+		{"a parent after its child", callProgram(), func(tx *Transaction) { tx.Frames[1].Parent = 2 }},
+		{"a frame starting from storage the last one did not leave", storeCalls(true), func(tx *Transaction) {
+			tx.Frames[2].Trace.Storage[0].Initial = common.Hash{}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tx := traceTx(t, tc.code, map[common.Address][]byte{echoAddr: calleeContracts()[echoAddr],
+				revertAddr: calleeContracts()[revertAddr], storeAddr: storeProgram()})
+			_, err := tx.Check(nil)
+			require.NoError(t, err)
+			tc.change(tx)
+			_, err = tx.Check(nil)
+			require.ErrorIs(t, err, ErrLink)
+			t.Log(err)
+		})
+	}
+	t.Run("a value transfer", func(t *testing.T) {
+		p := callArgs(newProgram(), vm.CALL, 0, echoAddr, 1, 0, 0, 0, 0).op(vm.STOP)
+		tx, err := TraceTransaction(Call{Code: p.bytes(), Address: callerAddr, Caller: common.HexToAddress("0xca11"),
+			Value: big.NewInt(10), Contracts: calleeContracts()})
+		require.NoError(t, err)
+		require.True(t, tx.Frames[0].Trace.Calls[0].Value.Eq(uint256.NewInt(1)))
+		_, err = tx.Check(nil)
+		require.ErrorIs(t, err, ErrLink)
+		require.ErrorContains(t, err, "value transfers")
+	})
+}
