@@ -96,6 +96,13 @@ func WithTracer(hooks *tracing.Hooks) Option {
 	return func(c *config) { c.evm.Tracer = hooks }
 }
 
+// WithL1Tracer installs go-ethereum tracing hooks on the L1 executions
+// that L1CALL and L1SANDBOXCALL run (evm.Config.L1Tracer); with
+// WithTracer they give verifier.TxRecorder every frame of a transaction.
+func WithL1Tracer(hooks *tracing.Hooks) Option {
+	return func(c *config) { c.evm.L1Tracer = hooks }
+}
+
 // WithL1Contract names the L1 booster contract that settles the batches.
 // Batch commitments bind it (with the L1 chain id), so a batch settles on
 // that deployment only. It also makes execution refuse, transaction by

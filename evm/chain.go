@@ -43,6 +43,10 @@ type Config struct {
 	// Tracer, if set, receives go-ethereum tracing events for every L2
 	// transaction, exactly as it would from a plain go-ethereum EVM.
 	Tracer *tracing.Hooks
+	// L1Tracer, if set, receives go-ethereum tracing events for the L1
+	// executions that L1CALL and L1SANDBOXCALL run on the L1 view, each
+	// from depth 0 (l1.View.SetTracer).
+	L1Tracer *tracing.Hooks
 	// Database, if set, is where the chain keeps its blocks, receipts and
 	// state, in go-ethereum's schema (rawdb over Pebble for a data
 	// directory: see OpenDatabase), each block synced to disk when it is
@@ -292,6 +296,7 @@ type Block struct {
 // pinned L1 block's, or the parent's plus one if that is later. Only one
 // block may be open at a time.
 func (c *Chain) NewBlock(view *l1.View) (*Block, error) {
+	view.SetTracer(c.cfg.L1Tracer)
 	return c.newBlock(view, c.cfg.Tracer, false)
 }
 
@@ -374,6 +379,7 @@ func (c *Chain) Call(ctx context.Context, view *l1.View, msg *core.Message) (*Ca
 	if msg == nil {
 		return nil, fmt.Errorf("%w: nil message", ErrRejected)
 	}
+	view.SetTracer(nil)
 	b, err := c.newBlock(view, nil, msg.GasFeeCap == nil || msg.GasFeeCap.IsZero())
 	if err != nil {
 		return nil, err

@@ -181,8 +181,9 @@ type slotKey struct {
 	key  common.Hash
 }
 
-// Check ties the frames together from their public values alone, as
-// whoever verifies their proofs must: every call a frame made is the
+// Check ties the frames together from their public values alone
+// (Trace.Public: a frame without code has no proof), as whoever verifies
+// their proofs must: every call a frame made is the
 // frame it entered (its address, caller, value and input; its outcome is
 // the call's success flag and return data), L1CALL and L1SANDBOXCALL by
 // SPEC §1 (the input is the target and its calldata; the L1 sender is the
@@ -332,10 +333,10 @@ func (tx *Transaction) link(i, c int, call *FrameCall, child int, ok bool, l1Cod
 	if f.L1 != tx.Frames[i].L1 {
 		return errors.New("the frame it entered is on the other layer")
 	}
-	if len(ch.Steps) == 0 {
+	if len(ch.Code) == 0 {
 		// An account without code: success, nothing returned. Ethereum's
 		// own precompiles are not proven.
-		if len(ch.Code) > 0 || (to.Big().Cmp(big.NewInt(0x100)) < 0 && to != (common.Address{})) {
+		if to.Big().Cmp(big.NewInt(0x100)) < 0 && to != (common.Address{}) {
 			return errors.New("a precompile the prover does not prove")
 		}
 		if !call.Success || len(call.ReturnData) != 0 {

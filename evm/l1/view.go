@@ -59,6 +59,8 @@ type View struct {
 	txHash   common.Hash
 	srcErr   error
 	ancestry []common.Hash // ancestry[i] is the hash of block number-1-i
+
+	tracer *tracing.Hooks // for the L1 EVMs NewEVM makes, if set
 }
 
 type viewSnapshot struct {
@@ -175,10 +177,15 @@ func (v *View) Err() error {
 // block's context, with origin as tx.origin. A fresh EVM is needed per L1
 // execution: one cancelled by a violation stays cancelled.
 func (v *View) NewEVM(origin common.Address) *vm.EVM {
-	evm := vm.NewEVM(v.block, v.wrapped, v.source.ChainConfig(), vm.Config{})
+	evm := vm.NewEVM(v.block, v.wrapped, v.source.ChainConfig(), vm.Config{Tracer: v.tracer})
 	evm.SetTxContext(vm.TxContext{Origin: origin, GasPrice: new(uint256.Int)})
 	return evm
 }
+
+// SetTracer installs go-ethereum tracing hooks on the L1 EVMs NewEVM
+// makes from now on (nil: none): they see each L1 execution's frames,
+// from depth 0, and no transaction start or end.
+func (v *View) SetTracer(hooks *tracing.Hooks) { v.tracer = hooks }
 
 // BeginTx starts the L1 side of one L2 transaction: warm addresses,
 // transient storage and refunds are scoped to it, as they would be to an
