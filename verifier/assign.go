@@ -288,7 +288,7 @@ func addrWord(addr common.Address) Word {
 func touchedWord(r *Row, s Shape) (uint64, bool) {
 	fam := r.family(s)
 	switch fam {
-	case famMload, famMstore, famMstoreLo, famMstoreHi, famMloadLo, famMloadHi, famMstore8, famCopyMid, famCopyEnd, famKeccakMid, famKeccakEnd, famLogData, famCallData, famCallRet, famMcSrcMid, famMcSrcEnd, famMcDstMid, famMcDstEnd:
+	case famMload, famMstore, famMstoreLo, famMstoreHi, famMloadLo, famMloadHi, famMstore8, famCopyMid, famCopyEnd, famKeccakMid, famKeccakEnd, famLogData, famCallData, famCallRet, famMcSrcMid, famMcSrcEnd, famMcDstMid, famMcDstEnd, famRdcMid, famRdcEnd:
 	default:
 		return 0, false
 	}
@@ -357,6 +357,9 @@ func (a *assigner) stepRows(si, i int, tb *aluTables) ([]Row, error) {
 	}
 	if st.Op == vm.MCOPY {
 		return a.mcopyRows(si, i, tb)
+	}
+	if st.Op == vm.RETURNDATACOPY {
+		return a.rdcRows(si, i, tb)
 	}
 	if st.Op == vm.CALL || st.Op == vm.STATICCALL || st.Op == vm.DELEGATECALL {
 		return a.callRows(si, i, tb)
@@ -457,9 +460,11 @@ func (a *assigner) row(si, i int, tb *aluTables) (Row, error) {
 		o, n := word(&old), word(&v)
 		r.Data = WritePort{Hi: n.Hi, Lo: n.Lo, OldHi: o.Hi, OldLo: o.Lo, PrevT: a.touch(cellKey{dom: dom, key: key}, tm(portData))}
 	case famRetSize:
-		// The size the last call returned, which go-ethereum pushed.
+		// The size the last call returned (the cell's low limb, its high
+		// limb names the call), which go-ethereum pushed.
 		v := a.rds[0]
-		if len(next) != sp+1 || !next[sp].Eq(&v) {
+		size := retSizeOf(&v)
+		if len(next) != sp+1 || !next[sp].Eq(&size) {
 			return r, fmt.Errorf("%w: RETURNDATASIZE at pc %d: go-ethereum pushed otherwise", ErrExecution, st.PC)
 		}
 		w := word(&v)

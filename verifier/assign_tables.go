@@ -22,6 +22,7 @@ type aluTables struct {
 	logs    []LogEntry
 	calls   []CallEntry
 	mcopies []McopyEntry
+	rdcs    []RdcEntry
 }
 
 // add records the entry proving out = op(x, y).
@@ -58,6 +59,8 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		return fmt.Errorf("%w: %d copied memory words, shape has %d", ErrCapacity, len(tb.copies), s.Copy)
 	case len(tb.logs) > s.Logs:
 		return fmt.Errorf("%w: %d logs, shape has %d", ErrCapacity, len(tb.logs), s.Logs)
+	case len(tb.rdcs) > s.Rdc:
+		return fmt.Errorf("%w: %d RETURNDATACOPY steps, shape has %d", ErrCapacity, len(tb.rdcs), s.Rdc)
 	case len(tb.mcopies) > s.Mcopy:
 		return fmt.Errorf("%w: %d MCOPY steps, shape has %d", ErrCapacity, len(tb.mcopies), s.Mcopy)
 	case len(tb.calls) > s.Calls:
@@ -71,6 +74,12 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		c.Copy[i] = unusedCopy()
 		if i < len(tb.copies) {
 			c.Copy[i] = tb.copies[i]
+		}
+	}
+	for i := range c.Rdc {
+		c.Rdc[i] = newRdcEntry(s)
+		if i < len(tb.rdcs) {
+			c.Rdc[i] = tb.rdcs[i]
 		}
 	}
 	for i := range c.Mcopy {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/std/lookup/logderivlookup"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
@@ -76,15 +77,26 @@ type CallEntry struct {
 	RetSize    frontend.Variable
 	Olds       []Word
 	PrevRetLen frontend.Variable
+	// PrevCall is the number of the call before (1 + its index, 0 for
+	// none), which the return data size cell named before this one.
+	// RetBytes are Ret's bytes, for RETURNDATACOPY (shapes with Rdc).
+	PrevCall frontend.Variable
+	RetBytes [][32]frontend.Variable
 }
 
 // newCallEntry is an unused call entry of shape s.
 func newCallEntry(s Shape) CallEntry {
 	e := CallEntry{Used: 0, Static: 0, Delegate: 0, Gas: zeroWord(), To: zeroWord(), Value: zeroWord(),
 		MemoryData: newMemoryData(s.CallData), Success: 0, RetLen: 0, Ret: make([]Word, s.CallReturn),
-		ID: 0, RetOff: zeroWord(), RetSize: 0, Olds: make([]Word, s.CallReturn), PrevRetLen: 0}
+		ID: 0, RetOff: zeroWord(), RetSize: 0, Olds: make([]Word, s.CallReturn), PrevRetLen: 0, PrevCall: 0}
 	for k := range e.Ret {
 		e.Ret[k], e.Olds[k] = zeroWord(), zeroWord()
+	}
+	if s.Rdc > 0 {
+		e.RetBytes = make([][32]frontend.Variable, s.CallReturn)
+		for k := range e.RetBytes {
+			zeros(e.RetBytes[k][:])
+		}
 	}
 	return e
 }
@@ -151,6 +163,9 @@ func callKind(op vm.OpCode) (int, error) {
 // callTable constrains the call list and puts its tuples on the ALU bus.
 func (b *builder) callTable() {
 	api, c := b.api, b.c
+	if b.s.Rdc > 0 {
+		b.retBytes = logderivlookup.New(api)
+	}
 	var prevUsed, prevID frontend.Variable = 1, -1
 	for j := range c.Calls {
 		e := &c.Calls[j]
@@ -206,15 +221,28 @@ func (b *builder) callTable() {
 				a:  retOff, b: retSize, c: zero,
 				d: newCombo(e.Olds[k].Hi, e.Olds[k].Lo), e: newCombo(e.Ret[k].Hi, e.Ret[k].Lo), j: k * copyKShift})
 		}
-		// The last row: the success flag, and the return data size cell.
+		// The last row: the success flag, and the return data size cell,
+		// whose high limb names the call (j + 1) for RETURNDATACOPY.
 		b.aluTable = append(b.aluTable, aluTuple{enable: e.Used,
 			op: api.Add(aluCallEnd0, e.Static, api.Mul(e.Delegate, 2), api.Mul(api.Add(first, n), rowIndexShift)),
 			a:  retOff, b: retSize, c: newCombo(0, e.Success),
-			d: newCombo(0, e.PrevRetLen), e: newCombo(0, e.RetLen), j: api.Mul(n, copyKShift)})
+			d: newCombo(e.PrevCall, e.PrevRetLen), e: newCombo(j+1, e.RetLen), j: api.Mul(n, copyKShift)})
+		// The return data's bytes, in the table RETURNDATACOPY reads: call
+		// j's byte p at j·32·CallReturn + p.
+		for k := range e.RetBytes {
+			for _, byt := range e.RetBytes[k] {
+				b.rc.Check(byt, 8)
+				b.retBytes.Insert(byt)
+			}
+			w := wordOfBytes(api, &e.RetBytes[k])
+			api.AssertIsEqual(e.Ret[k].Hi, w.Hi)
+			api.AssertIsEqual(e.Ret[k].Lo, w.Lo)
+			b.committed = append(b.committed, e.RetBytes[k][:]...)
+		}
 
 		b.committed = append(b.committed, e.Used, e.Static, e.Delegate, e.Gas.Hi, e.Gas.Lo, e.To.Hi, e.To.Lo,
 			e.Value.Hi, e.Value.Lo, e.Success, e.RetLen, e.ID,
-			e.RetOff.Hi, e.RetOff.Lo, e.RetSize, e.PrevRetLen)
+			e.RetOff.Hi, e.RetOff.Lo, e.RetSize, e.PrevRetLen, e.PrevCall)
 		for k := range e.Ret {
 			b.committed = append(b.committed, e.Ret[k].Hi, e.Ret[k].Lo, e.Olds[k].Hi, e.Olds[k].Lo)
 		}
@@ -305,7 +333,16 @@ func (a *assigner) callRows(si, i int, tb *aluTables) ([]Row, error) {
 	}
 	e.MemoryData, e.RetOff, e.RetSize = md, word(&retOff), retSize.Uint64()
 	e.Success, e.RetLen, e.Ret = boolInt(!pushed.IsZero()), len(fc.ReturnData), bytesWords(fc.ReturnData, a.s.CallReturn)
-	e.PrevRetLen = a.rds[0].Uint64()
+	prev := a.rds[0]
+	prevSize := retSizeOf(&prev)
+	e.PrevRetLen, e.PrevCall = prevSize.Uint64(), callOf(&prev)
+	if e.RetBytes != nil {
+		for w := range e.RetBytes {
+			for p := range 32 {
+				e.RetBytes[w][p] = int(byteAt(fc.ReturnData, 32*w+p))
+			}
+		}
+	}
 
 	tm := func(ri, port int) int { return portsPerRow*ri + port }
 	var rows []Row
@@ -348,7 +385,7 @@ func (a *assigner) callRows(si, i int, tb *aluTables) ([]Row, error) {
 	r.R0 = a.readStack(sp3-1, tm(ri, portR0))
 	r.R1 = a.readStack(sp3-2, tm(ri, portR1))
 	r.W0 = a.writeCell(a.stack, domStack, sp3-2, tm(ri, portW0), pushed)
-	r.Data = a.writeCell(a.rds, domRetSize, 0, tm(ri, portData), *uint256.NewInt(uint64(len(fc.ReturnData))))
+	r.Data = a.writeCell(a.rds, domRetSize, 0, tm(ri, portData), retSizeCell(k+1, len(fc.ReturnData)))
 
 	// What the rows hand the callee and get back is what go-ethereum did.
 	if fc.Op != st.Op || !fc.Gas.Eq(&gas) || !fc.To.Eq(&to) || !fc.Value.Eq(&value) || !bytes.Equal(fc.Input, input) || fc.Success != !pushed.IsZero() {
@@ -357,3 +394,20 @@ func (a *assigner) callRows(si, i int, tb *aluTables) ([]Row, error) {
 	tb.calls = append(tb.calls, e)
 	return rows, nil
 }
+
+// retSizeCell is the return data size cell's value after call number n
+// (1 + its index) returned size bytes: n in the high limb, the size in
+// the low one.
+func retSizeCell(n, size int) uint256.Int {
+	var v uint256.Int
+	v.Lsh(uint256.NewInt(uint64(n)), 128)
+	return *v.Or(&v, uint256.NewInt(uint64(size)))
+}
+
+// retSizeOf is the size in a return data size cell's value.
+func retSizeOf(v *uint256.Int) uint256.Int {
+	return *uint256.NewInt(v[0])
+}
+
+// callOf is the call number in a return data size cell's value.
+func callOf(v *uint256.Int) uint64 { return v[2] }

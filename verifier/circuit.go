@@ -119,8 +119,9 @@ type Circuit struct {
 	// and RetSizeEnd the final cell of the last call's return data size.
 	Calls      []CallEntry
 	RetSizeEnd Cell
-	// Mcopy is the MCOPY table.
+	// Mcopy is the MCOPY table, Rdc the RETURNDATACOPY table.
 	Mcopy []McopyEntry
+	Rdc   []RdcEntry
 
 	shape Shape
 }
@@ -157,6 +158,7 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		Logs:       logEntries(s),
 		Calls:      callEntries(s),
 		Mcopy:      mcopyEntries(s),
+		Rdc:        rdcEntries(s),
 		RetSizeEnd: Cell{Hi: 0, Lo: 0, T: 0},
 		shape:      s,
 	}, nil
@@ -200,7 +202,7 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Mcopy: len(c.Mcopy), McopyWords: c.shape.McopyWords, Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Mcopy: len(c.Mcopy), McopyWords: c.shape.McopyWords, Rdc: len(c.Rdc), RdcWords: c.shape.RdcWords, Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -224,6 +226,9 @@ func (c *Circuit) Define(api frontend.API) error {
 	}
 	if b.s.Mcopy > 0 {
 		b.mcopyTable()
+	}
+	if b.s.Rdc > 0 {
+		b.rdcTable()
 	}
 	b.storage()
 	b.transient()
@@ -257,8 +262,11 @@ type builder struct {
 	// expGiven and expTaken are the states of exponentiation chains.
 	expGiven, expTaken []expLink
 	pow2Hi, pow2Lo     logderivlookup.Table
-	committed          []frontend.Variable
-	reverted           frontend.Variable
+	// retBytes holds every call's return data, byte by byte
+	// (RETURNDATACOPY's source).
+	retBytes  logderivlookup.Table
+	committed []frontend.Variable
+	reverted  frontend.Variable
 }
 
 // combo is a word folded with the challenge, β·hi + β²·lo, computed once
@@ -456,7 +464,11 @@ const (
 	mcSrcMidShift   = mcopyBase - int(vm.MCOPY)
 	mcSrcEndShift   = mcSrcMidShift + 1
 	mcDstMidShift   = mcSrcMidShift + 2
-	opTableLong     = mcopyBase + 3
+	rdcBase         = mcopyBase + 3
+	rdcHeadShift    = rdcBase - int(vm.RETURNDATACOPY)
+	rdcEmptyShift   = rdcHeadShift + 1
+	rdcMidShift     = rdcHeadShift + 2
+	opTableLong     = rdcBase + 3
 	loShift         = 257 - int(vm.MSTORE)
 	hiShift         = 258 - int(vm.MSTORE)
 	loadLoShift     = 259 - int(vm.MLOAD)
@@ -487,6 +499,9 @@ func opTableEntry(op int) (fam, aux int) {
 	switch {
 	case op == mcopyEmptyEntry:
 		return int(famCopyEmpty), 0
+	case op >= rdcBase:
+		return [...]int{int(famRdcHead), int(famRdcEmpty), int(famRdcMid)}[op-rdcBase],
+			[...]int{aluRdcHead, aluRdcEmpty, aluRdcMid}[op-rdcBase]
 	case op >= mcopyBase:
 		return [...]int{int(famMcSrcMid), int(famMcSrcEnd), int(famMcDstMid)}[op-mcopyBase],
 			[...]int{aluMcSrcMid, aluMcSrcEnd, aluMcDstMid}[op-mcopyBase]
@@ -613,7 +628,9 @@ func (b *builder) rows() {
 			api.Mul(isLData, logDataShift), api.Mul(isLSizeMid, logSizeShift), api.Mul(isLTopicMid, logTopicShift),
 			api.Mul(isCParam, callParamShift), api.Mul(isCData, callDataShift), api.Mul(isCSize, callSizeShift),
 			api.Mul(isCRet, callRetShift), api.Mul(b.flag(r, famMcSrcMid), mcSrcMidShift),
-			api.Mul(b.flag(r, famMcSrcEnd), mcSrcEndShift), api.Mul(b.flag(r, famMcDstMid), mcDstMidShift))
+			api.Mul(b.flag(r, famMcSrcEnd), mcSrcEndShift), api.Mul(b.flag(r, famMcDstMid), mcDstMidShift),
+			api.Mul(b.flag(r, famRdcHead), rdcHeadShift), api.Mul(b.flag(r, famRdcEmpty), rdcEmptyShift),
+			api.Mul(b.flag(r, famRdcMid), rdcMidShift))
 		api.AssertIsEqual(b.famTable.Lookup(opIndex)[0], fam)
 		api.AssertIsEqual(b.auxTable.Lookup(opIndex)[0], r.Aux)
 		insn := b.jumpdest.Lookup(r.PC)[0]
@@ -636,10 +653,16 @@ func (b *builder) rows() {
 		isMcDstMid, isMcDstEnd := b.flag(r, famMcDstMid), b.flag(r, famMcDstEnd)
 		isMcSrc := api.Add(isMcSrcMid, isMcSrcEnd)
 		isMc := api.Add(isMcSrc, isMcDstMid, isMcDstEnd)
+		// RETURNDATACOPY's: the first (or only) row reads the return data
+		// size cell in Data, the others write memory as copies do.
+		isRdcHead, isRdcEmpty := b.flag(r, famRdcHead), b.flag(r, famRdcEmpty)
+		isRdcMid, isRdcEnd := b.flag(r, famRdcMid), b.flag(r, famRdcEnd)
+		isRdcCell, isRdcDst := api.Add(isRdcHead, isRdcEmpty), api.Add(isRdcMid, isRdcEnd)
 		isCopy := api.Add(isCopyMid, isCopyEnd)
 		r0addr := api.Sub(r.SP, 1, api.Sub(dupAux, isDup), isLHi, api.Mul(api.Add(isModB, isCopyEmpty), 2), isMcSrc)
 		r1addr := api.Add(api.Sub(r.SP, 2, api.Sub(swapAux, isSwap)), isLHi, isMcSrc)
-		w0addr := api.Add(r.SP, delta, -1, api.Mul(api.Add(isCopyMid, isMcSrc, isMcDstMid), -2), isCopyEnd, isMcDstEnd)
+		w0addr := api.Add(r.SP, delta, -1, api.Mul(api.Add(isCopyMid, isMcSrc, isMcDstMid, isRdcHead, isRdcMid), -2),
+			isCopyEnd, isMcDstEnd, isRdcEmpty, isRdcEnd)
 		r0 := b.read(domStack, r0en, r0addr, t(portR0), r.R0, tbits)
 		r1 := b.read(domStack, r1en, r1addr, t(portR1), r.R1, tbits)
 		_, w0 := b.write(domStack, w0en, w0addr, t(portW0), r.W0, nil, tbits)
@@ -658,7 +681,7 @@ func (b *builder) rows() {
 		// 1 <= J <= 31 (J travels on the bus), and for the two rows of
 		// ADDMOD and MULMOD, where it is the first row's index: the
 		// modulo table joins the rows that carry the same J.
-		busExt := api.Add(splice, isModA, isModB, isCopy, isMc)
+		busExt := api.Add(splice, isModA, isModB, isCopy, isMc, isRdcDst)
 		// A log's or a call's data rows read from J too (see MemoryData).
 		api.AssertIsEqual(api.Mul(r.J, api.Sub(1, busExt, isLData, isCData)), 0)
 		// Equalities that hold on rows of some families are summed, one
@@ -666,11 +689,11 @@ func (b *builder) rows() {
 		// its sum names (see zeroSum).
 		hiSum, loSum := b.zeroSum(), b.zeroSum()
 		hiSum.add([]family{famModA, famModB}, api.Add(isModA, isModB), api.Add(api.Sub(r.J, i), isModB))
-		memEn, stoEn := api.Add(isMload, isMstore, splice, isCopy, isKec, isLData, isCData, isCRet, isMc), api.Add(isSload, isSstore)
+		memEn, stoEn := api.Add(isMload, isMstore, splice, isCopy, isKec, isLData, isCData, isCRet, isMc, isRdcDst), api.Add(isSload, isSstore)
 		tEn := api.Add(isTload, isTstore)
 		// RETURNDATASIZE reads the return data size cell, a call's last
 		// row writes it.
-		rdEn := api.Add(isRds, isCEnd)
+		rdEn := api.Add(isRds, isCEnd, isRdcCell)
 		loads, stores := api.Add(isMload, isSload, isTload, isRds), api.Add(isMstore, isSstore, isTstore)
 		// domSto = domMem + 1, domTransient = domMem + 2, domRetSize =
 		// domMem + 3.
@@ -693,9 +716,9 @@ func (b *builder) rows() {
 			slot = newCombo(api.Mul(r.R0.Hi, notRd), api.Mul(slotLo, notRd))
 		}
 		dOld, dNew := b.write(dom, api.Add(memEn, stoEn, tEn, rdEn), 0, t(portData), r.Data, slot, tbits)
-		loadFams := []family{famMload, famSload, famTload, famRetSize, famMloadLo, famMloadHi, famKeccakMid, famKeccakEnd, famLogData, famCallData, famMcSrcMid, famMcSrcEnd}
-		hiSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData, isCData, isMcSrc), api.Sub(r.Data.Hi, r.Data.OldHi))
-		loSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData, isCData, isMcSrc), api.Sub(r.Data.Lo, r.Data.OldLo))
+		loadFams := []family{famMload, famSload, famTload, famRetSize, famMloadLo, famMloadHi, famKeccakMid, famKeccakEnd, famLogData, famCallData, famMcSrcMid, famMcSrcEnd, famRdcHead, famRdcEmpty}
+		hiSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData, isCData, isMcSrc, isRdcCell), api.Sub(r.Data.Hi, r.Data.OldHi))
+		loSum.add(loadFams, api.Add(loads, isLLo, isLHi, isKec, isLData, isCData, isMcSrc, isRdcCell), api.Sub(r.Data.Lo, r.Data.OldLo))
 		hiSum.add([]family{famMstore, famSstore, famTstore}, stores, api.Sub(r.Data.Hi, r.R1.Hi))
 		loSum.add([]family{famMstore, famSstore, famTstore}, stores, api.Sub(r.Data.Lo, r.R1.Lo))
 		hiSum.add([]family{famSwap}, isSwap, api.Sub(r.W1.Hi, r.R0.Hi))
@@ -725,11 +748,17 @@ func (b *builder) rows() {
 		if b.s.Msize {
 			expLo = api.Add(expLo, api.Mul(b.flag(r, famMsize), r.MSz, 32))
 		}
-		if b.s.Copy > 0 {
+		if b.s.Calls > 0 {
+			// RETURNDATASIZE pushes the cell's low limb only: its high
+			// limb names the call.
+			expHi = api.Sub(expHi, api.Mul(isRds, r.Data.Hi))
+		}
+		if b.s.Copy > 0 || b.s.Rdc > 0 {
 			// A copy writes its size back; an empty copy's size is 0 (the
 			// sum of two limbs below 2^128 is 0 only if both are).
-			expHi = api.Add(expHi, api.Mul(api.Add(isCopy, isMc), r.W0.OldHi))
-			expLo = api.Add(expLo, api.Mul(api.Add(isCopy, isMc), r.W0.OldLo))
+			isCopyLike := api.Add(isCopy, isMc, isRdcCell, isRdcDst)
+			expHi = api.Add(expHi, api.Mul(isCopyLike, r.W0.OldHi))
+			expLo = api.Add(expLo, api.Mul(isCopyLike, r.W0.OldLo))
 			hiSum.add([]family{famCopyEmpty}, isCopyEmpty, api.Add(r.R0.Hi, r.R0.Lo))
 		}
 		if b.s.Keccak > 0 {
@@ -766,10 +795,10 @@ func (b *builder) rows() {
 		// and last rows with a word.
 		busOp := r.Aux
 		if b.s.Keccak > 0 || b.s.Logs > 0 || b.s.Calls > 0 || b.s.Mcopy > 0 {
-			busOp = api.Add(r.Aux, api.Mul(api.Add(isKec, isLog, isCall, isMc), i*rowIndexShift))
+			busOp = api.Add(r.Aux, api.Mul(api.Add(isKec, isLog, isCall, isMc, isRdcCell, isRdcDst), i*rowIndexShift))
 		}
-		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, busExt, isKec, isLog, isCall), op: busOp, a: r0, b: r1, c: w0,
-			gate: api.Add(busExt, isKec, isLData, isCData, isCRet, isCEnd), d: dOld, e: dNew, j: busJ})
+		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, busExt, isKec, isLog, isCall, isRdcCell), op: busOp, a: r0, b: r1, c: w0,
+			gate: api.Add(busExt, isKec, isLData, isCData, isCRet, isCEnd, isRdcCell), d: dOld, e: dNew, j: busJ})
 
 		// RETURN and REVERT: aligned offset and length, recorded once.
 		isRet := api.Add(b.flag(r, famReturn), b.flag(r, famRevert))
@@ -802,7 +831,7 @@ func (b *builder) rows() {
 			// The first row of an unaligned access stays at pc; the second
 			// follows it, and only it.
 			stay := api.Add(isCopyMid, isKMid, isLData, isLSizeMid, isLTopicMid, isCParam, isCData, isCSize, isCRet,
-				isMcSrcMid, isMcSrcEnd, isMcDstMid)
+				isMcSrcMid, isMcSrcEnd, isMcDstMid, isRdcHead, isRdcMid)
 			nextPC := api.Add(r.PC, api.Sub(1, isLo, isLLo, isModA, stay), n, api.Mul(jumped, api.Sub(r.R0.Lo, r.PC, 1)))
 			if hasK {
 				// A copy's, KECCAK256's or LOG's row that does not end it
@@ -811,7 +840,7 @@ func (b *builder) rows() {
 				// A call's parameter and size rows and MCOPY's last source
 				// row start the count again: a call's input and return rows
 				// and MCOPY's destination rows count from 0.
-				api.AssertIsEqual(nx.K, api.Mul(api.Sub(stay, isCParam, isCSize, isMcSrcEnd), api.Add(r.K, 1)))
+				api.AssertIsEqual(nx.K, api.Mul(api.Sub(stay, isCParam, isCSize, isMcSrcEnd, isRdcHead), api.Add(r.K, 1)))
 			}
 			// A first row is followed by a second row and a second row
 			// follows a first: both at the same pc, so of the same opcode,

@@ -60,6 +60,10 @@ const (
 	famMcSrcEnd    // its last source row: the next row writes the first destination word
 	famMcDstMid    // an MCOPY row that writes one destination word and stays at pc
 	famMcDstEnd    // its last row: writes the last word, pops the operands
+	famRdcHead     // RETURNDATACOPY's first row: reads the return data size cell
+	famRdcEmpty    // RETURNDATACOPY of no bytes: reads the cell, pops the operands
+	famRdcMid      // a RETURNDATACOPY row that writes one word and stays at pc
+	famRdcEnd      // its last row: writes the last word, pops the operands
 	numFamilies
 )
 
@@ -138,6 +142,13 @@ var families = [numFamilies]famInfo{
 	famMcSrcEnd: {need: 3, r0: true, r1: true, w0: true},
 	famMcDstMid: {need: 3, r0: true, r1: true, w0: true},
 	famMcDstEnd: {need: 3, delta: -3, r0: true, r1: true, w0: true},
+	// RETURNDATACOPY rows read the destination (R0), the source offset
+	// (R1) and the size (W0, written back unchanged), as copies do; the
+	// first reads the return data size cell in Data.
+	famRdcHead:  {need: 3, r0: true, r1: true, w0: true},
+	famRdcEmpty: {need: 3, delta: -3, r0: true, r1: true, w0: true},
+	famRdcMid:   {need: 3, r0: true, r1: true, w0: true},
+	famRdcEnd:   {need: 3, delta: -3, r0: true, r1: true, w0: true},
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
@@ -203,6 +214,10 @@ const (
 	aluMcSrcEnd
 	aluMcDstMid
 	aluMcDstEnd
+	aluRdcHead // RETURNDATACOPY's rows, as its entry sends them (see RdcEntry)
+	aluRdcEmpty
+	aluRdcMid
+	aluRdcEnd
 	numAluOps
 )
 
@@ -321,6 +336,7 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.RETURNDATASIZE: {famRetSize, 0},
 		vm.GAS:            {famGas, 0},
 		vm.MCOPY:          {famMcDstEnd, aluMcDstEnd},
+		vm.RETURNDATACOPY: {famRdcEnd, aluRdcEnd},
 	}
 	for n := range 33 {
 		m[vm.PUSH0+vm.OpCode(n)] = opSpec{famPush, n}
@@ -363,6 +379,8 @@ func (s Shape) enabled(f family) bool {
 		return s.Calls > 0
 	case famMcSrcMid, famMcSrcEnd, famMcDstMid, famMcDstEnd:
 		return s.Mcopy > 0
+	case famRdcHead, famRdcEmpty, famRdcMid, famRdcEnd:
+		return s.Rdc > 0
 	}
 	return true
 }
@@ -380,10 +398,10 @@ func (s Shape) flagColumn(f family) int {
 
 // optionalFamilies numbers the sets of optional families a shape can have:
 // one bit each for the memory-size, modulo, copy, keccak, log,
-// transient-storage, call and MCOPY families.
+// transient-storage, call, MCOPY and RETURNDATACOPY families.
 func (s Shape) optionalFamilies() int {
 	n := 0
-	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0, s.Keccak > 0, s.Logs > 0, s.Transient > 0, s.Calls > 0, s.Mcopy > 0} {
+	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0, s.Keccak > 0, s.Logs > 0, s.Transient > 0, s.Calls > 0, s.Mcopy > 0, s.Rdc > 0} {
 		if on {
 			n |= 1 << i
 		}
@@ -393,9 +411,9 @@ func (s Shape) optionalFamilies() int {
 
 // flagColumnSets and flagColumnIndex are flagColumns and flagColumn for
 // each set of optional families, computed once.
-var flagColumnSets, flagColumnIndex = func() (sets [256][]family, index [256][numFamilies + 1]int) {
+var flagColumnSets, flagColumnIndex = func() (sets [512][]family, index [512][numFamilies + 1]int) {
 	for n := range sets {
-		s := Shape{Msize: n&1 != 0, Copy: n >> 2 & 1, Keccak: n >> 3 & 1, Logs: n >> 4 & 1, Transient: n >> 5 & 1, Calls: n >> 6 & 1, Mcopy: n >> 7 & 1}
+		s := Shape{Msize: n&1 != 0, Copy: n >> 2 & 1, Keccak: n >> 3 & 1, Logs: n >> 4 & 1, Transient: n >> 5 & 1, Calls: n >> 6 & 1, Mcopy: n >> 7 & 1, Rdc: n >> 8 & 1}
 		if n&2 != 0 {
 			s.Mod = 1
 		}

@@ -13,7 +13,7 @@ import (
 // TestProveRealContracts makes real Groth16 proofs of real Solidity calls
 // on the smallest shape that proves them (the counter and the arithmetic
 // loop on 2^8 steps; the copies, the mappings' KECCAK256, the ERC20's
-// event, the voting example's L1 frame and a transient lock, which that
+// event, the voting example's L2 and L1 frames and a transient lock, which that
 // shape leaves out, on 2^10),
 // verifies them, and checks that a changed public input fails. Keys are
 // cached across runs (DefaultKeyDir, or GO_BOOSTER_KEYS).
@@ -42,8 +42,9 @@ func TestProveRealContracts(t *testing.T) {
 			contractTrace(t, "Token", "transfer", map[common.Hash]common.Hash{
 				mappingSlot(common.BytesToHash(common.HexToAddress("0xca11").Bytes()), common.BigToHash(big.NewInt(1))): common.BigToHash(big.NewInt(100)),
 			}, common.HexToAddress("0xb0b"), big.NewInt(30)),
-			// The voting example's L1 frame, and a transient-storage lock.
+			// The voting example's two frames, and a transient-storage lock.
 			recordVoteTrace(t, true),
+			votingTransaction(t, true).Frames[0].Trace,
 			contractTrace(t, "Locked", "bump", slot0, big.NewInt(1)),
 		}},
 	} {
