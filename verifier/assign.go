@@ -69,6 +69,9 @@ func checkFits(t *Trace, s Shape) error {
 	if len(t.Calls) > s.Calls {
 		return fmt.Errorf("%w: %d calls, shape has %d", ErrCapacity, len(t.Calls), s.Calls)
 	}
+	if len(t.Accounts) > s.Accounts {
+		return fmt.Errorf("%w: %d account reads, shape has %d", ErrCapacity, len(t.Accounts), s.Accounts)
+	}
 	last := t.Steps[len(t.Steps)-1]
 	if !families[opcodes[last.Op].fam].halt {
 		return fmt.Errorf("%w: trace ends with %s at pc %d", ErrExecution, last.Op, last.PC)
@@ -204,6 +207,9 @@ func (a *assigner) assign() (*Circuit, error) {
 	c.RetSizeEnd = Cell{Hi: rw.Hi, Lo: rw.Lo, T: a.last[cellKey{dom: domRetSize}]}
 	if len(tb.calls) != len(t.Calls) {
 		return nil, fmt.Errorf("%w: the trace lists %d calls, the steps make %d", ErrExecution, len(t.Calls), len(tb.calls))
+	}
+	if len(tb.accounts) != len(t.Accounts) {
+		return nil, fmt.Errorf("%w: the trace lists %d account reads, the steps make %d", ErrExecution, len(t.Accounts), len(tb.accounts))
 	}
 	keys := make([]common.Hash, 0, len(a.tsto))
 	for k := range a.tsto {
@@ -506,6 +512,9 @@ func (a *assigner) row(si, i int, tb *aluTables) (Row, error) {
 		r.W1 = SwapWrite{Hi: p.Hi, Lo: p.Lo, OldHi: p.OldHi, OldLo: p.OldLo}
 	}
 
+	if spec.fam == famAccount {
+		return r, a.accountRow(&r, si, i, tb)
+	}
 	if spec.fam != famAlu1 && spec.fam != famAlu2 {
 		return r, nil
 	}
@@ -615,6 +624,19 @@ func witnessElements(c *Circuit, reverted bool) []fr.Element {
 		for _, w := range e.Ret {
 			add(w.Hi, w.Lo)
 		}
+	}
+	for _, e := range c.Accounts {
+		var head, x fr.Element
+		if _, err := head.SetInterface(e.Used); err != nil {
+			panic(err)
+		}
+		if _, err := x.SetInterface(e.Kind); err != nil {
+			panic(err)
+		}
+		x.Double(&x)
+		head.Add(&head, &x)
+		out = append(out, head)
+		add(e.Addr.Hi, e.Addr.Lo, e.Value.Hi, e.Value.Lo)
 	}
 	var rev fr.Element
 	if reverted {

@@ -28,12 +28,14 @@ type Public struct {
 	Logs []Log
 	// Calls are the calls the frame made, in order.
 	Calls []FrameCall
+	// Accounts are the other accounts' values the frame read, in order.
+	Accounts []AccountRead
 }
 
 // Public returns the public part of the trace.
 func (t *Trace) Public() Public {
 	return Public{Code: t.Code, Calldata: t.Calldata, Caller: t.Caller, Origin: t.Origin, Address: t.Address,
-		Value: t.Value, Context: t.Context, Balance: t.Balance, Storage: t.Storage, ReturnData: t.ReturnData, Reverted: t.Reverted, Logs: t.Logs, Calls: t.Calls}
+		Value: t.Value, Context: t.Context, Balance: t.Balance, Storage: t.Storage, ReturnData: t.ReturnData, Reverted: t.Reverted, Logs: t.Logs, Calls: t.Calls, Accounts: t.Accounts}
 }
 
 // Commitment is the single public input of a circuit of shape s that
@@ -47,7 +49,9 @@ func (t *Trace) Public() Public {
 // one element, four topics, the data words zero-padded), each call
 // (used, static, delegate and success flags, input and return data
 // lengths in one element, gas, address and value, the input and the
-// return data as words, zero-padded), and the revert flag.
+// return data as words, zero-padded), each account read (used flag and
+// kind in one element, the address word popped, the value), and the
+// revert flag.
 func (p Public) Commitment(s Shape) (*big.Int, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
@@ -107,6 +111,16 @@ func (p Public) Commitment(s Shape) (*big.Int, error) {
 			return nil, err
 		}
 		c.Calls[j] = e
+	}
+	if len(p.Accounts) > s.Accounts {
+		return nil, fmt.Errorf("%w: %d account reads in shape %s", ErrCapacity, len(p.Accounts), s.Name())
+	}
+	for j := range p.Accounts {
+		e, err := publicAccount(&p.Accounts[j])
+		if err != nil {
+			return nil, err
+		}
+		c.Accounts[j] = e
 	}
 	return commitmentOf(witnessElements(c, p.Reverted)), nil
 }

@@ -90,6 +90,9 @@ type Trace struct {
 	// Calls are the calls the frame made (CALL, STATICCALL,
 	// DELEGATECALL), in order; their own steps are not in this trace.
 	Calls []FrameCall
+	// Accounts are the other accounts' values the frame read
+	// (EXTCODESIZE, EXTCODEHASH, BALANCE), in order.
+	Accounts []AccountRead
 }
 
 // Recorder captures a Trace from go-ethereum's tracing hooks. It records
@@ -117,6 +120,7 @@ type Recorder struct {
 	// shows its success flag and return data. shared is a callee's step
 	// that touched this frame's own storage.
 	call     *FrameCall
+	account  *AccountRead
 	shared   *Step
 	exitErr  error
 	finished bool
@@ -242,6 +246,13 @@ func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 	r.finishSload(stack)
 	r.finishEnv(stack)
 	r.finishCall(stack, rData)
+	if r.account != nil {
+		if len(stack) > 0 {
+			r.account.Value = stack[len(stack)-1]
+			r.trace.Accounts = append(r.trace.Accounts, *r.account)
+		}
+		r.account = nil
+	}
 	if r.trace.Code == nil {
 		r.trace.Code = common.CopyBytes(scope.ContractCode())
 		// The frame's context as its code sees it: for DELEGATECALL the
@@ -317,6 +328,10 @@ func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 				}
 			}
 			r.call = c
+		}
+	case vm.EXTCODESIZE, vm.EXTCODEHASH, vm.BALANCE:
+		if len(stack) > 0 && err == nil {
+			r.account = &AccountRead{Op: vm.OpCode(op), Address: stack[len(stack)-1]}
 		}
 	case vm.CALLCODE, vm.CREATE, vm.CREATE2:
 		if r.nested == nil {
