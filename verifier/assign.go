@@ -69,8 +69,8 @@ func checkFits(t *Trace, s Shape) error {
 	if len(t.Calls) > s.Calls {
 		return fmt.Errorf("%w: %d calls, shape has %d", ErrCapacity, len(t.Calls), s.Calls)
 	}
-	if len(t.Accounts) > s.Accounts {
-		return fmt.Errorf("%w: %d account reads, shape has %d", ErrCapacity, len(t.Accounts), s.Accounts)
+	if len(t.Reads) > s.Reads {
+		return fmt.Errorf("%w: %d state reads, shape has %d", ErrCapacity, len(t.Reads), s.Reads)
 	}
 	last := t.Steps[len(t.Steps)-1]
 	if !families[opcodes[last.Op].fam].halt {
@@ -208,8 +208,8 @@ func (a *assigner) assign() (*Circuit, error) {
 	if len(tb.calls) != len(t.Calls) {
 		return nil, fmt.Errorf("%w: the trace lists %d calls, the steps make %d", ErrExecution, len(t.Calls), len(tb.calls))
 	}
-	if len(tb.accounts) != len(t.Accounts) {
-		return nil, fmt.Errorf("%w: the trace lists %d account reads, the steps make %d", ErrExecution, len(t.Accounts), len(tb.accounts))
+	if len(tb.reads) != len(t.Reads) {
+		return nil, fmt.Errorf("%w: the trace lists %d state reads, the steps make %d", ErrExecution, len(t.Reads), len(tb.reads))
 	}
 	keys := make([]common.Hash, 0, len(a.tsto))
 	for k := range a.tsto {
@@ -512,8 +512,8 @@ func (a *assigner) row(si, i int, tb *aluTables) (Row, error) {
 		r.W1 = SwapWrite{Hi: p.Hi, Lo: p.Lo, OldHi: p.OldHi, OldLo: p.OldLo}
 	}
 
-	if spec.fam == famAccount {
-		return r, a.accountRow(&r, si, i, tb)
+	if spec.fam == famRead {
+		return r, a.readRow(&r, si, i, tb)
 	}
 	if spec.fam != famAlu1 && spec.fam != famAlu2 {
 		return r, nil
@@ -625,7 +625,7 @@ func witnessElements(c *Circuit, reverted bool) []fr.Element {
 			add(w.Hi, w.Lo)
 		}
 	}
-	for _, e := range c.Accounts {
+	for _, e := range c.Reads {
 		var head, x fr.Element
 		if _, err := head.SetInterface(e.Used); err != nil {
 			panic(err)
@@ -636,7 +636,7 @@ func witnessElements(c *Circuit, reverted bool) []fr.Element {
 		x.Double(&x)
 		head.Add(&head, &x)
 		out = append(out, head)
-		add(e.Addr.Hi, e.Addr.Lo, e.Value.Hi, e.Value.Lo)
+		add(e.Key.Hi, e.Key.Lo, e.Value.Hi, e.Value.Lo)
 	}
 	var rev fr.Element
 	if reverted {

@@ -10,20 +10,20 @@ import (
 
 // aluTables collects the table entries of a trace's ALU steps.
 type aluTables struct {
-	adds     []AddEntry
-	muls     []MulEntry
-	bits     []BitEntry
-	counts   []int
-	splices  []SpliceEntry
-	exps     []ExpEntry
-	mods     []ModEntry
-	copies   []CopyEntry
-	keccaks  []KeccakEntry
-	logs     []LogEntry
-	calls    []CallEntry
-	mcopies  []McopyEntry
-	rdcs     []RdcEntry
-	accounts []AccountEntry
+	adds    []AddEntry
+	muls    []MulEntry
+	bits    []BitEntry
+	counts  []int
+	splices []SpliceEntry
+	exps    []ExpEntry
+	mods    []ModEntry
+	copies  []CopyEntry
+	keccaks []KeccakEntry
+	logs    []LogEntry
+	calls   []CallEntry
+	mcopies []McopyEntry
+	rdcs    []RdcEntry
+	reads   []StateEntry
 }
 
 // add records the entry proving out = op(x, y).
@@ -60,8 +60,8 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 		return fmt.Errorf("%w: %d copied memory words, shape has %d", ErrCapacity, len(tb.copies), s.Copy)
 	case len(tb.logs) > s.Logs:
 		return fmt.Errorf("%w: %d logs, shape has %d", ErrCapacity, len(tb.logs), s.Logs)
-	case len(tb.accounts) > s.Accounts:
-		return fmt.Errorf("%w: %d account reads, shape has %d", ErrCapacity, len(tb.accounts), s.Accounts)
+	case len(tb.reads) > s.Reads:
+		return fmt.Errorf("%w: %d state reads, shape has %d", ErrCapacity, len(tb.reads), s.Reads)
 	case len(tb.rdcs) > s.Rdc:
 		return fmt.Errorf("%w: %d RETURNDATACOPY steps, shape has %d", ErrCapacity, len(tb.rdcs), s.Rdc)
 	case len(tb.mcopies) > s.Mcopy:
@@ -79,10 +79,10 @@ func (tb *aluTables) fill(c *Circuit, s Shape) error {
 			c.Copy[i] = tb.copies[i]
 		}
 	}
-	for i := range c.Accounts {
-		c.Accounts[i] = newAccountEntry()
-		if i < len(tb.accounts) {
-			c.Accounts[i] = tb.accounts[i]
+	for i := range c.Reads {
+		c.Reads[i] = newReadEntry()
+		if i < len(tb.reads) {
+			c.Reads[i] = tb.reads[i]
 		}
 	}
 	for i := range c.Rdc {

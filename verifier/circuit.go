@@ -122,9 +122,9 @@ type Circuit struct {
 	// Mcopy is the MCOPY table, Rdc the RETURNDATACOPY table.
 	Mcopy []McopyEntry
 	Rdc   []RdcEntry
-	// Accounts is the public account list, in the order the frame read
-	// the accounts.
-	Accounts []AccountEntry
+	// Reads is the public read list (EXTCODESIZE, EXTCODEHASH, BALANCE,
+	// BLOCKHASH), in the order the frame read them.
+	Reads []StateEntry
 
 	shape Shape
 }
@@ -162,7 +162,7 @@ func NewCircuit(s Shape) (*Circuit, error) {
 		Calls:      callEntries(s),
 		Mcopy:      mcopyEntries(s),
 		Rdc:        rdcEntries(s),
-		Accounts:   accountEntries(s),
+		Reads:      readEntries(s),
 		RetSizeEnd: Cell{Hi: 0, Lo: 0, T: 0},
 		shape:      s,
 	}, nil
@@ -206,7 +206,7 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Mcopy: len(c.Mcopy), McopyWords: c.shape.McopyWords, Rdc: len(c.Rdc), RdcWords: c.shape.RdcWords, Accounts: len(c.Accounts), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Mcopy: len(c.Mcopy), McopyWords: c.shape.McopyWords, Rdc: len(c.Rdc), RdcWords: c.shape.RdcWords, Reads: len(c.Reads), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -234,8 +234,8 @@ func (c *Circuit) Define(api frontend.API) error {
 	if b.s.Rdc > 0 {
 		b.rdcTable()
 	}
-	if b.s.Accounts > 0 {
-		b.accountTable()
+	if b.s.Reads > 0 {
+		b.readTable()
 	}
 	b.storage()
 	b.transient()
@@ -665,8 +665,9 @@ func (b *builder) rows() {
 		isRdcHead, isRdcEmpty := b.flag(r, famRdcHead), b.flag(r, famRdcEmpty)
 		isRdcMid, isRdcEnd := b.flag(r, famRdcMid), b.flag(r, famRdcEnd)
 		isRdcCell, isRdcDst := api.Add(isRdcHead, isRdcEmpty), api.Add(isRdcMid, isRdcEnd)
-		// EXTCODESIZE, EXTCODEHASH and BALANCE push an entry's value.
-		isAcct := b.flag(r, famAccount)
+		// EXTCODESIZE, EXTCODEHASH, BALANCE and BLOCKHASH push an
+		// entry's value.
+		isAcct := b.flag(r, famRead)
 		isCopy := api.Add(isCopyMid, isCopyEnd)
 		r0addr := api.Sub(r.SP, 1, api.Sub(dupAux, isDup), isLHi, api.Mul(api.Add(isModB, isCopyEmpty), 2), isMcSrc)
 		r1addr := api.Add(api.Sub(r.SP, 2, api.Sub(swapAux, isSwap)), isLHi, isMcSrc)
@@ -803,7 +804,7 @@ func (b *builder) rows() {
 		// A call's rows send theirs too (see CallEntry); input, return
 		// and last rows with a word.
 		busOp := r.Aux
-		if b.s.Keccak > 0 || b.s.Logs > 0 || b.s.Calls > 0 || b.s.Mcopy > 0 || b.s.Accounts > 0 {
+		if b.s.Keccak > 0 || b.s.Logs > 0 || b.s.Calls > 0 || b.s.Mcopy > 0 || b.s.Reads > 0 {
 			busOp = api.Add(r.Aux, api.Mul(api.Add(isKec, isLog, isCall, isMc, isRdcCell, isRdcDst, isAcct), i*rowIndexShift))
 		}
 		b.aluRows = append(b.aluRows, aluTuple{enable: api.Add(isAlu, busExt, isKec, isLog, isCall, isRdcCell, isAcct), op: busOp, a: r0, b: r1, c: w0,
@@ -1205,8 +1206,8 @@ func publicElements(api frontend.API, c *Circuit, reverted frontend.Variable) []
 	for j := range c.Calls {
 		out = publicCallElements(api, out, &c.Calls[j])
 	}
-	for _, e := range c.Accounts {
-		out = append(out, api.Add(e.Used, api.Mul(e.Kind, 2)), e.Addr.Hi, e.Addr.Lo, e.Value.Hi, e.Value.Lo)
+	for _, e := range c.Reads {
+		out = append(out, api.Add(e.Used, api.Mul(e.Kind, 2)), e.Key.Hi, e.Key.Lo, e.Value.Hi, e.Value.Lo)
 	}
 	return append(out, reverted)
 }

@@ -64,7 +64,7 @@ const (
 	famRdcEmpty    // RETURNDATACOPY of no bytes: reads the cell, pops the operands
 	famRdcMid      // a RETURNDATACOPY row that writes one word and stays at pc
 	famRdcEnd      // its last row: writes the last word, pops the operands
-	famAccount     // EXTCODESIZE, EXTCODEHASH, BALANCE: another account's value, from the public account list
+	famRead        // EXTCODESIZE, EXTCODEHASH, BALANCE, BLOCKHASH: a value of the chain's, from the public read list
 	numFamilies
 )
 
@@ -150,7 +150,7 @@ var families = [numFamilies]famInfo{
 	famRdcEmpty: {need: 3, delta: -3, r0: true, r1: true, w0: true},
 	famRdcMid:   {need: 3, r0: true, r1: true, w0: true},
 	famRdcEnd:   {need: 3, delta: -3, r0: true, r1: true, w0: true},
-	famAccount:  {need: 1, r0: true, w0: true},
+	famRead:     {need: 1, r0: true, w0: true},
 }
 
 // ALU operations (aux of famAlu1 and famAlu2 rows). The addition table
@@ -220,9 +220,10 @@ const (
 	aluRdcEmpty
 	aluRdcMid
 	aluRdcEnd
-	aluExtcodesize // an account read, by what it reads (see AccountEntry)
+	aluExtcodesize // a state read, by what it reads (see StateEntry)
 	aluExtcodehash
 	aluBalance
+	aluBlockhash
 	numAluOps
 )
 
@@ -342,9 +343,10 @@ var opcodes = func() map[vm.OpCode]opSpec {
 		vm.GAS:            {famGas, 0},
 		vm.MCOPY:          {famMcDstEnd, aluMcDstEnd},
 		vm.RETURNDATACOPY: {famRdcEnd, aluRdcEnd},
-		vm.EXTCODESIZE:    {famAccount, aluExtcodesize},
-		vm.EXTCODEHASH:    {famAccount, aluExtcodehash},
-		vm.BALANCE:        {famAccount, aluBalance},
+		vm.EXTCODESIZE:    {famRead, aluExtcodesize},
+		vm.EXTCODEHASH:    {famRead, aluExtcodehash},
+		vm.BALANCE:        {famRead, aluBalance},
+		vm.BLOCKHASH:      {famRead, aluBlockhash},
 	}
 	for n := range 33 {
 		m[vm.PUSH0+vm.OpCode(n)] = opSpec{famPush, n}
@@ -389,8 +391,8 @@ func (s Shape) enabled(f family) bool {
 		return s.Mcopy > 0
 	case famRdcHead, famRdcEmpty, famRdcMid, famRdcEnd:
 		return s.Rdc > 0
-	case famAccount:
-		return s.Accounts > 0
+	case famRead:
+		return s.Reads > 0
 	}
 	return true
 }
@@ -408,10 +410,10 @@ func (s Shape) flagColumn(f family) int {
 
 // optionalFamilies numbers the sets of optional families a shape can have:
 // one bit each for the memory-size, modulo, copy, keccak, log,
-// transient-storage, call, MCOPY, RETURNDATACOPY and account families.
+// transient-storage, call, MCOPY, RETURNDATACOPY and state-read families.
 func (s Shape) optionalFamilies() int {
 	n := 0
-	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0, s.Keccak > 0, s.Logs > 0, s.Transient > 0, s.Calls > 0, s.Mcopy > 0, s.Rdc > 0, s.Accounts > 0} {
+	for i, on := range []bool{s.Msize, s.Mod > 0, s.Copy > 0, s.Keccak > 0, s.Logs > 0, s.Transient > 0, s.Calls > 0, s.Mcopy > 0, s.Rdc > 0, s.Reads > 0} {
 		if on {
 			n |= 1 << i
 		}
@@ -424,7 +426,7 @@ func (s Shape) optionalFamilies() int {
 var flagColumnSets, flagColumnIndex = func() (sets [1024][]family, index [1024][numFamilies + 1]int) {
 	for n := range sets {
 		s := Shape{Msize: n&1 != 0, Copy: n >> 2 & 1, Keccak: n >> 3 & 1, Logs: n >> 4 & 1, Transient: n >> 5 & 1, Calls: n >> 6 & 1,
-			Mcopy: n >> 7 & 1, Rdc: n >> 8 & 1, Accounts: n >> 9 & 1}
+			Mcopy: n >> 7 & 1, Rdc: n >> 8 & 1, Reads: n >> 9 & 1}
 		if n&2 != 0 {
 			s.Mod = 1
 		}

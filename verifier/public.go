@@ -28,14 +28,14 @@ type Public struct {
 	Logs []Log
 	// Calls are the calls the frame made, in order.
 	Calls []FrameCall
-	// Accounts are the other accounts' values the frame read, in order.
-	Accounts []AccountRead
+	// Reads are the chain's values the frame read, in order.
+	Reads []StateRead
 }
 
 // Public returns the public part of the trace.
 func (t *Trace) Public() Public {
 	return Public{Code: t.Code, Calldata: t.Calldata, Caller: t.Caller, Origin: t.Origin, Address: t.Address,
-		Value: t.Value, Context: t.Context, Balance: t.Balance, Storage: t.Storage, ReturnData: t.ReturnData, Reverted: t.Reverted, Logs: t.Logs, Calls: t.Calls, Accounts: t.Accounts}
+		Value: t.Value, Context: t.Context, Balance: t.Balance, Storage: t.Storage, ReturnData: t.ReturnData, Reverted: t.Reverted, Logs: t.Logs, Calls: t.Calls, Reads: t.Reads}
 }
 
 // Commitment is the single public input of a circuit of shape s that
@@ -49,8 +49,8 @@ func (t *Trace) Public() Public {
 // one element, four topics, the data words zero-padded), each call
 // (used, static, delegate and success flags, input and return data
 // lengths in one element, gas, address and value, the input and the
-// return data as words, zero-padded), each account read (used flag and
-// kind in one element, the address word popped, the value), and the
+// return data as words, zero-padded), each state read (used flag and
+// kind in one element, the word popped, the value), and the
 // revert flag.
 func (p Public) Commitment(s Shape) (*big.Int, error) {
 	if err := s.validate(); err != nil {
@@ -112,15 +112,15 @@ func (p Public) Commitment(s Shape) (*big.Int, error) {
 		}
 		c.Calls[j] = e
 	}
-	if len(p.Accounts) > s.Accounts {
-		return nil, fmt.Errorf("%w: %d account reads in shape %s", ErrCapacity, len(p.Accounts), s.Name())
+	if len(p.Reads) > s.Reads {
+		return nil, fmt.Errorf("%w: %d state reads in shape %s", ErrCapacity, len(p.Reads), s.Name())
 	}
-	for j := range p.Accounts {
-		e, err := publicAccount(&p.Accounts[j])
+	for j := range p.Reads {
+		e, err := publicRead(&p.Reads[j])
 		if err != nil {
 			return nil, err
 		}
-		c.Accounts[j] = e
+		c.Reads[j] = e
 	}
 	return commitmentOf(witnessElements(c, p.Reverted)), nil
 }

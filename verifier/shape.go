@@ -69,12 +69,11 @@ type Shape struct {
 	// Calls > 0). Zero: RETURNDATACOPY is refused, and its rows cost
 	// nothing.
 	Rdc, RdcWords int
-	// Accounts is the capacity of the public account list: EXTCODESIZE,
-	// EXTCODEHASH and BALANCE steps, each the value another account had
-	// as the frame read it; whoever checks the proof checks those values
-	// against the state. Zero: they are refused, and their rows cost
-	// nothing.
-	Accounts int
+	// Reads is the capacity of the public read list: EXTCODESIZE,
+	// EXTCODEHASH, BALANCE and BLOCKHASH steps, each the value the frame
+	// read; whoever checks the proof checks those values against the
+	// chain. Zero: they are refused, and their rows cost nothing.
+	Reads int
 	// Msize adds the memory-size column MSIZE reads (about 14 constraints
 	// a row); without it MSIZE is refused.
 	Msize bool
@@ -90,9 +89,9 @@ var Shapes = []Shape{
 	{Steps: 1 << 10, Code: 1024, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 160, Mul: 40, Bit: 24, Splice: 4, Exp: 16, Mod: 4, Copy: 8, Msize: true, UnalignedReturn: true},
 	// The ERC20 shape: a transfer with its hashes and its event, or the
 	// ballot box's vote with its L1CALL.
-	{Steps: 1 << 10, Code: 2048, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 160, Mul: 40, Bit: 24, Splice: 16, Exp: 16, Mod: 4, Copy: 8, Keccak: 4, Logs: 2, LogData: 2, Transient: 4, Calls: 2, CallData: 4, CallReturn: 2, Mcopy: 2, McopyWords: 4, Rdc: 2, RdcWords: 2, Accounts: 4, Msize: true, UnalignedReturn: true},
-	{Steps: 1 << 12, Code: 2048, Calldata: 512, Stack: 128, Memory: 64, Storage: 16, Return: 8, Add: 1024, Mul: 192, Bit: 128, Splice: 8, Exp: 64, Mod: 16, Copy: 32, Keccak: 8, Logs: 4, LogData: 4, Transient: 8, Calls: 4, CallData: 8, CallReturn: 4, Mcopy: 4, McopyWords: 8, Rdc: 4, RdcWords: 4, Accounts: 8, Msize: true, UnalignedReturn: true},
-	{Steps: 1 << 14, Code: 4096, Calldata: 1024, Stack: 256, Memory: 128, Storage: 32, Return: 16, Add: 4096, Mul: 768, Bit: 512, Splice: 16, Exp: 256, Mod: 64, Copy: 128, Keccak: 16, Logs: 8, LogData: 8, Transient: 16, Calls: 8, CallData: 8, CallReturn: 8, Mcopy: 8, McopyWords: 8, Rdc: 8, RdcWords: 8, Accounts: 16, Msize: true, UnalignedReturn: true},
+	{Steps: 1 << 10, Code: 2048, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 160, Mul: 40, Bit: 24, Splice: 16, Exp: 16, Mod: 4, Copy: 8, Keccak: 4, Logs: 2, LogData: 2, Transient: 4, Calls: 2, CallData: 4, CallReturn: 2, Mcopy: 2, McopyWords: 4, Rdc: 2, RdcWords: 2, Reads: 4, Msize: true, UnalignedReturn: true},
+	{Steps: 1 << 12, Code: 2048, Calldata: 512, Stack: 128, Memory: 64, Storage: 16, Return: 8, Add: 1024, Mul: 192, Bit: 128, Splice: 8, Exp: 64, Mod: 16, Copy: 32, Keccak: 8, Logs: 4, LogData: 4, Transient: 8, Calls: 4, CallData: 8, CallReturn: 4, Mcopy: 4, McopyWords: 8, Rdc: 4, RdcWords: 4, Reads: 8, Msize: true, UnalignedReturn: true},
+	{Steps: 1 << 14, Code: 4096, Calldata: 1024, Stack: 256, Memory: 128, Storage: 32, Return: 16, Add: 4096, Mul: 768, Bit: 512, Splice: 16, Exp: 256, Mod: 64, Copy: 128, Keccak: 16, Logs: 8, LogData: 8, Transient: 16, Calls: 8, CallData: 8, CallReturn: 8, Mcopy: 8, McopyWords: 8, Rdc: 8, RdcWords: 8, Reads: 16, Msize: true, UnalignedReturn: true},
 }
 
 // Name is a file-name-safe identifier of the shape, used for key files.
@@ -125,8 +124,8 @@ func (s Shape) Name() string {
 	if s.Rdc > 0 {
 		msize = fmt.Sprintf("-rdc%dx%d", s.Rdc, s.RdcWords) + msize
 	}
-	if s.Accounts > 0 {
-		msize = fmt.Sprintf("-acct%d", s.Accounts) + msize
+	if s.Reads > 0 {
+		msize = fmt.Sprintf("-reads%d", s.Reads) + msize
 	}
 	return fmt.Sprintf("steps%d-code%d-cd%d-stack%d-mem%d-sto%d-ret%d-add%d-mul%d-bit%d-spl%d-exp%d-mod%d%s",
 		s.Steps, s.Code, s.Calldata, s.Stack, s.Memory, s.Storage, s.Return, s.Add, s.Mul, s.Bit, s.Splice, s.Exp, s.Mod, msize)
@@ -148,7 +147,7 @@ func (s Shape) validate() error {
 	if s.Calls > 0 && (s.CallData < 1 || s.CallReturn < 1) {
 		return fmt.Errorf("%w: shape %s has calls without input or return words", ErrCapacity, s.Name())
 	}
-	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 || s.Keccak < 0 || s.Logs < 0 || s.LogData < 0 || s.Transient < 0 || s.Calls < 0 || s.CallData < 0 || s.CallReturn < 0 || s.Mcopy < 0 || s.McopyWords < 0 || s.Rdc < 0 || s.RdcWords < 0 || s.Accounts < 0 {
+	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 || s.Keccak < 0 || s.Logs < 0 || s.LogData < 0 || s.Transient < 0 || s.Calls < 0 || s.CallData < 0 || s.CallReturn < 0 || s.Mcopy < 0 || s.McopyWords < 0 || s.Rdc < 0 || s.RdcWords < 0 || s.Reads < 0 {
 		return fmt.Errorf("%w: negative exponentiation capacity in shape %s", ErrCapacity, s.Name())
 	}
 	if s.Steps > 1<<16 || s.Stack > 1024 || s.Memory > 1<<16 {

@@ -90,9 +90,9 @@ type Trace struct {
 	// Calls are the calls the frame made (CALL, STATICCALL,
 	// DELEGATECALL), in order; their own steps are not in this trace.
 	Calls []FrameCall
-	// Accounts are the other accounts' values the frame read
-	// (EXTCODESIZE, EXTCODEHASH, BALANCE), in order.
-	Accounts []AccountRead
+	// Reads are the chain's values the frame read (EXTCODESIZE,
+	// EXTCODEHASH, BALANCE, BLOCKHASH), in order.
+	Reads []StateRead
 }
 
 // Recorder captures a Trace from go-ethereum's tracing hooks. It records
@@ -119,13 +119,13 @@ type Recorder struct {
 	// call is the frame's call in progress: the next step of the frame
 	// shows its success flag and return data. shared is a callee's step
 	// that touched this frame's own storage.
-	call     *FrameCall
-	account  *AccountRead
-	shared   *Step
-	exitErr  error
-	finished bool
-	sloadKey *common.Hash
-	state    tracing.StateDB
+	call      *FrameCall
+	stateRead *StateRead
+	shared    *Step
+	exitErr   error
+	finished  bool
+	sloadKey  *common.Hash
+	state     tracing.StateDB
 	// blind is set when a slot was first written with no state to read
 	// its value before (no OnTxStart).
 	blind bool
@@ -246,12 +246,12 @@ func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 	r.finishSload(stack)
 	r.finishEnv(stack)
 	r.finishCall(stack, rData)
-	if r.account != nil {
+	if r.stateRead != nil {
 		if len(stack) > 0 {
-			r.account.Value = stack[len(stack)-1]
-			r.trace.Accounts = append(r.trace.Accounts, *r.account)
+			r.stateRead.Value = stack[len(stack)-1]
+			r.trace.Reads = append(r.trace.Reads, *r.stateRead)
 		}
-		r.account = nil
+		r.stateRead = nil
 	}
 	if r.trace.Code == nil {
 		r.trace.Code = common.CopyBytes(scope.ContractCode())
@@ -329,9 +329,9 @@ func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 			}
 			r.call = c
 		}
-	case vm.EXTCODESIZE, vm.EXTCODEHASH, vm.BALANCE:
+	case vm.EXTCODESIZE, vm.EXTCODEHASH, vm.BALANCE, vm.BLOCKHASH:
 		if len(stack) > 0 && err == nil {
-			r.account = &AccountRead{Op: vm.OpCode(op), Address: stack[len(stack)-1]}
+			r.stateRead = &StateRead{Op: vm.OpCode(op), Key: stack[len(stack)-1]}
 		}
 	case vm.CALLCODE, vm.CREATE, vm.CREATE2:
 		if r.nested == nil {
