@@ -334,11 +334,15 @@ func (tx *Transaction) link(i, c int, call *FrameCall, child int, ok bool, l1Cod
 		return errors.New("the frame it entered is on the other layer")
 	}
 	if len(ch.Code) == 0 {
-		// An account without code: success, nothing returned. Ethereum's
-		// own precompiles are not proven.
-		if to.Big().Cmp(big.NewInt(0x100)) < 0 && to != (common.Address{}) {
-			return errors.New("a precompile the prover does not prove")
+		// Ethereum's own precompiles: their output is a function of the
+		// public input, recomputed here.
+		if p, ok := vm.PrecompiledContractsCancun[to]; ok {
+			return linkPrecompile(p, call)
 		}
+		if to.Big().Cmp(big.NewInt(0x100)) < 0 && to != (common.Address{}) {
+			return errors.New("a precompile the prover does not know")
+		}
+		// An account without code: success, nothing returned.
 		if !call.Success || len(call.ReturnData) != 0 {
 			return errors.New("a call of an account without code succeeds and returns nothing")
 		}
@@ -355,6 +359,25 @@ func (tx *Transaction) link(i, c int, call *FrameCall, child int, ok bool, l1Cod
 		}
 	}
 	return outcome(call, ch)
+}
+
+// linkPrecompile checks a call of one of Ethereum's precompiles by
+// running go-ethereum's implementation on its input: a call that
+// succeeded returned its output; one that failed (out of gas, or input
+// the precompile refuses) returned nothing, and unless the precompile
+// refuses the input, that is out of gas, which gas not being proven
+// leaves to the caller's word.
+func linkPrecompile(p vm.PrecompiledContract, call *FrameCall) error {
+	out, err := p.Run(call.Input)
+	switch {
+	case call.Success && err != nil:
+		return fmt.Errorf("%s refuses the input (%w), yet the call succeeded", p.Name(), err)
+	case call.Success && !bytes.Equal(out, call.ReturnData):
+		return fmt.Errorf("%s returns other data for the input", p.Name())
+	case !call.Success && len(call.ReturnData) != 0:
+		return fmt.Errorf("a failed call of %s returns nothing", p.Name())
+	}
+	return nil
 }
 
 // outcome checks the call's input and outcome against the frame it ran.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
 	"github.com/stretchr/testify/require"
 )
@@ -164,4 +165,56 @@ func TestTransactionLinkRefusals(t *testing.T) {
 		require.ErrorIs(t, err, ErrLink)
 		require.ErrorContains(t, err, "value transfers")
 	})
+}
+
+// precompileProgram calls ecrecover, sha256 and identity with the 128
+// bytes of memory from 0 (an ecrecover input of hash, v, r and s), each
+// returning into memory at 128.
+func precompileProgram(t *testing.T) []byte {
+	t.Helper()
+	key, err := crypto.GenerateKey()
+	require.NoError(t, err)
+	hash := crypto.Keccak256([]byte("vote"))
+	sig, err := crypto.Sign(hash, key)
+	require.NoError(t, err)
+	p := newProgram()
+	for k, w := range [][]byte{hash, common.LeftPadBytes([]byte{sig[64] + 27}, 32), sig[:32], sig[32:64]} {
+		p.push(new(uint256.Int).SetBytes(w)).pushU(uint64(32 * k)).op(vm.MSTORE)
+	}
+	for _, a := range []byte{1, 2, 4} {
+		callArgs(p, vm.STATICCALL, 100_000, common.BytesToAddress([]byte{a}), 0, 0, 128, 128, 32).op(vm.POP)
+	}
+	return p.op(vm.STOP).bytes()
+}
+
+// TestTransactionPrecompiles: calls of ecrecover, sha256 and identity
+// link when their return data is what the precompile computes from the
+// input, and do not with one byte changed.
+func TestTransactionPrecompiles(t *testing.T) {
+	code := precompileProgram(t)
+	tx := traceTx(t, code, nil)
+	require.Len(t, tx.Frames, 4)
+	calls := tx.Frames[0].Trace.Calls
+	require.Len(t, calls, 3)
+	for _, c := range calls {
+		require.True(t, c.Success)
+	}
+	require.Len(t, calls[0].ReturnData, 32)
+	require.Equal(t, calls[2].Input, calls[2].ReturnData)
+	_, err := tx.Check(nil)
+	require.NoError(t, err)
+	s := callShape
+	s.CallData = 4
+	accepts(t, s, mustAssign(t, tx.Frames[0].Trace, s))
+	for i := range calls {
+		tx := traceTx(t, code, nil)
+		tx.Frames[0].Trace.Calls[i].ReturnData[31] ^= 1
+		_, err := tx.Check(nil)
+		require.ErrorIs(t, err, ErrLink)
+		require.ErrorContains(t, err, "returns other data")
+	}
+	tx = traceTx(t, code, nil)
+	tx.Frames[0].Trace.Calls[1].Success = false
+	_, err = tx.Check(nil)
+	require.ErrorIs(t, err, ErrLink)
 }
