@@ -204,7 +204,7 @@ func TestTransactionPrecompiles(t *testing.T) {
 	_, err := tx.Check(nil)
 	require.NoError(t, err)
 	s := callShape
-	s.CallData = 4
+	s.CallData, s.CallReturn = 4, 4
 	accepts(t, s, mustAssign(t, tx.Frames[0].Trace, s))
 	for i := range calls {
 		tx := traceTx(t, code, nil)
