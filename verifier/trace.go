@@ -417,8 +417,10 @@ type Call struct {
 	Address, Caller common.Address
 	Value           *big.Int
 	Input           []byte
-	// Contracts are other accounts' code, for the calls the call makes.
-	Contracts map[common.Address][]byte
+	// Contracts are other accounts' code, for the calls the call makes,
+	// and ContractStorage their storage before the call.
+	Contracts       map[common.Address][]byte
+	ContractStorage map[common.Address]map[common.Hash]common.Hash
 	// Context is the block and transaction context; nil: chain id 1,
 	// block 1 at time 1, gas limit 30,000,000, zero fees.
 	Context *Context
@@ -446,6 +448,11 @@ func runCall(c Call, hooks *tracing.Hooks) error {
 	st.SetCode(c.Address, c.Code, tracing.CodeChangeUnspecified)
 	for a, code := range c.Contracts {
 		st.SetCode(a, code, tracing.CodeChangeUnspecified)
+	}
+	for a, slots := range c.ContractStorage {
+		for k, v := range slots {
+			st.SetState(a, k, v)
+		}
 	}
 	for k, v := range c.Storage {
 		st.SetState(c.Address, k, v)
