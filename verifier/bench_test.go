@@ -176,3 +176,108 @@ func BenchmarkKeccakTable(b *testing.B) {
 			base, one, two, four, perEntry, float64(one-base)-perEntry, float64(one)/float64(base))
 	}
 }
+
+// BenchmarkProveTransactions proves whole transactions frame by frame,
+// each frame on the smallest shape it fits, and reports per transaction
+// its frames, steps on L2 and on L1, the R1CS constraints of the frames'
+// shapes together (and per step), the proving time of all frames (and
+// per step), the peak live heap, and the ratio of proving time to
+// go-ethereum's execution of the same transaction with the recorder (the
+// baseline, measured in the same run). The frames link (Transaction.Check)
+// before they are proven. Keys are made once and cached (GO_BOOSTER_KEYS
+// or DefaultKeyDir): the vote needs the 2^10 ERC20 shape, the vault's
+// deposit the 2^12 shape too (its token frame hashes seven times).
+//
+//	go test -run XXX -bench ProveTransactions -benchtime 1x ./verifier
+func BenchmarkProveTransactions(b *testing.B) {
+	type workload struct {
+		name string
+		// run executes the transaction on go-ethereum with the recorder.
+		run func() (*Transaction, error)
+	}
+	vote, recordVote := voteCall(b), recordVoteCall(b, true)
+	deposit, withdraw := vaultCall(b, "deposit", 30), vaultCall(b, "withdraw", 5)
+	for _, wl := range []workload{
+		{"BallotBox.vote with its L1CALL", func() (*Transaction, error) {
+			l2, err := TraceCall(vote)
+			if err != nil {
+				return nil, err
+			}
+			l1, err := TraceCall(recordVote)
+			if err != nil {
+				return nil, err
+			}
+			return &Transaction{Frames: []Frame{{Trace: l2, Parent: -1}, {Trace: l1, Parent: 0, L1: true}}}, nil
+		}},
+		{"Vault.withdraw (Token.transfer, balanceOf)", func() (*Transaction, error) { return TraceTransaction(withdraw) }},
+		{"Vault.deposit (Token.transferFrom, balanceOf)", func() (*Transaction, error) { return TraceTransaction(deposit) }},
+	} {
+		b.Run(wl.name, func(b *testing.B) {
+			tx, err := wl.run()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := tx.Check(nil); err != nil {
+				b.Fatal(err)
+			}
+			const runs = 20
+			start := time.Now()
+			for range runs {
+				if _, err := wl.run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			execute := time.Since(start) / runs
+			var l2Steps, l1Steps, constraints int
+			var elapsed time.Duration
+			var peak uint64
+			for i, f := range tx.Frames {
+				if len(f.Trace.Steps) == 0 {
+					continue
+				}
+				s, err := smallestShape(f.Trace)
+				if err != nil {
+					b.Fatal(err)
+				}
+				keys, err := LoadOrSetup(os.Getenv("GO_BOOSTER_KEYS"), s)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var proof *Proof
+				var took time.Duration
+				peak = max(peak, peakHeap(func() {
+					start := time.Now()
+					proof, err = keys.Prove(f.Trace)
+					took = time.Since(start)
+				}))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := keys.Verify(proof, proof.Commitment); err != nil {
+					b.Fatal(err)
+				}
+				if f.L1 {
+					l1Steps += len(f.Trace.Steps)
+				} else {
+					l2Steps += len(f.Trace.Steps)
+				}
+				constraints += keys.Constraints()
+				elapsed += took
+				b.Logf("frame %d (%s, L1 %v): %d steps on %d, %d constraints, proof in %s", i, f.Trace.Address, f.L1,
+					len(f.Trace.Steps), s.Steps, keys.Constraints(), took.Round(time.Millisecond))
+			}
+			steps := l2Steps + l1Steps
+			b.ReportMetric(float64(l2Steps), "L2-steps")
+			b.ReportMetric(float64(l1Steps), "L1-steps")
+			b.ReportMetric(float64(constraints), "constraints")
+			b.ReportMetric(float64(constraints)/float64(steps), "constraints/step")
+			b.ReportMetric(elapsed.Seconds(), "s/proofs")
+			b.ReportMetric(elapsed.Seconds()/float64(steps)*1e3, "ms/step")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+			b.ReportMetric(float64(elapsed)/float64(execute), "prove/execute")
+			b.Logf("%s: %d frames, %d L2 and %d L1 steps, %d constraints (%.0f a step), proofs in %s (%.0f× go-ethereum's %s), peak heap %d MiB",
+				wl.name, len(tx.Frames), l2Steps, l1Steps, constraints, float64(constraints)/float64(steps), elapsed.Round(time.Millisecond),
+				float64(elapsed)/float64(execute), execute.Round(time.Microsecond), peak>>20)
+		})
+	}
+}

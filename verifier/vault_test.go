@@ -20,7 +20,15 @@ var (
 // vaultTransaction runs Vault.method(amount) by alice over a token in
 // which she holds 100 and has approved the vault for 50, and she holds 20
 // shares of the vault.
-func vaultTransaction(t *testing.T, method string, amount int64) *Transaction {
+func vaultTransaction(t testing.TB, method string, amount int64) *Transaction {
+	t.Helper()
+	tx, err := TraceTransaction(vaultCall(t, method, amount))
+	require.NoError(t, err)
+	return tx
+}
+
+// vaultCall is the call vaultTransaction traces.
+func vaultCall(t testing.TB, method string, amount int64) Call {
 	t.Helper()
 	deploy := func(name string, args ...any) []byte {
 		a := solidity.MustLoad(name)
@@ -34,16 +42,14 @@ func vaultTransaction(t *testing.T, method string, amount int64) *Transaction {
 	key := func(a common.Address) common.Hash { return common.BytesToHash(a[:]) }
 	input, err := solidity.MustLoad("Vault").ABI.Pack(method, big.NewInt(amount))
 	require.NoError(t, err)
-	tx, err := TraceTransaction(Call{Code: deploy("Vault", tokenAddr), Address: vaultAddr, Caller: alice, Input: input,
+	return Call{Code: deploy("Vault", tokenAddr), Address: vaultAddr, Caller: alice, Input: input,
 		Storage:   map[common.Hash]common.Hash{mappingSlot(key(alice), word(0)): word(20)},
 		Contracts: map[common.Address][]byte{tokenAddr: deploy("Token")},
 		ContractStorage: map[common.Address]map[common.Hash]common.Hash{tokenAddr: {
 			mappingSlot(key(alice), word(1)):                              word(100),
 			mappingSlot(key(vaultAddr), mappingSlot(key(alice), word(2))): word(50),
 			mappingSlot(key(vaultAddr), word(1)):                          word(20),
-		}}})
-	require.NoError(t, err)
-	return tx
+		}}}
 }
 
 // TestVaultFramesSolve proves a real contract's calls into a real ERC20,

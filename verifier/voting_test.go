@@ -51,7 +51,15 @@ func TestVotingL1FrameSolves(t *testing.T) {
 // recordVoteTrace runs Voting.recordVote(voter, 2) as the L1CALL of a
 // vote runs it (by the ballot box's aliased address when fromBallot, else
 // by another account), over a tally of 41 for proposal 2.
-func recordVoteTrace(t *testing.T, fromBallot bool) *Trace {
+func recordVoteTrace(t testing.TB, fromBallot bool) *Trace {
+	t.Helper()
+	tr, err := TraceCall(recordVoteCall(t, fromBallot))
+	require.NoError(t, err)
+	return tr
+}
+
+// recordVoteCall is the call recordVoteTrace traces.
+func recordVoteCall(t testing.TB, fromBallot bool) Call {
 	t.Helper()
 	alias := precompiles.Alias(common.HexToAddress("0xba11"))
 	voting := solidity.MustLoad("Voting")
@@ -68,10 +76,8 @@ func recordVoteTrace(t *testing.T, fromBallot bool) *Trace {
 	if !fromBallot {
 		caller = common.HexToAddress("0xbad")
 	}
-	tr, err := TraceCall(Call{Code: code, Input: input, Address: common.HexToAddress("0x0e1"), Caller: caller,
-		Storage: map[common.Hash]common.Hash{tallySlot: common.BigToHash(big.NewInt(41))}})
-	require.NoError(t, err)
-	return tr
+	return Call{Code: code, Input: input, Address: common.HexToAddress("0x0e1"), Caller: caller,
+		Storage: map[common.Hash]common.Hash{tallySlot: common.BigToHash(big.NewInt(41))}}
 }
 
 // TestVotingL2FrameSolves proves the L2 frame of the voting example's
@@ -157,7 +163,16 @@ func TestVotingTransactionLinks(t *testing.T) {
 
 // votingTransaction is the vote's L2 frame (BallotBox.vote by 0x7e7e for
 // proposal 2) and below its L1CALL the L1 frame recordVoteTrace records.
-func votingTransaction(t *testing.T, fromBallot bool) *Transaction {
+func votingTransaction(t testing.TB, fromBallot bool) *Transaction {
+	t.Helper()
+	l2, err := TraceCall(voteCall(t))
+	require.NoError(t, err)
+	return &Transaction{Frames: []Frame{{Trace: l2, Parent: -1}, {Trace: recordVoteTrace(t, fromBallot), Parent: 0, Call: 0, L1: true}}}
+}
+
+// voteCall is BallotBox.vote(2) by 0x7e7e, the ballot box at 0xba11
+// over the Voting contract at 0x0e1.
+func voteCall(t testing.TB) Call {
 	t.Helper()
 	ballot := solidity.MustLoad("BallotBox")
 	args, err := ballot.ABI.Pack("", common.HexToAddress("0x0e1"))
@@ -166,7 +181,5 @@ func votingTransaction(t *testing.T, fromBallot bool) *Transaction {
 	require.NoError(t, err)
 	input, err := ballot.ABI.Pack("vote", big.NewInt(2))
 	require.NoError(t, err)
-	l2, err := TraceCall(Call{Code: code, Input: input, Address: common.HexToAddress("0xba11"), Caller: common.HexToAddress("0x7e7e")})
-	require.NoError(t, err)
-	return &Transaction{Frames: []Frame{{Trace: l2, Parent: -1}, {Trace: recordVoteTrace(t, fromBallot), Parent: 0, Call: 0, L1: true}}}
+	return Call{Code: code, Input: input, Address: common.HexToAddress("0xba11"), Caller: common.HexToAddress("0x7e7e")}
 }
