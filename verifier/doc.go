@@ -28,7 +28,18 @@
 // the start, in the same memory argument. CALL, STATICCALL and
 // DELEGATECALL match entries of a public call list ([FrameCall]: gas,
 // address, value, input, success, return data) on the same bus; the
-// callee's execution is another frame's proof. What it cannot prove yet, the
+// callee's execution is another frame's proof. RETURNDATASIZE and
+// RETURNDATACOPY read the last call's return data; MCOPY copies memory
+// through its own table; EXTCODESIZE, EXTCODEHASH, BALANCE and BLOCKHASH
+// push entries of a public read list ([StateRead]).
+//
+// A whole transaction is recorded frame by frame by a [TxRecorder] (L2
+// frames and the L1 frames below L1CALL and L1SANDBOXCALL) as a
+// [Transaction]; each frame is proven on its own, and
+// [Transaction.Check] ties the frames together from their public values
+// (every call is the frame it entered, storage carries from frame to
+// frame with reverts undone) and returns the writes the transaction
+// left. What it cannot prove yet, the
 // prover refuses with [ErrUnsupported] naming the opcode and pc; README's
 // "Soundness limits" lists it.
 //
@@ -36,7 +47,9 @@
 // proving and verifying key share one setup); damaged keys fail with
 // [ErrKeyCache] and are left in place, never replaced by a new setup.
 //
-// A Recorder records one call and is not safe for concurrent use.
+// A Recorder and a TxRecorder record one call or transaction and are not
+// safe for concurrent use; Transaction.Check is safe for concurrent use
+// on a transaction nobody changes.
 // [LoadOrSetup] is safe for concurrent use, also by processes sharing a key
 // directory: the setup of one key set runs once, under a lock.
 package verifier
