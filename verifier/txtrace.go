@@ -219,6 +219,19 @@ func (tx *Transaction) Check(l1Code func(common.Address) []byte) ([]SlotWrite, e
 	for k, i := range l1Child {
 		children[k] = i
 	}
+	// Transient storage: a frame's proof starts it at zero, right for the
+	// first frame of an account in the transaction; a later one would
+	// start from what the earlier ones left, which no proof binds.
+	runs := map[slotKey]int{}
+	for i, f := range tx.Frames {
+		k := slotKey{l1: f.L1, addr: f.Trace.Address}
+		if len(f.Trace.Code) == 0 {
+			continue
+		}
+		if runs[k]++; runs[k] > 1 && bytes.IndexByte(f.Trace.Code, byte(vm.TSTORE)) >= 0 {
+			return nil, fmt.Errorf("%w: frame %d runs %s again, whose code may keep transient storage (TSTORE) from frame to frame: not linked yet", ErrLink, i, f.Trace.Address)
+		}
+	}
 	for i, f := range tx.Frames {
 		p := f.Trace
 		for c := range p.Calls {

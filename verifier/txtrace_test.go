@@ -218,3 +218,23 @@ func TestTransactionPrecompiles(t *testing.T) {
 	_, err = tx.Check(nil)
 	require.ErrorIs(t, err, ErrLink)
 }
+
+// TestTransactionTransientAcrossFrames: a contract that uses transient
+// storage, called twice in one transaction, would start its second
+// frame from what the first left, which no proof binds: refused. Called
+// once, it links.
+func TestTransactionTransientAcrossFrames(t *testing.T) {
+	// The callee bumps transient slot 0 and returns it.
+	bump := newProgram().op(vm.PUSH0, vm.TLOAD).pushU(1).op(vm.ADD, vm.DUP1, vm.PUSH0, vm.TSTORE).returnTop().bytes()
+	once := callArgs(newProgram(), vm.CALL, 0, storeAddr, 0, 0, 0, 0, 32).op(vm.STOP).bytes()
+	twice := callArgs(callArgs(newProgram(), vm.CALL, 0, storeAddr, 0, 0, 0, 0, 32).op(vm.POP), vm.CALL, 0, storeAddr, 0, 0, 0, 0, 32).op(vm.STOP).bytes()
+	contracts := map[common.Address][]byte{storeAddr: bump}
+	tx := traceTx(t, once, contracts)
+	_, err := tx.Check(nil)
+	require.NoError(t, err)
+	tx = traceTx(t, twice, contracts)
+	require.Equal(t, common.BigToHash(big.NewInt(2)), common.BytesToHash(tx.Frames[2].Trace.ReturnData))
+	_, err = tx.Check(nil)
+	require.ErrorIs(t, err, ErrLink)
+	require.ErrorContains(t, err, "transient storage")
+}
