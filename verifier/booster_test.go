@@ -13,6 +13,8 @@ import (
 
 	"github.com/boosterkit/go-booster/booster"
 	"github.com/boosterkit/go-booster/booster/boostertest"
+	"github.com/boosterkit/go-booster/precompiles"
+	"github.com/boosterkit/go-booster/solidity"
 	"github.com/boosterkit/go-booster/verifier"
 )
 
@@ -93,4 +95,62 @@ func only(on *bool, h *tracing.Hooks) *tracing.Hooks {
 			}
 		},
 	}
+}
+
+// TestBoosterPrecompileRefusalsLink: an L1CALL the precompile refuses
+// (input shorter than an address, a call with value) runs no L1 frame,
+// and links only with the precompile's own custom error as its outcome.
+func TestBoosterPrecompileRefusalsLink(t *testing.T) {
+	rec := verifier.NewTxRecorder()
+	recording := false
+	l1Chain := boostertest.NewL1(t)
+	rollup := l1Chain.NewRollup(t, boostertest.Funded(t, big.NewInt(1e18), "alice"),
+		booster.WithTracer(only(&recording, rec.Hooks())), booster.WithL1Tracer(only(&recording, rec.L1Hooks())))
+	deployer := rollup.Account(t, "deployer")
+	caller := deployer.NextContract()
+	deployer.Deploy(t, "Caller")
+	rollup.Settle(t)
+	cases := []struct {
+		name  string
+		send  func(a *boostertest.Account)
+		error precompiles.CustomError
+	}{
+		{"short input", func(a *boostertest.Account) {
+			a.Transact(t, caller, "Caller", "raw", precompiles.L1CallAddress, []byte{1, 2}, big.NewInt(100_000))
+		}, precompiles.ErrInvalidInput},
+		{"a value", func(a *boostertest.Account) {
+			data := pack(t, "Caller", "rawWithValue", precompiles.L1CallAddress, append(common.HexToAddress("0x1").Bytes(), 1))
+			a.Send(t, &caller, big.NewInt(5), data, 3_000_000)
+		}, precompiles.ErrValueNotAllowed},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			*rec = *verifier.NewTxRecorder()
+			recording = true
+			tc.send(rollup.Account(t, "alice"))
+			rollup.Settle(t)
+			recording = false
+			tx, err := rec.Transaction()
+			require.NoError(t, err)
+			for _, f := range tx.Frames {
+				require.False(t, f.L1, "no L1 frame")
+			}
+			call := tx.Frames[0].Trace.Calls[0]
+			require.False(t, call.Success)
+			require.Equal(t, tc.error.Encode(), call.ReturnData)
+			_, err = tx.Check(nil)
+			require.NoError(t, err)
+			tx.Frames[0].Trace.Calls[0].ReturnData = precompiles.ErrStaticViolation.Encode()
+			_, err = tx.Check(nil)
+			require.ErrorIs(t, err, verifier.ErrLink)
+		})
+	}
+}
+
+// pack is the calldata of a compiled contract's method.
+func pack(t *testing.T, contract, method string, args ...any) []byte {
+	t.Helper()
+	data, err := solidity.MustLoad(contract).ABI.Pack(method, args...)
+	require.NoError(t, err)
+	return data
 }

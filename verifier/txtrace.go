@@ -328,9 +328,6 @@ func (tx *Transaction) link(i, c int, call *FrameCall, child int, ok bool, l1Cod
 	if !ok {
 		return errors.New("no frame entered by the call")
 	}
-	if !call.Value.IsZero() {
-		return errors.New("value transfers are not linked yet")
-	}
 	f := tx.Frames[child]
 	ch := f.Trace
 	if tx.Frames[i].L1 && !f.L1 {
@@ -338,7 +335,23 @@ func (tx *Transaction) link(i, c int, call *FrameCall, child int, ok bool, l1Cod
 	}
 	// The precompiles: the L1 frame below them.
 	if !tx.Frames[i].L1 && (to == precompiles.L1CallAddress || to == precompiles.L1SandboxCallAddress) {
-		return linkL1Call(parent, call, f, l1Code)
+		if err := linkL1Call(parent, call, f, l1Code); err != nil {
+			return err
+		}
+		if f.L1 && to == precompiles.L1CallAddress && tx.static(i) {
+			// A static L1CALL that writes is refused with
+			// L1CallStaticViolation; whether the L1 code wrote (a write of
+			// the value a slot held counts) is not in the public values.
+			for _, j := range tx.subtree(child) {
+				if bytes.IndexByte(tx.Frames[j].Trace.Code, byte(vm.SSTORE)) >= 0 {
+					return errors.New("an L1CALL in a static context into L1 code that may write is not linked yet")
+				}
+			}
+		}
+		return nil
+	}
+	if !call.Value.IsZero() {
+		return errors.New("value transfers are not linked yet")
 	}
 	if to == precompiles.L1DelegateCallAddress {
 		return errors.New("L1DELEGATECALL is not linked yet")
@@ -411,7 +424,20 @@ func outcome(call *FrameCall, ch *Trace) error {
 // it (SPEC §1).
 func linkL1Call(parent *Trace, call *FrameCall, f Frame, l1Code func(common.Address) []byte) error {
 	if !f.L1 {
-		return errors.New("no L1 frame below the precompile")
+		// No L1 execution: the precompile refused the input.
+		var want []byte
+		switch {
+		case len(call.Input) < 20:
+			want = precompiles.ErrInvalidInput.Encode()
+		case !call.Value.IsZero():
+			want = precompiles.ErrValueNotAllowed.Encode()
+		default:
+			return errors.New("no L1 frame below the precompile")
+		}
+		if call.Success || !bytes.Equal(call.ReturnData, want) {
+			return errors.New("the precompile refuses the input with its custom error")
+		}
+		return nil
 	}
 	ch := f.Trace
 	if len(call.Input) < 20 || !call.Value.IsZero() {
@@ -428,6 +454,32 @@ func linkL1Call(parent *Trace, call *FrameCall, f Frame, l1Code func(common.Addr
 	in := *call
 	in.Input = call.Input[20:]
 	return outcome(&in, ch)
+}
+
+// static reports whether L2 frame i runs in a static context: entered by
+// a STATICCALL, or below one.
+func (tx *Transaction) static(i int) bool {
+	for ; i > 0 && !tx.Frames[i].L1; i = tx.Frames[i].Parent {
+		f := tx.Frames[i]
+		if calls := tx.Frames[f.Parent].Trace.Calls; f.Call < len(calls) && calls[f.Call].Op == vm.STATICCALL {
+			return true
+		}
+	}
+	return false
+}
+
+// subtree is frame i and every frame below it.
+func (tx *Transaction) subtree(i int) []int {
+	out := []int{i}
+	for j := i + 1; j < len(tx.Frames); j++ {
+		for p := tx.Frames[j].Parent; p >= i; p = tx.Frames[p].Parent {
+			if p == i {
+				out = append(out, j)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // TraceTransaction runs one call on go-ethereum's EVM over a fresh
