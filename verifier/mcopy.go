@@ -137,33 +137,16 @@ func (b *builder) mcopyTable() {
 			tab.Insert(0)
 		}
 
-		// Destination word k: bytes lo..hi-1 copied (lo = J for the first
-		// word, else 0; hi = 32 but for the last word, J + L - 32·k), the
-		// others Old's.
+		// Destination word k: the source bytes from Js - J + 32·k on.
+		base := api.Add(32, e.Js, api.Neg(e.J))
 		for k := range e.New {
-			mid := next(df, k)
-			end := api.Sub(df[k], mid)
-			var loV frontend.Variable = 0
-			if k == 0 {
-				loV = e.J
-			}
-			left := api.Sub(api.Add(e.J, e.L.Lo), 32*k)
-			hi := api.Add(api.Mul(mid, 32), api.Mul(end, left))
-			belowHi, belowLo := b.ones(32, hi, 1, true), b.ones(32, api.Mul(df[k], loV), 1, true)
-			idx := make([]frontend.Variable, 32)
-			base := api.Add(32, e.Js, api.Neg(e.J), 32*k)
-			for q := range idx {
-				idx[q] = api.Mul(df[k], api.Add(base, q))
-			}
-			win := tab.Lookup(idx...)
-			var nb [32]frontend.Variable
-			for q, ob := range e.OldBytes[k] {
-				b.rc.Check(ob, 8)
-				nb[q] = api.Add(ob, api.Mul(api.Sub(belowHi[q], belowLo[q]), api.Sub(win[q], ob)))
-			}
-			old, nw := wordOfBytes(api, &e.OldBytes[k]), wordOfBytes(api, &nb)
-			api.AssertIsEqual(e.New[k].Hi, nw.Hi)
-			api.AssertIsEqual(e.New[k].Lo, nw.Lo)
+			old, end := b.destWord(k, df, e.J, e.L.Lo, &e.OldBytes[k], e.New[k], func(copied []frontend.Variable) []frontend.Variable {
+				idx := make([]frontend.Variable, 32)
+				for q := range idx {
+					idx[q] = api.Mul(df[k], api.Add(base, 32*k+q))
+				}
+				return tab.Lookup(idx...)
+			})
 			b.aluTable = append(b.aluTable, aluTuple{enable: df[k],
 				op: api.Add(aluMcDstMid, api.Mul(end, aluMcDstEnd-aluMcDstMid), api.Mul(api.Add(e.ID, ms, k), rowIndexShift)),
 				a:  dc, b: sc, c: lc, d: newCombo(old.Hi, old.Lo), e: newCombo(e.New[k].Hi, e.New[k].Lo), j: api.Add(e.J, k*copyKShift)})
@@ -177,6 +160,42 @@ func (b *builder) mcopyTable() {
 			b.committed = append(b.committed, e.New[k].Hi, e.New[k].Lo)
 		}
 	}
+}
+
+// destWord constrains destination word k of a copy into memory of l
+// bytes from byte j of its first word, over the words df flags: bytes
+// lo..hi-1 (lo = j for the first word, else 0; hi = 32 but for the last
+// word, j + l - 32·k) are src's, given which bytes are copied, and the
+// others old's; the result is nw. It returns the old word and whether k
+// is the last word.
+func (b *builder) destWord(k int, df []frontend.Variable, j, l frontend.Variable, old *[32]frontend.Variable, nw Word,
+	src func(copied []frontend.Variable) []frontend.Variable) (Word, frontend.Variable) {
+	api := b.api
+	var mid frontend.Variable = 0
+	if k+1 < len(df) {
+		mid = df[k+1]
+	}
+	end := api.Sub(df[k], mid)
+	var lo frontend.Variable = 0
+	if k == 0 {
+		lo = j
+	}
+	hi := api.Add(api.Mul(mid, 32), api.Mul(end, api.Sub(api.Add(j, l), 32*k)))
+	belowHi, belowLo := b.ones(32, hi, 1, true), b.ones(32, api.Mul(df[k], lo), 1, true)
+	copied := make([]frontend.Variable, 32)
+	for q := range copied {
+		copied[q] = api.Sub(belowHi[q], belowLo[q])
+	}
+	got := src(copied)
+	var nb [32]frontend.Variable
+	for q, ob := range old {
+		b.rc.Check(ob, 8)
+		nb[q] = api.Add(ob, api.Mul(copied[q], api.Sub(got[q], ob)))
+	}
+	w := wordOfBytes(api, &nb)
+	api.AssertIsEqual(nw.Hi, w.Hi)
+	api.AssertIsEqual(nw.Lo, w.Lo)
+	return wordOfBytes(api, old), end
 }
 
 // mcopyRows assigns an MCOPY: one row per source word it reads, then one

@@ -94,33 +94,13 @@ func (b *builder) rdcTable() {
 		// at S + 32·k - J + q, the others Old's.
 		base := api.Add(api.Mul(api.Sub(e.Call, 1), callBytes), e.S.Lo, api.Neg(e.J))
 		for k := range e.New {
-			var mid frontend.Variable = 0
-			if k+1 < len(df) {
-				mid = df[k+1]
-			}
-			end := api.Sub(df[k], mid)
-			var lo frontend.Variable = 0
-			if k == 0 {
-				lo = e.J
-			}
-			left := api.Sub(api.Add(e.J, e.L.Lo), 32*k)
-			hi := api.Add(api.Mul(mid, 32), api.Mul(end, left))
-			belowHi, belowLo := b.ones(32, hi, 1, true), b.ones(32, api.Mul(df[k], lo), 1, true)
-			copied := make([]frontend.Variable, 32)
-			idx := make([]frontend.Variable, 32)
-			for q := range idx {
-				copied[q] = api.Sub(belowHi[q], belowLo[q])
-				idx[q] = api.Mul(copied[q], api.Add(base, 32*k+q))
-			}
-			src := b.retBytes.Lookup(idx...)
-			var nb [32]frontend.Variable
-			for q, ob := range e.OldBytes[k] {
-				b.rc.Check(ob, 8)
-				nb[q] = api.Add(ob, api.Mul(copied[q], api.Sub(src[q], ob)))
-			}
-			old, nw := wordOfBytes(api, &e.OldBytes[k]), wordOfBytes(api, &nb)
-			api.AssertIsEqual(e.New[k].Hi, nw.Hi)
-			api.AssertIsEqual(e.New[k].Lo, nw.Lo)
+			old, end := b.destWord(k, df, e.J, e.L.Lo, &e.OldBytes[k], e.New[k], func(copied []frontend.Variable) []frontend.Variable {
+				idx := make([]frontend.Variable, 32)
+				for q := range idx {
+					idx[q] = api.Mul(copied[q], api.Add(base, 32*k+q))
+				}
+				return b.retBytes.Lookup(idx...)
+			})
 			b.aluTable = append(b.aluTable, aluTuple{enable: df[k],
 				op: api.Add(aluRdcMid, api.Mul(end, aluRdcEnd-aluRdcMid), api.Mul(api.Add(e.ID, 1, k), rowIndexShift)),
 				a:  dc, b: sc, c: lc, d: newCombo(old.Hi, old.Lo), e: newCombo(e.New[k].Hi, e.New[k].Lo), j: api.Add(e.J, k*copyKShift)})
