@@ -6,6 +6,9 @@ import (
 	"math/big"
 	"slices"
 
+	"github.com/consensys/gnark-crypto/ecc"
+	frbls "github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
+	poseidonbls "github.com/consensys/gnark-crypto/ecc/bls12-377/fr/poseidon2"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
 	"github.com/consensys/gnark/frontend"
@@ -34,7 +37,7 @@ func Assign(t *Trace, s Shape) (*Circuit, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.Commitment = commitmentOf(witnessElements(c, t.Reverted))
+	c.Commitment = commitmentOf(witnessElements(&c.FrameWitness, t.Reverted))
 	return c, nil
 }
 
@@ -277,7 +280,7 @@ func (a *assigner) assign() (*Circuit, error) {
 			ret = append(ret, part[:rem]...)
 		}
 	}
-	if err := tb.fill(c, s); err != nil {
+	if err := tb.fill(&c.FrameWitness, s); err != nil {
 		return nil, err
 	}
 	if !bytes.Equal(ret, t.ReturnData) {
@@ -534,7 +537,7 @@ func bytesLo(v *uint256.Int) []byte {
 
 // witnessElements lists the values a witness binds, in the circuit's
 // order, as field elements.
-func witnessElements(c *Circuit, reverted bool) []fr.Element {
+func witnessElements(c *FrameWitness, reverted bool) []fr.Element {
 	var out []fr.Element
 	add := func(vs ...frontend.Variable) {
 		for _, v := range vs {
@@ -652,7 +655,8 @@ func byteAt(bs []byte, i int) byte {
 	return 0
 }
 
-// commitmentOf hashes the public elements with the circuit's sponge.
+// commitmentOf hashes the public elements with the circuit's sponge over
+// BN254.
 func commitmentOf(elems []fr.Element) *big.Int {
 	perm := poseidon2.NewPermutation(spongeWidth, spongeFullRounds, spongePartialRounds)
 	state := make([]fr.Element, spongeWidth)
@@ -667,6 +671,33 @@ func commitmentOf(elems []fr.Element) *big.Int {
 		}
 	}
 	return state[0].BigInt(new(big.Int))
+}
+
+// commitmentOn hashes the public elements with the circuit's sponge over
+// the scalar field of curve. Every element is below 2^249 (31 bytes, or a
+// 128-bit limb with a few flags), so it is the same integer in either
+// field.
+func commitmentOn(curve ecc.ID, elems []fr.Element) (*big.Int, error) {
+	switch curve {
+	case ecc.BN254:
+		return commitmentOf(elems), nil
+	case ecc.BLS12_377:
+		perm := poseidonbls.NewPermutation(spongeWidth, spongeFullRounds, spongePartialRounds)
+		state := make([]frbls.Element, spongeWidth)
+		state[2].SetUint64(uint64(len(elems)))
+		var x frbls.Element
+		for i := 0; i < len(elems); i += 2 {
+			state[0].Add(&state[0], x.SetBigInt(elems[i].BigInt(new(big.Int))))
+			if i+1 < len(elems) {
+				state[1].Add(&state[1], x.SetBigInt(elems[i+1].BigInt(new(big.Int))))
+			}
+			if err := perm.Permutation(state); err != nil {
+				return nil, fmt.Errorf("verifier: poseidon2: %w", err)
+			}
+		}
+		return state[0].BigInt(new(big.Int)), nil
+	}
+	return nil, fmt.Errorf("%w: commitment over %s (BN254 and BLS12-377 only)", ErrInput, curve)
 }
 
 // unalignedStore assigns an MSTORE at an offset that is not a multiple of

@@ -44,7 +44,7 @@ func (tb *aluTables) add(op int, x, y, out *uint256.Int) {
 }
 
 // fill places the entries in the circuit, padding each table.
-func (tb *aluTables) fill(c *Circuit, s Shape) error {
+func (tb *aluTables) fill(c *FrameWitness, s Shape) error {
 	switch {
 	case len(tb.adds) > s.Add:
 		return fmt.Errorf("%w: %d addition-table steps, shape has %d", ErrCapacity, len(tb.adds), s.Add)

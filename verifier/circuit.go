@@ -71,10 +71,19 @@ type Row struct {
 // Calldata, with the storage values Storage lists as initial, produces the
 // steps of the trace, the final storage values and the return data. Its
 // one public input, Commitment, is the Poseidon2 hash of everything the
-// proof binds (see Public.Commitment).
+// proof binds (see Public.Commitment); the rest of the witness is its
+// Frame.
 type Circuit struct {
 	Commitment frontend.Variable `gnark:",public"`
+	FrameWitness
+}
 
+// FrameWitness is the private witness of one call frame: the values
+// Circuit proves, none of them public. A larger circuit (a batch segment)
+// embeds a FrameWitness and calls [FrameWitness.Constrain], which proves
+// the frame and returns its commitment for that circuit to bind as it
+// likes.
+type FrameWitness struct {
 	Code        []frontend.Variable
 	CodeLen     frontend.Variable
 	Calldata    []frontend.Variable
@@ -131,6 +140,16 @@ type Circuit struct {
 
 // NewCircuit returns a circuit of the given shape, ready to compile.
 func NewCircuit(s Shape) (*Circuit, error) {
+	f, err := NewFrameWitness(s)
+	if err != nil {
+		return nil, err
+	}
+	return &Circuit{FrameWitness: *f}, nil
+}
+
+// NewFrameWitness returns the empty frame witness of the given shape, for
+// a circuit that embeds it.
+func NewFrameWitness(s Shape) (*FrameWitness, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
@@ -138,7 +157,7 @@ func NewCircuit(s Shape) (*Circuit, error) {
 	for i := range rows {
 		rows[i].Flags = make([]frontend.Variable, len(s.flagColumns()))
 	}
-	return &Circuit{
+	return &FrameWitness{
 		Code:       make([]frontend.Variable, s.Code),
 		Calldata:   make([]frontend.Variable, s.Calldata),
 		Storage:    make([]Slot, s.Storage),
@@ -205,10 +224,25 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
+	sum, err := c.FrameWitness.Constrain(api)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(sum, c.Commitment)
+	return nil
+}
+
+// Constrain proves the frame in the circuit api builds (over any of
+// gnark's pairing curves' scalar fields) and returns its commitment: the
+// Poseidon2 hash, in that field, of the values Public.Commitment lists
+// ([Public.CommitmentOn] computes it outside the circuit). The frame's
+// memory argument draws its challenge from a commitment to the frame's
+// columns, so the circuit must support frontend.Committer.
+func (c *FrameWitness) Constrain(api frontend.API) (frontend.Variable, error) {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
 		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Mcopy: len(c.Mcopy), McopyWords: c.shape.McopyWords, Rdc: len(c.Rdc), RdcWords: c.shape.RdcWords, Reads: len(c.Reads), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
 	if err := s.validate(); err != nil {
-		return err
+		return nil, err
 	}
 	rc := rangecheck.New(api)
 	b := &builder{api: api, rc: rc, c: c, s: s}
@@ -222,7 +256,7 @@ func (c *Circuit) Define(api frontend.API) error {
 	b.modTable()
 	b.copyTable()
 	if err := b.keccakTable(); err != nil {
-		return err
+		return nil, err
 	}
 	b.logTable()
 	if b.s.Calls > 0 {
@@ -240,18 +274,19 @@ func (c *Circuit) Define(api frontend.API) error {
 	b.storage()
 	b.transient()
 	b.returnData()
-	if err := b.commitment(); err != nil {
-		return err
+	sum, err := sponge(api, publicElements(api, b.c, b.reverted))
+	if err != nil {
+		return nil, err
 	}
 	multicommit.WithCommitment(api, b.memoryArgument, b.committed...)
-	return nil
+	return sum, nil
 }
 
 // builder holds what the parts of Define share.
 type builder struct {
 	api frontend.API
 	rc  frontend.Rangechecker
-	c   *Circuit
+	c   *FrameWitness
 	s   Shape
 
 	famTable, auxTable, pushH, pushP1, pushP2 logderivlookup.Table
@@ -1128,18 +1163,8 @@ func (b *builder) returnData() {
 	}
 }
 
-// commitment asserts that the public input is the hash of everything the
-// proof binds, in the order PublicInputs lists it.
-func (b *builder) commitment() error {
-	sum, err := sponge(b.api, publicElements(b.api, b.c, b.reverted))
-	if err != nil {
-		return err
-	}
-	b.api.AssertIsEqual(sum, b.c.Commitment)
-	return nil
-}
-
-// Poseidon2 over BN254 with width 3, as a sponge of rate 2.
+// The commitment's Poseidon2: width 3, as a sponge of rate 2, with the
+// round constants gnark derives for the circuit's field.
 const (
 	spongeWidth         = 3
 	spongeFullRounds    = 8
@@ -1169,7 +1194,7 @@ func sponge(api frontend.API, elems []frontend.Variable) (frontend.Variable, err
 
 // publicElements lists the bound values as field elements: code and
 // calldata packed 31 bytes per element.
-func publicElements(api frontend.API, c *Circuit, reverted frontend.Variable) []frontend.Variable {
+func publicElements(api frontend.API, c *FrameWitness, reverted frontend.Variable) []frontend.Variable {
 	var out []frontend.Variable
 	packBytes := func(bs []frontend.Variable) {
 		for i := 0; i < len(bs); i += 31 {

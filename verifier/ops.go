@@ -451,3 +451,7 @@ func (s Shape) supports(op vm.OpCode) bool {
 	}
 	return op != vm.EXP || s.Exp > 0
 }
+
+// ContextChainID is the index of the chain id among a frame's context
+// words (FrameWitness.Context), for a circuit that binds it.
+const ContextChainID = envChainid - envCoinbase

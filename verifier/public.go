@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/holiman/uint256"
 )
@@ -53,6 +54,14 @@ func (t *Trace) Public() Public {
 // kind in one element, the word popped, the value), and the
 // revert flag.
 func (p Public) Commitment(s Shape) (*big.Int, error) {
+	return p.CommitmentOn(ecc.BN254, s)
+}
+
+// CommitmentOn is Commitment hashed over the scalar field of curve:
+// ecc.BN254 (Commitment, the public input of Circuit) or ecc.BLS12_377
+// (what FrameWitness.Constrain returns in a BLS12-377 circuit, such as a
+// batch segment). Other curves fail with ErrInput.
+func (p Public) CommitmentOn(curve ecc.ID, s Shape) (*big.Int, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
@@ -122,5 +131,5 @@ func (p Public) Commitment(s Shape) (*big.Int, error) {
 		}
 		c.Reads[j] = e
 	}
-	return commitmentOf(witnessElements(c, p.Reverted)), nil
+	return commitmentOn(curve, witnessElements(&c.FrameWitness, p.Reverted))
 }

@@ -1,4 +1,4 @@
-package verifier
+package verifier_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/internal/testenv"
+	"github.com/boosterkit/go-booster/verifier"
 )
 
 // TestSolidityVerifier exports gnark's Solidity verifier for the smallest
@@ -24,7 +25,7 @@ func TestSolidityVerifier(t *testing.T) {
 	if testing.Short() {
 		t.Skip("Groth16 setup and proving: skipped with -short")
 	}
-	keys, err := LoadOrSetup(os.Getenv("GO_BOOSTER_KEYS"), Shapes[0])
+	keys, err := verifier.LoadOrSetup(os.Getenv("GO_BOOSTER_KEYS"), verifier.Shapes[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +38,7 @@ func TestSolidityVerifier(t *testing.T) {
 	chain := testenv.NewL1Config(t, l1.OsakaConfig())
 	addr := chain.DeployCode(t, code)
 
-	tr := contractTrace(t, "PlainCounter", "add", map[common.Hash]common.Hash{{}: common.BigToHash(big.NewInt(41))}, big.NewInt(1000))
+	tr := verifier.ContractTrace(t, "PlainCounter", "add", map[common.Hash]common.Hash{{}: common.BigToHash(big.NewInt(41))}, big.NewInt(1000))
 	proof, err := keys.Prove(tr)
 	if err != nil {
 		t.Fatal(err)

@@ -104,7 +104,7 @@ func recommit(w *Circuit) {
 			reverted = true
 		}
 	}
-	w.Commitment = commitmentOf(witnessElements(w, reverted))
+	w.Commitment = commitmentOf(witnessElements(&w.FrameWitness, reverted))
 }
 
 func rejects(t *testing.T, s Shape, w *Circuit, opts ...test.TestEngineOption) {

@@ -174,6 +174,21 @@ func (r *Recorder) onTxStart(ctx *tracing.VMContext, tx *types.Transaction, from
 	if ctx.BaseFee != nil {
 		c.BaseFee.SetFromBig(ctx.BaseFee)
 	}
+	if tx == nil {
+		return
+	}
+	// The transaction's chain id (CHAINID pushes the chain's, which a
+	// protected transaction names) and its effective gas price.
+	if id := tx.ChainId(); tx.Protected() && id != nil && id.Sign() > 0 {
+		c.ChainID.SetFromBig(id)
+	}
+	price := tx.GasPrice()
+	if ctx.BaseFee != nil && tx.Type() != types.LegacyTxType && tx.Type() != types.AccessListTxType {
+		if tip, err := tx.EffectiveGasTip(ctx.BaseFee); err == nil {
+			price = new(big.Int).Add(ctx.BaseFee, tip)
+		}
+	}
+	c.GasPrice.SetFromBig(price)
 }
 
 // finishEnv checks the value an environment step pushed against the

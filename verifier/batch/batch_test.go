@@ -14,8 +14,11 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/holiman/uint256"
 	"github.com/stretchr/testify/require"
 
+	"github.com/boosterkit/go-booster/precompiles"
+	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/aggregate"
 )
 
@@ -51,7 +54,47 @@ func testBatch(t testing.TB) (*Header, []*types.Transaction) {
 	}, txs
 }
 
-func circuitOf(kind int) frontend.Circuit { return Circuits(dataCap)[kind] }
+// capacity is the segment circuits' of these tests: frames of the
+// smallest shape.
+var capacity = Capacity{Calldata: dataCap, Frame: verifier.Shapes[0]}
+
+// targetCode is the code at target: it stores the calldata size at slot
+// 0 and returns the call's value.
+var targetCode = common.FromHex("36600055346000526020" + "6000f3")
+
+// l2Context is the block context the test frames run in.
+var l2Context = verifier.Context{ChainID: *uint256.MustFromBig(l2Chain), Number: 1, Timestamp: 1, GasLimit: 30_000_000}
+
+// frameOf traces a call of target's code from caller with value and
+// input, as a transaction's top frame.
+func frameOf(t testing.TB, caller common.Address, value *big.Int, input []byte) *verifier.Trace {
+	t.Helper()
+	ctx := l2Context
+	tr, err := verifier.TraceCall(verifier.Call{Code: targetCode, Address: target, Caller: caller, Value: value, Input: input, Context: &ctx})
+	require.NoError(t, err)
+	require.False(t, tr.Reverted)
+	return tr
+}
+
+// testFrames are the top frames of the test batch's transactions.
+func testFrames(t testing.TB, txs []*types.Transaction) []*verifier.Trace {
+	t.Helper()
+	sigs, err := Signatures(txs)
+	require.NoError(t, err)
+	out := make([]*verifier.Trace, len(txs))
+	for i, tx := range txs {
+		out[i] = frameOf(t, sigs[i].Sender, tx.Value(), tx.Data())
+	}
+	return out
+}
+
+func circuitOf(kind int) frontend.Circuit {
+	cs, err := Circuits(capacity)
+	if err != nil {
+		panic(err)
+	}
+	return cs[kind]
+}
 
 func solve(t *testing.T, s SegmentWitness) error {
 	t.Helper()
@@ -63,10 +106,14 @@ func solve(t *testing.T, s SegmentWitness) error {
 // from 0, the last ends at 0.
 func TestSegmentsSolve(t *testing.T) {
 	h, txs := testBatch(t)
-	segs, err := Witnesses(h, txs, dataCap)
+	segs, err := Witnesses(h, txs, testFrames(t, txs), capacity)
 	require.NoError(t, err)
-	require.Len(t, segs, len(txs)+2)
-	require.Equal(t, []int{KindHeader, KindTransaction, KindTransaction, KindEnd}, []int{segs[0].Kind, segs[1].Kind, segs[2].Kind, segs[3].Kind})
+	require.Len(t, segs, 2*len(txs)+2)
+	kinds := make([]int, len(segs))
+	for i, s := range segs {
+		kinds[i] = s.Kind
+	}
+	require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, KindTransaction, KindFrame, KindEnd}, kinds)
 	require.Zero(t, segs[0].Segment.In.Sign())
 	require.Zero(t, segs[len(segs)-1].Segment.Out.Sign())
 	for i, s := range segs {
@@ -83,17 +130,48 @@ func TestSegmentsSolve(t *testing.T) {
 // do not agree.
 func TestWitnessesRefuse(t *testing.T) {
 	h, txs := testBatch(t)
-	_, err := Witnesses(h, txs[:1], dataCap)
+	frames := testFrames(t, txs)
+	_, err := Witnesses(h, txs[:1], frames[:1], capacity)
 	require.ErrorIs(t, err, ErrStatement)
-	_, err = Witnesses(h, []*types.Transaction{txs[1], txs[0]}, dataCap)
+	_, err = Witnesses(h, []*types.Transaction{txs[1], txs[0]}, []*verifier.Trace{frames[1], frames[0]}, capacity)
 	require.ErrorIs(t, err, ErrStatement)
 	other := *h
 	other.ChainID = big.NewInt(1)
-	_, err = Witnesses(&other, txs, dataCap)
+	_, err = Witnesses(&other, txs, frames, capacity)
 	require.ErrorIs(t, err, ErrStatement)
 	wide := *h
 	wide.ChainID = new(big.Int).Lsh(big.NewInt(1), 64)
-	_, err = Witnesses(&wide, txs, dataCap)
+	_, err = Witnesses(&wide, txs, frames, capacity)
+	require.ErrorIs(t, err, ErrStatement)
+
+	// Frames that are not their transactions' executions.
+	sigs, err := Signatures(txs)
+	require.NoError(t, err)
+	wrongFrames := map[string]*verifier.Trace{
+		"caller":   frameOf(t, sigs[1].Sender, txs[0].Value(), txs[0].Data()),
+		"value":    frameOf(t, sigs[0].Sender, big.NewInt(1), txs[0].Data()),
+		"calldata": frameOf(t, sigs[0].Sender, txs[0].Value(), []byte{1}),
+	}
+	for name, f := range wrongFrames {
+		_, err = Witnesses(h, txs, []*verifier.Trace{f, frames[1]}, capacity)
+		require.ErrorIs(t, err, ErrStatement, name)
+	}
+	_, err = Witnesses(h, txs, frames[:1], capacity)
+	require.ErrorIs(t, err, ErrStatement)
+
+	// What the segments cannot prove yet: a creation, a transaction sent
+	// straight to a precompile.
+	signer := types.LatestSignerForChainID(l2Chain)
+	for name, to := range map[string]*common.Address{"creation": nil, "L1CALL": &precompiles.L1CallAddress, "ecrecover": &common.Address{19: 1}} {
+		tx := types.MustSignNewTx(testKey(t, "alice"), signer, &types.DynamicFeeTx{ChainID: l2Chain, GasTipCap: big.NewInt(0), GasFeeCap: big.NewInt(0), Gas: 100_000, To: to})
+		sigs, err := Signatures([]*types.Transaction{tx})
+		require.NoError(t, err)
+		one := *h
+		one.Transactions = TransactionsCommitment(sigs)
+		_, err = Witnesses(&one, []*types.Transaction{tx}, frames[:1], capacity)
+		require.ErrorIs(t, err, verifier.ErrUnsupported, name)
+	}
+	_, err = Witnesses(h, txs, []*verifier.Trace{frames[0], nil}, capacity)
 	require.ErrorIs(t, err, ErrStatement)
 }
 
@@ -106,7 +184,9 @@ func endWithAcc(t *testing.T, h *Header, end func() (SegmentWitness, *endSegment
 	var e fr.Element
 	e.SetBigInt(acc)
 	a.Acc = acc
-	a.In = boundary(h.Hash(), l2Chain, h.Transactions, e)
+	var pending fr.Element
+	pending.SetBigInt(a.Pending.(*big.Int))
+	a.In = boundary(h.Hash(), l2Chain, h.Transactions, e, pending)
 	return s
 }
 
@@ -115,7 +195,7 @@ func endWithAcc(t *testing.T, h *Header, end func() (SegmentWitness, *endSegment
 func TestSegmentSoundness(t *testing.T) {
 	h, txs := testBatch(t)
 	witnesses := func() []SegmentWitness {
-		segs, err := Witnesses(h, txs, dataCap)
+		segs, err := Witnesses(h, txs, testFrames(t, txs), capacity)
 		require.NoError(t, err)
 		return segs
 	}
@@ -127,8 +207,23 @@ func TestSegmentSoundness(t *testing.T) {
 		s := witnesses()[1]
 		return s, s.Assignment.(*transactionSegment)
 	}
+	frame := func() (SegmentWitness, *frameSegment) {
+		s := witnesses()[2]
+		return s, s.Assignment.(*frameSegment)
+	}
+	// frameFrom is the first frame segment with the witness of another
+	// trace in it.
+	frameFrom := func(tr *verifier.Trace) SegmentWitness {
+		s, a := frame()
+		w, err := verifier.Assign(tr, capacity.Frame)
+		require.NoError(t, err)
+		a.Frame = w.FrameWitness
+		return s
+	}
+	sigs, err := Signatures(txs)
+	require.NoError(t, err)
 	end := func() (SegmentWitness, *endSegment) {
-		s := witnesses()[3]
+		s := witnesses()[5]
 		return s, s.Assignment.(*endSegment)
 	}
 	cases := []struct {
@@ -155,7 +250,7 @@ func TestSegmentSoundness(t *testing.T) {
 				a.Words[2][j] = v
 			}
 			var acc [32]byte
-			a.Out = boundary(b, l2Chain, h.Transactions, elem(acc[:31]))
+			a.Out = boundary(b, l2Chain, h.Transactions, elem(acc[:31]), elem(acc[:31]))
 			return s
 		}},
 		{"header: not the first segment", func() SegmentWitness {
@@ -171,17 +266,16 @@ func TestSegmentSoundness(t *testing.T) {
 		{"header: handing on another chain id", func() SegmentWitness {
 			s, a := header()
 			var acc [32]byte
-			a.Out = boundary(h.Hash(), big.NewInt(1), h.Transactions, elem(acc[:31]))
+			a.Out = boundary(h.Hash(), big.NewInt(1), h.Transactions, elem(acc[:31]), elem(acc[:31]))
 			return s
 		}},
 		{"transaction: a chain id other than the signature's", func() SegmentWitness {
 			s, a := tx()
 			a.ChainID = 1
 			var zero fr.Element
-			sigs, err := Signatures(txs)
-			require.NoError(t, err)
-			a.In = boundary(h.Hash(), big.NewInt(1), h.Transactions, zero)
-			a.Out = boundary(h.Hash(), big.NewInt(1), h.Transactions, fold(zero, sigs[0]))
+			a.In = boundary(h.Hash(), big.NewInt(1), h.Transactions, zero, zero)
+			ctx := contextOf(sigs[0].Sender, target, txs[0].Value(), txs[0].Data(), dataCap)
+			a.Out = boundary(h.Hash(), big.NewInt(1), h.Transactions, fold(zero, sigs[0]), push(ctx, zero))
 			return s
 		}},
 		{"transaction: starting from another boundary", func() SegmentWitness {
@@ -196,7 +290,7 @@ func TestSegmentSoundness(t *testing.T) {
 		}},
 		{"transaction: another transaction's signature", func() SegmentWitness {
 			s, a := tx()
-			other := witnesses()[2].Assignment.(*transactionSegment)
+			other := witnesses()[3].Assignment.(*transactionSegment)
 			a.Tx.YParity, a.Tx.R, a.Tx.S = other.Tx.YParity, other.Tx.R, other.Tx.S
 			return s
 		}},
@@ -205,6 +299,67 @@ func TestSegmentSoundness(t *testing.T) {
 		}},
 		{"end: a running commitment other than the header's in its low half", func() SegmentWitness {
 			return endWithAcc(t, h, end, big.NewInt(1))
+		}},
+		{"transaction: starting before the transaction before it was executed", func() SegmentWitness {
+			// The second transaction's segment right after the first's,
+			// its frame skipped.
+			segs := witnesses()
+			s, a := segs[3], segs[3].Assignment.(*transactionSegment)
+			a.Pending = segs[2].Assignment.(*frameSegment).Pending
+			a.In = segs[1].Segment.Out
+			return s
+		}},
+		{"transaction: handing on another frame context", func() SegmentWitness {
+			s, a := tx()
+			var zero fr.Element
+			ctx := contextOf(sigs[0].Sender, target, big.NewInt(1), txs[0].Data(), dataCap)
+			a.Out = boundary(h.Hash(), l2Chain, h.Transactions, fold(zero, sigs[0]), push(ctx, zero))
+			return s
+		}},
+		{"frame: called by another account", func() SegmentWitness {
+			return frameFrom(frameOf(t, sigs[1].Sender, txs[0].Value(), txs[0].Data()))
+		}},
+		{"frame: at another address", func() SegmentWitness {
+			ctx := l2Context
+			tr, err := verifier.TraceCall(verifier.Call{Code: targetCode, Address: common.HexToAddress("0xb1"), Caller: sigs[0].Sender, Input: txs[0].Data(), Context: &ctx})
+			require.NoError(t, err)
+			return frameFrom(tr)
+		}},
+		{"frame: with another value", func() SegmentWitness {
+			return frameFrom(frameOf(t, sigs[0].Sender, big.NewInt(1), txs[0].Data()))
+		}},
+		{"frame: with other calldata", func() SegmentWitness {
+			return frameFrom(frameOf(t, sigs[0].Sender, txs[0].Value(), []byte{0xa9, 0x05, 0x9c, 0xbc}))
+		}},
+		{"frame: with another chain id", func() SegmentWitness {
+			ctx := l2Context
+			ctx.ChainID = *uint256.NewInt(1)
+			tr, err := verifier.TraceCall(verifier.Call{Code: targetCode, Address: target, Caller: sigs[0].Sender, Input: txs[0].Data(), Context: &ctx})
+			require.NoError(t, err)
+			return frameFrom(tr)
+		}},
+		{"frame: with another origin", func() SegmentWitness {
+			s, a := frame()
+			a.Frame.Origin = a.Frame.Address
+			return s
+		}},
+		{"frame: a step of its execution changed", func() SegmentWitness {
+			s, a := frame()
+			a.Frame.StackEnd[0].Lo = 12345
+			return s
+		}},
+		{"frame: leaving another pending stack", func() SegmentWitness {
+			s, a := frame()
+			a.Rest = 1
+			return s
+		}},
+		{"end: with a frame still pending", func() SegmentWitness {
+			// The end right after the last transaction segment.
+			segs := witnesses()
+			s, a := segs[5], segs[5].Assignment.(*endSegment)
+			a.Pending = segs[4].Assignment.(*frameSegment).Pending
+			a.In = segs[3].Segment.Out
+			return s
 		}},
 		{"end: handing on a boundary", func() SegmentWitness {
 			s, a := end()
@@ -224,7 +379,9 @@ func TestSegmentSoundness(t *testing.T) {
 // five segment inputs as public inputs, one commitment, and no public
 // input committed to.
 func TestSegmentLayouts(t *testing.T) {
-	for kind, c := range Circuits(dataCap) {
+	circuits, err := Circuits(capacity)
+	require.NoError(t, err)
+	for kind, c := range circuits {
 		cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, c)
 		require.NoError(t, err)
 		require.Equal(t, aggregate.NbSegmentInputs+1, cs.GetNbPublicVariables(), "kind %d", kind)

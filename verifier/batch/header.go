@@ -88,13 +88,29 @@ func fold(acc fr.Element, s Signature) fr.Element {
 
 // boundary is what one segment hands the next: the Poseidon2 hash of the
 // batch commitment's halves, the L2 chain id, the header's transactions
-// commitment's halves and the running commitment.
-func boundary(batch common.Hash, chainID *big.Int, txs common.Hash, acc fr.Element) *big.Int {
+// commitment's halves, the running commitment and the pending stack.
+func boundary(batch common.Hash, chainID *big.Int, txs common.Hash, acc, pending fr.Element) *big.Int {
 	var c fr.Element
 	c.SetBigInt(chainID)
-	h := hashElements(elem(batch[:16]), elem(batch[16:]), c, elem(txs[:16]), elem(txs[16:]), acc)
+	h := hashElements(elem(batch[:16]), elem(batch[16:]), c, elem(txs[:16]), elem(txs[16:]), acc, pending)
 	return h.BigInt(new(big.Int))
 }
+
+// contextOf is frameContext outside the circuit, for calldata zero-padded
+// to dataCap bytes.
+func contextOf(caller, address common.Address, value *big.Int, data []byte, dataCap int) fr.Element {
+	v := common.BigToHash(value)
+	es := []fr.Element{elem(caller[:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes())}
+	padded := make([]byte, dataCap)
+	copy(padded, data)
+	for i := 0; i < dataCap; i += 31 {
+		es = append(es, elem(padded[i:min(i+31, dataCap)]))
+	}
+	return hashElements(es...)
+}
+
+// push is the pending stack with ctx on top of rest.
+func push(ctx, rest fr.Element) fr.Element { return hashElements(ctx, rest) }
 
 // elem is a big-endian value of at most 31 bytes as a field element.
 func elem(b []byte) fr.Element {

@@ -12,6 +12,7 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/ethereum/go-ethereum/core/types"
 
+	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/aggregate"
 	"github.com/boosterkit/go-booster/verifier/keycache"
 )
@@ -34,29 +35,34 @@ type segmentKeys struct {
 	vk  groth16.VerifyingKey
 }
 
-// Prover proves batches of up to arity-2 transactions of up to dataCap
-// bytes of calldata each: one proof per segment, their aggregation and
-// its wrap, which GnarkBatchVerifier checks on L1. Its keys come from a
-// single-party setup made by NewProver. It is safe for concurrent use.
+// Prover proves batches of up to (arity-2)/2 transactions within its
+// Capacity: one proof per segment, their aggregation and its wrap, which
+// GnarkBatchVerifier checks on L1. Its keys come from a single-party
+// setup made by NewProver. It is safe for concurrent use.
 type Prover struct {
-	dataCap int
+	capacity Capacity
 	kinds   [nbKinds]segmentKeys
 	agg     *aggregate.Aggregator
 	wrap    *aggregate.Wrapper
 }
 
-// NewProver compiles the segment circuits for calldata of up to dataCap
-// bytes, the aggregation circuit of arity segments and its wrap, and runs
+// NewProver compiles the segment circuits of capacity c, the aggregation
+// circuit of arity segments and its wrap, and runs
 // their setups, or, if keyDir is not empty, loads their keys from there
 // (keycache: each circuit's keys named by kind and capacity, and by
 // circuit digest) or makes and keeps them there. The wrap alone is 7.7
 // million constraints: half an hour and about 14 GiB on 2 cores the
 // first time.
-func NewProver(keyDir string, dataCap, arity int) (*Prover, error) {
-	p := &Prover{dataCap: dataCap}
+func NewProver(keyDir string, c Capacity, arity int) (*Prover, error) {
+	p := &Prover{capacity: c}
 	var kinds []aggregate.SegmentKind
-	names := []string{"batch-header", fmt.Sprintf("batch-transaction-calldata%d", dataCap), "batch-end"}
-	for k, c := range Circuits(dataCap) {
+	names := []string{"batch-header", fmt.Sprintf("batch-transaction-calldata%d", c.Calldata),
+		fmt.Sprintf("batch-frame-calldata%d-%s", c.Calldata, c.Frame.Name()), "batch-end"}
+	circuits, err := Circuits(c)
+	if err != nil {
+		return nil, err
+	}
+	for k, c := range circuits {
 		cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, c)
 		if err != nil {
 			return nil, fmt.Errorf("batch: compile segment kind %d: %w", k, err)
@@ -90,25 +96,27 @@ func NewProver(keyDir string, dataCap, arity int) (*Prover, error) {
 // (Wrapper.ExportSolidity) GnarkBatchVerifier adapts.
 func (p *Prover) Wrapper() *aggregate.Wrapper { return p.wrap }
 
-// Constraints reports the size of each circuit: the three segment kinds,
+// Constraints reports the size of each circuit: the four segment kinds,
 // the aggregation and the wrap.
 func (p *Prover) Constraints() map[string]int {
 	return map[string]int{
 		"header": p.kinds[KindHeader].ccs.GetNbConstraints(), "transaction": p.kinds[KindTransaction].ccs.GetNbConstraints(),
+		"frame": p.kinds[KindFrame].ccs.GetNbConstraints(),
 		"end": p.kinds[KindEnd].ccs.GetNbConstraints(), "aggregation": p.agg.NbConstraints(), "wrap": p.wrap.NbConstraints(),
 	}
 }
 
-// Prove proves the batch with header h and applied transactions txs and
-// returns the wrap proof as GnarkBatchVerifier takes it. ctx is checked
-// between proofs; progress, if not nil, is called after each.
-func (p *Prover) Prove(ctx context.Context, h *Header, txs []*types.Transaction, progress func(Progress)) ([]byte, error) {
-	segs, err := Witnesses(h, txs, p.dataCap)
+// Prove proves the batch with header h, applied transactions txs and
+// their top frames (as Witnesses takes them) and returns the wrap proof
+// as GnarkBatchVerifier takes it. ctx is checked between proofs;
+// progress, if not nil, is called after each.
+func (p *Prover) Prove(ctx context.Context, h *Header, txs []*types.Transaction, frames []*verifier.Trace, progress func(Progress)) ([]byte, error) {
+	segs, err := Witnesses(h, txs, frames, p.capacity)
 	if err != nil {
 		return nil, err
 	}
 	if len(segs) > p.agg.Arity() {
-		return nil, fmt.Errorf("%w: %d transactions, at most %d", aggregate.ErrSegments, len(txs), p.agg.Arity()-2)
+		return nil, fmt.Errorf("%w: %d transactions, at most %d", aggregate.ErrSegments, len(txs), (p.agg.Arity()-2)/2)
 	}
 	start := time.Now()
 	total := len(segs) + 2

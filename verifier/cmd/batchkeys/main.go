@@ -3,7 +3,7 @@
 // directory's batch folder by circuit digest, and writes gnark's Solidity
 // verifier of the wrap, which GnarkBatchVerifier takes at deployment.
 //
-//	go run ./verifier/cmd/batchkeys -calldata 128 -arity 4 -out BatchVerifier.sol
+//	go run ./verifier/cmd/batchkeys -calldata 128 -frame 2 -arity 4 -out BatchVerifier.sol
 //
 // The first run takes about forty minutes and 14 GiB on 2 cores (the wrap
 // is 7.7 million constraints); later runs load the keys. Keys come from a
@@ -28,18 +28,19 @@ import (
 func main() {
 	logger.Disable()
 	dataCap := flag.Int("calldata", 128, "calldata capacity of a transaction segment, in bytes")
-	arity := flag.Int("arity", 4, "segments of one aggregation: the batch's transactions plus 2")
+	frame := flag.Int("frame", 2, "index into verifier.Shapes of the frame segments' shape")
+	arity := flag.Int("arity", 4, "segments of one aggregation: two per transaction, plus 2")
 	dir := flag.String("keys", "", "key directory (default: verifier.DefaultKeyDir()); keys go in its batch folder")
 	out := flag.String("out", "", "output file for the Solidity verifier (default: standard output)")
 	flag.Parse()
-	if *dataCap < 0 || *arity < 2 {
-		log.Fatal("-calldata must be at least 0 and -arity at least 2")
+	if *dataCap < 0 || *arity < 2 || *frame < 0 || *frame >= len(verifier.Shapes) {
+		log.Fatalf("-calldata must be at least 0, -arity at least 2 and -frame below %d", len(verifier.Shapes))
 	}
 	if *dir == "" {
 		*dir = verifier.DefaultKeyDir()
 	}
 	start := time.Now()
-	p, err := batch.NewProver(filepath.Join(*dir, "batch"), *dataCap, *arity)
+	p, err := batch.NewProver(filepath.Join(*dir, "batch"), batch.Capacity{Calldata: *dataCap, Frame: verifier.Shapes[*frame]}, *arity)
 	if err != nil {
 		log.Fatal(err)
 	}

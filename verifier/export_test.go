@@ -1,0 +1,4 @@
+package verifier
+
+// ContractTrace is contractTrace, for the external tests.
+var ContractTrace = contractTrace
