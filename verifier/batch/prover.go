@@ -41,9 +41,9 @@ type segmentKeys struct {
 // setup made by NewProver. It is safe for concurrent use.
 type Prover struct {
 	capacity Capacity
-	kinds   [nbKinds]segmentKeys
-	agg     *aggregate.Aggregator
-	wrap    *aggregate.Wrapper
+	kinds    [nbKinds]segmentKeys
+	agg      *aggregate.Aggregator
+	wrap     *aggregate.Wrapper
 }
 
 // NewProver compiles the segment circuits of capacity c, the aggregation
@@ -102,7 +102,7 @@ func (p *Prover) Constraints() map[string]int {
 	return map[string]int{
 		"header": p.kinds[KindHeader].ccs.GetNbConstraints(), "transaction": p.kinds[KindTransaction].ccs.GetNbConstraints(),
 		"frame": p.kinds[KindFrame].ccs.GetNbConstraints(),
-		"end": p.kinds[KindEnd].ccs.GetNbConstraints(), "aggregation": p.agg.NbConstraints(), "wrap": p.wrap.NbConstraints(),
+		"end":   p.kinds[KindEnd].ccs.GetNbConstraints(), "aggregation": p.agg.NbConstraints(), "wrap": p.wrap.NbConstraints(),
 	}
 }
 
