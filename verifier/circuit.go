@@ -224,25 +224,33 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
-	sum, err := c.FrameWitness.Constrain(api)
+	out, err := c.FrameWitness.Constrain(api)
 	if err != nil {
 		return err
 	}
-	api.AssertIsEqual(sum, c.Commitment)
+	api.AssertIsEqual(out.Commitment, c.Commitment)
 	return nil
 }
 
+// FrameOutcome is what FrameWitness.Constrain proves about a frame for the
+// circuit around it: its commitment and whether it reverted (1) or
+// returned (0); its return data is the witness's RetLen and Return.
+type FrameOutcome struct {
+	Commitment, Reverted frontend.Variable
+}
+
 // Constrain proves the frame in the circuit api builds (over any of
-// gnark's pairing curves' scalar fields) and returns its commitment: the
-// Poseidon2 hash, in that field, of the values Public.Commitment lists
-// ([Public.CommitmentOn] computes it outside the circuit). The frame's
-// memory argument draws its challenge from a commitment to the frame's
-// columns, so the circuit must support frontend.Committer.
-func (c *FrameWitness) Constrain(api frontend.API) (frontend.Variable, error) {
+// gnark's pairing curves' scalar fields) and returns its outcome, with
+// its commitment: the Poseidon2 hash, in that field, of the values
+// Public.Commitment lists ([Public.CommitmentOn] computes it outside the
+// circuit). The frame's memory argument draws its challenge from a
+// commitment to the frame's columns, so the circuit must support
+// frontend.Committer.
+func (c *FrameWitness) Constrain(api frontend.API) (FrameOutcome, error) {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
 		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Mcopy: len(c.Mcopy), McopyWords: c.shape.McopyWords, Rdc: len(c.Rdc), RdcWords: c.shape.RdcWords, Reads: len(c.Reads), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
 	if err := s.validate(); err != nil {
-		return nil, err
+		return FrameOutcome{}, err
 	}
 	rc := rangecheck.New(api)
 	b := &builder{api: api, rc: rc, c: c, s: s}
@@ -256,7 +264,7 @@ func (c *FrameWitness) Constrain(api frontend.API) (frontend.Variable, error) {
 	b.modTable()
 	b.copyTable()
 	if err := b.keccakTable(); err != nil {
-		return nil, err
+		return FrameOutcome{}, err
 	}
 	b.logTable()
 	if b.s.Calls > 0 {
@@ -276,10 +284,10 @@ func (c *FrameWitness) Constrain(api frontend.API) (frontend.Variable, error) {
 	b.returnData()
 	sum, err := sponge(api, publicElements(api, b.c, b.reverted))
 	if err != nil {
-		return nil, err
+		return FrameOutcome{}, err
 	}
 	multicommit.WithCommitment(api, b.memoryArgument, b.committed...)
-	return sum, nil
+	return FrameOutcome{Commitment: sum, Reverted: b.reverted}, nil
 }
 
 // builder holds what the parts of Define share.

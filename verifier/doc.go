@@ -43,6 +43,11 @@
 // prover refuses with [ErrUnsupported] naming the opcode and pc; README's
 // "Soundness limits" lists it.
 //
+// The circuit's body, [FrameWitness], also compiles over BLS12-377: a
+// batch segment embeds it and binds what [FrameWitness.Constrain]
+// returns, the same commitment hashed in that field
+// ([Public.CommitmentOn]).
+//
 // Keys read from the cache are checked (their SHA-256 sums and that the
 // proving and verifying key share one setup); damaged keys fail with
 // [ErrKeyCache] and are left in place, never replaced by a new setup.

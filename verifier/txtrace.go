@@ -122,6 +122,10 @@ func (t *TxRecorder) enter(stack *[]int, l1 bool, depth int, typ byte, from, to 
 			r.SetContext(*t.ctx)
 		}
 	}
+	if l1 && len(t.stack) > 0 {
+		// The L1 EVM runs with the L2 transaction's sender as tx.origin.
+		r.trace.Origin = t.frames[t.stack[0]].trace.Origin
+	}
 	r.onEnter(depth, typ, from, to, input, gas, value)
 	t.frames = append(t.frames, r)
 	t.parents, t.calls, t.l1 = append(t.parents, parent), append(t.calls, call), append(t.l1, l1)

@@ -76,14 +76,19 @@ func frameOf(t testing.TB, caller common.Address, value *big.Int, input []byte) 
 	return tr
 }
 
-// testFrames are the top frames of the test batch's transactions.
-func testFrames(t testing.TB, txs []*types.Transaction) []*verifier.Trace {
+// single is the execution of a transaction that runs one frame.
+func single(tr *verifier.Trace) *verifier.Transaction {
+	return &verifier.Transaction{Frames: []verifier.Frame{{Trace: tr, Parent: -1}}}
+}
+
+// testFrames are the executions of the test batch's transactions.
+func testFrames(t testing.TB, txs []*types.Transaction) []*verifier.Transaction {
 	t.Helper()
 	sigs, err := Signatures(txs)
 	require.NoError(t, err)
-	out := make([]*verifier.Trace, len(txs))
+	out := make([]*verifier.Transaction, len(txs))
 	for i, tx := range txs {
-		out[i] = frameOf(t, sigs[i].Sender, tx.Value(), tx.Data())
+		out[i] = single(frameOf(t, sigs[i].Sender, tx.Value(), tx.Data()))
 	}
 	return out
 }
@@ -133,7 +138,7 @@ func TestWitnessesRefuse(t *testing.T) {
 	frames := testFrames(t, txs)
 	_, err := Witnesses(h, txs[:1], frames[:1], capacity)
 	require.ErrorIs(t, err, ErrStatement)
-	_, err = Witnesses(h, []*types.Transaction{txs[1], txs[0]}, []*verifier.Trace{frames[1], frames[0]}, capacity)
+	_, err = Witnesses(h, []*types.Transaction{txs[1], txs[0]}, []*verifier.Transaction{frames[1], frames[0]}, capacity)
 	require.ErrorIs(t, err, ErrStatement)
 	other := *h
 	other.ChainID = big.NewInt(1)
@@ -153,9 +158,18 @@ func TestWitnessesRefuse(t *testing.T) {
 		"calldata": frameOf(t, sigs[0].Sender, txs[0].Value(), []byte{1}),
 	}
 	for name, f := range wrongFrames {
-		_, err = Witnesses(h, txs, []*verifier.Trace{f, frames[1]}, capacity)
+		_, err = Witnesses(h, txs, []*verifier.Transaction{single(f), frames[1]}, capacity)
 		require.ErrorIs(t, err, ErrStatement, name)
 	}
+	other2 := l2Context
+	other2.ChainID = *uint256.NewInt(1)
+	tr, err := verifier.TraceCall(verifier.Call{Code: targetCode, Address: target, Caller: sigs[0].Sender, Input: txs[0].Data(), Context: &other2})
+	require.NoError(t, err)
+	_, err = Witnesses(h, txs, []*verifier.Transaction{single(tr), frames[1]}, capacity)
+	require.ErrorIs(t, err, ErrStatement, "chain id")
+	// A transaction to an account without code.
+	_, err = Witnesses(h, txs, []*verifier.Transaction{frames[0], single(&verifier.Trace{Caller: sigs[1].Sender, Origin: sigs[1].Sender, Address: target, Value: *uint256.NewInt(5)})}, capacity)
+	require.ErrorIs(t, err, verifier.ErrUnsupported)
 	_, err = Witnesses(h, txs, frames[:1], capacity)
 	require.ErrorIs(t, err, ErrStatement)
 
@@ -171,8 +185,16 @@ func TestWitnessesRefuse(t *testing.T) {
 		_, err = Witnesses(&one, []*types.Transaction{tx}, frames[:1], capacity)
 		require.ErrorIs(t, err, verifier.ErrUnsupported, name)
 	}
-	_, err = Witnesses(h, txs, []*verifier.Trace{frames[0], nil}, capacity)
+	_, err = Witnesses(h, txs, []*verifier.Transaction{frames[0], nil}, capacity)
 	require.ErrorIs(t, err, ErrStatement)
+}
+
+// topContext is the context a transaction segment pushes for a top
+// frame at target from sender with value and data, with its outcome.
+func topContext(a *transactionSegment, sender common.Address, value *big.Int, data []byte) fr.Element {
+	var outcome fr.Element
+	outcome.SetBigInt(a.Outcome.(*big.Int))
+	return push(entryOf(sender, sender, target, value, data, false, dataCap), outcome)
 }
 
 // endWithAcc is the end segment with delta added to its running
@@ -274,7 +296,7 @@ func TestSegmentSoundness(t *testing.T) {
 			a.ChainID = 1
 			var zero fr.Element
 			a.In = boundary(h.Hash(), big.NewInt(1), h.Transactions, zero, zero)
-			ctx := contextOf(sigs[0].Sender, target, txs[0].Value(), txs[0].Data(), dataCap)
+			ctx := topContext(a, sigs[0].Sender, txs[0].Value(), txs[0].Data())
 			a.Out = boundary(h.Hash(), big.NewInt(1), h.Transactions, fold(zero, sigs[0]), push(ctx, zero))
 			return s
 		}},
@@ -312,7 +334,7 @@ func TestSegmentSoundness(t *testing.T) {
 		{"transaction: handing on another frame context", func() SegmentWitness {
 			s, a := tx()
 			var zero fr.Element
-			ctx := contextOf(sigs[0].Sender, target, big.NewInt(1), txs[0].Data(), dataCap)
+			ctx := topContext(a, sigs[0].Sender, big.NewInt(1), txs[0].Data())
 			a.Out = boundary(h.Hash(), l2Chain, h.Transactions, fold(zero, sigs[0]), push(ctx, zero))
 			return s
 		}},

@@ -6,10 +6,12 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/test"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/booster"
 	"github.com/boosterkit/go-booster/booster/boostertest"
+	"github.com/boosterkit/go-booster/solidity"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/batch"
 )
@@ -18,8 +20,9 @@ import (
 // (the voting example's vote: BallotBox.vote on L2, its L1CALL into
 // Voting.recordVote) on a simulated L1, whose booster contract recomputes
 // the commitment, records the vote as the booster ran it, and checks that
-// the batch's header hashes to that commitment and that its segments,
-// the vote's L2 frame among them, solve the segment circuits.
+// the batch's header hashes to that commitment, that its segments (the
+// vote's L2 frame, and the L1 frame its L1CALL entered) solve the segment
+// circuits, and that a broken link between the two frames does not.
 func TestBoosterVoteBatchSegments(t *testing.T) {
 	if testing.Short() {
 		t.Skip("solves an EVM frame of the ERC20 shape")
@@ -49,13 +52,56 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 	require.Equal(t, batch.TransactionsCommitment(sigs), h.Transactions)
 
 	capacity := batch.Capacity{Calldata: 128, Frame: verifier.Shapes[2]}
-	segs, err := batch.Witnesses(h, b.Transactions, []*verifier.Trace{tx.Frames[0].Trace}, capacity)
-	require.NoError(t, err)
-	require.Len(t, segs, 4)
-	require.Equal(t, batch.KindFrame, segs[2].Kind)
+	witnesses := func() []batch.SegmentWitness {
+		segs, err := batch.Witnesses(h, b.Transactions, []*verifier.Transaction{tx}, capacity)
+		require.NoError(t, err)
+		return segs
+	}
+	segs := witnesses()
+	// Header, signature, BallotBox.vote on L2, Voting.recordVote on L1
+	// (the L1CALL precompile's own frame runs no code), end.
+	require.Len(t, segs, 5)
+	require.Equal(t, []int{batch.KindHeader, batch.KindTransaction, batch.KindFrame, batch.KindFrame, batch.KindEnd},
+		[]int{segs[0].Kind, segs[1].Kind, segs[2].Kind, segs[3].Kind, segs[4].Kind})
 	circuits, err := batch.Circuits(capacity)
 	require.NoError(t, err)
-	for i, s := range segs {
-		require.NoError(t, test.IsSolved(circuits[s.Kind], s.Assignment, ecc.BLS12_377.ScalarField()), "segment %d", i)
+	solve := func(s batch.SegmentWitness) error {
+		return test.IsSolved(circuits[s.Kind], s.Assignment, ecc.BLS12_377.ScalarField())
 	}
+	for i, s := range segs {
+		require.NoError(t, solve(s), "segment %d", i)
+	}
+
+	// The links between the two frames, each broken in one way.
+	other := *tx.Frames[2].Trace
+	t.Run("an L1 frame the L1CALL did not enter", func(t *testing.T) {
+		// recordVote of another voter, in the L1 frame's segment.
+		recordVote, err := solidity.MustLoad("Voting").ABI.Pack("recordVote", common.HexToAddress("0xbad"), big.NewInt(2))
+		require.NoError(t, err)
+		tr, err := verifier.TraceCall(verifier.Call{Code: other.Code, Address: other.Address, Caller: other.Caller, Input: recordVote, Context: &other.Context})
+		require.NoError(t, err)
+		w, err := verifier.Assign(tr, capacity.Frame)
+		require.NoError(t, err)
+		s := witnesses()[3]
+		batch.FrameSegmentOf(s.Assignment).Frame = w.FrameWitness
+		require.Error(t, solve(s))
+	})
+	t.Run("the L1 sender not aliased", func(t *testing.T) {
+		s := witnesses()[2]
+		batch.FrameSegmentOf(s.Assignment).Alias[0] = 0
+		require.Error(t, solve(s))
+	})
+	t.Run("the L1 frame taken for an L2 one", func(t *testing.T) {
+		s := witnesses()[3]
+		batch.FrameSegmentOf(s.Assignment).L1 = 0
+		require.Error(t, solve(s))
+	})
+	t.Run("the L1 frame left out", func(t *testing.T) {
+		segs := witnesses()
+		s := segs[4]
+		end := batch.EndSegmentOf(s.Assignment)
+		end.Pending = batch.FrameSegmentOf(segs[3].Assignment).Pending
+		end.In = segs[2].Segment.Out
+		require.Error(t, solve(s))
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/consensys/gnark/std/hash/sha3"
 	"github.com/consensys/gnark/std/math/uints"
 
+	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/aggregate"
 	"github.com/boosterkit/go-booster/verifier/txsig"
@@ -81,12 +82,14 @@ type transactionSegment struct {
 	aggregate.SegmentInputs
 	carried
 	Tx txsig.Tx
+	// Outcome is the outcome hash of the top frame (frameOutcome).
+	Outcome frontend.Variable
 }
 
 // carried is what the header hands on through the boundaries: the L2
 // chain id, the header's transactions commitment and the running one,
-// and the pending stack: the hash chain of the frame contexts still to be
-// proven, 0 when none is (frameContext; the next frame segment proves the
+// and the pending stack: the hash chain of the frames still to be proven,
+// 0 when none is (each a frameContext; the next frame segment proves the
 // first).
 type carried struct {
 	ChainID, TxsHi, TxsLo, Acc, Pending frontend.Variable
@@ -118,9 +121,15 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
-	// The top frame: called by the sender, at the recipient, with the
-	// transaction's value and calldata.
-	ctx, err := frameContext(api, s.Sender, s.To, s.Value, c.Tx.DataLen, c.Tx.Data)
+	// The top frame: an L2 frame called by the sender (also the
+	// origin), at the recipient, with the transaction's value and
+	// calldata; its outcome is not bound yet (receipts are not in the
+	// statement).
+	entry, err := frameEntry(api, s.Sender, s.Sender, s.To, s.Value, c.Tx.DataLen, c.Tx.Data, 0)
+	if err != nil {
+		return err
+	}
+	ctx, err := hashVars(api, entry, c.Outcome)
 	if err != nil {
 		return err
 	}
@@ -138,18 +147,36 @@ func (c *transactionSegment) Define(api frontend.API) error {
 
 // frameSegment proves one call frame's execution (the EVM circuit's
 // FrameWitness) and takes its context off the pending stack: the frame's
-// caller, address, value and calldata must be the first pending
-// context's, its origin the caller, its chain id the batch's.
+// caller, origin, address, value and calldata, its layer (L2 frames run
+// with the batch's chain id) and its outcome
+// (success and return data) must be the first pending context's. It then
+// pushes the contexts of the frames its calls enter, first call on top:
+// each call into L1CALL enters an L1 frame at the target the input's
+// first 20 bytes name, with the rest as calldata, no value, the frame's
+// address as caller (plus SPEC §1's alias where Alias says so) and the
+// call's success and return data as outcome. Other calls are refused.
 type frameSegment struct {
 	aggregate.SegmentInputs
 	carried
-	// Rest is the pending stack below this frame's context.
-	Rest  frontend.Variable
-	Frame verifier.FrameWitness
+	// Rest is the pending stack below this frame's context; L1 is 1 for a
+	// frame of L1 code; Alias[j] is 1 where call j's L1 sender is
+	// aliased.
+	Rest, L1 frontend.Variable
+	Alias    []frontend.Variable
+	Frame    verifier.FrameWitness
 	// dataCap is the calldata capacity of the contexts (the transaction
-	// segments').
-	dataCap int `gnark:"-"`
+	// segments'), shape the frame's.
+	dataCap int            `gnark:"-"`
+	shape   verifier.Shape `gnark:"-"`
 }
+
+// l1CallAddress is L1CALL's address (precompiles.L1CallAddress) and
+// aliasOffset SPEC §1's alias offset, as field elements.
+var (
+	l1CallAddress = new(big.Int).SetBytes(precompiles.L1CallAddress[:])
+	aliasOffset   = new(big.Int).SetBytes(precompiles.AliasOffset[:])
+	two160        = new(big.Int).Lsh(big.NewInt(1), 160)
+)
 
 // Define implements frontend.Circuit.
 func (c *frameSegment) Define(api frontend.API) error {
@@ -159,14 +186,17 @@ func (c *frameSegment) Define(api frontend.API) error {
 	}
 	api.AssertIsEqual(c.In, in)
 	f := &c.Frame
-	if _, err := f.Constrain(api); err != nil {
+	outcome, err := f.Constrain(api)
+	if err != nil {
 		return err
 	}
 	addr := func(w verifier.Word) frontend.Variable { return api.Add(api.Mul(w.Hi, two128), w.Lo) }
-	caller := addr(f.Caller)
-	api.AssertIsEqual(addr(f.Origin), caller)
-	api.AssertIsEqual(f.Context[verifier.ContextChainID].Hi, 0)
-	api.AssertIsEqual(f.Context[verifier.ContextChainID].Lo, c.ChainID)
+	// An L2 frame runs with the batch's chain id (an L1 frame's block
+	// context, the pinned L1 block's, is not bound yet).
+	api.AssertIsBoolean(c.L1)
+	l2 := api.Sub(1, c.L1)
+	api.AssertIsEqual(api.Mul(l2, f.Context[verifier.ContextChainID].Hi), 0)
+	api.AssertIsEqual(api.Mul(l2, api.Sub(f.Context[verifier.ContextChainID].Lo, c.ChainID)), 0)
 	// The calldata as the contexts hash it: the transaction capacity's
 	// bytes, zero past the frame's own.
 	data := make([]frontend.Variable, c.dataCap)
@@ -179,7 +209,15 @@ func (c *frameSegment) Define(api frontend.API) error {
 	for _, b := range f.Calldata[min(c.dataCap, len(f.Calldata)):] {
 		api.AssertIsEqual(b, 0)
 	}
-	ctx, err := frameContext(api, caller, addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data)
+	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1)
+	if err != nil {
+		return err
+	}
+	out, err := frameOutcome(api, api.Sub(1, outcome.Reverted), f.RetLen, f.Return, outcomeWords(c.shape))
+	if err != nil {
+		return err
+	}
+	ctx, err := hashVars(api, entry, out)
 	if err != nil {
 		return err
 	}
@@ -188,24 +226,104 @@ func (c *frameSegment) Define(api frontend.API) error {
 		return err
 	}
 	api.AssertIsEqual(c.Pending, pending)
-	out, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Rest)
+
+	// The callees, last call first so that the first is on top.
+	next := c.Rest
+	for j := len(f.Calls) - 1; j >= 0; j-- {
+		call := &f.Calls[j]
+		// Only calls into L1CALL (CALL, not static or delegated).
+		api.AssertIsEqual(api.Mul(call.Used, api.Sub(addr(call.To), l1CallAddress)), 0)
+		api.AssertIsEqual(api.Mul(call.Used, call.Static), 0)
+		api.AssertIsEqual(api.Mul(call.Used, call.Delegate), 0)
+		ctx, err := c.l1Callee(api, call, c.Alias[j], addr(f.Address), addr(f.Origin))
+		if err != nil {
+			return err
+		}
+		pushed, err := hashVars(api, ctx, next)
+		if err != nil {
+			return err
+		}
+		next = api.Select(call.Used, pushed, next)
+	}
+	out2, err := c.boundary(api, &c.SegmentInputs, c.Acc, next)
 	if err != nil {
 		return err
 	}
-	api.AssertIsEqual(c.Out, out)
+	api.AssertIsEqual(c.Out, out2)
 	return nil
 }
 
-// frameContext hashes what a frame is entered with: caller and address
-// (160-bit values), value (128-bit halves), calldata length and calldata
-// bytes, zero-padded and packed 31 to an element.
-func frameContext(api frontend.API, caller, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable) (frontend.Variable, error) {
-	vs := []frontend.Variable{caller, address, value[0], value[1], dataLen}
+// l1Callee is the context of the L1 frame a call into L1CALL enters: at
+// the input's first 20 bytes, with the rest as calldata, called by the
+// calling frame's address (aliased if alias is 1), its origin kept, no
+// value, and the call's success and return data as outcome.
+func (c *frameSegment) l1Callee(api frontend.API, call *verifier.CallEntry, alias, caller, origin frontend.Variable) (frontend.Variable, error) {
+	api.AssertIsBoolean(alias)
+	// The input's bytes, big-endian, from its public words (zero past
+	// Len).
+	var in []frontend.Variable
+	for _, w := range call.Data {
+		for _, limb := range []frontend.Variable{w.Hi, w.Lo} {
+			bits := api.ToBinary(limb, 128)
+			for k := 15; k >= 0; k-- {
+				in = append(in, api.FromBinary(bits[8*k:8*k+8]...))
+			}
+		}
+	}
+	// An L1CALL input holds at least the target (shorter ones are the
+	// precompile's refusal, which has no L1 frame).
+	dataLen := api.Sub(call.Len, 20)
+	api.ToBinary(api.Mul(call.Used, dataLen), 16)
+	data := make([]frontend.Variable, c.dataCap)
+	for i := range data {
+		data[i] = 0
+		if 20+i < len(in) {
+			data[i] = in[20+i]
+		}
+	}
+	// The sender, aliased modulo 2^160.
+	sum := api.ToBinary(api.Add(caller, api.Mul(alias, aliasOffset)), 161)
+	sender := api.FromBinary(sum[:160]...)
+	entry, err := frameEntry(api, sender, origin, bytesValue(api, in[:20]), [2]frontend.Variable{0, 0}, dataLen, data, 1)
+	if err != nil {
+		return nil, err
+	}
+	out, err := frameOutcome(api, call.Success, call.RetLen, call.Ret, outcomeWords(c.shape))
+	if err != nil {
+		return nil, err
+	}
+	return hashVars(api, entry, out)
+}
+
+// frameEntry hashes what a frame is entered with: caller, origin and
+// address (160-bit values), value (128-bit halves), calldata length and
+// calldata bytes, zero-padded and packed 31 to an element, and its layer
+// (1 for L1).
+func frameEntry(api frontend.API, caller, origin, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1 frontend.Variable) (frontend.Variable, error) {
+	vs := []frontend.Variable{caller, origin, address, value[0], value[1], dataLen, l1}
 	for i := 0; i < len(data); i += 31 {
 		vs = append(vs, bytesValue(api, data[i:min(i+31, len(data))]))
 	}
 	return hashVars(api, vs...)
 }
+
+// frameOutcome hashes how a frame ended: success, the return data's
+// length and its words (128-bit halves, zero past the data), n of them.
+func frameOutcome(api frontend.API, success, retLen frontend.Variable, ret []verifier.Word, n int) (frontend.Variable, error) {
+	vs := []frontend.Variable{success, retLen}
+	for k := range n {
+		if k < len(ret) {
+			vs = append(vs, ret[k].Hi, ret[k].Lo)
+		} else {
+			vs = append(vs, 0, 0)
+		}
+	}
+	return hashVars(api, vs...)
+}
+
+// outcomeWords is how many return words an outcome hash takes in shape s:
+// as many as a frame returns or a call keeps, whichever is more.
+func outcomeWords(s verifier.Shape) int { return max(s.Return, s.CallReturn) }
 
 // endSegment checks the running commitment against the header's.
 type endSegment struct {
@@ -270,5 +388,5 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 		return nil, fmt.Errorf("batch: frame shape: %w", err)
 	}
 	return []frontend.Circuit{&headerSegment{}, &transactionSegment{Tx: txsig.NewTx(c.Calldata)},
-		&frameSegment{Frame: *f, dataCap: c.Calldata}, &endSegment{}}, nil
+		&frameSegment{Frame: *f, Alias: make([]frontend.Variable, c.Frame.Calls), dataCap: c.Calldata, shape: c.Frame}, &endSegment{}}, nil
 }

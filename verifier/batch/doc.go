@@ -1,27 +1,44 @@
 // Package batch states what a batch proof proves, as segment circuits for
 // [aggregate]: the batch header the L1 booster contract hashes into its
-// batchHash, and the transactions' commitment bound to one signature each.
+// batchHash, the transactions' commitment bound to one signature each, and
+// each transaction's call frames executed from its signed context, the L1
+// frames below its L1CALLs included.
 //
-// A batch of n transactions is n+2 segments, in order:
+// A batch is its segments, in order:
 //
 //   - the header segment (index 0) checks that keccak256 of the header's
 //     eleven ABI words is the batch commitment the proof is for, and hands
 //     on the L2 chain id and the transactions commitment the header names;
-//   - one transaction segment per transaction (index i for the i-th)
-//     proves with [txsig] that the transaction is signed by its sender
-//     for that chain id and folds its signing hash and sender into the
-//     running commitment;
-//   - the end segment checks the running commitment equals the header's.
+//   - per transaction, a transaction segment proves with [txsig] that the
+//     transaction is signed by its sender for that chain id, folds its
+//     signing hash and sender into the running commitment and pushes the
+//     context its top frame runs with (caller and origin the sender, the
+//     recipient, value, calldata) on the pending stack; then one frame
+//     segment per frame that runs code, in the order they were entered,
+//     proves that frame's execution with the EVM circuit
+//     ([verifier.FrameWitness] of the Capacity's shape), pops its context
+//     (entry and outcome: success and return data; an L2 frame's chain id
+//     is the batch's) and pushes the contexts of the L1 frames its calls
+//     into L1CALL entered, first call on top (target and calldata from
+//     the input, the caller's address as sender, aliased by SPEC §1 where
+//     the prover says so, the call's success and return data as their
+//     outcome). A transaction segment starts with nothing pending, so no
+//     frame can be left out, swapped or reordered;
+//   - the end segment checks the running commitment equals the header's
+//     and that nothing is pending.
 //
 // Each segment starts from the Poseidon2 hash of what the one before
 // handed on (the boundary), so the aggregation circuit's chaining checks
 // that the segments are these, in this order, for this batch.
 //
-// What the segments do not prove yet: execution (the EVM circuit's
-// frames), nonces and balances (the L2 state commitment), the read set and
-// the write list; the header segment binds them into the commitment only.
-// Until they do, a proof of these segments must not settle a batch on its
-// own. [TransactionsCommitment] is the commitment the booster puts in the
+// What the segments do not prove yet: that a frame's code is its
+// address's (no L2 state commitment binds code hashes yet), whether an L1
+// sender is aliased, the storage values a frame starts from and leaves,
+// an L1 frame's block context, calls other than into L1CALL (refused),
+// nonces and balances, the read set and the write list; the header
+// segment binds them into the commitment only. Until they do, a proof of
+// these segments must not settle a batch on its own.
+// [TransactionsCommitment] is the commitment the booster puts in the
 // header.
 //
 // Nothing in the package holds state; it is safe for concurrent use.

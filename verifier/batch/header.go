@@ -96,15 +96,34 @@ func boundary(batch common.Hash, chainID *big.Int, txs common.Hash, acc, pending
 	return h.BigInt(new(big.Int))
 }
 
-// contextOf is frameContext outside the circuit, for calldata zero-padded
-// to dataCap bytes.
-func contextOf(caller, address common.Address, value *big.Int, data []byte, dataCap int) fr.Element {
+// entryOf is frameEntry outside the circuit, for calldata zero-padded to
+// dataCap bytes.
+func entryOf(caller, origin, address common.Address, value *big.Int, data []byte, l1 bool, dataCap int) fr.Element {
 	v := common.BigToHash(value)
-	es := []fr.Element{elem(caller[:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes())}
+	var layer fr.Element
+	if l1 {
+		layer.SetOne()
+	}
+	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), layer}
 	padded := make([]byte, dataCap)
 	copy(padded, data)
 	for i := 0; i < dataCap; i += 31 {
 		es = append(es, elem(padded[i:min(i+31, dataCap)]))
+	}
+	return hashElements(es...)
+}
+
+// outcomeOf is frameOutcome outside the circuit: n words of return data.
+func outcomeOf(success bool, ret []byte, n int) fr.Element {
+	var ok fr.Element
+	if success {
+		ok.SetOne()
+	}
+	es := []fr.Element{ok, elem(big.NewInt(int64(len(ret))).Bytes())}
+	padded := make([]byte, 32*n)
+	copy(padded, ret)
+	for k := range 2 * n {
+		es = append(es, elem(padded[16*k:16*k+16]))
 	}
 	return hashElements(es...)
 }

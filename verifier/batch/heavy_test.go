@@ -5,6 +5,7 @@ package batch_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -28,7 +29,7 @@ import (
 )
 
 // statementProver proves a booster batch's statement with a batch.Prover,
-// taking the transactions' top frames from the recorder the booster runs
+// taking the transaction's frames from the recorder the booster runs
 // with (reset after each batch).
 type statementProver struct {
 	t   *testing.T
@@ -41,25 +42,24 @@ func (s statementProver) Prove(ctx context.Context, b *booster.Batch) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
+	// Each batch here holds one transaction: the recorder's frames are
+	// its execution.
+	if len(b.Transactions) != 1 {
+		return nil, fmt.Errorf("statementProver proves batches of one transaction, not %d", len(b.Transactions))
+	}
 	tx, err := s.rec.Transaction()
 	if err != nil {
 		return nil, err
 	}
 	*s.rec = *verifier.NewTxRecorder()
-	var frames []*verifier.Trace
-	for _, f := range tx.Frames {
-		if f.Parent == -1 {
-			frames = append(frames, f.Trace)
-		}
-	}
-	return s.p.Prove(ctx, h, b.Transactions, frames, func(p batch.Progress) {
+	return s.p.Prove(ctx, h, b.Transactions, []*verifier.Transaction{tx}, func(p batch.Progress) {
 		s.t.Logf("proved %s (%d of %d), %s elapsed, about %s left", p.Step, p.Done, p.Total, p.Elapsed.Round(time.Second), p.Left.Round(time.Second))
 	})
 }
 
 // TestBatchProofSettles makes the keys of the whole pipeline (segments of
 // up to 128 bytes of calldata and frames of the ERC20 shape, aggregation
-// of 4 segments, wrap), proves a real booster batch (the voting example's
+// of 6 segments, wrap), proves a real booster batch (the voting example's
 // vote: BallotBox.vote on L2, whose L1CALL records it in Voting on L1),
 // settles it on a simulated L1 with mainnet's rules through
 // GnarkBatchVerifier, and checks that the same proof does not settle the
@@ -74,7 +74,7 @@ func TestBatchProofSettles(t *testing.T) {
 	if dir == "" {
 		dir = verifier.DefaultKeyDir()
 	}
-	p, err := batch.NewProver(filepath.Join(dir, "batch"), batch.Capacity{Calldata: 128, Frame: verifier.Shapes[2]}, 4)
+	p, err := batch.NewProver(filepath.Join(dir, "batch"), batch.Capacity{Calldata: 128, Frame: verifier.Shapes[2]}, 6)
 	require.NoError(t, err)
 	t.Logf("setup of every circuit: %s; constraints %v", time.Since(start).Round(time.Second), p.Constraints())
 

@@ -35,8 +35,8 @@ type segmentKeys struct {
 	vk  groth16.VerifyingKey
 }
 
-// Prover proves batches of up to (arity-2)/2 transactions within its
-// Capacity: one proof per segment, their aggregation and its wrap, which
+// Prover proves batches of up to arity segments (header, end, and per
+// transaction one, plus one per frame it runs) within its Capacity: one proof per segment, their aggregation and its wrap, which
 // GnarkBatchVerifier checks on L1. Its keys come from a single-party
 // setup made by NewProver. It is safe for concurrent use.
 type Prover struct {
@@ -107,16 +107,16 @@ func (p *Prover) Constraints() map[string]int {
 }
 
 // Prove proves the batch with header h, applied transactions txs and
-// their top frames (as Witnesses takes them) and returns the wrap proof
+// their executions (as Witnesses takes them) and returns the wrap proof
 // as GnarkBatchVerifier takes it. ctx is checked between proofs;
 // progress, if not nil, is called after each.
-func (p *Prover) Prove(ctx context.Context, h *Header, txs []*types.Transaction, frames []*verifier.Trace, progress func(Progress)) ([]byte, error) {
-	segs, err := Witnesses(h, txs, frames, p.capacity)
+func (p *Prover) Prove(ctx context.Context, h *Header, txs []*types.Transaction, executions []*verifier.Transaction, progress func(Progress)) ([]byte, error) {
+	segs, err := Witnesses(h, txs, executions, p.capacity)
 	if err != nil {
 		return nil, err
 	}
 	if len(segs) > p.agg.Arity() {
-		return nil, fmt.Errorf("%w: %d transactions, at most %d", aggregate.ErrSegments, len(txs), (p.agg.Arity()-2)/2)
+		return nil, fmt.Errorf("%w: %d segments (%d transactions), the aggregation holds %d", aggregate.ErrSegments, len(segs), len(txs), p.agg.Arity())
 	}
 	start := time.Now()
 	total := len(segs) + 2

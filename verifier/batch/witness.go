@@ -49,19 +49,23 @@ type SegmentWitness struct {
 
 // Witnesses returns the segments of the batch with header h and the
 // applied transactions txs, in order, for segment circuits of capacity c:
-// the header, then for each transaction its signature and frames[i], the
-// trace of its top call frame as the booster ran it, then the end. It
-// fails with ErrStatement where the header, transactions and frames
-// disagree (a frame entered by another caller, at another address, with
-// another value or calldata than its transaction), and with an error
-// wrapping verifier.ErrUnsupported for what the segments cannot prove
-// (contract creation, a transaction sent to a precompile).
-func Witnesses(h *Header, txs []*types.Transaction, frames []*verifier.Trace, c Capacity) ([]SegmentWitness, error) {
+// the header, then for each transaction its signature and the frames of
+// executions[i] that run code (its L2 frames and the L1 frames below its
+// L1CALLs, in the order they were entered, as a verifier.TxRecorder on
+// the booster records them), then the end. It fails with ErrStatement
+// where the header, transactions and frames disagree (a top frame entered
+// by another caller, at another address, with another value or calldata
+// than its transaction; a frame that is not the one its caller's call
+// entered), and with an error wrapping verifier.ErrUnsupported for what
+// the segments cannot prove (contract creation, a transaction sent to a
+// precompile, a call other than into L1CALL, an L1CALL the precompile
+// refused).
+func Witnesses(h *Header, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity) ([]SegmentWitness, error) {
 	if h.ChainID == nil || !h.ChainID.IsUint64() {
 		return nil, fmt.Errorf("%w: L2 chain id %v is not a 64-bit value", ErrStatement, h.ChainID)
 	}
-	if len(frames) != len(txs) {
-		return nil, fmt.Errorf("%w: %d transactions, %d frames", ErrStatement, len(txs), len(frames))
+	if len(executions) != len(txs) {
+		return nil, fmt.Errorf("%w: %d transactions, %d executions", ErrStatement, len(txs), len(executions))
 	}
 	sigs, err := Signatures(txs)
 	if err != nil {
@@ -79,11 +83,21 @@ func Witnesses(h *Header, txs []*types.Transaction, frames []*verifier.Trace, c 
 		return aggregate.Segment{Batch: batch, Index: uint64(index), In: in, Out: out}
 	}
 	carry := func(acc, pending fr.Element) carried {
-		return carried{ChainID: h.ChainID, TxsHi: txsHi, TxsLo: txsLo, Acc: acc.BigInt(new(big.Int)), Pending: pending.BigInt(new(big.Int))}
+		return carried{ChainID: h.ChainID, TxsHi: txsHi, TxsLo: txsLo,
+			Acc: acc.BigInt(new(big.Int)), Pending: pending.BigInt(new(big.Int))}
 	}
+	words := outcomeWords(c.Frame)
 
-	var acc, pending fr.Element
-	out := boundary(batch, h.ChainID, h.Transactions, acc, pending)
+	var acc fr.Element
+	var stack []fr.Element // pending contexts, top last
+	pendingOf := func(st []fr.Element) fr.Element {
+		var p fr.Element
+		for _, ctx := range st {
+			p = push(ctx, p)
+		}
+		return p
+	}
+	out := boundary(batch, h.ChainID, h.Transactions, acc, pendingOf(stack))
 	head := &headerSegment{SegmentInputs: inputs(0, new(big.Int), out)}
 	for i, w := range h.Words() {
 		for j, b := range w {
@@ -108,45 +122,128 @@ func Witnesses(h *Header, txs []*types.Transaction, frames []*verifier.Trace, c 
 		if err != nil {
 			return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
 		}
-		f := frames[i]
-		switch {
-		case f == nil:
-			return nil, fmt.Errorf("%w: transaction %d has no frame", ErrStatement, i)
-		case f.Caller != sigs[i].Sender || f.Origin != sigs[i].Sender:
-			return nil, fmt.Errorf("%w: transaction %d is sent by %s, its frame called by %s from %s", ErrStatement, i, sigs[i].Sender, f.Caller, f.Origin)
-		case f.Address != *tx.To():
-			return nil, fmt.Errorf("%w: transaction %d is to %s, its frame runs at %s", ErrStatement, i, tx.To(), f.Address)
-		case f.Value.ToBig().Cmp(tx.Value()) != 0:
-			return nil, fmt.Errorf("%w: transaction %d sends %v wei, its frame has %v", ErrStatement, i, tx.Value(), f.Value.ToBig())
-		case !bytes.Equal(f.Calldata, tx.Data()):
-			return nil, fmt.Errorf("%w: transaction %d's calldata is not its frame's", ErrStatement, i)
-		case f.Context.ChainID.ToBig().Cmp(h.ChainID) != 0:
-			return nil, fmt.Errorf("%w: transaction %d's frame runs with chain id %v", ErrStatement, i, f.Context.ChainID.ToBig())
+		e := executions[i]
+		if e == nil || len(e.Frames) == 0 || e.Frames[0].Parent != -1 {
+			return nil, fmt.Errorf("%w: transaction %d has no top frame", ErrStatement, i)
 		}
-		fw, err := verifier.Assign(f, c.Frame)
-		if err != nil {
-			return nil, fmt.Errorf("batch: transaction %d (%s) frame: %w", i, tx.Hash(), err)
+		top := e.Frames[0].Trace
+		switch {
+		case top.Caller != sigs[i].Sender || top.Origin != sigs[i].Sender:
+			return nil, fmt.Errorf("%w: transaction %d is sent by %s, its frame called by %s from %s", ErrStatement, i, sigs[i].Sender, top.Caller, top.Origin)
+		case top.Address != *tx.To():
+			return nil, fmt.Errorf("%w: transaction %d is to %s, its frame runs at %s", ErrStatement, i, tx.To(), top.Address)
+		case top.Value.ToBig().Cmp(tx.Value()) != 0:
+			return nil, fmt.Errorf("%w: transaction %d sends %v wei, its frame has %v", ErrStatement, i, tx.Value(), top.Value.ToBig())
+		case !bytes.Equal(top.Calldata, tx.Data()):
+			return nil, fmt.Errorf("%w: transaction %d's calldata is not its frame's", ErrStatement, i)
+		case len(top.Code) == 0:
+			return nil, fmt.Errorf("batch: transaction %d (%s): %w: a transaction to %s, which has no code", i, tx.Hash(), verifier.ErrUnsupported, top.Address)
 		}
 
 		in := out
-		before := carry(acc, pending)
+		before := carry(acc, pendingOf(stack))
 		acc = fold(acc, sigs[i])
-		ctx := contextOf(sigs[i].Sender, *tx.To(), tx.Value(), tx.Data(), c.Calldata)
-		rest := pending
-		pending = push(ctx, rest)
-		out = boundary(batch, h.ChainID, h.Transactions, acc, pending)
-		add(KindTransaction, in, out, &transactionSegment{SegmentInputs: inputs(len(segs), in, out), carried: before, Tx: w})
+		outcome := outcomeOf(!top.Reverted, top.ReturnData, words)
+		stack = append(stack, push(entryOf(sigs[i].Sender, sigs[i].Sender, *tx.To(), tx.Value(), tx.Data(), false, c.Calldata), outcome))
+		out = boundary(batch, h.ChainID, h.Transactions, acc, pendingOf(stack))
+		add(KindTransaction, in, out, &transactionSegment{SegmentInputs: inputs(len(segs), in, out), carried: before, Tx: w,
+			Outcome: outcome.BigInt(new(big.Int))})
 
-		in = out
-		before = carry(acc, pending)
-		pending = rest
-		out = boundary(batch, h.ChainID, h.Transactions, acc, pending)
-		add(KindFrame, in, out, &frameSegment{SegmentInputs: inputs(len(segs), in, out), carried: before,
-			Rest: rest.BigInt(new(big.Int)), Frame: fw.FrameWitness, dataCap: c.Calldata})
+		for k, f := range e.Frames {
+			if len(f.Trace.Code) == 0 {
+				continue // a precompile's own frame
+			}
+			seg, err := frameWitness(e, k, &stack, h.ChainID, c, words)
+			if err != nil {
+				return nil, fmt.Errorf("batch: transaction %d (%s) frame %d: %w", i, tx.Hash(), k, err)
+			}
+			in := out
+			// The stack below the frame's context, then its callees.
+			rest := slices.Clone(stack[:len(stack)-seg.pushed])
+			seg.carried = carry(acc, pendingOf(append(slices.Clone(rest), seg.ctx)))
+			restHash := pendingOf(rest)
+			seg.Rest = restHash.BigInt(new(big.Int))
+			out = boundary(batch, h.ChainID, h.Transactions, acc, pendingOf(stack))
+			seg.SegmentInputs = inputs(len(segs), in, out)
+			add(KindFrame, in, out, seg.frameSegment)
+		}
+	}
+	if len(stack) != 0 {
+		return nil, fmt.Errorf("%w: %d entered frames have no trace", ErrStatement, len(stack))
 	}
 	end := len(segs)
-	add(KindEnd, out, new(big.Int), &endSegment{SegmentInputs: inputs(end, out, new(big.Int)), carried: carry(acc, pending)})
+	add(KindEnd, out, new(big.Int), &endSegment{SegmentInputs: inputs(end, out, new(big.Int)), carried: carry(acc, fr.Element{})})
 	return segs, nil
+}
+
+// pendingFrame is a frame segment being assigned: ctx is the context it
+// popped, pushed how many callee contexts it left on the stack.
+type pendingFrame struct {
+	*frameSegment
+	ctx    fr.Element
+	pushed int
+}
+
+// frameWitness assigns the frame segment of e.Frames[k], in a batch of
+// chain chainID: it pops the
+// frame's context off stack (which must be on top) and pushes its
+// callees', first call on top.
+func frameWitness(e *verifier.Transaction, k int, stack *[]fr.Element, chainID *big.Int, c Capacity, words int) (pendingFrame, error) {
+	f := e.Frames[k]
+	tr := f.Trace
+	if !f.L1 && tr.Context.ChainID.ToBig().Cmp(chainID) != 0 {
+		return pendingFrame{}, fmt.Errorf("%w: the frame at %s runs with chain id %v, the batch's is %v", ErrStatement, tr.Address, tr.Context.ChainID.ToBig(), chainID)
+	}
+	if len(tr.Calldata) > c.Calldata {
+		return pendingFrame{}, fmt.Errorf("%w: %d bytes of calldata, the segments hold %d", verifier.ErrCapacity, len(tr.Calldata), c.Calldata)
+	}
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, words))
+	st := *stack
+	if len(st) == 0 || st[len(st)-1] != ctx {
+		return pendingFrame{}, fmt.Errorf("%w: the frame at %s is not the one the calls before it entered", ErrStatement, tr.Address)
+	}
+	st = st[:len(st)-1]
+	fw, err := verifier.Assign(tr, c.Frame)
+	if err != nil {
+		return pendingFrame{}, err
+	}
+	seg := &frameSegment{Frame: fw.FrameWitness, Alias: make([]frontend.Variable, c.Frame.Calls), dataCap: c.Calldata, shape: c.Frame}
+	if f.L1 {
+		seg.L1 = 1
+	} else {
+		seg.L1 = 0
+	}
+	for j := range seg.Alias {
+		seg.Alias[j] = 0
+	}
+	var callees []fr.Element
+	for j, call := range tr.Calls {
+		if call.Op != vm.CALL || call.Callee() != precompiles.L1CallAddress {
+			return pendingFrame{}, fmt.Errorf("%w: %s to %s at call %d (the segments prove calls into L1CALL only)", verifier.ErrUnsupported, call.Op, call.Callee(), j)
+		}
+		l1 := -1
+		for n, g := range e.Frames {
+			if g.Parent == k && g.Call == j && g.L1 {
+				l1 = n
+			}
+		}
+		if l1 < 0 || len(call.Input) < 20 {
+			return pendingFrame{}, fmt.Errorf("%w: the L1CALL at call %d ran no L1 frame (the precompile refused it)", verifier.ErrUnsupported, j)
+		}
+		callee := e.Frames[l1].Trace
+		sender := tr.Address
+		if callee.Caller != sender {
+			sender = precompiles.Alias(sender)
+			seg.Alias[j] = 1
+		}
+		target := common.BytesToAddress(call.Input[:20])
+		callees = append(callees, push(entryOf(sender, tr.Origin, target, new(big.Int), call.Input[20:], true, c.Calldata), outcomeOf(call.Success, call.ReturnData, words)))
+	}
+	for j := len(callees) - 1; j >= 0; j-- {
+		st = append(st, callees[j])
+	}
+	*stack = st
+	return pendingFrame{frameSegment: seg, ctx: ctx, pushed: len(callees)}, nil
 }
 
 // isPrecompile reports whether addr is one of the booster's precompiles or

@@ -3,7 +3,7 @@
 // directory's batch folder by circuit digest, and writes gnark's Solidity
 // verifier of the wrap, which GnarkBatchVerifier takes at deployment.
 //
-//	go run ./verifier/cmd/batchkeys -calldata 128 -frame 2 -arity 4 -out BatchVerifier.sol
+//	go run ./verifier/cmd/batchkeys -calldata 128 -frame 2 -arity 6 -out BatchVerifier.sol
 //
 // The first run takes about forty minutes and 14 GiB on 2 cores (the wrap
 // is 7.7 million constraints); later runs load the keys. Keys come from a
@@ -29,7 +29,7 @@ func main() {
 	logger.Disable()
 	dataCap := flag.Int("calldata", 128, "calldata capacity of a transaction segment, in bytes")
 	frame := flag.Int("frame", 2, "index into verifier.Shapes of the frame segments' shape")
-	arity := flag.Int("arity", 4, "segments of one aggregation: two per transaction, plus 2")
+	arity := flag.Int("arity", 6, "segments of one aggregation: header, end, and per transaction one plus one per frame it runs")
 	dir := flag.String("keys", "", "key directory (default: verifier.DefaultKeyDir()); keys go in its batch folder")
 	out := flag.String("out", "", "output file for the Solidity verifier (default: standard output)")
 	flag.Parse()

@@ -1,0 +1,48 @@
+package batch
+
+import (
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+
+	"github.com/boosterkit/go-booster/verifier"
+)
+
+// BenchmarkSegmentConstraints compiles the segment circuits of the ERC20
+// frame shape and 128 bytes of calldata over BLS12-377 and reports each
+// kind's size, with the EVM circuit of the same shape on BN254 (the
+// single-frame prover's) as the baseline of the frame segment:
+//
+//	go test -run XXX -bench BenchmarkSegmentConstraints -benchtime 1x ./verifier/batch
+func BenchmarkSegmentConstraints(b *testing.B) {
+	c := Capacity{Calldata: 128, Frame: verifier.Shapes[2]}
+	evm, err := verifier.Compile(c.Frame)
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := evm.GetNbConstraints()
+	names := []string{"header", "transaction", "frame", "end"}
+	for kind, name := range names {
+		b.Run(name, func(b *testing.B) {
+			var n int
+			for range b.N {
+				circuits, err := Circuits(c)
+				if err != nil {
+					b.Fatal(err)
+				}
+				cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, circuits[kind])
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = cs.GetNbConstraints()
+			}
+			b.ReportMetric(float64(n), "constraints")
+			if kind == KindFrame {
+				b.ReportMetric(float64(base), "evm-bn254-constraints")
+				b.ReportMetric(float64(n)/float64(base), "x-evm-bn254")
+			}
+		})
+	}
+}
