@@ -233,10 +233,12 @@ func (c *Circuit) Define(api frontend.API) error {
 }
 
 // FrameOutcome is what FrameWitness.Constrain proves about a frame for the
-// circuit around it: its commitment and whether it reverted (1) or
-// returned (0); its return data is the witness's RetLen and Return.
+// circuit around it: its commitment, whether it reverted (1) or returned
+// (0), and how many of its steps change state (SSTORE, TSTORE, LOG0 to
+// LOG4), which a static call must not make; its return data is the
+// witness's RetLen and Return.
 type FrameOutcome struct {
-	Commitment, Reverted frontend.Variable
+	Commitment, Reverted, Writes frontend.Variable
 }
 
 // Constrain proves the frame in the circuit api builds (over any of
@@ -287,7 +289,7 @@ func (c *FrameWitness) Constrain(api frontend.API) (FrameOutcome, error) {
 		return FrameOutcome{}, err
 	}
 	multicommit.WithCommitment(api, b.memoryArgument, b.committed...)
-	return FrameOutcome{Commitment: sum, Reverted: b.reverted}, nil
+	return FrameOutcome{Commitment: sum, Reverted: b.reverted, Writes: b.writes}, nil
 }
 
 // builder holds what the parts of Define share.
@@ -317,6 +319,7 @@ type builder struct {
 	retBytes  logderivlookup.Table
 	committed []frontend.Variable
 	reverted  frontend.Variable
+	writes    frontend.Variable
 }
 
 // combo is a word folded with the challenge, β·hi + β²·lo, computed once
@@ -618,7 +621,7 @@ func (b *builder) rows() {
 	}
 	tbits := bits.Len(uint(portsPerRow * len(c.Rows)))
 	hasK := b.s.hasK()
-	var reverted frontend.Variable = 0
+	var reverted, writes frontend.Variable = 0, 0
 	for i := range c.Rows {
 		r := &c.Rows[i]
 		api.AssertIsBoolean(r.Active)
@@ -661,6 +664,7 @@ func (b *builder) rows() {
 		isLTopicMid, isLTopicEnd := b.flag(r, famLogTopicMid), b.flag(r, famLogTopicEnd)
 		isLog := api.Add(isLData, isLSizeMid, isLSizeEnd, isLTopicMid, isLTopicEnd)
 		reverted = api.Add(reverted, b.flag(r, famRevert))
+		writes = api.Add(writes, isSstore, isTstore, b.flag(r, famLogSizeEnd), b.flag(r, famLogTopicEnd))
 		// A call's rows; RETURNDATASIZE and GAS.
 		isCParam, isCData, isCSize := b.flag(r, famCallParam), b.flag(r, famCallData), b.flag(r, famCallSize)
 		isCRet, isCEnd := b.flag(r, famCallRet), b.flag(r, famCallEnd)
@@ -929,7 +933,7 @@ func (b *builder) rows() {
 			r.Data.Hi, r.Data.Lo, r.Data.OldHi, r.Data.OldLo,
 			r.R0.PrevT, r.R1.PrevT, r.W0.PrevT, r.Data.PrevT)
 	}
-	b.reverted = reverted
+	b.reverted, b.writes = reverted, writes
 
 	// Initial and final cells of stack and memory.
 	zero := newCombo(0, 0)

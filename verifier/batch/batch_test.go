@@ -101,6 +101,11 @@ func circuitOf(kind int) frontend.Circuit {
 	return cs[kind]
 }
 
+// solveOn solves s with the constraint solver on its kind's circuit.
+func solveOn(circuits []frontend.Circuit, s SegmentWitness) error {
+	return test.IsSolved(circuits[s.Kind], s.Assignment, ecc.BLS12_377.ScalarField())
+}
+
 func solve(t *testing.T, s SegmentWitness) error {
 	t.Helper()
 	return test.IsSolved(circuitOf(s.Kind), s.Assignment, ecc.BLS12_377.ScalarField())
@@ -194,7 +199,7 @@ func TestWitnessesRefuse(t *testing.T) {
 func topContext(a *transactionSegment, sender common.Address, value *big.Int, data []byte) fr.Element {
 	var outcome fr.Element
 	outcome.SetBigInt(a.Outcome.(*big.Int))
-	return push(entryOf(sender, sender, target, value, data, false, dataCap), outcome)
+	return push(entryOf(sender, sender, target, value, data, false, false, dataCap), outcome)
 }
 
 // endWithAcc is the end segment with delta added to its running

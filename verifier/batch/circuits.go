@@ -125,7 +125,7 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	// origin), at the recipient, with the transaction's value and
 	// calldata; its outcome is not bound yet (receipts are not in the
 	// statement).
-	entry, err := frameEntry(api, s.Sender, s.Sender, s.To, s.Value, c.Tx.DataLen, c.Tx.Data, 0)
+	entry, err := frameEntry(api, s.Sender, s.Sender, s.To, s.Value, c.Tx.DataLen, c.Tx.Data, 0, 0)
 	if err != nil {
 		return err
 	}
@@ -148,22 +148,27 @@ func (c *transactionSegment) Define(api frontend.API) error {
 // frameSegment proves one call frame's execution (the EVM circuit's
 // FrameWitness) and takes its context off the pending stack: the frame's
 // caller, origin, address, value and calldata, its layer (L2 frames run
-// with the batch's chain id) and its outcome
-// (success and return data) must be the first pending context's. It then
-// pushes the contexts of the frames its calls enter, first call on top:
-// each call into L1CALL enters an L1 frame at the target the input's
-// first 20 bytes name, with the rest as calldata, no value, the frame's
-// address as caller (plus SPEC §1's alias where Alias says so) and the
-// call's success and return data as outcome. Other calls are refused.
+// with the batch's chain id), whether it is static (then it changes no
+// state and calls with no value) and its outcome (success and return
+// data) must be the first pending context's. It then pushes the contexts
+// of the frames its calls enter, first call on top: a CALL or STATICCALL
+// enters a frame of the same layer at the address called, called by this
+// frame's address with the call's value and input, static if this frame
+// or the call is; a CALL into L1CALL (from an L2 frame that is not
+// static) enters an L1 frame at the target the input's first 20 bytes
+// name, with the rest as calldata, no value, this frame's address as
+// caller (plus SPEC §1's alias where Alias says so). Each callee's
+// outcome is the call's success and return data. DELEGATECALL is
+// refused.
 type frameSegment struct {
 	aggregate.SegmentInputs
 	carried
 	// Rest is the pending stack below this frame's context; L1 is 1 for a
-	// frame of L1 code; Alias[j] is 1 where call j's L1 sender is
-	// aliased.
-	Rest, L1 frontend.Variable
-	Alias    []frontend.Variable
-	Frame    verifier.FrameWitness
+	// frame of L1 code, Static 1 for a static frame; Alias[j] is 1 where
+	// call j's L1 sender is aliased.
+	Rest, L1, Static frontend.Variable
+	Alias            []frontend.Variable
+	Frame            verifier.FrameWitness
 	// dataCap is the calldata capacity of the contexts (the transaction
 	// segments'), shape the frame's.
 	dataCap int            `gnark:"-"`
@@ -175,7 +180,6 @@ type frameSegment struct {
 var (
 	l1CallAddress = new(big.Int).SetBytes(precompiles.L1CallAddress[:])
 	aliasOffset   = new(big.Int).SetBytes(precompiles.AliasOffset[:])
-	two160        = new(big.Int).Lsh(big.NewInt(1), 160)
 )
 
 // Define implements frontend.Circuit.
@@ -191,14 +195,22 @@ func (c *frameSegment) Define(api frontend.API) error {
 		return err
 	}
 	addr := func(w verifier.Word) frontend.Variable { return api.Add(api.Mul(w.Hi, two128), w.Lo) }
+	// The frame's addresses are 160-bit words.
+	for _, w := range []verifier.Word{f.Caller, f.Origin, f.Address} {
+		api.ToBinary(w.Hi, 32)
+		api.ToBinary(w.Lo, 128)
+	}
 	// An L2 frame runs with the batch's chain id (an L1 frame's block
 	// context, the pinned L1 block's, is not bound yet).
 	api.AssertIsBoolean(c.L1)
+	api.AssertIsBoolean(c.Static)
 	l2 := api.Sub(1, c.L1)
 	api.AssertIsEqual(api.Mul(l2, f.Context[verifier.ContextChainID].Hi), 0)
 	api.AssertIsEqual(api.Mul(l2, api.Sub(f.Context[verifier.ContextChainID].Lo, c.ChainID)), 0)
+	// A static frame changes no state.
+	api.AssertIsEqual(api.Mul(c.Static, outcome.Writes), 0)
 	// The calldata as the contexts hash it: the transaction capacity's
-	// bytes, zero past the frame's own.
+	// bytes, zero past the frame's own, its length within both.
 	data := make([]frontend.Variable, c.dataCap)
 	for i := range data {
 		data[i] = 0
@@ -209,7 +221,8 @@ func (c *frameSegment) Define(api frontend.API) error {
 	for _, b := range f.Calldata[min(c.dataCap, len(f.Calldata)):] {
 		api.AssertIsEqual(b, 0)
 	}
-	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1)
+	api.ToBinary(api.Sub(min(c.dataCap, len(f.Calldata)), f.CalldataLen), 16)
+	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1, c.Static)
 	if err != nil {
 		return err
 	}
@@ -230,12 +243,7 @@ func (c *frameSegment) Define(api frontend.API) error {
 	// The callees, last call first so that the first is on top.
 	next := c.Rest
 	for j := len(f.Calls) - 1; j >= 0; j-- {
-		call := &f.Calls[j]
-		// Only calls into L1CALL (CALL, not static or delegated).
-		api.AssertIsEqual(api.Mul(call.Used, api.Sub(addr(call.To), l1CallAddress)), 0)
-		api.AssertIsEqual(api.Mul(call.Used, call.Static), 0)
-		api.AssertIsEqual(api.Mul(call.Used, call.Delegate), 0)
-		ctx, err := c.l1Callee(api, call, c.Alias[j], addr(f.Address), addr(f.Origin))
+		ctx, err := c.callee(api, &f.Calls[j], c.Alias[j], addr)
 		if err != nil {
 			return err
 		}
@@ -243,7 +251,7 @@ func (c *frameSegment) Define(api frontend.API) error {
 		if err != nil {
 			return err
 		}
-		next = api.Select(call.Used, pushed, next)
+		next = api.Select(f.Calls[j].Used, pushed, next)
 	}
 	out2, err := c.boundary(api, &c.SegmentInputs, c.Acc, next)
 	if err != nil {
@@ -253,12 +261,27 @@ func (c *frameSegment) Define(api frontend.API) error {
 	return nil
 }
 
-// l1Callee is the context of the L1 frame a call into L1CALL enters: at
-// the input's first 20 bytes, with the rest as calldata, called by the
-// calling frame's address (aliased if alias is 1), its origin kept, no
-// value, and the call's success and return data as outcome.
-func (c *frameSegment) l1Callee(api frontend.API, call *verifier.CallEntry, alias, caller, origin frontend.Variable) (frontend.Variable, error) {
+// callee is the context of the frame a call entry enters (meaningful for
+// a used entry; the constraints hold for an unused one, whose fields are
+// zero).
+func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, alias frontend.Variable, addr func(verifier.Word) frontend.Variable) (frontend.Variable, error) {
+	f := &c.Frame
+	used := call.Used
 	api.AssertIsBoolean(alias)
+	api.AssertIsEqual(api.Mul(used, call.Delegate), 0)
+	// The address called: the popped word's low 160 bits.
+	toHi := api.ToBinary(call.To.Hi, 128)
+	api.ToBinary(call.To.Lo, 128)
+	to := api.Add(api.Mul(api.FromBinary(toHi[:32]...), two128), call.To.Lo)
+	isL1Call := api.Mul(used, api.IsZero(api.Sub(to, l1CallAddress)))
+	// L1CALL: a CALL from an L2 frame that is not static.
+	api.AssertIsEqual(api.Mul(isL1Call, api.Add(c.L1, c.Static, call.Static)), 0)
+	api.AssertIsEqual(api.Mul(api.Sub(1, isL1Call), alias), 0)
+	static := api.Sub(api.Add(c.Static, call.Static), api.Mul(c.Static, call.Static))
+	// A static frame calls with no value.
+	api.AssertIsEqual(api.Mul(c.Static, used, api.Sub(1, api.IsZero(call.Value.Hi))), 0)
+	api.AssertIsEqual(api.Mul(c.Static, used, api.Sub(1, api.IsZero(call.Value.Lo))), 0)
+
 	// The input's bytes, big-endian, from its public words (zero past
 	// Len).
 	var in []frontend.Variable
@@ -270,21 +293,31 @@ func (c *frameSegment) l1Callee(api frontend.API, call *verifier.CallEntry, alia
 			}
 		}
 	}
-	// An L1CALL input holds at least the target (shorter ones are the
-	// precompile's refusal, which has no L1 frame).
-	dataLen := api.Sub(call.Len, 20)
-	api.ToBinary(api.Mul(call.Used, dataLen), 16)
+	// The callee's calldata: the input, or for L1CALL the input after
+	// the target (an L1CALL input shorter than the target is the
+	// precompile's refusal, which has no L1 frame), within the capacity.
+	skip := api.Mul(isL1Call, 20)
+	dataLen := api.Sub(call.Len, skip)
+	api.ToBinary(api.Mul(used, api.Sub(c.dataCap, dataLen)), 16)
+	api.ToBinary(api.Mul(used, dataLen), 16)
+	at := func(i int) frontend.Variable {
+		if i < len(in) {
+			return in[i]
+		}
+		return 0
+	}
 	data := make([]frontend.Variable, c.dataCap)
 	for i := range data {
-		data[i] = 0
-		if 20+i < len(in) {
-			data[i] = in[20+i]
-		}
+		data[i] = api.Select(isL1Call, at(20+i), at(i))
 	}
-	// The sender, aliased modulo 2^160.
-	sum := api.ToBinary(api.Add(caller, api.Mul(alias, aliasOffset)), 161)
+	// The sender, aliased modulo 2^160, and the target, for L1CALL.
+	sum := api.ToBinary(api.Add(addr(f.Address), api.Mul(alias, aliasOffset)), 161)
 	sender := api.FromBinary(sum[:160]...)
-	entry, err := frameEntry(api, sender, origin, bytesValue(api, in[:20]), [2]frontend.Variable{0, 0}, dataLen, data, 1)
+	target := bytesValue(api, in[:20])
+	address := api.Select(isL1Call, target, to)
+	value := [2]frontend.Variable{api.Mul(api.Sub(1, isL1Call), call.Value.Hi), api.Mul(api.Sub(1, isL1Call), call.Value.Lo)}
+	layer := api.Select(isL1Call, 1, c.L1)
+	entry, err := frameEntry(api, sender, addr(f.Origin), address, value, dataLen, data, layer, static)
 	if err != nil {
 		return nil, err
 	}
@@ -297,10 +330,10 @@ func (c *frameSegment) l1Callee(api frontend.API, call *verifier.CallEntry, alia
 
 // frameEntry hashes what a frame is entered with: caller, origin and
 // address (160-bit values), value (128-bit halves), calldata length and
-// calldata bytes, zero-padded and packed 31 to an element, and its layer
-// (1 for L1).
-func frameEntry(api frontend.API, caller, origin, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1 frontend.Variable) (frontend.Variable, error) {
-	vs := []frontend.Variable{caller, origin, address, value[0], value[1], dataLen, l1}
+// calldata bytes, zero-padded and packed 31 to an element, its layer (1
+// for L1) and whether it is static.
+func frameEntry(api frontend.API, caller, origin, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1, static frontend.Variable) (frontend.Variable, error) {
+	vs := []frontend.Variable{caller, origin, address, value[0], value[1], dataLen, l1, static}
 	for i := 0; i < len(data); i += 31 {
 		vs = append(vs, bytesValue(api, data[i:min(i+31, len(data))]))
 	}

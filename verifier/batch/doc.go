@@ -18,11 +18,13 @@
 //     proves that frame's execution with the EVM circuit
 //     ([verifier.FrameWitness] of the Capacity's shape), pops its context
 //     (entry and outcome: success and return data; an L2 frame's chain id
-//     is the batch's) and pushes the contexts of the L1 frames its calls
-//     into L1CALL entered, first call on top (target and calldata from
-//     the input, the caller's address as sender, aliased by SPEC §1 where
-//     the prover says so, the call's success and return data as their
-//     outcome). A transaction segment starts with nothing pending, so no
+//     is the batch's; a static frame changes no state) and pushes the
+//     contexts of the frames its calls entered, first call on top, the
+//     call's success and return data as their outcome: a CALL or
+//     STATICCALL enters a frame of the same layer at the address called
+//     (static if the caller or the call is), a call into L1CALL an L1
+//     frame (target and calldata from the input, the caller's address as
+//     sender, aliased by SPEC §1 where the prover says so). A transaction segment starts with nothing pending, so no
 //     frame can be left out, swapped or reordered;
 //   - the end segment checks the running commitment equals the header's
 //     and that nothing is pending.
@@ -34,7 +36,7 @@
 // What the segments do not prove yet: that a frame's code is its
 // address's (no L2 state commitment binds code hashes yet), whether an L1
 // sender is aliased, the storage values a frame starts from and leaves,
-// an L1 frame's block context, calls other than into L1CALL (refused),
+// an L1 frame's block context, DELEGATECALL (refused),
 // nonces and balances, the read set and the write list; the header
 // segment binds them into the commitment only. Until they do, a proof of
 // these segments must not settle a batch on its own.

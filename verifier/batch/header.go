@@ -98,13 +98,16 @@ func boundary(batch common.Hash, chainID *big.Int, txs common.Hash, acc, pending
 
 // entryOf is frameEntry outside the circuit, for calldata zero-padded to
 // dataCap bytes.
-func entryOf(caller, origin, address common.Address, value *big.Int, data []byte, l1 bool, dataCap int) fr.Element {
+func entryOf(caller, origin, address common.Address, value *big.Int, data []byte, l1, static bool, dataCap int) fr.Element {
 	v := common.BigToHash(value)
-	var layer fr.Element
+	var layer, st fr.Element
 	if l1 {
 		layer.SetOne()
 	}
-	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), layer}
+	if static {
+		st.SetOne()
+	}
+	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), layer, st}
 	padded := make([]byte, dataCap)
 	copy(padded, data)
 	for i := 0; i < dataCap; i += 31 {

@@ -89,14 +89,7 @@ func Witnesses(h *Header, txs []*types.Transaction, executions []*verifier.Trans
 	words := outcomeWords(c.Frame)
 
 	var acc fr.Element
-	var stack []fr.Element // pending contexts, top last
-	pendingOf := func(st []fr.Element) fr.Element {
-		var p fr.Element
-		for _, ctx := range st {
-			p = push(ctx, p)
-		}
-		return p
-	}
+	var stack []pending // top last
 	out := boundary(batch, h.ChainID, h.Transactions, acc, pendingOf(stack))
 	head := &headerSegment{SegmentInputs: inputs(0, new(big.Int), out)}
 	for i, w := range h.Words() {
@@ -144,7 +137,7 @@ func Witnesses(h *Header, txs []*types.Transaction, executions []*verifier.Trans
 		before := carry(acc, pendingOf(stack))
 		acc = fold(acc, sigs[i])
 		outcome := outcomeOf(!top.Reverted, top.ReturnData, words)
-		stack = append(stack, push(entryOf(sigs[i].Sender, sigs[i].Sender, *tx.To(), tx.Value(), tx.Data(), false, c.Calldata), outcome))
+		stack = append(stack, pending{ctx: push(entryOf(sigs[i].Sender, sigs[i].Sender, *tx.To(), tx.Value(), tx.Data(), false, false, c.Calldata), outcome)})
 		out = boundary(batch, h.ChainID, h.Transactions, acc, pendingOf(stack))
 		add(KindTransaction, in, out, &transactionSegment{SegmentInputs: inputs(len(segs), in, out), carried: before, Tx: w,
 			Outcome: outcome.BigInt(new(big.Int))})
@@ -160,7 +153,7 @@ func Witnesses(h *Header, txs []*types.Transaction, executions []*verifier.Trans
 			in := out
 			// The stack below the frame's context, then its callees.
 			rest := slices.Clone(stack[:len(stack)-seg.pushed])
-			seg.carried = carry(acc, pendingOf(append(slices.Clone(rest), seg.ctx)))
+			seg.carried = carry(acc, pendingOf(append(slices.Clone(rest), seg.popped)))
 			restHash := pendingOf(rest)
 			seg.Rest = restHash.BigInt(new(big.Int))
 			out = boundary(batch, h.ChainID, h.Transactions, acc, pendingOf(stack))
@@ -176,19 +169,34 @@ func Witnesses(h *Header, txs []*types.Transaction, executions []*verifier.Trans
 	return segs, nil
 }
 
-// pendingFrame is a frame segment being assigned: ctx is the context it
-// popped, pushed how many callee contexts it left on the stack.
+// pending is a context on the pending stack, and whether it is a static
+// frame's.
+type pending struct {
+	ctx    fr.Element
+	static bool
+}
+
+// pendingOf is the hash chain of a pending stack (top last).
+func pendingOf(st []pending) fr.Element {
+	var p fr.Element
+	for _, e := range st {
+		p = push(e.ctx, p)
+	}
+	return p
+}
+
+// pendingFrame is a frame segment being assigned: popped is the context
+// it took off the stack, pushed how many callee contexts it left there.
 type pendingFrame struct {
 	*frameSegment
-	ctx    fr.Element
+	popped pending
 	pushed int
 }
 
 // frameWitness assigns the frame segment of e.Frames[k], in a batch of
-// chain chainID: it pops the
-// frame's context off stack (which must be on top) and pushes its
-// callees', first call on top.
-func frameWitness(e *verifier.Transaction, k int, stack *[]fr.Element, chainID *big.Int, c Capacity, words int) (pendingFrame, error) {
+// chain chainID: it pops the frame's context off stack (which must be on
+// top) and pushes its callees', first call on top.
+func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big.Int, c Capacity, words int) (pendingFrame, error) {
 	f := e.Frames[k]
 	tr := f.Trace
 	if !f.L1 && tr.Context.ChainID.ToBig().Cmp(chainID) != 0 {
@@ -197,9 +205,13 @@ func frameWitness(e *verifier.Transaction, k int, stack *[]fr.Element, chainID *
 	if len(tr.Calldata) > c.Calldata {
 		return pendingFrame{}, fmt.Errorf("%w: %d bytes of calldata, the segments hold %d", verifier.ErrCapacity, len(tr.Calldata), c.Calldata)
 	}
-	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, words))
 	st := *stack
-	if len(st) == 0 || st[len(st)-1] != ctx {
+	if len(st) == 0 {
+		return pendingFrame{}, fmt.Errorf("%w: the frame at %s was not entered by a call", ErrStatement, tr.Address)
+	}
+	top := st[len(st)-1]
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, top.static, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, words))
+	if top.ctx != ctx {
 		return pendingFrame{}, fmt.Errorf("%w: the frame at %s is not the one the calls before it entered", ErrStatement, tr.Address)
 	}
 	st = st[:len(st)-1]
@@ -207,43 +219,58 @@ func frameWitness(e *verifier.Transaction, k int, stack *[]fr.Element, chainID *
 	if err != nil {
 		return pendingFrame{}, err
 	}
-	seg := &frameSegment{Frame: fw.FrameWitness, Alias: make([]frontend.Variable, c.Frame.Calls), dataCap: c.Calldata, shape: c.Frame}
-	if f.L1 {
-		seg.L1 = 1
-	} else {
-		seg.L1 = 0
+	bit := func(b bool) int {
+		if b {
+			return 1
+		}
+		return 0
 	}
+	seg := &frameSegment{Frame: fw.FrameWitness, L1: bit(f.L1), Static: bit(top.static), Alias: make([]frontend.Variable, c.Frame.Calls), dataCap: c.Calldata, shape: c.Frame}
 	for j := range seg.Alias {
 		seg.Alias[j] = 0
 	}
-	var callees []fr.Element
+	var callees []pending
 	for j, call := range tr.Calls {
-		if call.Op != vm.CALL || call.Callee() != precompiles.L1CallAddress {
-			return pendingFrame{}, fmt.Errorf("%w: %s to %s at call %d (the segments prove calls into L1CALL only)", verifier.ErrUnsupported, call.Op, call.Callee(), j)
-		}
-		l1 := -1
+		static := top.static || call.Op == vm.STATICCALL
+		child := -1
 		for n, g := range e.Frames {
-			if g.Parent == k && g.Call == j && g.L1 {
-				l1 = n
+			if g.Parent == k && g.Call == j && len(g.Trace.Code) > 0 {
+				child = n
 			}
 		}
-		if l1 < 0 || len(call.Input) < 20 {
-			return pendingFrame{}, fmt.Errorf("%w: the L1CALL at call %d ran no L1 frame (the precompile refused it)", verifier.ErrUnsupported, j)
+		switch {
+		case call.Op == vm.DELEGATECALL:
+			return pendingFrame{}, fmt.Errorf("%w: DELEGATECALL to %s at call %d", verifier.ErrUnsupported, call.Callee(), j)
+		case call.Callee() == precompiles.L1CallAddress && (f.L1 || static):
+			return pendingFrame{}, fmt.Errorf("%w: an L1CALL from a static or L1 frame at call %d", verifier.ErrUnsupported, j)
+		case child < 0:
+			return pendingFrame{}, fmt.Errorf("%w: %s to %s at call %d ran no code (an account without code, a precompile's refusal, or a precompile other than L1CALL)", verifier.ErrUnsupported, call.Op, call.Callee(), j)
 		}
-		callee := e.Frames[l1].Trace
-		sender := tr.Address
-		if callee.Caller != sender {
-			sender = precompiles.Alias(sender)
-			seg.Alias[j] = 1
+		callee := e.Frames[child].Trace
+		var entry fr.Element
+		if call.Callee() == precompiles.L1CallAddress {
+			if len(call.Input) < 20 || !e.Frames[child].L1 {
+				return pendingFrame{}, fmt.Errorf("%w: the L1CALL at call %d ran no L1 frame", verifier.ErrUnsupported, j)
+			}
+			sender := tr.Address
+			if callee.Caller != sender {
+				sender = precompiles.Alias(sender)
+				seg.Alias[j] = 1
+			}
+			entry = entryOf(sender, tr.Origin, common.BytesToAddress(call.Input[:20]), new(big.Int), call.Input[20:], true, false, c.Calldata)
+		} else {
+			if len(call.Input) > c.Calldata {
+				return pendingFrame{}, fmt.Errorf("%w: %d bytes of input at call %d, the segments hold %d", verifier.ErrCapacity, len(call.Input), j, c.Calldata)
+			}
+			entry = entryOf(tr.Address, tr.Origin, call.Callee(), call.Value.ToBig(), call.Input, f.L1, static, c.Calldata)
 		}
-		target := common.BytesToAddress(call.Input[:20])
-		callees = append(callees, push(entryOf(sender, tr.Origin, target, new(big.Int), call.Input[20:], true, c.Calldata), outcomeOf(call.Success, call.ReturnData, words)))
+		callees = append(callees, pending{ctx: push(entry, outcomeOf(call.Success, call.ReturnData, words)), static: static})
 	}
 	for j := len(callees) - 1; j >= 0; j-- {
 		st = append(st, callees[j])
 	}
 	*stack = st
-	return pendingFrame{frameSegment: seg, ctx: ctx, pushed: len(callees)}, nil
+	return pendingFrame{frameSegment: seg, popped: top, pushed: len(callees)}, nil
 }
 
 // isPrecompile reports whether addr is one of the booster's precompiles or

@@ -1,0 +1,143 @@
+package batch
+
+import (
+	"math/big"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/core/vm/runtime"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/stretchr/testify/require"
+
+	"github.com/boosterkit/go-booster/solidity"
+	"github.com/boosterkit/go-booster/verifier"
+)
+
+// vaultBatch is a batch of one transaction: alice withdraws 5 tokens from
+// a vault (solidity/test/Vault.sol), which calls the token's transfer and
+// then its balanceOf (a STATICCALL). It returns the header, the
+// transaction and its execution as verifier.TraceTransaction records it.
+func vaultBatch(t *testing.T) (*Header, *types.Transaction, *verifier.Transaction) {
+	t.Helper()
+	vault, token := common.HexToAddress("0x7a01"), common.HexToAddress("0x70ce")
+	key := testKey(t, "alice")
+	alice := crypto.PubkeyToAddress(key.PublicKey)
+	deploy := func(name string, args ...any) []byte {
+		a := solidity.MustLoad(name)
+		ctor, err := a.ABI.Pack("", args...)
+		require.NoError(t, err)
+		code, _, _, err := runtime.Create(append(common.CopyBytes(a.Bytecode), ctor...), &runtime.Config{})
+		require.NoError(t, err)
+		return code
+	}
+	word := func(v int64) common.Hash { return common.BigToHash(big.NewInt(v)) }
+	slot := func(a common.Address, base common.Hash) common.Hash {
+		return crypto.Keccak256Hash(common.BytesToHash(a[:]).Bytes(), base[:])
+	}
+	input, err := solidity.MustLoad("Vault").ABI.Pack("withdraw", big.NewInt(5))
+	require.NoError(t, err)
+	ctx := l2Context
+	exec, err := verifier.TraceTransaction(verifier.Call{Code: deploy("Vault", token), Address: vault, Caller: alice, Input: input, Context: &ctx,
+		Storage:   map[common.Hash]common.Hash{slot(alice, word(0)): word(20)},
+		Contracts: map[common.Address][]byte{token: deploy("Token")},
+		ContractStorage: map[common.Address]map[common.Hash]common.Hash{token: {
+			slot(alice, word(1)): word(100),
+			slot(vault, word(1)): word(20),
+		}}})
+	require.NoError(t, err)
+	require.Len(t, exec.Frames, 3)
+	require.False(t, exec.Frames[0].Trace.Reverted)
+	tx := types.MustSignNewTx(key, types.LatestSignerForChainID(l2Chain), &types.DynamicFeeTx{ChainID: l2Chain, GasTipCap: big.NewInt(0), GasFeeCap: big.NewInt(0), Gas: 500_000, To: &vault, Data: input})
+	sigs, err := Signatures([]*types.Transaction{tx})
+	require.NoError(t, err)
+	h, _ := testBatch(t)
+	h.Transactions = TransactionsCommitment(sigs)
+	return h, tx, exec
+}
+
+// TestCallsLink proves a transaction whose frame calls two others (CALL
+// and STATICCALL into a token) as one batch's segments, and breaks each
+// link between them.
+func TestCallsLink(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves three EVM frames of the ERC20 shape")
+	}
+	h, tx, exec := vaultBatch(t)
+	c := Capacity{Calldata: dataCap, Frame: verifier.Shapes[2]}
+	witnesses := func() []SegmentWitness {
+		segs, err := Witnesses(h, []*types.Transaction{tx}, []*verifier.Transaction{exec}, c)
+		require.NoError(t, err)
+		return segs
+	}
+	circuits, err := Circuits(c)
+	require.NoError(t, err)
+	solve := func(s SegmentWitness) error {
+		return solveOn(circuits, s)
+	}
+	segs := witnesses()
+	// Header, signature, the vault, transfer, balanceOf, end.
+	require.Len(t, segs, 6)
+	for i, s := range segs {
+		require.NoError(t, solve(s), "segment %d", i)
+	}
+	require.Equal(t, 1, segs[4].Assignment.(*frameSegment).Static, "balanceOf is a static call")
+	require.Equal(t, 0, segs[3].Assignment.(*frameSegment).Static)
+
+	// transfer's segment with the frame of another transfer.
+	t.Run("a callee the call did not enter", func(t *testing.T) {
+		callee := exec.Frames[1].Trace
+		other, err := solidity.MustLoad("Token").ABI.Pack("transfer", common.HexToAddress("0xbad"), big.NewInt(5))
+		require.NoError(t, err)
+		tr, err := verifier.TraceCall(verifier.Call{Code: callee.Code, Address: callee.Address, Caller: callee.Caller, Input: other, Context: &callee.Context,
+			Storage: map[common.Hash]common.Hash{}})
+		require.NoError(t, err)
+		w, err := verifier.Assign(tr, c.Frame)
+		require.NoError(t, err)
+		s := witnesses()[3]
+		s.Assignment.(*frameSegment).Frame = w.FrameWitness
+		require.Error(t, solve(s))
+	})
+	t.Run("a static callee taken for a plain one", func(t *testing.T) {
+		s := witnesses()[4]
+		s.Assignment.(*frameSegment).Static = 0
+		require.Error(t, solve(s))
+	})
+	t.Run("a callee left out", func(t *testing.T) {
+		// The end right after transfer, balanceOf still pending.
+		segs := witnesses()
+		s := segs[5]
+		e := s.Assignment.(*endSegment)
+		e.Pending = segs[4].Assignment.(*frameSegment).Pending
+		e.In = segs[3].Segment.Out
+		require.Error(t, solve(s))
+	})
+	t.Run("a static frame that writes", func(t *testing.T) {
+		// transfer's segment entered as static: its context (and so the
+		// boundary it starts from) says so, and the frame writes storage.
+		s := witnesses()[3]
+		a := s.Assignment.(*frameSegment)
+		tr := exec.Frames[1].Trace
+		call := exec.Frames[0].Trace.Calls[0]
+		require.Equal(t, vm.CALL, call.Op)
+		ctx := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, false, true, c.Calldata), outcomeOf(call.Success, call.ReturnData, outcomeWords(c.Frame)))
+		var rest, acc fr.Element
+		rest.SetBigInt(a.Rest.(*big.Int))
+		acc.SetBigInt(a.Acc.(*big.Int))
+		p := push(ctx, rest)
+		a.Static = 1
+		a.Pending = p.BigInt(new(big.Int))
+		a.In = boundary(h.Hash(), l2Chain, h.Transactions, acc, p)
+		require.Error(t, solve(s))
+		// The same with Static 0 and the plain context solves: the
+		// boundary arithmetic above is the segment's.
+		plain := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, false, false, c.Calldata), outcomeOf(call.Success, call.ReturnData, outcomeWords(c.Frame)))
+		p = push(plain, rest)
+		a.Static = 0
+		a.Pending = p.BigInt(new(big.Int))
+		a.In = boundary(h.Hash(), l2Chain, h.Transactions, acc, p)
+		require.NoError(t, solve(s))
+	})
+}
