@@ -40,7 +40,9 @@ type Transaction struct {
 // install Hooks on the L2 EVM and L1Hooks on the L1 EVM the precompiles
 // run (evm.Config.L1Tracer). Each frame is recorded as a Recorder records
 // the outermost one: its steps, its storage, its logs and the calls it
-// made. It records one transaction and is not safe for concurrent use.
+// made. Transaction returns what it recorded as one transaction,
+// Transactions as the transactions that ran it. It is not safe for
+// concurrent use.
 type TxRecorder struct {
 	frames  []*Recorder
 	parents []int
@@ -167,6 +169,37 @@ func (t *TxRecorder) Transaction() (*Transaction, error) {
 		tx.Frames = append(tx.Frames, Frame{Trace: tr, Parent: t.parents[i], Call: t.calls[i], L1: t.l1[i]})
 	}
 	return tx, nil
+}
+
+// Transactions returns what the recorder recorded as the transactions
+// that ran it, in order: every frame entered while no other was open
+// starts the next transaction, and each transaction's frames are indexed
+// from its own first one (Frame.Parent). It fails as Transaction does.
+// A recorder on a booster over one batch gives the executions of the
+// batch's transactions, as batch.Witnesses takes them.
+func (t *TxRecorder) Transactions() ([]*Transaction, error) {
+	all, err := t.Transaction()
+	if err != nil {
+		return nil, err
+	}
+	var out []*Transaction
+	base := 0
+	for i, f := range all.Frames {
+		if f.Parent == -1 {
+			out = append(out, &Transaction{})
+			base = i
+		} else {
+			f.Parent -= base
+		}
+		out[len(out)-1].Frames = append(out[len(out)-1].Frames, f)
+	}
+	return out, nil
+}
+
+// Reset forgets what the recorder recorded, keeping the hooks it handed
+// out and the context SetContext gave.
+func (t *TxRecorder) Reset() {
+	*t = TxRecorder{ctx: t.ctx, txStart: func(*Recorder) {}}
 }
 
 // SlotWrite is a storage slot a transaction left changed: in L2 storage,

@@ -36,11 +36,14 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 	deployer.Deploy(t, "BallotBox", voting)
 	rollup.Settle(t)
 
-	*rec = *verifier.NewTxRecorder()
+	rec.Reset()
 	rollup.Account(t, "alice").Transact(t, ballot, "BallotBox", "vote", big.NewInt(2))
+	rollup.Account(t, "bob").Transact(t, ballot, "BallotBox", "vote", big.NewInt(1))
 	b, _ := rollup.Settle(t)
-	tx, err := rec.Transaction()
+	execs, err := rec.Transactions()
 	require.NoError(t, err)
+	require.Len(t, execs, 2)
+	tx := execs[0]
 
 	h, err := b.Header()
 	require.NoError(t, err)
@@ -53,16 +56,20 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 
 	capacity := batch.Capacity{Calldata: 128, Frame: verifier.Shapes[2]}
 	witnesses := func() []batch.SegmentWitness {
-		segs, err := batch.Witnesses(h, b.Transactions, []*verifier.Transaction{tx}, capacity)
+		segs, err := batch.Witnesses(h, b.Transactions, execs, capacity)
 		require.NoError(t, err)
 		return segs
 	}
 	segs := witnesses()
-	// Header, signature, BallotBox.vote on L2, Voting.recordVote on L1
-	// (the L1CALL precompile's own frame runs no code), end.
-	require.Len(t, segs, 5)
-	require.Equal(t, []int{batch.KindHeader, batch.KindTransaction, batch.KindFrame, batch.KindFrame, batch.KindEnd},
-		[]int{segs[0].Kind, segs[1].Kind, segs[2].Kind, segs[3].Kind, segs[4].Kind})
+	// Header, then per vote its signature, BallotBox.vote on L2 and
+	// Voting.recordVote on L1 (the L1CALL precompile's own frame runs no
+	// code), then the end.
+	kinds := make([]int, len(segs))
+	for i, s := range segs {
+		kinds[i] = s.Kind
+	}
+	require.Equal(t, []int{batch.KindHeader, batch.KindTransaction, batch.KindFrame, batch.KindFrame,
+		batch.KindTransaction, batch.KindFrame, batch.KindFrame, batch.KindEnd}, kinds)
 	circuits, err := batch.Circuits(capacity)
 	require.NoError(t, err)
 	solve := func(s batch.SegmentWitness) error {
@@ -96,12 +103,20 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 		batch.FrameSegmentOf(s.Assignment).L1 = 0
 		require.Error(t, solve(s))
 	})
-	t.Run("the L1 frame left out", func(t *testing.T) {
+	t.Run("an L1 frame left out", func(t *testing.T) {
+		// The second vote's signature right after the first vote's L2
+		// frame.
 		segs := witnesses()
 		s := segs[4]
+		next := batch.TransactionSegmentOf(s.Assignment)
+		next.Pending = batch.FrameSegmentOf(segs[3].Assignment).Pending
+		next.In = segs[2].Segment.Out
+		require.Error(t, solve(s))
+		// The end right after the second vote's L2 frame.
+		s = segs[7]
 		end := batch.EndSegmentOf(s.Assignment)
-		end.Pending = batch.FrameSegmentOf(segs[3].Assignment).Pending
-		end.In = segs[2].Segment.Out
+		end.Pending = batch.FrameSegmentOf(segs[6].Assignment).Pending
+		end.In = segs[5].Segment.Out
 		require.Error(t, solve(s))
 	})
 }

@@ -8,3 +8,6 @@ func FrameSegmentOf(a frontend.Circuit) *frameSegment { return a.(*frameSegment)
 
 // EndSegmentOf is the end segment assignment behind a.
 func EndSegmentOf(a frontend.Circuit) *endSegment { return a.(*endSegment) }
+
+// TransactionSegmentOf is the transaction segment assignment behind a.
+func TransactionSegmentOf(a frontend.Circuit) *transactionSegment { return a.(*transactionSegment) }

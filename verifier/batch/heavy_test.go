@@ -5,7 +5,6 @@ package batch_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -29,7 +28,7 @@ import (
 )
 
 // statementProver proves a booster batch's statement with a batch.Prover,
-// taking the transaction's frames from the recorder the booster runs
+// taking the transactions' executions from the recorder the booster runs
 // with (reset after each batch).
 type statementProver struct {
 	t   *testing.T
@@ -42,17 +41,12 @@ func (s statementProver) Prove(ctx context.Context, b *booster.Batch) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	// Each batch here holds one transaction: the recorder's frames are
-	// its execution.
-	if len(b.Transactions) != 1 {
-		return nil, fmt.Errorf("statementProver proves batches of one transaction, not %d", len(b.Transactions))
-	}
-	tx, err := s.rec.Transaction()
+	execs, err := s.rec.Transactions()
 	if err != nil {
 		return nil, err
 	}
-	*s.rec = *verifier.NewTxRecorder()
-	return s.p.Prove(ctx, h, b.Transactions, []*verifier.Transaction{tx}, func(p batch.Progress) {
+	s.rec.Reset()
+	return s.p.Prove(ctx, h, b.Transactions, execs, func(p batch.Progress) {
 		s.t.Logf("proved %s (%d of %d), %s elapsed, about %s left", p.Step, p.Done, p.Total, p.Elapsed.Round(time.Second), p.Left.Round(time.Second))
 	})
 }
