@@ -103,6 +103,21 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 		batch.FrameSegmentOf(s.Assignment).L1 = 0
 		require.Error(t, solve(s))
 	})
+	t.Run("an L1CALL from an L1 frame", func(t *testing.T) {
+		// The vote's L2 frame said to be an L1 frame: its L1CALL is then
+		// refused. The same relabelling as an L2 frame solves.
+		s := witnesses()[2]
+		batch.Relabel(s.Assignment, h, tx.Frames[0].Trace, true, false)
+		require.Error(t, solve(s))
+		batch.Relabel(s.Assignment, h, tx.Frames[0].Trace, false, false)
+		require.NoError(t, solve(s))
+	})
+	t.Run("an L1CALL from a static frame", func(t *testing.T) {
+		// Refused twice over: the L1CALL, and the ballot the frame writes.
+		s := witnesses()[2]
+		batch.Relabel(s.Assignment, h, tx.Frames[0].Trace, false, true)
+		require.Error(t, solve(s))
+	})
 	t.Run("an L1 frame left out", func(t *testing.T) {
 		// The second vote's signature right after the first vote's L2
 		// frame.

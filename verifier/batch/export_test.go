@@ -1,6 +1,13 @@
 package batch
 
-import "github.com/consensys/gnark/frontend"
+import (
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/boosterkit/go-booster/verifier"
+)
 
 // FrameSegmentOf is the frame segment assignment behind a, for the
 // external tests to change.
@@ -11,3 +18,27 @@ func EndSegmentOf(a frontend.Circuit) *endSegment { return a.(*endSegment) }
 
 // TransactionSegmentOf is the transaction segment assignment behind a.
 func TransactionSegmentOf(a frontend.Circuit) *transactionSegment { return a.(*transactionSegment) }
+
+// Relabel makes the frame segment a, of the frame traced as tr in a batch
+// with header h, say that the frame is of layer l1 and static as given:
+// the context it pops, so the pending stack and the boundary it starts
+// from, are what Witnesses would give such a frame, and a test reaches
+// the constraints on the frame itself.
+func Relabel(a frontend.Circuit, h *Header, tr *verifier.Trace, l1, static bool) {
+	s := a.(*frameSegment)
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, l1, static, s.dataCap),
+		outcomeOf(!tr.Reverted, tr.ReturnData, outcomeWords(s.shape)))
+	var rest, acc fr.Element
+	rest.SetBigInt(s.Rest.(*big.Int))
+	acc.SetBigInt(s.Acc.(*big.Int))
+	p := push(ctx, rest)
+	s.L1, s.Static = 0, 0
+	if l1 {
+		s.L1 = 1
+	}
+	if static {
+		s.Static = 1
+	}
+	s.Pending = p.BigInt(new(big.Int))
+	s.In = boundary(h.Hash(), h.ChainID, h.Transactions, acc, p)
+}
