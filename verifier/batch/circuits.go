@@ -88,9 +88,10 @@ type transactionSegment struct {
 
 // carried is what the header hands on through the boundaries: the L2
 // chain id, the header's transactions commitment and the running one,
-// and the pending stack: the hash chain of the frames still to be proven,
-// 0 when none is (each a frameContext; the next frame segment proves the
-// first).
+// and the pending stack: the hash chain of the contexts of the frames
+// still to be proven, 0 when none is (each context the hash of its
+// frameEntry and frameOutcome; the next frame segment proves the top
+// one).
 type carried struct {
 	ChainID, TxsHi, TxsLo, Acc, Pending frontend.Variable
 }
