@@ -409,14 +409,18 @@ func (n *Node) release() error {
 const maxBackoff = 10 * time.Second
 
 // loop cuts a batch when BatchMaxTxs are queued or BatchInterval has
-// passed with any queued, and first settles a batch left unsettled.
+// passed with any queued, and first settles a batch left unsettled. Its
+// first step only settles: a transaction sent right after Start waits
+// for the interval (or BatchMaxTxs) like any other, however late the
+// loop's goroutine starts.
 func (n *Node) loop(ctx context.Context) {
 	defer n.done.Done()
 	t := time.NewTicker(n.cfg.BatchInterval)
 	defer t.Stop()
 	var backoff time.Duration // after consecutive failures, up to maxBackoff
+	cut := false
 	for {
-		if err := n.step(ctx); err != nil && ctx.Err() == nil {
+		if err := n.step(ctx, cut); err != nil && ctx.Err() == nil {
 			if errors.Is(err, ErrDiverged) {
 				// Executing again cannot help: another settler owns the
 				// contract's history now. Stop cutting batches; the queue
@@ -441,12 +445,13 @@ func (n *Node) loop(ctx context.Context) {
 		case <-t.C:
 		case <-n.kick:
 		}
+		cut = true
 	}
 }
 
-// step settles the unsettled batch, if any, or cuts, executes and settles
-// a new one.
-func (n *Node) step(ctx context.Context) error {
+// step settles the unsettled batch, if any, or, if cut is set, cuts,
+// executes and settles a new one.
+func (n *Node) step(ctx context.Context, cut bool) error {
 	head := n.b.Chain().Head().Number.Uint64()
 	settled, err := n.checkL1(ctx, head)
 	if err != nil {
@@ -459,7 +464,7 @@ func (n *Node) step(ctx context.Context) error {
 		}
 		return n.settle(ctx, batch)
 	}
-	if n.b.Pending() == 0 {
+	if !cut || n.b.Pending() == 0 {
 		return nil
 	}
 	source, err := n.l1.pin(ctx)
