@@ -69,8 +69,14 @@ var l2Context = verifier.Context{ChainID: *uint256.MustFromBig(l2Chain), Number:
 // input, as a transaction's top frame.
 func frameOf(t testing.TB, caller common.Address, value *big.Int, input []byte) *verifier.Trace {
 	t.Helper()
+	return frameOn(t, nil, caller, value, input)
+}
+
+// frameOn is frameOf over target's storage as given.
+func frameOn(t testing.TB, storage map[common.Hash]common.Hash, caller common.Address, value *big.Int, input []byte) *verifier.Trace {
+	t.Helper()
 	ctx := l2Context
-	tr, err := verifier.TraceCall(verifier.Call{Code: targetCode, Address: target, Caller: caller, Value: value, Input: input, Context: &ctx})
+	tr, err := verifier.TraceCall(verifier.Call{Code: targetCode, Storage: storage, Address: target, Caller: caller, Value: value, Input: input, Context: &ctx})
 	require.NoError(t, err)
 	require.False(t, tr.Reverted)
 	return tr
@@ -81,14 +87,20 @@ func single(tr *verifier.Trace) *verifier.Transaction {
 	return &verifier.Transaction{Frames: []verifier.Frame{{Trace: tr, Parent: -1}}}
 }
 
-// testFrames are the executions of the test batch's transactions.
+// testFrames are the executions of the test batch's transactions, each
+// over the storage the one before left.
 func testFrames(t testing.TB, txs []*types.Transaction) []*verifier.Transaction {
 	t.Helper()
 	sigs, err := Signatures(txs)
 	require.NoError(t, err)
 	out := make([]*verifier.Transaction, len(txs))
+	storage := map[common.Hash]common.Hash{}
 	for i, tx := range txs {
-		out[i] = single(frameOf(t, sigs[i].Sender, tx.Value(), tx.Data()))
+		tr := frameOn(t, storage, sigs[i].Sender, tx.Value(), tx.Data())
+		for _, sl := range tr.Storage {
+			storage[sl.Key] = sl.Final
+		}
+		out[i] = single(tr)
 	}
 	return out
 }
@@ -199,7 +211,7 @@ func TestWitnessesRefuse(t *testing.T) {
 func topContext(a *transactionSegment, sender common.Address, value *big.Int, data []byte) fr.Element {
 	var outcome fr.Element
 	outcome.SetBigInt(a.Outcome.(*big.Int))
-	return push(entryOf(sender, sender, target, value, data, false, false, dataCap), outcome)
+	return push(entryOf(sender, sender, target, value, data, false, false, false, nil, dataCap), outcome)
 }
 
 // endWithAcc is the end segment with delta added to its running
@@ -213,7 +225,7 @@ func endWithAcc(t *testing.T, h *Header, end func() (SegmentWitness, *endSegment
 	a.Acc = acc
 	var pending fr.Element
 	pending.SetBigInt(a.Pending.(*big.Int))
-	a.In = boundary(h.Hash(), l2Chain, h.Transactions, e, pending)
+	a.In = boundary(h.Hash(), l2Chain, h.Transactions, e, pending, memOf(a.Mem))
 	return s
 }
 
@@ -277,7 +289,7 @@ func TestSegmentSoundness(t *testing.T) {
 				a.Words[2][j] = v
 			}
 			var acc [32]byte
-			a.Out = boundary(b, l2Chain, h.Transactions, elem(acc[:31]), elem(acc[:31]))
+			a.Out = boundary(b, l2Chain, h.Transactions, elem(acc[:31]), elem(acc[:31]), headerMem(a))
 			return s
 		}},
 		{"header: not the first segment", func() SegmentWitness {
@@ -293,16 +305,16 @@ func TestSegmentSoundness(t *testing.T) {
 		{"header: handing on another chain id", func() SegmentWitness {
 			s, a := header()
 			var acc [32]byte
-			a.Out = boundary(h.Hash(), big.NewInt(1), h.Transactions, elem(acc[:31]), elem(acc[:31]))
+			a.Out = boundary(h.Hash(), big.NewInt(1), h.Transactions, elem(acc[:31]), elem(acc[:31]), headerMem(a))
 			return s
 		}},
 		{"transaction: a chain id other than the signature's", func() SegmentWitness {
 			s, a := tx()
 			a.ChainID = 1
 			var zero fr.Element
-			a.In = boundary(h.Hash(), big.NewInt(1), h.Transactions, zero, zero)
+			a.In = boundary(h.Hash(), big.NewInt(1), h.Transactions, zero, zero, memOf(a.Mem))
 			ctx := topContext(a, sigs[0].Sender, txs[0].Value(), txs[0].Data())
-			a.Out = boundary(h.Hash(), big.NewInt(1), h.Transactions, fold(zero, sigs[0]), push(ctx, zero))
+			a.Out = boundary(h.Hash(), big.NewInt(1), h.Transactions, fold(zero, sigs[0]), push(ctx, zero), memOf(a.Mem))
 			return s
 		}},
 		{"transaction: starting from another boundary", func() SegmentWitness {
@@ -340,7 +352,7 @@ func TestSegmentSoundness(t *testing.T) {
 			s, a := tx()
 			var zero fr.Element
 			ctx := topContext(a, sigs[0].Sender, big.NewInt(1), txs[0].Data())
-			a.Out = boundary(h.Hash(), l2Chain, h.Transactions, fold(zero, sigs[0]), push(ctx, zero))
+			a.Out = boundary(h.Hash(), l2Chain, h.Transactions, fold(zero, sigs[0]), push(ctx, zero), memOf(a.Mem))
 			return s
 		}},
 		{"frame: called by another account", func() SegmentWitness {

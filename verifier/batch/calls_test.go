@@ -122,22 +122,22 @@ func TestCallsLink(t *testing.T) {
 		tr := exec.Frames[1].Trace
 		call := exec.Frames[0].Trace.Calls[0]
 		require.Equal(t, vm.CALL, call.Op)
-		ctx := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, false, true, c.Calldata), outcomeOf(call.Success, call.ReturnData, outcomeWords(c.Frame)))
+		ctx := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, false, true, false, fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, outcomeWords(c.Frame)))
 		var rest, acc fr.Element
 		rest.SetBigInt(a.Rest.(*big.Int))
 		acc.SetBigInt(a.Acc.(*big.Int))
 		p := push(ctx, rest)
 		a.Static = 1
 		a.Pending = p.BigInt(new(big.Int))
-		a.In = boundary(h.Hash(), l2Chain, h.Transactions, acc, p)
+		a.In = boundary(h.Hash(), l2Chain, h.Transactions, acc, p, memOf(a.Mem))
 		require.Error(t, solve(s))
 		// The same with Static 0 and the plain context solves: the
 		// boundary arithmetic above is the segment's.
-		plain := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, false, false, c.Calldata), outcomeOf(call.Success, call.ReturnData, outcomeWords(c.Frame)))
+		plain := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, false, false, false, fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, outcomeWords(c.Frame)))
 		p = push(plain, rest)
 		a.Static = 0
 		a.Pending = p.BigInt(new(big.Int))
-		a.In = boundary(h.Hash(), l2Chain, h.Transactions, acc, p)
+		a.In = boundary(h.Hash(), l2Chain, h.Transactions, acc, p, memOf(a.Mem))
 		require.NoError(t, solve(s))
 	})
 }

@@ -25,16 +25,41 @@ const (
 )
 
 // Capacity is what one batch prover's segment circuits hold: transactions
-// of up to Calldata bytes of calldata, and frames of Frame's shape.
+// of up to Calldata bytes of calldata, frames of Frame's shape, and end
+// segments of Slots storage slots each (DefaultSlots if zero; a batch has
+// as many end segments as the slots it touches need).
 type Capacity struct {
 	Calldata int
 	Frame    verifier.Shape
+	Slots    int
 }
+
+// DefaultSlots is an end segment's slot capacity when Capacity.Slots is
+// zero.
+const DefaultSlots = 8
+
+// slots is the end segments' slot capacity.
+func (c Capacity) slots() int {
+	if c.Slots <= 0 {
+		return DefaultSlots
+	}
+	return c.Slots
+}
+
+// MaxDepth is how deep a batch's frames may nest: a transaction's top
+// frame is at depth 1, and a frame at depth MaxDepth may make no call
+// that enters a frame. Each context keeps the layer and address of the
+// frames above it, so that a frame segment refuses to run where one of
+// them still runs (reentrancy, which the storage argument cannot follow).
+const MaxDepth = 8
 
 // headerSegment proves the header behind the batch commitment.
 type headerSegment struct {
 	aggregate.SegmentInputs
 	Words [NbHeaderWords][32]frontend.Variable
+	// Alpha and Beta are the storage argument's challenges, which the
+	// last end segment checks.
+	Alpha, Beta frontend.Variable
 }
 
 // Define implements frontend.Circuit.
@@ -67,7 +92,8 @@ func (c *headerSegment) Define(api frontend.API) error {
 	}
 	chainID := bytesValue(api, c.Words[2][24:])
 	txs := c.Words[7]
-	out, err := boundaryVar(api, c.BatchHi, c.BatchLo, chainID, bytesValue(api, txs[:16]), bytesValue(api, txs[16:]), 0, 0)
+	mem := memory{Alpha: c.Alpha, Beta: c.Beta, Time: 0, Acc: 0, Sum: 0, LastOwner: 0, LastHi: 0, LastLo: 0}
+	out, err := boundaryVar(api, c.BatchHi, c.BatchLo, chainID, bytesValue(api, txs[:16]), bytesValue(api, txs[16:]), 0, 0, mem)
 	if err != nil {
 		return err
 	}
@@ -91,20 +117,22 @@ type transactionSegment struct {
 // and the pending stack: the hash chain of the contexts of the frames
 // still to be proven, 0 when none is (each context the hash of its
 // frameEntry and frameOutcome; the next frame segment proves the top
-// one).
+// one), and the storage argument's state (memory).
 type carried struct {
 	ChainID, TxsHi, TxsLo, Acc, Pending frontend.Variable
+	Mem                                 memory
 }
 
 // boundary is the boundary of the carried values with acc as the running
-// commitment and pending as the pending stack.
-func (c *carried) boundary(api frontend.API, s *aggregate.SegmentInputs, acc, pending frontend.Variable) (frontend.Variable, error) {
-	return boundaryVar(api, s.BatchHi, s.BatchLo, c.ChainID, c.TxsHi, c.TxsLo, acc, pending)
+// commitment, pending as the pending stack and mem as the storage
+// argument's state.
+func (c *carried) boundary(api frontend.API, s *aggregate.SegmentInputs, acc, pending frontend.Variable, mem memory) (frontend.Variable, error) {
+	return boundaryVar(api, s.BatchHi, s.BatchLo, c.ChainID, c.TxsHi, c.TxsLo, acc, pending, mem)
 }
 
 // Define implements frontend.Circuit.
 func (c *transactionSegment) Define(api frontend.API) error {
-	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending)
+	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, c.Mem)
 	if err != nil {
 		return err
 	}
@@ -126,7 +154,7 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	// origin), at the recipient, with the transaction's value and
 	// calldata; its outcome is not bound yet (receipts are not in the
 	// statement).
-	entry, err := frameEntry(api, s.Sender, s.Sender, s.To, s.Value, c.Tx.DataLen, c.Tx.Data, 0, 0)
+	entry, err := frameEntry(api, s.Sender, s.Sender, s.To, s.Value, c.Tx.DataLen, c.Tx.Data, 0, 0, 0, noAncestors())
 	if err != nil {
 		return err
 	}
@@ -138,12 +166,21 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
-	out, err := c.boundary(api, &c.SegmentInputs, acc, pending)
+	out, err := c.boundary(api, &c.SegmentInputs, acc, pending, c.Mem)
 	if err != nil {
 		return err
 	}
 	api.AssertIsEqual(c.Out, out)
 	return nil
+}
+
+// noAncestors is a top frame's ancestry: none.
+func noAncestors() []frontend.Variable {
+	out := make([]frontend.Variable, MaxDepth-1)
+	for i := range out {
+		out[i] = 0
+	}
+	return out
 }
 
 // frameSegment proves one call frame's execution (the EVM circuit's
@@ -161,15 +198,29 @@ func (c *transactionSegment) Define(api frontend.API) error {
 // caller (plus SPEC §1's alias where Alias says so). Each callee's
 // outcome is the call's success and return data. DELEGATECALL is
 // refused.
+//
+// The frame's storage goes through the batch's storage argument (see
+// memory): it reads each slot's initial value as the frames before it
+// left it, and leaves its final value, or its initial value where the
+// frame reverts or a frame above it does (Doomed). A doomed frame that
+// does not revert itself must leave every slot as it found it, and no
+// frame of a batch may use transient storage yet.
 type frameSegment struct {
 	aggregate.SegmentInputs
 	carried
 	// Rest is the pending stack below this frame's context; L1 is 1 for a
-	// frame of L1 code, Static 1 for a static frame; Alias[j] is 1 where
-	// call j's L1 sender is aliased.
-	Rest, L1, Static frontend.Variable
-	Alias            []frontend.Variable
-	Frame            verifier.FrameWitness
+	// frame of L1 code, Static 1 for a static frame, Doomed 1 for a frame
+	// whose writes a frame above it undoes by reverting; Alias[j] is 1
+	// where call j's L1 sender is aliased.
+	Rest, L1, Static, Doomed frontend.Variable
+	Alias                    []frontend.Variable
+	// Ancestors are the slotOwner values of the frames above this one,
+	// nearest first, zero past the top.
+	Ancestors []frontend.Variable
+	// ReadTimes[j] is the time of the write Frame.Storage[j]'s initial
+	// value was read from.
+	ReadTimes []frontend.Variable
+	Frame     verifier.FrameWitness
 	// dataCap is the calldata capacity of the contexts (the transaction
 	// segments'), shape the frame's.
 	dataCap int            `gnark:"-"`
@@ -185,7 +236,7 @@ var (
 
 // Define implements frontend.Circuit.
 func (c *frameSegment) Define(api frontend.API) error {
-	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending)
+	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, c.Mem)
 	if err != nil {
 		return err
 	}
@@ -205,6 +256,7 @@ func (c *frameSegment) Define(api frontend.API) error {
 	// context, the pinned L1 block's, is not bound yet).
 	api.AssertIsBoolean(c.L1)
 	api.AssertIsBoolean(c.Static)
+	api.AssertIsBoolean(c.Doomed)
 	l2 := api.Sub(1, c.L1)
 	api.AssertIsEqual(api.Mul(l2, f.Context[verifier.ContextChainID].Hi), 0)
 	api.AssertIsEqual(api.Mul(l2, api.Sub(f.Context[verifier.ContextChainID].Lo, c.ChainID)), 0)
@@ -223,10 +275,24 @@ func (c *frameSegment) Define(api frontend.API) error {
 		api.AssertIsEqual(b, 0)
 	}
 	api.ToBinary(api.Sub(min(c.dataCap, len(f.Calldata)), f.CalldataLen), 16)
-	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1, c.Static)
+	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1, c.Static, c.Doomed, c.Ancestors)
 	if err != nil {
 		return err
 	}
+	// No frame above this one runs at its address on its layer.
+	owner := slotOwner(api, c.L1, addr(f.Address))
+	for _, a := range c.Ancestors {
+		api.AssertIsDifferent(owner, a)
+	}
+	mem, err := c.storage(api, outcome, owner)
+	if err != nil {
+		return err
+	}
+	// The callees' ancestry: this frame, then its own, which must leave
+	// room (the depth limit) where a call entered a frame.
+	ancestry := append([]frontend.Variable{owner}, c.Ancestors[:len(c.Ancestors)-1]...)
+	room := c.Ancestors[len(c.Ancestors)-1]
+	undo := api.Sub(api.Add(c.Doomed, outcome.Reverted), api.Mul(c.Doomed, outcome.Reverted))
 	out, err := frameOutcome(api, api.Sub(1, outcome.Reverted), f.RetLen, f.Return, outcomeWords(c.shape))
 	if err != nil {
 		return err
@@ -244,7 +310,8 @@ func (c *frameSegment) Define(api frontend.API) error {
 	// The callees, last call first so that the first is on top.
 	next := c.Rest
 	for j := len(f.Calls) - 1; j >= 0; j-- {
-		ctx, err := c.callee(api, &f.Calls[j], c.Alias[j], addr)
+		api.AssertIsEqual(api.Mul(f.Calls[j].Used, room), 0)
+		ctx, err := c.callee(api, &f.Calls[j], c.Alias[j], addr, undo, ancestry)
 		if err != nil {
 			return err
 		}
@@ -254,7 +321,7 @@ func (c *frameSegment) Define(api frontend.API) error {
 		}
 		next = api.Select(f.Calls[j].Used, pushed, next)
 	}
-	out2, err := c.boundary(api, &c.SegmentInputs, c.Acc, next)
+	out2, err := c.boundary(api, &c.SegmentInputs, c.Acc, next, mem)
 	if err != nil {
 		return err
 	}
@@ -262,10 +329,48 @@ func (c *frameSegment) Define(api frontend.API) error {
 	return nil
 }
 
+// storage adds the frame's slots to the storage argument at the next
+// time and returns the argument's state after them. owner is the frame's
+// slotOwner.
+func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, owner frontend.Variable) (memory, error) {
+	f, m := &c.Frame, c.Mem
+	t := api.Add(m.Time, 1)
+	api.ToBinary(t, timeBits)
+	// The frame's writes stay unless it or a frame above it reverts.
+	undo := api.Sub(api.Add(c.Doomed, outcome.Reverted), api.Mul(c.Doomed, outcome.Reverted))
+	// Doomed and returning: its writes would be seen by the frames after
+	// it until the revert above, which the argument does not follow.
+	unchanged := api.Mul(c.Doomed, api.Sub(1, outcome.Reverted))
+	sum := m.Sum
+	for j := range f.Storage {
+		sl := &f.Storage[j]
+		api.AssertIsEqual(api.Mul(unchanged, sl.Used, api.Sub(sl.FinalHi, sl.InitHi)), 0)
+		api.AssertIsEqual(api.Mul(unchanged, sl.Used, api.Sub(sl.FinalLo, sl.InitLo)), 0)
+		// The write read from came before this frame.
+		api.ToBinary(c.ReadTimes[j], timeBits)
+		api.ToBinary(api.Mul(sl.Used, api.Sub(t, c.ReadTimes[j], 1)), timeBits)
+		leftHi := api.Select(undo, sl.InitHi, sl.FinalHi)
+		leftLo := api.Select(undo, sl.InitLo, sl.FinalLo)
+		w := m.term(api, m.fingerprint(api, owner, sl.KeyHi, sl.KeyLo, leftHi, leftLo, t))
+		r := m.term(api, m.fingerprint(api, owner, sl.KeyHi, sl.KeyLo, sl.InitHi, sl.InitLo, c.ReadTimes[j]))
+		sum = api.Add(sum, api.Mul(sl.Used, api.Sub(w, r)))
+	}
+	// Transient storage is not carried from frame to frame yet.
+	for j := range f.Transient {
+		api.AssertIsEqual(f.Transient[j].Used, 0)
+	}
+	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, t}, packTimes(api, c.ReadTimes)...)
+	acc, err := hashVars(api, vs...)
+	if err != nil {
+		return memory{}, err
+	}
+	return memory{Alpha: m.Alpha, Beta: m.Beta, Time: t, Acc: acc, Sum: sum, LastOwner: m.LastOwner, LastHi: m.LastHi, LastLo: m.LastLo}, nil
+}
+
 // callee is the context of the frame a call entry enters (meaningful for
 // a used entry; the constraints hold for an unused one, whose fields are
 // zero).
-func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, alias frontend.Variable, addr func(verifier.Word) frontend.Variable) (frontend.Variable, error) {
+func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, alias frontend.Variable, addr func(verifier.Word) frontend.Variable, doomed frontend.Variable, ancestry []frontend.Variable) (frontend.Variable, error) {
 	f := &c.Frame
 	used := call.Used
 	api.AssertIsBoolean(alias)
@@ -318,7 +423,7 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, alias 
 	address := api.Select(isL1Call, target, to)
 	value := [2]frontend.Variable{api.Mul(api.Sub(1, isL1Call), call.Value.Hi), api.Mul(api.Sub(1, isL1Call), call.Value.Lo)}
 	layer := api.Select(isL1Call, 1, c.L1)
-	entry, err := frameEntry(api, sender, addr(f.Origin), address, value, dataLen, data, layer, static)
+	entry, err := frameEntry(api, sender, addr(f.Origin), address, value, dataLen, data, layer, static, doomed, ancestry)
 	if err != nil {
 		return nil, err
 	}
@@ -330,11 +435,14 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, alias 
 }
 
 // frameEntry hashes what a frame is entered with: caller, origin and
-// address (160-bit values), value (128-bit halves), calldata length and
-// calldata bytes, zero-padded and packed 31 to an element, its layer (1
-// for L1) and whether it is static.
-func frameEntry(api frontend.API, caller, origin, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1, static frontend.Variable) (frontend.Variable, error) {
-	vs := []frontend.Variable{caller, origin, address, value[0], value[1], dataLen, l1, static}
+// address (160-bit values), value (128-bit halves), calldata length, its
+// layer (1 for L1), whether it is static, whether a frame above it
+// reverts, the slotOwner values of the frames above it (MaxDepth − 1,
+// nearest first, zero past the top), and the calldata bytes, zero-padded
+// and packed 31 to an element.
+func frameEntry(api frontend.API, caller, origin, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1, static, doomed frontend.Variable, ancestors []frontend.Variable) (frontend.Variable, error) {
+	vs := []frontend.Variable{caller, origin, address, value[0], value[1], dataLen, l1, static, doomed}
+	vs = append(vs, ancestors...)
 	for i := 0; i < len(data); i += 31 {
 		vs = append(vs, bytesValue(api, data[i:min(i+31, len(data))]))
 	}
@@ -359,26 +467,84 @@ func frameOutcome(api frontend.API, success, retLen frontend.Variable, ret []ver
 // as many as a frame returns or a call keeps, whichever is more.
 func outcomeWords(s verifier.Shape) int { return max(s.Return, s.CallReturn) }
 
-// endSegment checks the running commitment against the header's.
+// endSegment adds Slots to the storage argument: each slot the batch
+// touched, once, in increasing order of layer, address and key across
+// the end segments, with its value before the batch (written at time 0)
+// and after it (read at the time of its last write). The last end
+// segment (Final) checks that the storage argument's sum is zero under
+// the challenges its hash chain gives, that the running commitment
+// equals the header's, and ends the batch (Out 0). Every end segment
+// requires that nothing is pending.
 type endSegment struct {
 	aggregate.SegmentInputs
 	carried
+	Final frontend.Variable
+	Slots []slotEntry
 }
 
 // Define implements frontend.Circuit.
 func (c *endSegment) Define(api frontend.API) error {
-	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending)
+	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, c.Mem)
 	if err != nil {
 		return err
 	}
 	api.AssertIsEqual(c.In, in)
-	api.AssertIsEqual(c.Out, 0)
 	// Every frame the transactions entered has been proven.
 	api.AssertIsEqual(c.Pending, 0)
-	// Canonical bits: the commitment is the field element's 32 bytes.
+	api.AssertIsBoolean(c.Final)
+	m := c.Mem
+	sum := m.Sum
+	pOwner, pHi, pLo := m.LastOwner, m.LastHi, m.LastLo
+	vs := []frontend.Variable{m.Acc}
+	var prevUsed frontend.Variable = 1
+	for j := range c.Slots {
+		e := &c.Slots[j]
+		api.AssertIsBoolean(e.Used)
+		api.AssertIsBoolean(e.L1)
+		api.AssertIsEqual(api.Mul(e.Used, api.Sub(1, prevUsed)), 0)
+		prevUsed = e.Used
+		api.ToBinary(e.Address, 160)
+		for _, v := range []frontend.Variable{e.KeyHi, e.KeyLo, e.InitHi, e.InitLo, e.FinalHi, e.FinalLo} {
+			api.ToBinary(v, 128)
+		}
+		api.ToBinary(e.Time, timeBits)
+		owner := slotOwner(api, e.L1, e.Address)
+		assertAfter(api, e.Used, pOwner, pHi, pLo, owner, e.KeyHi, e.KeyLo)
+		w := m.term(api, m.fingerprint(api, owner, e.KeyHi, e.KeyLo, e.InitHi, e.InitLo, 0))
+		r := m.term(api, m.fingerprint(api, owner, e.KeyHi, e.KeyLo, e.FinalHi, e.FinalLo, e.Time))
+		sum = api.Add(sum, api.Mul(e.Used, api.Sub(w, r)))
+		pOwner = api.Select(e.Used, owner, pOwner)
+		pHi = api.Select(e.Used, e.KeyHi, pHi)
+		pLo = api.Select(e.Used, e.KeyLo, pLo)
+		vs = append(vs, e.Used, owner, e.KeyHi, e.KeyLo, e.InitHi, e.InitLo, e.FinalHi, e.FinalLo, e.Time)
+	}
+	acc, err := hashVars(api, vs...)
+	if err != nil {
+		return err
+	}
+	// The last: the challenges are the chain's, the sum is zero, and
+	// the running commitment is the header's (canonical bits: the
+	// commitment is the field element's 32 bytes).
+	alpha, err := hashVars(api, acc, 1)
+	if err != nil {
+		return err
+	}
+	beta, err := hashVars(api, acc, 2)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(api.Mul(c.Final, api.Sub(alpha, m.Alpha)), 0)
+	api.AssertIsEqual(api.Mul(c.Final, api.Sub(beta, m.Beta)), 0)
+	api.AssertIsEqual(api.Mul(c.Final, sum), 0)
 	bits := api.ToBinary(c.Acc)
-	api.AssertIsEqual(api.FromBinary(bits[128:]...), c.TxsHi)
-	api.AssertIsEqual(api.FromBinary(bits[:128]...), c.TxsLo)
+	api.AssertIsEqual(api.Mul(c.Final, api.Sub(api.FromBinary(bits[128:]...), c.TxsHi)), 0)
+	api.AssertIsEqual(api.Mul(c.Final, api.Sub(api.FromBinary(bits[:128]...), c.TxsLo)), 0)
+	next := memory{Alpha: m.Alpha, Beta: m.Beta, Time: m.Time, Acc: acc, Sum: sum, LastOwner: pOwner, LastHi: pHi, LastLo: pLo}
+	out, err := c.boundary(api, &c.SegmentInputs, c.Acc, 0, next)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(c.Out, api.Select(c.Final, 0, out))
 	// The aggregation circuit switches between segment keys of one
 	// layout: one commitment each, to private variables only.
 	cm, err := api.(frontend.Committer).Commit(c.Acc, c.ChainID)
@@ -390,8 +556,8 @@ func (c *endSegment) Define(api frontend.API) error {
 }
 
 // boundaryVar is boundary in the circuit.
-func boundaryVar(api frontend.API, batchHi, batchLo, chainID, txsHi, txsLo, acc, pending frontend.Variable) (frontend.Variable, error) {
-	return hashVars(api, batchHi, batchLo, chainID, txsHi, txsLo, acc, pending)
+func boundaryVar(api frontend.API, batchHi, batchLo, chainID, txsHi, txsLo, acc, pending frontend.Variable, mem memory) (frontend.Variable, error) {
+	return hashVars(api, append([]frontend.Variable{batchHi, batchLo, chainID, txsHi, txsLo, acc, pending}, mem.elements()...)...)
 }
 
 var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
@@ -422,5 +588,7 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 		return nil, fmt.Errorf("batch: frame shape: %w", err)
 	}
 	return []frontend.Circuit{&headerSegment{}, &transactionSegment{Tx: txsig.NewTx(c.Calldata)},
-		&frameSegment{Frame: *f, Alias: make([]frontend.Variable, c.Frame.Calls), dataCap: c.Calldata, shape: c.Frame}, &endSegment{}}, nil
+		&frameSegment{Frame: *f, Alias: make([]frontend.Variable, c.Frame.Calls), Ancestors: make([]frontend.Variable, MaxDepth-1),
+			ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, shape: c.Frame},
+		&endSegment{Slots: make([]slotEntry, c.slots())}}, nil
 }

@@ -26,7 +26,7 @@ func TransactionSegmentOf(a frontend.Circuit) *transactionSegment { return a.(*t
 // the constraints on the frame itself.
 func Relabel(a frontend.Circuit, h *Header, tr *verifier.Trace, l1, static bool) {
 	s := a.(*frameSegment)
-	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, l1, static, s.dataCap),
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, l1, static, isOne(s.Doomed), fesOf(s.Ancestors), s.dataCap),
 		outcomeOf(!tr.Reverted, tr.ReturnData, outcomeWords(s.shape)))
 	var rest, acc fr.Element
 	rest.SetBigInt(s.Rest.(*big.Int))
@@ -40,5 +40,5 @@ func Relabel(a frontend.Circuit, h *Header, tr *verifier.Trace, l1, static bool)
 		s.Static = 1
 	}
 	s.Pending = p.BigInt(new(big.Int))
-	s.In = boundary(h.Hash(), h.ChainID, h.Transactions, acc, p)
+	s.In = boundary(h.Hash(), h.ChainID, h.Transactions, acc, p, memOf(s.Mem))
 }

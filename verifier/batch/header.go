@@ -88,26 +88,22 @@ func fold(acc fr.Element, s Signature) fr.Element {
 
 // boundary is what one segment hands the next: the Poseidon2 hash of the
 // batch commitment's halves, the L2 chain id, the header's transactions
-// commitment's halves, the running commitment and the pending stack.
-func boundary(batch common.Hash, chainID *big.Int, txs common.Hash, acc, pending fr.Element) *big.Int {
+// commitment's halves, the running commitment, the pending stack and the
+// storage argument's state.
+func boundary(batch common.Hash, chainID *big.Int, txs common.Hash, acc, pending fr.Element, mem memState) *big.Int {
 	var c fr.Element
 	c.SetBigInt(chainID)
-	h := hashElements(elem(batch[:16]), elem(batch[16:]), c, elem(txs[:16]), elem(txs[16:]), acc, pending)
+	h := hashElements(append([]fr.Element{elem(batch[:16]), elem(batch[16:]), c, elem(txs[:16]), elem(txs[16:]), acc, pending}, mem.elements()...)...)
 	return h.BigInt(new(big.Int))
 }
 
 // entryOf is frameEntry outside the circuit, for calldata zero-padded to
-// dataCap bytes.
-func entryOf(caller, origin, address common.Address, value *big.Int, data []byte, l1, static bool, dataCap int) fr.Element {
+// dataCap bytes; ancestors has at most MaxDepth − 1 owners (zeros past
+// them).
+func entryOf(caller, origin, address common.Address, value *big.Int, data []byte, l1, static, doomed bool, ancestors []fr.Element, dataCap int) fr.Element {
 	v := common.BigToHash(value)
-	var layer, st fr.Element
-	if l1 {
-		layer.SetOne()
-	}
-	if static {
-		st.SetOne()
-	}
-	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), layer, st}
+	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), bitOf(l1), bitOf(static), bitOf(doomed)}
+	es = append(es, ancestry(ancestors)...)
 	padded := make([]byte, dataCap)
 	copy(padded, data)
 	for i := 0; i < dataCap; i += 31 {

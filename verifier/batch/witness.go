@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"slices"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
 	"github.com/consensys/gnark/frontend"
 	"github.com/ethereum/go-ethereum/common"
@@ -52,15 +53,45 @@ type SegmentWitness struct {
 // the header, then for each transaction its signature and the frames of
 // executions[i] that run code (its L2 frames and the L1 frames below its
 // L1CALLs, in the order they were entered, as a verifier.TxRecorder on
-// the booster records them), then the end. It fails with ErrStatement
-// where the header, transactions and frames disagree (a top frame entered
-// by another caller, at another address, with another value or calldata
-// than its transaction; a frame that is not the one its caller's call
-// entered), and with an error wrapping verifier.ErrUnsupported for what
-// the segments cannot prove (contract creation, a transaction sent to a
+// the booster records them), then the end segments, with every storage
+// slot the frames touched. It fails with ErrStatement where the header,
+// transactions and frames disagree (a top frame entered by another
+// caller, at another address, with another value or calldata than its
+// transaction; a frame that is not the one its caller's call entered; a
+// frame that starts a slot at another value than the frames before it
+// left), and with an error wrapping verifier.ErrUnsupported for what the
+// segments cannot prove (contract creation, a transaction sent to a
 // precompile, a call other than into L1CALL, an L1CALL the precompile
-// refused).
+// refused, reentrancy, calls deeper than MaxDepth, transient storage, a
+// frame that changes storage below a frame that reverts).
 func Witnesses(h *Header, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity) ([]SegmentWitness, error) {
+	return witnesses(h, txs, executions, c, nil)
+}
+
+// faults make witnesses build the segments of a batch its checks would
+// refuse, for the package's tests to show that the circuits refuse them
+// too. Production code passes nil.
+type faults struct {
+	// inconsistent skips the check that a frame starts each slot where
+	// the frames before it left it; keepReverted keeps a reverted frame's
+	// writes; unsupported skips the refusals of reentrancy, transient
+	// storage and doomed frames that change storage.
+	inconsistent, keepReverted, unsupported bool
+	// readTime, if set, gives the read time of slot j of the frame at
+	// time now in place of the honest one.
+	readTime func(now uint64, j int, honest uint64) uint64
+	// keys, if set, replaces the end segments' slot list; entry changes
+	// an entry's values.
+	keys  func([]slotKey) []slotKey
+	entry func(slotKey, *slotState)
+	// challenges, if set, replaces the challenges.
+	challenges func(alpha, beta fr.Element) (fr.Element, fr.Element)
+}
+
+func (f *faults) has(pick func(*faults) bool) bool { return f != nil && pick(f) }
+
+// witnesses is Witnesses with faults.
+func witnesses(h *Header, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity, fl *faults) ([]SegmentWitness, error) {
 	if h.ChainID == nil || !h.ChainID.IsUint64() {
 		return nil, fmt.Errorf("%w: L2 chain id %v is not a 64-bit value", ErrStatement, h.ChainID)
 	}
@@ -74,33 +105,21 @@ func Witnesses(h *Header, txs []*types.Transaction, executions []*verifier.Trans
 	if cm := TransactionsCommitment(sigs); cm != h.Transactions {
 		return nil, fmt.Errorf("%w: the header's transactions commitment %s, the transactions' %s", ErrStatement, h.Transactions, cm)
 	}
-	batch := h.Hash()
-	txsHi, txsLo := new(big.Int).SetBytes(h.Transactions[:16]), new(big.Int).SetBytes(h.Transactions[16:])
-	inputs := func(index int, in, out *big.Int) aggregate.SegmentInputs {
-		return aggregate.Segment{Batch: batch, Index: uint64(index), In: in, Out: out}.Inputs()
-	}
-	segment := func(index int, in, out *big.Int) aggregate.Segment {
-		return aggregate.Segment{Batch: batch, Index: uint64(index), In: in, Out: out}
-	}
-	carry := func(acc, pending fr.Element) carried {
-		return carried{ChainID: h.ChainID, TxsHi: txsHi, TxsLo: txsLo,
-			Acc: acc.BigInt(new(big.Int)), Pending: pending.BigInt(new(big.Int))}
-	}
 	words := outcomeWords(c.Frame)
 
-	var acc fr.Element
+	// The first pass assigns each segment and follows the pending stack,
+	// the running commitment and the storage argument's hash chain; the
+	// second, once the chain gives the challenges, the argument's sums
+	// and the boundaries.
+	b := draftBatch{state: map[slotKey]*slotState{}, faults: fl}
 	var stack []pending // top last
-	out := boundary(batch, h.ChainID, h.Transactions, acc, pendingOf(stack))
-	head := &headerSegment{SegmentInputs: inputs(0, new(big.Int), out)}
+	head := &headerSegment{}
 	for i, w := range h.Words() {
-		for j, b := range w {
-			head.Words[i][j] = b
+		for j, v := range w {
+			head.Words[i][j] = v
 		}
 	}
-	segs := []SegmentWitness{{Kind: KindHeader, Assignment: head, Segment: segment(0, new(big.Int), out)}}
-	add := func(kind int, in, out *big.Int, a frontend.Circuit) {
-		segs = append(segs, SegmentWitness{Kind: kind, Segment: segment(len(segs), in, out), Assignment: a})
-	}
+	b.add(KindHeader, head, nil, stack)
 	for i, tx := range txs {
 		if tx.ChainId().Cmp(h.ChainID) != 0 {
 			return nil, fmt.Errorf("%w: transaction %d is for chain %v, the batch for %v", ErrStatement, i, tx.ChainId(), h.ChainID)
@@ -132,48 +151,292 @@ func Witnesses(h *Header, txs []*types.Transaction, executions []*verifier.Trans
 		case len(top.Code) == 0:
 			return nil, fmt.Errorf("batch: transaction %d (%s): %w: a transaction to %s, which has no code", i, tx.Hash(), verifier.ErrUnsupported, top.Address)
 		}
-
-		in := out
-		before := carry(acc, pendingOf(stack))
-		acc = fold(acc, sigs[i])
+		before := b.acc
+		b.acc = fold(b.acc, sigs[i])
 		outcome := outcomeOf(!top.Reverted, top.ReturnData, words)
-		stack = append(stack, pending{ctx: push(entryOf(sigs[i].Sender, sigs[i].Sender, *tx.To(), tx.Value(), tx.Data(), false, false, c.Calldata), outcome)})
-		out = boundary(batch, h.ChainID, h.Transactions, acc, pendingOf(stack))
-		add(KindTransaction, in, out, &transactionSegment{SegmentInputs: inputs(len(segs), in, out), carried: before, Tx: w,
-			Outcome: outcome.BigInt(new(big.Int))})
+		stack = append(stack, pending{ctx: push(entryOf(sigs[i].Sender, sigs[i].Sender, *tx.To(), tx.Value(), tx.Data(), false, false, false, nil, c.Calldata), outcome)})
+		b.addAt(KindTransaction, &transactionSegment{Tx: w, Outcome: outcome.BigInt(new(big.Int))}, nil, before, pendingOf(stack[:len(stack)-1]), stack)
 
 		for k, f := range e.Frames {
 			if len(f.Trace.Code) == 0 {
 				continue // a precompile's own frame
 			}
-			seg, err := frameWitness(e, k, &stack, h.ChainID, c, words)
+			pendingBefore := pendingOf(stack)
+			seg, err := frameWitness(e, k, &stack, h.ChainID, c, words, fl.has(func(f *faults) bool { return f.unsupported }))
 			if err != nil {
 				return nil, fmt.Errorf("batch: transaction %d (%s) frame %d: %w", i, tx.Hash(), k, err)
 			}
-			in := out
-			// The stack below the frame's context, then its callees.
-			rest := slices.Clone(stack[:len(stack)-seg.pushed])
-			seg.carried = carry(acc, pendingOf(append(slices.Clone(rest), seg.popped)))
-			restHash := pendingOf(rest)
-			seg.Rest = restHash.BigInt(new(big.Int))
-			out = boundary(batch, h.ChainID, h.Transactions, acc, pendingOf(stack))
-			seg.SegmentInputs = inputs(len(segs), in, out)
-			add(KindFrame, in, out, seg.frameSegment)
+			// The stack below the frame's context.
+			rest := pendingOf(stack[:len(stack)-seg.pushed])
+			seg.Rest = rest.BigInt(new(big.Int))
+			tuples, err := b.frame(f, seg, c)
+			if err != nil {
+				return nil, fmt.Errorf("batch: transaction %d (%s) frame %d: %w", i, tx.Hash(), k, err)
+			}
+			b.addAt(KindFrame, seg.frameSegment, tuples, b.acc, pendingBefore, stack)
 		}
 	}
 	if len(stack) != 0 {
 		return nil, fmt.Errorf("%w: %d entered frames have no trace", ErrStatement, len(stack))
 	}
-	end := len(segs)
-	add(KindEnd, out, new(big.Int), &endSegment{SegmentInputs: inputs(end, out, new(big.Int)), carried: carry(acc, fr.Element{})})
-	return segs, nil
+	b.ends(c.slots())
+	return b.finish(h), nil
 }
 
-// pending is a context on the pending stack, and whether it is a static
-// frame's.
+// slotKey names a storage slot of the batch: its layer, address and key.
+type slotKey struct {
+	l1   bool
+	addr common.Address
+	key  common.Hash
+}
+
+// slotState is a slot as the frames so far left it: its value before the
+// batch, its value now and the time of its last write.
+type slotState struct {
+	initial, value common.Hash
+	time           uint64
+}
+
+// memState is the storage argument's part of a boundary, outside the
+// circuit.
+type memState struct {
+	alpha, beta, time, acc, sum fr.Element
+	lastOwner, lastHi, lastLo   fr.Element
+}
+
+func (m *memState) elements() []fr.Element {
+	return []fr.Element{m.alpha, m.beta, m.time, m.acc, m.sum, m.lastOwner, m.lastHi, m.lastLo}
+}
+
+// values is m as circuit values.
+func (m *memState) values() memory {
+	v := func(e fr.Element) *big.Int { return e.BigInt(new(big.Int)) }
+	return memory{Alpha: v(m.alpha), Beta: v(m.beta), Time: v(m.time), Acc: v(m.acc), Sum: v(m.sum), LastOwner: v(m.lastOwner), LastHi: v(m.lastHi), LastLo: v(m.lastLo)}
+}
+
+// draft is a segment of the first pass: its kind and assignment, the
+// running commitment and pending stack before and after it, the storage
+// argument's state before and after it (sums left for the second pass)
+// and its tuples.
+type draft struct {
+	kind               int
+	assign             frontend.Circuit
+	acc, pending       fr.Element
+	accOut, pendingOut fr.Element
+	mem, memOut        memState
+	tuples             []memTuple
+}
+
+// draftBatch is the first pass's state.
+type draftBatch struct {
+	drafts []draft
+	acc    fr.Element
+	mem    memState
+	state  map[slotKey]*slotState
+	order  []slotKey
+	faults *faults
+}
+
+// add appends a segment that leaves the running commitment as it is and
+// the pending stack as stack.
+func (b *draftBatch) add(kind int, a frontend.Circuit, tuples []memTuple, stack []pending) {
+	p := pendingOf(stack)
+	b.addAt(kind, a, tuples, b.acc, p, stack)
+}
+
+// addAt appends a segment that starts from running commitment acc and
+// pending stack hash p, and ends at b.acc, stack and b.mem (the
+// argument's state the caller has advanced).
+func (b *draftBatch) addAt(kind int, a frontend.Circuit, tuples []memTuple, acc, p fr.Element, stack []pending) {
+	before := b.mem
+	if n := len(b.drafts); n > 0 {
+		before = b.drafts[n-1].memOut
+	}
+	b.drafts = append(b.drafts, draft{kind: kind, assign: a, acc: acc, pending: p, accOut: b.acc, pendingOut: pendingOf(stack), mem: before, memOut: b.mem, tuples: tuples})
+}
+
+// frame advances the storage argument over frame f (its segment seg):
+// the next time, each slot's read and write, the hash chain.
+func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]memTuple, error) {
+	tr := f.Trace
+	t := b.mem.time
+	t.Add(&t, new(fr.Element).SetOne())
+	now := t.Uint64()
+	undo := (seg.popped.doomed || tr.Reverted) && !b.faults.has(func(f *faults) bool { return f.keepReverted })
+	owner := ownerOf(f.L1, tr.Address)
+	times := make([]uint64, c.Frame.Storage)
+	var tuples []memTuple
+	for j, sl := range tr.Storage {
+		k := slotKey{f.L1, tr.Address, sl.Key}
+		st, seen := b.state[k]
+		if !seen {
+			st = &slotState{initial: sl.Initial, value: sl.Initial}
+			b.state[k] = st
+			b.order = append(b.order, k)
+		}
+		if st.value != sl.Initial && !b.faults.has(func(f *faults) bool { return f.inconsistent }) {
+			return nil, fmt.Errorf("%w: the frame at %s starts slot %s at %s, the frames before it left %s", ErrStatement, tr.Address, sl.Key, sl.Initial, st.value)
+		}
+		left := sl.Final
+		if undo {
+			left = sl.Initial
+		}
+		times[j] = st.time
+		if b.faults != nil && b.faults.readTime != nil {
+			times[j] = b.faults.readTime(now, j, st.time)
+		}
+		tuples = append(tuples, tuple(false, owner, sl.Key, sl.Initial, times[j]), tuple(true, owner, sl.Key, left, now))
+		st.value, st.time = left, now
+	}
+	for j := range times {
+		seg.ReadTimes[j] = times[j]
+	}
+	seg.Doomed = bitOf(seg.popped.doomed)
+	for j := range seg.Ancestors {
+		seg.Ancestors[j] = seg.popped.ancestors[j].BigInt(new(big.Int))
+	}
+	cm, err := tr.Public().CommitmentOn(ecc.BLS12_377, c.Frame)
+	if err != nil {
+		return nil, err
+	}
+	var cmE fr.Element
+	cmE.SetBigInt(cm)
+	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.Element(bitOf(seg.popped.doomed)), t}, packTimesOf(times)...)
+	b.mem.acc = hashElements(es...)
+	b.mem.time = t
+	return tuples, nil
+}
+
+// ends appends the end segments, slots per segment: every slot the
+// frames touched, sorted by layer, address and key.
+func (b *draftBatch) ends(slots int) {
+	keys := slices.Clone(b.order)
+	slices.SortFunc(keys, func(x, y slotKey) int {
+		switch {
+		case x.l1 != y.l1:
+			if x.l1 {
+				return 1
+			}
+			return -1
+		case x.addr != y.addr:
+			return bytes.Compare(x.addr[:], y.addr[:])
+		}
+		return bytes.Compare(x.key[:], y.key[:])
+	})
+	if b.faults != nil && b.faults.keys != nil {
+		keys = b.faults.keys(keys)
+	}
+	for first := true; first || len(keys) > 0; first = false {
+		n := min(slots, len(keys))
+		seg := &endSegment{Final: bitOf(n == len(keys)), Slots: make([]slotEntry, slots)}
+		var tuples []memTuple
+		es := []fr.Element{b.mem.acc}
+		for j := range seg.Slots {
+			if j >= n {
+				seg.Slots[j] = slotEntry{Used: 0, L1: 0, Address: 0, KeyHi: 0, KeyLo: 0, InitHi: 0, InitLo: 0, FinalHi: 0, FinalLo: 0, Time: 0}
+				es = append(es, fr.Element{}, fr.NewElement(1), fr.Element{}, fr.Element{}, fr.Element{}, fr.Element{}, fr.Element{}, fr.Element{}, fr.Element{})
+				continue
+			}
+			k := keys[j]
+			st := *b.state[k]
+			if b.faults != nil && b.faults.entry != nil {
+				b.faults.entry(k, &st)
+			}
+			owner := ownerOf(k.l1, k.addr)
+			big := func(b []byte) *big.Int { return new(big.Int).SetBytes(b) }
+			seg.Slots[j] = slotEntry{Used: 1, L1: bitInt(k.l1), Address: big(k.addr[:]), KeyHi: big(k.key[:16]), KeyLo: big(k.key[16:]),
+				InitHi: big(st.initial[:16]), InitLo: big(st.initial[16:]), FinalHi: big(st.value[:16]), FinalLo: big(st.value[16:]), Time: st.time}
+			tuples = append(tuples, tuple(true, owner, k.key, st.initial, 0), tuple(false, owner, k.key, st.value, st.time))
+			es = append(es, fr.NewElement(1), owner, elem(k.key[:16]), elem(k.key[16:]), elem(st.initial[:16]), elem(st.initial[16:]), elem(st.value[:16]), elem(st.value[16:]), fr.NewElement(st.time))
+			b.mem.lastOwner, b.mem.lastHi, b.mem.lastLo = owner, elem(k.key[:16]), elem(k.key[16:])
+		}
+		keys = keys[n:]
+		b.mem.acc = hashElements(es...)
+		b.add(KindEnd, seg, tuples, nil)
+	}
+}
+
+// finish is the second pass: the challenges from the hash chain, then
+// each segment's sums, boundaries and inputs.
+func (b *draftBatch) finish(h *Header) []SegmentWitness {
+	batch := h.Hash()
+	txsHi, txsLo := new(big.Int).SetBytes(h.Transactions[:16]), new(big.Int).SetBytes(h.Transactions[16:])
+	alpha, beta := challenges(b.mem.acc)
+	if b.faults != nil && b.faults.challenges != nil {
+		alpha, beta = b.faults.challenges(alpha, beta)
+	}
+	var sum fr.Element
+	segs := make([]SegmentWitness, len(b.drafts))
+	var in *big.Int = new(big.Int)
+	for i := range b.drafts {
+		d := &b.drafts[i]
+		d.mem.alpha, d.mem.beta, d.mem.sum = alpha, beta, sum
+		sum = sumOf(sum, &alpha, &beta, d.tuples)
+		d.memOut.alpha, d.memOut.beta, d.memOut.sum = alpha, beta, sum
+		out := new(big.Int)
+		if i < len(b.drafts)-1 {
+			out = boundary(batch, h.ChainID, h.Transactions, d.accOut, d.pendingOut, d.memOut)
+		}
+		seg := aggregate.Segment{Batch: batch, Index: uint64(i), In: in, Out: out}
+		cr := carried{ChainID: h.ChainID, TxsHi: txsHi, TxsLo: txsLo, Acc: d.acc.BigInt(new(big.Int)), Pending: d.pending.BigInt(new(big.Int)), Mem: d.mem.values()}
+		switch a := d.assign.(type) {
+		case *headerSegment:
+			a.SegmentInputs = seg.Inputs()
+			a.Alpha, a.Beta = alpha.BigInt(new(big.Int)), beta.BigInt(new(big.Int))
+		case *transactionSegment:
+			a.SegmentInputs, a.carried = seg.Inputs(), cr
+		case *frameSegment:
+			a.SegmentInputs, a.carried = seg.Inputs(), cr
+		case *endSegment:
+			a.SegmentInputs, a.carried = seg.Inputs(), cr
+		}
+		segs[i] = SegmentWitness{Kind: d.kind, Assignment: d.assign, Segment: seg}
+		in = out
+	}
+	return segs
+}
+
+// tuple is a read or write of the storage argument.
+func tuple(write bool, owner fr.Element, key, value common.Hash, t uint64) memTuple {
+	return memTuple{write: write, owner: owner, keyHi: elem(key[:16]), keyLo: elem(key[16:]), valHi: elem(value[:16]), valLo: elem(value[16:]), time: fr.NewElement(t)}
+}
+
+// ownerOf is slotOwner outside the circuit.
+func ownerOf(l1 bool, addr common.Address) fr.Element {
+	v := new(big.Int).SetBytes(addr[:])
+	if l1 {
+		v.Add(v, two160)
+	}
+	v.Add(v, big.NewInt(1))
+	var e fr.Element
+	e.SetBigInt(v)
+	return e
+}
+
+// bitInt is 1 for true.
+func bitInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// bitOf is 1 for true.
+func bitOf(b bool) fr.Element {
+	if b {
+		return fr.NewElement(1)
+	}
+	return fr.Element{}
+}
+
+// pending is a context on the pending stack: whether it is a static
+// frame's, whether a frame above it reverts, and the slotOwner values of
+// the frames above it (MaxDepth − 1, nearest first, zero past the top).
 type pending struct {
-	ctx    fr.Element
-	static bool
+	ctx       fr.Element
+	static    bool
+	doomed    bool
+	ancestors []fr.Element
 }
 
 // pendingOf is the hash chain of a pending stack (top last).
@@ -196,7 +459,7 @@ type pendingFrame struct {
 // frameWitness assigns the frame segment of e.Frames[k], in a batch of
 // chain chainID: it pops the frame's context off stack (which must be on
 // top) and pushes its callees', first call on top.
-func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big.Int, c Capacity, words int) (pendingFrame, error) {
+func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big.Int, c Capacity, words int, unsupported bool) (pendingFrame, error) {
 	f := e.Frames[k]
 	tr := f.Trace
 	if !f.L1 && tr.Context.ChainID.ToBig().Cmp(chainID) != 0 {
@@ -210,25 +473,40 @@ func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big
 		return pendingFrame{}, fmt.Errorf("%w: the frame at %s was not entered by a call", ErrStatement, tr.Address)
 	}
 	top := st[len(st)-1]
-	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, top.static, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, words))
+	ancestors := ancestry(top.ancestors)
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, top.static, top.doomed, ancestors, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, words))
 	if top.ctx != ctx {
 		return pendingFrame{}, fmt.Errorf("%w: the frame at %s is not the one the calls before it entered", ErrStatement, tr.Address)
+	}
+	owner := ownerOf(f.L1, tr.Address)
+	if slices.Contains(ancestors, owner) && !unsupported {
+		return pendingFrame{}, fmt.Errorf("%w: reentrancy: the frame at %s runs while a frame above it runs there", verifier.ErrUnsupported, tr.Address)
+	}
+	if top.doomed && !tr.Reverted && !unsupported {
+		for _, sl := range tr.Storage {
+			if sl.Final != sl.Initial {
+				return pendingFrame{}, fmt.Errorf("%w: the frame at %s changes slot %s, and a frame above it reverts", verifier.ErrUnsupported, tr.Address, sl.Key)
+			}
+		}
+	}
+	for _, step := range tr.Steps {
+		if (step.Op == vm.TLOAD || step.Op == vm.TSTORE) && !unsupported {
+			return pendingFrame{}, fmt.Errorf("%w: transient storage (%s at pc %d of %s)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
+		}
 	}
 	st = st[:len(st)-1]
 	fw, err := verifier.Assign(tr, c.Frame)
 	if err != nil {
 		return pendingFrame{}, err
 	}
-	bit := func(b bool) int {
-		if b {
-			return 1
-		}
-		return 0
-	}
-	seg := &frameSegment{Frame: fw.FrameWitness, L1: bit(f.L1), Static: bit(top.static), Alias: make([]frontend.Variable, c.Frame.Calls), dataCap: c.Calldata, shape: c.Frame}
+	seg := &frameSegment{Frame: fw.FrameWitness, L1: bitInt(f.L1), Static: bitInt(top.static), Alias: make([]frontend.Variable, c.Frame.Calls),
+		Ancestors: make([]frontend.Variable, MaxDepth-1), ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, shape: c.Frame}
 	for j := range seg.Alias {
 		seg.Alias[j] = 0
 	}
+	// The callees' ancestry: this frame, then the frames above it.
+	below := append([]fr.Element{owner}, ancestors[:MaxDepth-2]...)
+	doomed := top.doomed || tr.Reverted
 	var callees []pending
 	for j, call := range tr.Calls {
 		static := top.static || call.Op == vm.STATICCALL
@@ -245,6 +523,8 @@ func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big
 			return pendingFrame{}, fmt.Errorf("%w: an L1CALL from a static or L1 frame at call %d", verifier.ErrUnsupported, j)
 		case child < 0:
 			return pendingFrame{}, fmt.Errorf("%w: %s to %s at call %d ran no code (an account without code, a precompile's refusal, or a precompile other than L1CALL)", verifier.ErrUnsupported, call.Op, call.Callee(), j)
+		case !ancestors[MaxDepth-2].IsZero():
+			return pendingFrame{}, fmt.Errorf("%w: a call at depth %d (call %d): the segments follow calls %d deep", verifier.ErrUnsupported, MaxDepth, j, MaxDepth)
 		}
 		callee := e.Frames[child].Trace
 		var entry fr.Element
@@ -257,20 +537,28 @@ func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big
 				sender = precompiles.Alias(sender)
 				seg.Alias[j] = 1
 			}
-			entry = entryOf(sender, tr.Origin, common.BytesToAddress(call.Input[:20]), new(big.Int), call.Input[20:], true, false, c.Calldata)
+			entry = entryOf(sender, tr.Origin, common.BytesToAddress(call.Input[:20]), new(big.Int), call.Input[20:], true, false, doomed, below, c.Calldata)
 		} else {
 			if len(call.Input) > c.Calldata {
 				return pendingFrame{}, fmt.Errorf("%w: %d bytes of input at call %d, the segments hold %d", verifier.ErrCapacity, len(call.Input), j, c.Calldata)
 			}
-			entry = entryOf(tr.Address, tr.Origin, call.Callee(), call.Value.ToBig(), call.Input, f.L1, static, c.Calldata)
+			entry = entryOf(tr.Address, tr.Origin, call.Callee(), call.Value.ToBig(), call.Input, f.L1, static, doomed, below, c.Calldata)
 		}
-		callees = append(callees, pending{ctx: push(entry, outcomeOf(call.Success, call.ReturnData, words)), static: static})
+		callees = append(callees, pending{ctx: push(entry, outcomeOf(call.Success, call.ReturnData, words)), static: static, doomed: doomed, ancestors: below})
 	}
 	for j := len(callees) - 1; j >= 0; j-- {
 		st = append(st, callees[j])
 	}
 	*stack = st
-	return pendingFrame{frameSegment: seg, popped: top, pushed: len(callees)}, nil
+	return pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, ancestors: ancestors}, pushed: len(callees)}, nil
+}
+
+// ancestry is a context's ancestors, MaxDepth − 1 of them (a top frame's
+// none: zeros).
+func ancestry(a []fr.Element) []fr.Element {
+	out := make([]fr.Element, MaxDepth-1)
+	copy(out, a)
+	return out
 }
 
 // isPrecompile reports whether addr is one of the booster's precompiles or
