@@ -26,8 +26,22 @@
 //     frame (target and calldata from the input, the caller's address as
 //     sender, aliased by SPEC §1 where the prover says so). A transaction segment starts with nothing pending, so no
 //     frame can be left out, swapped or reordered;
-//   - the end segment checks the running commitment equals the header's
-//     and that nothing is pending.
+//   - the end segments list every storage slot the frames touched, once,
+//     sorted by layer, address and key, with its value before and after
+//     the batch; the last checks the storage argument, that the running
+//     commitment equals the header's and that nothing is pending.
+//
+// Storage is carried from frame to frame by a memory argument over the
+// whole batch (offline memory checking with a log-derivative sum, its
+// challenges drawn from a hash chain of every frame's commitment and
+// every end entry, see memory.go): each frame starts each slot from the
+// value the frames before it left, and leaves its final value, or its
+// initial value where it or a frame above it reverts. So that this is
+// the EVM's journal, a frame below a reverting frame that does not
+// revert itself must leave its slots as it found it, no frame may run
+// where a frame above it runs (reentrancy), calls nest at most MaxDepth
+// frames deep, and transient storage is refused; Witnesses says so with
+// verifier.ErrUnsupported.
 //
 // Each segment starts from the Poseidon2 hash of what the one before
 // handed on (the boundary), so the aggregation circuit's chaining checks
@@ -35,11 +49,12 @@
 //
 // What the segments do not prove yet: that a frame's code is its
 // address's (no L2 state commitment binds code hashes yet), whether an L1
-// sender is aliased, the storage values a frame starts from and leaves,
-// an L1 frame's block context, DELEGATECALL (refused),
-// nonces and balances, the read set and the write list; the header
-// segment binds them into the commitment only. Until they do, a proof of
-// these segments must not settle a batch on its own.
+// sender is aliased, that the end segments' values before and after the
+// batch are the read set's, the write list's and the L2 state's (they
+// are the prover's), an L1 frame's block context, DELEGATECALL (refused),
+// value transfers, nonces and balances; the header segment binds the read
+// set, the write list and the state root into the commitment only. Until
+// they do, a proof of these segments must not settle a batch on its own.
 // [TransactionsCommitment] is the commitment the booster puts in the
 // header.
 //

@@ -328,7 +328,7 @@ func (b *draftBatch) ends(slots int) {
 	}
 	for first := true; first || len(keys) > 0; first = false {
 		n := min(slots, len(keys))
-		seg := &endSegment{Final: bitOf(n == len(keys)), Slots: make([]slotEntry, slots)}
+		seg := &endSegment{Final: bitInt(n == len(keys)), Slots: make([]slotEntry, slots)}
 		var tuples []memTuple
 		es := []fr.Element{b.mem.acc}
 		for j := range seg.Slots {
@@ -523,7 +523,7 @@ func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big
 			return pendingFrame{}, fmt.Errorf("%w: an L1CALL from a static or L1 frame at call %d", verifier.ErrUnsupported, j)
 		case child < 0:
 			return pendingFrame{}, fmt.Errorf("%w: %s to %s at call %d ran no code (an account without code, a precompile's refusal, or a precompile other than L1CALL)", verifier.ErrUnsupported, call.Op, call.Callee(), j)
-		case !ancestors[MaxDepth-2].IsZero():
+		case !ancestors[MaxDepth-2].IsZero() && !unsupported:
 			return pendingFrame{}, fmt.Errorf("%w: a call at depth %d (call %d): the segments follow calls %d deep", verifier.ErrUnsupported, MaxDepth, j, MaxDepth)
 		}
 		callee := e.Frames[child].Trace

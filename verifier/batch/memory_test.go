@@ -1,0 +1,327 @@
+package batch
+
+import (
+	"fmt"
+	"math/big"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
+	"github.com/consensys/gnark/frontend"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/stretchr/testify/require"
+
+	"github.com/boosterkit/go-booster/verifier"
+)
+
+// callShape is a small frame shape with one call and transient storage,
+// for the storage argument's tests.
+var callShape = verifier.Shape{Steps: 64, Code: 96, Calldata: 40, Stack: 16, Memory: 4, Storage: 4, Return: 2, Add: 8, Mul: 2, Bit: 2, Splice: 2,
+	Transient: 2, Calls: 1, CallData: 1, CallReturn: 1}
+
+// memCapacity holds the storage tests' batches: one slot per end
+// segment, so that a batch of two slots has two.
+var memCapacity = Capacity{Calldata: dataCap, Frame: callShape, Slots: 1}
+
+// Contracts of the storage tests.
+var (
+	// keeper stores the calldata size at slot 0, or without calldata
+	// returns slot 0.
+	keeperCode = common.FromHex("3615600a5736600055005b60005460005260206000f3")
+	// revertIf4 stores the calldata size at slot 0 and reverts if it is 4.
+	revertIf4Code = common.FromHex("3660005536600414600c57005b60006000fd")
+	// pair stores the calldata size at slots 0 and 1.
+	pairCode = common.FromHex("36600055366001550" + "0")
+	// writer stores 1 at slot 0; failingWriter does and reverts.
+	writerCode        = common.FromHex("600160005500")
+	failingWriterCode = common.FromHex("600160005560006000fd")
+	// tstorer stores 1 at transient slot 0.
+	tstorerCode = common.FromHex("6001600" + "05d00")
+)
+
+var (
+	alice     = aliceAddress()
+	addrA     = common.HexToAddress("0x00000000000000000000000000000000000000a1")
+	addrB     = common.HexToAddress("0x00000000000000000000000000000000000000a2")
+	addrChild = common.HexToAddress("0x00000000000000000000000000000000000000a3")
+)
+
+// aliceAddress is the address of testKey's "alice".
+func aliceAddress() common.Address {
+	k, err := crypto.ToECDSA(crypto.Keccak256([]byte("batch test alice")))
+	if err != nil {
+		panic(err)
+	}
+	return crypto.PubkeyToAddress(k.PublicKey)
+}
+
+// callCode is code that calls to with argSize bytes of (zero) memory as
+// input, ignores the outcome, and then stops, or reverts if revert.
+func callCode(to common.Address, argSize byte, revert bool) []byte {
+	code := []byte{0x60, 0, 0x60, 0, 0x60, argSize, 0x60, 0, 0x60, 0, 0x73}
+	code = append(code, to[:]...)
+	code = append(code, 0x5a, 0xf1, 0x50)
+	if revert {
+		return append(code, 0x60, 0, 0x60, 0, 0xfd)
+	}
+	return append(code, 0x00)
+}
+
+// callIfEmpty is code that, without calldata, calls to (as callCode) and
+// otherwise stops.
+func callIfEmpty(to common.Address) []byte {
+	call := callCode(to, 0, false)
+	dest := byte(4 + len(call))
+	code := []byte{0x36, 0x60, dest, 0x57}
+	code = append(code, call...)
+	return append(code, 0x5b, 0x00)
+}
+
+// world is the L2 state of a storage test: code and storage by address.
+type world struct {
+	code    map[common.Address][]byte
+	storage map[common.Address]map[common.Hash]common.Hash
+}
+
+// run traces a call from alice to to with data over w, and applies the
+// slots it left changed to w.
+func (w *world) run(t *testing.T, to common.Address, data []byte) *verifier.Transaction {
+	t.Helper()
+	ctx := l2Context
+	others := map[common.Address][]byte{}
+	for a, c := range w.code {
+		if a != to {
+			others[a] = c
+		}
+	}
+	tx, err := verifier.TraceTransaction(verifier.Call{Code: w.code[to], Storage: w.storage[to], Address: to, Caller: alice, Input: data,
+		Contracts: others, ContractStorage: w.storage, Context: &ctx})
+	require.NoError(t, err)
+	changed, err := tx.Check(nil)
+	require.NoError(t, err)
+	for _, c := range changed {
+		if w.storage[c.Address] == nil {
+			w.storage[c.Address] = map[common.Hash]common.Hash{}
+		}
+		w.storage[c.Address][c.Key] = c.Value
+	}
+	return tx
+}
+
+// memCall is one transaction of a storage test.
+type memCall struct {
+	to   common.Address
+	data []byte
+}
+
+// signedBatch signs the calls from alice and returns them with the
+// header of a batch holding them.
+func signedBatch(t *testing.T, calls []memCall) (*Header, []*types.Transaction) {
+	t.Helper()
+	signer := types.LatestSignerForChainID(l2Chain)
+	var txs []*types.Transaction
+	for i, c := range calls {
+		to := c.to
+		txs = append(txs, types.MustSignNewTx(testKey(t, "alice"), signer, &types.DynamicFeeTx{ChainID: l2Chain, Nonce: uint64(i), GasTipCap: big.NewInt(0), GasFeeCap: big.NewInt(0), Gas: 100_000, To: &to, Data: c.data}))
+	}
+	sigs, err := Signatures(txs)
+	require.NoError(t, err)
+	return &Header{L1ChainID: big.NewInt(1337), ChainID: l2Chain, Number: 1, Transactions: TransactionsCommitment(sigs)}, txs
+}
+
+// solveAll solves every segment and returns the indices of those the
+// circuits refuse.
+func solveAll(t *testing.T, c Capacity, segs []SegmentWitness) []int {
+	t.Helper()
+	circuits, err := Circuits(c)
+	require.NoError(t, err)
+	var refused []int
+	for i, s := range segs {
+		if solveOn(circuits, s) != nil {
+			refused = append(refused, i)
+		}
+	}
+	return refused
+}
+
+// lastEnd is the index of the last segment.
+func lastEnd(segs []SegmentWitness) []int { return []int{len(segs) - 1} }
+
+// kindsOf lists the segments' kinds.
+func kindsOf(segs []SegmentWitness) []int {
+	out := make([]int, len(segs))
+	for i, s := range segs {
+		out[i] = s.Kind
+	}
+	return out
+}
+
+// TestStorageAcrossSegments checks the storage argument on batches the
+// constraint solver proves: each batch solves as built, and each fault
+// (a batch the checks outside the circuit refuse, built anyway) is
+// refused by the segment that names it, every other segment solving.
+func TestStorageAcrossSegments(t *testing.T) {
+	slot0 := common.Hash{}
+	type scenario struct {
+		name  string
+		code  map[common.Address][]byte
+		calls []memCall
+		// execs, if set, replaces the traced executions (a fault needs
+		// frames traced over other storage).
+		execs func(t *testing.T, w *world, traced []*verifier.Transaction) []*verifier.Transaction
+		// faults nil: the batch solves; else refused lists the segments
+		// that must be refused.
+		faults  *faults
+		refused func(segs []SegmentWitness) []int
+		// check, if set, looks at the honest segments.
+		check func(t *testing.T, segs []SegmentWitness)
+	}
+	keeper := map[common.Address][]byte{addrA: keeperCode}
+	keeperCalls := []memCall{{addrA, []byte{1, 2, 3, 4}}, {addrA, nil}}
+	// keeperLies has the reading frame say slot 0 held 9 (and still does).
+	keeperLies := func(t *testing.T, w *world, traced []*verifier.Transaction) []*verifier.Transaction {
+		lie := &world{code: keeper, storage: map[common.Address]map[common.Hash]common.Hash{addrA: {slot0: common.BigToHash(big.NewInt(9))}}}
+		return []*verifier.Transaction{traced[0], lie.run(t, addrA, nil)}
+	}
+	pair := map[common.Address][]byte{addrA: pairCode}
+	pairCalls := []memCall{{addrA, []byte{7}}}
+	scenarios := []scenario{
+		{name: "a slot written, then read", code: keeper, calls: keeperCalls, check: func(t *testing.T, segs []SegmentWitness) {
+			require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, KindTransaction, KindFrame, KindEnd}, kindsOf(segs))
+			e := segs[5].Assignment.(*endSegment).Slots[0]
+			require.Equal(t, 1, e.Used)
+			require.Zero(t, e.InitLo.(*big.Int).Sign())
+			require.Equal(t, int64(4), e.FinalLo.(*big.Int).Int64())
+			require.Equal(t, uint64(2), e.Time)
+		}},
+		{name: "a frame reading a value the frames before did not leave", code: keeper, calls: keeperCalls, execs: keeperLies,
+			faults: &faults{inconsistent: true}, refused: lastEnd},
+		{name: "a frame reading its own write", code: keeper, calls: keeperCalls, execs: keeperLies,
+			// The lying frame reads at its own time: its read and its
+			// write cancel, the end reads what the first frame left, and
+			// only the read time's bound is left.
+			faults: &faults{inconsistent: true, readTime: func(now uint64, _ int, honest uint64) uint64 {
+				if now == 2 {
+					return now
+				}
+				return honest
+			}, entry: func(_ slotKey, st *slotState) { st.value, st.time = common.BigToHash(big.NewInt(4)), 1 }}, refused: func([]SegmentWitness) []int { return []int{4} }},
+		{name: "an end entry with another initial value", code: keeper, calls: keeperCalls,
+			faults: &faults{entry: func(_ slotKey, st *slotState) { st.initial = common.BigToHash(big.NewInt(1)) }}, refused: lastEnd},
+		{name: "an end entry with another final value", code: keeper, calls: keeperCalls,
+			faults: &faults{entry: func(_ slotKey, st *slotState) { st.value = common.BigToHash(big.NewInt(5)) }}, refused: lastEnd},
+		{name: "an end entry with another time", code: keeper, calls: keeperCalls,
+			faults: &faults{entry: func(_ slotKey, st *slotState) { st.time = 1 }}, refused: lastEnd},
+		{name: "an end entry left out", code: keeper, calls: keeperCalls,
+			faults: &faults{keys: func([]slotKey) []slotKey { return nil }}, refused: lastEnd},
+		{name: "challenges other than the hash chain's", code: keeper, calls: keeperCalls,
+			faults: &faults{challenges: func(a, b fr.Element) (fr.Element, fr.Element) {
+				var one fr.Element
+				one.SetOne()
+				a.Add(&a, &one)
+				return a, b
+			}}, refused: lastEnd},
+		{name: "two slots in two end segments", code: pair, calls: pairCalls, check: func(t *testing.T, segs []SegmentWitness) {
+			require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
+			require.Equal(t, 0, segs[3].Assignment.(*endSegment).Final)
+			require.NotZero(t, segs[3].Segment.Out.Sign())
+		}},
+		{name: "end entries out of order", code: pair, calls: pairCalls,
+			// The sums still balance; the second end segment's slot is
+			// below the first's.
+			faults: &faults{keys: func(k []slotKey) []slotKey { return []slotKey{k[1], k[0]} }}, refused: lastEnd},
+		{name: "a reverted frame's write undone", code: map[common.Address][]byte{addrA: revertIf4Code}, calls: []memCall{{addrA, []byte{1, 2, 3, 4}}, {addrA, []byte{1, 2}}},
+			check: func(t *testing.T, segs []SegmentWitness) {
+				e := segs[len(segs)-1].Assignment.(*endSegment).Slots[0]
+				require.Zero(t, e.InitLo.(*big.Int).Sign())
+				require.Equal(t, int64(2), e.FinalLo.(*big.Int).Int64())
+			}},
+		{name: "a reverted frame's write kept", code: map[common.Address][]byte{addrA: revertIf4Code}, calls: []memCall{{addrA, []byte{1, 2, 3, 4}}, {addrA, []byte{1, 2}}},
+			execs: func(t *testing.T, w *world, traced []*verifier.Transaction) []*verifier.Transaction {
+				kept := &world{code: w.code, storage: map[common.Address]map[common.Hash]common.Hash{addrA: {slot0: common.BigToHash(big.NewInt(4))}}}
+				return []*verifier.Transaction{traced[0], kept.run(t, addrA, []byte{1, 2})}
+			},
+			faults: &faults{keepReverted: true}, refused: func([]SegmentWitness) []int { return []int{2} }},
+		{name: "a callee's write kept by its caller", code: map[common.Address][]byte{addrA: callCode(addrChild, 0, false), addrChild: writerCode}, calls: []memCall{{addrA, nil}},
+			check: func(t *testing.T, segs []SegmentWitness) {
+				e := segs[len(segs)-1].Assignment.(*endSegment).Slots[0]
+				require.Equal(t, int64(1), e.FinalLo.(*big.Int).Int64())
+			}},
+		{name: "a callee that writes and reverts, below a caller that returns", code: map[common.Address][]byte{addrA: callCode(addrChild, 0, false), addrChild: failingWriterCode}, calls: []memCall{{addrA, nil}},
+			check: func(t *testing.T, segs []SegmentWitness) {
+				e := segs[len(segs)-1].Assignment.(*endSegment).Slots[0]
+				require.Zero(t, e.FinalLo.(*big.Int).Sign())
+			}},
+		{name: "a callee that writes below a caller that reverts", code: map[common.Address][]byte{addrA: callCode(addrChild, 0, true), addrChild: writerCode}, calls: []memCall{{addrA, nil}},
+			faults: &faults{unsupported: true}, refused: func([]SegmentWitness) []int { return []int{3} }},
+		{name: "reentrancy", code: map[common.Address][]byte{addrA: callIfEmpty(addrB), addrB: callCode(addrA, 1, false)}, calls: []memCall{{addrA, nil}},
+			faults: &faults{unsupported: true}, refused: func([]SegmentWitness) []int { return []int{4} }},
+		{name: "transient storage", code: map[common.Address][]byte{addrA: tstorerCode}, calls: []memCall{{addrA, nil}},
+			faults: &faults{unsupported: true}, refused: func([]SegmentWitness) []int { return []int{2} }},
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			w := &world{code: sc.code, storage: map[common.Address]map[common.Hash]common.Hash{}}
+			var execs []*verifier.Transaction
+			for _, c := range sc.calls {
+				execs = append(execs, w.run(t, c.to, c.data))
+			}
+			if sc.execs != nil {
+				execs = sc.execs(t, w, execs)
+			}
+			h, txs := signedBatch(t, sc.calls)
+			if f := sc.faults; f != nil && (f.inconsistent || f.keepReverted || f.unsupported) {
+				_, err := Witnesses(h, txs, execs, memCapacity)
+				require.Error(t, err, "the checks outside the circuit accept the fault")
+			}
+			segs, err := witnesses(h, txs, execs, memCapacity, sc.faults)
+			require.NoError(t, err)
+			if sc.check != nil {
+				sc.check(t, segs)
+			}
+			var want []int
+			if sc.refused != nil {
+				want = sc.refused(segs)
+			}
+			require.Equal(t, fmt.Sprint(want), fmt.Sprint(solveAll(t, memCapacity, segs)), "the segments refused")
+		})
+	}
+}
+
+// TestCallDepth checks MaxDepth: a chain of calls MaxDepth frames deep
+// solves; one frame deeper is refused outside the circuit, and, built
+// anyway, by the frame at MaxDepth that calls.
+func TestCallDepth(t *testing.T) {
+	chain := func(n int) (map[common.Address][]byte, common.Address) {
+		code := map[common.Address][]byte{}
+		addr := func(i int) common.Address { return common.BigToAddress(big.NewInt(int64(0xc00 + i))) }
+		for i := range n - 1 {
+			code[addr(i)] = callCode(addr(i+1), 0, false)
+		}
+		code[addr(n-1)] = writerCode
+		return code, addr(0)
+	}
+	for _, n := range []int{MaxDepth, MaxDepth + 1} {
+		t.Run(fmt.Sprintf("%d frames", n), func(t *testing.T) {
+			code, top := chain(n)
+			w := &world{code: code, storage: map[common.Address]map[common.Hash]common.Hash{}}
+			execs := []*verifier.Transaction{w.run(t, top, nil)}
+			require.Len(t, execs[0].Frames, n)
+			h, txs := signedBatch(t, []memCall{{top, nil}})
+			segs, err := Witnesses(h, txs, execs, memCapacity)
+			if n <= MaxDepth {
+				require.NoError(t, err)
+				require.Empty(t, solveAll(t, memCapacity, segs))
+				return
+			}
+			require.ErrorIs(t, err, verifier.ErrUnsupported)
+			segs, err = witnesses(h, txs, execs, memCapacity, &faults{unsupported: true})
+			require.NoError(t, err)
+			// Segments: header, transaction, then frame i at 2 + i.
+			require.Equal(t, []int{2 + MaxDepth - 1}, solveAll(t, memCapacity, segs))
+		})
+	}
+}
+
+var _ frontend.Circuit = (*endSegment)(nil)
