@@ -67,15 +67,15 @@ var settlementABI = sync.OnceValues(func() (*commitmentArgs, error) {
 	elems := m.Inputs[0].Type.TupleElems
 	arg := func(t abi.Type) abi.Argument { return abi.Argument{Type: t} }
 	return &commitmentArgs{
-		abi:    parsed,
-		reads:  abi.Arguments{arg(*elems[6]), arg(*elems[7]), arg(*elems[8])},
-		writes: abi.Arguments{arg(*elems[9])},
+		abi:      parsed,
+		code:     abi.Arguments{arg(*elems[7])},
+		balances: abi.Arguments{arg(*elems[8])},
 	}, nil
 })
 
 type commitmentArgs struct {
-	abi           *abi.ABI
-	reads, writes abi.Arguments
+	abi            *abi.ABI
+	code, balances abi.Arguments
 }
 
 // TransactionsCommitment is the commitment to the batch's applied
@@ -174,23 +174,55 @@ func (b *Batch) Header() (*batch.Header, error) {
 }
 
 func header(l1ChainID *big.Int, contract common.Address, chainID *big.Int, s bindings.BoosterBatch) (*batch.Header, error) {
-	args, err := settlementABI()
+	lists, err := l1Lists(s)
 	if err != nil {
 		return nil, err
-	}
-	reads, err := args.reads.Pack(s.StorageReads, s.CodeReads, s.BalanceReads)
-	if err != nil {
-		return nil, fmt.Errorf("booster: encode read set: %w", err)
-	}
-	writes, err := args.writes.Pack(s.Updates)
-	if err != nil {
-		return nil, fmt.Errorf("booster: encode write list: %w", err)
 	}
 	return &batch.Header{
 		L1ChainID: l1ChainID, Contract: contract, ChainID: chainID, Number: s.Number, Parent: s.Parent,
 		L1BlockNumber: s.L1BlockNumber, L1BlockHash: s.L1BlockHash, Transactions: s.Transactions, L2StateRoot: s.L2StateRoot,
-		ReadsHash: crypto.Keccak256Hash(reads), WritesHash: crypto.Keccak256Hash(writes),
+		ReadsHash: lists.ReadsHash(), WritesHash: lists.WritesHash(),
 	}, nil
+}
+
+// L1Lists returns the read set and write list as the batch proof opens
+// them (batch.L1Lists): the header's ReadsHash and WritesHash are theirs.
+func (b *Batch) L1Lists() (*batch.L1Lists, error) {
+	if _, err := b.Commitment(); err != nil {
+		return nil, err
+	}
+	return l1Lists(b.Settlement())
+}
+
+// l1Lists flattens a settlement's read set and write list.
+func l1Lists(s bindings.BoosterBatch) (*batch.L1Lists, error) {
+	args, err := settlementABI()
+	if err != nil {
+		return nil, err
+	}
+	code, err := args.code.Pack(s.CodeReads)
+	if err != nil {
+		return nil, fmt.Errorf("booster: encode code reads: %w", err)
+	}
+	balances, err := args.balances.Pack(s.BalanceReads)
+	if err != nil {
+		return nil, fmt.Errorf("booster: encode balance reads: %w", err)
+	}
+	l := &batch.L1Lists{CodeReadsHash: crypto.Keccak256Hash(code), BalanceReadsHash: crypto.Keccak256Hash(balances)}
+	for _, r := range s.StorageReads {
+		if len(r.Slots) != len(r.Values) {
+			return nil, fmt.Errorf("%w: %d slots and %d values read from %s", ErrInvalidBatch, len(r.Slots), len(r.Values), r.Account)
+		}
+		for i := range r.Slots {
+			l.Reads = append(l.Reads, batch.L1Slot{Contract: r.Account, Slot: r.Slots[i], Value: r.Values[i]})
+		}
+	}
+	for _, u := range s.Updates {
+		for _, c := range u.Changes {
+			l.Writes = append(l.Writes, batch.L1Slot{Contract: u.Target, Slot: c.Slot, Value: c.Value})
+		}
+	}
+	return l, nil
 }
 
 // SettlementCalldata returns the calldata of the one L1 call that settles

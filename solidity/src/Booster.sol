@@ -153,11 +153,21 @@ contract Booster {
     /// keccak256 of the ABI encoding of (block.chainid, address(this),
     /// l2ChainId, number, parent,
     /// l1BlockNumber, l1BlockHash, transactions, l2StateRoot, readsHash,
-    /// writesHash), where readsHash is keccak256(abi.encode(storageReads,
-    /// codeReads, balanceReads)) and writesHash keccak256(abi.encode(updates)).
+    /// writesHash), where readsHash is keccak256(abi.encode(storageHash,
+    /// keccak256(abi.encode(codeReads)), keccak256(abi.encode(balanceReads))))
+    /// and writesHash the hash of the updates' changes. storageHash and
+    /// writesHash hash flat lists of 96-byte records (account or target,
+    /// slot, value: three ABI words), in their order, which the batch
+    /// proof hashes without parsing nested ABI offsets.
     function batchHash(Batch calldata batch) public view returns (bytes32) {
-        bytes32 readsHash = keccak256(abi.encode(batch.storageReads, batch.codeReads, batch.balanceReads));
-        bytes32 writesHash = keccak256(abi.encode(batch.updates));
+        bytes32 readsHash = keccak256(
+            abi.encode(
+                _storageRecordsHash(batch.storageReads),
+                keccak256(abi.encode(batch.codeReads)),
+                keccak256(abi.encode(batch.balanceReads))
+            )
+        );
+        bytes32 writesHash = _updateRecordsHash(batch.updates);
         return keccak256(
             abi.encode(
                 block.chainid,
@@ -173,6 +183,51 @@ contract Booster {
                 writesHash
             )
         );
+    }
+
+    /// keccak256 of the storage reads as (account, slot, value) records.
+    function _storageRecordsHash(StorageReads[] calldata reads) internal pure returns (bytes32) {
+        uint256 n;
+        for (uint256 i = 0; i < reads.length; i++) {
+            if (reads[i].slots.length != reads[i].values.length) revert MalformedStorageReads(reads[i].account);
+            n += reads[i].slots.length;
+        }
+        bytes memory buf = new bytes(96 * n);
+        uint256 k;
+        for (uint256 i = 0; i < reads.length; i++) {
+            StorageReads calldata r = reads[i];
+            for (uint256 j = 0; j < r.slots.length; j++) {
+                _putRecord(buf, k++, r.account, r.slots[j], r.values[j]);
+            }
+        }
+        return keccak256(buf);
+    }
+
+    /// keccak256 of the updates' changes as (target, slot, value) records.
+    function _updateRecordsHash(ContractUpdate[] calldata updates) internal pure returns (bytes32) {
+        uint256 n;
+        for (uint256 i = 0; i < updates.length; i++) {
+            n += updates[i].changes.length;
+        }
+        bytes memory buf = new bytes(96 * n);
+        uint256 k;
+        for (uint256 i = 0; i < updates.length; i++) {
+            ContractUpdate calldata u = updates[i];
+            for (uint256 j = 0; j < u.changes.length; j++) {
+                _putRecord(buf, k++, u.target, u.changes[j].slot, u.changes[j].value);
+            }
+        }
+        return keccak256(buf);
+    }
+
+    /// Writes record k of buf: three words.
+    function _putRecord(bytes memory buf, uint256 k, address account, bytes32 slot, bytes32 value) private pure {
+        assembly ("memory-safe") {
+            let p := add(add(buf, 32), mul(k, 96))
+            mstore(p, account)
+            mstore(add(p, 32), slot)
+            mstore(add(p, 64), value)
+        }
     }
 
     function _checkL1Block(uint64 number, bytes32 expected) internal view {

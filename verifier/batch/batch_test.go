@@ -50,13 +50,16 @@ func testBatch(t testing.TB) (*Header, []*types.Transaction) {
 	return &Header{
 		L1ChainID: big.NewInt(1337), Contract: common.HexToAddress("0x00000000000000000000000000000000000000c0"), ChainID: l2Chain,
 		Number: 1, L1BlockNumber: 12, L1BlockHash: common.Hash{1}, Transactions: TransactionsCommitment(sigs),
-		L2StateRoot: common.Hash{2}, ReadsHash: common.Hash{3}, WritesHash: common.Hash{4},
+		L2StateRoot: common.Hash{2}, ReadsHash: noL1.ReadsHash(), WritesHash: noL1.WritesHash(),
 	}, txs
 }
 
 // capacity is the segment circuits' of these tests: frames of the
-// smallest shape.
-var capacity = Capacity{Calldata: dataCap, Frame: verifier.Shapes[0]}
+// smallest shape, lists of two slots.
+var capacity = Capacity{Calldata: dataCap, Frame: verifier.Shapes[0], L1Slots: 2}
+
+// noL1 are the L1 lists of a batch that touches no L1 slot.
+var noL1 = &L1Lists{}
 
 // targetCode is the code at target: it stores the calldata size at slot
 // 0 and returns the call's value.
@@ -128,7 +131,7 @@ func solve(t *testing.T, s SegmentWitness) error {
 // from 0, the last ends at 0.
 func TestSegmentsSolve(t *testing.T) {
 	h, txs := testBatch(t)
-	segs, err := Witnesses(h, txs, testFrames(t, txs), capacity)
+	segs, err := Witnesses(h, noL1, txs, testFrames(t, txs), capacity)
 	require.NoError(t, err)
 	require.Len(t, segs, 2*len(txs)+2)
 	kinds := make([]int, len(segs))
@@ -153,17 +156,17 @@ func TestSegmentsSolve(t *testing.T) {
 func TestWitnessesRefuse(t *testing.T) {
 	h, txs := testBatch(t)
 	frames := testFrames(t, txs)
-	_, err := Witnesses(h, txs[:1], frames[:1], capacity)
+	_, err := Witnesses(h, noL1, txs[:1], frames[:1], capacity)
 	require.ErrorIs(t, err, ErrStatement)
-	_, err = Witnesses(h, []*types.Transaction{txs[1], txs[0]}, []*verifier.Transaction{frames[1], frames[0]}, capacity)
+	_, err = Witnesses(h, noL1, []*types.Transaction{txs[1], txs[0]}, []*verifier.Transaction{frames[1], frames[0]}, capacity)
 	require.ErrorIs(t, err, ErrStatement)
 	other := *h
 	other.ChainID = big.NewInt(1)
-	_, err = Witnesses(&other, txs, frames, capacity)
+	_, err = Witnesses(&other, noL1, txs, frames, capacity)
 	require.ErrorIs(t, err, ErrStatement)
 	wide := *h
 	wide.ChainID = new(big.Int).Lsh(big.NewInt(1), 64)
-	_, err = Witnesses(&wide, txs, frames, capacity)
+	_, err = Witnesses(&wide, noL1, txs, frames, capacity)
 	require.ErrorIs(t, err, ErrStatement)
 
 	// Frames that are not their transactions' executions.
@@ -175,19 +178,19 @@ func TestWitnessesRefuse(t *testing.T) {
 		"calldata": frameOf(t, sigs[0].Sender, txs[0].Value(), []byte{1}),
 	}
 	for name, f := range wrongFrames {
-		_, err = Witnesses(h, txs, []*verifier.Transaction{single(f), frames[1]}, capacity)
+		_, err = Witnesses(h, noL1, txs, []*verifier.Transaction{single(f), frames[1]}, capacity)
 		require.ErrorIs(t, err, ErrStatement, name)
 	}
 	other2 := l2Context
 	other2.ChainID = *uint256.NewInt(1)
 	tr, err := verifier.TraceCall(verifier.Call{Code: targetCode, Address: target, Caller: sigs[0].Sender, Input: txs[0].Data(), Context: &other2})
 	require.NoError(t, err)
-	_, err = Witnesses(h, txs, []*verifier.Transaction{single(tr), frames[1]}, capacity)
+	_, err = Witnesses(h, noL1, txs, []*verifier.Transaction{single(tr), frames[1]}, capacity)
 	require.ErrorIs(t, err, ErrStatement, "chain id")
 	// A transaction to an account without code.
-	_, err = Witnesses(h, txs, []*verifier.Transaction{frames[0], single(&verifier.Trace{Caller: sigs[1].Sender, Origin: sigs[1].Sender, Address: target, Value: *uint256.NewInt(5)})}, capacity)
+	_, err = Witnesses(h, noL1, txs, []*verifier.Transaction{frames[0], single(&verifier.Trace{Caller: sigs[1].Sender, Origin: sigs[1].Sender, Address: target, Value: *uint256.NewInt(5)})}, capacity)
 	require.ErrorIs(t, err, verifier.ErrUnsupported)
-	_, err = Witnesses(h, txs, frames[:1], capacity)
+	_, err = Witnesses(h, noL1, txs, frames[:1], capacity)
 	require.ErrorIs(t, err, ErrStatement)
 
 	// What the segments cannot prove yet: a creation, a transaction sent
@@ -199,10 +202,10 @@ func TestWitnessesRefuse(t *testing.T) {
 		require.NoError(t, err)
 		one := *h
 		one.Transactions = TransactionsCommitment(sigs)
-		_, err = Witnesses(&one, []*types.Transaction{tx}, frames[:1], capacity)
+		_, err = Witnesses(&one, noL1, []*types.Transaction{tx}, frames[:1], capacity)
 		require.ErrorIs(t, err, verifier.ErrUnsupported, name)
 	}
-	_, err = Witnesses(h, txs, []*verifier.Transaction{frames[0], nil}, capacity)
+	_, err = Witnesses(h, noL1, txs, []*verifier.Transaction{frames[0], nil}, capacity)
 	require.ErrorIs(t, err, ErrStatement)
 }
 
@@ -234,7 +237,7 @@ func endWithAcc(t *testing.T, h *Header, end func() (SegmentWitness, *endSegment
 func TestSegmentSoundness(t *testing.T) {
 	h, txs := testBatch(t)
 	witnesses := func() []SegmentWitness {
-		segs, err := Witnesses(h, txs, testFrames(t, txs), capacity)
+		segs, err := Witnesses(h, noL1, txs, testFrames(t, txs), capacity)
 		require.NoError(t, err)
 		return segs
 	}

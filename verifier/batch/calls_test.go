@@ -66,9 +66,9 @@ func TestCallsLink(t *testing.T) {
 		t.Skip("solves three EVM frames of the ERC20 shape")
 	}
 	h, tx, exec := vaultBatch(t)
-	c := Capacity{Calldata: dataCap, Frame: verifier.Shapes[2]}
+	c := Capacity{Calldata: dataCap, Frame: verifier.Shapes[2], L1Slots: 2}
 	witnesses := func() []SegmentWitness {
-		segs, err := Witnesses(h, []*types.Transaction{tx}, []*verifier.Transaction{exec}, c)
+		segs, err := Witnesses(h, noL1, []*types.Transaction{tx}, []*verifier.Transaction{exec}, c)
 		require.NoError(t, err)
 		return segs
 	}

@@ -25,13 +25,28 @@ const (
 )
 
 // Capacity is what one batch prover's segment circuits hold: transactions
-// of up to Calldata bytes of calldata, frames of Frame's shape, and end
+// of up to Calldata bytes of calldata, frames of Frame's shape, end
 // segments of Slots storage slots each (DefaultSlots if zero; a batch has
-// as many end segments as the slots it touches need).
+// as many end segments as the slots it touches need), and a read set and
+// a write list of up to L1Slots L1 storage slots each
+// (DefaultL1Slots if zero).
 type Capacity struct {
 	Calldata int
 	Frame    verifier.Shape
 	Slots    int
+	L1Slots  int
+}
+
+// DefaultL1Slots is the header segment's capacity of read set and write
+// list entries when Capacity.L1Slots is zero.
+const DefaultL1Slots = 8
+
+// l1Slots is the header segment's list capacity.
+func (c Capacity) l1Slots() int {
+	if c.L1Slots <= 0 {
+		return DefaultL1Slots
+	}
+	return c.L1Slots
 }
 
 // DefaultSlots is an end segment's slot capacity when Capacity.Slots is
@@ -53,13 +68,139 @@ func (c Capacity) slots() int {
 // them still runs (reentrancy, which the storage argument cannot follow).
 const MaxDepth = 8
 
-// headerSegment proves the header behind the batch commitment.
+// headerSegment proves the header behind the batch commitment, and opens
+// its read set and write list (L1Lists): the read set's NReads storage
+// reads and the write list's NWrites writes, as 96-byte records (contract,
+// slot, value), hash to the header's ReadsHash (with the code and balance
+// reads' hashes) and WritesHash, and each record is read from the storage
+// argument, where the end segments write what the frames read from and
+// left in each L1 slot.
 type headerSegment struct {
 	aggregate.SegmentInputs
 	Words [NbHeaderWords][32]frontend.Variable
 	// Alpha and Beta are the storage argument's challenges, which the
 	// last end segment checks.
-	Alpha, Beta frontend.Variable
+	Alpha, Beta                     frontend.Variable
+	Reads, Writes                   [][recordBytes]frontend.Variable
+	NReads, NWrites                 frontend.Variable
+	CodeReadsHash, BalanceReadsHash [32]frontend.Variable
+}
+
+// recordBytes is the size of a read set or write list record.
+const recordBytes = 96
+
+// The storage argument's list domains: an L1 slot's owner plus
+// domain·2^162 names its entry in the read set or the write list.
+const (
+	domReads  = 1
+	domWrites = 2
+)
+
+var two162 = new(big.Int).Lsh(big.NewInt(1), 162)
+
+// listOwner is the owner of an L1 slot's read set or write list entry.
+func listOwner(api frontend.API, dom int, address frontend.Variable) frontend.Variable {
+	return api.Add(slotOwner(api, 1, address), new(big.Int).Mul(big.NewInt(int64(dom)), two162))
+}
+
+// keccakOf is keccak256 of the first length bytes of b, big-endian
+// halves.
+func keccakOf(api frontend.API, bf *uints.Bytes, b []frontend.Variable, length frontend.Variable) ([2]frontend.Variable, error) {
+	h, err := sha3.NewLegacyKeccak256(api)
+	if err != nil {
+		return [2]frontend.Variable{}, fmt.Errorf("batch: keccak: %w", err)
+	}
+	for _, v := range b {
+		h.Write([]uints.U8{bf.ValueOf(v)})
+	}
+	var sum []uints.U8
+	if length == nil {
+		sum = h.Sum()
+	} else {
+		sum = h.FixedLengthSum(length)
+	}
+	out := make([]frontend.Variable, 32)
+	for i := range sum {
+		out[i] = bf.ValueUnchecked(sum[i])
+	}
+	return [2]frontend.Variable{bytesValue(api, out[:16]), bytesValue(api, out[16:])}, nil
+}
+
+// lists opens the read set and the write list and returns the storage
+// argument's state after their records.
+func (c *headerSegment) lists(api frontend.API, bf *uints.Bytes) (memory, error) {
+	m := memory{Alpha: c.Alpha, Beta: c.Beta, Time: 0, Acc: 0, Sum: 0, LastOwner: 0, LastHi: 0, LastLo: 0}
+	word := func(w [32]frontend.Variable) [2]frontend.Variable {
+		return [2]frontend.Variable{bytesValue(api, w[:16]), bytesValue(api, w[16:])}
+	}
+	flat := func(rs [][recordBytes]frontend.Variable) []frontend.Variable {
+		var out []frontend.Variable
+		for _, r := range rs {
+			out = append(out, r[:]...)
+		}
+		return out
+	}
+	storage, err := keccakOf(api, bf, flat(c.Reads), api.Mul(c.NReads, recordBytes))
+	if err != nil {
+		return memory{}, err
+	}
+	var readsPre []frontend.Variable
+	for _, h := range [][2]frontend.Variable{storage, word(c.CodeReadsHash), word(c.BalanceReadsHash)} {
+		readsPre = append(readsPre, halfBytes(api, h[0])...)
+		readsPre = append(readsPre, halfBytes(api, h[1])...)
+	}
+	reads, err := keccakOf(api, bf, readsPre, nil)
+	if err != nil {
+		return memory{}, err
+	}
+	writes, err := keccakOf(api, bf, flat(c.Writes), api.Mul(c.NWrites, recordBytes))
+	if err != nil {
+		return memory{}, err
+	}
+	for i, h := range [][2]frontend.Variable{reads, writes} {
+		w := word(c.Words[9+i])
+		api.AssertIsEqual(h[0], w[0])
+		api.AssertIsEqual(h[1], w[1])
+	}
+	vs := []frontend.Variable{c.NReads, c.NWrites}
+	sum := m.Sum
+	for _, l := range []struct {
+		dom     int
+		records [][recordBytes]frontend.Variable
+		n       frontend.Variable
+	}{{domReads, c.Reads, c.NReads}, {domWrites, c.Writes, c.NWrites}} {
+		api.ToBinary(api.Sub(len(l.records), l.n), 16)
+		var used frontend.Variable = 1
+		for j, r := range l.records {
+			used = api.Mul(used, api.Sub(1, api.IsZero(api.Sub(l.n, j))))
+			// The contract word is a 160-bit address.
+			for _, b := range r[:12] {
+				api.AssertIsEqual(b, 0)
+			}
+			address := bytesValue(api, r[12:32])
+			keyHi, keyLo := bytesValue(api, r[32:48]), bytesValue(api, r[48:64])
+			valHi, valLo := bytesValue(api, r[64:80]), bytesValue(api, r[80:96])
+			fp := m.fingerprint(api, listOwner(api, l.dom, address), keyHi, keyLo, valHi, valLo, 0)
+			sum = api.Sub(sum, api.Mul(used, m.term(api, fp)))
+			vs = append(vs, address, keyHi, keyLo, valHi, valLo)
+		}
+	}
+	acc, err := hashVars(api, vs...)
+	if err != nil {
+		return memory{}, err
+	}
+	m.Acc, m.Sum = acc, sum
+	return m, nil
+}
+
+// halfBytes is a 128-bit value's 16 bytes, big-endian.
+func halfBytes(api frontend.API, v frontend.Variable) []frontend.Variable {
+	bits := api.ToBinary(v, 128)
+	out := make([]frontend.Variable, 16)
+	for k := range 16 {
+		out[15-k] = api.FromBinary(bits[8*k : 8*k+8]...)
+	}
+	return out
 }
 
 // Define implements frontend.Circuit.
@@ -70,29 +211,26 @@ func (c *headerSegment) Define(api frontend.API) error {
 	if err != nil {
 		return fmt.Errorf("batch: bytes: %w", err)
 	}
-	h, err := sha3.NewLegacyKeccak256(api)
-	if err != nil {
-		return fmt.Errorf("batch: keccak: %w", err)
-	}
+	var words []frontend.Variable
 	for _, w := range c.Words {
-		for _, b := range w {
-			h.Write([]uints.U8{bf.ValueOf(b)})
-		}
+		words = append(words, w[:]...)
 	}
-	sum := h.Sum()
-	hash := make([]frontend.Variable, 32)
-	for i := range sum {
-		hash[i] = bf.ValueUnchecked(sum[i])
+	hash, err := keccakOf(api, bf, words, nil)
+	if err != nil {
+		return err
 	}
-	api.AssertIsEqual(bytesValue(api, hash[:16]), c.BatchHi)
-	api.AssertIsEqual(bytesValue(api, hash[16:]), c.BatchLo)
+	api.AssertIsEqual(hash[0], c.BatchHi)
+	api.AssertIsEqual(hash[1], c.BatchLo)
 	// The L2 chain id is a 64-bit word.
 	for _, b := range c.Words[2][:24] {
 		api.AssertIsEqual(b, 0)
 	}
 	chainID := bytesValue(api, c.Words[2][24:])
 	txs := c.Words[7]
-	mem := memory{Alpha: c.Alpha, Beta: c.Beta, Time: 0, Acc: 0, Sum: 0, LastOwner: 0, LastHi: 0, LastLo: 0}
+	mem, err := c.lists(api, bf)
+	if err != nil {
+		return err
+	}
 	out, err := boundaryVar(api, c.BatchHi, c.BatchLo, chainID, bytesValue(api, txs[:16]), bytesValue(api, txs[16:]), 0, 0, mem)
 	if err != nil {
 		return err
@@ -513,6 +651,14 @@ func (c *endSegment) Define(api frontend.API) error {
 		w := m.term(api, m.fingerprint(api, owner, e.KeyHi, e.KeyLo, e.InitHi, e.InitLo, 0))
 		r := m.term(api, m.fingerprint(api, owner, e.KeyHi, e.KeyLo, e.FinalHi, e.FinalLo, e.Time))
 		sum = api.Add(sum, api.Mul(e.Used, api.Sub(w, r)))
+		// An L1 slot is in the read set with its value before the
+		// batch, and, if the batch changed it, in the write list with
+		// its value after.
+		l1 := api.Mul(e.Used, e.L1)
+		same := api.Mul(api.IsZero(api.Sub(e.FinalHi, e.InitHi)), api.IsZero(api.Sub(e.FinalLo, e.InitLo)))
+		rd := m.term(api, m.fingerprint(api, listOwner(api, domReads, e.Address), e.KeyHi, e.KeyLo, e.InitHi, e.InitLo, 0))
+		wr := m.term(api, m.fingerprint(api, listOwner(api, domWrites, e.Address), e.KeyHi, e.KeyLo, e.FinalHi, e.FinalLo, 0))
+		sum = api.Add(sum, api.Mul(l1, rd), api.Mul(l1, api.Sub(1, same), wr))
 		pOwner = api.Select(e.Used, owner, pOwner)
 		pHi = api.Select(e.Used, e.KeyHi, pHi)
 		pLo = api.Select(e.Used, e.KeyLo, pLo)
@@ -587,7 +733,8 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("batch: frame shape: %w", err)
 	}
-	return []frontend.Circuit{&headerSegment{}, &transactionSegment{Tx: txsig.NewTx(c.Calldata)},
+	return []frontend.Circuit{&headerSegment{Reads: make([][recordBytes]frontend.Variable, c.l1Slots()), Writes: make([][recordBytes]frontend.Variable, c.l1Slots())},
+		&transactionSegment{Tx: txsig.NewTx(c.Calldata)},
 		&frameSegment{Frame: *f, Alias: make([]frontend.Variable, c.Frame.Calls), Ancestors: make([]frontend.Variable, MaxDepth-1),
 			ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, shape: c.Frame},
 		&endSegment{Slots: make([]slotEntry, c.slots())}}, nil

@@ -22,7 +22,7 @@ var callShape = verifier.Shape{Steps: 64, Code: 96, Calldata: 40, Stack: 16, Mem
 
 // memCapacity holds the storage tests' batches: one slot per end
 // segment, so that a batch of two slots has two.
-var memCapacity = Capacity{Calldata: dataCap, Frame: callShape, Slots: 1}
+var memCapacity = Capacity{Calldata: dataCap, Frame: callShape, Slots: 1, L1Slots: 1}
 
 // Contracts of the storage tests.
 var (
@@ -127,7 +127,7 @@ func signedBatch(t *testing.T, calls []memCall) (*Header, []*types.Transaction) 
 	}
 	sigs, err := Signatures(txs)
 	require.NoError(t, err)
-	return &Header{L1ChainID: big.NewInt(1337), ChainID: l2Chain, Number: 1, Transactions: TransactionsCommitment(sigs)}, txs
+	return &Header{L1ChainID: big.NewInt(1337), ChainID: l2Chain, Number: 1, Transactions: TransactionsCommitment(sigs), ReadsHash: noL1.ReadsHash(), WritesHash: noL1.WritesHash()}, txs
 }
 
 // solveAll solves every segment and returns the indices of those the
@@ -272,10 +272,10 @@ func TestStorageAcrossSegments(t *testing.T) {
 			}
 			h, txs := signedBatch(t, sc.calls)
 			if f := sc.faults; f != nil && (f.inconsistent || f.keepReverted || f.unsupported) {
-				_, err := Witnesses(h, txs, execs, memCapacity)
+				_, err := Witnesses(h, noL1, txs, execs, memCapacity)
 				require.Error(t, err, "the checks outside the circuit accept the fault")
 			}
-			segs, err := witnesses(h, txs, execs, memCapacity, sc.faults)
+			segs, err := witnesses(h, noL1, txs, execs, memCapacity, sc.faults)
 			require.NoError(t, err)
 			if sc.check != nil {
 				sc.check(t, segs)
@@ -309,14 +309,14 @@ func TestCallDepth(t *testing.T) {
 			execs := []*verifier.Transaction{w.run(t, top, nil)}
 			require.Len(t, execs[0].Frames, n)
 			h, txs := signedBatch(t, []memCall{{top, nil}})
-			segs, err := Witnesses(h, txs, execs, memCapacity)
+			segs, err := Witnesses(h, noL1, txs, execs, memCapacity)
 			if n <= MaxDepth {
 				require.NoError(t, err)
 				require.Empty(t, solveAll(t, memCapacity, segs))
 				return
 			}
 			require.ErrorIs(t, err, verifier.ErrUnsupported)
-			segs, err = witnesses(h, txs, execs, memCapacity, &faults{unsupported: true})
+			segs, err = witnesses(h, noL1, txs, execs, memCapacity, &faults{unsupported: true})
 			require.NoError(t, err)
 			// Segments: header, transaction, then frame i at 2 + i.
 			require.Equal(t, []int{2 + MaxDepth - 1}, solveAll(t, memCapacity, segs))

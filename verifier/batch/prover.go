@@ -56,8 +56,8 @@ type Prover struct {
 func NewProver(keyDir string, c Capacity, arity int) (*Prover, error) {
 	p := &Prover{capacity: c}
 	var kinds []aggregate.SegmentKind
-	names := []string{"batch-header", fmt.Sprintf("batch-transaction-calldata%d", c.Calldata),
-		fmt.Sprintf("batch-frame-calldata%d-%s", c.Calldata, c.Frame.Name()), "batch-end"}
+	names := []string{fmt.Sprintf("batch-header-l1slots%d", c.l1Slots()), fmt.Sprintf("batch-transaction-calldata%d", c.Calldata),
+		fmt.Sprintf("batch-frame-calldata%d-%s", c.Calldata, c.Frame.Name()), fmt.Sprintf("batch-end-slots%d", c.slots())}
 	circuits, err := Circuits(c)
 	if err != nil {
 		return nil, err
@@ -106,12 +106,12 @@ func (p *Prover) Constraints() map[string]int {
 	}
 }
 
-// Prove proves the batch with header h, applied transactions txs and
-// their executions (as Witnesses takes them) and returns the wrap proof
+// Prove proves the batch with header h, L1 lists l1, applied
+// transactions txs and their executions (as Witnesses takes them) and returns the wrap proof
 // as GnarkBatchVerifier takes it. ctx is checked between proofs;
 // progress, if not nil, is called after each.
-func (p *Prover) Prove(ctx context.Context, h *Header, txs []*types.Transaction, executions []*verifier.Transaction, progress func(Progress)) ([]byte, error) {
-	segs, err := Witnesses(h, txs, executions, p.capacity)
+func (p *Prover) Prove(ctx context.Context, h *Header, l1 *L1Lists, txs []*types.Transaction, executions []*verifier.Transaction, progress func(Progress)) ([]byte, error) {
+	segs, err := Witnesses(h, l1, txs, executions, p.capacity)
 	if err != nil {
 		return nil, err
 	}

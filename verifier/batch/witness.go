@@ -48,9 +48,10 @@ type SegmentWitness struct {
 	Segment    aggregate.Segment
 }
 
-// Witnesses returns the segments of the batch with header h and the
-// applied transactions txs, in order, for segment circuits of capacity c:
-// the header, then for each transaction its signature and the frames of
+// Witnesses returns the segments of the batch with header h, the L1 lists
+// l1 its ReadsHash and WritesHash commit to and the applied transactions
+// txs, in order, for segment circuits of capacity c: the header (with the
+// lists), then for each transaction its signature and the frames of
 // executions[i] that run code (its L2 frames and the L1 frames below its
 // L1CALLs, in the order they were entered, as a verifier.TxRecorder on
 // the booster records them), then the end segments, with every storage
@@ -59,13 +60,16 @@ type SegmentWitness struct {
 // caller, at another address, with another value or calldata than its
 // transaction; a frame that is not the one its caller's call entered; a
 // frame that starts a slot at another value than the frames before it
-// left), and with an error wrapping verifier.ErrUnsupported for what the
+// left; lists that do not hash to the header's, or a read set other than
+// the L1 slots the frames touched with their values before the batch, or
+// a write list other than those the batch changed with their values
+// after), with verifier.ErrCapacity for lists longer than c.L1Slots, and with an error wrapping verifier.ErrUnsupported for what the
 // segments cannot prove (contract creation, a transaction sent to a
 // precompile, a call other than into L1CALL, an L1CALL the precompile
 // refused, reentrancy, calls deeper than MaxDepth, transient storage, a
 // frame that changes storage below a frame that reverts).
-func Witnesses(h *Header, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity) ([]SegmentWitness, error) {
-	return witnesses(h, txs, executions, c, nil)
+func Witnesses(h *Header, l1 *L1Lists, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity) ([]SegmentWitness, error) {
+	return witnesses(h, l1, txs, executions, c, nil)
 }
 
 // faults make witnesses build the segments of a batch its checks would
@@ -86,12 +90,26 @@ type faults struct {
 	entry func(slotKey, *slotState)
 	// challenges, if set, replaces the challenges.
 	challenges func(alpha, beta fr.Element) (fr.Element, fr.Element)
+	// lists skips the check of the L1 lists against the frames' slots.
+	lists bool
 }
 
 func (f *faults) has(pick func(*faults) bool) bool { return f != nil && pick(f) }
 
 // witnesses is Witnesses with faults.
-func witnesses(h *Header, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity, fl *faults) ([]SegmentWitness, error) {
+func witnesses(h *Header, l1 *L1Lists, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity, fl *faults) ([]SegmentWitness, error) {
+	if l1 == nil {
+		return nil, fmt.Errorf("%w: no L1 lists", ErrStatement)
+	}
+	if got := l1.ReadsHash(); got != h.ReadsHash {
+		return nil, fmt.Errorf("%w: the read set hashes to %s, the header's ReadsHash is %s", ErrStatement, got, h.ReadsHash)
+	}
+	if got := l1.WritesHash(); got != h.WritesHash {
+		return nil, fmt.Errorf("%w: the write list hashes to %s, the header's WritesHash is %s", ErrStatement, got, h.WritesHash)
+	}
+	if n := c.l1Slots(); len(l1.Reads) > n || len(l1.Writes) > n {
+		return nil, fmt.Errorf("%w: a read set of %d slots and a write list of %d, the header segment holds %d each", verifier.ErrCapacity, len(l1.Reads), len(l1.Writes), n)
+	}
 	if h.ChainID == nil || !h.ChainID.IsUint64() {
 		return nil, fmt.Errorf("%w: L2 chain id %v is not a 64-bit value", ErrStatement, h.ChainID)
 	}
@@ -119,7 +137,7 @@ func witnesses(h *Header, txs []*types.Transaction, executions []*verifier.Trans
 			head.Words[i][j] = v
 		}
 	}
-	b.add(KindHeader, head, nil, stack)
+	b.add(KindHeader, head, b.lists(head, l1, c.l1Slots()), stack)
 	for i, tx := range txs {
 		if tx.ChainId().Cmp(h.ChainID) != 0 {
 			return nil, fmt.Errorf("%w: transaction %d is for chain %v, the batch for %v", ErrStatement, i, tx.ChainId(), h.ChainID)
@@ -178,6 +196,11 @@ func witnesses(h *Header, txs []*types.Transaction, executions []*verifier.Trans
 	}
 	if len(stack) != 0 {
 		return nil, fmt.Errorf("%w: %d entered frames have no trace", ErrStatement, len(stack))
+	}
+	if !fl.has(func(f *faults) bool { return f.lists }) {
+		if err := b.checkLists(l1); err != nil {
+			return nil, err
+		}
 	}
 	b.ends(c.slots())
 	return b.finish(h), nil
@@ -307,6 +330,91 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 	return tuples, nil
 }
 
+// lists assigns the header segment's L1 lists (n records each) and
+// returns their reads of the storage argument, starting its hash chain.
+func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n int) []memTuple {
+	head.NReads, head.NWrites = len(l1.Reads), len(l1.Writes)
+	for j := range 32 {
+		head.CodeReadsHash[j], head.BalanceReadsHash[j] = l1.CodeReadsHash[j], l1.BalanceReadsHash[j]
+	}
+	es := []fr.Element{fr.NewElement(uint64(len(l1.Reads))), fr.NewElement(uint64(len(l1.Writes)))}
+	var tuples []memTuple
+	for _, l := range []struct {
+		dom     int
+		records []L1Slot
+		out     *[][recordBytes]frontend.Variable
+	}{{domReads, l1.Reads, &head.Reads}, {domWrites, l1.Writes, &head.Writes}} {
+		*l.out = make([][recordBytes]frontend.Variable, n)
+		for j := range n {
+			var r L1Slot
+			if j < len(l.records) {
+				r = l.records[j]
+				tuples = append(tuples, tuple(false, listOwnerOf(l.dom, r.Contract), r.Slot, r.Value, 0))
+			}
+			rec := (*l.out)[j][:]
+			copy(rec, bytesOf(common.LeftPadBytes(r.Contract[:], 32)))
+			copy(rec[32:], bytesOf(r.Slot[:]))
+			copy(rec[64:], bytesOf(r.Value[:]))
+			es = append(es, elem(r.Contract[:]), elem(r.Slot[:16]), elem(r.Slot[16:]), elem(r.Value[:16]), elem(r.Value[16:]))
+		}
+	}
+	b.mem.acc = hashElements(es...)
+	return tuples
+}
+
+// bytesOf is bs as circuit values.
+func bytesOf(bs []byte) []frontend.Variable {
+	out := make([]frontend.Variable, len(bs))
+	for i, v := range bs {
+		out[i] = v
+	}
+	return out
+}
+
+// listOwnerOf is listOwner outside the circuit.
+func listOwnerOf(dom int, addr common.Address) fr.Element {
+	o := ownerOf(true, addr)
+	var d fr.Element
+	d.SetBigInt(new(big.Int).Mul(big.NewInt(int64(dom)), two162))
+	o.Add(&o, &d)
+	return o
+}
+
+// checkLists checks the L1 lists against the L1 slots the frames
+// touched: the read set is each with its value before the batch, the
+// write list each the batch changed with its value after, as sets.
+func (b *draftBatch) checkLists(l1 *L1Lists) error {
+	reads, writes := map[L1Slot]int{}, map[L1Slot]int{}
+	for _, k := range b.order {
+		if !k.l1 {
+			continue
+		}
+		st := b.state[k]
+		reads[L1Slot{k.addr, k.key, st.initial}]++
+		if st.value != st.initial {
+			writes[L1Slot{k.addr, k.key, st.value}]++
+		}
+	}
+	for _, l := range []struct {
+		name    string
+		records []L1Slot
+		want    map[L1Slot]int
+	}{{"read set", l1.Reads, reads}, {"write list", l1.Writes, writes}} {
+		for _, r := range l.records {
+			if l.want[r] == 0 {
+				return fmt.Errorf("%w: the %s holds slot %s of %s = %s, which the frames did not leave so", ErrStatement, l.name, r.Slot, r.Contract, r.Value)
+			}
+			l.want[r]--
+		}
+		for r, n := range l.want {
+			if n > 0 {
+				return fmt.Errorf("%w: the %s lacks slot %s of %s = %s", ErrStatement, l.name, r.Slot, r.Contract, r.Value)
+			}
+		}
+	}
+	return nil
+}
+
 // ends appends the end segments, slots per segment: every slot the
 // frames touched, sorted by layer, address and key.
 func (b *draftBatch) ends(slots int) {
@@ -347,6 +455,12 @@ func (b *draftBatch) ends(slots int) {
 			seg.Slots[j] = slotEntry{Used: 1, L1: bitInt(k.l1), Address: big(k.addr[:]), KeyHi: big(k.key[:16]), KeyLo: big(k.key[16:]),
 				InitHi: big(st.initial[:16]), InitLo: big(st.initial[16:]), FinalHi: big(st.value[:16]), FinalLo: big(st.value[16:]), Time: st.time}
 			tuples = append(tuples, tuple(true, owner, k.key, st.initial, 0), tuple(false, owner, k.key, st.value, st.time))
+			if k.l1 {
+				tuples = append(tuples, tuple(true, listOwnerOf(domReads, k.addr), k.key, st.initial, 0))
+				if st.value != st.initial {
+					tuples = append(tuples, tuple(true, listOwnerOf(domWrites, k.addr), k.key, st.value, 0))
+				}
+			}
 			es = append(es, fr.NewElement(1), owner, elem(k.key[:16]), elem(k.key[16:]), elem(st.initial[:16]), elem(st.initial[16:]), elem(st.value[:16]), elem(st.value[16:]), fr.NewElement(st.time))
 			b.mem.lastOwner, b.mem.lastHi, b.mem.lastLo = owner, elem(k.key[:16]), elem(k.key[16:])
 		}
