@@ -8,8 +8,10 @@
 //     first write; slots whose final value equals their value in the pinned
 //     L1 block are left out;
 //   - the read set ([ReadSet]): the storage slots read before the batch wrote
-//     them, the code hashes of L1 contracts executed or inspected, and the
-//     balances read, each with the value seen.
+//     them (an SSTORE reads its slot too, for its gas, so this is every
+//     slot the batch touched, with its value before the batch), the code
+//     hashes of L1 contracts executed or inspected, and the balances read,
+//     each with the value seen.
 //
 // [Recorder] collects both while the L1 view executes, with journal
 // semantics for writes: a write made inside an L2 frame that later reverts is

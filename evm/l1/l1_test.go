@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/big"
+	"reflect"
 	"sync/atomic"
 	"testing"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/internal/testenv"
 	"github.com/boosterkit/go-booster/solidity"
+	"github.com/boosterkit/go-booster/statechanges"
 )
 
 // countingClient counts the calls that reach the node.
@@ -129,14 +131,21 @@ func TestViewJournalsWritesAndRecordsReads(t *testing.T) {
 	call("write", common.Hash{31: 2}, common.Hash{31: 20})
 	v.RevertToSnapshot(snap)
 	call("write", common.Hash{31: 3}, common.Hash{31: 30})
-	call("read", common.Hash{31: 3}) // written by the batch: not a read
+	call("read", common.Hash{31: 3}) // written by the batch: this read is not recorded
 	v.EndTx()
 	writes, reads := v.Result()
 	if len(writes) != 1 || writes[0].Slot != (common.Hash{31: 3}) {
 		t.Fatalf("writes = %v, want only slot 3 (slot 2 was reverted)", writes)
 	}
-	if len(reads.Storage) != 1 || reads.Storage[0].Value != (common.Hash{31: 10}) {
-		t.Fatalf("storage reads = %v, want slot 1 = 10", reads.Storage)
+	// Slots 2 and 3 were first touched by SSTORE, whose gas reads them:
+	// they are in the read set with their pinned value, 0.
+	want := []statechanges.StorageRead{
+		{Contract: slots, Slot: common.Hash{31: 1}, Value: common.Hash{31: 10}},
+		{Contract: slots, Slot: common.Hash{31: 2}},
+		{Contract: slots, Slot: common.Hash{31: 3}},
+	}
+	if !reflect.DeepEqual(reads.Storage, want) {
+		t.Fatalf("storage reads = %v, want %v", reads.Storage, want)
 	}
 	if len(reads.Code) != 1 || reads.Code[0].Account != slots {
 		t.Fatalf("code reads = %v, want the Slots contract", reads.Code)

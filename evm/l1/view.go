@@ -303,6 +303,18 @@ func (s *recordingState) GetState(addr common.Address, slot common.Hash) common.
 	return value
 }
 
+// GetStateAndCommittedState is what SSTORE's gas reads: the slot's value
+// before the write is a fact the batch depends on (its gas, and the
+// batch proof's record of every L1 slot it touched), so a slot first
+// touched by SSTORE enters the read set as a slot first read does.
+func (s *recordingState) GetStateAndCommittedState(addr common.Address, slot common.Hash) (common.Hash, common.Hash) {
+	current, committed := s.StateDB.GetStateAndCommittedState(addr, slot)
+	if !s.v.rec.Written(addr, slot) {
+		s.v.rec.RecordStorageRead(addr, slot, current)
+	}
+	return current, committed
+}
+
 func (s *recordingState) SetState(addr common.Address, slot, value common.Hash) common.Hash {
 	s.v.writes++
 	s.v.rec.RecordWrite(addr, slot)
