@@ -13,8 +13,8 @@ import (
 // BenchmarkSegmentConstraints compiles the segment circuits of the ERC20
 // frame shape and 128 bytes of calldata over BLS12-377 and reports each
 // kind's size, with the EVM circuit of the same shape on BN254 (the
-// single-frame prover's) as the baseline of the frame segment, and the
-// end segment's slot capacity:
+// single-frame prover's) as the baseline of the frame segment, the
+// header segment's list capacity and the end segment's slot capacity:
 //
 //	go test -run XXX -bench BenchmarkSegmentConstraints -benchtime 1x ./verifier/batch
 func BenchmarkSegmentConstraints(b *testing.B) {
@@ -44,6 +44,8 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 			case KindFrame:
 				b.ReportMetric(float64(base), "evm-bn254-constraints")
 				b.ReportMetric(float64(n)/float64(base), "x-evm-bn254")
+			case KindHeader:
+				b.ReportMetric(float64(c.l1Slots()), "l1slots")
 			case KindEnd:
 				b.ReportMetric(float64(c.slots()), "slots")
 			}

@@ -47,13 +47,22 @@
 // handed on (the boundary), so the aggregation circuit's chaining checks
 // that the segments are these, in this order, for this batch.
 //
+// The header segment also opens the read set and the write list the
+// header commits to ([L1Lists], hashed as flat 96-byte records as
+// Booster.batchHash hashes them) and reads each record from the storage
+// argument; the end segments write, for each L1 slot, its read set record
+// (its value before the batch) and, if the batch changed it, its write
+// list record (its value after). So the read set is every L1 slot the
+// frames touched with the value they found, and the write list every L1
+// slot they changed with the value they left, and nothing else.
+//
 // What the segments do not prove yet: that a frame's code is its
-// address's (no L2 state commitment binds code hashes yet), whether an L1
-// sender is aliased, that the end segments' values before and after the
-// batch are the read set's, the write list's and the L2 state's (they
-// are the prover's), an L1 frame's block context, DELEGATECALL (refused),
-// value transfers, nonces and balances; the header segment binds the read
-// set, the write list and the state root into the commitment only. Until
+// address's (no L2 state commitment binds L2 code hashes yet, and the
+// read set's code reads are not opened), whether an L1 sender is aliased,
+// that the end segments' L2 values before and after the batch are the L2
+// state's (they are the prover's), an L1 frame's block context,
+// DELEGATECALL (refused), value transfers, nonces and balances; the
+// header segment binds the state root into the commitment only. Until
 // they do, a proof of these segments must not settle a batch on its own.
 // [TransactionsCommitment] is the commitment the booster puts in the
 // header.

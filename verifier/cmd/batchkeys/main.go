@@ -29,18 +29,20 @@ func main() {
 	logger.Disable()
 	dataCap := flag.Int("calldata", 128, "calldata capacity of a transaction segment, in bytes")
 	frame := flag.Int("frame", 2, "index into verifier.Shapes of the frame segments' shape")
-	arity := flag.Int("arity", 6, "segments of one aggregation: header, end, and per transaction one plus one per frame it runs")
+	arity := flag.Int("arity", 6, "segments of one aggregation: header, the end segments, and per transaction one plus one per frame it runs")
+	slots := flag.Int("slots", batch.DefaultSlots, "storage slots of one end segment")
+	l1Slots := flag.Int("l1slots", batch.DefaultL1Slots, "read set and write list entries the header segment holds, each")
 	dir := flag.String("keys", "", "key directory (default: verifier.DefaultKeyDir()); keys go in its batch folder")
 	out := flag.String("out", "", "output file for the Solidity verifier (default: standard output)")
 	flag.Parse()
-	if *dataCap < 0 || *arity < 2 || *frame < 0 || *frame >= len(verifier.Shapes) {
-		log.Fatalf("-calldata must be at least 0, -arity at least 2 and -frame below %d", len(verifier.Shapes))
+	if *dataCap < 0 || *arity < 2 || *frame < 0 || *frame >= len(verifier.Shapes) || *slots < 1 || *l1Slots < 1 {
+		log.Fatalf("-calldata must be at least 0, -arity at least 2, -slots and -l1slots at least 1, and -frame below %d", len(verifier.Shapes))
 	}
 	if *dir == "" {
 		*dir = verifier.DefaultKeyDir()
 	}
 	start := time.Now()
-	p, err := batch.NewProver(filepath.Join(*dir, "batch"), batch.Capacity{Calldata: *dataCap, Frame: verifier.Shapes[*frame]}, *arity)
+	p, err := batch.NewProver(filepath.Join(*dir, "batch"), batch.Capacity{Calldata: *dataCap, Frame: verifier.Shapes[*frame], Slots: *slots, L1Slots: *l1Slots}, *arity)
 	if err != nil {
 		log.Fatal(err)
 	}
