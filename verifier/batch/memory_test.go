@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/txsig"
 )
 
 // callShape is a small frame shape with one call and transient storage,
@@ -325,3 +326,76 @@ func TestCallDepth(t *testing.T) {
 }
 
 var _ frontend.Circuit = (*endSegment)(nil)
+
+// TestStaticFrameCallsWithoutValue checks that a static frame's calls
+// carry no value: a frame that calls with value (and writes nothing),
+// relabelled as static with the context and boundary such a frame would
+// have, is refused; relabelled as what it is, it solves.
+func TestStaticFrameCallsWithoutValue(t *testing.T) {
+	// valueCaller calls addrChild with value 1 and stops.
+	code := []byte{0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x60, 1, 0x73}
+	code = append(code, addrChild[:]...)
+	code = append(code, 0x5a, 0xf1, 0x50, 0x00)
+	w := &world{code: map[common.Address][]byte{addrA: code, addrChild: {0x00}}, storage: map[common.Address]map[common.Hash]common.Hash{}}
+	signer := types.LatestSignerForChainID(l2Chain)
+	to := addrA
+	tx := types.MustSignNewTx(testKey(t, "alice"), signer, &types.DynamicFeeTx{ChainID: l2Chain, GasTipCap: big.NewInt(0), GasFeeCap: big.NewInt(0), Gas: 100_000, To: &to, Value: big.NewInt(1)})
+	ctx := l2Context
+	exec, err := verifier.TraceTransaction(verifier.Call{Code: code, Address: addrA, Caller: alice, Value: big.NewInt(1), Contracts: map[common.Address][]byte{addrChild: w.code[addrChild]}, Context: &ctx})
+	require.NoError(t, err)
+	require.Len(t, exec.Frames, 2)
+	require.True(t, exec.Frames[0].Trace.Calls[0].Success)
+	txs := []*types.Transaction{tx}
+	h := headerFor(t, txs, noL1)
+	segs, err := Witnesses(h, noL1, txs, []*verifier.Transaction{exec}, memCapacity)
+	require.NoError(t, err)
+	circuits, err := Circuits(memCapacity)
+	require.NoError(t, err)
+	s := segs[2]
+	a := s.Assignment.(*frameSegment)
+	// What the segment hands on with its callee's context made static
+	// too, as a static caller's would be.
+	call := exec.Frames[0].Trace.Calls[0]
+	child := push(entryOf(addrA, alice, addrChild, big.NewInt(1), nil, false, true, false, []fr.Element{ownerOf(false, addrA)}, dataCap),
+		outcomeOf(call.Success, call.ReturnData, outcomeWords(callShape)))
+	staticOut := boundary(h.Hash(), l2Chain, h.Transactions, feOf(a.Acc), push(child, feOf(a.Rest)), memOf(segs[3].Assignment.(*frameSegment).Mem))
+	plainOut := a.Out
+	Relabel(s.Assignment, h, exec.Frames[0].Trace, false, true)
+	a.Out = staticOut
+	require.Error(t, solveOn(circuits, s))
+	Relabel(s.Assignment, h, exec.Frames[0].Trace, false, false)
+	a.Out = plainOut
+	require.NoError(t, solveOn(circuits, s))
+}
+
+// TestCreationRefused checks that a transaction segment refuses a
+// contract creation: the first transaction's segment with a creation's
+// signature in it, and the running commitment and top context that
+// signature gives.
+func TestCreationRefused(t *testing.T) {
+	h, txs := testBatch(t)
+	segs, err := Witnesses(h, noL1, txs, testFrames(t, txs), capacity)
+	require.NoError(t, err)
+	s := segs[1]
+	a := s.Assignment.(*transactionSegment)
+	signer := types.LatestSignerForChainID(l2Chain)
+	create := types.MustSignNewTx(testKey(t, "alice"), signer, &types.DynamicFeeTx{ChainID: l2Chain, GasTipCap: big.NewInt(0), GasFeeCap: big.NewInt(0), Gas: 100_000, Data: []byte{0x00}})
+	_, err = Witnesses(headerFor(t, []*types.Transaction{create}, noL1), noL1, []*types.Transaction{create}, testFrames(t, []*types.Transaction{create}), capacity)
+	require.ErrorIs(t, err, verifier.ErrUnsupported)
+	w, _, err := txsig.Assign(create, capacity.Calldata)
+	require.NoError(t, err)
+	sigs, err := Signatures([]*types.Transaction{create})
+	require.NoError(t, err)
+	var zero fr.Element
+	top := push(entryOf(sigs[0].Sender, sigs[0].Sender, common.Address{}, create.Value(), create.Data(), false, false, false, nil, dataCap), feOf(a.Outcome))
+	out := boundary(h.Hash(), l2Chain, h.Transactions, fold(zero, sigs[0]), push(top, zero), memOf(a.Mem))
+	circuits, err := Circuits(capacity)
+	require.NoError(t, err)
+	// The control: the same arithmetic for the segment's own transaction
+	// solves.
+	own := push(entryOf(alice, alice, target, txs[0].Value(), txs[0].Data(), false, false, false, nil, dataCap), feOf(a.Outcome))
+	a.Out = boundary(h.Hash(), l2Chain, h.Transactions, fold(zero, Signature{SigningHash: signer.Hash(txs[0]), Sender: alice}), push(own, zero), memOf(a.Mem))
+	require.NoError(t, solveOn(circuits, s))
+	a.Tx, a.Out = w, out
+	require.Error(t, solveOn(circuits, s))
+}
