@@ -68,14 +68,13 @@ var settlementABI = sync.OnceValues(func() (*commitmentArgs, error) {
 	arg := func(t abi.Type) abi.Argument { return abi.Argument{Type: t} }
 	return &commitmentArgs{
 		abi:      parsed,
-		code:     abi.Arguments{arg(*elems[7])},
 		balances: abi.Arguments{arg(*elems[8])},
 	}, nil
 })
 
 type commitmentArgs struct {
-	abi            *abi.ABI
-	code, balances abi.Arguments
+	abi      *abi.ABI
+	balances abi.Arguments
 }
 
 // TransactionsCommitment is the commitment to the batch's applied
@@ -200,15 +199,14 @@ func l1Lists(s bindings.BoosterBatch) (*batch.L1Lists, error) {
 	if err != nil {
 		return nil, err
 	}
-	code, err := args.code.Pack(s.CodeReads)
-	if err != nil {
-		return nil, fmt.Errorf("booster: encode code reads: %w", err)
-	}
 	balances, err := args.balances.Pack(s.BalanceReads)
 	if err != nil {
 		return nil, fmt.Errorf("booster: encode balance reads: %w", err)
 	}
-	l := &batch.L1Lists{CodeReadsHash: crypto.Keccak256Hash(code), BalanceReadsHash: crypto.Keccak256Hash(balances)}
+	l := &batch.L1Lists{BalanceReadsHash: crypto.Keccak256Hash(balances)}
+	for _, c := range s.CodeReads {
+		l.Code = append(l.Code, batch.CodeRead{Contract: c.Account, CodeHash: c.CodeHash})
+	}
 	for _, r := range s.StorageReads {
 		if len(r.Slots) != len(r.Values) {
 			return nil, fmt.Errorf("%w: %d slots and %d values read from %s", ErrInvalidBatch, len(r.Slots), len(r.Values), r.Account)

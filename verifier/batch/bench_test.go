@@ -14,7 +14,8 @@ import (
 // frame shape and 128 bytes of calldata over BLS12-377 and reports each
 // kind's size, with the EVM circuit of the same shape on BN254 (the
 // single-frame prover's) as the baseline of the frame segment, the
-// header segment's list capacity and the end segment's slot capacity:
+// header segment's list capacity, the end segment's slot capacity and
+// the code segment's cost per code byte:
 //
 //	go test -run XXX -bench BenchmarkSegmentConstraints -benchtime 1x ./verifier/batch
 func BenchmarkSegmentConstraints(b *testing.B) {
@@ -24,7 +25,7 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 		b.Fatal(err)
 	}
 	base := evm.GetNbConstraints()
-	names := []string{"header", "transaction", "frame", "end"}
+	names := []string{"header", "transaction", "frame", "end", "code"}
 	for kind, name := range names {
 		b.Run(name, func(b *testing.B) {
 			var n int
@@ -48,6 +49,9 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 				b.ReportMetric(float64(c.l1Slots()), "l1slots")
 			case KindEnd:
 				b.ReportMetric(float64(c.slots()), "slots")
+			case KindCode:
+				b.ReportMetric(float64(c.Frame.Code), "code-bytes")
+				b.ReportMetric(float64(n)/float64(c.Frame.Code), "constraints/byte")
 			}
 		})
 	}

@@ -21,6 +21,7 @@ const (
 	KindTransaction
 	KindFrame
 	KindEnd
+	KindCode
 	nbKinds
 )
 
@@ -29,12 +30,26 @@ const (
 // segments of Slots storage slots each (DefaultSlots if zero; a batch has
 // as many end segments as the slots it touches need), and a read set and
 // a write list of up to L1Slots L1 storage slots each
-// (DefaultL1Slots if zero).
+// (DefaultL1Slots if zero), and up to CodeReads code reads
+// (DefaultCodeReads if zero).
 type Capacity struct {
-	Calldata int
-	Frame    verifier.Shape
-	Slots    int
-	L1Slots  int
+	Calldata  int
+	Frame     verifier.Shape
+	Slots     int
+	L1Slots   int
+	CodeReads int
+}
+
+// DefaultCodeReads is the header segment's capacity of code reads when
+// Capacity.CodeReads is zero.
+const DefaultCodeReads = 8
+
+// codeReads is the header segment's code read capacity.
+func (c Capacity) codeReads() int {
+	if c.CodeReads <= 0 {
+		return DefaultCodeReads
+	}
+	return c.CodeReads
 }
 
 // DefaultL1Slots is the header segment's capacity of read set and write
@@ -80,20 +95,29 @@ type headerSegment struct {
 	Words [NbHeaderWords][32]frontend.Variable
 	// Alpha and Beta are the storage argument's challenges, which the
 	// last end segment checks.
-	Alpha, Beta                     frontend.Variable
-	Reads, Writes                   [][recordBytes]frontend.Variable
-	NReads, NWrites                 frontend.Variable
-	CodeReadsHash, BalanceReadsHash [32]frontend.Variable
+	Alpha, Beta      frontend.Variable
+	Reads, Writes    [][recordBytes]frontend.Variable
+	NReads, NWrites  frontend.Variable
+	BalanceReadsHash [32]frontend.Variable
+	// Code are the read set's NCode code reads, each its ABI words
+	// (account, code hash), and CodeUses[j] how many code segments
+	// check code j.
+	Code     [][64]frontend.Variable
+	NCode    frontend.Variable
+	CodeUses []frontend.Variable
 }
 
 // recordBytes is the size of a read set or write list record.
 const recordBytes = 96
 
 // The storage argument's list domains: an L1 slot's owner plus
-// domain·2^162 names its entry in the read set or the write list.
+// domain·2^162 names its entry in the read set or the write list, an L1
+// account's its code read or its code's digest.
 const (
-	domReads  = 1
-	domWrites = 2
+	domReads    = 1
+	domWrites   = 2
+	domCodeRead = 3
+	domCode     = 4
 )
 
 var two162 = new(big.Int).Lsh(big.NewInt(1), 162)
@@ -144,8 +168,25 @@ func (c *headerSegment) lists(api frontend.API, bf *uints.Bytes) (memory, error)
 	if err != nil {
 		return memory{}, err
 	}
+	// abi.encode(CodeRead[]): the offset word, the length word, then
+	// the reads.
+	api.ToBinary(api.Sub(len(c.Code), c.NCode), 16)
+	codePre := make([]frontend.Variable, 64, 64+64*len(c.Code))
+	for i := range codePre {
+		codePre[i] = 0
+	}
+	codePre[31] = 32
+	n := api.ToBinary(c.NCode, 16)
+	codePre[62], codePre[63] = api.FromBinary(n[8:]...), api.FromBinary(n[:8]...)
+	for _, r := range c.Code {
+		codePre = append(codePre, r[:]...)
+	}
+	code, err := keccakOf(api, bf, codePre, api.Add(64, api.Mul(c.NCode, 64)))
+	if err != nil {
+		return memory{}, err
+	}
 	var readsPre []frontend.Variable
-	for _, h := range [][2]frontend.Variable{storage, word(c.CodeReadsHash), word(c.BalanceReadsHash)} {
+	for _, h := range [][2]frontend.Variable{storage, code, word(c.BalanceReadsHash)} {
 		readsPre = append(readsPre, halfBytes(api, h[0])...)
 		readsPre = append(readsPre, halfBytes(api, h[1])...)
 	}
@@ -185,12 +226,92 @@ func (c *headerSegment) lists(api frontend.API, bf *uints.Bytes) (memory, error)
 			vs = append(vs, address, keyHi, keyLo, valHi, valLo)
 		}
 	}
+	// Each code read is written as many times as code segments check it.
+	vs = append(vs, c.NCode)
+	var used frontend.Variable = 1
+	for j, r := range c.Code {
+		used = api.Mul(used, api.Sub(1, api.IsZero(api.Sub(c.NCode, j))))
+		for _, b := range r[:12] {
+			api.AssertIsEqual(b, 0)
+		}
+		address := bytesValue(api, r[12:32])
+		hashHi, hashLo := bytesValue(api, r[32:48]), bytesValue(api, r[48:64])
+		fp := m.fingerprint(api, listOwner(api, domCodeRead, address), hashHi, hashLo, 0, 0, 0)
+		sum = api.Add(sum, api.Mul(used, c.CodeUses[j], m.term(api, fp)))
+		vs = append(vs, address, hashHi, hashLo, c.CodeUses[j])
+	}
 	acc, err := hashVars(api, vs...)
 	if err != nil {
 		return memory{}, err
 	}
 	m.Acc, m.Sum = acc, sum
 	return m, nil
+}
+
+// codeSegment proves that an L1 account's code, as frames run it, has the
+// code hash one of the read set's code reads names (which settle checks
+// against live L1 code): keccak256 of its first CodeLen bytes is that
+// read's hash (read from the storage argument), every byte past CodeLen
+// is zero, and its digest (codeDigest) is written to the argument Uses
+// times, once for each L1 frame at the account, which reads it.
+type codeSegment struct {
+	aggregate.SegmentInputs
+	carried
+	Address, CodeLen, Uses frontend.Variable
+	Code                   []frontend.Variable
+}
+
+// Define implements frontend.Circuit.
+func (c *codeSegment) Define(api frontend.API) error {
+	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, c.Mem)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(c.In, in)
+	api.ToBinary(c.Address, 160)
+	api.ToBinary(api.Sub(len(c.Code), c.CodeLen), 16)
+	var past frontend.Variable = 0
+	for i, b := range c.Code {
+		past = api.Or(past, api.IsZero(api.Sub(c.CodeLen, i)))
+		api.AssertIsEqual(api.Mul(past, b), 0)
+	}
+	bf, err := uints.NewBytes(api)
+	if err != nil {
+		return fmt.Errorf("batch: bytes: %w", err)
+	}
+	hash, err := keccakOf(api, bf, c.Code, c.CodeLen)
+	if err != nil {
+		return err
+	}
+	digest, err := codeDigest(api, c.CodeLen, c.Code)
+	if err != nil {
+		return err
+	}
+	m := c.Mem
+	owner := func(dom int) frontend.Variable { return listOwner(api, dom, c.Address) }
+	sum := api.Add(m.Sum, api.Mul(c.Uses, m.term(api, m.fingerprint(api, owner(domCode), digest, 0, 0, 0, 0))))
+	sum = api.Sub(sum, m.term(api, m.fingerprint(api, owner(domCodeRead), hash[0], hash[1], 0, 0, 0)))
+	acc, err := hashVars(api, m.Acc, c.Address, c.CodeLen, digest, hash[0], hash[1], c.Uses)
+	if err != nil {
+		return err
+	}
+	next := memory{Alpha: m.Alpha, Beta: m.Beta, Time: m.Time, Acc: acc, Sum: sum, LastOwner: m.LastOwner, LastHi: m.LastHi, LastLo: m.LastLo}
+	out, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, next)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(c.Out, out)
+	return nil
+}
+
+// codeDigest is the Poseidon2 hash of a code's length and its bytes,
+// zero-padded to the capacity, 31 to an element.
+func codeDigest(api frontend.API, codeLen frontend.Variable, code []frontend.Variable) (frontend.Variable, error) {
+	vs := []frontend.Variable{codeLen}
+	for i := 0; i < len(code); i += 31 {
+		vs = append(vs, bytesValue(api, code[i:min(i+31, len(code))]))
+	}
+	return hashVars(api, vs...)
 }
 
 // halfBytes is a 128-bit value's 16 bytes, big-endian.
@@ -497,6 +618,14 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	for j := range f.Transient {
 		api.AssertIsEqual(f.Transient[j].Used, 0)
 	}
+	// An L1 frame reads its code's digest, which a code segment wrote
+	// for its address.
+	digest, err := codeDigest(api, f.CodeLen, f.Code)
+	if err != nil {
+		return memory{}, err
+	}
+	code := m.term(api, m.fingerprint(api, api.Add(owner, new(big.Int).Mul(big.NewInt(domCode), two162)), digest, 0, 0, 0, 0))
+	sum = api.Sub(sum, api.Mul(c.L1, code))
 	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, t}, packTimes(api, c.ReadTimes)...)
 	acc, err := hashVars(api, vs...)
 	if err != nil {
@@ -733,9 +862,10 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("batch: frame shape: %w", err)
 	}
-	return []frontend.Circuit{&headerSegment{Reads: make([][recordBytes]frontend.Variable, c.l1Slots()), Writes: make([][recordBytes]frontend.Variable, c.l1Slots())},
+	return []frontend.Circuit{&headerSegment{Reads: make([][recordBytes]frontend.Variable, c.l1Slots()), Writes: make([][recordBytes]frontend.Variable, c.l1Slots()),
+		Code: make([][64]frontend.Variable, c.codeReads()), CodeUses: make([]frontend.Variable, c.codeReads())},
 		&transactionSegment{Tx: txsig.NewTx(c.Calldata)},
 		&frameSegment{Frame: *f, Alias: make([]frontend.Variable, c.Frame.Calls), Ancestors: make([]frontend.Variable, MaxDepth-1),
 			ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, shape: c.Frame},
-		&endSegment{Slots: make([]slotEntry, c.slots())}}, nil
+		&endSegment{Slots: make([]slotEntry, c.slots())}, &codeSegment{Code: make([]frontend.Variable, c.Frame.Code)}}, nil
 }

@@ -1,6 +1,8 @@
 package batch
 
 import (
+	"math/big"
+
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 )
@@ -13,18 +15,39 @@ type L1Slot struct {
 	Slot, Value common.Hash
 }
 
+// CodeRead is one code read of the read set: an L1 account and the hash
+// of its code.
+type CodeRead struct {
+	Contract common.Address
+	CodeHash common.Hash
+}
+
 // L1Lists is what a batch header's ReadsHash and WritesHash commit to, as
 // the batch proof opens it: the read set's storage reads, in their order
-// (the booster's: by contract, then slot), the hashes of its code and
-// balance reads' ABI encodings (keccak256(abi.encode(codeReads)) and
-// keccak256(abi.encode(balanceReads)), which the proof does not open yet),
-// and the write list, in its order (the booster's: contracts by first
-// write, each contract's slots by first write).
+// (the booster's: by contract, then slot), its code reads, in their order
+// (by contract), the hash of its balance reads' ABI encoding
+// (keccak256(abi.encode(balanceReads)), which the proof does not open
+// yet), and the write list, in its order (the booster's: contracts by
+// first write, each contract's slots by first write).
 type L1Lists struct {
 	Reads            []L1Slot
-	CodeReadsHash    common.Hash
+	Code             []CodeRead
 	BalanceReadsHash common.Hash
 	Writes           []L1Slot
+}
+
+// CodeReadsHash is keccak256(abi.encode(codeReads)) of the lists' code
+// reads: a dynamic array of static (address, bytes32) structs, so the
+// offset word 0x20, the length word, then two words per read.
+func (l *L1Lists) CodeReadsHash() common.Hash {
+	buf := make([]byte, 0, 64+64*len(l.Code))
+	buf = append(buf, common.BigToHash(big.NewInt(32)).Bytes()...)
+	buf = append(buf, common.BigToHash(big.NewInt(int64(len(l.Code)))).Bytes()...)
+	for _, c := range l.Code {
+		buf = append(buf, common.LeftPadBytes(c.Contract[:], 32)...)
+		buf = append(buf, c.CodeHash[:]...)
+	}
+	return crypto.Keccak256Hash(buf)
 }
 
 // RecordsHash is keccak256 of the slots as 96-byte records (contract,
@@ -41,11 +64,11 @@ func RecordsHash(slots []L1Slot) common.Hash {
 }
 
 // ReadsHash is the header's ReadsHash of these lists:
-// keccak256(abi.encode(RecordsHash(Reads), CodeReadsHash,
+// keccak256(abi.encode(RecordsHash(Reads), CodeReadsHash(),
 // BalanceReadsHash)).
 func (l *L1Lists) ReadsHash() common.Hash {
-	s := RecordsHash(l.Reads)
-	return crypto.Keccak256Hash(s[:], l.CodeReadsHash[:], l.BalanceReadsHash[:])
+	s, c := RecordsHash(l.Reads), l.CodeReadsHash()
+	return crypto.Keccak256Hash(s[:], c[:], l.BalanceReadsHash[:])
 }
 
 // WritesHash is the header's WritesHash of these lists:

@@ -54,7 +54,7 @@ func l1Batch(t *testing.T) (*verifier.Transaction, *L1Lists) {
 		return L1Slot{Contract: l1Target, Slot: common.BigToHash(big.NewInt(s)), Value: common.BigToHash(big.NewInt(v))}
 	}
 	return exec, &L1Lists{Reads: []L1Slot{slot(1, 3), slot(2, 5)}, Writes: []L1Slot{slot(1, 7)},
-		CodeReadsHash: common.Hash{0xc0}, BalanceReadsHash: common.Hash{0xba}}
+		Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(l1TargetCode)}}, BalanceReadsHash: common.Hash{0xba}}
 }
 
 // listsCapacity holds the lists tests' batches: lists of two slots.
@@ -85,13 +85,14 @@ func TestL1Lists(t *testing.T) {
 		l := *honest
 		l.Reads = append([]L1Slot(nil), honest.Reads...)
 		l.Writes = append([]L1Slot(nil), honest.Writes...)
+		l.Code = append([]CodeRead(nil), honest.Code...)
 		change(&l)
 		return &l
 	}
 	t.Run("the batch's lists", func(t *testing.T) {
 		segs, err := Witnesses(headerFor(t, txs, honest), honest, txs, execs, listsCapacity)
 		require.NoError(t, err)
-		require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, KindFrame, KindEnd}, kindsOf(segs))
+		require.Equal(t, []int{KindHeader, KindCode, KindTransaction, KindFrame, KindFrame, KindEnd}, kindsOf(segs))
 		require.Empty(t, solveAll(t, listsCapacity, segs))
 	})
 	wrong := []struct {
@@ -105,13 +106,14 @@ func TestL1Lists(t *testing.T) {
 		{"a write left out", with(func(l *L1Lists) { l.Writes = nil })},
 		{"a write the batch did not make", with(func(l *L1Lists) { l.Writes = append(l.Writes, slot(2, 9)) })},
 		{"a write listed twice", with(func(l *L1Lists) { l.Writes = append(l.Writes, l.Writes[0]) })},
+		{"an L1 frame's code other than its code read's", with(func(l *L1Lists) { l.Code[0].CodeHash[0] ^= 1 })},
 	}
 	for _, tc := range wrong {
 		t.Run(tc.name, func(t *testing.T) {
 			h := headerFor(t, txs, tc.lists)
 			_, err := Witnesses(h, tc.lists, txs, execs, listsCapacity)
 			require.ErrorIs(t, err, ErrStatement)
-			segs, err := witnesses(h, tc.lists, txs, execs, listsCapacity, &faults{lists: true})
+			segs, err := witnesses(h, tc.lists, txs, execs, listsCapacity, &faults{lists: true, code: true})
 			require.NoError(t, err)
 			require.Equal(t, fmt.Sprint(lastEnd(segs)), fmt.Sprint(solveAll(t, listsCapacity, segs)))
 		})
@@ -132,7 +134,8 @@ func TestL1Lists(t *testing.T) {
 		{"fewer reads than the header's", func(a *headerSegment) { a.NReads = 1 }},
 		{"more writes than the header's", func(a *headerSegment) { a.NWrites = 2 }},
 		{"more reads than the capacity", func(a *headerSegment) { a.NReads = 3 }},
-		{"another code reads hash", func(a *headerSegment) { a.CodeReadsHash[0] = 0xc1 }},
+		{"a code read other than the header's", func(a *headerSegment) { a.Code[0][63] = a.Code[0][63].(byte) ^ 1 }},
+		{"more code reads than the header's", func(a *headerSegment) { a.NCode = 2 }},
 		{"another balance reads hash", func(a *headerSegment) { a.BalanceReadsHash[31] = 1 }},
 		{"a contract word above 160 bits", func(a *headerSegment) { a.Reads[0][11] = 1 }},
 	}
@@ -153,7 +156,7 @@ func TestL1Lists(t *testing.T) {
 		require.ErrorIs(t, err, verifier.ErrCapacity)
 	})
 	t.Run("lists other than the header's", func(t *testing.T) {
-		_, err := Witnesses(headerFor(t, txs, honest), with(func(l *L1Lists) { l.CodeReadsHash[0] = 1 }), txs, execs, listsCapacity)
+		_, err := Witnesses(headerFor(t, txs, honest), with(func(l *L1Lists) { l.BalanceReadsHash[0] = 1 }), txs, execs, listsCapacity)
 		require.ErrorIs(t, err, ErrStatement)
 		_, err = Witnesses(headerFor(t, txs, honest), with(func(l *L1Lists) { l.Writes = nil }), txs, execs, listsCapacity)
 		require.ErrorIs(t, err, ErrStatement)

@@ -13,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/verifier"
@@ -90,8 +91,9 @@ type faults struct {
 	entry func(slotKey, *slotState)
 	// challenges, if set, replaces the challenges.
 	challenges func(alpha, beta fr.Element) (fr.Element, fr.Element)
-	// lists skips the check of the L1 lists against the frames' slots.
-	lists bool
+	// lists skips the check of the L1 lists against the frames' slots,
+	// code the check of the L1 frames' code against the code reads.
+	lists, code bool
 }
 
 func (f *faults) has(pick func(*faults) bool) bool { return f != nil && pick(f) }
@@ -109,6 +111,13 @@ func witnesses(h *Header, l1 *L1Lists, txs []*types.Transaction, executions []*v
 	}
 	if n := c.l1Slots(); len(l1.Reads) > n || len(l1.Writes) > n {
 		return nil, fmt.Errorf("%w: a read set of %d slots and a write list of %d, the header segment holds %d each", verifier.ErrCapacity, len(l1.Reads), len(l1.Writes), n)
+	}
+	if n := c.codeReads(); len(l1.Code) > n {
+		return nil, fmt.Errorf("%w: %d code reads, the header segment holds %d", verifier.ErrCapacity, len(l1.Code), n)
+	}
+	codes, uses, err := l1Codes(l1, executions, c, fl.has(func(f *faults) bool { return f.code }))
+	if err != nil {
+		return nil, err
 	}
 	if h.ChainID == nil || !h.ChainID.IsUint64() {
 		return nil, fmt.Errorf("%w: L2 chain id %v is not a 64-bit value", ErrStatement, h.ChainID)
@@ -137,7 +146,10 @@ func witnesses(h *Header, l1 *L1Lists, txs []*types.Transaction, executions []*v
 			head.Words[i][j] = v
 		}
 	}
-	b.add(KindHeader, head, b.lists(head, l1, c.l1Slots()), stack)
+	b.add(KindHeader, head, b.lists(head, l1, c.l1Slots(), c.codeReads(), uses), stack)
+	for _, code := range codes {
+		b.add(KindCode, b.code(code, c.Frame.Code), code.tuples(c.Frame.Code), stack)
+	}
 	for i, tx := range txs {
 		if tx.ChainId().Cmp(h.ChainID) != 0 {
 			return nil, fmt.Errorf("%w: transaction %d is for chain %v, the batch for %v", ErrStatement, i, tx.ChainId(), h.ChainID)
@@ -314,6 +326,9 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 	for j := range times {
 		seg.ReadTimes[j] = times[j]
 	}
+	if f.L1 {
+		tuples = append(tuples, memTuple{owner: listOwnerOf(domCode, tr.Address), keyHi: digestOf(tr.Code, c.Frame.Code)})
+	}
 	seg.Doomed = bitOf(seg.popped.doomed)
 	for j := range seg.Ancestors {
 		seg.Ancestors[j] = seg.popped.ancestors[j].BigInt(new(big.Int))
@@ -332,10 +347,10 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 
 // lists assigns the header segment's L1 lists (n records each) and
 // returns their reads of the storage argument, starting its hash chain.
-func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n int) []memTuple {
-	head.NReads, head.NWrites = len(l1.Reads), len(l1.Writes)
+func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n, nCode int, uses []int) []memTuple {
+	head.NReads, head.NWrites, head.NCode = len(l1.Reads), len(l1.Writes), len(l1.Code)
 	for j := range 32 {
-		head.CodeReadsHash[j], head.BalanceReadsHash[j] = l1.CodeReadsHash[j], l1.BalanceReadsHash[j]
+		head.BalanceReadsHash[j] = l1.BalanceReadsHash[j]
 	}
 	es := []fr.Element{fr.NewElement(uint64(len(l1.Reads))), fr.NewElement(uint64(len(l1.Writes)))}
 	var tuples []memTuple
@@ -358,8 +373,117 @@ func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n int) []memTuple {
 			es = append(es, elem(r.Contract[:]), elem(r.Slot[:16]), elem(r.Slot[16:]), elem(r.Value[:16]), elem(r.Value[16:]))
 		}
 	}
+	es = append(es, fr.NewElement(uint64(len(l1.Code))))
+	head.Code = make([][64]frontend.Variable, nCode)
+	head.CodeUses = make([]frontend.Variable, nCode)
+	for j := range nCode {
+		var r CodeRead
+		u := 0
+		if j < len(l1.Code) {
+			r, u = l1.Code[j], uses[j]
+			for range u {
+				tuples = append(tuples, memTuple{write: true, owner: listOwnerOf(domCodeRead, r.Contract), keyHi: elem(r.CodeHash[:16]), keyLo: elem(r.CodeHash[16:])})
+			}
+		}
+		copy(head.Code[j][:], bytesOf(common.LeftPadBytes(r.Contract[:], 32)))
+		copy(head.Code[j][32:], bytesOf(r.CodeHash[:]))
+		head.CodeUses[j] = u
+		es = append(es, elem(r.Contract[:]), elem(r.CodeHash[:16]), elem(r.CodeHash[16:]), fr.NewElement(uint64(u)))
+	}
 	b.mem.acc = hashElements(es...)
 	return tuples
+}
+
+// l1Code is an L1 account's code that the batch's L1 frames run, and how
+// many of them run it.
+type l1Code struct {
+	addr common.Address
+	code []byte
+	uses int
+}
+
+// l1Codes lists the code of each L1 account the executions' L1 frames run,
+// in the order first run, and for each of l1's code reads how many of them
+// it names (code hash and account). It fails with ErrStatement where two
+// frames run other code at one account, or a frame's code is not the code
+// the read set names (unless unchecked), and with verifier.ErrCapacity for
+// code longer than c's frames hold.
+func l1Codes(l1 *L1Lists, executions []*verifier.Transaction, c Capacity, unchecked bool) ([]l1Code, []int, error) {
+	var codes []l1Code
+	at := map[common.Address]int{}
+	for _, e := range executions {
+		if e == nil {
+			continue
+		}
+		for _, f := range e.Frames {
+			tr := f.Trace
+			if !f.L1 || len(tr.Code) == 0 {
+				continue
+			}
+			if len(tr.Code) > c.Frame.Code {
+				return nil, nil, fmt.Errorf("%w: %d bytes of L1 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.Frame.Code)
+			}
+			i, seen := at[tr.Address]
+			if !seen {
+				i = len(codes)
+				at[tr.Address] = i
+				codes = append(codes, l1Code{addr: tr.Address, code: tr.Code})
+			}
+			if !bytes.Equal(codes[i].code, tr.Code) {
+				return nil, nil, fmt.Errorf("%w: two L1 frames run other code at %s", ErrStatement, tr.Address)
+			}
+			codes[i].uses++
+		}
+	}
+	uses := make([]int, len(l1.Code))
+	for _, code := range codes {
+		h := crypto.Keccak256Hash(code.code)
+		j := slices.Index(l1.Code, CodeRead{Contract: code.addr, CodeHash: h})
+		switch {
+		case j >= 0:
+			uses[j]++
+		case !unchecked:
+			return nil, nil, fmt.Errorf("%w: the L1 frames at %s run code of hash %s, which the read set's code reads do not name", ErrStatement, code.addr, h)
+		}
+	}
+	return codes, uses, nil
+}
+
+// code assigns the code segment of code, for frames of capacity n bytes.
+func (b *draftBatch) code(code l1Code, n int) *codeSegment {
+	seg := &codeSegment{Address: new(big.Int).SetBytes(code.addr[:]), CodeLen: len(code.code), Uses: code.uses, Code: make([]frontend.Variable, n)}
+	for i := range seg.Code {
+		seg.Code[i] = 0
+		if i < len(code.code) {
+			seg.Code[i] = code.code[i]
+		}
+	}
+	h := crypto.Keccak256Hash(code.code)
+	b.mem.acc = hashElements(b.mem.acc, elem(code.addr[:]), fr.NewElement(uint64(len(code.code))), digestOf(code.code, n), elem(h[:16]), elem(h[16:]), fr.NewElement(uint64(code.uses)))
+	return seg
+}
+
+// tuples are the code segment's terms: its digest written once per use,
+// its code read read.
+func (code l1Code) tuples(n int) []memTuple {
+	var out []memTuple
+	d := digestOf(code.code, n)
+	for range code.uses {
+		out = append(out, memTuple{write: true, owner: listOwnerOf(domCode, code.addr), keyHi: d})
+	}
+	h := crypto.Keccak256Hash(code.code)
+	return append(out, memTuple{owner: listOwnerOf(domCodeRead, code.addr), keyHi: elem(h[:16]), keyLo: elem(h[16:])})
+}
+
+// digestOf is codeDigest outside the circuit, for a capacity of n bytes.
+func digestOf(code []byte, n int) fr.Element {
+	padded := make([]byte, n)
+	copy(padded, code)
+	es := []fr.Element{fr.NewElement(uint64(len(code)))}
+	for i := 0; i < n; i += 31 {
+		es = append(es, elem(padded[i:min(i+31, n)]))
+	}
+	return hashElements(es...)
 }
 
 // bytesOf is bs as circuit values.
@@ -502,6 +626,8 @@ func (b *draftBatch) finish(h *Header) []SegmentWitness {
 		case *frameSegment:
 			a.SegmentInputs, a.carried = seg.Inputs(), cr
 		case *endSegment:
+			a.SegmentInputs, a.carried = seg.Inputs(), cr
+		case *codeSegment:
 			a.SegmentInputs, a.carried = seg.Inputs(), cr
 		}
 		segs[i] = SegmentWitness{Kind: d.kind, Assignment: d.assign, Segment: seg}
