@@ -9,6 +9,11 @@
 //   - the header segment (index 0) checks that keccak256 of the header's
 //     eleven ABI words is the batch commitment the proof is for, and hands
 //     on the L2 chain id and the transactions commitment the header names;
+//   - per L1 account the batch's L1 frames run, a code segment hashes its
+//     code with keccak256, checks the hash is the read set's code read for
+//     the account and that the bytes past the code's length are zero, and
+//     hands a Poseidon2 digest of the code to each L1 frame that runs it
+//     through the storage argument, so the code is hashed once per batch;
 //   - per transaction, a transaction segment proves with [txsig] that the
 //     transaction is signed by its sender for that chain id, folds its
 //     signing hash and sender into the running commitment and pushes the
@@ -54,11 +59,12 @@
 // (its value before the batch) and, if the batch changed it, its write
 // list record (its value after). So the read set is every L1 slot the
 // frames touched with the value they found, and the write list every L1
-// slot they changed with the value they left, and nothing else.
+// slot they changed with the value they left, and nothing else. It
+// opens the read set's code reads too, each read by the code segment of
+// its account.
 //
-// What the segments do not prove yet: that a frame's code is its
-// address's (no L2 state commitment binds L2 code hashes yet, and the
-// read set's code reads are not opened), whether an L1 sender is aliased,
+// What the segments do not prove yet: that an L2 frame's code is its
+// address's (no L2 state commitment binds L2 code hashes yet), whether an L1 sender is aliased,
 // that the end segments' L2 values before and after the batch are the L2
 // state's (they are the prover's), an L1 frame's block context,
 // DELEGATECALL (refused), value transfers, nonces and balances; the
