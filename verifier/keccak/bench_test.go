@@ -16,7 +16,7 @@ import (
 // with this package's hasher or, if Std, with gnark's
 // std/permutation/keccakf.
 type permutations struct {
-	N     int `gnark:"-"`
+	N     int  `gnark:"-"`
 	Std   bool `gnark:"-"`
 	State [25 * 8]frontend.Variable
 }
