@@ -22,8 +22,8 @@
 // unaligned memory, exponentiation, ADDMOD/MULMOD and copies from calldata
 // and code, tables built on them) tied to the rows by a second
 // log-derivative bus. KECCAK256 reads its input one memory word a row
-// into a keccak table (gnark's Keccak-f, one permutation an entry), and
-// LOG0 to LOG4 match the entries of the public log list on the same bus.
+// into a keccak table (package keccak's lookup gadget, one permutation an
+// entry), and LOG0 to LOG4 match the entries of the public log list on the same bus.
 // TLOAD and TSTORE use a private list of transient slots, each zero at
 // the start, in the same memory argument. CALL, STATICCALL and
 // DELEGATECALL match entries of a public call list ([FrameCall]: gas,

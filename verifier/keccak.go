@@ -5,9 +5,10 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/math/uints"
-	"github.com/consensys/gnark/std/permutation/keccakf"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
+
+	"github.com/boosterkit/go-booster/verifier/keccak"
 )
 
 // Keccak table limits: one Keccak-f permutation per entry absorbs at most
@@ -40,9 +41,10 @@ type KeccakEntry struct {
 	Bytes        [32 * keccakWords]frontend.Variable
 }
 
-// keccakTable constrains the keccak table: each entry's padded block is
-// permuted with gnark's Keccak-f (std/permutation/keccakf over
-// std/math/uints), and the digest goes on the bus with the words.
+// keccakTable constrains the keccak table: each entry's bytes are
+// range-checked, its first Len hashed with the lookup gadget of package
+// keccak (one Keccak-f permutation), and the digest goes on the bus with
+// the words.
 func (b *builder) keccakTable() error {
 	if len(b.c.Keccak) == 0 {
 		return nil
@@ -52,6 +54,7 @@ func (b *builder) keccakTable() error {
 	if err != nil {
 		return fmt.Errorf("verifier: keccak: %w", err)
 	}
+	kh := keccak.New(api)
 	for i := range b.c.Keccak {
 		e := &b.c.Keccak[i]
 		// in[p] = 1 if p < Len: ones then zeros, Len of them, none at 135
@@ -80,27 +83,12 @@ func (b *builder) keccakTable() error {
 		for p, v := range e.Bytes {
 			bytes[p] = uapi.ByteValueOf(v)
 		}
-		var state [25]uints.U64
-		for l := range state {
-			state[l] = uints.NewU64(0)
+		digest, err := kh.Sum(e.Bytes[:keccakMaxInput], e.Len)
+		if err != nil {
+			return fmt.Errorf("verifier: keccak: %w", err)
 		}
-		for p := range keccakRate {
-			var v frontend.Variable = 0
-			if p < len(e.Bytes) {
-				v = api.Mul(in[p], uapi.Value(bytes[p]))
-			}
-			if p > 0 {
-				v = api.Add(v, api.Sub(in[p-1], in[p]))
-			}
-			if p == keccakRate-1 {
-				v = api.Add(v, 0x80)
-			}
-			state[p/8][p%8] = uapi.ByteValueOf(v)
-		}
-		out := keccakf.Permute(uapi, state)
 		var hHi, hLo frontend.Variable = 0, 0
-		for m := range 32 {
-			byt := uapi.Value(out[m/8][m%8])
+		for m, byt := range digest {
 			if m < 16 {
 				hHi = api.Add(api.Mul(hHi, 256), byt)
 			} else {

@@ -6,12 +6,11 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/hash/poseidon2"
-	"github.com/consensys/gnark/std/hash/sha3"
-	"github.com/consensys/gnark/std/math/uints"
 
 	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/aggregate"
+	"github.com/boosterkit/go-booster/verifier/keccak"
 	"github.com/boosterkit/go-booster/verifier/txsig"
 )
 
@@ -127,32 +126,23 @@ func listOwner(api frontend.API, dom int, address frontend.Variable) frontend.Va
 	return api.Add(slotOwner(api, 1, address), new(big.Int).Mul(big.NewInt(int64(dom)), two162))
 }
 
-// keccakOf is keccak256 of the first length bytes of b, big-endian
-// halves.
-func keccakOf(api frontend.API, bf *uints.Bytes, b []frontend.Variable, length frontend.Variable) ([2]frontend.Variable, error) {
-	h, err := sha3.NewLegacyKeccak256(api)
+// keccakOf is keccak256 (this module's lookup gadget) of the first length
+// bytes of b (all of b if length is nil), which it checks are bytes, as
+// big-endian halves.
+func keccakOf(api frontend.API, kh *keccak.Hasher, b []frontend.Variable, length frontend.Variable) ([2]frontend.Variable, error) {
+	if length == nil {
+		length = len(b)
+	}
+	sum, err := kh.Sum(b, length)
 	if err != nil {
 		return [2]frontend.Variable{}, fmt.Errorf("batch: keccak: %w", err)
 	}
-	for _, v := range b {
-		h.Write([]uints.U8{bf.ValueOf(v)})
-	}
-	var sum []uints.U8
-	if length == nil {
-		sum = h.Sum()
-	} else {
-		sum = h.FixedLengthSum(length)
-	}
-	out := make([]frontend.Variable, 32)
-	for i := range sum {
-		out[i] = bf.ValueUnchecked(sum[i])
-	}
-	return [2]frontend.Variable{bytesValue(api, out[:16]), bytesValue(api, out[16:])}, nil
+	return [2]frontend.Variable{bytesValue(api, sum[:16]), bytesValue(api, sum[16:])}, nil
 }
 
 // lists opens the read set and the write list and returns the storage
 // argument's state after their records.
-func (c *headerSegment) lists(api frontend.API, bf *uints.Bytes) (memory, error) {
+func (c *headerSegment) lists(api frontend.API, kh *keccak.Hasher) (memory, error) {
 	m := memory{Alpha: c.Alpha, Beta: c.Beta, Time: 0, Acc: 0, Sum: 0, LastOwner: 0, LastHi: 0, LastLo: 0}
 	word := func(w [32]frontend.Variable) [2]frontend.Variable {
 		return [2]frontend.Variable{bytesValue(api, w[:16]), bytesValue(api, w[16:])}
@@ -164,7 +154,7 @@ func (c *headerSegment) lists(api frontend.API, bf *uints.Bytes) (memory, error)
 		}
 		return out
 	}
-	storage, err := keccakOf(api, bf, flat(c.Reads), api.Mul(c.NReads, recordBytes))
+	storage, err := keccakOf(api, kh, flat(c.Reads), api.Mul(c.NReads, recordBytes))
 	if err != nil {
 		return memory{}, err
 	}
@@ -181,7 +171,7 @@ func (c *headerSegment) lists(api frontend.API, bf *uints.Bytes) (memory, error)
 	for _, r := range c.Code {
 		codePre = append(codePre, r[:]...)
 	}
-	code, err := keccakOf(api, bf, codePre, api.Add(64, api.Mul(c.NCode, 64)))
+	code, err := keccakOf(api, kh, codePre, api.Add(64, api.Mul(c.NCode, 64)))
 	if err != nil {
 		return memory{}, err
 	}
@@ -190,11 +180,11 @@ func (c *headerSegment) lists(api frontend.API, bf *uints.Bytes) (memory, error)
 		readsPre = append(readsPre, halfBytes(api, h[0])...)
 		readsPre = append(readsPre, halfBytes(api, h[1])...)
 	}
-	reads, err := keccakOf(api, bf, readsPre, nil)
+	reads, err := keccakOf(api, kh, readsPre, nil)
 	if err != nil {
 		return memory{}, err
 	}
-	writes, err := keccakOf(api, bf, flat(c.Writes), api.Mul(c.NWrites, recordBytes))
+	writes, err := keccakOf(api, kh, flat(c.Writes), api.Mul(c.NWrites, recordBytes))
 	if err != nil {
 		return memory{}, err
 	}
@@ -275,11 +265,8 @@ func (c *codeSegment) Define(api frontend.API) error {
 		past = api.Or(past, api.IsZero(api.Sub(c.CodeLen, i)))
 		api.AssertIsEqual(api.Mul(past, b), 0)
 	}
-	bf, err := uints.NewBytes(api)
-	if err != nil {
-		return fmt.Errorf("batch: bytes: %w", err)
-	}
-	hash, err := keccakOf(api, bf, c.Code, c.CodeLen)
+	kh := keccak.New(api)
+	hash, err := keccakOf(api, kh, c.Code, c.CodeLen)
 	if err != nil {
 		return err
 	}
@@ -328,15 +315,12 @@ func halfBytes(api frontend.API, v frontend.Variable) []frontend.Variable {
 func (c *headerSegment) Define(api frontend.API) error {
 	api.AssertIsEqual(c.Index, 0)
 	api.AssertIsEqual(c.In, 0)
-	bf, err := uints.NewBytes(api)
-	if err != nil {
-		return fmt.Errorf("batch: bytes: %w", err)
-	}
+	kh := keccak.New(api)
 	var words []frontend.Variable
 	for _, w := range c.Words {
 		words = append(words, w[:]...)
 	}
-	hash, err := keccakOf(api, bf, words, nil)
+	hash, err := keccakOf(api, kh, words, nil)
 	if err != nil {
 		return err
 	}
@@ -348,7 +332,7 @@ func (c *headerSegment) Define(api frontend.API) error {
 	}
 	chainID := bytesValue(api, c.Words[2][24:])
 	txs := c.Words[7]
-	mem, err := c.lists(api, bf)
+	mem, err := c.lists(api, kh)
 	if err != nil {
 		return err
 	}

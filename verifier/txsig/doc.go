@@ -1,10 +1,11 @@
 // Package txsig proves who sent an L2 transaction: a gnark gadget that
 // encodes a transaction's signing payload from its fields (RLP, EIP-155
 // legacy, EIP-2930 and EIP-1559 types, access lists empty), hashes it with
-// keccak256, recovers the signer with gnark's ECRecover (low s, as
-// Ethereum requires of transaction signatures) and derives its address, so
-// a batch circuit can bind each transaction's sender, chain id, nonce, fees,
-// recipient, value and calldata to one signature.
+// keccak256 (the lookup gadget of package keccak), recovers the signer
+// with gnark's ECRecover (low s, as Ethereum requires of transaction
+// signatures) and derives its address, so a batch circuit can bind each
+// transaction's sender, chain id, nonce, fees, recipient, value and
+// calldata to one signature.
 //
 // The payload bytes are the prover's; the circuit checks them against the
 // fields with one random evaluation of both as polynomials (the challenge

@@ -8,10 +8,11 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/evmprecompiles"
-	"github.com/consensys/gnark/std/hash/sha3"
 	"github.com/consensys/gnark/std/math/emulated"
 	"github.com/consensys/gnark/std/math/uints"
 	"github.com/consensys/gnark/std/multicommit"
+
+	"github.com/boosterkit/go-booster/verifier/keccak"
 )
 
 // Errors of the package.
@@ -206,26 +207,27 @@ func Verify(api frontend.API, tx *Tx) (*Signed, error) {
 		return nil
 	})
 
+	// Every payload byte is a byte, past the length too (the keccak
+	// gadget checks those before it).
 	bf, err := uints.NewBytes(api)
 	if err != nil {
 		return nil, fmt.Errorf("txsig: bytes: %w", err)
 	}
-	h, err := sha3.NewLegacyKeccak256(api)
+	for _, b := range tx.Payload {
+		bf.ValueOf(b)
+	}
+	kh := keccak.New(api)
+	sum, err := kh.Sum(tx.Payload, tx.PayloadLen)
 	if err != nil {
 		return nil, fmt.Errorf("txsig: keccak: %w", err)
 	}
-	payload := make([]uints.U8, len(tx.Payload))
-	for i, b := range tx.Payload {
-		payload[i] = bf.ValueOf(b)
-	}
-	h.Write(payload)
-	hash := h.FixedLengthSum(tx.PayloadLen)
+	hash := sum[:]
 
-	sender, err := recoverSender(api, bf, hash, tx)
+	sender, err := recoverSender(api, kh, hash, tx)
 	if err != nil {
 		return nil, err
 	}
-	hashHi, hashLo := bytesValue(api, u8Vals(bf, hash[:16])), bytesValue(api, u8Vals(bf, hash[16:]))
+	hashHi, hashLo := bytesValue(api, hash[:16]), bytesValue(api, hash[16:])
 	return &Signed{
 		Sender: sender, HashHi: hashHi, HashLo: hashLo,
 		ChainID: bytesValue(api, tx.ChainID.Bytes), Nonce: bytesValue(api, tx.Nonce.Bytes), Gas: bytesValue(api, tx.Gas.Bytes),
@@ -237,7 +239,7 @@ func Verify(api frontend.API, tx *Tx) (*Signed, error) {
 // recoverSender recovers the signer of the signing hash with gnark's
 // ECRecover (low s) and returns its address: the last 20 bytes of the
 // keccak256 of its public key.
-func recoverSender(api frontend.API, bf *uints.Bytes, hash []uints.U8, tx *Tx) (frontend.Variable, error) {
+func recoverSender(api frontend.API, kh *keccak.Hasher, hash []frontend.Variable, tx *Tx) (frontend.Variable, error) {
 	fr, err := emulated.NewField[emulated.Secp256k1Fr](api)
 	if err != nil {
 		return nil, fmt.Errorf("txsig: secp256k1 scalars: %w", err)
@@ -246,24 +248,23 @@ func recoverSender(api frontend.API, bf *uints.Bytes, hash []uints.U8, tx *Tx) (
 	if err != nil {
 		return nil, fmt.Errorf("txsig: secp256k1 base field: %w", err)
 	}
-	msg := fr.FromBits(bigEndianBits(api, u8Vals(bf, hash))...)
+	msg := fr.FromBits(bigEndianBits(api, hash)...)
 	r := fr.FromBits(bigEndianBits(api, tx.R)...)
 	s := fr.FromBits(bigEndianBits(api, tx.S)...)
 	api.AssertIsBoolean(tx.YParity)
 	pk := evmprecompiles.ECRecover(api, *msg, api.Add(tx.YParity, 27), *r, *s, 1, 0)
-	key := make([]uints.U8, 0, 64)
+	key := make([]frontend.Variable, 0, 64)
 	for _, c := range []*emulated.Element[emulated.Secp256k1Fp]{&pk.X, &pk.Y} {
 		b := fp.ToBitsCanonical(c)
 		for k := 31; k >= 0; k-- {
-			key = append(key, bf.ValueOf(api.FromBinary(b[8*k:8*k+8]...)))
+			key = append(key, api.FromBinary(b[8*k:8*k+8]...))
 		}
 	}
-	h, err := sha3.NewLegacyKeccak256(api)
+	sum, err := kh.Sum(key, len(key))
 	if err != nil {
 		return nil, fmt.Errorf("txsig: keccak: %w", err)
 	}
-	h.Write(key)
-	return bytesValue(api, u8Vals(bf, h.Sum()[12:])), nil
+	return bytesValue(api, sum[12:]), nil
 }
 
 // integer encodes an RLP integer, present or not (an absent one encodes
@@ -454,16 +455,6 @@ func bigEndianBits(api frontend.API, b []frontend.Variable) []frontend.Variable 
 	out := make([]frontend.Variable, 0, 8*len(b))
 	for i := len(b) - 1; i >= 0; i-- {
 		out = append(out, api.ToBinary(b[i], 8)...)
-	}
-	return out
-}
-
-// u8Vals is the values of bytes gnark's keccak returned (range checked
-// there).
-func u8Vals(bf *uints.Bytes, b []uints.U8) []frontend.Variable {
-	out := make([]frontend.Variable, len(b))
-	for i := range b {
-		out[i] = bf.ValueUnchecked(b[i])
 	}
 	return out
 }
