@@ -51,10 +51,10 @@ var roundConstants = [24]uint64{
 type Hasher struct {
 	api frontend.API
 	// xor3 maps a + 16b + 256c to a^b^c, chi to a^(^b&c), for nibbles
-	// a, b, c; top[s] maps a nibble to its top s bits; high maps a byte
-	// to its high nibble.
+	// a, b, c; split[s] to the top s bits and the rest of a^b^c; high
+	// maps a byte to its high nibble.
 	xor3, chi, high logderivlookup.Table
-	top             [4]logderivlookup.Table
+	split           [4]*splitTable
 }
 
 // New returns a hasher for the circuit api defines; its tables are built
@@ -67,10 +67,7 @@ func New(api frontend.API) *Hasher {
 		h.chi.Insert(a ^ (^b & c & 15))
 	}
 	for s := 1; s < 4; s++ {
-		h.top[s] = logderivlookup.New(api)
-		for n := range 16 {
-			h.top[s].Insert(n >> (4 - s))
-		}
+		h.split[s] = newSplitTable(api, s)
 	}
 	for b := range 256 {
 		h.high.Insert(b >> 4)
@@ -94,50 +91,53 @@ func (h *Hasher) xorLanes(a, b, c *Lane) Lane {
 	return out
 }
 
-// rotate is the lane rotated left by r bits.
-func (h *Hasher) rotate(l *Lane, r int) Lane {
-	q, s := r/4, r%4
-	var n Lane
-	for k := range n {
-		n[k] = l[(k-q+nibbles)%nibbles]
+// splitLanes is a ^ b ^ c nibble by nibble, each nibble cut into its top
+// s bits and the 4-s below them.
+func (h *Hasher) splitLanes(s int, a, b, c *Lane) (hi, lo Lane) {
+	idx := make([]frontend.Variable, nibbles)
+	for k := range idx {
+		idx[k] = h.index3(a[k], b[k], c[k])
 	}
-	if s == 0 {
-		return n
-	}
-	// Each nibble keeps its low 4-s bits, moved up by s, and takes the
-	// top s bits of the nibble below.
-	hi := h.top[s].Lookup(n[:]...)
-	var out Lane
-	for k := range out {
-		lo := h.api.Sub(n[k], h.api.Mul(hi[k], 1<<(4-s)))
-		out[k] = h.api.Add(h.api.Mul(lo, 1<<s), hi[(k-1+nibbles)%nibbles])
-	}
-	return out
+	his, los := h.split[s].lookup(idx)
+	copy(hi[:], his)
+	copy(lo[:], los)
+	return hi, lo
 }
 
 // Permute applies Keccak-f[1600] to s in place.
 func (h *Hasher) Permute(s *State) {
-	var zero Lane
-	for k := range zero {
-		zero[k] = 0
-	}
+	api := h.api
 	for round := range 24 {
-		// Theta.
-		var c [5]Lane
+		// Theta: c[x] is column x's parity, cRot[x] it rotated by one.
+		var c, cRot [5]Lane
 		for x := range 5 {
 			t := h.xorLanes(&s[x], &s[x+5], &s[x+10])
-			c[x] = h.xorLanes(&t, &s[x+15], &s[x+20])
+			hi, lo := h.splitLanes(1, &t, &s[x+15], &s[x+20])
+			for k := range nibbles {
+				c[x][k] = api.Add(api.Mul(hi[k], 8), lo[k])
+				cRot[x][k] = api.Add(api.Mul(lo[k], 2), hi[(k+nibbles-1)%nibbles])
+			}
 		}
-		var d [5]Lane
-		for x := range 5 {
-			d[x] = h.rotate(&c[(x+1)%5], 1)
-		}
+		// Each lane takes both parities and is rotated (rho) and moved
+		// (pi): by r = 4q + sh bits, q nibbles for free and sh bits from
+		// the split of each nibble.
 		var b State
 		for i := range s {
 			x, y := i%5, i/5
-			a := h.xorLanes(&s[i], &c[(x+4)%5], &d[x])
-			// Rho and pi.
-			b[y+5*((2*x+3*y)%5)] = h.rotate(&a, rho[i])
+			q, sh := rho[i]/4, rho[i]%4
+			var rotated Lane
+			if sh == 0 {
+				a := h.xorLanes(&s[i], &c[(x+4)%5], &cRot[(x+1)%5])
+				for k := range nibbles {
+					rotated[k] = a[(k-q+nibbles)%nibbles]
+				}
+			} else {
+				hi, lo := h.splitLanes(sh, &s[i], &c[(x+4)%5], &cRot[(x+1)%5])
+				for k := range nibbles {
+					rotated[k] = api.Add(api.Mul(lo[(k-q+nibbles)%nibbles], 1<<sh), hi[(k-q-1+2*nibbles)%nibbles])
+				}
+			}
+			b[y+5*((2*x+3*y)%5)] = rotated
 		}
 		// Chi.
 		for i := range s {
