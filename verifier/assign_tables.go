@@ -68,8 +68,6 @@ func (tb *aluTables) fill(c *FrameWitness, s Shape) error {
 		return fmt.Errorf("%w: %d MCOPY steps, shape has %d", ErrCapacity, len(tb.mcopies), s.Mcopy)
 	case len(tb.calls) > s.Calls:
 		return fmt.Errorf("%w: %d calls, shape has %d", ErrCapacity, len(tb.calls), s.Calls)
-	case len(tb.keccaks) > s.Keccak:
-		return fmt.Errorf("%w: %d KECCAK256 steps, shape has %d", ErrCapacity, len(tb.keccaks), s.Keccak)
 	case len(tb.splices) > s.Splice:
 		return fmt.Errorf("%w: %d unaligned-store words, shape has %d", ErrCapacity, len(tb.splices), s.Splice)
 	}
@@ -109,10 +107,20 @@ func (tb *aluTables) fill(c *FrameWitness, s Shape) error {
 			c.Logs[i] = tb.logs[i]
 		}
 	}
+	short, long, err := placeKeccaks(s, tb.keccaks)
+	if err != nil {
+		return err
+	}
 	for i := range c.Keccak {
-		c.Keccak[i] = unusedKeccak()
-		if i < len(tb.keccaks) {
-			c.Keccak[i] = tb.keccaks[i]
+		c.Keccak[i] = newKeccakEntry(1)
+		if i < len(short) {
+			c.Keccak[i] = short[i]
+		}
+	}
+	for i := range c.KeccakLong {
+		c.KeccakLong[i] = newKeccakEntry(s.KeccakBlocks)
+		if i < len(long) {
+			c.KeccakLong[i] = long[i]
 		}
 	}
 	for i := range c.Splice {

@@ -122,6 +122,8 @@ type FrameWitness struct {
 	Mod       []ModEntry
 	Copy      []CopyEntry
 	Keccak    []KeccakEntry
+	// KeccakLong are the long entries of the keccak table.
+	KeccakLong []KeccakEntry
 	// Logs is the public log list, in the order the call emitted them.
 	Logs []LogEntry
 	// Calls is the public call list, in the order the frame made them,
@@ -176,7 +178,8 @@ func NewFrameWitness(s Shape) (*FrameWitness, error) {
 		Exp:        make([]ExpEntry, s.Exp),
 		Mod:        make([]ModEntry, s.Mod),
 		Copy:       make([]CopyEntry, s.Copy),
-		Keccak:     make([]KeccakEntry, s.Keccak),
+		Keccak:     keccakEntries(s.Keccak, 1),
+		KeccakLong: keccakEntries(s.KeccakLong, s.KeccakBlocks),
 		Logs:       logEntries(s),
 		Calls:      callEntries(s),
 		Mcopy:      mcopyEntries(s),
@@ -250,7 +253,7 @@ type FrameOutcome struct {
 // frontend.Committer.
 func (c *FrameWitness) Constrain(api frontend.API) (FrameOutcome, error) {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Mcopy: len(c.Mcopy), McopyWords: c.shape.McopyWords, Rdc: len(c.Rdc), RdcWords: c.shape.RdcWords, Reads: len(c.Reads), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), KeccakLong: len(c.KeccakLong), KeccakBlocks: c.shape.KeccakBlocks, Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Mcopy: len(c.Mcopy), McopyWords: c.shape.McopyWords, Rdc: len(c.Rdc), RdcWords: c.shape.RdcWords, Reads: len(c.Reads), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
 	if err := s.validate(); err != nil {
 		return FrameOutcome{}, err
 	}

@@ -11,14 +11,38 @@ import (
 	"github.com/boosterkit/go-booster/verifier/keccak"
 )
 
-// Keccak table limits: one Keccak-f permutation per entry absorbs at most
-// one 136-byte block with its padding, so an input of up to 135 bytes,
-// read as up to five memory words.
+// Keccak table limits: one Keccak-f permutation absorbs one 136-byte
+// block, so a short entry (one permutation) holds an input of up to 135
+// bytes (its padding takes at least one byte), read as up to five memory
+// words, and a long entry of b blocks up to 136·b - 1.
 const (
 	keccakMaxInput = 135
-	keccakWords    = 5
 	keccakRate     = 136
 )
+
+// keccakCapacity is the input bytes and memory words an entry of blocks
+// permutations holds.
+func keccakCapacity(blocks int) (bytes, words int) {
+	bytes = keccakRate*blocks - 1
+	return bytes, (bytes + 31) / 32
+}
+
+// newKeccakEntry is an unused entry of blocks permutations.
+func newKeccakEntry(blocks int) KeccakEntry {
+	_, w := keccakCapacity(blocks)
+	e := KeccakEntry{Off: 0, ID: 0, Len: 0, Bytes: make([]frontend.Variable, 32*w)}
+	zeros(e.Bytes)
+	return e
+}
+
+// keccakEntries is n unused entries of blocks permutations.
+func keccakEntries(n, blocks int) []KeccakEntry {
+	out := make([]KeccakEntry, n)
+	for i := range out {
+		out[i] = newKeccakEntry(blocks)
+	}
+	return out
+}
 
 // rowIndexShift places a KECCAK256 or LOG row's index above its operation
 // on the ALU bus: a row i sends op + 2^8·i, and the table entry whose
@@ -29,22 +53,23 @@ const rowIndexShift = 1 << 8
 var emptyKeccak = hashWord(crypto.Keccak256Hash())
 
 // KeccakEntry is one hash of the keccak table: KECCAK256 of Len bytes
-// (1 to 135) of memory from offset Off, whose rows start at row ID. Bytes
-// are the memory words read, five of them (zero past the ones read); the
-// hash takes their first Len bytes. Its tuples on the ALU bus are, for
+// (1 to the entry's capacity: 135 for a short entry, 136·b - 1 for a
+// long one of b blocks) of memory from offset Off, whose rows start at
+// row ID. Bytes are the memory words read, as many as the capacity
+// needs (zero past the ones read); the hash takes their first Len bytes. Its tuples on the ALU bus are, for
 // each word k read, (op + 2^8·(ID + k), Off, Len, H, word, word, 2^32·k)
 // with op aluKeccakEnd and H the hash for the last word, aluKeccakMid and
 // 0 for the others: exactly the tuples the KECCAK256 rows send, each
 // row its own word.
 type KeccakEntry struct {
 	Off, ID, Len frontend.Variable
-	Bytes        [32 * keccakWords]frontend.Variable
+	Bytes        []frontend.Variable
 }
 
 // keccakTable constrains the keccak table: each entry's bytes are
 // range-checked, its first Len hashed with the lookup gadget of package
-// keccak (one Keccak-f permutation), and the digest goes on the bus with
-// the words.
+// keccak (one Keccak-f permutation a block), and the digest goes on the
+// bus with the words.
 func (b *builder) keccakTable() error {
 	if len(b.c.Keccak) == 0 {
 		return nil
@@ -56,11 +81,27 @@ func (b *builder) keccakTable() error {
 	}
 	kh := keccak.New(api)
 	for i := range b.c.Keccak {
-		e := &b.c.Keccak[i]
-		// in[p] = 1 if p < Len: ones then zeros, Len of them, none at 135
-		// (so Len <= 135). An entry with Len 0 is unused: no word of it
-		// goes on the bus.
-		in := make([]frontend.Variable, keccakRate)
+		if err := b.keccakEntry(uapi, kh, &b.c.Keccak[i], 1); err != nil {
+			return err
+		}
+	}
+	for i := range b.c.KeccakLong {
+		if err := b.keccakEntry(uapi, kh, &b.c.KeccakLong[i], b.s.KeccakBlocks); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keccakEntry constrains one entry of blocks permutations.
+func (b *builder) keccakEntry(uapi *uints.BinaryField[uints.U64], kh *keccak.Hasher, e *KeccakEntry, blocks int) error {
+	api := b.api
+	capacity, words := keccakCapacity(blocks)
+	{
+		// in[p] = 1 if p < Len: ones then zeros, Len of them, none at
+		// the capacity (so Len <= capacity). An entry with Len 0 is
+		// unused: no word of it goes on the bus.
+		in := make([]frontend.Variable, capacity+1)
 		var sum frontend.Variable = 0
 		for p := range in {
 			out, err := api.Compiler().NewHint(lessThanHint, 1, p, e.Len)
@@ -74,16 +115,15 @@ func (b *builder) keccakTable() error {
 			sum = api.Add(sum, in[p])
 		}
 		api.AssertIsBoolean(in[0])
-		api.AssertIsEqual(in[keccakRate-1], 0)
+		api.AssertIsEqual(in[capacity], 0)
 		api.AssertIsEqual(sum, e.Len)
 
-		// The padded block: the input bytes, 0x01 after them, 0x80 in the
-		// last byte (Len <= 135, so they never share one).
+		// Every byte of the words is a byte; the hash takes the first Len.
 		bytes := make([]uints.U8, len(e.Bytes))
 		for p, v := range e.Bytes {
 			bytes[p] = uapi.ByteValueOf(v)
 		}
-		digest, err := kh.Sum(e.Bytes[:keccakMaxInput], e.Len)
+		digest, err := kh.Sum(e.Bytes[:capacity], e.Len)
 		if err != nil {
 			return fmt.Errorf("verifier: keccak: %w", err)
 		}
@@ -98,7 +138,7 @@ func (b *builder) keccakTable() error {
 
 		// One tuple per word read: word k is read if 32k < Len, and is the
 		// last if word k+1 is not.
-		for k := range keccakWords {
+		for k := range words {
 			var hi, lo frontend.Variable = 0, 0
 			for q := range 32 {
 				v := uapi.Value(bytes[32*k+q])
@@ -110,7 +150,7 @@ func (b *builder) keccakTable() error {
 			}
 			read := in[32*k]
 			var next frontend.Variable = 0
-			if k+1 < keccakWords {
+			if k+1 < words {
 				next = in[32*(k+1)]
 			}
 			last := api.Sub(read, next)
@@ -121,7 +161,7 @@ func (b *builder) keccakTable() error {
 				d: w, e: w, j: k * copyKShift})
 		}
 		b.committed = append(b.committed, e.Off, e.ID, e.Len)
-		b.committed = append(b.committed, e.Bytes[:]...)
+		b.committed = append(b.committed, e.Bytes...)
 	}
 	return nil
 }
@@ -151,8 +191,16 @@ func (a *assigner) keccakRows(si, i int, tb *aluTables) ([]Row, error) {
 		r.W0 = a.writeCell(a.stack, domStack, sp-2, tm(i, portW0), hash)
 		return []Row{r}, nil
 	}
-	if !size.IsUint64() || size.Uint64() > keccakMaxInput {
-		return nil, fmt.Errorf("%w: KECCAK256 at pc %d: %s bytes (the keccak table proves inputs of at most %d)", ErrUnsupported, st.PC, size.Dec(), keccakMaxInput)
+	limit, blocks := uint64(keccakMaxInput), 1
+	if a.s.KeccakLong > 0 {
+		c, _ := keccakCapacity(a.s.KeccakBlocks)
+		limit = uint64(c)
+	}
+	if !size.IsUint64() || size.Uint64() > limit {
+		return nil, fmt.Errorf("%w: KECCAK256 at pc %d: %s bytes (the keccak table of shape %s proves inputs of at most %d)", ErrUnsupported, st.PC, size.Dec(), a.s.Name(), limit)
+	}
+	if size.Uint64() > keccakMaxInput {
+		blocks = a.s.KeccakBlocks
 	}
 	if !off.IsUint64() || off.Uint64()%32 != 0 {
 		return nil, fmt.Errorf("%w: KECCAK256 at pc %d: memory offset %s is not a multiple of 32", ErrUnsupported, st.PC, off.Dec())
@@ -161,8 +209,8 @@ func (a *assigner) keccakRows(si, i int, tb *aluTables) ([]Row, error) {
 	if w0+n > uint64(a.s.Memory) {
 		return nil, fmt.Errorf("%w: KECCAK256 at pc %d: %s bytes from memory offset %s, beyond %d bytes", ErrCapacity, st.PC, size.Dec(), off.Dec(), 32*a.s.Memory)
 	}
-	e := KeccakEntry{Off: off.Uint64(), ID: i, Len: size.Uint64()}
-	zeros(e.Bytes[:])
+	e := newKeccakEntry(blocks)
+	e.Off, e.ID, e.Len = off.Uint64(), i, size.Uint64()
 	rows := make([]Row, n)
 	for k := range n {
 		ri := i + int(k)
@@ -196,9 +244,30 @@ func (a *assigner) readMem(w uint64, t int) WritePort {
 	return WritePort{Hi: x.Hi, Lo: x.Lo, OldHi: x.Hi, OldLo: x.Lo, PrevT: a.touch(cellKey{dom: domMem, addr: w}, t)}
 }
 
-// unusedKeccak is a keccak-table entry no row uses.
-func unusedKeccak() KeccakEntry {
-	e := KeccakEntry{Off: 0, ID: 0, Len: 0}
-	zeros(e.Bytes[:])
-	return e
+// placeKeccaks puts the KECCAK256 entries es in the short entries and
+// the long ones of shape s: each that fits one block in a short entry
+// while one is left, the others in long entries.
+func placeKeccaks(s Shape, es []KeccakEntry) (short, long []KeccakEntry, err error) {
+	_, longWords := keccakCapacity(max(s.KeccakBlocks, 1))
+	for _, e := range es {
+		if len(e.Bytes) == 32*5 && len(short) < s.Keccak {
+			short = append(short, e)
+			continue
+		}
+		moved := newKeccakEntry(max(s.KeccakBlocks, 1))
+		moved.Off, moved.ID, moved.Len = e.Off, e.ID, e.Len
+		copy(moved.Bytes, e.Bytes)
+		long = append(long, moved)
+	}
+	if len(long) > s.KeccakLong {
+		n := 0
+		for _, e := range es {
+			if len(e.Bytes) > 32*5 {
+				n++
+			}
+		}
+		return nil, nil, fmt.Errorf("%w: %d KECCAK256 steps, %d of them longer than 135 bytes; shape has %d short keccak entries and %d long ones (of %d words)",
+			ErrCapacity, len(es), n, s.Keccak, s.KeccakLong, longWords)
+	}
+	return short, long, nil
 }

@@ -40,6 +40,12 @@ type Shape struct {
 	// Keccak-f permutation) per KECCAK256 of 1 to 135 bytes. Zero:
 	// KECCAK256 is refused, and its rows cost nothing.
 	Keccak int
+	// KeccakLong is the number of long entries of the keccak table, each
+	// of KeccakBlocks Keccak-f permutations: one per KECCAK256 of up to
+	// 136·KeccakBlocks - 1 bytes (a shorter one takes a long entry only
+	// when the short ones are full). Zero: KECCAK256 of more than 135
+	// bytes is refused. Long entries need Keccak > 0 and KeccakBlocks ≥ 2.
+	KeccakLong, KeccakBlocks int
 	// Logs is the capacity of the public log list: LOG0 to LOG4 steps,
 	// each with up to LogData words of data (from an offset that is a
 	// multiple of 32). Zero: LOG is refused, and its rows cost nothing.
@@ -91,7 +97,7 @@ var Shapes = []Shape{
 	// ballot box's vote with its L1CALL.
 	{Steps: 1 << 10, Code: 2048, Calldata: 256, Stack: 64, Memory: 32, Storage: 8, Return: 4, Add: 160, Mul: 40, Bit: 24, Splice: 16, Exp: 16, Mod: 4, Copy: 8, Keccak: 4, Logs: 2, LogData: 2, Transient: 4, Calls: 2, CallData: 4, CallReturn: 4, Mcopy: 2, McopyWords: 4, Rdc: 2, RdcWords: 4, Reads: 4, Msize: true, UnalignedReturn: true},
 	{Steps: 1 << 12, Code: 2048, Calldata: 512, Stack: 128, Memory: 64, Storage: 16, Return: 8, Add: 1024, Mul: 192, Bit: 128, Splice: 8, Exp: 64, Mod: 16, Copy: 32, Keccak: 8, Logs: 4, LogData: 4, Transient: 8, Calls: 4, CallData: 8, CallReturn: 4, Mcopy: 4, McopyWords: 8, Rdc: 4, RdcWords: 4, Reads: 8, Msize: true, UnalignedReturn: true},
-	{Steps: 1 << 14, Code: 24576, Calldata: 1024, Stack: 256, Memory: 128, Storage: 32, Return: 16, Add: 4096, Mul: 768, Bit: 512, Splice: 16, Exp: 256, Mod: 64, Copy: 128, Keccak: 16, Logs: 8, LogData: 8, Transient: 16, Calls: 8, CallData: 8, CallReturn: 8, Mcopy: 8, McopyWords: 8, Rdc: 8, RdcWords: 8, Reads: 16, Msize: true, UnalignedReturn: true},
+	{Steps: 1 << 14, Code: 24576, Calldata: 1024, Stack: 256, Memory: 128, Storage: 32, Return: 16, Add: 4096, Mul: 768, Bit: 512, Splice: 16, Exp: 256, Mod: 64, Copy: 128, Keccak: 16, KeccakLong: 2, KeccakBlocks: 8, Logs: 8, LogData: 8, Transient: 16, Calls: 8, CallData: 8, CallReturn: 8, Mcopy: 8, McopyWords: 8, Rdc: 8, RdcWords: 8, Reads: 16, Msize: true, UnalignedReturn: true},
 }
 
 // Name is a file-name-safe identifier of the shape, used for key files.
@@ -108,6 +114,9 @@ func (s Shape) Name() string {
 	}
 	if s.Keccak > 0 {
 		msize = fmt.Sprintf("-keccak%d", s.Keccak) + msize
+	}
+	if s.KeccakLong > 0 {
+		msize = fmt.Sprintf("-klong%dx%d", s.KeccakLong, s.KeccakBlocks) + msize
 	}
 	if s.Logs > 0 {
 		msize = fmt.Sprintf("-logs%dx%d", s.Logs, s.LogData) + msize
@@ -147,7 +156,10 @@ func (s Shape) validate() error {
 	if s.Calls > 0 && (s.CallData < 1 || s.CallReturn < 1) {
 		return fmt.Errorf("%w: shape %s has calls without input or return words", ErrCapacity, s.Name())
 	}
-	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 || s.Keccak < 0 || s.Logs < 0 || s.LogData < 0 || s.Transient < 0 || s.Calls < 0 || s.CallData < 0 || s.CallReturn < 0 || s.Mcopy < 0 || s.McopyWords < 0 || s.Rdc < 0 || s.RdcWords < 0 || s.Reads < 0 {
+	if s.KeccakLong > 0 && (s.Keccak < 1 || s.KeccakBlocks < 2 || s.KeccakBlocks > 64) {
+		return fmt.Errorf("%w: shape %s has long keccak entries without short ones or of %d blocks (2 to 64)", ErrCapacity, s.Name(), s.KeccakBlocks)
+	}
+	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 || s.Keccak < 0 || s.KeccakLong < 0 || s.Logs < 0 || s.LogData < 0 || s.Transient < 0 || s.Calls < 0 || s.CallData < 0 || s.CallReturn < 0 || s.Mcopy < 0 || s.McopyWords < 0 || s.Rdc < 0 || s.RdcWords < 0 || s.Reads < 0 {
 		return fmt.Errorf("%w: negative exponentiation capacity in shape %s", ErrCapacity, s.Name())
 	}
 	if s.Steps > 1<<16 || s.Stack > 1024 || s.Memory > 1<<16 {
