@@ -248,9 +248,10 @@ func (a *assigner) readMem(w uint64, t int) WritePort {
 // the long ones of shape s: each that fits one block in a short entry
 // while one is left, the others in long entries.
 func placeKeccaks(s Shape, es []KeccakEntry) (short, long []KeccakEntry, err error) {
+	_, shortWords := keccakCapacity(1)
 	_, longWords := keccakCapacity(max(s.KeccakBlocks, 1))
 	for _, e := range es {
-		if len(e.Bytes) == 32*5 && len(short) < s.Keccak {
+		if len(e.Bytes) == 32*shortWords && len(short) < s.Keccak {
 			short = append(short, e)
 			continue
 		}
@@ -262,7 +263,7 @@ func placeKeccaks(s Shape, es []KeccakEntry) (short, long []KeccakEntry, err err
 	if len(long) > s.KeccakLong {
 		n := 0
 		for _, e := range es {
-			if len(e.Bytes) > 32*5 {
+			if len(e.Bytes) > 32*shortWords {
 				n++
 			}
 		}

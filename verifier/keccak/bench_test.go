@@ -46,11 +46,7 @@ func (c *permutations) Define(api frontend.API) error {
 	h := keccak.New(api)
 	var s keccak.State
 	for i := range s {
-		ns, err := h.Nibbles(c.State[8*i : 8*i+8])
-		if err != nil {
-			return err
-		}
-		copy(s[i][:], ns)
+		copy(s[i][:], h.Nibbles(c.State[8*i:8*i+8]))
 	}
 	for range c.N {
 		h.Permute(&s)

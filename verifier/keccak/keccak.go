@@ -159,15 +159,10 @@ func (h *Hasher) Permute(s *State) {
 	}
 }
 
-// Nibbles splits bytes, which it range-checks, into their nibbles, low
-// first: eight bytes little-endian are a Lane.
-func (h *Hasher) Nibbles(bs []frontend.Variable) ([]frontend.Variable, error) {
-	return h.nibblesOf(bs), nil
-}
-
-// nibblesOf splits bytes (range-checked here: the lookup fails for a
-// value that is not a byte) into their nibbles, low first.
-func (h *Hasher) nibblesOf(bs []frontend.Variable) []frontend.Variable {
+// Nibbles splits bytes into their nibbles, low first (eight bytes
+// little-endian are a Lane), and so range-checks them: the lookup fails
+// for a value that is not a byte.
+func (h *Hasher) Nibbles(bs []frontend.Variable) []frontend.Variable {
 	hi := h.high.Lookup(bs...)
 	out := make([]frontend.Variable, 0, 2*len(bs))
 	for i, b := range bs {
@@ -234,7 +229,7 @@ func (h *Hasher) Sum(data []frontend.Variable, length frontend.Variable) ([Size]
 		result[k] = zero
 	}
 	for k := range blocks {
-		ns := h.nibblesOf(padded[k*Rate : (k+1)*Rate])
+		ns := h.Nibbles(padded[k*Rate : (k+1)*Rate])
 		for j := range Rate / 8 {
 			var l Lane
 			copy(l[:], ns[j*nibbles:(j+1)*nibbles])
