@@ -21,6 +21,7 @@ import (
 	"github.com/boosterkit/go-booster/evm"
 	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/statechanges"
+	"github.com/boosterkit/go-booster/verifier/statetree"
 )
 
 // DefaultChainID is the L2 chain id used when no WithChainID option is given.
@@ -153,6 +154,8 @@ type Booster struct {
 	// refused are L1 contracts a settlement failed on (RollbackRefused):
 	// execution refuses to read or write them from then on.
 	refused map[common.Address]l1.Refusal
+	// l2 is the L2 state tree at the head (see l2state.go).
+	l2 *statetree.Tree
 	// front and back are the queue positions (in the database) of the
 	// first pending transaction and of the next one to be submitted.
 	front, back uint64
@@ -179,6 +182,9 @@ func New(source l1.Source, opts ...Option) (*Booster, error) {
 		contract: cfg.contract,
 		limits:   cfg.limits,
 		refused:  make(map[common.Address]l1.Refusal),
+	}
+	if b.l2, err = genesisTree(cfg.evm.Genesis); err != nil {
+		return nil, err
 	}
 	if err := b.reopen(); err != nil {
 		return nil, err
@@ -381,6 +387,12 @@ type Batch struct {
 	// Writes is the L1 write list, Reads the L1 read set.
 	Writes statechanges.WriteList
 	Reads  *statechanges.ReadSet
+	// L2Storage are the L2 storage slots the batch changed, sorted by
+	// address and slot, and L2StateRoot the L2 state commitment after
+	// it: the root of the Poseidon2 tree (verifier/statetree) of every
+	// nonzero L2 slot, which the batch commitment binds.
+	L2Storage   []evm.StorageChange
+	L2StateRoot common.Hash
 
 	limits SettlementLimits
 	source l1.Source // the source the batch was pinned to
@@ -521,8 +533,15 @@ func (b *Booster) seal(r *batchRun) (*Batch, error) {
 		r.block.Discard()
 		return nil, fmt.Errorf("booster: batch abandoned: %w", err)
 	}
+	batch.L2Storage = r.block.StorageChanges()
+	tree, err := applyStorage(b.l2, batch.L2Storage, false)
+	if err != nil {
+		r.block.Discard()
+		return nil, fmt.Errorf("booster: batch abandoned: %w", err)
+	}
+	batch.L2StateRoot = tree.RootHash()
 	var commitment common.Hash
-	_, err := r.block.CommitWith(func(w ethdb.KeyValueWriter, header *types.Header) error {
+	_, err = r.block.CommitWith(func(w ethdb.KeyValueWriter, header *types.Header) error {
 		batch.L2Block = header
 		var err error
 		if commitment, err = batch.Commitment(); err != nil {
@@ -550,6 +569,7 @@ func (b *Booster) seal(r *batchRun) (*Batch, error) {
 		return nil, fmt.Errorf("booster: %w", err)
 	}
 	b.parent = commitment
+	b.l2 = tree
 	b.pending = append([]*types.Transaction(nil), b.pending[r.consumed:]...)
 	b.front += uint64(r.consumed)
 	b.resetNonces()
@@ -638,7 +658,11 @@ func (b *Booster) rollback(batch *Batch) error {
 	}
 	number := head.Number.Uint64()
 	front := b.front - uint64(len(batch.Transactions))
-	err := b.chain.RewindWith(number-1, func(w ethdb.KeyValueWriter) error {
+	tree, err := applyStorage(b.l2, batch.L2Storage, true)
+	if err != nil {
+		return err
+	}
+	err = b.chain.RewindWith(number-1, func(w ethdb.KeyValueWriter) error {
 		if err := w.Delete(batchKey(number)); err != nil {
 			return err
 		}
@@ -651,6 +675,7 @@ func (b *Booster) rollback(batch *Batch) error {
 		return fmt.Errorf("booster: %w", err)
 	}
 	b.parent = batch.Parent
+	b.l2 = tree
 	b.pending = append(append([]*types.Transaction(nil), batch.Transactions...), b.pending...)
 	b.front = front
 	b.resetNonces()

@@ -106,7 +106,7 @@ func (b *Batch) Settlement() bindings.BoosterBatch {
 		L1BlockNumber: b.L1Block.Number.Uint64(),
 		L1BlockHash:   b.L1Block.Hash(),
 		Transactions:  b.TransactionsCommitment(),
-		L2StateRoot:   b.L2Block.Root,
+		L2StateRoot:   b.L2StateRoot,
 		StorageReads:  []bindings.BoosterStorageReads{},
 		CodeReads:     []bindings.BoosterCodeRead{},
 		BalanceReads:  []bindings.BoosterBalanceRead{},

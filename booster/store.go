@@ -14,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethdb"
 	"github.com/ethereum/go-ethereum/rlp"
 
+	"github.com/boosterkit/go-booster/evm"
 	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/statechanges"
 )
@@ -63,6 +64,11 @@ type batchRecord struct {
 	Writes     hexutil.Bytes    `json:"writes"`
 	Reads      hexutil.Bytes    `json:"reads"`
 	Rejected   []rejectedRecord `json:"rejected,omitempty"`
+	// L2Storage and L2StateRoot are the batch's (Batch.L2Storage,
+	// Batch.L2StateRoot); reopen replays L2Storage to rebuild the L2
+	// state tree.
+	L2Storage   []evm.StorageChange `json:"l2Storage,omitempty"`
+	L2StateRoot common.Hash         `json:"l2StateRoot"`
 }
 
 type rejectedRecord struct {
@@ -94,7 +100,7 @@ func encodeBatch(b *Batch, commitment common.Hash) ([]byte, error) {
 	}
 	rec := batchRecord{
 		L1ChainID: (*hexutil.Big)(b.L1ChainID), Contract: b.Contract, Parent: b.Parent, Commitment: commitment,
-		L1Block: l1Block, Writes: writes, Reads: readsEnc,
+		L1Block: l1Block, Writes: writes, Reads: readsEnc, L2Storage: b.L2Storage, L2StateRoot: b.L2StateRoot,
 	}
 	for _, r := range b.Rejected {
 		tx, err := r.Tx.MarshalBinary()
@@ -128,7 +134,7 @@ func decodeBatch(data []byte) (*Batch, common.Hash, error) {
 	}
 	b := &Batch{
 		L1ChainID: (*big.Int)(rec.L1ChainID), Contract: rec.Contract, Parent: rec.Parent,
-		L1Block: &l1Block, Writes: writes, Reads: reads,
+		L1Block: &l1Block, Writes: writes, Reads: reads, L2Storage: rec.L2Storage, L2StateRoot: rec.L2StateRoot,
 	}
 	for _, r := range rec.Rejected {
 		var tx types.Transaction
@@ -159,14 +165,24 @@ func putQueued(w ethdb.KeyValueWriter, pos uint64, txs []*types.Transaction) err
 func (b *Booster) reopen() error {
 	db := b.chain.Database()
 	head := b.chain.Head().Number.Uint64()
-	if head > 0 {
-		enc, err := db.Get(batchKey(head))
+	// Every batch's record, in order: the head's gives the parent
+	// commitment, and their L2 storage changes rebuild the L2 state tree.
+	for n := uint64(1); n <= head; n++ {
+		enc, err := db.Get(batchKey(n))
 		if err != nil {
-			return fmt.Errorf("%w: no record of batch %d, the head of the L2 chain: %w", ErrStore, head, err)
+			return fmt.Errorf("%w: no record of batch %d (the L2 chain's head is %d): %w", ErrStore, n, head, err)
 		}
-		if _, b.parent, err = decodeBatch(enc); err != nil {
-			return fmt.Errorf("%w: batch %d: %w", ErrStore, head, err)
+		rec, commitment, err := decodeBatch(enc)
+		if err != nil {
+			return fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
 		}
+		if b.l2, err = applyStorage(b.l2, rec.L2Storage, false); err != nil {
+			return fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
+		}
+		if got := b.l2.RootHash(); got != rec.L2StateRoot {
+			return fmt.Errorf("%w: batch %d: its L2 storage gives state root %s, its record says %s", ErrStore, n, got, rec.L2StateRoot)
+		}
+		b.parent = commitment
 	}
 	it := db.NewIterator(queuePrefix, nil)
 	defer it.Release()

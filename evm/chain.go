@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
@@ -475,6 +476,34 @@ func (b *Block) endTx() []*types.Log {
 	b.state.endTx()
 	b.env.EndTx()
 	return b.view.EndTx()
+}
+
+// StorageChange is one L2 storage slot a block changed: its value when
+// the block began and when it ends.
+type StorageChange struct {
+	Address       common.Address
+	Slot          common.Hash
+	Before, After common.Hash
+}
+
+// StorageChanges lists the L2 storage slots the block's transactions
+// changed so far (a slot written back to its value, or written only by
+// frames that reverted, is left out), sorted by address and slot.
+func (b *Block) StorageChanges() []StorageChange {
+	var out []StorageChange
+	for _, k := range b.state.order {
+		before, after := b.state.written[k], b.chain.state.GetState(k.addr, k.slot)
+		if before != after {
+			out = append(out, StorageChange{Address: k.addr, Slot: k.slot, Before: before, After: after})
+		}
+	}
+	slices.SortFunc(out, func(x, y StorageChange) int {
+		if c := x.Address.Cmp(y.Address); c != 0 {
+			return c
+		}
+		return x.Slot.Cmp(y.Slot)
+	})
+	return out
 }
 
 // Commit seals the block: the L2 state is committed, the block becomes the

@@ -19,6 +19,29 @@ type linkedState struct {
 	view  *l1.View
 	snaps []int            // L2 snapshot id -> L1 view snapshot id
 	warm  []common.Address // go-ethereum's precompiles and ours, built once
+	// written is each L2 slot an SSTORE of the block wrote, with its
+	// value before the first (the block's start value), in first-write
+	// order.
+	written map[storageKey]common.Hash
+	order   []storageKey
+}
+
+type storageKey struct {
+	addr common.Address
+	slot common.Hash
+}
+
+// SetState records the slot's value before the block's first write to it.
+func (s *linkedState) SetState(addr common.Address, slot, value common.Hash) common.Hash {
+	k := storageKey{addr, slot}
+	if _, ok := s.written[k]; !ok {
+		if s.written == nil {
+			s.written = make(map[storageKey]common.Hash)
+		}
+		s.written[k] = s.StateDB.GetState(addr, slot)
+		s.order = append(s.order, k)
+	}
+	return s.StateDB.SetState(addr, slot, value)
 }
 
 func (s *linkedState) Snapshot() int {

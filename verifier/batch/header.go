@@ -147,3 +147,10 @@ func hashElements(es ...fr.Element) fr.Element {
 	out.SetBytes(h.Sum(nil))
 	return out
 }
+
+// L2StorageKey is the L2 state tree's key (verifier/statetree) of an L2
+// account's storage slot: the Poseidon2 hash of the slot's owner as the
+// storage argument names it (1 + address) and the slot's 128-bit halves.
+func L2StorageKey(addr common.Address, slot common.Hash) fr.Element {
+	return hashElements(ownerOf(false, addr), elem(slot[:16]), elem(slot[16:]))
+}

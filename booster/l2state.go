@@ -1,0 +1,59 @@
+package booster
+
+import (
+	"fmt"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/boosterkit/go-booster/evm"
+	"github.com/boosterkit/go-booster/verifier/batch"
+	"github.com/boosterkit/go-booster/verifier/statetree"
+)
+
+// The L2 state commitment a batch names (Batch.L2StateRoot) is the root
+// of a Poseidon2 sparse Merkle tree (verifier/statetree) holding every
+// nonzero L2 storage slot under batch.L2StorageKey: the commitment the
+// batch proof can open and update, where go-ethereum's trie root (the L2
+// block's Root) would cost a keccak per node. The booster keeps the tree
+// of its head in memory; after a restart it rebuilds it from the genesis
+// and each batch's record of the storage it changed.
+
+// genesisTree is the tree of the genesis allocation's storage.
+func genesisTree(alloc types.GenesisAlloc) (*statetree.Tree, error) {
+	t := statetree.New()
+	for addr, acct := range alloc {
+		for slot, v := range acct.Storage {
+			var err error
+			if t, err = t.Set(batch.L2StorageKey(addr, slot), v); err != nil {
+				return nil, fmt.Errorf("booster: genesis storage of %s: %w", addr, err)
+			}
+		}
+	}
+	return t, nil
+}
+
+// applyStorage returns t with each change's value after (or before,
+// undoing the changes, when undo is set).
+func applyStorage(t *statetree.Tree, changes []evm.StorageChange, undo bool) (*statetree.Tree, error) {
+	for _, c := range changes {
+		v := c.After
+		if undo {
+			v = c.Before
+		}
+		var err error
+		if t, err = t.Set(batch.L2StorageKey(c.Address, c.Slot), v); err != nil {
+			return nil, fmt.Errorf("booster: L2 slot %s of %s: %w", c.Slot, c.Address, err)
+		}
+	}
+	return t, nil
+}
+
+// L2StateRoot is the L2 state commitment as the last executed batch left
+// it (of the genesis before the first): what the next batch's proof
+// starts from.
+func (b *Booster) L2StateRoot() common.Hash {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.l2.RootHash()
+}

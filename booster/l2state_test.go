@@ -1,0 +1,129 @@
+package booster_test
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/ethdb"
+	"github.com/stretchr/testify/require"
+
+	"github.com/boosterkit/go-booster/booster"
+	"github.com/boosterkit/go-booster/evm"
+	"github.com/boosterkit/go-booster/internal/testenv"
+	"github.com/boosterkit/go-booster/verifier/batch"
+	"github.com/boosterkit/go-booster/verifier/statetree"
+)
+
+// storer is L2 code that stores calldata word 1 at the slot calldata
+// word 0 names: PUSH1 32 CALLDATALOAD PUSH1 0 CALLDATALOAD SSTORE STOP.
+var storer = common.FromHex("0x602035600035550000")
+
+// treeOf is the L2 state tree built from scratch, the test's own
+// computation of what the booster commits to.
+func treeOf(t *testing.T, addr common.Address, slots map[uint64]uint64) *statetree.Tree {
+	t.Helper()
+	tr := statetree.New()
+	for k, v := range slots {
+		var err error
+		tr, err = tr.Set(batch.L2StorageKey(addr, word(k)), word(v))
+		require.NoError(t, err)
+	}
+	return tr
+}
+
+// TestL2StateRoot: a batch commits to the Poseidon2 tree of the L2
+// storage it leaves, lists the slots it changed, and a rollback and a
+// restart keep the tree in step with the chain.
+func TestL2StateRoot(t *testing.T) {
+	l1 := testenv.NewL1(t)
+	user := testenv.NewL2Account(t, "user", l2ChainID)
+	c := common.HexToAddress("0x5707e")
+	alloc := types.GenesisAlloc{user.Addr: {Balance: testenv.Ether},
+		c: {Code: storer, Storage: map[common.Hash]common.Hash{word(1): word(5)}}}
+	dir := t.TempDir()
+	db, err := evm.OpenDatabase(dir)
+	require.NoError(t, err)
+	defer func() { db.Close() }()
+	opts := func(db ethdb.Database) []booster.Option {
+		return []booster.Option{booster.WithChainID(l2ChainID), booster.WithGenesis(alloc), booster.WithDatabase(db)}
+	}
+	b, err := booster.New(l1.Source(t), opts(db)...)
+	require.NoError(t, err)
+	genesis := treeOf(t, c, map[uint64]uint64{1: 5}).RootHash()
+	require.Equal(t, genesis, b.L2StateRoot())
+
+	store := func(slot, value uint64) *types.Transaction {
+		return user.Tx(t, &c, nil, append(word(slot).Bytes(), word(value).Bytes()...), 1_000_000)
+	}
+	// Slot 1 cleared, slot 2 set, slot 3 set and set back to zero (no
+	// change, so not listed), slot 5 set by a transaction that runs out
+	// of gas (undone, so not listed).
+	txs := []*types.Transaction{store(2, 9), store(1, 0), store(3, 4), store(3, 0)}
+	txs = append(txs, user.Tx(t, &c, nil, append(word(5).Bytes(), word(7).Bytes()...), 30_000))
+	for _, tx := range txs {
+		require.NoError(t, b.Submit(tx))
+	}
+	first, err := b.ExecuteBatch(context.Background())
+	require.NoError(t, err)
+	require.Len(t, first.Transactions, len(txs))
+	for i, r := range first.Receipts {
+		require.Equal(t, i == len(txs)-1, r.Err != nil, "receipt %d: %v", i, r.Err)
+	}
+	require.Equal(t, []evm.StorageChange{
+		{Address: c, Slot: word(1), Before: word(5), After: common.Hash{}},
+		{Address: c, Slot: word(2), Before: common.Hash{}, After: word(9)},
+	}, first.L2Storage)
+	want := treeOf(t, c, map[uint64]uint64{2: 9}).RootHash()
+	require.Equal(t, want, first.L2StateRoot)
+	require.Equal(t, want, b.L2StateRoot())
+	require.Equal(t, want, common.Hash(first.Settlement().L2StateRoot), "the commitment binds the tree's root")
+	require.NotEqual(t, first.L2Block.Root, first.L2StateRoot, "not go-ethereum's trie root")
+
+	// A rollback goes back to the genesis tree, and executing again
+	// gives the same batch.
+	require.NoError(t, b.Rollback(first))
+	require.Equal(t, genesis, b.L2StateRoot())
+	again, err := b.ExecuteBatch(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, want, again.L2StateRoot)
+
+	// A restart rebuilds the tree from the records, and reads the batch
+	// back with its storage changes.
+	require.NoError(t, b.Submit(store(4, 1)))
+	second, err := b.ExecuteBatch(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, treeOf(t, c, map[uint64]uint64{2: 9, 4: 1}).RootHash(), second.L2StateRoot)
+	require.NoError(t, db.Close())
+	db, err = evm.OpenDatabase(dir)
+	require.NoError(t, err)
+	b, err = booster.New(l1.Source(t), opts(db)...)
+	require.NoError(t, err)
+	require.Equal(t, second.L2StateRoot, b.L2StateRoot())
+	read, err := b.Batch(1)
+	require.NoError(t, err)
+	require.Equal(t, again.L2Storage, read.L2Storage)
+	require.Equal(t, again.L2StateRoot, read.L2StateRoot)
+	wantCommitment, err := again.Commitment()
+	require.NoError(t, err)
+	gotCommitment, err := read.Commitment()
+	require.NoError(t, err)
+	require.Equal(t, wantCommitment, gotCommitment)
+
+	// A record whose storage changes do not give its root is refused on
+	// reopening, not trusted.
+	key := binary.BigEndian.AppendUint64([]byte("go-booster/booster/batch/"), 2)
+	enc, err := db.Get(key)
+	require.NoError(t, err)
+	var rec map[string]any
+	require.NoError(t, json.Unmarshal(enc, &rec))
+	rec["l2StateRoot"] = genesis.Hex()
+	enc, err = json.Marshal(rec)
+	require.NoError(t, err)
+	require.NoError(t, db.Put(key, enc))
+	_, err = booster.New(l1.Source(t), opts(db)...)
+	require.ErrorIs(t, err, booster.ErrStore)
+}
