@@ -2,6 +2,10 @@ package statetree
 
 import (
 	"testing"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
@@ -67,4 +71,34 @@ func BenchmarkUpdate(b *testing.B) {
 	b.ReportMetric(float64(ours)/Depth, "constraints/level")
 	b.ReportMetric(float64(base), "gnark-merkle-constraints")
 	b.ReportMetric(float64(base)/float64(ours), "ratio")
+}
+
+// BenchmarkSet prints what setting one entry costs outside the circuit
+// (Depth compressions), against one Poseidon2 compression measured in
+// the same run.
+func BenchmarkSet(b *testing.B) {
+	tr := New()
+	var k fr.Element
+	v := common.HexToHash("0x01")
+	var i uint64
+	for b.Loop() {
+		i++
+		k.SetUint64(i * 0x9e3779b97f4a7c15)
+		next, err := tr.Set(k, v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tr = next
+	}
+	perSet := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	var x, y fr.Element
+	x.SetUint64(1)
+	const n = 2000
+	start := time.Now()
+	for range n {
+		x = compress(&x, &y)
+	}
+	perCompress := float64(time.Since(start).Nanoseconds()) / n
+	b.ReportMetric(perCompress, "ns/compress")
+	b.ReportMetric(perSet/perCompress, "compressions/set")
 }
