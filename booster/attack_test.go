@@ -93,6 +93,17 @@ func TestSettlementAttacks(t *testing.T) {
 			batch.Parent = crypto.Keccak256Hash([]byte("another history"))
 			return batch, w.prover()
 		}},
+		{"starts from another L2 state than the last settled batch left", "L2StateRootMismatch", func(w *settleWorld) (*booster.Batch, booster.Prover) {
+			batch := w.execute(w.increment())
+			batch.ParentL2StateRoot = crypto.Keccak256Hash([]byte("another L2 state"))
+			return batch, w.prover()
+		}},
+		{"a new L2 state root under the proof of another", "InvalidProof", func(w *settleWorld) (*booster.Batch, booster.Prover) {
+			batch := w.execute(w.increment())
+			proof := w.proof(batch)
+			batch.L2StateRoot = crypto.Keccak256Hash([]byte("another L2 state"))
+			return batch, fixedProof(proof)
+		}},
 		{"stale read: L1 changed a slot the batch read", "StaleStorageRead", func(w *settleWorld) (*booster.Batch, booster.Prover) {
 			batch := w.execute(w.increment())
 			if r := w.l1.Send(w.t, &w.counter, nil, bindings.NewBoostedCounter().PackIncrement()); r.Status != types.ReceiptStatusSuccessful {

@@ -391,8 +391,12 @@ type Batch struct {
 	// address and slot, and L2StateRoot the L2 state commitment after
 	// it: the root of the Poseidon2 tree (verifier/statetree) of every
 	// nonzero L2 slot, which the batch commitment binds.
-	L2Storage   []evm.StorageChange
-	L2StateRoot common.Hash
+	// ParentL2StateRoot is the commitment before it (the parent's
+	// L2StateRoot, or GenesisStateRoot's), which the L1 booster contract
+	// checks it starts from.
+	L2Storage         []evm.StorageChange
+	L2StateRoot       common.Hash
+	ParentL2StateRoot common.Hash
 
 	limits SettlementLimits
 	source l1.Source // the source the batch was pinned to
@@ -539,7 +543,7 @@ func (b *Booster) seal(r *batchRun) (*Batch, error) {
 		r.block.Discard()
 		return nil, fmt.Errorf("booster: batch abandoned: %w", err)
 	}
-	batch.L2StateRoot = tree.RootHash()
+	batch.ParentL2StateRoot, batch.L2StateRoot = b.l2.RootHash(), tree.RootHash()
 	var commitment common.Hash
 	_, err = r.block.CommitWith(func(w ethdb.KeyValueWriter, header *types.Header) error {
 		batch.L2Block = header

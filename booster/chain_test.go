@@ -35,7 +35,7 @@ func newChain(t *testing.T, w *settleWorld, n int) []*rollup {
 	rs := []*rollup{{contract: w.contract, target: w.counter, b: w.b, user: w.user}}
 	for i := 1; i < n; i++ {
 		chainID := new(big.Int).Add(l2ChainID, big.NewInt(int64(i)))
-		contract := w.l1.Deploy(t, "Booster", nil, w.verifier, chainID)
+		contract := w.l1.Deploy(t, "Booster", nil, w.verifier, chainID, genesisRoot(t))
 		r := &rollup{contract: contract, target: w.l1.Deploy(t, "Mirror", nil, contract),
 			user: testenv.NewL2Account(t, "chained user", chainID)}
 		r.user.FeeCap = new(big.Int)
@@ -226,7 +226,7 @@ func TestSettleAll(t *testing.T) {
 func TestAMMAcrossRollups(t *testing.T) {
 	w := newSettleWorldOn(t, testenv.NewL1Config(t, l1.OsakaConfig()))
 	chainB := new(big.Int).Add(l2ChainID, common.Big1)
-	contractB := w.l1.Deploy(t, "Booster", nil, w.verifier, chainB)
+	contractB := w.l1.Deploy(t, "Booster", nil, w.verifier, chainB, genesisRoot(t))
 	userB := testenv.NewL2Account(t, "amm user b", chainB)
 	userB.FeeCap = new(big.Int)
 	grant := big.NewInt(100_000)

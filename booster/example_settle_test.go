@@ -48,7 +48,12 @@ func ExampleSettle() {
 		return addr
 	}
 	verifier := deploy(&bindings.DevBatchVerifierMetaData, bindings.NewDevBatchVerifier().PackConstructor(crypto.PubkeyToAddress(devKey.PublicKey)))
-	contract := deploy(&bindings.BoosterMetaData, bindings.NewBooster().PackConstructor(verifier, l2ChainID))
+	// The booster contract starts from the L2 genesis's state commitment.
+	genesis, err := booster.GenesisStateRoot()
+	if err != nil {
+		log.Fatal(err)
+	}
+	contract := deploy(&bindings.BoosterMetaData, bindings.NewBooster().PackConstructor(verifier, l2ChainID, genesis))
 	c := bindings.NewBoostedCounter()
 	counter := deploy(&bindings.BoostedCounterMetaData, c.PackConstructor(contract))
 

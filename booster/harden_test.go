@@ -341,7 +341,7 @@ func TestSettleBlockHashWindows(t *testing.T) {
 func TestBatchBoundToDeployment(t *testing.T) {
 	w := newSettleWorld(t)
 	first := w.lastBatch // batch 1, settled on w.contract by newSettleWorld
-	twin := w.l1.Deploy(t, "Booster", nil, w.verifier, l2ChainID)
+	twin := w.l1.Deploy(t, "Booster", nil, w.verifier, l2ChainID, genesisRoot(t))
 	_, err := booster.Settle(context.Background(), w.l1.Client, w.opts(), twin, first, w.prover())
 	require.ErrorIs(t, err, booster.ErrWrongContract)
 	r := w.l1.Send(t, &twin, nil, bindings.NewBooster().PackSettle(first.Settlement(), w.proof(first)))

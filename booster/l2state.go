@@ -19,6 +19,22 @@ import (
 // of its head in memory; after a restart it rebuilds it from the genesis
 // and each batch's record of the storage it changed.
 
+// GenesisStateRoot is the L2 state commitment of the genesis a booster
+// made with opts starts from (WithGenesis; the others do not change it):
+// the root of the first batch's parent state, which the L1 booster
+// contract takes in its constructor, so deploy it with this value.
+func GenesisStateRoot(opts ...Option) (common.Hash, error) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	t, err := genesisTree(cfg.evm.Genesis)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	return t.RootHash(), nil
+}
+
 // genesisTree is the tree of the genesis allocation's storage.
 func genesisTree(alloc types.GenesisAlloc) (*statetree.Tree, error) {
 	t := statetree.New()

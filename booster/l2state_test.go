@@ -6,14 +6,17 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethdb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/booster"
 	"github.com/boosterkit/go-booster/evm"
 	"github.com/boosterkit/go-booster/internal/testenv"
+	"github.com/boosterkit/go-booster/solidity/bindings"
 	"github.com/boosterkit/go-booster/verifier/batch"
 	"github.com/boosterkit/go-booster/verifier/statetree"
 )
@@ -126,4 +129,43 @@ func TestL2StateRoot(t *testing.T) {
 	require.NoError(t, db.Put(key, enc))
 	_, err = booster.New(l1.Source(t), opts(db)...)
 	require.ErrorIs(t, err, booster.ErrStore)
+}
+
+// genesisRoot is the L2 genesis state commitment of a booster made with
+// opts, for its L1 booster contract's constructor.
+func genesisRoot(t testing.TB, opts ...booster.Option) common.Hash {
+	t.Helper()
+	root, err := booster.GenesisStateRoot(opts...)
+	require.NoError(t, err)
+	return root
+}
+
+// TestBoosterContractCarriesL2StateRoot: the booster contract keeps the
+// L2 state root each settled batch leaves, and one deployed with another
+// genesis root than the booster's refuses the first batch.
+func TestBoosterContractCarriesL2StateRoot(t *testing.T) {
+	w := newSettleWorld(t)
+	c := bindings.NewBooster()
+	last := func(contract common.Address) common.Hash {
+		root, err := bind.Call(c.Instance(w.l1.Client, contract), nil, c.PackLastL2StateRoot(), c.UnpackLastL2StateRoot)
+		require.NoError(t, err)
+		return root
+	}
+	require.Equal(t, w.lastBatch.L2StateRoot, last(w.contract))
+	next := w.execute(w.increment())
+	require.Equal(t, w.lastBatch.L2StateRoot, next.ParentL2StateRoot)
+	w.settle(next)
+	require.Equal(t, next.L2StateRoot, last(w.contract))
+
+	wrong := w.l1.Deploy(t, "Booster", nil, w.verifier, l2ChainID, crypto.Keccak256Hash([]byte("another genesis")))
+	require.Equal(t, crypto.Keccak256Hash([]byte("another genesis")), last(wrong))
+	b, err := booster.New(w.l1.Source(t), booster.WithChainID(l2ChainID), booster.WithL1Contract(wrong))
+	require.NoError(t, err)
+	require.NoError(t, b.Submit(testenv.NewL2Account(t, "user on the wrong deployment", l2ChainID).Tx(t, &w.counter, nil, nil, 100_000)))
+	batch, err := b.ExecuteBatch(context.Background())
+	require.NoError(t, err)
+	w.l1.Backend.Commit()
+	_, err = booster.Settle(context.Background(), w.l1.Client, w.opts(), wrong, batch, w.prover())
+	require.ErrorIs(t, err, booster.ErrSettlementReverted)
+	require.ErrorContains(t, err, "L2StateRootMismatch")
 }

@@ -61,14 +61,14 @@ var settlementABI = sync.OnceValues(func() (*commitmentArgs, error) {
 		return nil, err
 	}
 	m, ok := parsed.Methods["batchHash"]
-	if !ok || len(m.Inputs) != 1 || len(m.Inputs[0].Type.TupleElems) != 10 {
+	if !ok || len(m.Inputs) != 1 || len(m.Inputs[0].Type.TupleElems) != 11 {
 		return nil, errors.New("booster: bindings lack batchHash(Batch)")
 	}
 	elems := m.Inputs[0].Type.TupleElems
 	arg := func(t abi.Type) abi.Argument { return abi.Argument{Type: t} }
 	return &commitmentArgs{
 		abi:      parsed,
-		balances: abi.Arguments{arg(*elems[8])},
+		balances: abi.Arguments{arg(*elems[9])},
 	}, nil
 })
 
@@ -101,16 +101,17 @@ func (b *Batch) transactionsCommitment() (common.Hash, error) {
 // in first-write order.
 func (b *Batch) Settlement() bindings.BoosterBatch {
 	s := bindings.BoosterBatch{
-		Number:        b.Number(),
-		Parent:        b.Parent,
-		L1BlockNumber: b.L1Block.Number.Uint64(),
-		L1BlockHash:   b.L1Block.Hash(),
-		Transactions:  b.TransactionsCommitment(),
-		L2StateRoot:   b.L2StateRoot,
-		StorageReads:  []bindings.BoosterStorageReads{},
-		CodeReads:     []bindings.BoosterCodeRead{},
-		BalanceReads:  []bindings.BoosterBalanceRead{},
-		Updates:       []bindings.BoosterContractUpdate{},
+		Number:            b.Number(),
+		Parent:            b.Parent,
+		L1BlockNumber:     b.L1Block.Number.Uint64(),
+		L1BlockHash:       b.L1Block.Hash(),
+		Transactions:      b.TransactionsCommitment(),
+		L2StateRoot:       b.L2StateRoot,
+		ParentL2StateRoot: b.ParentL2StateRoot,
+		StorageReads:      []bindings.BoosterStorageReads{},
+		CodeReads:         []bindings.BoosterCodeRead{},
+		BalanceReads:      []bindings.BoosterBalanceRead{},
+		Updates:           []bindings.BoosterContractUpdate{},
 	}
 	if b.Reads != nil {
 		for _, r := range b.Reads.Storage {
@@ -143,8 +144,8 @@ func (b *Batch) Settlement() bindings.BoosterBatch {
 // Commitment is the batch commitment the proof binds and the L1 booster
 // contract checks (its batchHash): keccak256 of the ABI encoding of the L1
 // chain id, the booster contract's address, the L2 chain id, batch number, parent commitment, pinned L1 block number and
-// hash, transactions commitment, L2 state root, and the hashes of the read
-// set and of the write list. The next batch names it as its parent.
+// hash, transactions commitment, L2 state root, the hashes of the read
+// set and of the write list, and the L2 state root before the batch. The next batch names it as its parent.
 func (b *Batch) Commitment() (common.Hash, error) {
 	if b.L1ChainID == nil || b.ChainID == nil {
 		return common.Hash{}, fmt.Errorf("%w: no chain id", ErrInvalidBatch)
@@ -163,7 +164,7 @@ func commitment(l1ChainID *big.Int, contract common.Address, chainID *big.Int, s
 	return h.Hash(), nil
 }
 
-// Header returns the batch's header, the eleven words its commitment
+// Header returns the batch's header, the twelve words its commitment
 // hashes (batch.Header), which the batch proof's header segment checks.
 func (b *Batch) Header() (*batch.Header, error) {
 	if _, err := b.Commitment(); err != nil {
@@ -180,7 +181,7 @@ func header(l1ChainID *big.Int, contract common.Address, chainID *big.Int, s bin
 	return &batch.Header{
 		L1ChainID: l1ChainID, Contract: contract, ChainID: chainID, Number: s.Number, Parent: s.Parent,
 		L1BlockNumber: s.L1BlockNumber, L1BlockHash: s.L1BlockHash, Transactions: s.Transactions, L2StateRoot: s.L2StateRoot,
-		ReadsHash: lists.ReadsHash(), WritesHash: lists.WritesHash(),
+		ReadsHash: lists.ReadsHash(), WritesHash: lists.WritesHash(), ParentL2StateRoot: s.ParentL2StateRoot,
 	}, nil
 }
 

@@ -53,7 +53,7 @@ func newSettleWorldOn(t *testing.T, chain *testenv.L1, opts ...booster.Option) *
 	w.user = testenv.NewL2Account(t, "user", l2ChainID)
 	w.user.FeeCap = new(big.Int)
 	w.verifier = w.l1.Deploy(t, "DevBatchVerifier", nil, crypto.PubkeyToAddress(w.devKey.PublicKey))
-	w.contract = w.l1.Deploy(t, "Booster", nil, w.verifier, l2ChainID)
+	w.contract = w.l1.Deploy(t, "Booster", nil, w.verifier, l2ChainID, genesisRoot(t, opts...))
 	w.counter = w.l1.Deploy(t, "BoostedCounter", nil, w.contract)
 	w.pool = w.l1.Deploy(t, "ConstantProductPool", nil, w.contract, big.NewInt(1_000_000), big.NewInt(2_000_000),
 		[]common.Address{w.user.Addr}, big.NewInt(100_000))
@@ -171,7 +171,7 @@ func (w *settleWorld) expectRefused(batch *booster.Batch, prover booster.Prover,
 // snapshot reads the booster contract's chain head and the watched slots.
 func (w *settleWorld) snapshot(watched map[common.Address][]common.Hash) map[common.Address][]common.Hash {
 	snap := map[common.Address][]common.Hash{
-		w.contract: {w.l1.Storage(w.t, w.contract, common.Hash{}), w.l1.Storage(w.t, w.contract, word(1))},
+		w.contract: {w.l1.Storage(w.t, w.contract, common.Hash{}), w.l1.Storage(w.t, w.contract, word(1)), w.l1.Storage(w.t, w.contract, word(2))},
 	}
 	for addr, slots := range watched {
 		for _, s := range slots {

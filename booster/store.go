@@ -67,8 +67,9 @@ type batchRecord struct {
 	// L2Storage and L2StateRoot are the batch's (Batch.L2Storage,
 	// Batch.L2StateRoot); reopen replays L2Storage to rebuild the L2
 	// state tree.
-	L2Storage   []evm.StorageChange `json:"l2Storage,omitempty"`
-	L2StateRoot common.Hash         `json:"l2StateRoot"`
+	L2Storage         []evm.StorageChange `json:"l2Storage,omitempty"`
+	L2StateRoot       common.Hash         `json:"l2StateRoot"`
+	ParentL2StateRoot common.Hash         `json:"parentL2StateRoot"`
 }
 
 type rejectedRecord struct {
@@ -100,7 +101,7 @@ func encodeBatch(b *Batch, commitment common.Hash) ([]byte, error) {
 	}
 	rec := batchRecord{
 		L1ChainID: (*hexutil.Big)(b.L1ChainID), Contract: b.Contract, Parent: b.Parent, Commitment: commitment,
-		L1Block: l1Block, Writes: writes, Reads: readsEnc, L2Storage: b.L2Storage, L2StateRoot: b.L2StateRoot,
+		L1Block: l1Block, Writes: writes, Reads: readsEnc, L2Storage: b.L2Storage, L2StateRoot: b.L2StateRoot, ParentL2StateRoot: b.ParentL2StateRoot,
 	}
 	for _, r := range b.Rejected {
 		tx, err := r.Tx.MarshalBinary()
@@ -134,7 +135,7 @@ func decodeBatch(data []byte) (*Batch, common.Hash, error) {
 	}
 	b := &Batch{
 		L1ChainID: (*big.Int)(rec.L1ChainID), Contract: rec.Contract, Parent: rec.Parent,
-		L1Block: &l1Block, Writes: writes, Reads: reads, L2Storage: rec.L2Storage, L2StateRoot: rec.L2StateRoot,
+		L1Block: &l1Block, Writes: writes, Reads: reads, L2Storage: rec.L2Storage, L2StateRoot: rec.L2StateRoot, ParentL2StateRoot: rec.ParentL2StateRoot,
 	}
 	for _, r := range rec.Rejected {
 		var tx types.Transaction
@@ -175,6 +176,9 @@ func (b *Booster) reopen() error {
 		rec, commitment, err := decodeBatch(enc)
 		if err != nil {
 			return fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
+		}
+		if got := b.l2.RootHash(); got != rec.ParentL2StateRoot {
+			return fmt.Errorf("%w: batch %d: starts from L2 state root %s, the batches before it leave %s", ErrStore, n, rec.ParentL2StateRoot, got)
 		}
 		if b.l2, err = applyStorage(b.l2, rec.L2Storage, false); err != nil {
 			return fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)

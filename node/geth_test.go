@@ -28,6 +28,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/boosterkit/go-booster/booster"
 	"github.com/boosterkit/go-booster/internal/gethtest"
 	"github.com/boosterkit/go-booster/node"
 	"github.com/boosterkit/go-booster/precompiles"
@@ -53,7 +54,9 @@ func newGethWorld(t *testing.T) *gethWorld {
 	w := &gethWorld{geth: g, operator: key(t, "l1 operator"), dev: key(t, "dev verifier"), deployer: newUser(t, "deployer")}
 	g.Fund(t, crypto.PubkeyToAddress(w.operator.PublicKey), new(big.Int).Mul(big.NewInt(params.Ether), big.NewInt(100)))
 	verifier := g.Deploy(t, w.operator, bindings.DevBatchVerifierMetaData.Bin, bindings.NewDevBatchVerifier().PackConstructor(crypto.PubkeyToAddress(w.dev.PublicKey)))
-	w.contract = g.Deploy(t, w.operator, bindings.BoosterMetaData.Bin, bindings.NewBooster().PackConstructor(verifier, l2ChainID))
+	genesis, err := booster.GenesisStateRoot()
+	require.NoError(t, err)
+	w.contract = g.Deploy(t, w.operator, bindings.BoosterMetaData.Bin, bindings.NewBooster().PackConstructor(verifier, l2ChainID, genesis))
 	w.ballot = crypto.CreateAddress(w.deployer.addr, 0)
 	w.voting = g.Deploy(t, w.operator, bindings.VotingMetaData.Bin, bindings.NewVoting().PackConstructor(w.contract, precompiles.Alias(w.ballot), big.NewInt(3)))
 	return w

@@ -155,8 +155,9 @@ func mustKey(seed string) *ecdsa.PrivateKey {
 
 // startEmbeddedL1 starts the simulated L1 with funded accounts (the
 // operator's and those in funded) and deploys the development verifier
-// and the booster contract for chain l2ChainID.
-func startEmbeddedL1(ctx context.Context, l2ChainID *big.Int, period time.Duration, funded []common.Address) (*embeddedL1, common.Address, error) {
+// and the booster contract for chain l2ChainID, whose L2 genesis has the
+// state commitment l2Genesis.
+func startEmbeddedL1(ctx context.Context, l2ChainID *big.Int, l2Genesis common.Hash, period time.Duration, funded []common.Address) (*embeddedL1, common.Address, error) {
 	config := l1.OsakaConfig()
 	alloc := types.GenesisAlloc{crypto.PubkeyToAddress(embeddedOperatorKey.PublicKey): {Balance: new(big.Int).Mul(big.NewInt(params.Ether), big.NewInt(1_000_000))}}
 	for _, a := range funded {
@@ -177,7 +178,7 @@ func startEmbeddedL1(ctx context.Context, l2ChainID *big.Int, period time.Durati
 		backend.Close()
 		return nil, common.Address{}, err
 	}
-	contract, err := e.deploy(ctx, common.FromHex(bindings.BoosterMetaData.Bin), bindings.NewBooster().PackConstructor(verifier, l2ChainID))
+	contract, err := e.deploy(ctx, common.FromHex(bindings.BoosterMetaData.Bin), bindings.NewBooster().PackConstructor(verifier, l2ChainID, l2Genesis))
 	if err != nil {
 		backend.Close()
 		return nil, common.Address{}, err

@@ -117,7 +117,11 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		}
 	}()
 	if cfg.L1URL == "" {
-		e, contract, err := startEmbeddedL1(ctx, cfg.ChainID, cfg.L1Period, cfg.L1Funded)
+		genesis, err := booster.GenesisStateRoot(booster.WithGenesis(cfg.Genesis))
+		if err != nil {
+			return nil, fmt.Errorf("node: %w", err)
+		}
+		e, contract, err := startEmbeddedL1(ctx, cfg.ChainID, genesis, cfg.L1Period, cfg.L1Funded)
 		if err != nil {
 			return nil, err
 		}

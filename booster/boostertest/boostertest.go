@@ -263,7 +263,11 @@ func (l *L1) NewRollupVerifiedBy(t TB, verifier common.Address, prover booster.P
 	l.rollups++
 	chainID := big.NewInt(167_000 + int64(l.rollups))
 	r := &Rollup{L1: l, ChainID: chainID, Prover: prover}
-	r.Contract = l.Deploy(t, "Booster", verifier, chainID)
+	genesis, err := booster.GenesisStateRoot(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Contract = l.Deploy(t, "Booster", verifier, chainID, genesis)
 	b, err := booster.New(l.Source(t), append([]booster.Option{booster.WithChainID(chainID), booster.WithL1Contract(r.Contract)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)

@@ -98,7 +98,11 @@ func run(ctx context.Context, cfg config) (*study, error) {
 	if err != nil {
 		return nil, err
 	}
-	boosterContract, err := chain.deploy(ctx, deployer, &bindings.BoosterMetaData, bindings.NewBooster().PackConstructor(verifier, l2ChainID))
+	genesis, err := booster.GenesisStateRoot()
+	if err != nil {
+		return nil, err
+	}
+	boosterContract, err := chain.deploy(ctx, deployer, &bindings.BoosterMetaData, bindings.NewBooster().PackConstructor(verifier, l2ChainID, genesis))
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,7 @@ contract Booster {
         bytes32 l1BlockHash;
         bytes32 transactions;
         bytes32 l2StateRoot;
+        bytes32 parentL2StateRoot;
         StorageReads[] storageReads;
         CodeRead[] codeReads;
         BalanceRead[] balanceReads;
@@ -69,6 +70,10 @@ contract Booster {
     uint64 public lastL1BlockNumber;
     /// @notice Commitment of the last settled batch (zero before the first).
     bytes32 public lastBatchHash;
+    /// @notice The L2 state commitment the last settled batch left (the
+    /// genesis state's before the first): the root of the L2 state tree
+    /// the next batch's proof starts from.
+    bytes32 public lastL2StateRoot;
 
     /// Set while `settle` runs: a target called by `applyStateUpdates` cannot
     /// settle another batch in the middle of this one.
@@ -84,6 +89,8 @@ contract Booster {
     error BatchOutOfOrder(uint64 expected, uint64 got);
     /// The batch does not name the last settled batch as its parent.
     error BatchParentMismatch(bytes32 expected, bytes32 got);
+    /// The batch does not start from the L2 state the last settled batch left.
+    error L2StateRootMismatch(bytes32 expected, bytes32 got);
     /// `settle` was called again while a settlement was running (from a
     /// written target's `applyStateUpdates`).
     error SettlementReentered();
@@ -110,9 +117,13 @@ contract Booster {
     /// A written contract refused its `applyStateUpdates` call.
     error UpdateFailed(address target, bytes reason);
 
-    constructor(IBatchVerifier verifier_, uint256 l2ChainId_) {
+    /// @param l2GenesisStateRoot_ the L2 state commitment of the L2
+    /// genesis, which the first batch starts from (the booster library's
+    /// `GenesisStateRoot`).
+    constructor(IBatchVerifier verifier_, uint256 l2ChainId_, bytes32 l2GenesisStateRoot_) {
         verifier = verifier_;
         l2ChainId = l2ChainId_;
+        lastL2StateRoot = l2GenesisStateRoot_;
     }
 
     /// @notice Settles one batch: checks, verifies, applies; all or nothing.
@@ -124,6 +135,9 @@ contract Booster {
         uint64 expected = lastBatchNumber + 1;
         if (batch.number != expected) revert BatchOutOfOrder(expected, batch.number);
         if (batch.parent != lastBatchHash) revert BatchParentMismatch(lastBatchHash, batch.parent);
+        if (batch.parentL2StateRoot != lastL2StateRoot) {
+            revert L2StateRootMismatch(lastL2StateRoot, batch.parentL2StateRoot);
+        }
         if (batch.l1BlockNumber < lastL1BlockNumber) revert L1BlockRegressed(lastL1BlockNumber, batch.l1BlockNumber);
         _checkL1Block(batch.l1BlockNumber, batch.l1BlockHash);
 
@@ -138,6 +152,7 @@ contract Booster {
 
         lastBatchNumber = batch.number;
         lastBatchHash = h;
+        lastL2StateRoot = batch.l2StateRoot;
         lastL1BlockNumber = batch.l1BlockNumber;
 
         mark = gasleft();
@@ -153,7 +168,7 @@ contract Booster {
     /// keccak256 of the ABI encoding of (block.chainid, address(this),
     /// l2ChainId, number, parent,
     /// l1BlockNumber, l1BlockHash, transactions, l2StateRoot, readsHash,
-    /// writesHash), where readsHash is keccak256(abi.encode(storageHash,
+    /// writesHash, parentL2StateRoot), where readsHash is keccak256(abi.encode(storageHash,
     /// keccak256(abi.encode(codeReads)), keccak256(abi.encode(balanceReads))))
     /// and writesHash the hash of the updates' changes. storageHash and
     /// writesHash hash flat lists of 96-byte records (account or target,
@@ -180,7 +195,8 @@ contract Booster {
                 batch.transactions,
                 batch.l2StateRoot,
                 readsHash,
-                writesHash
+                writesHash,
+                batch.parentL2StateRoot
             )
         );
     }

@@ -7,7 +7,7 @@
 // A batch is its segments, in order:
 //
 //   - the header segment (index 0) checks that keccak256 of the header's
-//     eleven ABI words is the batch commitment the proof is for, and hands
+//     twelve ABI words is the batch commitment the proof is for, and hands
 //     on the L2 chain id and the transactions commitment the header names;
 //   - per L1 account the batch's L1 frames run, a code segment hashes its
 //     code with keccak256, checks the hash is the read set's code read for

@@ -10,14 +10,16 @@ import (
 )
 
 // NbHeaderWords is the number of 32-byte words of a batch header.
-const NbHeaderWords = 11
+const NbHeaderWords = 12
 
 // Header is what the L1 booster contract hashes into a batch's
 // commitment (Booster.batchHash), in its order: the L1 chain id and the
 // booster contract, the L2 chain id, the batch number, the parent
 // commitment, the pinned L1 block's number and hash, the transactions
-// commitment, the L2 state root, and the hashes of the read set's and the
-// write list's ABI encodings.
+// commitment, the L2 state root after the batch, the hashes of the read
+// set's and the write list's ABI encodings, and the L2 state root before
+// the batch (the parent's, or the genesis state's: the booster contract
+// keeps it and checks it).
 type Header struct {
 	L1ChainID     *big.Int
 	Contract      common.Address
@@ -30,6 +32,8 @@ type Header struct {
 	L2StateRoot   common.Hash
 	ReadsHash     common.Hash
 	WritesHash    common.Hash
+	// ParentL2StateRoot is the L2 state root before the batch.
+	ParentL2StateRoot common.Hash
 }
 
 // Words is the header's ABI encoding: every field is static, so each is
@@ -38,7 +42,7 @@ func (h *Header) Words() [NbHeaderWords]common.Hash {
 	return [NbHeaderWords]common.Hash{
 		common.BigToHash(orZero(h.L1ChainID)), common.BytesToHash(h.Contract.Bytes()), common.BigToHash(orZero(h.ChainID)),
 		common.BigToHash(new(big.Int).SetUint64(h.Number)), h.Parent, common.BigToHash(new(big.Int).SetUint64(h.L1BlockNumber)),
-		h.L1BlockHash, h.Transactions, h.L2StateRoot, h.ReadsHash, h.WritesHash,
+		h.L1BlockHash, h.Transactions, h.L2StateRoot, h.ReadsHash, h.WritesHash, h.ParentL2StateRoot,
 	}
 }
 
