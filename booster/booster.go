@@ -154,8 +154,9 @@ type Booster struct {
 	// refused are L1 contracts a settlement failed on (RollbackRefused):
 	// execution refuses to read or write them from then on.
 	refused map[common.Address]l1.Refusal
-	// l2 is the L2 state tree at the head (see l2state.go).
-	l2 *statetree.Tree
+	// l2 is the L2 state tree at the head (see l2state.go), genesis the
+	// genesis's.
+	l2, genesis *statetree.Tree
 	// front and back are the queue positions (in the database) of the
 	// first pending transaction and of the next one to be submitted.
 	front, back uint64
@@ -183,9 +184,10 @@ func New(source l1.Source, opts ...Option) (*Booster, error) {
 		limits:   cfg.limits,
 		refused:  make(map[common.Address]l1.Refusal),
 	}
-	if b.l2, err = genesisTree(cfg.evm.Genesis); err != nil {
+	if b.genesis, err = genesisTree(cfg.evm.Genesis); err != nil {
 		return nil, err
 	}
+	b.l2 = b.genesis
 	if err := b.reopen(); err != nil {
 		return nil, err
 	}
@@ -398,9 +400,16 @@ type Batch struct {
 	L2StateRoot       common.Hash
 	ParentL2StateRoot common.Hash
 
-	limits SettlementLimits
-	source l1.Source // the source the batch was pinned to
+	limits   SettlementLimits
+	source   l1.Source       // the source the batch was pinned to
+	l2Before *statetree.Tree // the L2 state tree before the batch
 }
+
+// L2StateBefore is the L2 state tree the batch starts from (its root is
+// ParentL2StateRoot), which the batch proof opens for each L2 slot the
+// batch touches. Trees are immutable: it stays valid whatever the booster
+// does next.
+func (b *Batch) L2StateBefore() *statetree.Tree { return b.l2Before }
 
 // L1State returns the L1 state as the batch leaves it: its pinned block
 // with its write list applied over it (l1.Layer). Read any L1 slot, code or
@@ -543,7 +552,7 @@ func (b *Booster) seal(r *batchRun) (*Batch, error) {
 		r.block.Discard()
 		return nil, fmt.Errorf("booster: batch abandoned: %w", err)
 	}
-	batch.ParentL2StateRoot, batch.L2StateRoot = b.l2.RootHash(), tree.RootHash()
+	batch.ParentL2StateRoot, batch.L2StateRoot, batch.l2Before = b.l2.RootHash(), tree.RootHash(), b.l2
 	var commitment common.Hash
 	_, err = r.block.CommitWith(func(w ethdb.KeyValueWriter, header *types.Header) error {
 		batch.L2Block = header

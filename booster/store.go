@@ -17,6 +17,7 @@ import (
 	"github.com/boosterkit/go-booster/evm"
 	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/statechanges"
+	"github.com/boosterkit/go-booster/verifier/statetree"
 )
 
 // What a Booster keeps beside the L2 chain, in the chain's database
@@ -234,6 +235,26 @@ func (b *Booster) Batch(number uint64) (*Batch, error) {
 	return b.batch(number)
 }
 
+// treeBefore is the L2 state tree before batch number: the genesis's
+// with the changes of the batches before it.
+func (b *Booster) treeBefore(number uint64) (*statetree.Tree, error) {
+	tree := b.genesis
+	for n := uint64(1); n < number; n++ {
+		enc, err := b.chain.Database().Get(batchKey(n))
+		if err != nil {
+			return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
+		}
+		rec, _, err := decodeBatch(enc)
+		if err != nil {
+			return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
+		}
+		if tree, err = applyStorage(tree, rec.L2Storage, false); err != nil {
+			return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
+		}
+	}
+	return tree, nil
+}
+
 // ErrNoBatch means Batch was asked for a batch that does not exist.
 var ErrNoBatch = errors.New("booster: no such batch")
 
@@ -256,6 +277,9 @@ func (b *Booster) batch(number uint64) (*Batch, error) {
 	receipts, err := b.chain.Receipts(block.Hash())
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	if batch.l2Before, err = b.treeBefore(number); err != nil {
+		return nil, err
 	}
 	batch.ChainID = new(big.Int).Set(b.chain.Config().ChainID)
 	batch.L2Block = block.Header()

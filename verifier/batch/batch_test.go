@@ -131,7 +131,7 @@ func solve(t *testing.T, s SegmentWitness) error {
 // from 0, the last ends at 0.
 func TestSegmentsSolve(t *testing.T) {
 	h, txs := testBatch(t)
-	segs, err := Witnesses(h, noL1, txs, testFrames(t, txs), capacity)
+	segs, err := witnessesFor(h, noL1, txs, testFrames(t, txs), capacity)
 	require.NoError(t, err)
 	require.Len(t, segs, 2*len(txs)+2)
 	kinds := make([]int, len(segs))
@@ -156,17 +156,17 @@ func TestSegmentsSolve(t *testing.T) {
 func TestWitnessesRefuse(t *testing.T) {
 	h, txs := testBatch(t)
 	frames := testFrames(t, txs)
-	_, err := Witnesses(h, noL1, txs[:1], frames[:1], capacity)
+	_, err := witnessesFor(h, noL1, txs[:1], frames[:1], capacity)
 	require.ErrorIs(t, err, ErrStatement)
-	_, err = Witnesses(h, noL1, []*types.Transaction{txs[1], txs[0]}, []*verifier.Transaction{frames[1], frames[0]}, capacity)
+	_, err = witnessesFor(h, noL1, []*types.Transaction{txs[1], txs[0]}, []*verifier.Transaction{frames[1], frames[0]}, capacity)
 	require.ErrorIs(t, err, ErrStatement)
 	other := *h
 	other.ChainID = big.NewInt(1)
-	_, err = Witnesses(&other, noL1, txs, frames, capacity)
+	_, err = witnessesFor(&other, noL1, txs, frames, capacity)
 	require.ErrorIs(t, err, ErrStatement)
 	wide := *h
 	wide.ChainID = new(big.Int).Lsh(big.NewInt(1), 64)
-	_, err = Witnesses(&wide, noL1, txs, frames, capacity)
+	_, err = witnessesFor(&wide, noL1, txs, frames, capacity)
 	require.ErrorIs(t, err, ErrStatement)
 
 	// Frames that are not their transactions' executions.
@@ -178,19 +178,19 @@ func TestWitnessesRefuse(t *testing.T) {
 		"calldata": frameOf(t, sigs[0].Sender, txs[0].Value(), []byte{1}),
 	}
 	for name, f := range wrongFrames {
-		_, err = Witnesses(h, noL1, txs, []*verifier.Transaction{single(f), frames[1]}, capacity)
+		_, err = witnessesFor(h, noL1, txs, []*verifier.Transaction{single(f), frames[1]}, capacity)
 		require.ErrorIs(t, err, ErrStatement, name)
 	}
 	other2 := l2Context
 	other2.ChainID = *uint256.NewInt(1)
 	tr, err := verifier.TraceCall(verifier.Call{Code: targetCode, Address: target, Caller: sigs[0].Sender, Input: txs[0].Data(), Context: &other2})
 	require.NoError(t, err)
-	_, err = Witnesses(h, noL1, txs, []*verifier.Transaction{single(tr), frames[1]}, capacity)
+	_, err = witnessesFor(h, noL1, txs, []*verifier.Transaction{single(tr), frames[1]}, capacity)
 	require.ErrorIs(t, err, ErrStatement, "chain id")
 	// A transaction to an account without code.
-	_, err = Witnesses(h, noL1, txs, []*verifier.Transaction{frames[0], single(&verifier.Trace{Caller: sigs[1].Sender, Origin: sigs[1].Sender, Address: target, Value: *uint256.NewInt(5)})}, capacity)
+	_, err = witnessesFor(h, noL1, txs, []*verifier.Transaction{frames[0], single(&verifier.Trace{Caller: sigs[1].Sender, Origin: sigs[1].Sender, Address: target, Value: *uint256.NewInt(5)})}, capacity)
 	require.ErrorIs(t, err, verifier.ErrUnsupported)
-	_, err = Witnesses(h, noL1, txs, frames[:1], capacity)
+	_, err = witnessesFor(h, noL1, txs, frames[:1], capacity)
 	require.ErrorIs(t, err, ErrStatement)
 
 	// What the segments cannot prove yet: a creation, a transaction sent
@@ -202,10 +202,10 @@ func TestWitnessesRefuse(t *testing.T) {
 		require.NoError(t, err)
 		one := *h
 		one.Transactions = TransactionsCommitment(sigs)
-		_, err = Witnesses(&one, noL1, []*types.Transaction{tx}, frames[:1], capacity)
+		_, err = witnessesFor(&one, noL1, []*types.Transaction{tx}, frames[:1], capacity)
 		require.ErrorIs(t, err, verifier.ErrUnsupported, name)
 	}
-	_, err = Witnesses(h, noL1, txs, []*verifier.Transaction{frames[0], nil}, capacity)
+	_, err = witnessesFor(h, noL1, txs, []*verifier.Transaction{frames[0], nil}, capacity)
 	require.ErrorIs(t, err, ErrStatement)
 }
 
@@ -237,7 +237,7 @@ func endWithAcc(t *testing.T, h *Header, end func() (SegmentWitness, *endSegment
 func TestSegmentSoundness(t *testing.T) {
 	h, txs := testBatch(t)
 	witnesses := func() []SegmentWitness {
-		segs, err := Witnesses(h, noL1, txs, testFrames(t, txs), capacity)
+		segs, err := witnessesFor(h, noL1, txs, testFrames(t, txs), capacity)
 		require.NoError(t, err)
 		return segs
 	}

@@ -58,7 +58,7 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 	require.NoError(t, err)
 	capacity := batch.Capacity{Calldata: 128, Frame: verifier.Shapes[2], L1Slots: 2}
 	witnesses := func() []batch.SegmentWitness {
-		segs, err := batch.Witnesses(h, lists, b.Transactions, execs, capacity)
+		segs, err := batch.Witnesses(h, lists, b.L2StateBefore(), b.Transactions, execs, capacity)
 		require.NoError(t, err)
 		return segs
 	}

@@ -68,7 +68,7 @@ func TestCallsLink(t *testing.T) {
 	h, tx, exec := vaultBatch(t)
 	c := Capacity{Calldata: dataCap, Frame: verifier.Shapes[2], L1Slots: 2}
 	witnesses := func() []SegmentWitness {
-		segs, err := Witnesses(h, noL1, []*types.Transaction{tx}, []*verifier.Transaction{exec}, c)
+		segs, err := witnessesFor(h, noL1, []*types.Transaction{tx}, []*verifier.Transaction{exec}, c)
 		require.NoError(t, err)
 		return segs
 	}

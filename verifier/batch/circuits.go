@@ -11,6 +11,7 @@ import (
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/aggregate"
 	"github.com/boosterkit/go-booster/verifier/keccak"
+	"github.com/boosterkit/go-booster/verifier/statetree"
 	"github.com/boosterkit/go-booster/verifier/txsig"
 )
 
@@ -282,7 +283,7 @@ func (c *codeSegment) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
-	next := memory{Alpha: m.Alpha, Beta: m.Beta, Time: m.Time, Acc: acc, Sum: sum, LastOwner: m.LastOwner, LastHi: m.LastHi, LastLo: m.LastLo}
+	next := m.next(m.Time, acc, sum)
 	out, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, next)
 	if err != nil {
 		return err
@@ -336,6 +337,18 @@ func (c *headerSegment) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
+	// The L2 state: the end segments start from the root the batch
+	// starts from (its parent's, which the booster contract checks) and
+	// the last checks the root they leave is the header's. The parent
+	// root's word is a field element's canonical bytes.
+	half := func(w [32]frontend.Variable) (frontend.Variable, frontend.Variable) {
+		return bytesValue(api, w[:16]), bytesValue(api, w[16:])
+	}
+	parentHi, parentLo := half(c.Words[11])
+	parent := api.Add(api.Mul(parentHi, two128), parentLo)
+	assertHalves(api, parent, parentHi, parentLo, 1)
+	mem.L2Root = parent
+	mem.L2NewHi, mem.L2NewLo = half(c.Words[8])
 	out, err := boundaryVar(api, c.BatchHi, c.BatchLo, chainID, bytesValue(api, txs[:16]), bytesValue(api, txs[16:]), 0, 0, mem)
 	if err != nil {
 		return err
@@ -615,7 +628,7 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	if err != nil {
 		return memory{}, err
 	}
-	return memory{Alpha: m.Alpha, Beta: m.Beta, Time: t, Acc: acc, Sum: sum, LastOwner: m.LastOwner, LastHi: m.LastHi, LastLo: m.LastLo}, nil
+	return m.next(t, acc, sum), nil
 }
 
 // callee is the context of the frame a call entry enters (meaningful for
@@ -748,6 +761,11 @@ func (c *endSegment) Define(api frontend.API) error {
 	pOwner, pHi, pLo := m.LastOwner, m.LastHi, m.LastLo
 	vs := []frontend.Variable{m.Acc}
 	var prevUsed frontend.Variable = 1
+	u, err := statetree.NewUpdater(api)
+	if err != nil {
+		return err
+	}
+	root := m.L2Root
 	for j := range c.Slots {
 		e := &c.Slots[j]
 		api.AssertIsBoolean(e.Used)
@@ -772,6 +790,14 @@ func (c *endSegment) Define(api frontend.API) error {
 		rd := m.term(api, m.fingerprint(api, listOwner(api, domReads, e.Address), e.KeyHi, e.KeyLo, e.InitHi, e.InitLo, 0))
 		wr := m.term(api, m.fingerprint(api, listOwner(api, domWrites, e.Address), e.KeyHi, e.KeyLo, e.FinalHi, e.FinalLo, 0))
 		sum = api.Add(sum, api.Mul(l1, rd), api.Mul(l1, api.Sub(1, same), wr))
+		// An L2 slot's value before the batch is the L2 state tree's, and
+		// its value after goes into the tree.
+		key, err := hashVars(api, owner, e.KeyHi, e.KeyLo)
+		if err != nil {
+			return err
+		}
+		root = u.Update(root, &statetree.Entry{Key: key, BeforeHi: e.InitHi, BeforeLo: e.InitLo, AfterHi: e.FinalHi, AfterLo: e.FinalLo, Siblings: e.Siblings},
+			api.Sub(e.Used, l1))
 		pOwner = api.Select(e.Used, owner, pOwner)
 		pHi = api.Select(e.Used, e.KeyHi, pHi)
 		pLo = api.Select(e.Used, e.KeyLo, pLo)
@@ -795,10 +821,11 @@ func (c *endSegment) Define(api frontend.API) error {
 	api.AssertIsEqual(api.Mul(c.Final, api.Sub(alpha, m.Alpha)), 0)
 	api.AssertIsEqual(api.Mul(c.Final, api.Sub(beta, m.Beta)), 0)
 	api.AssertIsEqual(api.Mul(c.Final, sum), 0)
-	bits := api.ToBinary(c.Acc)
-	api.AssertIsEqual(api.Mul(c.Final, api.Sub(api.FromBinary(bits[128:]...), c.TxsHi)), 0)
-	api.AssertIsEqual(api.Mul(c.Final, api.Sub(api.FromBinary(bits[:128]...), c.TxsLo)), 0)
-	next := memory{Alpha: m.Alpha, Beta: m.Beta, Time: m.Time, Acc: acc, Sum: sum, LastOwner: pOwner, LastHi: pHi, LastLo: pLo}
+	assertHalves(api, c.Acc, c.TxsHi, c.TxsLo, c.Final)
+	// and the L2 state root the end segments leave is the header's.
+	assertHalves(api, root, m.L2NewHi, m.L2NewLo, c.Final)
+	next := m.next(m.Time, acc, sum)
+	next.LastOwner, next.LastHi, next.LastLo, next.L2Root = pOwner, pHi, pLo, root
 	out, err := c.boundary(api, &c.SegmentInputs, c.Acc, 0, next)
 	if err != nil {
 		return err
@@ -812,6 +839,15 @@ func (c *endSegment) Define(api frontend.API) error {
 	}
 	api.AssertIsDifferent(cm, 0)
 	return nil
+}
+
+// assertHalves asserts, where enabled is 1, that hi and lo are the top
+// and the low 128 bits of v's canonical 32 bytes (so that a 32-byte word
+// read as hi·2^128 + lo is v and below the modulus).
+func assertHalves(api frontend.API, v, hi, lo, enabled frontend.Variable) {
+	bits := api.ToBinary(v)
+	api.AssertIsEqual(api.Mul(enabled, api.Sub(api.FromBinary(bits[128:]...), hi)), 0)
+	api.AssertIsEqual(api.Mul(enabled, api.Sub(api.FromBinary(bits[:128]...), lo)), 0)
 }
 
 // boundaryVar is boundary in the circuit.

@@ -58,7 +58,7 @@ func TestCodeSegment(t *testing.T) {
 	circuits, err := Circuits(listsCapacity)
 	require.NoError(t, err)
 	code := func(t *testing.T) (SegmentWitness, *codeSegment) {
-		segs, err := Witnesses(h, l1, txs, []*verifier.Transaction{exec}, listsCapacity)
+		segs, err := witnessesFor(h, l1, txs, []*verifier.Transaction{exec}, listsCapacity)
 		require.NoError(t, err)
 		require.Equal(t, KindCode, segs[1].Kind)
 		return segs[1], segs[1].Assignment.(*codeSegment)

@@ -50,7 +50,7 @@ func (s statementProver) Prove(ctx context.Context, b *booster.Batch) ([]byte, e
 		return nil, err
 	}
 	s.rec.Reset()
-	return s.p.Prove(ctx, h, l1, b.Transactions, execs, func(p batch.Progress) {
+	return s.p.Prove(ctx, h, l1, b.L2StateBefore(), b.Transactions, execs, func(p batch.Progress) {
 		s.t.Logf("proved %s (%d of %d), %s elapsed, about %s left", p.Step, p.Done, p.Total, p.Elapsed.Round(time.Second), p.Left.Round(time.Second))
 	})
 }

@@ -3,6 +3,11 @@ package batch
 import (
 	"math/big"
 
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/statetree"
+
 	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
 	"github.com/consensys/gnark/frontend"
 )
@@ -37,7 +42,7 @@ func fesOf(vs []frontend.Variable) []fr.Element {
 // memOf is an assigned storage argument state outside the circuit.
 func memOf(m memory) memState {
 	return memState{alpha: feOf(m.Alpha), beta: feOf(m.Beta), time: feOf(m.Time), acc: feOf(m.Acc), sum: feOf(m.Sum),
-		lastOwner: feOf(m.LastOwner), lastHi: feOf(m.LastHi), lastLo: feOf(m.LastLo)}
+		lastOwner: feOf(m.LastOwner), lastHi: feOf(m.LastHi), lastLo: feOf(m.LastLo), l2Root: feOf(m.L2Root), l2NewHi: feOf(m.L2NewHi), l2NewLo: feOf(m.L2NewLo)}
 }
 
 // headerMem is the storage argument state the header segment a hands on.
@@ -49,4 +54,35 @@ func headerMem(a *headerSegment) memState {
 func isOne(v frontend.Variable) bool {
 	e := feOf(v)
 	return e.IsOne()
+}
+
+// fitL2 makes the header's L2 state roots those of the batch's frames
+// (the state before it holds each L2 slot at the value its first frame
+// finds, as the booster's would) and returns the state before. Where the
+// batch is refused before its L2 state is known, it names the empty
+// state as the parent, so that Witnesses refuses it for the same reason.
+func fitL2(h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*verifier.Transaction, c Capacity, with *faults) *statetree.Tree {
+	fl := &faults{}
+	if with != nil {
+		*fl = *with
+	}
+	fl.l2Build = true
+	if _, err := witnesses(h, l1, nil, txs, execs, c, fl); err != nil || fl.pre == nil {
+		pre := statetree.New()
+		h.ParentL2StateRoot = pre.RootHash()
+		return pre
+	}
+	h.ParentL2StateRoot, h.L2StateRoot = fl.pre.RootHash(), fl.post.RootHash()
+	return fl.pre
+}
+
+// witnessesFor is Witnesses after fitL2.
+func witnessesFor(h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*verifier.Transaction, c Capacity) ([]SegmentWitness, error) {
+	return Witnesses(h, l1, fitL2(h, l1, txs, execs, c, nil), txs, execs, c)
+}
+
+// faultyWitnesses is witnesses with faults after fitL2 (with the same
+// faults).
+func faultyWitnesses(h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*verifier.Transaction, c Capacity, fl *faults) ([]SegmentWitness, error) {
+	return witnesses(h, l1, fitL2(h, l1, txs, execs, c, fl), txs, execs, c, fl)
 }

@@ -90,7 +90,7 @@ func TestL1Lists(t *testing.T) {
 		return &l
 	}
 	t.Run("the batch's lists", func(t *testing.T) {
-		segs, err := Witnesses(headerFor(t, txs, honest), honest, txs, execs, listsCapacity)
+		segs, err := witnessesFor(headerFor(t, txs, honest), honest, txs, execs, listsCapacity)
 		require.NoError(t, err)
 		require.Equal(t, []int{KindHeader, KindCode, KindTransaction, KindFrame, KindFrame, KindEnd}, kindsOf(segs))
 		require.Empty(t, solveAll(t, listsCapacity, segs))
@@ -111,15 +111,15 @@ func TestL1Lists(t *testing.T) {
 	for _, tc := range wrong {
 		t.Run(tc.name, func(t *testing.T) {
 			h := headerFor(t, txs, tc.lists)
-			_, err := Witnesses(h, tc.lists, txs, execs, listsCapacity)
+			_, err := witnessesFor(h, tc.lists, txs, execs, listsCapacity)
 			require.ErrorIs(t, err, ErrStatement)
-			segs, err := witnesses(h, tc.lists, txs, execs, listsCapacity, &faults{lists: true, code: true})
+			segs, err := faultyWitnesses(h, tc.lists, txs, execs, listsCapacity, &faults{lists: true, code: true})
 			require.NoError(t, err)
 			require.Equal(t, fmt.Sprint(lastEnd(segs)), fmt.Sprint(solveAll(t, listsCapacity, segs)))
 		})
 	}
 	header := func(t *testing.T) (SegmentWitness, *headerSegment) {
-		segs, err := Witnesses(headerFor(t, txs, honest), honest, txs, execs, listsCapacity)
+		segs, err := witnessesFor(headerFor(t, txs, honest), honest, txs, execs, listsCapacity)
 		require.NoError(t, err)
 		return segs[0], segs[0].Assignment.(*headerSegment)
 	}
@@ -152,13 +152,13 @@ func TestL1Lists(t *testing.T) {
 	})
 	t.Run("lists above the capacity", func(t *testing.T) {
 		l := with(func(l *L1Lists) { l.Reads = append(l.Reads, slot(3, 1)) })
-		_, err := Witnesses(headerFor(t, txs, l), l, txs, execs, listsCapacity)
+		_, err := witnessesFor(headerFor(t, txs, l), l, txs, execs, listsCapacity)
 		require.ErrorIs(t, err, verifier.ErrCapacity)
 	})
 	t.Run("lists other than the header's", func(t *testing.T) {
-		_, err := Witnesses(headerFor(t, txs, honest), with(func(l *L1Lists) { l.BalanceReadsHash[0] = 1 }), txs, execs, listsCapacity)
+		_, err := witnessesFor(headerFor(t, txs, honest), with(func(l *L1Lists) { l.BalanceReadsHash[0] = 1 }), txs, execs, listsCapacity)
 		require.ErrorIs(t, err, ErrStatement)
-		_, err = Witnesses(headerFor(t, txs, honest), with(func(l *L1Lists) { l.Writes = nil }), txs, execs, listsCapacity)
+		_, err = witnessesFor(headerFor(t, txs, honest), with(func(l *L1Lists) { l.Writes = nil }), txs, execs, listsCapacity)
 		require.ErrorIs(t, err, ErrStatement)
 	})
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
+
+	"github.com/boosterkit/go-booster/verifier/statetree"
 )
 
 // The batch's storage memory argument.
@@ -36,15 +38,27 @@ import (
 
 // memory is the memory argument's part of a boundary: the challenges, the
 // time (frames proven so far), the hash chain, the running sum and the
-// last end entry's slot (LastOwner 0 before the first).
+// last end entry's slot (LastOwner 0 before the first); and the L2 state:
+// L2Root is the L2 state tree's root as the end segments so far leave it
+// (the root before the batch until the first), L2NewHi and L2NewLo the
+// halves of the root the header says the batch leaves.
 type memory struct {
 	Alpha, Beta, Time, Acc, Sum frontend.Variable
 	LastOwner, LastHi, LastLo   frontend.Variable
+	L2Root, L2NewHi, L2NewLo    frontend.Variable
 }
 
 // elements lists m in boundary order.
 func (m memory) elements() []frontend.Variable {
-	return []frontend.Variable{m.Alpha, m.Beta, m.Time, m.Acc, m.Sum, m.LastOwner, m.LastHi, m.LastLo}
+	return []frontend.Variable{m.Alpha, m.Beta, m.Time, m.Acc, m.Sum, m.LastOwner, m.LastHi, m.LastLo, m.L2Root, m.L2NewHi, m.L2NewLo}
+}
+
+// next is m with the argument's time, hash chain and sum moved on (the
+// rest kept).
+func (m memory) next(t, acc, sum frontend.Variable) memory {
+	n := m
+	n.Time, n.Acc, n.Sum = t, acc, sum
+	return n
 }
 
 // fingerprint is fp(owner, key, value, time) in the circuit.
@@ -98,6 +112,9 @@ type slotEntry struct {
 	KeyHi, KeyLo           frontend.Variable
 	InitHi, InitLo         frontend.Variable
 	FinalHi, FinalLo, Time frontend.Variable
+	// Siblings is an L2 slot's path in the L2 state tree (zeros for an
+	// L1 slot).
+	Siblings [statetree.Depth]frontend.Variable
 }
 
 // orderHint tells which part of (owner, hi, lo) first differs between

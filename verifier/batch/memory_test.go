@@ -209,7 +209,7 @@ func TestStorageAcrossSegments(t *testing.T) {
 				return honest
 			}, entry: func(_ slotKey, st *slotState) { st.value, st.time = common.BigToHash(big.NewInt(4)), 1 }}, refused: func([]SegmentWitness) []int { return []int{4} }},
 		{name: "an end entry with another initial value", code: keeper, calls: keeperCalls,
-			faults: &faults{entry: func(_ slotKey, st *slotState) { st.initial = common.BigToHash(big.NewInt(1)) }}, refused: lastEnd},
+			faults: &faults{l2: true, entry: func(_ slotKey, st *slotState) { st.initial = common.BigToHash(big.NewInt(1)) }}, refused: lastEnd},
 		{name: "an end entry with another final value", code: keeper, calls: keeperCalls,
 			faults: &faults{entry: func(_ slotKey, st *slotState) { st.value = common.BigToHash(big.NewInt(5)) }}, refused: lastEnd},
 		{name: "an end entry with another time", code: keeper, calls: keeperCalls,
@@ -273,10 +273,10 @@ func TestStorageAcrossSegments(t *testing.T) {
 			}
 			h, txs := signedBatch(t, sc.calls)
 			if f := sc.faults; f != nil && (f.inconsistent || f.keepReverted || f.unsupported) {
-				_, err := Witnesses(h, noL1, txs, execs, memCapacity)
+				_, err := witnessesFor(h, noL1, txs, execs, memCapacity)
 				require.Error(t, err, "the checks outside the circuit accept the fault")
 			}
-			segs, err := witnesses(h, noL1, txs, execs, memCapacity, sc.faults)
+			segs, err := faultyWitnesses(h, noL1, txs, execs, memCapacity, sc.faults)
 			require.NoError(t, err)
 			if sc.check != nil {
 				sc.check(t, segs)
@@ -310,14 +310,14 @@ func TestCallDepth(t *testing.T) {
 			execs := []*verifier.Transaction{w.run(t, top, nil)}
 			require.Len(t, execs[0].Frames, n)
 			h, txs := signedBatch(t, []memCall{{top, nil}})
-			segs, err := Witnesses(h, noL1, txs, execs, memCapacity)
+			segs, err := witnessesFor(h, noL1, txs, execs, memCapacity)
 			if n <= MaxDepth {
 				require.NoError(t, err)
 				require.Empty(t, solveAll(t, memCapacity, segs))
 				return
 			}
 			require.ErrorIs(t, err, verifier.ErrUnsupported)
-			segs, err = witnesses(h, noL1, txs, execs, memCapacity, &faults{unsupported: true})
+			segs, err = faultyWitnesses(h, noL1, txs, execs, memCapacity, &faults{unsupported: true})
 			require.NoError(t, err)
 			// Segments: header, transaction, then frame i at 2 + i.
 			require.Equal(t, []int{2 + MaxDepth - 1}, solveAll(t, memCapacity, segs))
@@ -347,7 +347,7 @@ func TestStaticFrameCallsWithoutValue(t *testing.T) {
 	require.True(t, exec.Frames[0].Trace.Calls[0].Success)
 	txs := []*types.Transaction{tx}
 	h := headerFor(t, txs, noL1)
-	segs, err := Witnesses(h, noL1, txs, []*verifier.Transaction{exec}, memCapacity)
+	segs, err := witnessesFor(h, noL1, txs, []*verifier.Transaction{exec}, memCapacity)
 	require.NoError(t, err)
 	circuits, err := Circuits(memCapacity)
 	require.NoError(t, err)
@@ -374,13 +374,13 @@ func TestStaticFrameCallsWithoutValue(t *testing.T) {
 // signature gives.
 func TestCreationRefused(t *testing.T) {
 	h, txs := testBatch(t)
-	segs, err := Witnesses(h, noL1, txs, testFrames(t, txs), capacity)
+	segs, err := witnessesFor(h, noL1, txs, testFrames(t, txs), capacity)
 	require.NoError(t, err)
 	s := segs[1]
 	a := s.Assignment.(*transactionSegment)
 	signer := types.LatestSignerForChainID(l2Chain)
 	create := types.MustSignNewTx(testKey(t, "alice"), signer, &types.DynamicFeeTx{ChainID: l2Chain, GasTipCap: big.NewInt(0), GasFeeCap: big.NewInt(0), Gas: 100_000, Data: []byte{0x00}})
-	_, err = Witnesses(headerFor(t, []*types.Transaction{create}, noL1), noL1, []*types.Transaction{create}, testFrames(t, []*types.Transaction{create}), capacity)
+	_, err = witnessesFor(headerFor(t, []*types.Transaction{create}, noL1), noL1, []*types.Transaction{create}, testFrames(t, []*types.Transaction{create}), capacity)
 	require.ErrorIs(t, err, verifier.ErrUnsupported)
 	w, _, err := txsig.Assign(create, capacity.Calldata)
 	require.NoError(t, err)

@@ -15,6 +15,7 @@ import (
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/aggregate"
 	"github.com/boosterkit/go-booster/verifier/keycache"
+	"github.com/boosterkit/go-booster/verifier/statetree"
 )
 
 // Progress reports a batch proof as it runs: which proof was just made
@@ -108,12 +109,12 @@ func (p *Prover) Constraints() map[string]int {
 	}
 }
 
-// Prove proves the batch with header h, L1 lists l1, applied
+// Prove proves the batch with header h, L1 lists l1, L2 state l2 before it, applied
 // transactions txs and their executions (as Witnesses takes them) and returns the wrap proof
 // as GnarkBatchVerifier takes it. ctx is checked between proofs;
 // progress, if not nil, is called after each.
-func (p *Prover) Prove(ctx context.Context, h *Header, l1 *L1Lists, txs []*types.Transaction, executions []*verifier.Transaction, progress func(Progress)) ([]byte, error) {
-	segs, err := Witnesses(h, l1, txs, executions, p.capacity)
+func (p *Prover) Prove(ctx context.Context, h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*verifier.Transaction, progress func(Progress)) ([]byte, error) {
+	segs, err := Witnesses(h, l1, l2, txs, executions, p.capacity)
 	if err != nil {
 		return nil, err
 	}

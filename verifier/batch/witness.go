@@ -18,6 +18,7 @@ import (
 	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/aggregate"
+	"github.com/boosterkit/go-booster/verifier/statetree"
 	"github.com/boosterkit/go-booster/verifier/txsig"
 )
 
@@ -56,12 +57,17 @@ type SegmentWitness struct {
 // executions[i] that run code (its L2 frames and the L1 frames below its
 // L1CALLs, in the order they were entered, as a verifier.TxRecorder on
 // the booster records them), then the end segments, with every storage
-// slot the frames touched. It fails with ErrStatement where the header,
+// slot the frames touched; l2 is the L2 state tree before the batch
+// (the header's ParentL2StateRoot is its root), which gives each L2
+// slot's path. It fails with ErrStatement where the header,
 // transactions and frames disagree (a top frame entered by another
 // caller, at another address, with another value or calldata than its
 // transaction; a frame that is not the one its caller's call entered; a
 // frame that starts a slot at another value than the frames before it
-// left; lists that do not hash to the header's, or a read set other than
+// left; an L2 state whose root is not the header's parent root, an L2
+// slot the frames start at another value than the L2 state holds, or an
+// L2 state root after the batch other than the header's; lists that do
+// not hash to the header's, or a read set other than
 // the L1 slots the frames touched with their values before the batch, or
 // a write list other than those the batch changed with their values
 // after), with verifier.ErrCapacity for lists longer than c.L1Slots, and with an error wrapping verifier.ErrUnsupported for what the
@@ -69,8 +75,8 @@ type SegmentWitness struct {
 // precompile, a call other than into L1CALL, an L1CALL the precompile
 // refused, reentrancy, calls deeper than MaxDepth, transient storage, a
 // frame that changes storage below a frame that reverts).
-func Witnesses(h *Header, l1 *L1Lists, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity) ([]SegmentWitness, error) {
-	return witnesses(h, l1, txs, executions, c, nil)
+func Witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity) ([]SegmentWitness, error) {
+	return witnesses(h, l1, l2, txs, executions, c, nil)
 }
 
 // faults make witnesses build the segments of a batch its checks would
@@ -94,12 +100,18 @@ type faults struct {
 	// lists skips the check of the L1 lists against the frames' slots,
 	// code the check of the L1 frames' code against the code reads.
 	lists, code bool
+	// l2 skips the checks of the L2 state against the header and the
+	// frames; with l2Build the L2 state before the batch is built from
+	// the frames' first values instead (the tree given is ignored), and
+	// pre and post are set to the trees before and after.
+	l2, l2Build bool
+	pre, post   *statetree.Tree
 }
 
 func (f *faults) has(pick func(*faults) bool) bool { return f != nil && pick(f) }
 
 // witnesses is Witnesses with faults.
-func witnesses(h *Header, l1 *L1Lists, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity, fl *faults) ([]SegmentWitness, error) {
+func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity, fl *faults) ([]SegmentWitness, error) {
 	if l1 == nil {
 		return nil, fmt.Errorf("%w: no L1 lists", ErrStatement)
 	}
@@ -138,7 +150,21 @@ func witnesses(h *Header, l1 *L1Lists, txs []*types.Transaction, executions []*v
 	// the running commitment and the storage argument's hash chain; the
 	// second, once the chain gives the challenges, the argument's sums
 	// and the boundaries.
-	b := draftBatch{state: map[slotKey]*slotState{}, faults: fl}
+	b := draftBatch{state: map[slotKey]*slotState{}, faults: fl, l2: l2}
+	var parent fr.Element
+	if err := parent.SetBytesCanonical(h.ParentL2StateRoot[:]); err != nil {
+		return nil, fmt.Errorf("%w: the parent L2 state root %s is not a field element", ErrStatement, h.ParentL2StateRoot)
+	}
+	if !fl.has(func(f *faults) bool { return f.l2 || f.l2Build }) {
+		if l2 == nil {
+			return nil, fmt.Errorf("%w: no L2 state", ErrStatement)
+		}
+		if got := l2.RootHash(); got != h.ParentL2StateRoot {
+			return nil, fmt.Errorf("%w: the L2 state given has root %s, the header's parent L2 state root is %s", ErrStatement, got, h.ParentL2StateRoot)
+		}
+	}
+	var newRoot = h.L2StateRoot
+	b.mem.l2Root, b.mem.l2NewHi, b.mem.l2NewLo = parent, elem(newRoot[:16]), elem(newRoot[16:])
 	var stack []pending // top last
 	head := &headerSegment{}
 	for i, w := range h.Words() {
@@ -214,7 +240,14 @@ func witnesses(h *Header, l1 *L1Lists, txs []*types.Transaction, executions []*v
 			return nil, err
 		}
 	}
-	b.ends(c.slots())
+	if err := b.ends(c.slots()); err != nil {
+		return nil, err
+	}
+	if fl.has(func(f *faults) bool { return f.l2Build }) {
+		fl.post = b.l2
+	} else if got := b.l2.RootHash(); !fl.has(func(f *faults) bool { return f.l2 }) && got != h.L2StateRoot {
+		return nil, fmt.Errorf("%w: the batch leaves L2 state root %s, the header says %s", ErrStatement, got, h.L2StateRoot)
+	}
 	return b.finish(h), nil
 }
 
@@ -237,16 +270,18 @@ type slotState struct {
 type memState struct {
 	alpha, beta, time, acc, sum fr.Element
 	lastOwner, lastHi, lastLo   fr.Element
+	l2Root, l2NewHi, l2NewLo    fr.Element
 }
 
 func (m *memState) elements() []fr.Element {
-	return []fr.Element{m.alpha, m.beta, m.time, m.acc, m.sum, m.lastOwner, m.lastHi, m.lastLo}
+	return []fr.Element{m.alpha, m.beta, m.time, m.acc, m.sum, m.lastOwner, m.lastHi, m.lastLo, m.l2Root, m.l2NewHi, m.l2NewLo}
 }
 
 // values is m as circuit values.
 func (m *memState) values() memory {
 	v := func(e fr.Element) *big.Int { return e.BigInt(new(big.Int)) }
-	return memory{Alpha: v(m.alpha), Beta: v(m.beta), Time: v(m.time), Acc: v(m.acc), Sum: v(m.sum), LastOwner: v(m.lastOwner), LastHi: v(m.lastHi), LastLo: v(m.lastLo)}
+	return memory{Alpha: v(m.alpha), Beta: v(m.beta), Time: v(m.time), Acc: v(m.acc), Sum: v(m.sum), LastOwner: v(m.lastOwner), LastHi: v(m.lastHi), LastLo: v(m.lastLo),
+		L2Root: v(m.l2Root), L2NewHi: v(m.l2NewHi), L2NewLo: v(m.l2NewLo)}
 }
 
 // draft is a segment of the first pass: its kind and assignment, the
@@ -270,6 +305,8 @@ type draftBatch struct {
 	state  map[slotKey]*slotState
 	order  []slotKey
 	faults *faults
+	// l2 is the L2 state tree as the end segments so far leave it.
+	l2 *statetree.Tree
 }
 
 // add appends a segment that leaves the running commitment as it is and
@@ -541,7 +578,7 @@ func (b *draftBatch) checkLists(l1 *L1Lists) error {
 
 // ends appends the end segments, slots per segment: every slot the
 // frames touched, sorted by layer, address and key.
-func (b *draftBatch) ends(slots int) {
+func (b *draftBatch) ends(slots int) error {
 	keys := slices.Clone(b.order)
 	slices.SortFunc(keys, func(x, y slotKey) int {
 		switch {
@@ -558,6 +595,19 @@ func (b *draftBatch) ends(slots int) {
 	if b.faults != nil && b.faults.keys != nil {
 		keys = b.faults.keys(keys)
 	}
+	if b.faults.has(func(f *faults) bool { return f.l2Build }) {
+		pre := statetree.New()
+		for _, k := range keys {
+			if !k.l1 {
+				var err error
+				if pre, err = pre.Set(L2StorageKey(k.addr, k.key), b.state[k].initial); err != nil {
+					return err
+				}
+			}
+		}
+		b.l2, b.faults.pre = pre, pre
+	}
+	trusted := b.faults.has(func(f *faults) bool { return f.l2 })
 	for first := true; first || len(keys) > 0; first = false {
 		n := min(slots, len(keys))
 		seg := &endSegment{Final: bitInt(n == len(keys)), Slots: make([]slotEntry, slots)}
@@ -566,6 +616,9 @@ func (b *draftBatch) ends(slots int) {
 		for j := range seg.Slots {
 			if j >= n {
 				seg.Slots[j] = slotEntry{Used: 0, L1: 0, Address: 0, KeyHi: 0, KeyLo: 0, InitHi: 0, InitLo: 0, FinalHi: 0, FinalLo: 0, Time: 0}
+				for i := range seg.Slots[j].Siblings {
+					seg.Slots[j].Siblings[i] = 0
+				}
 				es = append(es, fr.Element{}, fr.NewElement(1), fr.Element{}, fr.Element{}, fr.Element{}, fr.Element{}, fr.Element{}, fr.Element{}, fr.Element{})
 				continue
 			}
@@ -578,6 +631,26 @@ func (b *draftBatch) ends(slots int) {
 			big := func(b []byte) *big.Int { return new(big.Int).SetBytes(b) }
 			seg.Slots[j] = slotEntry{Used: 1, L1: bitInt(k.l1), Address: big(k.addr[:]), KeyHi: big(k.key[:16]), KeyLo: big(k.key[16:]),
 				InitHi: big(st.initial[:16]), InitLo: big(st.initial[16:]), FinalHi: big(st.value[:16]), FinalLo: big(st.value[16:]), Time: st.time}
+			for i := range seg.Slots[j].Siblings {
+				seg.Slots[j].Siblings[i] = 0
+			}
+			if !k.l1 {
+				key := L2StorageKey(k.addr, k.key)
+				if got := b.l2.Get(key); got != st.initial && !trusted {
+					return fmt.Errorf("%w: L2 slot %s of %s: the frames find %s, the L2 state holds %s", ErrStatement, k.key, k.addr, st.initial, got)
+				}
+				p := b.l2.Prove(key)
+				for i := range p.Siblings {
+					seg.Slots[j].Siblings[i] = p.Siblings[i]
+				}
+				next, err := b.l2.Set(key, st.value)
+				if err != nil && !trusted {
+					return fmt.Errorf("%w: L2 slot %s of %s: %w", ErrStatement, k.key, k.addr, err)
+				}
+				if err == nil {
+					b.l2 = next
+				}
+			}
 			tuples = append(tuples, tuple(true, owner, k.key, st.initial, 0), tuple(false, owner, k.key, st.value, st.time))
 			if k.l1 {
 				tuples = append(tuples, tuple(true, listOwnerOf(domReads, k.addr), k.key, st.initial, 0))
@@ -590,8 +663,10 @@ func (b *draftBatch) ends(slots int) {
 		}
 		keys = keys[n:]
 		b.mem.acc = hashElements(es...)
+		b.mem.l2Root = b.l2.Root()
 		b.add(KindEnd, seg, tuples, nil)
 	}
+	return nil
 }
 
 // finish is the second pass: the challenges from the hash chain, then
