@@ -33,8 +33,12 @@
 //     frame can be left out, swapped or reordered;
 //   - the end segments list every storage slot the frames touched, once,
 //     sorted by layer, address and key, with its value before and after
-//     the batch; the last checks the storage argument, that the running
-//     commitment equals the header's and that nothing is pending.
+//     the batch; an L2 slot's value before is the L2 state tree's
+//     ([statetree], under the header's parent L2 state root) and its
+//     value after goes into the tree; the last checks the storage
+//     argument, that the root the entries leave is the header's L2
+//     state root, that the running commitment equals the header's and
+//     that nothing is pending.
 //
 // Storage is carried from frame to frame by a memory argument over the
 // whole batch (offline memory checking with a log-derivative sum, its
@@ -64,11 +68,9 @@
 // its account.
 //
 // What the segments do not prove yet: that an L2 frame's code is its
-// address's (no L2 state commitment binds L2 code hashes yet), whether an L1 sender is aliased,
-// that the end segments' L2 values before and after the batch are the L2
-// state's (they are the prover's), an L1 frame's block context,
-// DELEGATECALL (refused), value transfers, nonces and balances; the
-// header segment binds the state root into the commitment only. Until
+// address's (the L2 state tree holds storage only), whether an L1 sender
+// is aliased, an L1 frame's block context, DELEGATECALL (refused), value
+// transfers, nonces and balances. Until
 // they do, a proof of these segments must not settle a batch on its own.
 // [TransactionsCommitment] is the commitment the booster puts in the
 // header.
