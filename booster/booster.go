@@ -396,7 +396,10 @@ type Batch struct {
 	// ParentL2StateRoot is the commitment before it (the parent's
 	// L2StateRoot, or GenesisStateRoot's), which the L1 booster contract
 	// checks it starts from.
-	L2Storage         []evm.StorageChange
+	L2Storage []evm.StorageChange
+	// L2Code are the L2 accounts whose code the batch changed (contracts
+	// it created), sorted by address, by code digest.
+	L2Code            []CodeChange
 	L2StateRoot       common.Hash
 	ParentL2StateRoot common.Hash
 
@@ -546,8 +549,8 @@ func (b *Booster) seal(r *batchRun) (*Batch, error) {
 		r.block.Discard()
 		return nil, fmt.Errorf("booster: batch abandoned: %w", err)
 	}
-	batch.L2Storage = r.block.StorageChanges()
-	tree, err := applyStorage(b.l2, batch.L2Storage, false)
+	batch.L2Storage, batch.L2Code = r.block.StorageChanges(), codeChanges(r.block.CodeChanges())
+	tree, err := applyChanges(b.l2, batch.L2Storage, batch.L2Code, false)
 	if err != nil {
 		r.block.Discard()
 		return nil, fmt.Errorf("booster: batch abandoned: %w", err)
@@ -671,7 +674,7 @@ func (b *Booster) rollback(batch *Batch) error {
 	}
 	number := head.Number.Uint64()
 	front := b.front - uint64(len(batch.Transactions))
-	tree, err := applyStorage(b.l2, batch.L2Storage, true)
+	tree, err := applyChanges(b.l2, batch.L2Storage, batch.L2Code, true)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,8 @@ import (
 
 // The L2 state commitment a batch names (Batch.L2StateRoot) is the root
 // of a Poseidon2 sparse Merkle tree (verifier/statetree) holding every
-// nonzero L2 storage slot under batch.L2StorageKey: the commitment the
+// nonzero L2 storage slot under batch.L2StorageKey and every L2
+// account's code digest (batch.CodeDigest) under batch.L2CodeKey: the commitment the
 // batch proof can open and update, where go-ethereum's trie root (the L2
 // block's Root) would cost a keccak per node. The booster keeps the tree
 // of its head in memory; after a restart it rebuilds it from the genesis
@@ -39,11 +40,59 @@ func GenesisStateRoot(opts ...Option) (common.Hash, error) {
 func genesisTree(alloc types.GenesisAlloc) (*statetree.Tree, error) {
 	t := statetree.New()
 	for addr, acct := range alloc {
+		if len(acct.Code) > 0 {
+			var err error
+			if t, err = t.Set(batch.L2CodeKey(addr), batch.CodeDigest(acct.Code)); err != nil {
+				return nil, fmt.Errorf("booster: genesis code of %s: %w", addr, err)
+			}
+		}
 		for slot, v := range acct.Storage {
 			var err error
 			if t, err = t.Set(batch.L2StorageKey(addr, slot), v); err != nil {
 				return nil, fmt.Errorf("booster: genesis storage of %s: %w", addr, err)
 			}
+		}
+	}
+	return t, nil
+}
+
+// CodeChange is an L2 account whose code a batch changed, by the
+// digests (batch.CodeDigest; zero for no code) of its code before and
+// after the batch.
+type CodeChange struct {
+	Address       common.Address
+	Before, After common.Hash
+}
+
+// codeChanges are a block's code changes by digest.
+func codeChanges(cs []evm.CodeChange) []CodeChange {
+	digest := func(code []byte) common.Hash {
+		if len(code) == 0 {
+			return common.Hash{}
+		}
+		return batch.CodeDigest(code)
+	}
+	var out []CodeChange
+	for _, c := range cs {
+		out = append(out, CodeChange{Address: c.Address, Before: digest(c.Before), After: digest(c.After)})
+	}
+	return out
+}
+
+// applyChanges returns t with a batch's storage and code changes (undone
+// when undo is set).
+func applyChanges(t *statetree.Tree, storage []evm.StorageChange, code []CodeChange, undo bool) (*statetree.Tree, error) {
+	t, err := applyStorage(t, storage, undo)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range code {
+		v := c.After
+		if undo {
+			v = c.Before
+		}
+		if t, err = t.Set(batch.L2CodeKey(c.Address), v); err != nil {
+			return nil, fmt.Errorf("booster: L2 code of %s: %w", c.Address, err)
 		}
 	}
 	return t, nil

@@ -29,7 +29,8 @@ var storer = common.FromHex("0x602035600035550000")
 // computation of what the booster commits to.
 func treeOf(t *testing.T, addr common.Address, slots map[uint64]uint64) *statetree.Tree {
 	t.Helper()
-	tr := statetree.New()
+	tr, err := statetree.New().Set(batch.L2CodeKey(addr), batch.CodeDigest(storer))
+	require.NoError(t, err)
 	for k, v := range slots {
 		var err error
 		tr, err = tr.Set(batch.L2StorageKey(addr, word(k)), word(v))
@@ -96,12 +97,19 @@ func TestL2StateRoot(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, want, again.L2StateRoot)
 
+	// A contract created: its code digest goes into the tree.
 	// A restart rebuilds the tree from the records, and reads the batch
 	// back with its storage changes.
+	created := crypto.CreateAddress(user.Addr, user.Nonce)
+	require.NoError(t, b.Submit(user.Tx(t, nil, nil, common.FromHex("0x60fe60005360016000f3"), 1_000_000)))
 	require.NoError(t, b.Submit(store(4, 1)))
 	second, err := b.ExecuteBatch(context.Background())
 	require.NoError(t, err)
-	require.Equal(t, treeOf(t, c, map[uint64]uint64{2: 9, 4: 1}).RootHash(), second.L2StateRoot)
+	require.Equal(t, []byte{0xfe}, b.Chain().Code(created))
+	require.Equal(t, []booster.CodeChange{{Address: created, After: batch.CodeDigest([]byte{0xfe})}}, second.L2Code)
+	withCode, err := treeOf(t, c, map[uint64]uint64{2: 9, 4: 1}).Set(batch.L2CodeKey(created), batch.CodeDigest([]byte{0xfe}))
+	require.NoError(t, err)
+	require.Equal(t, withCode.RootHash(), second.L2StateRoot)
 	require.NoError(t, db.Close())
 	db, err = evm.OpenDatabase(dir)
 	require.NoError(t, err)

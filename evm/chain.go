@@ -1,6 +1,7 @@
 package evm
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -503,6 +504,28 @@ func (b *Block) StorageChanges() []StorageChange {
 		}
 		return x.Slot.Cmp(y.Slot)
 	})
+	return out
+}
+
+// CodeChange is one L2 account whose code a block changed (a contract
+// created, or created and destroyed in one transaction): its code when
+// the block began and when it ends.
+type CodeChange struct {
+	Address       common.Address
+	Before, After []byte
+}
+
+// CodeChanges lists the L2 accounts whose code the block's transactions
+// changed so far, sorted by address.
+func (b *Block) CodeChanges() []CodeChange {
+	var out []CodeChange
+	for _, addr := range b.state.codeOrder {
+		before, after := b.state.coded[addr], b.chain.state.GetCode(addr)
+		if !bytes.Equal(before, after) {
+			out = append(out, CodeChange{Address: addr, Before: before, After: common.CopyBytes(after)})
+		}
+	}
+	slices.SortFunc(out, func(x, y CodeChange) int { return x.Address.Cmp(y.Address) })
 	return out
 }
 

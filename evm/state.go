@@ -2,6 +2,7 @@ package evm
 
 import (
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/params"
@@ -24,11 +25,27 @@ type linkedState struct {
 	// order.
 	written map[storageKey]common.Hash
 	order   []storageKey
+	// coded is each L2 account whose code the block set, with its code
+	// before (the block's start code), in first-set order.
+	coded     map[common.Address][]byte
+	codeOrder []common.Address
 }
 
 type storageKey struct {
 	addr common.Address
 	slot common.Hash
+}
+
+// SetCode records the account's code before the block first sets it.
+func (s *linkedState) SetCode(addr common.Address, code []byte, reason tracing.CodeChangeReason) []byte {
+	if _, ok := s.coded[addr]; !ok {
+		if s.coded == nil {
+			s.coded = make(map[common.Address][]byte)
+		}
+		s.coded[addr] = common.CopyBytes(s.StateDB.GetCode(addr))
+		s.codeOrder = append(s.codeOrder, addr)
+	}
+	return s.StateDB.SetCode(addr, code, reason)
 }
 
 // SetState records the slot's value before the block's first write to it.

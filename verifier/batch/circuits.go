@@ -38,6 +38,23 @@ type Capacity struct {
 	Slots     int
 	L1Slots   int
 	CodeReads int
+	// L2Codes is how many L2 accounts' code digests an end segment
+	// proves against the L2 state tree (DefaultL2Codes if zero): one per
+	// L2 account the batch's frames run, so a batch has enough end
+	// segments for its slots and its L2 accounts.
+	L2Codes int
+}
+
+// DefaultL2Codes is an end segment's L2 code capacity when
+// Capacity.L2Codes is zero.
+const DefaultL2Codes = 2
+
+// l2Codes is the end segments' L2 code capacity.
+func (c Capacity) l2Codes() int {
+	if c.L2Codes <= 0 {
+		return DefaultL2Codes
+	}
+	return c.L2Codes
 }
 
 // DefaultCodeReads is the header segment's capacity of code reads when
@@ -260,12 +277,7 @@ func (c *codeSegment) Define(api frontend.API) error {
 	}
 	api.AssertIsEqual(c.In, in)
 	api.ToBinary(c.Address, 160)
-	api.ToBinary(api.Sub(len(c.Code), c.CodeLen), 16)
-	var past frontend.Variable = 0
-	for i, b := range c.Code {
-		past = api.Or(past, api.IsZero(api.Sub(c.CodeLen, i)))
-		api.AssertIsEqual(api.Mul(past, b), 0)
-	}
+	// codeDigest asserts that the bytes past CodeLen are zero.
 	kh := keccak.New(api)
 	hash, err := keccakOf(api, kh, c.Code, c.CodeLen)
 	if err != nil {
@@ -292,14 +304,35 @@ func (c *codeSegment) Define(api frontend.API) error {
 	return nil
 }
 
-// codeDigest is the Poseidon2 hash of a code's length and its bytes,
-// zero-padded to the capacity, 31 to an element.
+// codeDigest is CodeDigest in the circuit, for a code of codeLen bytes
+// held in a capacity of len(code) bytes: it asserts that codeLen is
+// within the capacity and that every byte past it is zero, and hashes
+// the elements up to the one that holds the last byte, so the digest
+// does not depend on the capacity.
 func codeDigest(api frontend.API, codeLen frontend.Variable, code []frontend.Variable) (frontend.Variable, error) {
-	vs := []frontend.Variable{codeLen}
-	for i := 0; i < len(code); i += 31 {
-		vs = append(vs, bytesValue(api, code[i:min(i+31, len(code))]))
+	api.ToBinary(api.Sub(len(code), codeLen), 16)
+	h, err := poseidon2.New(api)
+	if err != nil {
+		return nil, fmt.Errorf("batch: poseidon2: %w", err)
 	}
-	return hashVars(api, vs...)
+	// past is 1 from byte codeLen on.
+	past := make([]frontend.Variable, len(code))
+	var p frontend.Variable = 0
+	for i, b := range code {
+		p = api.Add(p, api.IsZero(api.Sub(codeLen, i)))
+		past[i] = p
+		api.AssertIsEqual(api.Mul(p, b), 0)
+	}
+	h.Write(codeLen)
+	digest := h.State()[0]
+	for i := 0; i < len(code); i += 31 {
+		chunk := code[i:min(i+31, len(code))]
+		v := api.Mul(bytesValue(api, chunk), new(big.Int).Lsh(big.NewInt(1), uint(8*(31-len(chunk)))))
+		h.Write(v)
+		// The element is hashed if its first byte is code.
+		digest = api.Select(past[i], digest, h.State()[0])
+	}
+	return digest, nil
 }
 
 // halfBytes is a 128-bit value's 16 bytes, big-endian.
@@ -615,14 +648,15 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	for j := range f.Transient {
 		api.AssertIsEqual(f.Transient[j].Used, 0)
 	}
-	// An L1 frame reads its code's digest, which a code segment wrote
-	// for its address.
+	// A frame reads its code's digest, which a code segment (an L1
+	// frame's: the read set's code) or an end segment (an L2 frame's:
+	// the L2 state tree's) wrote for its address.
 	digest, err := codeDigest(api, f.CodeLen, f.Code)
 	if err != nil {
 		return memory{}, err
 	}
 	code := m.term(api, m.fingerprint(api, api.Add(owner, new(big.Int).Mul(big.NewInt(domCode), two162)), digest, 0, 0, 0, 0))
-	sum = api.Sub(sum, api.Mul(c.L1, code))
+	sum = api.Sub(sum, code)
 	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, t}, packTimes(api, c.ReadTimes)...)
 	acc, err := hashVars(api, vs...)
 	if err != nil {
@@ -744,6 +778,16 @@ type endSegment struct {
 	carried
 	Final frontend.Variable
 	Slots []slotEntry
+	Codes []l2CodeEntry
+}
+
+// l2CodeEntry is an L2 account's code digest, which an end segment
+// proves against the L2 state tree (under L2CodeKey) and writes to the
+// storage argument Uses times, once for each L2 frame at the account,
+// which reads it.
+type l2CodeEntry struct {
+	Used, Address, Digest, Uses frontend.Variable
+	Siblings                    [statetree.Depth]frontend.Variable
 }
 
 // Define implements frontend.Circuit.
@@ -802,6 +846,22 @@ func (c *endSegment) Define(api frontend.API) error {
 		pHi = api.Select(e.Used, e.KeyHi, pHi)
 		pLo = api.Select(e.Used, e.KeyLo, pLo)
 		vs = append(vs, e.Used, owner, e.KeyHi, e.KeyLo, e.InitHi, e.InitLo, e.FinalHi, e.FinalLo, e.Time)
+	}
+	// The L2 accounts' code digests, each the tree's, for the L2 frames.
+	for j := range c.Codes {
+		e := &c.Codes[j]
+		api.AssertIsBoolean(e.Used)
+		api.ToBinary(e.Address, 160)
+		owner := api.Add(slotOwner(api, 0, e.Address), new(big.Int).Mul(big.NewInt(domCode), two162))
+		key, err := hashVars(api, owner, 0, 0)
+		if err != nil {
+			return err
+		}
+		bits := api.ToBinary(e.Digest)
+		hi, lo := api.FromBinary(bits[128:]...), api.FromBinary(bits[:128]...)
+		root = u.Update(root, &statetree.Entry{Key: key, BeforeHi: hi, BeforeLo: lo, AfterHi: hi, AfterLo: lo, Siblings: e.Siblings}, e.Used)
+		sum = api.Add(sum, api.Mul(e.Used, e.Uses, m.term(api, m.fingerprint(api, owner, e.Digest, 0, 0, 0, 0))))
+		vs = append(vs, e.Used, e.Address, e.Digest, e.Uses)
 	}
 	acc, err := hashVars(api, vs...)
 	if err != nil {
@@ -887,5 +947,5 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 		&transactionSegment{Tx: txsig.NewTx(c.Calldata)},
 		&frameSegment{Frame: *f, Alias: make([]frontend.Variable, c.Frame.Calls), Ancestors: make([]frontend.Variable, MaxDepth-1),
 			ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, shape: c.Frame},
-		&endSegment{Slots: make([]slotEntry, c.slots())}, &codeSegment{Code: make([]frontend.Variable, c.Frame.Code)}}, nil
+		&endSegment{Slots: make([]slotEntry, c.slots()), Codes: make([]l2CodeEntry, c.l2Codes())}, &codeSegment{Code: make([]frontend.Variable, c.Frame.Code)}}, nil
 }

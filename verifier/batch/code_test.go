@@ -1,7 +1,13 @@
 package batch
 
 import (
+	"fmt"
+	"math/big"
 	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/test"
 
 	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
 	"github.com/ethereum/go-ethereum/common"
@@ -21,9 +27,13 @@ func resealCode(h *Header, a *codeSegment, bytes []byte, codeLen int) {
 		a.Code[i] = padded[i]
 	}
 	a.CodeLen = codeLen
+	// The digest as codeDigest computes it whatever the bytes past the
+	// length: the elements up to the one holding byte codeLen − 1.
 	es := []fr.Element{fr.NewElement(uint64(codeLen))}
-	for i := 0; i < len(padded); i += 31 {
-		es = append(es, elem(padded[i:min(i+31, len(padded))]))
+	for i := 0; i < codeLen; i += 31 {
+		chunk := make([]byte, 31)
+		copy(chunk, padded[i:min(i+31, len(padded))])
+		es = append(es, elem(chunk))
 	}
 	digest := hashElements(es...)
 	hash := crypto.Keccak256Hash(padded[:codeLen])
@@ -87,4 +97,55 @@ func TestCodeSegment(t *testing.T) {
 			require.Error(t, solveOn(circuits, s))
 		})
 	}
+}
+
+// digestCircuit checks codeDigest against a given digest.
+type digestCircuit struct {
+	Code    []frontend.Variable
+	CodeLen frontend.Variable
+	Digest  frontend.Variable
+}
+
+func (c *digestCircuit) Define(api frontend.API) error {
+	d, err := codeDigest(api, c.CodeLen, c.Code)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(d, c.Digest)
+	return nil
+}
+
+// TestCodeDigest: the circuit's digest is CodeDigest for every length
+// and capacity (so the L2 state tree's code digests do not depend on a
+// shape), and a byte past the length is refused.
+func TestCodeDigest(t *testing.T) {
+	field := ecc.BLS12_377.ScalarField()
+	for _, capacity := range []int{64, 100} {
+		for _, n := range []int{0, 1, 30, 31, 32, 62, 63, capacity - 1, capacity} {
+			t.Run(fmt.Sprintf("%d of %d", n, capacity), func(t *testing.T) {
+				code := make([]byte, n)
+				for i := range code {
+					code[i] = byte(7*i + 1)
+				}
+				d := CodeDigest(code)
+				a := &digestCircuit{Code: make([]frontend.Variable, capacity), CodeLen: n, Digest: new(big.Int).SetBytes(d[:])}
+				for i := range a.Code {
+					a.Code[i] = 0
+					if i < n {
+						a.Code[i] = code[i]
+					}
+				}
+				c := &digestCircuit{Code: make([]frontend.Variable, capacity)}
+				require.NoError(t, test.IsSolved(c, a, field))
+				if n < capacity {
+					a.Code[n] = 1
+					require.Error(t, test.IsSolved(c, a, field), "a byte past the length")
+				}
+				a.Code[min(n, capacity-1)] = 0
+				a.CodeLen = capacity + 1
+				require.Error(t, test.IsSolved(c, a, field), "a length past the capacity")
+			})
+		}
+	}
+	require.NotEqual(t, CodeDigest([]byte{1}), CodeDigest([]byte{1, 0}), "the length is hashed")
 }

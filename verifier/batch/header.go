@@ -158,3 +158,21 @@ func hashElements(es ...fr.Element) fr.Element {
 func L2StorageKey(addr common.Address, slot common.Hash) fr.Element {
 	return hashElements(ownerOf(false, addr), elem(slot[:16]), elem(slot[16:]))
 }
+
+// L2CodeKey is the L2 state tree's key of an L2 account's code digest
+// (CodeDigest): the Poseidon2 hash of the owner under which a frame at
+// the account reads its code's digest (1 + address + 4·2^162) and two
+// zeros.
+func L2CodeKey(addr common.Address) fr.Element {
+	return hashElements(codeOwnerOf(false, addr), fr.Element{}, fr.Element{})
+}
+
+// codeOwnerOf is the owner under which a frame of the layer at addr
+// reads its code's digest: its slotOwner plus domCode·2^162.
+func codeOwnerOf(l1 bool, addr common.Address) fr.Element {
+	o := ownerOf(l1, addr)
+	var d fr.Element
+	d.SetBigInt(new(big.Int).Mul(big.NewInt(domCode), two162))
+	o.Add(&o, &d)
+	return o
+}

@@ -15,7 +15,8 @@ import (
 
 // l2Batch is the test batch over target's slot 0 starting at 7 (the two
 // transactions leave it at 4, then 0), with the L2 state before it
-// (slot 0 at 7 and an unrelated slot of another account) and after it.
+// (target's code, slot 0 at 7 and an unrelated slot of another account)
+// and after it.
 func l2Batch(t *testing.T) (*Header, []*types.Transaction, []*verifier.Transaction, *statetree.Tree, *statetree.Tree) {
 	t.Helper()
 	h, txs := testBatch(t)
@@ -35,7 +36,9 @@ func l2Batch(t *testing.T) (*Header, []*types.Transaction, []*verifier.Transacti
 		require.NoError(t, err)
 		return next
 	}
-	pre := set(set(statetree.New(), target, 0, 7), common.HexToAddress("0x0b"), 5, 3)
+	withCode, err := statetree.New().Set(L2CodeKey(target), CodeDigest(targetCode))
+	require.NoError(t, err)
+	pre := set(set(withCode, target, 0, 7), common.HexToAddress("0x0b"), 5, 3)
 	post := set(pre, target, 0, 0)
 	h.ParentL2StateRoot, h.L2StateRoot = pre.RootHash(), post.RootHash()
 	return h, txs, execs, pre, post
@@ -79,6 +82,12 @@ func TestL2State(t *testing.T) {
 		{"an untouched entry dropped from the tree", func(h Header) (Header, *statetree.Tree) {
 			return h, other(pre, common.HexToAddress("0x0b"), 5, 0)
 		}},
+		{"the frames' code not the tree's", func(h Header) (Header, *statetree.Tree) {
+			tr, err := pre.Set(L2CodeKey(target), CodeDigest([]byte{0x00}))
+			require.NoError(t, err)
+			h.ParentL2StateRoot = tr.RootHash()
+			return h, tr
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,4 +101,21 @@ func TestL2State(t *testing.T) {
 	}
 	_, err = Witnesses(h, noL1, nil, txs, execs, capacity)
 	require.ErrorIs(t, err, ErrStatement, "no L2 state")
+
+	// The frames run other code than the tree holds, and the end segment
+	// proves the tree's digest: the digests the frames read are not the
+	// one written, which the last end segment's sum refuses.
+	t.Run("an L2 frame running code the tree does not hold", func(t *testing.T) {
+		tr, err := pre.Set(L2CodeKey(target), CodeDigest([]byte{0x00}))
+		require.NoError(t, err)
+		wrong := *h
+		wrong.ParentL2StateRoot = tr.RootHash()
+		post, err := tr.Set(L2StorageKey(target, common.Hash{}), common.Hash{})
+		require.NoError(t, err)
+		wrong.L2StateRoot = post.RootHash()
+		segs, err := witnesses(&wrong, noL1, tr, txs, execs, capacity, &faults{l2: true,
+			l2CodeDigest: func(common.Address, common.Hash) common.Hash { return CodeDigest([]byte{0x00}) }})
+		require.NoError(t, err)
+		require.Equal(t, fmt.Sprint([]int{end}), fmt.Sprint(solveAll(t, capacity, segs)), "the segments refused")
+	})
 }

@@ -106,6 +106,9 @@ type faults struct {
 	// pre and post are set to the trees before and after.
 	l2, l2Build bool
 	pre, post   *statetree.Tree
+	// l2CodeDigest, if set, replaces the code digest an end segment
+	// proves for an L2 account.
+	l2CodeDigest func(common.Address, common.Hash) common.Hash
 }
 
 func (f *faults) has(pick func(*faults) bool) bool { return f != nil && pick(f) }
@@ -150,7 +153,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	// the running commitment and the storage argument's hash chain; the
 	// second, once the chain gives the challenges, the argument's sums
 	// and the boundaries.
-	b := draftBatch{state: map[slotKey]*slotState{}, faults: fl, l2: l2}
+	b := draftBatch{state: map[slotKey]*slotState{}, faults: fl, l2: l2, l2Code: map[common.Address]*l2CodeUse{}}
 	var parent fr.Element
 	if err := parent.SetBytesCanonical(h.ParentL2StateRoot[:]); err != nil {
 		return nil, fmt.Errorf("%w: the parent L2 state root %s is not a field element", ErrStatement, h.ParentL2StateRoot)
@@ -240,7 +243,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			return nil, err
 		}
 	}
-	if err := b.ends(c.slots()); err != nil {
+	if err := b.ends(c.slots(), c.l2Codes()); err != nil {
 		return nil, err
 	}
 	if fl.has(func(f *faults) bool { return f.l2Build }) {
@@ -307,6 +310,16 @@ type draftBatch struct {
 	faults *faults
 	// l2 is the L2 state tree as the end segments so far leave it.
 	l2 *statetree.Tree
+	// l2Code is the code each L2 account the frames run has, and how
+	// many frames run it, in first-run order.
+	l2Code      map[common.Address]*l2CodeUse
+	l2CodeOrder []common.Address
+}
+
+// l2CodeUse is an L2 account's code and the number of frames that run it.
+type l2CodeUse struct {
+	code []byte
+	uses int
 }
 
 // add appends a segment that leaves the running commitment as it is and
@@ -363,8 +376,18 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 	for j := range times {
 		seg.ReadTimes[j] = times[j]
 	}
-	if f.L1 {
-		tuples = append(tuples, memTuple{owner: listOwnerOf(domCode, tr.Address), keyHi: digestOf(tr.Code, c.Frame.Code)})
+	tuples = append(tuples, memTuple{owner: codeOwnerOf(f.L1, tr.Address), keyHi: digestOf(tr.Code, c.Frame.Code)})
+	if !f.L1 {
+		u, seen := b.l2Code[tr.Address]
+		if !seen {
+			b.l2CodeOrder = append(b.l2CodeOrder, tr.Address)
+			u = &l2CodeUse{code: tr.Code}
+			b.l2Code[tr.Address] = u
+		}
+		if !bytes.Equal(u.code, tr.Code) {
+			return nil, fmt.Errorf("%w: two L2 frames run other code at %s", ErrStatement, tr.Address)
+		}
+		u.uses++
 	}
 	seg.Doomed = bitOf(seg.popped.doomed)
 	for j := range seg.Ancestors {
@@ -512,15 +535,28 @@ func (code l1Code) tuples(n int) []memTuple {
 	return append(out, memTuple{owner: listOwnerOf(domCodeRead, code.addr), keyHi: elem(h[:16]), keyLo: elem(h[16:])})
 }
 
-// digestOf is codeDigest outside the circuit, for a capacity of n bytes.
-func digestOf(code []byte, n int) fr.Element {
-	padded := make([]byte, n)
-	copy(padded, code)
+// digestOf is codeDigest outside the circuit (n, the capacity, does
+// not change it).
+func digestOf(code []byte, _ int) fr.Element {
+	d := CodeDigest(code)
+	var e fr.Element
+	e.SetBytes(d[:])
+	return e
+}
+
+// CodeDigest is the digest of code that the segments compute and the L2
+// state tree holds for an L2 account's code (under L2CodeKey): the
+// Poseidon2 hash of its length and its bytes, 31 to an element, the last
+// zero-padded, as the 32 bytes of the field element.
+func CodeDigest(code []byte) common.Hash {
 	es := []fr.Element{fr.NewElement(uint64(len(code)))}
-	for i := 0; i < n; i += 31 {
-		es = append(es, elem(padded[i:min(i+31, n)]))
+	for i := 0; i < len(code); i += 31 {
+		chunk := make([]byte, 31)
+		copy(chunk, code[i:])
+		es = append(es, elem(chunk))
 	}
-	return hashElements(es...)
+	d := hashElements(es...)
+	return common.Hash(d.Bytes())
 }
 
 // bytesOf is bs as circuit values.
@@ -578,7 +614,7 @@ func (b *draftBatch) checkLists(l1 *L1Lists) error {
 
 // ends appends the end segments, slots per segment: every slot the
 // frames touched, sorted by layer, address and key.
-func (b *draftBatch) ends(slots int) error {
+func (b *draftBatch) ends(slots, codes int) error {
 	keys := slices.Clone(b.order)
 	slices.SortFunc(keys, func(x, y slotKey) int {
 		switch {
@@ -605,12 +641,19 @@ func (b *draftBatch) ends(slots int) error {
 				}
 			}
 		}
+		for _, addr := range b.l2CodeOrder {
+			var err error
+			if pre, err = pre.Set(L2CodeKey(addr), CodeDigest(b.l2Code[addr].code)); err != nil {
+				return err
+			}
+		}
 		b.l2, b.faults.pre = pre, pre
 	}
+	accounts := slices.Clone(b.l2CodeOrder)
 	trusted := b.faults.has(func(f *faults) bool { return f.l2 })
-	for first := true; first || len(keys) > 0; first = false {
-		n := min(slots, len(keys))
-		seg := &endSegment{Final: bitInt(n == len(keys)), Slots: make([]slotEntry, slots)}
+	for first := true; first || len(keys) > 0 || len(accounts) > 0; first = false {
+		n, nc := min(slots, len(keys)), min(codes, len(accounts))
+		seg := &endSegment{Final: bitInt(n == len(keys) && nc == len(accounts)), Slots: make([]slotEntry, slots), Codes: make([]l2CodeEntry, codes)}
 		var tuples []memTuple
 		es := []fr.Element{b.mem.acc}
 		for j := range seg.Slots {
@@ -662,6 +705,40 @@ func (b *draftBatch) ends(slots int) error {
 			b.mem.lastOwner, b.mem.lastHi, b.mem.lastLo = owner, elem(k.key[:16]), elem(k.key[16:])
 		}
 		keys = keys[n:]
+		for j := range seg.Codes {
+			e := &seg.Codes[j]
+			e.Used, e.Address, e.Digest, e.Uses = 0, 0, 0, 0
+			for i := range e.Siblings {
+				e.Siblings[i] = 0
+			}
+			if j >= nc {
+				es = append(es, fr.Element{}, fr.Element{}, fr.Element{}, fr.Element{})
+				continue
+			}
+			addr := accounts[j]
+			u := b.l2Code[addr]
+			digest := CodeDigest(u.code)
+			if b.faults != nil && b.faults.l2CodeDigest != nil {
+				digest = b.faults.l2CodeDigest(addr, digest)
+			}
+			key := L2CodeKey(addr)
+			if got := b.l2.Get(key); got != digest && !trusted {
+				return fmt.Errorf("%w: the L2 frames at %s run code of digest %s, the L2 state holds %s", ErrStatement, addr, digest, got)
+			}
+			p := b.l2.Prove(key)
+			for i := range p.Siblings {
+				e.Siblings[i] = p.Siblings[i]
+			}
+			var d fr.Element
+			d.SetBytes(digest[:])
+			owner := codeOwnerOf(false, addr)
+			e.Used, e.Address, e.Digest, e.Uses = 1, new(big.Int).SetBytes(addr[:]), d, u.uses
+			for range u.uses {
+				tuples = append(tuples, memTuple{write: true, owner: owner, keyHi: d})
+			}
+			es = append(es, fr.NewElement(1), elem(addr[:]), d, fr.NewElement(uint64(u.uses)))
+		}
+		accounts = accounts[nc:]
 		b.mem.acc = hashElements(es...)
 		b.mem.l2Root = b.l2.Root()
 		b.add(KindEnd, seg, tuples, nil)
