@@ -38,7 +38,11 @@
 //     value after goes into the tree; the last checks the storage
 //     argument, that the root the entries leave is the header's L2
 //     state root, that the running commitment equals the header's and
-//     that nothing is pending.
+//     that nothing is pending; they also prove, for each L2 account the
+//     frames run, its code digest (CodeDigest) against the tree under
+//     L2CodeKey and hand it to each L2 frame there, which reads the
+//     digest of the code it runs, as an L1 frame reads its code
+//     segment's.
 //
 // Storage is carried from frame to frame by a memory argument over the
 // whole batch (offline memory checking with a log-derivative sum, its
@@ -67,10 +71,9 @@
 // opens the read set's code reads too, each read by the code segment of
 // its account.
 //
-// What the segments do not prove yet: that an L2 frame's code is its
-// address's (the L2 state tree holds storage only), whether an L1 sender
-// is aliased, an L1 frame's block context, DELEGATECALL (refused), value
-// transfers, nonces and balances. Until
+// What the segments do not prove yet: whether an L1 sender is aliased,
+// an L1 frame's block context, DELEGATECALL (refused), value transfers,
+// nonces and balances (the L2 state tree holds storage and code only). Until
 // they do, a proof of these segments must not settle a batch on its own.
 // [TransactionsCommitment] is the commitment the booster puts in the
 // header.
