@@ -392,7 +392,8 @@ type Batch struct {
 	// L2Storage are the L2 storage slots the batch changed, sorted by
 	// address and slot, and L2StateRoot the L2 state commitment after
 	// it: the root of the Poseidon2 tree (verifier/statetree) of every
-	// nonzero L2 slot, which the batch commitment binds.
+	// nonzero L2 slot and L2 code digest, which the batch commitment
+	// binds.
 	// ParentL2StateRoot is the commitment before it (the parent's
 	// L2StateRoot, or GenesisStateRoot's), which the L1 booster contract
 	// checks it starts from.
