@@ -400,7 +400,10 @@ type Batch struct {
 	L2Storage []evm.StorageChange
 	// L2Code are the L2 accounts whose code the batch changed (contracts
 	// it created), sorted by address, by code digest.
-	L2Code            []CodeChange
+	L2Code []CodeChange
+	// L2Nonces are the L2 accounts whose nonce the batch changed (its
+	// senders), sorted by address.
+	L2Nonces          []evm.NonceChange
 	L2StateRoot       common.Hash
 	ParentL2StateRoot common.Hash
 
@@ -550,8 +553,8 @@ func (b *Booster) seal(r *batchRun) (*Batch, error) {
 		r.block.Discard()
 		return nil, fmt.Errorf("booster: batch abandoned: %w", err)
 	}
-	batch.L2Storage, batch.L2Code = r.block.StorageChanges(), codeChanges(r.block.CodeChanges())
-	tree, err := applyChanges(b.l2, batch.L2Storage, batch.L2Code, false)
+	batch.L2Storage, batch.L2Code, batch.L2Nonces = r.block.StorageChanges(), codeChanges(r.block.CodeChanges()), r.block.NonceChanges()
+	tree, err := applyChanges(b.l2, batch.L2Storage, batch.L2Code, batch.L2Nonces, false)
 	if err != nil {
 		r.block.Discard()
 		return nil, fmt.Errorf("booster: batch abandoned: %w", err)
@@ -675,7 +678,7 @@ func (b *Booster) rollback(batch *Batch) error {
 	}
 	number := head.Number.Uint64()
 	front := b.front - uint64(len(batch.Transactions))
-	tree, err := applyChanges(b.l2, batch.L2Storage, batch.L2Code, true)
+	tree, err := applyChanges(b.l2, batch.L2Storage, batch.L2Code, batch.L2Nonces, true)
 	if err != nil {
 		return err
 	}

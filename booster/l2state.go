@@ -2,6 +2,7 @@ package booster
 
 import (
 	"fmt"
+	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -13,8 +14,9 @@ import (
 
 // The L2 state commitment a batch names (Batch.L2StateRoot) is the root
 // of a Poseidon2 sparse Merkle tree (verifier/statetree) holding every
-// nonzero L2 storage slot under batch.L2StorageKey and every L2
-// account's code digest (batch.CodeDigest) under batch.L2CodeKey: the commitment the
+// nonzero L2 storage slot under batch.L2StorageKey, every L2 account's
+// code digest (batch.CodeDigest) under batch.L2CodeKey and every nonzero
+// L2 nonce under batch.L2NonceKey: the commitment the
 // batch proof can open and update, where go-ethereum's trie root (the L2
 // block's Root) would cost a keccak per node. The booster keeps the tree
 // of its head in memory; after a restart it rebuilds it from the genesis
@@ -40,6 +42,12 @@ func GenesisStateRoot(opts ...Option) (common.Hash, error) {
 func genesisTree(alloc types.GenesisAlloc) (*statetree.Tree, error) {
 	t := statetree.New()
 	for addr, acct := range alloc {
+		if acct.Nonce > 0 {
+			var err error
+			if t, err = t.Set(batch.L2NonceKey(addr), nonceWord(acct.Nonce)); err != nil {
+				return nil, fmt.Errorf("booster: genesis nonce of %s: %w", addr, err)
+			}
+		}
 		if len(acct.Code) > 0 {
 			var err error
 			if t, err = t.Set(batch.L2CodeKey(addr), batch.CodeDigest(acct.Code)); err != nil {
@@ -79,12 +87,24 @@ func codeChanges(cs []evm.CodeChange) []CodeChange {
 	return out
 }
 
-// applyChanges returns t with a batch's storage and code changes (undone
-// when undo is set).
-func applyChanges(t *statetree.Tree, storage []evm.StorageChange, code []CodeChange, undo bool) (*statetree.Tree, error) {
+// nonceWord is a nonce as the tree's 32-byte value.
+func nonceWord(n uint64) common.Hash { return common.BigToHash(new(big.Int).SetUint64(n)) }
+
+// applyChanges returns t with a batch's storage, code and nonce changes
+// (undone when undo is set).
+func applyChanges(t *statetree.Tree, storage []evm.StorageChange, code []CodeChange, nonces []evm.NonceChange, undo bool) (*statetree.Tree, error) {
 	t, err := applyStorage(t, storage, undo)
 	if err != nil {
 		return nil, err
+	}
+	for _, c := range nonces {
+		v := c.After
+		if undo {
+			v = c.Before
+		}
+		if t, err = t.Set(batch.L2NonceKey(c.Address), nonceWord(v)); err != nil {
+			return nil, fmt.Errorf("booster: L2 nonce of %s: %w", c.Address, err)
+		}
 	}
 	for _, c := range code {
 		v := c.After

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"math/big"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
@@ -37,6 +38,14 @@ func treeOf(t *testing.T, addr common.Address, slots map[uint64]uint64) *statetr
 		require.NoError(t, err)
 	}
 	return tr
+}
+
+// withNonce is tr with addr's nonce n.
+func withNonce(t *testing.T, tr *statetree.Tree, addr common.Address, n uint64) *statetree.Tree {
+	t.Helper()
+	next, err := tr.Set(batch.L2NonceKey(addr), common.BigToHash(new(big.Int).SetUint64(n)))
+	require.NoError(t, err)
+	return next
 }
 
 // TestL2StateRoot: a batch commits to the Poseidon2 tree of the L2
@@ -81,7 +90,8 @@ func TestL2StateRoot(t *testing.T) {
 		{Address: c, Slot: word(1), Before: word(5), After: common.Hash{}},
 		{Address: c, Slot: word(2), Before: common.Hash{}, After: word(9)},
 	}, first.L2Storage)
-	want := treeOf(t, c, map[uint64]uint64{2: 9}).RootHash()
+	require.Equal(t, []evm.NonceChange{{Address: user.Addr, Before: 0, After: 5}}, first.L2Nonces)
+	want := withNonce(t, treeOf(t, c, map[uint64]uint64{2: 9}), user.Addr, 5).RootHash()
 	require.Equal(t, want, first.L2StateRoot)
 	require.Equal(t, genesis, first.ParentL2StateRoot)
 	require.Equal(t, genesis, first.L2StateBefore().RootHash())
@@ -107,7 +117,8 @@ func TestL2StateRoot(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []byte{0xfe}, b.Chain().Code(created))
 	require.Equal(t, []booster.CodeChange{{Address: created, After: batch.CodeDigest([]byte{0xfe})}}, second.L2Code)
-	withCode, err := treeOf(t, c, map[uint64]uint64{2: 9, 4: 1}).Set(batch.L2CodeKey(created), batch.CodeDigest([]byte{0xfe}))
+	// The created contract starts at nonce 1 (EIP-161).
+	withCode, err := withNonce(t, withNonce(t, treeOf(t, c, map[uint64]uint64{2: 9, 4: 1}), user.Addr, 7), created, 1).Set(batch.L2CodeKey(created), batch.CodeDigest([]byte{0xfe}))
 	require.NoError(t, err)
 	require.Equal(t, withCode.RootHash(), second.L2StateRoot)
 	require.NoError(t, db.Close())
@@ -165,9 +176,11 @@ func TestBoosterContractCarriesL2StateRoot(t *testing.T) {
 		require.NoError(t, err)
 		return root
 	}
-	require.Equal(t, w.lastBatch.L2StateRoot, last(w.contract))
+	prev := w.lastBatch
+	require.Equal(t, prev.L2StateRoot, last(w.contract))
 	next := w.execute(w.increment())
-	require.Equal(t, w.lastBatch.L2StateRoot, next.ParentL2StateRoot)
+	require.Equal(t, prev.L2StateRoot, next.ParentL2StateRoot)
+	require.NotEqual(t, next.ParentL2StateRoot, next.L2StateRoot, "the sender's nonce moved")
 	w.settle(next)
 	require.Equal(t, next.L2StateRoot, last(w.contract))
 

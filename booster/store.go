@@ -70,6 +70,7 @@ type batchRecord struct {
 	// state tree.
 	L2Storage         []evm.StorageChange `json:"l2Storage,omitempty"`
 	L2Code            []CodeChange        `json:"l2Code,omitempty"`
+	L2Nonces          []evm.NonceChange   `json:"l2Nonces,omitempty"`
 	L2StateRoot       common.Hash         `json:"l2StateRoot"`
 	ParentL2StateRoot common.Hash         `json:"parentL2StateRoot"`
 }
@@ -103,7 +104,7 @@ func encodeBatch(b *Batch, commitment common.Hash) ([]byte, error) {
 	}
 	rec := batchRecord{
 		L1ChainID: (*hexutil.Big)(b.L1ChainID), Contract: b.Contract, Parent: b.Parent, Commitment: commitment,
-		L1Block: l1Block, Writes: writes, Reads: readsEnc, L2Storage: b.L2Storage, L2Code: b.L2Code, L2StateRoot: b.L2StateRoot, ParentL2StateRoot: b.ParentL2StateRoot,
+		L1Block: l1Block, Writes: writes, Reads: readsEnc, L2Storage: b.L2Storage, L2Code: b.L2Code, L2Nonces: b.L2Nonces, L2StateRoot: b.L2StateRoot, ParentL2StateRoot: b.ParentL2StateRoot,
 	}
 	for _, r := range b.Rejected {
 		tx, err := r.Tx.MarshalBinary()
@@ -137,7 +138,7 @@ func decodeBatch(data []byte) (*Batch, common.Hash, error) {
 	}
 	b := &Batch{
 		L1ChainID: (*big.Int)(rec.L1ChainID), Contract: rec.Contract, Parent: rec.Parent,
-		L1Block: &l1Block, Writes: writes, Reads: reads, L2Storage: rec.L2Storage, L2Code: rec.L2Code, L2StateRoot: rec.L2StateRoot, ParentL2StateRoot: rec.ParentL2StateRoot,
+		L1Block: &l1Block, Writes: writes, Reads: reads, L2Storage: rec.L2Storage, L2Code: rec.L2Code, L2Nonces: rec.L2Nonces, L2StateRoot: rec.L2StateRoot, ParentL2StateRoot: rec.ParentL2StateRoot,
 	}
 	for _, r := range rec.Rejected {
 		var tx types.Transaction
@@ -182,7 +183,7 @@ func (b *Booster) reopen() error {
 		if got := b.l2.RootHash(); got != rec.ParentL2StateRoot {
 			return fmt.Errorf("%w: batch %d: starts from L2 state root %s, the batches before it leave %s", ErrStore, n, rec.ParentL2StateRoot, got)
 		}
-		if b.l2, err = applyChanges(b.l2, rec.L2Storage, rec.L2Code, false); err != nil {
+		if b.l2, err = applyChanges(b.l2, rec.L2Storage, rec.L2Code, rec.L2Nonces, false); err != nil {
 			return fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
 		}
 		if got := b.l2.RootHash(); got != rec.L2StateRoot {
@@ -249,7 +250,7 @@ func (b *Booster) treeBefore(number uint64) (*statetree.Tree, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
 		}
-		if tree, err = applyChanges(tree, rec.L2Storage, rec.L2Code, false); err != nil {
+		if tree, err = applyChanges(tree, rec.L2Storage, rec.L2Code, rec.L2Nonces, false); err != nil {
 			return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
 		}
 	}

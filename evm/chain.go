@@ -529,6 +529,28 @@ func (b *Block) CodeChanges() []CodeChange {
 	return out
 }
 
+// NonceChange is one L2 account whose nonce a block changed: its nonce
+// when the block began and when it ends.
+type NonceChange struct {
+	Address       common.Address
+	Before, After uint64
+}
+
+// NonceChanges lists the L2 accounts whose nonce the block's
+// transactions changed so far (senders, and accounts that created
+// contracts or were created), sorted by address.
+func (b *Block) NonceChanges() []NonceChange {
+	var out []NonceChange
+	for _, addr := range b.state.nonceOrder {
+		before, after := b.state.nonced[addr], b.chain.state.GetNonce(addr)
+		if before != after {
+			out = append(out, NonceChange{Address: addr, Before: before, After: after})
+		}
+	}
+	slices.SortFunc(out, func(x, y NonceChange) int { return x.Address.Cmp(y.Address) })
+	return out
+}
+
 // Commit seals the block: the L2 state is committed, the block becomes the
 // chain's head, and receipts get the block hash.
 func (b *Block) Commit() (*types.Header, error) {

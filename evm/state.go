@@ -29,6 +29,22 @@ type linkedState struct {
 	// before (the block's start code), in first-set order.
 	coded     map[common.Address][]byte
 	codeOrder []common.Address
+	// nonced is each L2 account whose nonce the block set, with its
+	// nonce before, in first-set order.
+	nonced     map[common.Address]uint64
+	nonceOrder []common.Address
+}
+
+// SetNonce records the account's nonce before the block first sets it.
+func (s *linkedState) SetNonce(addr common.Address, nonce uint64, reason tracing.NonceChangeReason) {
+	if _, ok := s.nonced[addr]; !ok {
+		if s.nonced == nil {
+			s.nonced = make(map[common.Address]uint64)
+		}
+		s.nonced[addr] = s.StateDB.GetNonce(addr)
+		s.nonceOrder = append(s.nonceOrder, addr)
+	}
+	s.StateDB.SetNonce(addr, nonce, reason)
 }
 
 type storageKey struct {

@@ -135,6 +135,9 @@ const (
 	domWrites   = 2
 	domCodeRead = 3
 	domCode     = 4
+	// domNonce is an L2 account's nonce's owner domain: its slotOwner
+	// plus domNonce·2^162, key zero.
+	domNonce = 5
 )
 
 var two162 = new(big.Int).Lsh(big.NewInt(1), 162)
@@ -399,6 +402,9 @@ type transactionSegment struct {
 	Tx txsig.Tx
 	// Outcome is the outcome hash of the top frame (frameOutcome).
 	Outcome frontend.Variable
+	// NonceReadTime is the time of the write the sender's nonce is read
+	// from (0: the L2 state's, which an end entry writes).
+	NonceReadTime frontend.Variable
 }
 
 // carried is what the header hands on through the boundaries: the L2
@@ -439,6 +445,25 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
+	// The sender's nonce is the one the storage argument holds for it
+	// (the L2 state tree's, or what the sender's last transaction left),
+	// and the next one is left there: the transaction takes the next
+	// time. EIP-2681: the next nonce is below 2^64.
+	m := c.Mem
+	t := api.Add(m.Time, 1)
+	api.ToBinary(t, timeBits)
+	api.ToBinary(c.NonceReadTime, timeBits)
+	api.ToBinary(api.Sub(t, c.NonceReadTime, 1), timeBits)
+	next := api.Add(s.Nonce, 1)
+	api.ToBinary(next, 64)
+	owner := api.Add(slotOwner(api, 0, s.Sender), new(big.Int).Mul(big.NewInt(domNonce), two162))
+	sum := api.Add(m.Sum, m.term(api, m.fingerprint(api, owner, 0, 0, 0, next, t)))
+	sum = api.Sub(sum, m.term(api, m.fingerprint(api, owner, 0, 0, 0, s.Nonce, c.NonceReadTime)))
+	memAcc, err := hashVars(api, m.Acc, owner, s.Nonce, t, c.NonceReadTime)
+	if err != nil {
+		return err
+	}
+	mem := m.next(t, memAcc, sum)
 	// The top frame: an L2 frame called by the sender (also the
 	// origin), at the recipient, with the transaction's value and
 	// calldata; its outcome is not bound yet (receipts are not in the
@@ -455,7 +480,7 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
-	out, err := c.boundary(api, &c.SegmentInputs, acc, pending, c.Mem)
+	out, err := c.boundary(api, &c.SegmentInputs, acc, pending, mem)
 	if err != nil {
 		return err
 	}
@@ -821,7 +846,12 @@ func (c *endSegment) Define(api frontend.API) error {
 			api.ToBinary(v, 128)
 		}
 		api.ToBinary(e.Time, timeBits)
-		owner := slotOwner(api, e.L1, e.Address)
+		// A nonce entry is an L2 account's nonce, key zero.
+		api.AssertIsBoolean(e.Nonce)
+		api.AssertIsEqual(api.Mul(e.Nonce, e.L1), 0)
+		api.AssertIsEqual(api.Mul(e.Nonce, e.KeyHi), 0)
+		api.AssertIsEqual(api.Mul(e.Nonce, e.KeyLo), 0)
+		owner := api.Add(slotOwner(api, e.L1, e.Address), api.Mul(e.Nonce, new(big.Int).Mul(big.NewInt(domNonce), two162)))
 		assertAfter(api, e.Used, pOwner, pHi, pLo, owner, e.KeyHi, e.KeyLo)
 		w := m.term(api, m.fingerprint(api, owner, e.KeyHi, e.KeyLo, e.InitHi, e.InitLo, 0))
 		r := m.term(api, m.fingerprint(api, owner, e.KeyHi, e.KeyLo, e.FinalHi, e.FinalLo, e.Time))

@@ -167,6 +167,24 @@ func L2CodeKey(addr common.Address) fr.Element {
 	return hashElements(codeOwnerOf(false, addr), fr.Element{}, fr.Element{})
 }
 
+// L2NonceKey is the L2 state tree's key of an L2 account's nonce (a
+// 32-byte word, zero for none): the Poseidon2 hash of the owner under
+// which a transaction segment reads its sender's nonce (1 + address +
+// 5·2^162) and two zeros.
+func L2NonceKey(addr common.Address) fr.Element {
+	return hashElements(nonceOwnerOf(addr), fr.Element{}, fr.Element{})
+}
+
+// nonceOwnerOf is the owner of an L2 account's nonce in the storage
+// argument.
+func nonceOwnerOf(addr common.Address) fr.Element {
+	o := ownerOf(false, addr)
+	var d fr.Element
+	d.SetBigInt(new(big.Int).Mul(big.NewInt(domNonce), two162))
+	o.Add(&o, &d)
+	return o
+}
+
 // codeOwnerOf is the owner under which a frame of the layer at addr
 // reads its code's digest: its slotOwner plus domCode·2^162.
 func codeOwnerOf(l1 bool, addr common.Address) fr.Element {

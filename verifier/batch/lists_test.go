@@ -92,7 +92,7 @@ func TestL1Lists(t *testing.T) {
 	t.Run("the batch's lists", func(t *testing.T) {
 		segs, err := witnessesFor(headerFor(t, txs, honest), honest, txs, execs, listsCapacity)
 		require.NoError(t, err)
-		require.Equal(t, []int{KindHeader, KindCode, KindTransaction, KindFrame, KindFrame, KindEnd}, kindsOf(segs))
+		require.Equal(t, []int{KindHeader, KindCode, KindTransaction, KindFrame, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
 		require.Empty(t, solveAll(t, listsCapacity, segs))
 	})
 	wrong := []struct {

@@ -108,7 +108,8 @@ func slotOwner(api frontend.API, l1, address frontend.Variable) frontend.Variabl
 // key, value before the batch, value after it, and the time of its last
 // write (0 if no frame wrote it: then Final is Init).
 type slotEntry struct {
-	Used, L1, Address      frontend.Variable
+	Used, L1, Nonce        frontend.Variable
+	Address                frontend.Variable
 	KeyHi, KeyLo           frontend.Variable
 	InitHi, InitLo         frontend.Variable
 	FinalHi, FinalLo, Time frontend.Variable
@@ -139,7 +140,7 @@ func init() { solver.RegisterHint(orderHint) }
 
 // assertAfter asserts that (owner, hi, lo) comes strictly after (pOwner,
 // pHi, pLo), lexicographically, when used is 1; every part is range
-// bounded (owner below 2^161 + 2^160, the halves below 2^128).
+// bounded (owner below 6·2^162, the halves below 2^128).
 func assertAfter(api frontend.API, used, pOwner, pHi, pLo, owner, hi, lo frontend.Variable) {
 	sel, err := api.Compiler().NewHint(orderHint, 2, pOwner, pHi, pLo, owner, hi, lo)
 	if err != nil {
@@ -155,7 +156,7 @@ func assertAfter(api frontend.API, used, pOwner, pHi, pLo, owner, hi, lo fronten
 	api.AssertIsEqual(api.Mul(used, s2, api.Sub(hi, pHi)), 0)
 	// The part that differs grows: its difference less one is small.
 	d := api.Add(api.Mul(s0, api.Sub(owner, pOwner, 1)), api.Mul(s1, api.Sub(hi, pHi, 1)), api.Mul(s2, api.Sub(lo, pLo, 1)))
-	api.ToBinary(api.Mul(used, d), 162)
+	api.ToBinary(api.Mul(used, d), 165)
 }
 
 // Outside the circuit.

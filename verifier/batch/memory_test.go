@@ -189,12 +189,18 @@ func TestStorageAcrossSegments(t *testing.T) {
 	pairCalls := []memCall{{addrA, []byte{7}}}
 	scenarios := []scenario{
 		{name: "a slot written, then read", code: keeper, calls: keeperCalls, check: func(t *testing.T, segs []SegmentWitness) {
-			require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, KindTransaction, KindFrame, KindEnd}, kindsOf(segs))
+			// The storage slot's end entry, then the sender's nonce's.
+			require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, KindTransaction, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
 			e := segs[5].Assignment.(*endSegment).Slots[0]
 			require.Equal(t, 1, e.Used)
+			require.Equal(t, 0, e.Nonce)
 			require.Zero(t, e.InitLo.(*big.Int).Sign())
 			require.Equal(t, int64(4), e.FinalLo.(*big.Int).Int64())
-			require.Equal(t, uint64(2), e.Time)
+			require.Equal(t, uint64(4), e.Time, "the transactions take times 1 and 3, their frames 2 and 4")
+			n := segs[6].Assignment.(*endSegment).Slots[0]
+			require.Equal(t, 1, n.Nonce)
+			require.Equal(t, int64(2), n.FinalLo.(*big.Int).Int64(), "two transactions from nonce 0")
+			require.Equal(t, uint64(3), n.Time)
 		}},
 		{name: "a frame reading a value the frames before did not leave", code: keeper, calls: keeperCalls, execs: keeperLies,
 			faults: &faults{inconsistent: true}, refused: lastEnd},
@@ -203,13 +209,16 @@ func TestStorageAcrossSegments(t *testing.T) {
 			// write cancel, the end reads what the first frame left, and
 			// only the read time's bound is left.
 			faults: &faults{inconsistent: true, readTime: func(now uint64, _ int, honest uint64) uint64 {
-				if now == 2 {
+				if now == 4 {
 					return now
 				}
 				return honest
-			}, entry: func(_ slotKey, st *slotState) { st.value, st.time = common.BigToHash(big.NewInt(4)), 1 }}, refused: func([]SegmentWitness) []int { return []int{4} }},
+			}, entry: func(_ slotKey, st *slotState) { st.value, st.time = common.BigToHash(big.NewInt(4)), 2 }}, refused: func([]SegmentWitness) []int { return []int{4} }},
 		{name: "an end entry with another initial value", code: keeper, calls: keeperCalls,
-			faults: &faults{l2: true, entry: func(_ slotKey, st *slotState) { st.initial = common.BigToHash(big.NewInt(1)) }}, refused: lastEnd},
+			// Refused by the slot's end segment (the tree holds 0) and by
+			// the last (the sum).
+			faults: &faults{l2: true, entry: func(_ slotKey, st *slotState) { st.initial = common.BigToHash(big.NewInt(1)) }},
+			refused: func(segs []SegmentWitness) []int { return []int{len(segs) - 2, len(segs) - 1} }},
 		{name: "an end entry with another final value", code: keeper, calls: keeperCalls,
 			faults: &faults{entry: func(_ slotKey, st *slotState) { st.value = common.BigToHash(big.NewInt(5)) }}, refused: lastEnd},
 		{name: "an end entry with another time", code: keeper, calls: keeperCalls,
@@ -224,7 +233,7 @@ func TestStorageAcrossSegments(t *testing.T) {
 				return a, b
 			}}, refused: lastEnd},
 		{name: "two slots in two end segments", code: pair, calls: pairCalls, check: func(t *testing.T, segs []SegmentWitness) {
-			require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
+			require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, KindEnd, KindEnd, KindEnd}, kindsOf(segs))
 			require.Equal(t, 0, segs[3].Assignment.(*endSegment).Final)
 			require.NotZero(t, segs[3].Segment.Out.Sign())
 		}},
@@ -234,7 +243,7 @@ func TestStorageAcrossSegments(t *testing.T) {
 			faults: &faults{keys: func(k []slotKey) []slotKey { return []slotKey{k[1], k[0]} }}, refused: lastEnd},
 		{name: "a reverted frame's write undone", code: map[common.Address][]byte{addrA: revertIf4Code}, calls: []memCall{{addrA, []byte{1, 2, 3, 4}}, {addrA, []byte{1, 2}}},
 			check: func(t *testing.T, segs []SegmentWitness) {
-				e := segs[len(segs)-1].Assignment.(*endSegment).Slots[0]
+				e := storageEntry(t, segs)
 				require.Zero(t, e.InitLo.(*big.Int).Sign())
 				require.Equal(t, int64(2), e.FinalLo.(*big.Int).Int64())
 			}},
@@ -246,12 +255,12 @@ func TestStorageAcrossSegments(t *testing.T) {
 			faults: &faults{keepReverted: true}, refused: func([]SegmentWitness) []int { return []int{2} }},
 		{name: "a callee's write kept by its caller", code: map[common.Address][]byte{addrA: callCode(addrChild, 0, false), addrChild: writerCode}, calls: []memCall{{addrA, nil}},
 			check: func(t *testing.T, segs []SegmentWitness) {
-				e := segs[len(segs)-1].Assignment.(*endSegment).Slots[0]
+				e := storageEntry(t, segs)
 				require.Equal(t, int64(1), e.FinalLo.(*big.Int).Int64())
 			}},
 		{name: "a callee that writes and reverts, below a caller that returns", code: map[common.Address][]byte{addrA: callCode(addrChild, 0, false), addrChild: failingWriterCode}, calls: []memCall{{addrA, nil}},
 			check: func(t *testing.T, segs []SegmentWitness) {
-				e := segs[len(segs)-1].Assignment.(*endSegment).Slots[0]
+				e := storageEntry(t, segs)
 				require.Zero(t, e.FinalLo.(*big.Int).Sign())
 			}},
 		{name: "a callee that writes below a caller that reverts", code: map[common.Address][]byte{addrA: callCode(addrChild, 0, true), addrChild: writerCode}, calls: []memCall{{addrA, nil}},
@@ -387,15 +396,50 @@ func TestCreationRefused(t *testing.T) {
 	sigs, err := Signatures([]*types.Transaction{create})
 	require.NoError(t, err)
 	var zero fr.Element
+	// Both transactions are alice's nonce 0: the argument's state after
+	// either is the same.
+	after := nonceMem(memOf(a.Mem), alice, 0, 0)
 	top := push(entryOf(sigs[0].Sender, sigs[0].Sender, common.Address{}, create.Value(), create.Data(), false, false, false, nil, dataCap), feOf(a.Outcome))
-	out := boundary(h.Hash(), l2Chain, h.Transactions, fold(zero, sigs[0]), push(top, zero), memOf(a.Mem))
+	out := boundary(h.Hash(), l2Chain, h.Transactions, fold(zero, sigs[0]), push(top, zero), after)
 	circuits, err := Circuits(capacity)
 	require.NoError(t, err)
 	// The control: the same arithmetic for the segment's own transaction
 	// solves.
 	own := push(entryOf(alice, alice, target, txs[0].Value(), txs[0].Data(), false, false, false, nil, dataCap), feOf(a.Outcome))
-	a.Out = boundary(h.Hash(), l2Chain, h.Transactions, fold(zero, Signature{SigningHash: signer.Hash(txs[0]), Sender: alice}), push(own, zero), memOf(a.Mem))
+	a.Out = boundary(h.Hash(), l2Chain, h.Transactions, fold(zero, Signature{SigningHash: signer.Hash(txs[0]), Sender: alice}), push(own, zero), after)
 	require.NoError(t, solveOn(circuits, s))
 	a.Tx, a.Out = w, out
 	require.Error(t, solveOn(circuits, s))
+}
+
+// storageEntry is the first storage slot's end entry (not a nonce's).
+func storageEntry(t *testing.T, segs []SegmentWitness) slotEntry {
+	t.Helper()
+	for _, s := range segs {
+		if a, ok := s.Assignment.(*endSegment); ok {
+			for _, e := range a.Slots {
+				if isOne(e.Used) && !isOne(e.Nonce) {
+					return e
+				}
+			}
+		}
+	}
+	t.Fatal("no storage slot in the end segments")
+	return slotEntry{}
+}
+
+// nonceMem is the storage argument's state m after a transaction of
+// sender with nonce, read from the write at readTime.
+func nonceMem(m memState, sender common.Address, nonce, readTime uint64) memState {
+	owner := nonceOwnerOf(sender)
+	var t fr.Element
+	t.SetUint64(1)
+	t.Add(&t, &m.time)
+	ts := []memTuple{tuple(false, owner, common.Hash{}, common.BigToHash(new(big.Int).SetUint64(nonce)), readTime),
+		tuple(true, owner, common.Hash{}, common.BigToHash(new(big.Int).SetUint64(nonce+1)), t.Uint64())}
+	out := m
+	out.time = t
+	out.sum = sumOf(m.sum, &m.alpha, &m.beta, ts)
+	out.acc = hashElements(m.acc, owner, fr.NewElement(nonce), t, fr.NewElement(readTime))
+	return out
 }

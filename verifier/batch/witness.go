@@ -214,7 +214,11 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		b.acc = fold(b.acc, sigs[i])
 		outcome := outcomeOf(!top.Reverted, top.ReturnData, words)
 		stack = append(stack, pending{ctx: push(entryOf(sigs[i].Sender, sigs[i].Sender, *tx.To(), tx.Value(), tx.Data(), false, false, false, nil, c.Calldata), outcome)})
-		b.addAt(KindTransaction, &transactionSegment{Tx: w, Outcome: outcome.BigInt(new(big.Int))}, nil, before, pendingOf(stack[:len(stack)-1]), stack)
+		readTime, tuples, err := b.nonce(sigs[i].Sender, tx.Nonce())
+		if err != nil {
+			return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
+		}
+		b.addAt(KindTransaction, &transactionSegment{Tx: w, Outcome: outcome.BigInt(new(big.Int)), NonceReadTime: readTime}, tuples, before, pendingOf(stack[:len(stack)-1]), stack)
 
 		for k, f := range e.Frames {
 			if len(f.Trace.Code) == 0 {
@@ -259,6 +263,35 @@ type slotKey struct {
 	l1   bool
 	addr common.Address
 	key  common.Hash
+	// nonce names the L2 account's nonce (key zero) instead of a slot.
+	nonce bool
+}
+
+// owner is the slot's owner in the storage argument.
+func (k slotKey) owner() fr.Element {
+	if k.nonce {
+		return nonceOwnerOf(k.addr)
+	}
+	return ownerOf(k.l1, k.addr)
+}
+
+// treeKey is an L2 slot's key in the L2 state tree.
+func (k slotKey) treeKey() fr.Element {
+	if k.nonce {
+		return L2NonceKey(k.addr)
+	}
+	return L2StorageKey(k.addr, k.key)
+}
+
+// rank orders the owners: L2 slots, L1 slots, L2 nonces.
+func (k slotKey) rank() int {
+	switch {
+	case k.nonce:
+		return 2
+	case k.l1:
+		return 1
+	}
+	return 0
 }
 
 // slotState is a slot as the frames so far left it: its value before the
@@ -340,6 +373,37 @@ func (b *draftBatch) addAt(kind int, a frontend.Circuit, tuples []memTuple, acc,
 	b.drafts = append(b.drafts, draft{kind: kind, assign: a, acc: acc, pending: p, accOut: b.acc, pendingOut: pendingOf(stack), mem: before, memOut: b.mem, tuples: tuples})
 }
 
+// nonce advances the storage argument over a transaction of sender with
+// nonce: at the next time it reads the sender's nonce and writes the
+// next. It returns the time of the write it reads.
+func (b *draftBatch) nonce(sender common.Address, nonce uint64) (uint64, []memTuple, error) {
+	if nonce == ^uint64(0) {
+		return 0, nil, fmt.Errorf("%w: nonce %d has no next (EIP-2681)", ErrStatement, nonce)
+	}
+	t := b.mem.time
+	t.Add(&t, new(fr.Element).SetOne())
+	now := t.Uint64()
+	k := slotKey{addr: sender, nonce: true}
+	n := common.BigToHash(new(big.Int).SetUint64(nonce))
+	st, seen := b.state[k]
+	if !seen {
+		st = &slotState{initial: n, value: n}
+		b.state[k] = st
+		b.order = append(b.order, k)
+	}
+	if st.value != n && !b.faults.has(func(f *faults) bool { return f.inconsistent }) {
+		return 0, nil, fmt.Errorf("%w: %s sends nonce %d, its transactions before left %s", ErrStatement, sender, nonce, st.value.Big())
+	}
+	next := common.BigToHash(new(big.Int).SetUint64(nonce + 1))
+	owner := k.owner()
+	read := st.time
+	tuples := []memTuple{tuple(false, owner, common.Hash{}, n, read), tuple(true, owner, common.Hash{}, next, now)}
+	st.value, st.time = next, now
+	b.mem.time = t
+	b.mem.acc = hashElements(b.mem.acc, owner, fr.NewElement(nonce), t, fr.NewElement(read))
+	return read, tuples, nil
+}
+
 // frame advances the storage argument over frame f (its segment seg):
 // the next time, each slot's read and write, the hash chain.
 func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]memTuple, error) {
@@ -352,7 +416,7 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 	times := make([]uint64, c.Frame.Storage)
 	var tuples []memTuple
 	for j, sl := range tr.Storage {
-		k := slotKey{f.L1, tr.Address, sl.Key}
+		k := slotKey{l1: f.L1, addr: tr.Address, key: sl.Key}
 		st, seen := b.state[k]
 		if !seen {
 			st = &slotState{initial: sl.Initial, value: sl.Initial}
@@ -618,11 +682,8 @@ func (b *draftBatch) ends(slots, codes int) error {
 	keys := slices.Clone(b.order)
 	slices.SortFunc(keys, func(x, y slotKey) int {
 		switch {
-		case x.l1 != y.l1:
-			if x.l1 {
-				return 1
-			}
-			return -1
+		case x.rank() != y.rank():
+			return x.rank() - y.rank()
 		case x.addr != y.addr:
 			return bytes.Compare(x.addr[:], y.addr[:])
 		}
@@ -636,7 +697,7 @@ func (b *draftBatch) ends(slots, codes int) error {
 		for _, k := range keys {
 			if !k.l1 {
 				var err error
-				if pre, err = pre.Set(L2StorageKey(k.addr, k.key), b.state[k].initial); err != nil {
+				if pre, err = pre.Set(k.treeKey(), b.state[k].initial); err != nil {
 					return err
 				}
 			}
@@ -658,7 +719,7 @@ func (b *draftBatch) ends(slots, codes int) error {
 		es := []fr.Element{b.mem.acc}
 		for j := range seg.Slots {
 			if j >= n {
-				seg.Slots[j] = slotEntry{Used: 0, L1: 0, Address: 0, KeyHi: 0, KeyLo: 0, InitHi: 0, InitLo: 0, FinalHi: 0, FinalLo: 0, Time: 0}
+				seg.Slots[j] = slotEntry{Used: 0, L1: 0, Nonce: 0, Address: 0, KeyHi: 0, KeyLo: 0, InitHi: 0, InitLo: 0, FinalHi: 0, FinalLo: 0, Time: 0}
 				for i := range seg.Slots[j].Siblings {
 					seg.Slots[j].Siblings[i] = 0
 				}
@@ -667,19 +728,22 @@ func (b *draftBatch) ends(slots, codes int) error {
 			}
 			k := keys[j]
 			st := *b.state[k]
-			if b.faults != nil && b.faults.entry != nil {
+			if b.faults != nil && b.faults.entry != nil && !k.nonce {
 				b.faults.entry(k, &st)
 			}
-			owner := ownerOf(k.l1, k.addr)
+			owner := k.owner()
 			big := func(b []byte) *big.Int { return new(big.Int).SetBytes(b) }
-			seg.Slots[j] = slotEntry{Used: 1, L1: bitInt(k.l1), Address: big(k.addr[:]), KeyHi: big(k.key[:16]), KeyLo: big(k.key[16:]),
+			seg.Slots[j] = slotEntry{Used: 1, L1: bitInt(k.l1), Nonce: bitInt(k.nonce), Address: big(k.addr[:]), KeyHi: big(k.key[:16]), KeyLo: big(k.key[16:]),
 				InitHi: big(st.initial[:16]), InitLo: big(st.initial[16:]), FinalHi: big(st.value[:16]), FinalLo: big(st.value[16:]), Time: st.time}
 			for i := range seg.Slots[j].Siblings {
 				seg.Slots[j].Siblings[i] = 0
 			}
 			if !k.l1 {
-				key := L2StorageKey(k.addr, k.key)
+				key := k.treeKey()
 				if got := b.l2.Get(key); got != st.initial && !trusted {
+					if k.nonce {
+						return fmt.Errorf("%w: %s sends nonce %s, the L2 state holds %s", ErrStatement, k.addr, st.initial.Big(), got.Big())
+					}
 					return fmt.Errorf("%w: L2 slot %s of %s: the frames find %s, the L2 state holds %s", ErrStatement, k.key, k.addr, st.initial, got)
 				}
 				p := b.l2.Prove(key)
