@@ -217,7 +217,7 @@ func TestStorageAcrossSegments(t *testing.T) {
 		{name: "an end entry with another initial value", code: keeper, calls: keeperCalls,
 			// Refused by the slot's end segment (the tree holds 0) and by
 			// the last (the sum).
-			faults: &faults{l2: true, entry: func(_ slotKey, st *slotState) { st.initial = common.BigToHash(big.NewInt(1)) }},
+			faults:  &faults{l2: true, entry: func(_ slotKey, st *slotState) { st.initial = common.BigToHash(big.NewInt(1)) }},
 			refused: func(segs []SegmentWitness) []int { return []int{len(segs) - 2, len(segs) - 1} }},
 		{name: "an end entry with another final value", code: keeper, calls: keeperCalls,
 			faults: &faults{entry: func(_ slotKey, st *slotState) { st.value = common.BigToHash(big.NewInt(5)) }}, refused: lastEnd},
