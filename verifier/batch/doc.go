@@ -15,7 +15,9 @@
 //     hands a Poseidon2 digest of the code to each L1 frame that runs it
 //     through the storage argument, so the code is hashed once per batch;
 //   - per transaction, a transaction segment proves with [txsig] that the
-//     transaction is signed by its sender for that chain id, folds its
+//     transaction is signed by its sender for that chain id, reads the
+//     sender's nonce from the storage argument (the L2 state tree's, or
+//     what its transaction before left) and leaves the next, folds its
 //     signing hash and sender into the running commitment and pushes the
 //     context its top frame runs with (caller and origin the sender, the
 //     recipient, value, calldata) on the pending stack; then one frame
@@ -73,7 +75,8 @@
 //
 // What the segments do not prove yet: whether an L1 sender is aliased,
 // an L1 frame's block context, DELEGATECALL (refused), value transfers,
-// nonces and balances (the L2 state tree holds storage and code only). Until
+// balances and fees (the L2 state tree holds storage, code digests and
+// nonces). Until
 // they do, a proof of these segments must not settle a batch on its own.
 // [TransactionsCommitment] is the commitment the booster puts in the
 // header.
