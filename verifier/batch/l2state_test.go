@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"testing"
 
+	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -112,6 +113,20 @@ func TestL2State(t *testing.T) {
 	}
 	_, err = Witnesses(h, noL1, nil, txs, execs, capacity)
 	require.ErrorIs(t, err, ErrStatement, "no L2 state")
+
+	// The parent root's word is the root plus the modulus: the same
+	// field element, other bytes, which the header segment refuses.
+	t.Run("a parent root word that is not canonical", func(t *testing.T) {
+		wrong := *h
+		r := pre.Root()
+		v := new(big.Int).Add(r.BigInt(new(big.Int)), fr.Modulus())
+		v.FillBytes(wrong.ParentL2StateRoot[:])
+		_, err := Witnesses(&wrong, noL1, pre, txs, execs, capacity)
+		require.ErrorIs(t, err, ErrStatement)
+		segs, err := witnesses(&wrong, noL1, pre, txs, execs, capacity, &faults{l2: true})
+		require.NoError(t, err)
+		require.Equal(t, fmt.Sprint([]int{0}), fmt.Sprint(solveAll(t, capacity, segs)), "the segments refused")
+	})
 
 	// The frames run other code than the tree holds, and the end segment
 	// proves the tree's digest: the digests the frames read are not the

@@ -156,7 +156,10 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	b := draftBatch{state: map[slotKey]*slotState{}, faults: fl, l2: l2, l2Code: map[common.Address]*l2CodeUse{}}
 	var parent fr.Element
 	if err := parent.SetBytesCanonical(h.ParentL2StateRoot[:]); err != nil {
-		return nil, fmt.Errorf("%w: the parent L2 state root %s is not a field element", ErrStatement, h.ParentL2StateRoot)
+		if !fl.has(func(f *faults) bool { return f.l2 }) {
+			return nil, fmt.Errorf("%w: the parent L2 state root %s is not a field element", ErrStatement, h.ParentL2StateRoot)
+		}
+		parent.SetBytes(h.ParentL2StateRoot[:]) // reduced
 	}
 	if !fl.has(func(f *faults) bool { return f.l2 || f.l2Build }) {
 		if l2 == nil {
