@@ -154,9 +154,8 @@ type Booster struct {
 	// refused are L1 contracts a settlement failed on (RollbackRefused):
 	// execution refuses to read or write them from then on.
 	refused map[common.Address]l1.Refusal
-	// l2 is the L2 state tree at the head (see l2state.go), genesis the
-	// genesis's.
-	l2, genesis *statetree.Tree
+	// l2 is the L2 state tree at the head (see l2state.go).
+	l2 *statetree.Tree
 	// front and back are the queue positions (in the database) of the
 	// first pending transaction and of the next one to be submitted.
 	front, back uint64
@@ -184,10 +183,9 @@ func New(source l1.Source, opts ...Option) (*Booster, error) {
 		limits:   cfg.limits,
 		refused:  make(map[common.Address]l1.Refusal),
 	}
-	if b.genesis, err = genesisTree(cfg.evm.Genesis); err != nil {
+	if b.l2, err = genesisTree(cfg.evm.Genesis); err != nil {
 		return nil, err
 	}
-	b.l2 = b.genesis
 	if err := b.reopen(); err != nil {
 		return nil, err
 	}

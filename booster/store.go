@@ -237,11 +237,12 @@ func (b *Booster) Batch(number uint64) (*Batch, error) {
 	return b.batch(number)
 }
 
-// treeBefore is the L2 state tree before batch number: the genesis's
-// with the changes of the batches before it.
+// treeBefore is the L2 state tree before batch number: the head's with
+// the changes of that batch and of those after it undone, so reading
+// back a recent batch costs only the changes since.
 func (b *Booster) treeBefore(number uint64) (*statetree.Tree, error) {
-	tree := b.genesis
-	for n := uint64(1); n < number; n++ {
+	tree := b.l2
+	for n := b.chain.Head().Number.Uint64(); n >= number && n > 0; n-- {
 		enc, err := b.chain.Database().Get(batchKey(n))
 		if err != nil {
 			return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
@@ -250,7 +251,7 @@ func (b *Booster) treeBefore(number uint64) (*statetree.Tree, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
 		}
-		if tree, err = applyChanges(tree, rec.L2Storage, rec.L2Code, rec.L2Nonces, false); err != nil {
+		if tree, err = applyChanges(tree, rec.L2Storage, rec.L2Code, rec.L2Nonces, true); err != nil {
 			return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
 		}
 	}
