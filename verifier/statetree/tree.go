@@ -78,12 +78,8 @@ func LeafHash(key fr.Element, value common.Hash) fr.Element {
 	return compress(&key, &v)
 }
 
-// bit is bit i of key's canonical integer.
-func bit(key *fr.Element, i int) uint {
-	var b big.Int
-	key.BigInt(&b)
-	return b.Bit(i)
-}
+// index is key's canonical integer, whose low Depth bits name its leaf.
+func index(key *fr.Element) *big.Int { return key.BigInt(new(big.Int)) }
 
 // Root is the tree's root hash.
 func (t *Tree) Root() fr.Element { return hashOf(t.root, Depth) }
@@ -103,9 +99,9 @@ func hashOf(n *node, height int) fr.Element {
 
 // leaf finds the leaf key's index names, nil if empty.
 func (t *Tree) leaf(key fr.Element) *node {
-	n := t.root
+	n, idx := t.root, index(&key)
 	for h := Depth; h > 0 && n != nil; h-- {
-		if bit(&key, h-1) == 1 {
+		if idx.Bit(h-1) == 1 {
 			n = n.right
 		} else {
 			n = n.left
@@ -142,12 +138,12 @@ func (t *Tree) Set(key fr.Element, value common.Hash) (*Tree, error) {
 		l = &node{hash: LeafHash(key, value), key: key, value: value}
 		count++
 	}
-	return &Tree{root: set(t.root, Depth, &key, l), count: count}, nil
+	return &Tree{root: set(t.root, Depth, index(&key), l), count: count}, nil
 }
 
-// set returns n (a subtree of height h) with the leaf at key's index
+// set returns n (a subtree of height h) with the leaf at idx
 // replaced by l, copying the nodes on the path.
-func set(n *node, h int, key *fr.Element, l *node) *node {
+func set(n *node, h int, idx *big.Int, l *node) *node {
 	if h == 0 {
 		return l
 	}
@@ -155,10 +151,10 @@ func set(n *node, h int, key *fr.Element, l *node) *node {
 	if n != nil {
 		left, right = n.left, n.right
 	}
-	if bit(key, h-1) == 1 {
-		right = set(right, h-1, key, l)
+	if idx.Bit(h-1) == 1 {
+		right = set(right, h-1, idx, l)
 	} else {
-		left = set(left, h-1, key, l)
+		left = set(left, h-1, idx, l)
 	}
 	if left == nil && right == nil {
 		return nil
@@ -176,9 +172,7 @@ type Proof struct {
 // Prove returns the path of the leaf key's index names, good for its
 // value before and after any Set of key.
 func (t *Tree) Prove(key fr.Element) *Proof {
-	var idx big.Int
-	key.BigInt(&idx)
-	return t.proveIndex(&idx)
+	return t.proveIndex(index(&key))
 }
 
 // proveIndex is the path of the leaf at idx's low Depth bits.
@@ -202,9 +196,9 @@ func (t *Tree) proveIndex(idx *big.Int) *Proof {
 
 // RootOf is the root a path gives for key holding value.
 func (p *Proof) RootOf(key fr.Element, value common.Hash) fr.Element {
-	cur := LeafHash(key, value)
+	cur, idx := LeafHash(key, value), index(&key)
 	for h := range Depth {
-		if bit(&key, h) == 1 {
+		if idx.Bit(h) == 1 {
 			cur = compress(&p.Siblings[h], &cur)
 		} else {
 			cur = compress(&cur, &p.Siblings[h])
