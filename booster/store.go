@@ -172,13 +172,9 @@ func (b *Booster) reopen() error {
 	// Every batch's record, in order: the head's gives the parent
 	// commitment, and their L2 storage changes rebuild the L2 state tree.
 	for n := uint64(1); n <= head; n++ {
-		enc, err := db.Get(batchKey(n))
+		rec, commitment, err := b.record(n)
 		if err != nil {
-			return fmt.Errorf("%w: no record of batch %d (the L2 chain's head is %d): %w", ErrStore, n, head, err)
-		}
-		rec, commitment, err := decodeBatch(enc)
-		if err != nil {
-			return fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
+			return err
 		}
 		if got := b.l2.RootHash(); got != rec.ParentL2StateRoot {
 			return fmt.Errorf("%w: batch %d: starts from L2 state root %s, the batches before it leave %s", ErrStore, n, rec.ParentL2StateRoot, got)
@@ -237,19 +233,29 @@ func (b *Booster) Batch(number uint64) (*Batch, error) {
 	return b.batch(number)
 }
 
+// record reads batch number's record: the batch as stored (no block,
+// transactions or receipts) and its commitment.
+func (b *Booster) record(number uint64) (*Batch, common.Hash, error) {
+	enc, err := b.chain.Database().Get(batchKey(number))
+	if err != nil {
+		return nil, common.Hash{}, fmt.Errorf("%w: no record of batch %d: %w", ErrStore, number, err)
+	}
+	batch, commitment, err := decodeBatch(enc)
+	if err != nil {
+		return nil, common.Hash{}, fmt.Errorf("%w: batch %d: %w", ErrStore, number, err)
+	}
+	return batch, commitment, nil
+}
+
 // treeBefore is the L2 state tree before batch number: the head's with
 // the changes of that batch and of those after it undone, so reading
 // back a recent batch costs only the changes since.
 func (b *Booster) treeBefore(number uint64) (*statetree.Tree, error) {
 	tree := b.l2
 	for n := b.chain.Head().Number.Uint64(); n >= number && n > 0; n-- {
-		enc, err := b.chain.Database().Get(batchKey(n))
+		rec, _, err := b.record(n)
 		if err != nil {
-			return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
-		}
-		rec, _, err := decodeBatch(enc)
-		if err != nil {
-			return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
+			return nil, err
 		}
 		if tree, err = applyChanges(tree, rec.L2Storage, rec.L2Code, rec.L2Nonces, true); err != nil {
 			return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, n, err)
@@ -265,13 +271,9 @@ func (b *Booster) batch(number uint64) (*Batch, error) {
 	if number == 0 || number > b.chain.Head().Number.Uint64() {
 		return nil, fmt.Errorf("%w: %d (the last is %d)", ErrNoBatch, number, b.chain.Head().Number)
 	}
-	enc, err := b.chain.Database().Get(batchKey(number))
+	batch, _, err := b.record(number)
 	if err != nil {
-		return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, number, err)
-	}
-	batch, _, err := decodeBatch(enc)
-	if err != nil {
-		return nil, fmt.Errorf("%w: batch %d: %w", ErrStore, number, err)
+		return nil, err
 	}
 	block := b.chain.BlockByNumber(number)
 	if block == nil {
@@ -301,15 +303,8 @@ func (b *Booster) BatchCommitment(number uint64) (common.Hash, error) {
 	if number == 0 || number > b.chain.Head().Number.Uint64() {
 		return common.Hash{}, fmt.Errorf("%w: %d (the last is %d)", ErrNoBatch, number, b.chain.Head().Number)
 	}
-	enc, err := b.chain.Database().Get(batchKey(number))
-	if err != nil {
-		return common.Hash{}, fmt.Errorf("%w: batch %d: %w", ErrStore, number, err)
-	}
-	_, commitment, err := decodeBatch(enc)
-	if err != nil {
-		return common.Hash{}, fmt.Errorf("%w: batch %d: %w", ErrStore, number, err)
-	}
-	return commitment, nil
+	_, commitment, err := b.record(number)
+	return commitment, err
 }
 
 // Queued returns the transactions waiting for the next batch, in order.
