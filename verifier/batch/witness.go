@@ -180,7 +180,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	}
 	b.add(KindHeader, head, b.lists(head, l1, c.l1Slots(), c.codeReads(), uses), stack)
 	for _, code := range codes {
-		b.add(KindCode, b.code(code, c.Frame.Code), code.tuples(c.Frame.Code), stack)
+		b.add(KindCode, b.code(code, c.Frame.Code), code.tuples(), stack)
 	}
 	for i, tx := range txs {
 		if tx.ChainId().Cmp(h.ChainID) != 0 {
@@ -443,7 +443,7 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 	for j := range times {
 		seg.ReadTimes[j] = times[j]
 	}
-	tuples = append(tuples, memTuple{owner: codeOwnerOf(f.L1, tr.Address), keyHi: digestOf(tr.Code, c.Frame.Code)})
+	tuples = append(tuples, memTuple{owner: codeOwnerOf(f.L1, tr.Address), keyHi: digestOf(tr.Code)})
 	if !f.L1 {
 		u, seen := b.l2Code[tr.Address]
 		if !seen {
@@ -586,15 +586,15 @@ func (b *draftBatch) code(code l1Code, n int) *codeSegment {
 		}
 	}
 	h := crypto.Keccak256Hash(code.code)
-	b.mem.acc = hashElements(b.mem.acc, elem(code.addr[:]), fr.NewElement(uint64(len(code.code))), digestOf(code.code, n), elem(h[:16]), elem(h[16:]), fr.NewElement(uint64(code.uses)))
+	b.mem.acc = hashElements(b.mem.acc, elem(code.addr[:]), fr.NewElement(uint64(len(code.code))), digestOf(code.code), elem(h[:16]), elem(h[16:]), fr.NewElement(uint64(code.uses)))
 	return seg
 }
 
 // tuples are the code segment's terms: its digest written once per use,
 // its code read read.
-func (code l1Code) tuples(n int) []memTuple {
+func (code l1Code) tuples() []memTuple {
 	var out []memTuple
-	d := digestOf(code.code, n)
+	d := digestOf(code.code)
 	for range code.uses {
 		out = append(out, memTuple{write: true, owner: listOwnerOf(domCode, code.addr), keyHi: d})
 	}
@@ -602,9 +602,8 @@ func (code l1Code) tuples(n int) []memTuple {
 	return append(out, memTuple{owner: listOwnerOf(domCodeRead, code.addr), keyHi: elem(h[:16]), keyLo: elem(h[16:])})
 }
 
-// digestOf is codeDigest outside the circuit (n, the capacity, does
-// not change it).
-func digestOf(code []byte, _ int) fr.Element {
+// digestOf is CodeDigest as a field element.
+func digestOf(code []byte) fr.Element {
 	d := CodeDigest(code)
 	var e fr.Element
 	e.SetBytes(d[:])
