@@ -138,9 +138,17 @@ const (
 	// domNonce is an L2 account's nonce's owner domain: its slotOwner
 	// plus domNonce·2^162, key zero.
 	domNonce = 5
+	// domKeccak is the owner domain of a code's keccak hash: owner
+	// domKeccak·2^162 (no address), key the code's digest, value its
+	// keccak256, which the code segments write and the frames whose
+	// L1CALLs SPEC §1's alias rule decides read.
+	domKeccak = 6
 )
 
 var two162 = new(big.Int).Lsh(big.NewInt(1), 162)
+
+// keccakOwner is the owner of every code keccak entry.
+var keccakOwner = new(big.Int).Mul(big.NewInt(domKeccak), two162)
 
 // listOwner is the owner of an L1 slot's read set or write list entry.
 func listOwner(api frontend.API, dom int, address frontend.Variable) frontend.Variable {
@@ -259,16 +267,21 @@ func (c *headerSegment) lists(api frontend.API, kh *keccak.Hasher) (memory, erro
 	return m, nil
 }
 
-// codeSegment proves that an L1 account's code, as frames run it, has the
-// code hash one of the read set's code reads names (which settle checks
-// against live L1 code): keccak256 of its first CodeLen bytes is that
-// read's hash (read from the storage argument), every byte past CodeLen
-// is zero, and its digest (codeDigest) is written to the argument Uses
-// times, once for each L1 frame at the account, which reads it.
+// codeSegment proves a code's keccak256 hash and digest (codeDigest):
+// keccak256 of its first CodeLen bytes is Hash, every byte past CodeLen
+// is zero. It writes (digest, hash) to the storage argument HashUses
+// times, once for each frame whose L1CALLs SPEC §1's alias rule decides
+// by the hash of the code it runs. Where Account is 1 the code is an L1
+// account's, as the L1 frames at Address run it: the segment reads the
+// read set's code read (Address, hash), which settle checks against live
+// L1 code, and writes the digest Uses times, once for each L1 frame at
+// the account, which reads it. Where Account is 0 the code is an L2
+// contract's, hashed only for the alias rule (Uses is 0).
 type codeSegment struct {
 	aggregate.SegmentInputs
 	carried
 	Address, CodeLen, Uses frontend.Variable
+	Account, HashUses      frontend.Variable
 	Code                   []frontend.Variable
 }
 
@@ -280,6 +293,8 @@ func (c *codeSegment) Define(api frontend.API) error {
 	}
 	api.AssertIsEqual(c.In, in)
 	api.ToBinary(c.Address, 160)
+	api.AssertIsBoolean(c.Account)
+	api.AssertIsEqual(api.Mul(api.Sub(1, c.Account), c.Uses), 0)
 	// codeDigest asserts that the bytes past CodeLen are zero.
 	kh := keccak.New(api)
 	hash, err := keccakOf(api, kh, c.Code, c.CodeLen)
@@ -293,8 +308,9 @@ func (c *codeSegment) Define(api frontend.API) error {
 	m := c.Mem
 	owner := func(dom int) frontend.Variable { return listOwner(api, dom, c.Address) }
 	sum := api.Add(m.Sum, api.Mul(c.Uses, m.term(api, m.fingerprint(api, owner(domCode), digest, 0, 0, 0, 0))))
-	sum = api.Sub(sum, m.term(api, m.fingerprint(api, owner(domCodeRead), hash[0], hash[1], 0, 0, 0)))
-	acc, err := hashVars(api, m.Acc, c.Address, c.CodeLen, digest, hash[0], hash[1], c.Uses)
+	sum = api.Sub(sum, api.Mul(c.Account, m.term(api, m.fingerprint(api, owner(domCodeRead), hash[0], hash[1], 0, 0, 0))))
+	sum = api.Add(sum, api.Mul(c.HashUses, m.term(api, m.fingerprint(api, keccakOwner, digest, 0, hash[0], hash[1], 0))))
+	acc, err := hashVars(api, m.Acc, c.Address, c.CodeLen, digest, hash[0], hash[1], c.Uses, c.Account, c.HashUses)
 	if err != nil {
 		return err
 	}
@@ -509,9 +525,15 @@ func noAncestors() []frontend.Variable {
 // or the call is; a CALL into L1CALL (from an L2 frame that is not
 // static) enters an L1 frame at the target the input's first 20 bytes
 // name, with the rest as calldata, no value, this frame's address as
-// caller (plus SPEC §1's alias where Alias says so). Each callee's
-// outcome is the call's success and return data. DELEGATECALL is
-// refused.
+// caller, plus SPEC §1's alias unless the frame's code is the code at its
+// address on L1. Each callee's outcome is the call's success and return
+// data. DELEGATECALL is refused.
+//
+// The alias rule: a frame that makes an L1CALL reads (SenderCode 1) the
+// read set's code read for its address, L1CodeHash (zero where no account
+// is there, the empty code's hash where one without code is), and the
+// keccak256 hash of its own code, CodeHash, which a code segment wrote
+// for the code's digest; the sender is aliased where the two differ.
 //
 // The frame's storage goes through the batch's storage argument (see
 // memory): it reads each slot's initial value as the frames before it
@@ -524,10 +546,13 @@ type frameSegment struct {
 	carried
 	// Rest is the pending stack below this frame's context; L1 is 1 for a
 	// frame of L1 code, Static 1 for a static frame, Doomed 1 for a frame
-	// whose writes a frame above it undoes by reverting; Alias[j] is 1
-	// where call j's L1 sender is aliased.
+	// whose writes a frame above it undoes by reverting.
 	Rest, L1, Static, Doomed frontend.Variable
-	Alias                    []frontend.Variable
+	// SenderCode is 1 where the frame reads its address's L1 code read
+	// (L1CodeHash) and its code's keccak256 hash (CodeHash), as halves,
+	// to decide SPEC §1's alias of its L1CALLs' sender.
+	SenderCode           frontend.Variable
+	L1CodeHash, CodeHash [2]frontend.Variable
 	// Ancestors are the slotOwner values of the frames above this one,
 	// nearest first, zero past the top.
 	Ancestors []frontend.Variable
@@ -598,7 +623,7 @@ func (c *frameSegment) Define(api frontend.API) error {
 	for _, a := range c.Ancestors {
 		api.AssertIsDifferent(owner, a)
 	}
-	mem, err := c.storage(api, outcome, owner)
+	mem, alias, err := c.storage(api, outcome, owner, addr(f.Address))
 	if err != nil {
 		return err
 	}
@@ -625,7 +650,7 @@ func (c *frameSegment) Define(api frontend.API) error {
 	next := c.Rest
 	for j := len(f.Calls) - 1; j >= 0; j-- {
 		api.AssertIsEqual(api.Mul(f.Calls[j].Used, room), 0)
-		ctx, err := c.callee(api, &f.Calls[j], c.Alias[j], addr, undo, ancestry)
+		ctx, err := c.callee(api, &f.Calls[j], alias, addr, undo, ancestry)
 		if err != nil {
 			return err
 		}
@@ -643,10 +668,12 @@ func (c *frameSegment) Define(api frontend.API) error {
 	return nil
 }
 
-// storage adds the frame's slots to the storage argument at the next
-// time and returns the argument's state after them. owner is the frame's
-// slotOwner.
-func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, owner frontend.Variable) (memory, error) {
+// storage adds the frame's slots, its code's digest and, where
+// SenderCode is 1, the reads the alias rule decides by to the storage
+// argument at the next time and returns the argument's state after them
+// and whether the frame's L1CALLs' sender is aliased. owner is the
+// frame's slotOwner, address its address.
+func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, owner, address frontend.Variable) (memory, frontend.Variable, error) {
 	f, m := &c.Frame, c.Mem
 	t := api.Add(m.Time, 1)
 	api.ToBinary(t, timeBits)
@@ -678,25 +705,33 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	// the L2 state tree's) wrote for its address.
 	digest, err := codeDigest(api, f.CodeLen, f.Code)
 	if err != nil {
-		return memory{}, err
+		return memory{}, nil, err
 	}
 	code := m.term(api, m.fingerprint(api, api.Add(owner, new(big.Int).Mul(big.NewInt(domCode), two162)), digest, 0, 0, 0, 0))
 	sum = api.Sub(sum, code)
+	// SPEC §1's alias rule: the L1 code read for the frame's address (an
+	// L1 account's: layer 1), and the keccak hash of the frame's code.
+	api.AssertIsBoolean(c.SenderCode)
+	l1Code := m.term(api, m.fingerprint(api, listOwner(api, domCodeRead, address), c.L1CodeHash[0], c.L1CodeHash[1], 0, 0, 0))
+	ownHash := m.term(api, m.fingerprint(api, keccakOwner, digest, 0, c.CodeHash[0], c.CodeHash[1], 0))
+	sum = api.Sub(sum, api.Mul(c.SenderCode, api.Add(l1Code, ownHash)))
+	same := api.Mul(api.IsZero(api.Sub(c.L1CodeHash[0], c.CodeHash[0])), api.IsZero(api.Sub(c.L1CodeHash[1], c.CodeHash[1])))
+	alias := api.Mul(c.SenderCode, api.Sub(1, same))
 	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, t}, packTimes(api, c.ReadTimes)...)
+	vs = append(vs, c.SenderCode, c.L1CodeHash[0], c.L1CodeHash[1], c.CodeHash[0], c.CodeHash[1])
 	acc, err := hashVars(api, vs...)
 	if err != nil {
-		return memory{}, err
+		return memory{}, nil, err
 	}
-	return m.next(t, acc, sum), nil
+	return m.next(t, acc, sum), alias, nil
 }
 
 // callee is the context of the frame a call entry enters (meaningful for
 // a used entry; the constraints hold for an unused one, whose fields are
-// zero).
-func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, alias frontend.Variable, addr func(verifier.Word) frontend.Variable, doomed frontend.Variable, ancestry []frontend.Variable) (frontend.Variable, error) {
+// zero). aliased is whether the frame's L1CALLs' sender is aliased.
+func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, aliased frontend.Variable, addr func(verifier.Word) frontend.Variable, doomed frontend.Variable, ancestry []frontend.Variable) (frontend.Variable, error) {
 	f := &c.Frame
 	used := call.Used
-	api.AssertIsBoolean(alias)
 	api.AssertIsEqual(api.Mul(used, call.Delegate), 0)
 	// The address called: the popped word's low 160 bits.
 	toHi := api.ToBinary(call.To.Hi, 128)
@@ -705,7 +740,9 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, alias 
 	isL1Call := api.Mul(used, api.IsZero(api.Sub(to, l1CallAddress)))
 	// L1CALL: a CALL from an L2 frame that is not static.
 	api.AssertIsEqual(api.Mul(isL1Call, api.Add(c.L1, c.Static, call.Static)), 0)
-	api.AssertIsEqual(api.Mul(api.Sub(1, isL1Call), alias), 0)
+	// An L1CALL's sender is decided by the alias rule's reads.
+	api.AssertIsEqual(api.Mul(isL1Call, api.Sub(1, c.SenderCode)), 0)
+	alias := api.Mul(isL1Call, aliased)
 	static := api.Sub(api.Add(c.Static, call.Static), api.Mul(c.Static, call.Static))
 	// A static frame calls with no value.
 	api.AssertIsEqual(api.Mul(c.Static, used, api.Sub(1, api.IsZero(call.Value.Hi))), 0)
@@ -975,7 +1012,7 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 	return []frontend.Circuit{&headerSegment{Reads: make([][recordBytes]frontend.Variable, c.l1Slots()), Writes: make([][recordBytes]frontend.Variable, c.l1Slots()),
 		Code: make([][64]frontend.Variable, c.codeReads()), CodeUses: make([]frontend.Variable, c.codeReads())},
 		&transactionSegment{Tx: txsig.NewTx(c.Calldata)},
-		&frameSegment{Frame: *f, Alias: make([]frontend.Variable, c.Frame.Calls), Ancestors: make([]frontend.Variable, MaxDepth-1),
+		&frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
 			ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, shape: c.Frame},
 		&endSegment{Slots: make([]slotEntry, c.slots()), Codes: make([]l2CodeEntry, c.l2Codes())}, &codeSegment{Code: make([]frontend.Variable, c.Frame.Code)}}, nil
 }

@@ -41,17 +41,23 @@ func resealCode(h *Header, a *codeSegment, bytes []byte, codeLen int) {
 	feAddr := feOf(a.Address)
 	b := feAddr.Bytes()
 	copy(addr[:], b[len(b)-20:])
-	feUses := feOf(a.Uses)
-	uses := int(feUses.Uint64())
+	feUses, feAccount, feHashUses := feOf(a.Uses), feOf(a.Account), feOf(a.HashUses)
+	uses, account, hashUses := int(feUses.Uint64()), feAccount.IsOne(), int(feHashUses.Uint64())
 	m := memOf(a.Mem)
 	var ts []memTuple
 	for range uses {
 		ts = append(ts, memTuple{write: true, owner: listOwnerOf(domCode, addr), keyHi: digest})
 	}
-	ts = append(ts, memTuple{owner: listOwnerOf(domCodeRead, addr), keyHi: elem(hash[:16]), keyLo: elem(hash[16:])})
+	if account {
+		ts = append(ts, memTuple{owner: listOwnerOf(domCodeRead, addr), keyHi: elem(hash[:16]), keyLo: elem(hash[16:])})
+	}
+	for range hashUses {
+		ts = append(ts, keccakTuple(true, digest, hash))
+	}
 	out := m
 	out.sum = sumOf(m.sum, &m.alpha, &m.beta, ts)
-	out.acc = hashElements(m.acc, feAddr, fr.NewElement(uint64(codeLen)), digest, elem(hash[:16]), elem(hash[16:]), fr.NewElement(uint64(uses)))
+	out.acc = hashElements(m.acc, feAddr, fr.NewElement(uint64(codeLen)), digest, elem(hash[:16]), elem(hash[16:]), fr.NewElement(uint64(uses)),
+		bitOf(account), fr.NewElement(uint64(hashUses)))
 	a.Out = boundary(h.Hash(), h.ChainID, h.Transactions, feOf(a.Acc), feOf(a.Pending), out)
 }
 

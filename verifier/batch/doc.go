@@ -31,8 +31,11 @@
 //     STATICCALL enters a frame of the same layer at the address called
 //     (static if the caller or the call is), a call into L1CALL an L1
 //     frame (target and calldata from the input, the caller's address as
-//     sender, aliased by SPEC §1 where the prover says so). A transaction segment starts with nothing pending, so no
-//     frame can be left out, swapped or reordered;
+//     sender, aliased by SPEC §1's rule: unless the keccak256 hash of the
+//     frame's code, which a code segment proves for its digest, is the
+//     read set's code read for its address). A transaction segment
+//     starts with nothing pending, so no frame can be left out, swapped
+//     or reordered;
 //   - the end segments list every storage slot the frames touched, once,
 //     sorted by layer, address and key, with its value before and after
 //     the batch; an L2 slot's value before is the L2 state tree's
@@ -71,10 +74,10 @@
 // frames touched with the value they found, and the write list every L1
 // slot they changed with the value they left, and nothing else. It
 // opens the read set's code reads too, each read by the code segment of
-// its account.
+// its account and by each L2 frame at the account's address that makes
+// an L1CALL (the alias rule).
 //
-// What the segments do not prove yet: whether an L1 sender is aliased,
-// an L1 frame's block context, DELEGATECALL (refused), value transfers,
+// What the segments do not prove yet: an L1 frame's block context, DELEGATECALL (refused), value transfers,
 // balances and fees (the L2 state tree holds storage, code digests and
 // nonces). Until
 // they do, a proof of these segments must not settle a batch on its own.

@@ -37,15 +37,22 @@ func l1CallerCode() []byte {
 
 // l1Batch is a transaction whose L2 frame makes an L1CALL into l1Target
 // (slot 1 = 3 and slot 2 = 5 before it), as the booster would record
-// it: the L1 frame called by the aliased caller for alice. It returns the
-// execution and the L1 lists the batch has.
+// it: the L1 frame called by the aliased caller (no account is at
+// l1Caller on L1) for alice. It returns the execution and the L1 lists
+// the batch has.
 func l1Batch(t *testing.T) (*verifier.Transaction, *L1Lists) {
+	t.Helper()
+	return l1BatchCalledBy(t, precompiles.Alias(l1Caller))
+}
+
+// l1BatchCalledBy is l1Batch with the L1 frame called by caller.
+func l1BatchCalledBy(t *testing.T, caller common.Address) (*verifier.Transaction, *L1Lists) {
 	t.Helper()
 	ctx := l2Context
 	l2, err := verifier.TraceCall(verifier.Call{Code: l1CallerCode(), Address: l1Caller, Caller: alice, Context: &ctx})
 	require.NoError(t, err)
 	require.Len(t, l2.Calls, 1)
-	l1, err := verifier.TraceCall(verifier.Call{Code: l1TargetCode, Address: l1Target, Caller: precompiles.Alias(l1Caller),
+	l1, err := verifier.TraceCall(verifier.Call{Code: l1TargetCode, Address: l1Target, Caller: caller,
 		Storage: map[common.Hash]common.Hash{common.BigToHash(big.NewInt(1)): common.BigToHash(big.NewInt(3)), common.BigToHash(big.NewInt(2)): common.BigToHash(big.NewInt(5))}})
 	require.NoError(t, err)
 	l1.Origin = alice // the L1 frame's tx.origin is the L2 sender (SPEC §1); the code does not read it
@@ -54,7 +61,7 @@ func l1Batch(t *testing.T) (*verifier.Transaction, *L1Lists) {
 		return L1Slot{Contract: l1Target, Slot: common.BigToHash(big.NewInt(s)), Value: common.BigToHash(big.NewInt(v))}
 	}
 	return exec, &L1Lists{Reads: []L1Slot{slot(1, 3), slot(2, 5)}, Writes: []L1Slot{slot(1, 7)},
-		Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(l1TargetCode)}}, BalanceReadsHash: common.Hash{0xba}}
+		Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(l1TargetCode)}, {Contract: l1Caller}}, BalanceReadsHash: common.Hash{0xba}}
 }
 
 // listsCapacity holds the lists tests' batches: lists of two slots.
@@ -92,7 +99,7 @@ func TestL1Lists(t *testing.T) {
 	t.Run("the batch's lists", func(t *testing.T) {
 		segs, err := witnessesFor(headerFor(t, txs, honest), honest, txs, execs, listsCapacity)
 		require.NoError(t, err)
-		require.Equal(t, []int{KindHeader, KindCode, KindTransaction, KindFrame, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
+		require.Equal(t, []int{KindHeader, KindCode, KindCode, KindTransaction, KindFrame, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
 		require.Empty(t, solveAll(t, listsCapacity, segs))
 	})
 	wrong := []struct {
@@ -135,7 +142,7 @@ func TestL1Lists(t *testing.T) {
 		{"more writes than the header's", func(a *headerSegment) { a.NWrites = 2 }},
 		{"more reads than the capacity", func(a *headerSegment) { a.NReads = 3 }},
 		{"a code read other than the header's", func(a *headerSegment) { a.Code[0][63] = a.Code[0][63].(byte) ^ 1 }},
-		{"more code reads than the header's", func(a *headerSegment) { a.NCode = 2 }},
+		{"more code reads than the header's", func(a *headerSegment) { a.NCode = 3 }},
 		{"another balance reads hash", func(a *headerSegment) { a.BalanceReadsHash[31] = 1 }},
 		{"a contract word above 160 bits", func(a *headerSegment) { a.Reads[0][11] = 1 }},
 	}

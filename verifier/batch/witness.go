@@ -100,6 +100,11 @@ type faults struct {
 	// lists skips the check of the L1 lists against the frames' slots,
 	// code the check of the L1 frames' code against the code reads.
 	lists, code bool
+	// alias makes a frame making an L1CALL claim the code hash that
+	// gives its L1 frames' caller by the alias rule, whatever its code's;
+	// noSenderCode makes the frames making L1CALLs read nothing for the
+	// rule (SenderCode 0: their L1CALLs' sender then unaliased).
+	alias, noSenderCode bool
 	// l2 skips the checks of the L2 state against the header and the
 	// frames; with l2Build the L2 state before the batch is built from
 	// the frames' first values instead (the tree given is ignored), and
@@ -130,7 +135,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	if n := c.codeReads(); len(l1.Code) > n {
 		return nil, fmt.Errorf("%w: %d code reads, the header segment holds %d", verifier.ErrCapacity, len(l1.Code), n)
 	}
-	codes, uses, err := l1Codes(l1, executions, c, fl.has(func(f *faults) bool { return f.code }))
+	codes, uses, senders, err := l1Codes(l1, executions, c, fl)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +233,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 				continue // a precompile's own frame
 			}
 			pendingBefore := pendingOf(stack)
-			seg, err := frameWitness(e, k, &stack, h.ChainID, c, words, fl.has(func(f *faults) bool { return f.unsupported }))
+			seg, err := frameWitness(e, k, &stack, h.ChainID, c, words, senders, fl)
 			if err != nil {
 				return nil, fmt.Errorf("batch: transaction %d (%s) frame %d: %w", i, tx.Hash(), k, err)
 			}
@@ -466,7 +471,16 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 	}
 	var cmE fr.Element
 	cmE.SetBigInt(cm)
+	// The alias rule's reads: the code read of the frame's address, its
+	// code's keccak hash.
+	var sc senderCode
+	if seg.sender != nil {
+		sc = *seg.sender
+		tuples = append(tuples, memTuple{owner: listOwnerOf(domCodeRead, tr.Address), keyHi: elem(sc.l1Hash[:16]), keyLo: elem(sc.l1Hash[16:])},
+			keccakTuple(false, digestOf(tr.Code), sc.hash))
+	}
 	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.Element(bitOf(seg.popped.doomed)), t}, packTimesOf(times)...)
+	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]))
 	b.mem.acc = hashElements(es...)
 	b.mem.time = t
 	return tuples, nil
@@ -521,21 +535,49 @@ func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n, nCode int, uses 
 	return tuples
 }
 
-// l1Code is an L1 account's code that the batch's L1 frames run, and how
-// many of them run it.
+// l1Code is a code the batch's segments hash: an L1 account's code that
+// the batch's L1 frames run (account, with uses of them), or an L2
+// contract's code hashed only for SPEC §1's alias rule; hashUses frames
+// read its keccak256 hash for the rule.
 type l1Code struct {
-	addr common.Address
-	code []byte
-	uses int
+	addr     common.Address
+	code     []byte
+	account  bool
+	uses     int
+	hashUses int
 }
 
-// l1Codes lists the code of each L1 account the executions' L1 frames run,
-// in the order first run, and for each of l1's code reads how many of them
-// it names (code hash and account). It fails with ErrStatement where two
-// frames run other code at one account, or a frame's code is not the code
-// the read set names (unless unchecked), and with verifier.ErrCapacity for
-// code longer than c's frames hold.
-func l1Codes(l1 *L1Lists, executions []*verifier.Transaction, c Capacity, unchecked bool) ([]l1Code, []int, error) {
+// senderCode is what the alias rule decides an L2 address's L1CALLs'
+// sender by: the read set's code hash for the address on L1 (zero where
+// no account is there) and the keccak256 hash of the code its L2 frames
+// run.
+type senderCode struct {
+	l1Hash, hash common.Hash
+}
+
+// aliased reports whether the rule aliases the sender.
+func (s senderCode) aliased() bool { return s.l1Hash != s.hash }
+
+// makesL1Call reports whether a frame calls the L1CALL precompile.
+func makesL1Call(tr *verifier.Trace) bool {
+	return slices.ContainsFunc(tr.Calls, func(c verifier.FrameCall) bool { return c.Callee() == precompiles.L1CallAddress })
+}
+
+// l1Codes lists the codes the batch's code segments hash: the code of
+// each L1 account the executions' L1 frames run, in the order first run,
+// then the code of each L2 frame that makes an L1CALL, where no account
+// code is the same. It returns with them, for each of l1's code reads,
+// how many of the segments read it (code hash and account: each L1
+// account's code segment once, each frame making an L1CALL once for its
+// own address), and the alias rule's inputs for each such frame's
+// address. It fails with ErrStatement where two frames run other code at
+// one account, a frame's code is not the code the read set names, or the
+// read set names no code for the address of a frame making an L1CALL
+// (unless fl says code), and with verifier.ErrCapacity for code longer
+// than c's frames hold.
+func l1Codes(l1 *L1Lists, executions []*verifier.Transaction, c Capacity, fl *faults) ([]l1Code, []int, map[common.Address]senderCode, error) {
+	unchecked := fl.has(func(f *faults) bool { return f.code })
+	withheld := fl.has(func(f *faults) bool { return f.noSenderCode })
 	var codes []l1Code
 	at := map[common.Address]int{}
 	for _, e := range executions {
@@ -548,16 +590,16 @@ func l1Codes(l1 *L1Lists, executions []*verifier.Transaction, c Capacity, unchec
 				continue
 			}
 			if len(tr.Code) > c.Frame.Code {
-				return nil, nil, fmt.Errorf("%w: %d bytes of L1 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.Frame.Code)
+				return nil, nil, nil, fmt.Errorf("%w: %d bytes of L1 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.Frame.Code)
 			}
 			i, seen := at[tr.Address]
 			if !seen {
 				i = len(codes)
 				at[tr.Address] = i
-				codes = append(codes, l1Code{addr: tr.Address, code: tr.Code})
+				codes = append(codes, l1Code{addr: tr.Address, code: tr.Code, account: true})
 			}
 			if !bytes.Equal(codes[i].code, tr.Code) {
-				return nil, nil, fmt.Errorf("%w: two L1 frames run other code at %s", ErrStatement, tr.Address)
+				return nil, nil, nil, fmt.Errorf("%w: two L1 frames run other code at %s", ErrStatement, tr.Address)
 			}
 			codes[i].uses++
 		}
@@ -570,15 +612,47 @@ func l1Codes(l1 *L1Lists, executions []*verifier.Transaction, c Capacity, unchec
 		case j >= 0:
 			uses[j]++
 		case !unchecked:
-			return nil, nil, fmt.Errorf("%w: the L1 frames at %s run code of hash %s, which the read set's code reads do not name", ErrStatement, code.addr, h)
+			return nil, nil, nil, fmt.Errorf("%w: the L1 frames at %s run code of hash %s, which the read set's code reads do not name", ErrStatement, code.addr, h)
 		}
 	}
-	return codes, uses, nil
+	senders := map[common.Address]senderCode{}
+	for _, e := range executions {
+		if e == nil {
+			continue
+		}
+		for _, f := range e.Frames {
+			tr := f.Trace
+			if f.L1 || len(tr.Code) == 0 || !makesL1Call(tr) || withheld {
+				continue
+			}
+			if len(tr.Code) > c.Frame.Code {
+				return nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.Frame.Code)
+			}
+			i := slices.IndexFunc(codes, func(code l1Code) bool { return bytes.Equal(code.code, tr.Code) })
+			if i < 0 {
+				i = len(codes)
+				codes = append(codes, l1Code{code: tr.Code})
+			}
+			codes[i].hashUses++
+			j := slices.IndexFunc(l1.Code, func(r CodeRead) bool { return r.Contract == tr.Address })
+			s := senderCode{hash: crypto.Keccak256Hash(tr.Code)}
+			switch {
+			case j >= 0:
+				uses[j]++
+				s.l1Hash = l1.Code[j].CodeHash
+			case !unchecked:
+				return nil, nil, nil, fmt.Errorf("%w: the frame at %s makes an L1CALL, and the read set names no L1 code for its address", ErrStatement, tr.Address)
+			}
+			senders[tr.Address] = s
+		}
+	}
+	return codes, uses, senders, nil
 }
 
 // code assigns the code segment of code, for frames of capacity n bytes.
 func (b *draftBatch) code(code l1Code, n int) *codeSegment {
-	seg := &codeSegment{Address: new(big.Int).SetBytes(code.addr[:]), CodeLen: len(code.code), Uses: code.uses, Code: make([]frontend.Variable, n)}
+	seg := &codeSegment{Address: new(big.Int).SetBytes(code.addr[:]), CodeLen: len(code.code), Uses: code.uses,
+		Account: bitInt(code.account), HashUses: code.hashUses, Code: make([]frontend.Variable, n)}
 	for i := range seg.Code {
 		seg.Code[i] = 0
 		if i < len(code.code) {
@@ -586,12 +660,14 @@ func (b *draftBatch) code(code l1Code, n int) *codeSegment {
 		}
 	}
 	h := crypto.Keccak256Hash(code.code)
-	b.mem.acc = hashElements(b.mem.acc, elem(code.addr[:]), fr.NewElement(uint64(len(code.code))), digestOf(code.code), elem(h[:16]), elem(h[16:]), fr.NewElement(uint64(code.uses)))
+	b.mem.acc = hashElements(b.mem.acc, elem(code.addr[:]), fr.NewElement(uint64(len(code.code))), digestOf(code.code), elem(h[:16]), elem(h[16:]),
+		fr.NewElement(uint64(code.uses)), bitOf(code.account), fr.NewElement(uint64(code.hashUses)))
 	return seg
 }
 
 // tuples are the code segment's terms: its digest written once per use,
-// its code read read.
+// its code read read (an account's code), its keccak hash written once
+// per frame the alias rule reads it for.
 func (code l1Code) tuples() []memTuple {
 	var out []memTuple
 	d := digestOf(code.code)
@@ -599,7 +675,21 @@ func (code l1Code) tuples() []memTuple {
 		out = append(out, memTuple{write: true, owner: listOwnerOf(domCode, code.addr), keyHi: d})
 	}
 	h := crypto.Keccak256Hash(code.code)
-	return append(out, memTuple{owner: listOwnerOf(domCodeRead, code.addr), keyHi: elem(h[:16]), keyLo: elem(h[16:])})
+	if code.account {
+		out = append(out, memTuple{owner: listOwnerOf(domCodeRead, code.addr), keyHi: elem(h[:16]), keyLo: elem(h[16:])})
+	}
+	for range code.hashUses {
+		out = append(out, keccakTuple(true, d, h))
+	}
+	return out
+}
+
+// keccakTuple is a code keccak entry of the storage argument: digest
+// d's code has keccak256 hash h.
+func keccakTuple(write bool, d fr.Element, h common.Hash) memTuple {
+	var owner fr.Element
+	owner.SetBigInt(keccakOwner)
+	return memTuple{write: write, owner: owner, keyHi: d, valHi: elem(h[:16]), valLo: elem(h[16:])}
 }
 
 // digestOf is CodeDigest as a field element.
@@ -907,17 +997,21 @@ func pendingOf(st []pending) fr.Element {
 }
 
 // pendingFrame is a frame segment being assigned: popped is the context
-// it took off the stack, pushed how many callee contexts it left there.
+// it took off the stack, pushed how many callee contexts it left there,
+// sender the alias rule's inputs it reads (nil where it makes no L1CALL).
 type pendingFrame struct {
 	*frameSegment
 	popped pending
 	pushed int
+	sender *senderCode
 }
 
 // frameWitness assigns the frame segment of e.Frames[k], in a batch of
 // chain chainID: it pops the frame's context off stack (which must be on
-// top) and pushes its callees', first call on top.
-func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big.Int, c Capacity, words int, unsupported bool) (pendingFrame, error) {
+// top) and pushes its callees', first call on top. senders holds the
+// alias rule's inputs for the addresses of the frames making L1CALLs.
+func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big.Int, c Capacity, words int, senders map[common.Address]senderCode, fl *faults) (pendingFrame, error) {
+	unsupported := fl.has(func(f *faults) bool { return f.unsupported })
 	f := e.Frames[k]
 	tr := f.Trace
 	if !f.L1 && tr.Context.ChainID.ToBig().Cmp(chainID) != 0 {
@@ -957,10 +1051,30 @@ func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big
 	if err != nil {
 		return pendingFrame{}, err
 	}
-	seg := &frameSegment{Frame: fw.FrameWitness, L1: bitInt(f.L1), Static: bitInt(top.static), Alias: make([]frontend.Variable, c.Frame.Calls),
+	seg := &frameSegment{Frame: fw.FrameWitness, L1: bitInt(f.L1), Static: bitInt(top.static), SenderCode: 0,
+		L1CodeHash: [2]frontend.Variable{0, 0}, CodeHash: [2]frontend.Variable{0, 0},
 		Ancestors: make([]frontend.Variable, MaxDepth-1), ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, shape: c.Frame}
-	for j := range seg.Alias {
-		seg.Alias[j] = 0
+	sc, reads := senders[tr.Address], !f.L1 && makesL1Call(tr) && !fl.has(func(f *faults) bool { return f.noSenderCode })
+	if reads {
+		// The alias rule's inputs, as the callees below need them (the
+		// fault claims the hash the L1 frame's caller needs).
+		if fl.has(func(f *faults) bool { return f.alias }) {
+			for j, call := range tr.Calls {
+				child := slices.IndexFunc(e.Frames, func(g verifier.Frame) bool { return g.Parent == k && g.Call == j && g.L1 })
+				if call.Callee() != precompiles.L1CallAddress || child < 0 {
+					continue
+				}
+				switch caller := e.Frames[child].Trace.Caller; {
+				case caller == tr.Address && sc.aliased():
+					sc.hash = sc.l1Hash
+				case caller != tr.Address && !sc.aliased():
+					sc.hash[0] ^= 1
+				}
+			}
+		}
+		seg.SenderCode = 1
+		seg.L1CodeHash = [2]frontend.Variable{new(big.Int).SetBytes(sc.l1Hash[:16]), new(big.Int).SetBytes(sc.l1Hash[16:])}
+		seg.CodeHash = [2]frontend.Variable{new(big.Int).SetBytes(sc.hash[:16]), new(big.Int).SetBytes(sc.hash[16:])}
 	}
 	// The callees' ancestry: this frame, then the frames above it.
 	below := append([]fr.Element{owner}, ancestors[:MaxDepth-2]...)
@@ -990,10 +1104,14 @@ func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big
 			if len(call.Input) < 20 || !e.Frames[child].L1 {
 				return pendingFrame{}, fmt.Errorf("%w: the L1CALL at call %d ran no L1 frame", verifier.ErrUnsupported, j)
 			}
+			// SPEC §1: aliased where the frame's code is not the code at
+			// its address on L1.
 			sender := tr.Address
-			if callee.Caller != sender {
+			if sc.aliased() {
 				sender = precompiles.Alias(sender)
-				seg.Alias[j] = 1
+			}
+			if callee.Caller != sender {
+				return pendingFrame{}, fmt.Errorf("%w: the L1CALL at call %d enters an L1 frame called by %s, the alias rule's sender is %s", ErrStatement, j, callee.Caller, sender)
 			}
 			entry = entryOf(sender, tr.Origin, common.BytesToAddress(call.Input[:20]), new(big.Int), call.Input[20:], true, false, doomed, below, c.Calldata)
 		} else {
@@ -1008,7 +1126,11 @@ func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big
 		st = append(st, callees[j])
 	}
 	*stack = st
-	return pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, ancestors: ancestors}, pushed: len(callees)}, nil
+	pf := pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, ancestors: ancestors}, pushed: len(callees)}
+	if reads {
+		pf.sender = &sc
+	}
+	return pf, nil
 }
 
 // ancestry is a context's ancestors, MaxDepth − 1 of them (a top frame's
