@@ -21,8 +21,9 @@
 //
 // [Settle] sends the one L1 transaction that settles a batch on the booster
 // contract (solidity/src/Booster.sol) through any bind.ContractBackend,
-// with a proof from a [Prover]; [NewDevProver] is the development-only
-// prover for DevBatchVerifier. Batches chain through their [Batch.Commitment]:
+// with a proof from a [Prover]: [NewProver] proves the batch's statement
+// with a batch.Prover (for GnarkBatchVerifier), [NewDevProver] is the
+// development-only prover for DevBatchVerifier. Batches chain through their [Batch.Commitment]:
 // each names the previous one as its parent, and each binds the L1 chain id
 // and the booster contract ([WithL1Contract]) it settles on. A batch L1
 // refused can be undone with [Booster.Rollback] and its transactions

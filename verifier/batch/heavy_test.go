@@ -27,37 +27,9 @@ import (
 	"github.com/boosterkit/go-booster/verifier/batch"
 )
 
-// statementProver proves a booster batch's statement with a batch.Prover,
-// taking the transactions' executions from the recorder the booster runs
-// with (reset after each batch).
-type statementProver struct {
-	t   *testing.T
-	p   *batch.Prover
-	rec *verifier.TxRecorder
-}
-
-func (s statementProver) Prove(ctx context.Context, b *booster.Batch) ([]byte, error) {
-	h, err := b.Header()
-	if err != nil {
-		return nil, err
-	}
-	l1, err := b.L1Lists()
-	if err != nil {
-		return nil, err
-	}
-	execs, err := s.rec.Transactions()
-	if err != nil {
-		return nil, err
-	}
-	s.rec.Reset()
-	return s.p.Prove(ctx, h, l1, b.L2StateBefore(), b.Transactions, execs, func(p batch.Progress) {
-		s.t.Logf("proved %s (%d of %d), %s elapsed, about %s left", p.Step, p.Done, p.Total, p.Elapsed.Round(time.Second), p.Left.Round(time.Second))
-	})
-}
-
 // TestBatchProofSettles makes the keys of the whole pipeline (segments of
 // up to 128 bytes of calldata and frames of the ERC20 shape, aggregation
-// of 6 segments, wrap), proves a real booster batch (the voting example's
+// of 8 segments, wrap), proves a real booster batch (the voting example's
 // vote: BallotBox.vote on L2, whose L1CALL records it in Voting on L1),
 // settles it on a simulated L1 with mainnet's rules through
 // GnarkBatchVerifier, and checks that the same proof does not settle the
@@ -72,7 +44,7 @@ func TestBatchProofSettles(t *testing.T) {
 	if dir == "" {
 		dir = verifier.DefaultKeyDir()
 	}
-	p, err := batch.NewProver(filepath.Join(dir, "batch"), batch.Capacity{Calldata: 128, Frame: verifier.Shapes[2]}, 6)
+	p, err := batch.NewProver(filepath.Join(dir, "batch"), batch.Capacity{Calldata: 128, Frame: verifier.Shapes[2]}, 8)
 	require.NoError(t, err)
 	t.Logf("setup of every circuit: %s; constraints %v", time.Since(start).Round(time.Second), p.Constraints())
 
@@ -96,10 +68,10 @@ func TestBatchProofSettles(t *testing.T) {
 	ballotCode, _, _, err := runtime.Create(append(common.CopyBytes(box.Bytecode), args...), &runtime.Config{})
 	require.NoError(t, err)
 
-	rec := verifier.NewTxRecorder()
-	prover := statementProver{t: t, p: p, rec: rec}
-	r := chain.NewRollupVerifiedBy(t, adapter, prover, booster.WithGenesis(types.GenesisAlloc{ballot: {Code: ballotCode}}),
-		booster.WithTracer(rec.Hooks()), booster.WithL1Tracer(rec.L1Hooks()))
+	prover, opts := booster.NewProver(p, func(p batch.Progress) {
+		t.Logf("proved %s (%d of %d), %s elapsed, about %s left", p.Step, p.Done, p.Total, p.Elapsed.Round(time.Second), p.Left.Round(time.Second))
+	})
+	r := chain.NewRollupVerifiedBy(t, adapter, prover, append(opts, booster.WithGenesis(types.GenesisAlloc{ballot: {Code: ballotCode}}))...)
 	require.Equal(t, voting, chain.Deploy(t, "Voting", r.Contract, boostertest.L1Sender(ballot), big.NewInt(3)))
 	require.NoError(t, r.Booster.SetL1Source(chain.Source(t)))
 	r.Account(t, "alice").Transact(t, ballot, "BallotBox", "vote", big.NewInt(2))

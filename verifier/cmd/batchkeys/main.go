@@ -3,7 +3,7 @@
 // directory's batch folder by circuit digest, and writes gnark's Solidity
 // verifier of the wrap, which GnarkBatchVerifier takes at deployment.
 //
-//	go run ./verifier/cmd/batchkeys -calldata 128 -frame 2 -arity 6 -out BatchVerifier.sol
+//	go run ./verifier/cmd/batchkeys -calldata 128 -frame 2 -arity 8 -out BatchVerifier.sol
 //
 // The first run takes about forty minutes and 14 GiB on 2 cores (the wrap
 // is 7.7 million constraints); later runs load the keys. Keys come from a
