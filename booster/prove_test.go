@@ -83,9 +83,9 @@ func TestNewProver(t *testing.T) {
 	r.Settle(t)
 	carol.Transact(t, ballot, "BallotBox", "vote", big.NewInt(2))
 	r.Settle(t)
-	// Header, the codes of Voting and BallotBox, three segments a vote,
-	// the end.
-	require.Equal(t, []int{1 + 2 + 2*3 + 1, 1 + 2 + 3 + 1}, w.segments)
+	// Header, the codes of Voting and BallotBox, the pinned L1 block,
+	// three segments a vote, the end.
+	require.Equal(t, []int{1 + 2 + 1 + 2*3 + 1, 1 + 2 + 1 + 3 + 1}, w.segments)
 	require.Equal(t, []string{"witnesses", "witnesses"}, steps)
 	require.Equal(t, int64(2), tally(2))
 	require.Equal(t, int64(1), tally(1))

@@ -186,12 +186,19 @@ func header(l1ChainID *big.Int, contract common.Address, chainID *big.Int, s bin
 }
 
 // L1Lists returns the read set and write list as the batch proof opens
-// them (batch.L1Lists): the header's ReadsHash and WritesHash are theirs.
+// them (batch.L1Lists): the header's ReadsHash and WritesHash are theirs;
+// with them the pinned L1 block's header, whose values the L1 frames
+// read.
 func (b *Batch) L1Lists() (*batch.L1Lists, error) {
 	if _, err := b.Commitment(); err != nil {
 		return nil, err
 	}
-	return l1Lists(b.Settlement())
+	l, err := l1Lists(b.Settlement())
+	if err != nil {
+		return nil, err
+	}
+	l.Block = types.CopyHeader(b.L1Block)
+	return l, nil
 }
 
 // l1Lists flattens a settlement's read set and write list.

@@ -111,11 +111,16 @@ type Recorder struct {
 	trace Trace
 	// ctxSet is set by SetContext; envStep is an environment step whose
 	// pushed value the next step shows.
-	ctxSet  bool
-	envStep *Step
-	envErr  error
-	storage map[common.Hash]*StorageSlot
-	nested  *Step
+	ctxSet bool
+	// fillContext makes every context value (and the balance) the value
+	// the call's first step reading it pushed: an L1 frame's, whose
+	// hooks give no block (TxRecorder); filled marks those so taken.
+	fillContext bool
+	filled      uint16
+	envStep     *Step
+	envErr      error
+	storage     map[common.Hash]*StorageSlot
+	nested      *Step
 	// call is the frame's call in progress: the next step of the frame
 	// shows its success flag and return data. shared is a callee's step
 	// that touched this frame's own storage.
@@ -202,6 +207,29 @@ func (r *Recorder) finishEnv(stack []uint256.Int) {
 	}
 	got := stack[len(stack)-1]
 	c := &r.trace.Context
+	if i := opcodes[st.Op].aux - envCoinbase; r.fillContext && r.filled&(1<<i) == 0 {
+		r.filled |= 1 << i
+		switch st.Op {
+		case vm.COINBASE:
+			c.Coinbase = common.Address(got.Bytes20())
+		case vm.TIMESTAMP:
+			c.Timestamp = got.Uint64()
+		case vm.NUMBER:
+			c.Number = got.Uint64()
+		case vm.PREVRANDAO:
+			c.PrevRandao = common.Hash(got.Bytes32())
+		case vm.GASLIMIT:
+			c.GasLimit = got.Uint64()
+		case vm.CHAINID:
+			c.ChainID = got
+		case vm.BASEFEE:
+			c.BaseFee = got
+		case vm.GASPRICE:
+			c.GasPrice = got
+		case vm.SELFBALANCE:
+			r.trace.Balance = got
+		}
+	}
 	if !r.ctxSet {
 		switch st.Op {
 		case vm.CHAINID:

@@ -124,6 +124,11 @@ func (t *TxRecorder) enter(stack *[]int, l1 bool, depth int, typ byte, from, to 
 			r.SetContext(*t.ctx)
 		}
 	}
+	if l1 {
+		// The L1 EVM's hooks give no block: the frame's context is what
+		// its environment steps push (the pinned L1 block's).
+		r.fillContext = true
+	}
 	if l1 && len(t.stack) > 0 {
 		// The L1 EVM runs with the L2 transaction's sender as tx.origin.
 		r.trace.Origin = t.frames[t.stack[0]].trace.Origin

@@ -25,7 +25,7 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 		b.Fatal(err)
 	}
 	base := evm.GetNbConstraints()
-	names := []string{"header", "transaction", "frame", "end", "code"}
+	names := []string{"header", "transaction", "frame", "end", "code", "block"}
 	for kind, name := range names {
 		b.Run(name, func(b *testing.B) {
 			var n int
@@ -49,6 +49,8 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 				b.ReportMetric(float64(c.l1Slots()), "l1slots")
 			case KindEnd:
 				b.ReportMetric(float64(c.slots()), "slots")
+			case KindBlock:
+				b.ReportMetric(float64(c.l1Block()), "header-bytes")
 			case KindCode:
 				b.ReportMetric(float64(c.Frame.Code), "code-bytes")
 				b.ReportMetric(float64(n)/float64(c.Frame.Code), "constraints/byte")

@@ -64,14 +64,15 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 	}
 	segs := witnesses()
 	// Header, Voting's code, BallotBox's code (hashed for the alias rule
-	// of its L1CALL's sender), then per vote its signature, BallotBox.vote
+	// of its L1CALL's sender), the pinned L1 block (the L1 frames'
+	// context), then per vote its signature, BallotBox.vote
 	// on L2 and Voting.recordVote on L1 (the L1CALL precompile's own
 	// frame runs no code), then the end.
 	kinds := make([]int, len(segs))
 	for i, s := range segs {
 		kinds[i] = s.Kind
 	}
-	require.Equal(t, []int{batch.KindHeader, batch.KindCode, batch.KindCode, batch.KindTransaction, batch.KindFrame, batch.KindFrame,
+	require.Equal(t, []int{batch.KindHeader, batch.KindCode, batch.KindCode, batch.KindBlock, batch.KindTransaction, batch.KindFrame, batch.KindFrame,
 		batch.KindTransaction, batch.KindFrame, batch.KindFrame, batch.KindEnd}, kinds)
 	circuits, err := batch.Circuits(capacity)
 	require.NoError(t, err)
@@ -92,19 +93,19 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 		require.NoError(t, err)
 		w, err := verifier.Assign(tr, capacity.Frame)
 		require.NoError(t, err)
-		s := witnesses()[5]
+		s := witnesses()[6]
 		batch.FrameSegmentOf(s.Assignment).Frame = w.FrameWitness
 		require.Error(t, solve(s))
 	})
 	t.Run("the L1 frame taken for an L2 one", func(t *testing.T) {
-		s := witnesses()[5]
+		s := witnesses()[6]
 		batch.FrameSegmentOf(s.Assignment).L1 = 0
 		require.Error(t, solve(s))
 	})
 	t.Run("an L1CALL from an L1 frame", func(t *testing.T) {
 		// The vote's L2 frame said to be an L1 frame: its L1CALL is then
 		// refused. The same relabelling as an L2 frame solves.
-		s := witnesses()[4]
+		s := witnesses()[5]
 		batch.Relabel(s.Assignment, h, tx.Frames[0].Trace, true, false)
 		require.Error(t, solve(s))
 		batch.Relabel(s.Assignment, h, tx.Frames[0].Trace, false, false)
@@ -112,7 +113,7 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 	})
 	t.Run("an L1CALL from a static frame", func(t *testing.T) {
 		// Refused twice over: the L1CALL, and the ballot the frame writes.
-		s := witnesses()[4]
+		s := witnesses()[5]
 		batch.Relabel(s.Assignment, h, tx.Frames[0].Trace, false, true)
 		require.Error(t, solve(s))
 	})
@@ -120,16 +121,16 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 		// The second vote's signature right after the first vote's L2
 		// frame.
 		segs := witnesses()
-		s := segs[6]
+		s := segs[7]
 		next := batch.TransactionSegmentOf(s.Assignment)
-		next.Pending = batch.FrameSegmentOf(segs[5].Assignment).Pending
-		next.In = segs[4].Segment.Out
+		next.Pending = batch.FrameSegmentOf(segs[6].Assignment).Pending
+		next.In = segs[5].Segment.Out
 		require.Error(t, solve(s))
 		// The end right after the second vote's L2 frame.
-		s = segs[9]
+		s = segs[10]
 		end := batch.EndSegmentOf(s.Assignment)
-		end.Pending = batch.FrameSegmentOf(segs[8].Assignment).Pending
-		end.In = segs[7].Segment.Out
+		end.Pending = batch.FrameSegmentOf(segs[9].Assignment).Pending
+		end.In = segs[8].Segment.Out
 		require.Error(t, solve(s))
 	})
 }

@@ -22,6 +22,7 @@ const (
 	KindFrame
 	KindEnd
 	KindCode
+	KindBlock
 	nbKinds
 )
 
@@ -43,6 +44,9 @@ type Capacity struct {
 	// L2 account the batch's frames run, so a batch has enough end
 	// segments for its slots and its L2 accounts.
 	L2Codes int
+	// L1Block is the block segment's capacity of L1 block header bytes
+	// (DefaultL1Block if zero).
+	L1Block int
 }
 
 // DefaultL2Codes is an end segment's L2 code capacity when
@@ -122,6 +126,10 @@ type headerSegment struct {
 	Code     [][64]frontend.Variable
 	NCode    frontend.Variable
 	CodeUses []frontend.Variable
+	// BlockUses is how many block segments read the pinned L1 block's
+	// hash (words 6, with the L1 chain id, word 0): one where the batch
+	// runs L1 frames.
+	BlockUses frontend.Variable
 }
 
 // recordBytes is the size of a read set or write list record.
@@ -143,6 +151,11 @@ const (
 	// keccak256, which the code segments write and the frames whose
 	// L1CALLs SPEC §1's alias rule decides read.
 	domKeccak = 6
+	// domBlock is the owner domain of the pinned L1 block's hash (key
+	// the L1 chain id), domContext that of the L1 frames' block context
+	// (value its digest): see blockSegment.
+	domBlock   = 7
+	domContext = 8
 )
 
 var two162 = new(big.Int).Lsh(big.NewInt(1), 162)
@@ -259,6 +272,10 @@ func (c *headerSegment) lists(api frontend.API, kh *keccak.Hasher) (memory, erro
 		sum = api.Add(sum, api.Mul(used, c.CodeUses[j], m.term(api, fp)))
 		vs = append(vs, address, hashHi, hashLo, c.CodeUses[j])
 	}
+	// The pinned L1 block's hash, for the block segment.
+	chain, block := word(c.Words[0]), word(c.Words[6])
+	sum = api.Add(sum, api.Mul(c.BlockUses, m.term(api, m.fingerprint(api, blockOwner, chain[0], chain[1], block[0], block[1], 0))))
+	vs = append(vs, c.BlockUses)
 	acc, err := hashVars(api, vs...)
 	if err != nil {
 		return memory{}, err
@@ -715,6 +732,13 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	l1Code := m.term(api, m.fingerprint(api, listOwner(api, domCodeRead, address), c.L1CodeHash[0], c.L1CodeHash[1], 0, 0, 0))
 	ownHash := m.term(api, m.fingerprint(api, keccakOwner, digest, 0, c.CodeHash[0], c.CodeHash[1], 0))
 	sum = api.Sub(sum, api.Mul(c.SenderCode, api.Add(l1Code, ownHash)))
+	// An L1 frame runs in the pinned L1 block's context, which the block
+	// segment wrote.
+	ctx, err := contextDigest(api, f.Context[:])
+	if err != nil {
+		return memory{}, nil, err
+	}
+	sum = api.Sub(sum, api.Mul(c.L1, m.term(api, m.fingerprint(api, contextOwner, 0, 0, ctx, 0, 0))))
 	same := api.Mul(api.IsZero(api.Sub(c.L1CodeHash[0], c.CodeHash[0])), api.IsZero(api.Sub(c.L1CodeHash[1], c.CodeHash[1])))
 	alias := api.Mul(c.SenderCode, api.Sub(1, same))
 	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, t}, packTimes(api, c.ReadTimes)...)
@@ -1014,5 +1038,6 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 		&transactionSegment{Tx: txsig.NewTx(c.Calldata)},
 		&frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
 			ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, shape: c.Frame},
-		&endSegment{Slots: make([]slotEntry, c.slots()), Codes: make([]l2CodeEntry, c.l2Codes())}, &codeSegment{Code: make([]frontend.Variable, c.Frame.Code)}}, nil
+		&endSegment{Slots: make([]slotEntry, c.slots()), Codes: make([]l2CodeEntry, c.l2Codes())}, &codeSegment{Code: make([]frontend.Variable, c.Frame.Code)},
+		&blockSegment{Header: make([]frontend.Variable, c.l1Block())}}, nil
 }

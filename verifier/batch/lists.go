@@ -4,6 +4,7 @@ import (
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 )
 
@@ -34,6 +35,10 @@ type L1Lists struct {
 	Code             []CodeRead
 	BalanceReadsHash common.Hash
 	Writes           []L1Slot
+	// Block is the pinned L1 block's header, whose hash is the batch
+	// header's L1BlockHash: the block segment opens it for the L1
+	// frames' block context. A batch without L1 frames needs none.
+	Block *types.Header
 }
 
 // CodeReadsHash is keccak256(abi.encode(codeReads)) of the lists' code

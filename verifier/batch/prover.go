@@ -59,7 +59,7 @@ func NewProver(keyDir string, c Capacity, arity int) (*Prover, error) {
 	var kinds []aggregate.SegmentKind
 	names := []string{fmt.Sprintf("batch-header-l1slots%d", c.l1Slots()), fmt.Sprintf("batch-transaction-calldata%d", c.Calldata),
 		fmt.Sprintf("batch-frame-calldata%d-%s", c.Calldata, c.Frame.Name()), fmt.Sprintf("batch-end-slots%d", c.slots()),
-		fmt.Sprintf("batch-code-%d", c.Frame.Code)}
+		fmt.Sprintf("batch-code-%d", c.Frame.Code), fmt.Sprintf("batch-block-%d", c.l1Block())}
 	circuits, err := Circuits(c)
 	if err != nil {
 		return nil, err
@@ -98,13 +98,14 @@ func NewProver(keyDir string, c Capacity, arity int) (*Prover, error) {
 // (Wrapper.ExportSolidity) GnarkBatchVerifier adapts.
 func (p *Prover) Wrapper() *aggregate.Wrapper { return p.wrap }
 
-// Constraints reports the size of each circuit: the five segment kinds,
+// Constraints reports the size of each circuit: the six segment kinds,
 // the aggregation and the wrap.
 func (p *Prover) Constraints() map[string]int {
 	return map[string]int{
 		"header": p.kinds[KindHeader].ccs.GetNbConstraints(), "transaction": p.kinds[KindTransaction].ccs.GetNbConstraints(),
 		"frame": p.kinds[KindFrame].ccs.GetNbConstraints(),
 		"end":   p.kinds[KindEnd].ccs.GetNbConstraints(), "code": p.kinds[KindCode].ccs.GetNbConstraints(),
+		"block":       p.kinds[KindBlock].ccs.GetNbConstraints(),
 		"aggregation": p.agg.NbConstraints(), "wrap": p.wrap.NbConstraints(),
 	}
 }

@@ -100,6 +100,12 @@ type faults struct {
 	// lists skips the check of the L1 lists against the frames' slots,
 	// code the check of the L1 frames' code against the code reads.
 	lists, code bool
+	// l1Context keeps each L1 frame's own context instead of the pinned
+	// L1 block's; block, if set, is the L1 block header the block
+	// segment opens and the L1 frames run in, whatever the header's L1
+	// block hash.
+	l1Context bool
+	block     *types.Header
 	// alias makes a frame making an L1CALL claim the code hash that
 	// gives its L1 frames' caller by the alias rule, whatever its code's;
 	// noSenderCode makes the frames making L1CALLs read nothing for the
@@ -138,6 +144,31 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	codes, uses, senders, err := l1Codes(l1, executions, c, fl)
 	if err != nil {
 		return nil, err
+	}
+	// The L1 frames run in the pinned L1 block's context.
+	var block []byte
+	var pinned verifier.Context
+	if n := l1Frames(executions); n > 0 {
+		if h.L1ChainID == nil {
+			return nil, fmt.Errorf("%w: no L1 chain id", ErrStatement)
+		}
+		given := l1.Block
+		if fl != nil && fl.block != nil {
+			given = fl.block
+			h := *h
+			h.L1BlockHash, h.L1BlockNumber = given.Hash(), given.Number.Uint64()
+			if block, err = checkBlock(&h, given, c.l1Block()); err != nil {
+				return nil, err
+			}
+		} else if block, err = checkBlock(h, given, c.l1Block()); err != nil {
+			return nil, err
+		}
+		pinned = l1Context(given, h.L1ChainID)
+		if !fl.has(func(f *faults) bool { return f.l1Context }) {
+			if executions, err = inPinnedContext(executions, pinned); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if h.ChainID == nil || !h.ChainID.IsUint64() {
 		return nil, fmt.Errorf("%w: L2 chain id %v is not a 64-bit value", ErrStatement, h.ChainID)
@@ -183,9 +214,13 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			head.Words[i][j] = v
 		}
 	}
-	b.add(KindHeader, head, b.lists(head, l1, c.l1Slots(), c.codeReads(), uses), stack)
+	b.add(KindHeader, head, b.lists(head, l1, c.l1Slots(), c.codeReads(), uses, h, block != nil), stack)
 	for _, code := range codes {
 		b.add(KindCode, b.code(code, c.Frame.Code), code.tuples(), stack)
+	}
+	if block != nil {
+		seg, tuples := b.block(block, pinned, h.L1ChainID, l1Frames(executions), c.l1Block())
+		b.add(KindBlock, seg, tuples, stack)
 	}
 	for i, tx := range txs {
 		if tx.ChainId().Cmp(h.ChainID) != 0 {
@@ -449,6 +484,9 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 		seg.ReadTimes[j] = times[j]
 	}
 	tuples = append(tuples, memTuple{owner: codeOwnerOf(f.L1, tr.Address), keyHi: digestOf(tr.Code)})
+	if f.L1 {
+		tuples = append(tuples, contextTuple(tr.Context))
+	}
 	if !f.L1 {
 		u, seen := b.l2Code[tr.Address]
 		if !seen {
@@ -488,7 +526,7 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 
 // lists assigns the header segment's L1 lists (n records each) and
 // returns their reads of the storage argument, starting its hash chain.
-func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n, nCode int, uses []int) []memTuple {
+func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n, nCode int, uses []int, h *Header, block bool) []memTuple {
 	head.NReads, head.NWrites, head.NCode = len(l1.Reads), len(l1.Writes), len(l1.Code)
 	for j := range 32 {
 		head.BalanceReadsHash[j] = l1.BalanceReadsHash[j]
@@ -531,8 +569,57 @@ func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n, nCode int, uses 
 		head.CodeUses[j] = u
 		es = append(es, elem(r.Contract[:]), elem(r.CodeHash[:16]), elem(r.CodeHash[16:]), fr.NewElement(uint64(u)))
 	}
+	// The pinned L1 block's hash, for the block segment.
+	head.BlockUses = bitInt(block)
+	if block {
+		id := common.BigToHash(h.L1ChainID)
+		var owner fr.Element
+		owner.SetBigInt(blockOwner)
+		tuples = append(tuples, memTuple{write: true, owner: owner, keyHi: elem(id[:16]), keyLo: elem(id[16:]), valHi: elem(h.L1BlockHash[:16]), valLo: elem(h.L1BlockHash[16:])})
+	}
+	es = append(es, bitOf(block))
 	b.mem.acc = hashElements(es...)
 	return tuples
+}
+
+// l1Frames counts the executions' L1 frames that run code.
+func l1Frames(executions []*verifier.Transaction) int {
+	n := 0
+	for _, e := range executions {
+		if e == nil {
+			continue
+		}
+		for _, f := range e.Frames {
+			if f.L1 && len(f.Trace.Code) > 0 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// inPinnedContext is executions with each L1 frame in the pinned L1
+// block's context (inL1Context), the executions given left as they are.
+func inPinnedContext(executions []*verifier.Transaction, pinned verifier.Context) ([]*verifier.Transaction, error) {
+	out := make([]*verifier.Transaction, len(executions))
+	for i, e := range executions {
+		if e == nil {
+			continue
+		}
+		c := &verifier.Transaction{Frames: slices.Clone(e.Frames)}
+		for k, f := range c.Frames {
+			if !f.L1 || len(f.Trace.Code) == 0 {
+				continue
+			}
+			tr, err := inL1Context(f.Trace, pinned)
+			if err != nil {
+				return nil, fmt.Errorf("batch: transaction %d frame %d: %w", i, k, err)
+			}
+			c.Frames[k].Trace = tr
+		}
+		out[i] = c
+	}
+	return out, nil
 }
 
 // l1Code is a code the batch's segments hash: an L1 account's code that
@@ -936,6 +1023,8 @@ func (b *draftBatch) finish(h *Header) []SegmentWitness {
 		case *endSegment:
 			a.SegmentInputs, a.carried = seg.Inputs(), cr
 		case *codeSegment:
+			a.SegmentInputs, a.carried = seg.Inputs(), cr
+		case *blockSegment:
 			a.SegmentInputs, a.carried = seg.Inputs(), cr
 		}
 		segs[i] = SegmentWitness{Kind: d.kind, Assignment: d.assign, Segment: seg}
