@@ -5,7 +5,9 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/core/vm/runtime"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
 	"github.com/stretchr/testify/require"
@@ -237,4 +239,30 @@ func TestTransactionTransientAcrossFrames(t *testing.T) {
 	_, err = tx.Check(nil)
 	require.ErrorIs(t, err, ErrLink)
 	require.ErrorContains(t, err, "transient storage")
+}
+
+// TestTxRecorderL1Context checks that an L1 frame's context is what its
+// environment steps pushed (the L1 EVM's hooks give no block): a frame of
+// code reading every block value and its balance, run by go-ethereum with
+// the L1Hooks as its tracer (no transaction start), records the block it
+// ran in, and its trace proves.
+func TestTxRecorderL1Context(t *testing.T) {
+	code := common.FromHex("41" + "42" + "43" + "44" + "45" + "46" + "48" + "3a" + "47" + "00")
+	random := common.HexToHash("0x7a4d0")
+	rec := NewTxRecorder()
+	hooks := rec.L1Hooks()
+	c := &runtime.Config{Coinbase: common.HexToAddress("0xc0ffee"), Time: 1_750_000_000, BlockNumber: big.NewInt(21_000_000), Random: &random,
+		GasLimit: 36_000_000, BaseFee: big.NewInt(7), GasPrice: big.NewInt(0), Value: big.NewInt(0),
+		EVMConfig: vm.Config{Tracer: &tracing.Hooks{OnEnter: hooks.OnEnter, OnExit: hooks.OnExit, OnOpcode: hooks.OnOpcode}}}
+	_, _, err := runtime.Execute(code, nil, c)
+	require.NoError(t, err)
+	tx, err := rec.Transaction()
+	require.NoError(t, err)
+	require.Len(t, tx.Frames, 1)
+	got := tx.Frames[0].Trace.Context
+	require.Equal(t, Context{Coinbase: c.Coinbase, Timestamp: c.Time, Number: c.BlockNumber.Uint64(), PrevRandao: random, GasLimit: c.GasLimit,
+		ChainID: *uint256.MustFromBig(c.ChainConfig.ChainID), BaseFee: *uint256.NewInt(7)}, got)
+	w, err := Assign(tx.Frames[0].Trace, Shapes[0])
+	require.NoError(t, err)
+	require.NoError(t, solve(t, Shapes[0], w))
 }

@@ -13,7 +13,15 @@
 //     code with keccak256, checks the hash is the read set's code read for
 //     the account and that the bytes past the code's length are zero, and
 //     hands a Poseidon2 digest of the code to each L1 frame that runs it
-//     through the storage argument, so the code is hashed once per batch;
+//     through the storage argument, so the code is hashed once per batch
+//     (and per L2 code whose L1CALLs the alias rule decides, a code
+//     segment hashes that code for it);
+//   - where the batch runs L1 frames, the block segment checks that its
+//     L1 block header (RLP, [L1Lists].Block) hashes to the header's
+//     pinned L1 block hash, takes the block's coinbase, timestamp,
+//     number, prevrandao, gas limit and base fee from it, and hands that
+//     context (with the header's L1 chain id and a gas price of zero, as
+//     the L1 EVM runs) to every L1 frame through the storage argument;
 //   - per transaction, a transaction segment proves with [txsig] that the
 //     transaction is signed by its sender for that chain id, reads the
 //     sender's nonce from the storage argument (the L2 state tree's, or
@@ -77,7 +85,8 @@
 // its account and by each L2 frame at the account's address that makes
 // an L1CALL (the alias rule).
 //
-// What the segments do not prove yet: an L1 frame's block context, DELEGATECALL (refused), value transfers,
+// What the segments do not prove yet: an L2 frame's block values other
+// than the chain id, an L1 frame's SELFBALANCE (refused), DELEGATECALL (refused), value transfers,
 // balances and fees (the L2 state tree holds storage, code digests and
 // nonces). Until
 // they do, a proof of these segments must not settle a batch on its own.

@@ -74,7 +74,12 @@ type SegmentWitness struct {
 // segments cannot prove (contract creation, a transaction sent to a
 // precompile, a call other than into L1CALL, an L1CALL the precompile
 // refused, reentrancy, calls deeper than MaxDepth, transient storage, a
-// frame that changes storage below a frame that reverts).
+// frame that changes storage below a frame that reverts, SELFBALANCE in
+// an L1 frame, an L1 block before the merge). Where the batch runs L1
+// frames, l1.Block must be the pinned L1 block's header (ErrStatement
+// otherwise, and for an L1 frame that read a block value other than
+// that block's, or an L1CALL whose L1 frame's caller is not the one
+// SPEC §1's alias rule gives).
 func Witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity) ([]SegmentWitness, error) {
 	return witnesses(h, l1, l2, txs, executions, c, nil)
 }
