@@ -31,7 +31,9 @@ func blockBatch(t *testing.T, block *types.Header, ctx verifier.Context, txs []*
 	require.NoError(t, err)
 	l1.Origin = alice
 	require.Len(t, l1.Storage, 1)
-	slot := func(v common.Hash) L1Slot { return L1Slot{Contract: l1Target, Slot: common.BigToHash(big.NewInt(1)), Value: v} }
+	slot := func(v common.Hash) L1Slot {
+		return L1Slot{Contract: l1Target, Slot: common.BigToHash(big.NewInt(1)), Value: v}
+	}
 	lists := &L1Lists{Reads: []L1Slot{slot(common.Hash{})}, Writes: []L1Slot{slot(l1.Storage[0].Final)},
 		Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(blockReaderCode)}, {Contract: l1Caller}}, Block: block}
 	h := headerFor(t, txs, lists)
