@@ -46,7 +46,7 @@ func TestL1Sender(t *testing.T) {
 			require.NoError(t, err)
 			// The L2 caller's code is hashed for the rule by a code
 			// segment of its own (no L1 frame runs it).
-			require.Equal(t, []int{KindHeader, KindCode, KindCode, KindTransaction, KindFrame, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
+			require.Equal(t, []int{KindHeader, KindCode, KindCode, KindBlock, KindTransaction, KindFrame, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
 			require.Empty(t, solveAll(t, listsCapacity, segs))
 		})
 	}
@@ -74,8 +74,8 @@ func TestL1Sender(t *testing.T) {
 		h, l1, execs := batchWith(t, unaliased, none)
 		segs, err := faultyWitnesses(h, l1, txs, execs, listsCapacity, &faults{noSenderCode: true})
 		require.NoError(t, err)
-		require.Equal(t, []int{KindHeader, KindCode, KindTransaction, KindFrame, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
-		require.Equal(t, []int{3}, solveAll(t, listsCapacity, segs))
+		require.Equal(t, []int{KindHeader, KindCode, KindBlock, KindTransaction, KindFrame, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
+		require.Equal(t, []int{4}, solveAll(t, listsCapacity, segs))
 	})
 	t.Run("the read set without the address's code", func(t *testing.T) {
 		exec, l1 := l1Batch(t)

@@ -37,7 +37,6 @@ func blockBatch(t *testing.T, block *types.Header, ctx verifier.Context, txs []*
 	lists := &L1Lists{Reads: []L1Slot{slot(common.Hash{})}, Writes: []L1Slot{slot(l1.Storage[0].Final)},
 		Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(blockReaderCode)}, {Contract: l1Caller}}, Block: block}
 	h := headerFor(t, txs, lists)
-	h.L1BlockNumber, h.L1BlockHash = block.Number.Uint64(), block.Hash()
 	exec := &verifier.Transaction{Frames: []verifier.Frame{{Trace: l2, Parent: -1}, {Trace: l1, Parent: 0, Call: 0, L1: true}}}
 	return h, lists, []*verifier.Transaction{exec}
 }

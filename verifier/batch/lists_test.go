@@ -61,7 +61,8 @@ func l1BatchCalledBy(t *testing.T, caller common.Address) (*verifier.Transaction
 		return L1Slot{Contract: l1Target, Slot: common.BigToHash(big.NewInt(s)), Value: common.BigToHash(big.NewInt(v))}
 	}
 	return exec, &L1Lists{Reads: []L1Slot{slot(1, 3), slot(2, 5)}, Writes: []L1Slot{slot(1, 7)},
-		Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(l1TargetCode)}, {Contract: l1Caller}}, BalanceReadsHash: common.Hash{0xba}}
+		Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(l1TargetCode)}, {Contract: l1Caller}}, BalanceReadsHash: common.Hash{0xba},
+		Block: pinnedHeader(20, 1_700_000_000, 30_000_000, big.NewInt(7), nil)}
 }
 
 // listsCapacity holds the lists tests' batches: lists of two slots.
@@ -72,7 +73,11 @@ func headerFor(t *testing.T, txs []*types.Transaction, l1 *L1Lists) *Header {
 	t.Helper()
 	sigs, err := Signatures(txs)
 	require.NoError(t, err)
-	return &Header{L1ChainID: big.NewInt(1337), ChainID: l2Chain, Number: 1, Transactions: TransactionsCommitment(sigs), ReadsHash: l1.ReadsHash(), WritesHash: l1.WritesHash()}
+	h := &Header{L1ChainID: big.NewInt(1337), ChainID: l2Chain, Number: 1, Transactions: TransactionsCommitment(sigs), ReadsHash: l1.ReadsHash(), WritesHash: l1.WritesHash()}
+	if l1.Block != nil {
+		h.L1BlockNumber, h.L1BlockHash = l1.Block.Number.Uint64(), l1.Block.Hash()
+	}
+	return h
 }
 
 // TestL1Lists checks that the header segment opens the read set and the
@@ -99,7 +104,7 @@ func TestL1Lists(t *testing.T) {
 	t.Run("the batch's lists", func(t *testing.T) {
 		segs, err := witnessesFor(headerFor(t, txs, honest), honest, txs, execs, listsCapacity)
 		require.NoError(t, err)
-		require.Equal(t, []int{KindHeader, KindCode, KindCode, KindTransaction, KindFrame, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
+		require.Equal(t, []int{KindHeader, KindCode, KindCode, KindBlock, KindTransaction, KindFrame, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
 		require.Empty(t, solveAll(t, listsCapacity, segs))
 	})
 	wrong := []struct {
