@@ -34,11 +34,20 @@ func (c Capacity) l1Block() int {
 
 // The owners of the block entries of the storage argument (no address):
 // the pinned L1 block's hash, which the header segment writes (key the L1
-// chain id) and the block segment reads, and the L1 frames' context,
-// which the block segment writes and each L1 frame reads.
+// chain id) and the block segment reads, the L1 frames' context, which
+// the block segment writes and each L1 frame reads, and the batch's
+// number, which the header segment writes and each L2 frame reads.
 var (
 	blockOwner   = new(big.Int).Mul(big.NewInt(domBlock), two162)
 	contextOwner = new(big.Int).Mul(big.NewInt(domContext), two162)
+	l2BlockOwner = new(big.Int).Mul(big.NewInt(domL2Block), two162)
+)
+
+// The indices of NUMBER's and PREVRANDAO's words among a frame's context
+// words.
+const (
+	contextNumber     = verifier.ContextChainID - 3
+	contextPrevrandao = verifier.ContextChainID - 2
 )
 
 // The fixed layout of an L1 block header's RLP up to its difficulty: the

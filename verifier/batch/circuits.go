@@ -128,8 +128,9 @@ type headerSegment struct {
 	CodeUses []frontend.Variable
 	// BlockUses is how many block segments read the pinned L1 block's
 	// hash (words 6, with the L1 chain id, word 0): one where the batch
-	// runs L1 frames.
-	BlockUses frontend.Variable
+	// runs L1 frames. L2Frames is how many L2 frames read the batch's
+	// number (word 3), their L2 block's.
+	BlockUses, L2Frames frontend.Variable
 }
 
 // recordBytes is the size of a read set or write list record.
@@ -156,6 +157,9 @@ const (
 	// (value its digest): see blockSegment.
 	domBlock   = 7
 	domContext = 8
+	// domL2Block is the owner domain of the batch's number, the L2
+	// block's, which the header segment writes and each L2 frame reads.
+	domL2Block = 9
 )
 
 var two162 = new(big.Int).Lsh(big.NewInt(1), 162)
@@ -275,7 +279,9 @@ func (c *headerSegment) lists(api frontend.API, kh *keccak.Hasher) (memory, erro
 	// The pinned L1 block's hash, for the block segment.
 	chain, block := word(c.Words[0]), word(c.Words[6])
 	sum = api.Add(sum, api.Mul(c.BlockUses, m.term(api, m.fingerprint(api, blockOwner, chain[0], chain[1], block[0], block[1], 0))))
-	vs = append(vs, c.BlockUses)
+	number := word(c.Words[3])
+	sum = api.Add(sum, api.Mul(c.L2Frames, m.term(api, m.fingerprint(api, l2BlockOwner, 0, 0, number[0], number[1], 0))))
+	vs = append(vs, c.BlockUses, c.L2Frames)
 	acc, err := hashVars(api, vs...)
 	if err != nil {
 		return memory{}, err
@@ -608,14 +614,18 @@ func (c *frameSegment) Define(api frontend.API) error {
 		api.ToBinary(w.Hi, 32)
 		api.ToBinary(w.Lo, 128)
 	}
-	// An L2 frame runs with the batch's chain id (an L1 frame's block
-	// context, the pinned L1 block's, is not bound yet).
+	// An L2 frame runs with the batch's chain id, a PREVRANDAO of zero
+	// (the booster's L2 blocks have none) and the batch's number, which
+	// it reads from the header (storage); an L1 frame in the pinned L1
+	// block's context, which it reads from the block segment.
 	api.AssertIsBoolean(c.L1)
 	api.AssertIsBoolean(c.Static)
 	api.AssertIsBoolean(c.Doomed)
 	l2 := api.Sub(1, c.L1)
 	api.AssertIsEqual(api.Mul(l2, f.Context[verifier.ContextChainID].Hi), 0)
 	api.AssertIsEqual(api.Mul(l2, api.Sub(f.Context[verifier.ContextChainID].Lo, c.ChainID)), 0)
+	api.AssertIsEqual(api.Mul(l2, f.Context[contextPrevrandao].Hi), 0)
+	api.AssertIsEqual(api.Mul(l2, f.Context[contextPrevrandao].Lo), 0)
 	// A static frame changes no state.
 	api.AssertIsEqual(api.Mul(c.Static, outcome.Writes), 0)
 	// The calldata as the contexts hash it: the transaction capacity's
@@ -739,6 +749,8 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 		return memory{}, nil, err
 	}
 	sum = api.Sub(sum, api.Mul(c.L1, m.term(api, m.fingerprint(api, contextOwner, 0, 0, ctx, 0, 0))))
+	number := f.Context[contextNumber]
+	sum = api.Sub(sum, api.Mul(api.Sub(1, c.L1), m.term(api, m.fingerprint(api, l2BlockOwner, 0, 0, number.Hi, number.Lo, 0))))
 	same := api.Mul(api.IsZero(api.Sub(c.L1CodeHash[0], c.CodeHash[0])), api.IsZero(api.Sub(c.L1CodeHash[1], c.CodeHash[1])))
 	alias := api.Mul(c.SenderCode, api.Sub(1, same))
 	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, t}, packTimes(api, c.ReadTimes)...)

@@ -85,8 +85,13 @@
 // its account and by each L2 frame at the account's address that makes
 // an L1CALL (the alias rule).
 //
-// What the segments do not prove yet: an L2 frame's block values other
-// than the chain id, an L1 frame's SELFBALANCE (refused), DELEGATECALL (refused), value transfers,
+// An L2 frame runs with the batch's chain id, its number (the L2
+// block's, which each L2 frame reads from the header segment through the
+// storage argument) and a PREVRANDAO of zero.
+//
+// What the segments do not prove yet: an L2 frame's TIMESTAMP,
+// COINBASE, GASLIMIT, BASEFEE and GASPRICE, an L1 frame's SELFBALANCE
+// (refused), DELEGATECALL (refused), value transfers,
 // balances and fees (the L2 state tree holds storage, code digests and
 // nonces). Until
 // they do, a proof of these segments must not settle a batch on its own.

@@ -111,3 +111,47 @@ func TestL1BlockContext(t *testing.T) {
 		require.ErrorContains(t, err, "SELFBALANCE at pc 99")
 	})
 }
+
+// TestL2BlockContext checks the L2 frames' block values the batch binds:
+// the number is the batch's (each L2 frame reads it from the header
+// through the storage argument) and PREVRANDAO is zero (the booster's L2
+// blocks have none). A frame in another block is refused by Witnesses
+// and, built anyway, by the last end segment only; one with a PREVRANDAO,
+// by its own segment.
+func TestL2BlockContext(t *testing.T) {
+	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
+	in := func(t *testing.T, change func(c *verifier.Context)) (*Header, *L1Lists, []*verifier.Transaction) {
+		exec, l1 := l1Batch(t)
+		ctx := l2Context
+		change(&ctx)
+		l2, err := verifier.TraceCall(verifier.Call{Code: l1CallerCode(), Address: l1Caller, Caller: alice, Context: &ctx})
+		require.NoError(t, err)
+		exec.Frames[0].Trace = l2
+		return headerFor(t, txs, l1), l1, []*verifier.Transaction{exec}
+	}
+	t.Run("the batch's block", func(t *testing.T) {
+		h, l1, execs := in(t, func(*verifier.Context) {})
+		segs, err := witnessesFor(h, l1, txs, execs, listsCapacity)
+		require.NoError(t, err)
+		require.Equal(t, KindFrame, segs[5].Kind)
+		require.Empty(t, solveAll(t, listsCapacity, segs))
+	})
+	tests := []struct {
+		name    string
+		change  func(c *verifier.Context)
+		refused func(segs []SegmentWitness) []int
+	}{
+		{"another block number", func(c *verifier.Context) { c.Number++ }, lastEnd},
+		{"a PREVRANDAO", func(c *verifier.Context) { c.PrevRandao[31] = 1 }, func([]SegmentWitness) []int { return []int{5} }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h, l1, execs := in(t, tc.change)
+			_, err := witnessesFor(h, l1, txs, execs, listsCapacity)
+			require.ErrorIs(t, err, ErrStatement)
+			segs, err := faultyWitnesses(h, l1, txs, execs, listsCapacity, &faults{l2Block: true})
+			require.NoError(t, err)
+			require.Equal(t, fmt.Sprint(tc.refused(segs)), fmt.Sprint(solveAll(t, listsCapacity, segs)))
+		})
+	}
+}

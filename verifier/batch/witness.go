@@ -111,6 +111,9 @@ type faults struct {
 	// block hash.
 	l1Context bool
 	block     *types.Header
+	// l2Block skips the check of the L2 frames' block number and
+	// PREVRANDAO.
+	l2Block bool
 	// alias makes a frame making an L1CALL claim the code hash that
 	// gives its L1 frames' caller by the alias rule, whatever its code's;
 	// noSenderCode makes the frames making L1CALLs read nothing for the
@@ -219,7 +222,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			head.Words[i][j] = v
 		}
 	}
-	b.add(KindHeader, head, b.lists(head, l1, c.l1Slots(), c.codeReads(), uses, h, block != nil), stack)
+	b.add(KindHeader, head, b.lists(head, l1, c.l1Slots(), c.codeReads(), uses, h, block != nil, framesOf(executions, false)), stack)
 	for _, code := range codes {
 		b.add(KindCode, b.code(code, c.Frame.Code), code.tuples(), stack)
 	}
@@ -271,6 +274,9 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		for k, f := range e.Frames {
 			if len(f.Trace.Code) == 0 {
 				continue // a precompile's own frame
+			}
+			if ctx := f.Trace.Context; !f.L1 && !fl.has(func(f *faults) bool { return f.l2Block }) && (ctx.Number != h.Number || ctx.PrevRandao != (common.Hash{})) {
+				return nil, fmt.Errorf("%w: transaction %d frame %d runs in L2 block %d with PREVRANDAO %s, the batch is block %d, which has none", ErrStatement, i, k, ctx.Number, ctx.PrevRandao, h.Number)
 			}
 			pendingBefore := pendingOf(stack)
 			seg, err := frameWitness(e, k, &stack, h.ChainID, c, words, senders, fl)
@@ -491,6 +497,8 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 	tuples = append(tuples, memTuple{owner: codeOwnerOf(f.L1, tr.Address), keyHi: digestOf(tr.Code)})
 	if f.L1 {
 		tuples = append(tuples, contextTuple(tr.Context))
+	} else {
+		tuples = append(tuples, l2BlockTuple(false, tr.Context.Number))
 	}
 	if !f.L1 {
 		u, seen := b.l2Code[tr.Address]
@@ -531,7 +539,7 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 
 // lists assigns the header segment's L1 lists (n records each) and
 // returns their reads of the storage argument, starting its hash chain.
-func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n, nCode int, uses []int, h *Header, block bool) []memTuple {
+func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n, nCode int, uses []int, h *Header, block bool, l2Frames int) []memTuple {
 	head.NReads, head.NWrites, head.NCode = len(l1.Reads), len(l1.Writes), len(l1.Code)
 	for j := range 32 {
 		head.BalanceReadsHash[j] = l1.BalanceReadsHash[j]
@@ -582,20 +590,36 @@ func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n, nCode int, uses 
 		owner.SetBigInt(blockOwner)
 		tuples = append(tuples, memTuple{write: true, owner: owner, keyHi: elem(id[:16]), keyLo: elem(id[16:]), valHi: elem(h.L1BlockHash[:16]), valLo: elem(h.L1BlockHash[16:])})
 	}
-	es = append(es, bitOf(block))
+	// The batch's number, for the L2 frames.
+	head.L2Frames = l2Frames
+	for range l2Frames {
+		tuples = append(tuples, l2BlockTuple(true, h.Number))
+	}
+	es = append(es, bitOf(block), fr.NewElement(uint64(l2Frames)))
 	b.mem.acc = hashElements(es...)
 	return tuples
 }
 
+// l2BlockTuple is the storage argument's entry of the batch's number,
+// which the L2 frames read as their block's.
+func l2BlockTuple(write bool, number uint64) memTuple {
+	var owner fr.Element
+	owner.SetBigInt(l2BlockOwner)
+	return memTuple{write: write, owner: owner, valLo: fr.NewElement(number)}
+}
+
 // l1Frames counts the executions' L1 frames that run code.
-func l1Frames(executions []*verifier.Transaction) int {
+func l1Frames(executions []*verifier.Transaction) int { return framesOf(executions, true) }
+
+// framesOf counts the executions' frames of one layer that run code.
+func framesOf(executions []*verifier.Transaction, l1 bool) int {
 	n := 0
 	for _, e := range executions {
 		if e == nil {
 			continue
 		}
 		for _, f := range e.Frames {
-			if f.L1 && len(f.Trace.Code) > 0 {
+			if f.L1 == l1 && len(f.Trace.Code) > 0 {
 				n++
 			}
 		}
