@@ -90,8 +90,10 @@
 // storage argument) and a PREVRANDAO of zero.
 //
 // What the segments do not prove yet: an L2 frame's TIMESTAMP,
-// COINBASE, GASLIMIT, BASEFEE and GASPRICE, an L1 frame's SELFBALANCE
-// (refused), DELEGATECALL (refused), value transfers,
+// COINBASE, GASLIMIT, BASEFEE and GASPRICE, the balance a frame's
+// SELFBALANCE pushes (Witnesses refuses it in an L1 frame; the header
+// does not open the read set's balance reads), DELEGATECALL (refused),
+// value transfers,
 // balances and fees (the L2 state tree holds storage, code digests and
 // nonces). Until
 // they do, a proof of these segments must not settle a batch on its own.
