@@ -53,7 +53,8 @@ func pinnedHeader(number, time, gasLimit uint64, baseFee *big.Int, extra []byte)
 // (zero, a single byte below 0x80, one at 0x80, eight bytes, a 32-byte
 // base fee) and of the extra data (none, one byte, 32): each header's
 // context solves, and each with one value changed is refused; so is a
-// header with a difficulty, and one with a byte past its length.
+// header with a difficulty, one with a byte past its length, and a
+// length other than its list's.
 func TestParseHeader(t *testing.T) {
 	big2 := func(e uint) *big.Int { return new(big.Int).Lsh(big.NewInt(1), e) }
 	max256 := new(big.Int).Sub(big2(256), big.NewInt(1))
@@ -103,6 +104,9 @@ func TestParseHeader(t *testing.T) {
 			a := assign(t, h)
 			a.Header[capacity-1] = 1
 			require.Error(t, test.IsSolved(circuit, a, field), "a byte past the header")
+			a = assign(t, h)
+			a.Length = toBig(a.Length).Int64() + 1
+			require.Error(t, test.IsSolved(circuit, a, field), "a length past the list's")
 		})
 	}
 	t.Run("a difficulty", func(t *testing.T) {
