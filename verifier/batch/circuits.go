@@ -160,6 +160,10 @@ const (
 	// domL2Block is the owner domain of the batch's number, the L2
 	// block's, which the header segment writes and each L2 frame reads.
 	domL2Block = 9
+	// domCodeSize is an L1 account's code size's owner domain (its list
+	// owner plus domCodeSize·2^162, value the size), which its code
+	// segment writes and the L1 frames' EXTCODESIZE reads.
+	domCodeSize = 10
 )
 
 var two162 = new(big.Int).Lsh(big.NewInt(1), 162)
@@ -305,7 +309,10 @@ type codeSegment struct {
 	carried
 	Address, CodeLen, Uses frontend.Variable
 	Account, HashUses      frontend.Variable
-	Code                   []frontend.Variable
+	// SizeUses is how many EXTCODESIZE reads of the L1 frames read the
+	// code's size (an account's code only).
+	SizeUses frontend.Variable
+	Code     []frontend.Variable
 }
 
 // Define implements frontend.Circuit.
@@ -317,7 +324,7 @@ func (c *codeSegment) Define(api frontend.API) error {
 	api.AssertIsEqual(c.In, in)
 	api.ToBinary(c.Address, 160)
 	api.AssertIsBoolean(c.Account)
-	api.AssertIsEqual(api.Mul(api.Sub(1, c.Account), c.Uses), 0)
+	api.AssertIsEqual(api.Mul(api.Sub(1, c.Account), api.Add(c.Uses, c.SizeUses)), 0)
 	// codeDigest asserts that the bytes past CodeLen are zero.
 	kh := keccak.New(api)
 	hash, err := keccakOf(api, kh, c.Code, c.CodeLen)
@@ -333,7 +340,8 @@ func (c *codeSegment) Define(api frontend.API) error {
 	sum := api.Add(m.Sum, api.Mul(c.Uses, m.term(api, m.fingerprint(api, owner(domCode), digest, 0, 0, 0, 0))))
 	sum = api.Sub(sum, api.Mul(c.Account, m.term(api, m.fingerprint(api, owner(domCodeRead), hash[0], hash[1], 0, 0, 0))))
 	sum = api.Add(sum, api.Mul(c.HashUses, m.term(api, m.fingerprint(api, keccakOwner, digest, 0, hash[0], hash[1], 0))))
-	acc, err := hashVars(api, m.Acc, c.Address, c.CodeLen, digest, hash[0], hash[1], c.Uses, c.Account, c.HashUses)
+	sum = api.Add(sum, api.Mul(c.SizeUses, m.term(api, m.fingerprint(api, owner(domCodeSize), 0, 0, 0, c.CodeLen, 0))))
+	acc, err := hashVars(api, m.Acc, c.Address, c.CodeLen, digest, hash[0], hash[1], c.Uses, c.Account, c.HashUses, c.SizeUses)
 	if err != nil {
 		return err
 	}
@@ -751,6 +759,20 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	sum = api.Sub(sum, api.Mul(c.L1, m.term(api, m.fingerprint(api, contextOwner, 0, 0, ctx, 0, 0))))
 	number := f.Context[contextNumber]
 	sum = api.Sub(sum, api.Mul(api.Sub(1, c.L1), m.term(api, m.fingerprint(api, l2BlockOwner, 0, 0, number.Hi, number.Lo, 0))))
+	// An L1 frame's state reads: EXTCODEHASH reads the read set's code
+	// read of the account, EXTCODESIZE the size its code segment proved;
+	// BALANCE and BLOCKHASH are refused.
+	for j := range f.Reads {
+		r := &f.Reads[j]
+		isSize := api.Mul(r.Used, api.IsZero(r.Kind))
+		isHash := api.Mul(r.Used, api.IsZero(api.Sub(r.Kind, 1)))
+		api.AssertIsEqual(api.Mul(c.L1, api.Sub(r.Used, isSize, isHash)), 0)
+		hi := api.ToBinary(r.Key.Hi, 128)
+		account := api.Add(api.Mul(api.FromBinary(hi[:32]...), two128), r.Key.Lo)
+		hash := m.term(api, m.fingerprint(api, listOwner(api, domCodeRead, account), r.Value.Hi, r.Value.Lo, 0, 0, 0))
+		size := m.term(api, m.fingerprint(api, listOwner(api, domCodeSize, account), 0, 0, r.Value.Hi, r.Value.Lo, 0))
+		sum = api.Sub(sum, api.Mul(c.L1, api.Add(api.Mul(isHash, hash), api.Mul(isSize, size))))
+	}
 	same := api.Mul(api.IsZero(api.Sub(c.L1CodeHash[0], c.CodeHash[0])), api.IsZero(api.Sub(c.L1CodeHash[1], c.CodeHash[1])))
 	alias := api.Mul(c.SenderCode, api.Sub(1, same))
 	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, t}, packTimes(api, c.ReadTimes)...)

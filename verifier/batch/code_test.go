@@ -41,8 +41,8 @@ func resealCode(h *Header, a *codeSegment, bytes []byte, codeLen int) {
 	feAddr := feOf(a.Address)
 	b := feAddr.Bytes()
 	copy(addr[:], b[len(b)-20:])
-	feUses, feAccount, feHashUses := feOf(a.Uses), feOf(a.Account), feOf(a.HashUses)
-	uses, account, hashUses := int(feUses.Uint64()), feAccount.IsOne(), int(feHashUses.Uint64())
+	feUses, feAccount, feHashUses, feSizeUses := feOf(a.Uses), feOf(a.Account), feOf(a.HashUses), feOf(a.SizeUses)
+	uses, account, hashUses, sizeUses := int(feUses.Uint64()), feAccount.IsOne(), int(feHashUses.Uint64()), int(feSizeUses.Uint64())
 	m := memOf(a.Mem)
 	var ts []memTuple
 	for range uses {
@@ -54,10 +54,13 @@ func resealCode(h *Header, a *codeSegment, bytes []byte, codeLen int) {
 	for range hashUses {
 		ts = append(ts, keccakTuple(true, digest, hash))
 	}
+	for range sizeUses {
+		ts = append(ts, memTuple{write: true, owner: listOwnerOf(domCodeSize, addr), valLo: fr.NewElement(uint64(codeLen))})
+	}
 	out := m
 	out.sum = sumOf(m.sum, &m.alpha, &m.beta, ts)
 	out.acc = hashElements(m.acc, feAddr, fr.NewElement(uint64(codeLen)), digest, elem(hash[:16]), elem(hash[16:]), fr.NewElement(uint64(uses)),
-		bitOf(account), fr.NewElement(uint64(hashUses)))
+		bitOf(account), fr.NewElement(uint64(hashUses)), fr.NewElement(uint64(sizeUses)))
 	a.Out = boundary(h.Hash(), h.ChainID, h.Transactions, feOf(a.Acc), feOf(a.Pending), out)
 }
 

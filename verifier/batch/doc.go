@@ -85,6 +85,11 @@
 // its account and by each L2 frame at the account's address that makes
 // an L1CALL (the alias rule).
 //
+// An L1 frame's state reads are L1's: EXTCODEHASH the read set's code
+// read of the account, EXTCODESIZE the size of the code its code segment
+// proved (both through the storage argument); BALANCE and BLOCKHASH are
+// refused there. An L2 frame's state reads are not checked yet.
+//
 // An L2 frame runs with the batch's chain id, its number (the L2
 // block's, which each L2 frame reads from the header segment through the
 // storage argument) and a PREVRANDAO of zero.

@@ -14,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/holiman/uint256"
 
 	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/verifier"
@@ -497,6 +498,16 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 	tuples = append(tuples, memTuple{owner: codeOwnerOf(f.L1, tr.Address), keyHi: digestOf(tr.Code)})
 	if f.L1 {
 		tuples = append(tuples, contextTuple(tr.Context))
+		for _, r := range tr.Reads {
+			a := common.Address(r.Key.Bytes20())
+			v := r.Value.Bytes32()
+			switch r.Op {
+			case vm.EXTCODEHASH:
+				tuples = append(tuples, memTuple{owner: listOwnerOf(domCodeRead, a), keyHi: elem(v[:16]), keyLo: elem(v[16:])})
+			case vm.EXTCODESIZE:
+				tuples = append(tuples, memTuple{owner: listOwnerOf(domCodeSize, a), valHi: elem(v[:16]), valLo: elem(v[16:])})
+			}
+		}
 	} else {
 		tuples = append(tuples, l2BlockTuple(false, tr.Context.Number))
 	}
@@ -661,6 +672,9 @@ type l1Code struct {
 	account  bool
 	uses     int
 	hashUses int
+	// sizeUses is how many of the L1 frames' EXTCODESIZE reads read the
+	// account code's size.
+	sizeUses int
 }
 
 // senderCode is what the alias rule decides an L2 address's L1CALLs'
@@ -731,6 +745,47 @@ func l1Codes(l1 *L1Lists, executions []*verifier.Transaction, c Capacity, fl *fa
 			return nil, nil, nil, fmt.Errorf("%w: the L1 frames at %s run code of hash %s, which the read set's code reads do not name", ErrStatement, code.addr, h)
 		}
 	}
+	// The L1 frames' state reads: EXTCODEHASH against the code reads,
+	// EXTCODESIZE against an account code's size.
+	for _, e := range executions {
+		if e == nil {
+			continue
+		}
+		for _, f := range e.Frames {
+			if !f.L1 || len(f.Trace.Code) == 0 {
+				continue
+			}
+			for _, r := range f.Trace.Reads {
+				a := common.Address(r.Key.Bytes20())
+				switch r.Op {
+				case vm.EXTCODEHASH:
+					v := common.Hash(r.Value.Bytes32())
+					j := slices.Index(l1.Code, CodeRead{Contract: a, CodeHash: v})
+					switch {
+					case j >= 0:
+						uses[j]++
+					case v == (common.Hash{}):
+						return nil, nil, nil, fmt.Errorf("%w: EXTCODEHASH of %s, an empty L1 account, in the L1 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)
+					case !unchecked:
+						return nil, nil, nil, fmt.Errorf("%w: the L1 frame at %s reads EXTCODEHASH of %s = %s, which the read set's code reads do not name", ErrStatement, f.Trace.Address, a, v)
+					}
+				case vm.EXTCODESIZE:
+					i, seen := at[a]
+					switch {
+					case !seen:
+						return nil, nil, nil, fmt.Errorf("%w: EXTCODESIZE of %s, whose code no L1 frame of the batch runs, in the L1 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)
+					case !r.Value.Eq(uint256.NewInt(uint64(len(codes[i].code)))) && !unchecked:
+						return nil, nil, nil, fmt.Errorf("%w: the L1 frame at %s reads EXTCODESIZE of %s = %s, its code is %d bytes", ErrStatement, f.Trace.Address, a, r.Value.Dec(), len(codes[i].code))
+					}
+					codes[i].sizeUses++
+				default:
+					if !fl.has(func(f *faults) bool { return f.unsupported }) {
+						return nil, nil, nil, fmt.Errorf("%w: %s in the L1 frame at %s (an L1 balance or block hash)", verifier.ErrUnsupported, r.Op, f.Trace.Address)
+					}
+				}
+			}
+		}
+	}
 	senders := map[common.Address]senderCode{}
 	for _, e := range executions {
 		if e == nil {
@@ -768,7 +823,7 @@ func l1Codes(l1 *L1Lists, executions []*verifier.Transaction, c Capacity, fl *fa
 // code assigns the code segment of code, for frames of capacity n bytes.
 func (b *draftBatch) code(code l1Code, n int) *codeSegment {
 	seg := &codeSegment{Address: new(big.Int).SetBytes(code.addr[:]), CodeLen: len(code.code), Uses: code.uses,
-		Account: bitInt(code.account), HashUses: code.hashUses, Code: make([]frontend.Variable, n)}
+		Account: bitInt(code.account), HashUses: code.hashUses, SizeUses: code.sizeUses, Code: make([]frontend.Variable, n)}
 	for i := range seg.Code {
 		seg.Code[i] = 0
 		if i < len(code.code) {
@@ -777,7 +832,7 @@ func (b *draftBatch) code(code l1Code, n int) *codeSegment {
 	}
 	h := crypto.Keccak256Hash(code.code)
 	b.mem.acc = hashElements(b.mem.acc, elem(code.addr[:]), fr.NewElement(uint64(len(code.code))), digestOf(code.code), elem(h[:16]), elem(h[16:]),
-		fr.NewElement(uint64(code.uses)), bitOf(code.account), fr.NewElement(uint64(code.hashUses)))
+		fr.NewElement(uint64(code.uses)), bitOf(code.account), fr.NewElement(uint64(code.hashUses)), fr.NewElement(uint64(code.sizeUses)))
 	return seg
 }
 
@@ -796,6 +851,9 @@ func (code l1Code) tuples() []memTuple {
 	}
 	for range code.hashUses {
 		out = append(out, keccakTuple(true, d, h))
+	}
+	for range code.sizeUses {
+		out = append(out, memTuple{write: true, owner: listOwnerOf(domCodeSize, code.addr), valLo: fr.NewElement(uint64(len(code.code)))})
 	}
 	return out
 }
