@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"iter"
 	"math/big"
 	"slices"
 
@@ -625,17 +626,28 @@ func l1Frames(executions []*verifier.Transaction) int { return framesOf(executio
 // framesOf counts the executions' frames of one layer that run code.
 func framesOf(executions []*verifier.Transaction, l1 bool) int {
 	n := 0
-	for _, e := range executions {
-		if e == nil {
-			continue
-		}
-		for _, f := range e.Frames {
-			if f.L1 == l1 && len(f.Trace.Code) > 0 {
-				n++
-			}
+	for f := range codeFrames(executions) {
+		if f.L1 == l1 {
+			n++
 		}
 	}
 	return n
+}
+
+// codeFrames yields the executions' frames that run code, in order.
+func codeFrames(executions []*verifier.Transaction) iter.Seq[verifier.Frame] {
+	return func(yield func(verifier.Frame) bool) {
+		for _, e := range executions {
+			if e == nil {
+				continue
+			}
+			for _, f := range e.Frames {
+				if len(f.Trace.Code) > 0 && !yield(f) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // inPinnedContext is executions with each L1 frame in the pinned L1
@@ -710,29 +722,24 @@ func l1Codes(l1 *L1Lists, executions []*verifier.Transaction, c Capacity, fl *fa
 	withheld := fl.has(func(f *faults) bool { return f.noSenderCode })
 	var codes []l1Code
 	at := map[common.Address]int{}
-	for _, e := range executions {
-		if e == nil {
+	for f := range codeFrames(executions) {
+		tr := f.Trace
+		if !f.L1 {
 			continue
 		}
-		for _, f := range e.Frames {
-			tr := f.Trace
-			if !f.L1 || len(tr.Code) == 0 {
-				continue
-			}
-			if len(tr.Code) > c.Frame.Code {
-				return nil, nil, nil, fmt.Errorf("%w: %d bytes of L1 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.Frame.Code)
-			}
-			i, seen := at[tr.Address]
-			if !seen {
-				i = len(codes)
-				at[tr.Address] = i
-				codes = append(codes, l1Code{addr: tr.Address, code: tr.Code, account: true})
-			}
-			if !bytes.Equal(codes[i].code, tr.Code) {
-				return nil, nil, nil, fmt.Errorf("%w: two L1 frames run other code at %s", ErrStatement, tr.Address)
-			}
-			codes[i].uses++
+		if len(tr.Code) > c.Frame.Code {
+			return nil, nil, nil, fmt.Errorf("%w: %d bytes of L1 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.Frame.Code)
 		}
+		i, seen := at[tr.Address]
+		if !seen {
+			i = len(codes)
+			at[tr.Address] = i
+			codes = append(codes, l1Code{addr: tr.Address, code: tr.Code, account: true})
+		}
+		if !bytes.Equal(codes[i].code, tr.Code) {
+			return nil, nil, nil, fmt.Errorf("%w: two L1 frames run other code at %s", ErrStatement, tr.Address)
+		}
+		codes[i].uses++
 	}
 	uses := make([]int, len(l1.Code))
 	for _, code := range codes {
@@ -747,75 +754,65 @@ func l1Codes(l1 *L1Lists, executions []*verifier.Transaction, c Capacity, fl *fa
 	}
 	// The L1 frames' state reads: EXTCODEHASH against the code reads,
 	// EXTCODESIZE against an account code's size.
-	for _, e := range executions {
-		if e == nil {
+	for f := range codeFrames(executions) {
+		if !f.L1 {
 			continue
 		}
-		for _, f := range e.Frames {
-			if !f.L1 || len(f.Trace.Code) == 0 {
-				continue
-			}
-			for _, r := range f.Trace.Reads {
-				a := common.Address(r.Key.Bytes20())
-				switch r.Op {
-				case vm.EXTCODEHASH:
-					v := common.Hash(r.Value.Bytes32())
-					j := slices.Index(l1.Code, CodeRead{Contract: a, CodeHash: v})
-					switch {
-					case j >= 0:
-						uses[j]++
-					case v == (common.Hash{}):
-						return nil, nil, nil, fmt.Errorf("%w: EXTCODEHASH of %s, an empty L1 account, in the L1 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)
-					case !unchecked:
-						return nil, nil, nil, fmt.Errorf("%w: the L1 frame at %s reads EXTCODEHASH of %s = %s, which the read set's code reads do not name", ErrStatement, f.Trace.Address, a, v)
-					}
-				case vm.EXTCODESIZE:
-					i, seen := at[a]
-					switch {
-					case !seen:
-						return nil, nil, nil, fmt.Errorf("%w: EXTCODESIZE of %s, whose code no L1 frame of the batch runs, in the L1 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)
-					case !r.Value.Eq(uint256.NewInt(uint64(len(codes[i].code)))) && !unchecked:
-						return nil, nil, nil, fmt.Errorf("%w: the L1 frame at %s reads EXTCODESIZE of %s = %s, its code is %d bytes", ErrStatement, f.Trace.Address, a, r.Value.Dec(), len(codes[i].code))
-					}
-					codes[i].sizeUses++
-				default:
-					if !fl.has(func(f *faults) bool { return f.unsupported }) {
-						return nil, nil, nil, fmt.Errorf("%w: %s in the L1 frame at %s (an L1 balance or block hash)", verifier.ErrUnsupported, r.Op, f.Trace.Address)
-					}
+		for _, r := range f.Trace.Reads {
+			a := common.Address(r.Key.Bytes20())
+			switch r.Op {
+			case vm.EXTCODEHASH:
+				v := common.Hash(r.Value.Bytes32())
+				j := slices.Index(l1.Code, CodeRead{Contract: a, CodeHash: v})
+				switch {
+				case j >= 0:
+					uses[j]++
+				case v == (common.Hash{}):
+					return nil, nil, nil, fmt.Errorf("%w: EXTCODEHASH of %s, an empty L1 account, in the L1 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)
+				case !unchecked:
+					return nil, nil, nil, fmt.Errorf("%w: the L1 frame at %s reads EXTCODEHASH of %s = %s, which the read set's code reads do not name", ErrStatement, f.Trace.Address, a, v)
+				}
+			case vm.EXTCODESIZE:
+				i, seen := at[a]
+				switch {
+				case !seen:
+					return nil, nil, nil, fmt.Errorf("%w: EXTCODESIZE of %s, whose code no L1 frame of the batch runs, in the L1 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)
+				case !r.Value.Eq(uint256.NewInt(uint64(len(codes[i].code)))) && !unchecked:
+					return nil, nil, nil, fmt.Errorf("%w: the L1 frame at %s reads EXTCODESIZE of %s = %s, its code is %d bytes", ErrStatement, f.Trace.Address, a, r.Value.Dec(), len(codes[i].code))
+				}
+				codes[i].sizeUses++
+			default:
+				if !fl.has(func(f *faults) bool { return f.unsupported }) {
+					return nil, nil, nil, fmt.Errorf("%w: %s in the L1 frame at %s (an L1 balance or block hash)", verifier.ErrUnsupported, r.Op, f.Trace.Address)
 				}
 			}
 		}
 	}
 	senders := map[common.Address]senderCode{}
-	for _, e := range executions {
-		if e == nil {
+	for f := range codeFrames(executions) {
+		tr := f.Trace
+		if f.L1 || !makesL1Call(tr) || withheld {
 			continue
 		}
-		for _, f := range e.Frames {
-			tr := f.Trace
-			if f.L1 || len(tr.Code) == 0 || !makesL1Call(tr) || withheld {
-				continue
-			}
-			if len(tr.Code) > c.Frame.Code {
-				return nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.Frame.Code)
-			}
-			i := slices.IndexFunc(codes, func(code l1Code) bool { return bytes.Equal(code.code, tr.Code) })
-			if i < 0 {
-				i = len(codes)
-				codes = append(codes, l1Code{code: tr.Code})
-			}
-			codes[i].hashUses++
-			j := slices.IndexFunc(l1.Code, func(r CodeRead) bool { return r.Contract == tr.Address })
-			s := senderCode{hash: crypto.Keccak256Hash(tr.Code)}
-			switch {
-			case j >= 0:
-				uses[j]++
-				s.l1Hash = l1.Code[j].CodeHash
-			case !unchecked:
-				return nil, nil, nil, fmt.Errorf("%w: the frame at %s makes an L1CALL, and the read set names no L1 code for its address", ErrStatement, tr.Address)
-			}
-			senders[tr.Address] = s
+		if len(tr.Code) > c.Frame.Code {
+			return nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.Frame.Code)
 		}
+		i := slices.IndexFunc(codes, func(code l1Code) bool { return bytes.Equal(code.code, tr.Code) })
+		if i < 0 {
+			i = len(codes)
+			codes = append(codes, l1Code{code: tr.Code})
+		}
+		codes[i].hashUses++
+		j := slices.IndexFunc(l1.Code, func(r CodeRead) bool { return r.Contract == tr.Address })
+		s := senderCode{hash: crypto.Keccak256Hash(tr.Code)}
+		switch {
+		case j >= 0:
+			uses[j]++
+			s.l1Hash = l1.Code[j].CodeHash
+		case !unchecked:
+			return nil, nil, nil, fmt.Errorf("%w: the frame at %s makes an L1CALL, and the read set names no L1 code for its address", ErrStatement, tr.Address)
+		}
+		senders[tr.Address] = s
 	}
 	return codes, uses, senders, nil
 }
