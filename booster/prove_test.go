@@ -105,6 +105,20 @@ func TestNewProver(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, w.segments, 4)
 	})
+	t.Run("a reverted transaction", func(t *testing.T) {
+		// alice voted already: BallotBox reverts with AlreadyVoted, and
+		// the commitment binds the receipt's status, which the top
+		// frame's outcome must match.
+		ctx := context.Background()
+		alice.Transact(t, ballot, "BallotBox", "vote", big.NewInt(1))
+		b, err := r.Booster.ExecuteBatch(ctx)
+		require.NoError(t, err)
+		require.Equal(t, types.ReceiptStatusFailed, b.Receipts[0].Status)
+		_, err = prover.Prove(ctx, b)
+		require.NoError(t, err)
+		// Header, the transaction, its frame, the end.
+		require.Equal(t, []int{4}, w.segments[4:])
+	})
 	t.Run("a batch the prover did not see", func(t *testing.T) {
 		other := l1.NewRollup(t)
 		other.Account(t, "alice").Send(t, &ballot, nil, nil, 100_000)
@@ -112,7 +126,7 @@ func TestNewProver(t *testing.T) {
 		require.NoError(t, err)
 		_, err = prover.Prove(context.Background(), b)
 		require.ErrorIs(t, err, booster.ErrNoExecution)
-		require.Len(t, w.segments, 4)
+		require.Len(t, w.segments, 5)
 	})
 	t.Run("a statement the prover refuses", func(t *testing.T) {
 		refusing := booster.StatementProver(refuse{})

@@ -77,23 +77,51 @@ type commitmentArgs struct {
 	balances abi.Arguments
 }
 
-// TransactionsCommitment is the commitment to the batch's applied
-// transactions that its header binds: batch.TransactionsCommitment of
-// each transaction's signing hash and sender, in order (a Poseidon2 fold
-// the batch proof recomputes from the signatures it checks). It is zero if
-// a transaction's signature does not recover, which a batch ExecuteBatch
-// made cannot hold; Commitment reports that case as ErrInvalidBatch.
+// TransactionsCommitment is the commitment to the batch's L2 block and
+// applied transactions that its header binds: batch.TransactionsCommitment
+// of the L2 block's time, coinbase, gas limit and base fee and of each
+// transaction's signing hash, sender and outcome (its receipt's status),
+// in order (a Poseidon2 fold the batch proof recomputes from the block
+// context its L2 frames run in, the signatures it checks and the
+// outcomes of the top frames it proves). It is zero if the batch has no
+// L2 block, a receipt per transaction, or a transaction's signature does
+// not recover, which a batch ExecuteBatch made cannot hold; Commitment
+// reports those cases as ErrInvalidBatch.
 func (b *Batch) TransactionsCommitment() common.Hash {
 	c, _ := b.transactionsCommitment()
 	return c
 }
 
 func (b *Batch) transactionsCommitment() (common.Hash, error) {
+	block, err := b.l2Block()
+	if err != nil {
+		return common.Hash{}, err
+	}
 	sigs, err := batch.Signatures(b.Transactions)
 	if err != nil {
 		return common.Hash{}, fmt.Errorf("%w: %w", ErrInvalidBatch, err)
 	}
-	return batch.TransactionsCommitment(sigs), nil
+	if len(b.Receipts) != len(sigs) {
+		return common.Hash{}, fmt.Errorf("%w: %d receipts for %d transactions", ErrInvalidBatch, len(b.Receipts), len(sigs))
+	}
+	for i, r := range b.Receipts {
+		sigs[i].Reverted = r.Status != types.ReceiptStatusSuccessful
+	}
+	return batch.TransactionsCommitment(block, sigs), nil
+}
+
+// l2Block is what the batch proof takes of the sealed L2 block beyond
+// the header's words.
+func (b *Batch) l2Block() (batch.L2Block, error) {
+	if b.L2Block == nil {
+		return batch.L2Block{}, fmt.Errorf("%w: no L2 block", ErrInvalidBatch)
+	}
+	h := b.L2Block
+	block := batch.L2Block{Time: h.Time, Coinbase: h.Coinbase, GasLimit: h.GasLimit}
+	if h.BaseFee != nil {
+		block.BaseFee = new(big.Int).Set(h.BaseFee)
+	}
+	return block, nil
 }
 
 // Settlement returns the batch as the L1 booster contract's settle takes
@@ -170,7 +198,14 @@ func (b *Batch) Header() (*batch.Header, error) {
 	if _, err := b.Commitment(); err != nil {
 		return nil, err
 	}
-	return header(b.L1ChainID, b.Contract, b.ChainID, b.Settlement())
+	h, err := header(b.L1ChainID, b.Contract, b.ChainID, b.Settlement())
+	if err != nil {
+		return nil, err
+	}
+	if h.L2Block, err = b.l2Block(); err != nil {
+		return nil, err
+	}
+	return h, nil
 }
 
 func header(l1ChainID *big.Int, contract common.Address, chainID *big.Int, s bindings.BoosterBatch) (*batch.Header, error) {

@@ -49,7 +49,7 @@ func testBatch(t testing.TB) (*Header, []*types.Transaction) {
 	require.NoError(t, err)
 	return &Header{
 		L1ChainID: big.NewInt(1337), Contract: common.HexToAddress("0x00000000000000000000000000000000000000c0"), ChainID: l2Chain,
-		Number: 1, L1BlockNumber: 12, L1BlockHash: common.Hash{1}, Transactions: TransactionsCommitment(sigs),
+		Number: 1, L1BlockNumber: 12, L1BlockHash: common.Hash{1}, Transactions: TransactionsCommitment(testL2Block, sigs), L2Block: testL2Block,
 		L2StateRoot: common.Hash{2}, ReadsHash: noL1.ReadsHash(), WritesHash: noL1.WritesHash(),
 	}, txs
 }
@@ -65,8 +65,12 @@ var noL1 = &L1Lists{}
 // 0 and returns the call's value.
 var targetCode = common.FromHex("36600055346000526020" + "6000f3")
 
-// l2Context is the block context the test frames run in.
+// l2Context is the block context the test frames run in, the L2 block
+// testL2Block of the tests' headers (number 1).
 var l2Context = verifier.Context{ChainID: *uint256.MustFromBig(l2Chain), Number: 1, Timestamp: 1, GasLimit: 30_000_000}
+
+// testL2Block is the L2 block of the tests' headers.
+var testL2Block = L2Block{Time: 1, GasLimit: 30_000_000}
 
 // frameOf traces a call of target's code from caller with value and
 // input, as a transaction's top frame.
@@ -181,9 +185,10 @@ func TestWitnessesRefuse(t *testing.T) {
 		_, err = witnessesFor(h, noL1, txs, []*verifier.Transaction{single(f), frames[1]}, capacity)
 		require.ErrorIs(t, err, ErrStatement, name)
 	}
+	// A frame that reads another chain id (CHAINID, POP, STOP).
 	other2 := l2Context
 	other2.ChainID = *uint256.NewInt(1)
-	tr, err := verifier.TraceCall(verifier.Call{Code: targetCode, Address: target, Caller: sigs[0].Sender, Input: txs[0].Data(), Context: &other2})
+	tr, err := verifier.TraceCall(verifier.Call{Code: common.FromHex("465000"), Address: target, Caller: sigs[0].Sender, Input: txs[0].Data(), Context: &other2})
 	require.NoError(t, err)
 	_, err = witnessesFor(h, noL1, txs, []*verifier.Transaction{single(tr), frames[1]}, capacity)
 	require.ErrorIs(t, err, ErrStatement, "chain id")
@@ -201,7 +206,7 @@ func TestWitnessesRefuse(t *testing.T) {
 		sigs, err := Signatures([]*types.Transaction{tx})
 		require.NoError(t, err)
 		one := *h
-		one.Transactions = TransactionsCommitment(sigs)
+		one.Transactions = TransactionsCommitment(testL2Block, sigs)
 		_, err = witnessesFor(&one, noL1, []*types.Transaction{tx}, frames[:1], capacity)
 		require.ErrorIs(t, err, verifier.ErrUnsupported, name)
 	}
@@ -212,9 +217,8 @@ func TestWitnessesRefuse(t *testing.T) {
 // topContext is the context a transaction segment pushes for a top
 // frame at target from sender with value and data, with its outcome.
 func topContext(a *transactionSegment, sender common.Address, value *big.Int, data []byte) fr.Element {
-	var outcome fr.Element
-	outcome.SetBigInt(a.Outcome.(*big.Int))
-	return push(entryOf(sender, sender, target, value, data, false, false, false, nil, dataCap), outcome)
+	outcome := outcomeOfSegment(a)
+	return push(entryOf(sender, sender, nil, target, value, data, false, false, false, nil, dataCap), outcome)
 }
 
 // endWithAcc is the end segment with delta added to its running
@@ -291,8 +295,8 @@ func TestSegmentSoundness(t *testing.T) {
 			for j, v := range wide.Words()[2] {
 				a.Words[2][j] = v
 			}
-			var acc [32]byte
-			a.Out = boundary(b, l2Chain, h.Transactions, elem(acc[:31]), elem(acc[:31]), headerMem(a))
+			var pending [32]byte
+			a.Out = boundary(b, l2Chain, h.Transactions, testL2Block.seed(), elem(pending[:31]), headerMem(a))
 			return s
 		}},
 		{"header: not the first segment", func() SegmentWitness {
@@ -307,17 +311,18 @@ func TestSegmentSoundness(t *testing.T) {
 		}},
 		{"header: handing on another chain id", func() SegmentWitness {
 			s, a := header()
-			var acc [32]byte
-			a.Out = boundary(h.Hash(), big.NewInt(1), h.Transactions, elem(acc[:31]), elem(acc[:31]), headerMem(a))
+			var pending [32]byte
+			a.Out = boundary(h.Hash(), big.NewInt(1), h.Transactions, testL2Block.seed(), elem(pending[:31]), headerMem(a))
 			return s
 		}},
 		{"transaction: a chain id other than the signature's", func() SegmentWitness {
 			s, a := tx()
 			a.ChainID = 1
 			var zero fr.Element
-			a.In = boundary(h.Hash(), big.NewInt(1), h.Transactions, zero, zero, memOf(a.Mem))
+			seed := testL2Block.seed()
+			a.In = boundary(h.Hash(), big.NewInt(1), h.Transactions, seed, zero, memOf(a.Mem))
 			ctx := topContext(a, sigs[0].Sender, txs[0].Value(), txs[0].Data())
-			a.Out = boundary(h.Hash(), big.NewInt(1), h.Transactions, fold(zero, sigs[0]), push(ctx, zero), memOf(a.Mem))
+			a.Out = boundary(h.Hash(), big.NewInt(1), h.Transactions, fold(seed, sigs[0]), push(ctx, zero), nonceMem(memOf(a.Mem), alice, 0, 0))
 			return s
 		}},
 		{"transaction: starting from another boundary", func() SegmentWitness {
@@ -355,7 +360,7 @@ func TestSegmentSoundness(t *testing.T) {
 			s, a := tx()
 			var zero fr.Element
 			ctx := topContext(a, sigs[0].Sender, big.NewInt(1), txs[0].Data())
-			a.Out = boundary(h.Hash(), l2Chain, h.Transactions, fold(zero, sigs[0]), push(ctx, zero), memOf(a.Mem))
+			a.Out = boundary(h.Hash(), l2Chain, h.Transactions, fold(testL2Block.seed(), sigs[0]), push(ctx, zero), nonceMem(memOf(a.Mem), alice, 0, 0))
 			return s
 		}},
 		{"frame: called by another account", func() SegmentWitness {

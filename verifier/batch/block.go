@@ -35,8 +35,10 @@ func (c Capacity) l1Block() int {
 // The owners of the block entries of the storage argument (no address):
 // the pinned L1 block's hash, which the header segment writes (key the L1
 // chain id) and the block segment reads, the L1 frames' context, which
-// the block segment writes and each L1 frame reads, and the batch's
-// number, which the header segment writes and each L2 frame reads.
+// the block segment writes and each L1 frame reads, and the L2 block's:
+// its context digest (key 0), which the header segment writes and each
+// L2 frame reads, and its base fee (key 1), which each transaction
+// segment reads for its gas price.
 var (
 	blockOwner   = new(big.Int).Mul(big.NewInt(domBlock), two162)
 	contextOwner = new(big.Int).Mul(big.NewInt(domContext), two162)
@@ -65,8 +67,9 @@ const (
 // bytes of Header (RLP) hash to it, takes from them the coinbase,
 // timestamp, number, prevrandao (the mix digest: the difficulty must be
 // zero), gas limit and base fee, and writes the context the L1 EVM runs
-// in (with that chain id and a gas price of zero) to the argument Uses
-// times, once for each L1 frame of the batch, which reads it.
+// in (with that chain id) to the argument Uses times, once for each L1
+// frame of the batch, which reads it. An L1 frame's gas price, zero as
+// the L1 EVM runs, comes with its entry (frameSegment.callee).
 type blockSegment struct {
 	aggregate.SegmentInputs
 	carried
@@ -111,12 +114,13 @@ func (c *blockSegment) Define(api frontend.API) error {
 	return nil
 }
 
-// contextWords is the number of context words the L1 frames' context
-// digest covers: COINBASE to GASPRICE (not the balance).
-const contextWords = verifier.ContextChainID + 3
+// contextWords is the number of context words a frame's context digest
+// covers: COINBASE to BASEFEE (not GASPRICE, which is the transaction's
+// and comes with a frame's entry, nor the balance).
+const contextWords = verifier.ContextChainID + 2
 
 // contextDigest is the Poseidon2 hash of a frame's context words,
-// COINBASE to GASPRICE, as limbs.
+// COINBASE to BASEFEE, as limbs.
 func contextDigest(api frontend.API, ctx []verifier.Word) (frontend.Variable, error) {
 	vs := make([]frontend.Variable, 0, 2*contextWords)
 	for _, w := range ctx[:contextWords] {
@@ -208,7 +212,7 @@ func parseHeader(api frontend.API, b []frontend.Variable, length frontend.Variab
 	ctx[0] = value(b[rlpCoinbase : rlpCoinbase+20])
 	ctx[1], ctx[2], ctx[3], ctx[4] = value(timestamp), value(number), value(mix), value(gasLimit)
 	ctx[verifier.ContextChainID] = verifier.Word{Hi: 0, Lo: 0}
-	ctx[contextWords-2], ctx[contextWords-1] = value(baseFee), verifier.Word{Hi: 0, Lo: 0}
+	ctx[verifier.ContextChainID+1] = value(baseFee)
 	return ctx, nil
 }
 
@@ -261,7 +265,7 @@ var blockOps = map[vm.OpCode]func(c *verifier.Context) uint256.Int{
 
 // contextOps are the opcodes of the context words, in the EVM circuit's
 // order.
-var contextOps = [contextWords]vm.OpCode{vm.COINBASE, vm.TIMESTAMP, vm.NUMBER, vm.PREVRANDAO, vm.GASLIMIT, vm.CHAINID, vm.BASEFEE, vm.GASPRICE}
+var contextOps = [contextWords]vm.OpCode{vm.COINBASE, vm.TIMESTAMP, vm.NUMBER, vm.PREVRANDAO, vm.GASLIMIT, vm.CHAINID, vm.BASEFEE}
 
 // inL1Context returns the trace of an L1 frame in the pinned block's
 // context: tr with its Context replaced by pinned, after checking that
@@ -272,14 +276,23 @@ func inL1Context(tr *verifier.Trace, pinned verifier.Context) (*verifier.Trace, 
 		if st.Op == vm.SELFBALANCE {
 			return nil, fmt.Errorf("%w: SELFBALANCE at pc %d of %s in an L1 frame (an L1 balance)", verifier.ErrUnsupported, st.PC, tr.Address)
 		}
+	}
+	return inContext(tr, pinned, "the pinned L1 block's")
+}
+
+// inContext returns tr with its Context replaced by ctx, after checking
+// that every block value tr's steps read (the words a recorder knows) is
+// ctx's; whose names the context in the error.
+func inContext(tr *verifier.Trace, ctx verifier.Context, whose string) (*verifier.Trace, error) {
+	for _, st := range tr.Steps {
 		if get, ok := blockOps[st.Op]; ok {
-			if got, want := get(&tr.Context), get(&pinned); !got.Eq(&want) {
-				return nil, fmt.Errorf("%w: the L1 frame at %s reads %s = %s at pc %d, the pinned L1 block's is %s", ErrStatement, tr.Address, st.Op, got.Hex(), st.PC, want.Hex())
+			if got, want := get(&tr.Context), get(&ctx); !got.Eq(&want) {
+				return nil, fmt.Errorf("%w: the frame at %s reads %s = %s at pc %d, %s is %s", ErrStatement, tr.Address, st.Op, got.Hex(), st.PC, whose, want.Hex())
 			}
 		}
 	}
 	out := *tr
-	out.Context = pinned
+	out.Context = ctx
 	return &out, nil
 }
 

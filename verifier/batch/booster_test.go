@@ -52,7 +52,9 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 	require.Equal(t, c, h.Hash())
 	sigs, err := batch.Signatures(b.Transactions)
 	require.NoError(t, err)
-	require.Equal(t, batch.TransactionsCommitment(sigs), h.Transactions)
+	block := batch.L2Block{Time: b.L2Block.Time, Coinbase: b.L2Block.Coinbase, GasLimit: b.L2Block.GasLimit, BaseFee: b.L2Block.BaseFee}
+	require.Equal(t, block, h.L2Block)
+	require.Equal(t, batch.TransactionsCommitment(block, sigs), h.Transactions)
 
 	lists, err := b.L1Lists()
 	require.NoError(t, err)

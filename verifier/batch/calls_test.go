@@ -54,7 +54,7 @@ func vaultBatch(t *testing.T) (*Header, *types.Transaction, *verifier.Transactio
 	sigs, err := Signatures([]*types.Transaction{tx})
 	require.NoError(t, err)
 	h, _ := testBatch(t)
-	h.Transactions = TransactionsCommitment(sigs)
+	h.Transactions = TransactionsCommitment(testL2Block, sigs)
 	return h, tx, exec
 }
 
@@ -122,7 +122,7 @@ func TestCallsLink(t *testing.T) {
 		tr := exec.Frames[1].Trace
 		call := exec.Frames[0].Trace.Calls[0]
 		require.Equal(t, vm.CALL, call.Op)
-		ctx := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, false, true, false, fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, outcomeWords(c.Frame)))
+		ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, false, true, false, fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, outcomeWords(c.Frame)))
 		var rest, acc fr.Element
 		rest.SetBigInt(a.Rest.(*big.Int))
 		acc.SetBigInt(a.Acc.(*big.Int))
@@ -133,7 +133,7 @@ func TestCallsLink(t *testing.T) {
 		require.Error(t, solve(s))
 		// The same with Static 0 and the plain context solves: the
 		// boundary arithmetic above is the segment's.
-		plain := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, false, false, false, fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, outcomeWords(c.Frame)))
+		plain := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, false, false, false, fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, outcomeWords(c.Frame)))
 		p = push(plain, rest)
 		a.Static = 0
 		a.Pending = p.BigInt(new(big.Int))

@@ -128,9 +128,16 @@ type headerSegment struct {
 	CodeUses []frontend.Variable
 	// BlockUses is how many block segments read the pinned L1 block's
 	// hash (words 6, with the L1 chain id, word 0): one where the batch
-	// runs L1 frames. L2Frames is how many L2 frames read the batch's
-	// number (word 3), their L2 block's.
-	BlockUses, L2Frames frontend.Variable
+	// runs L1 frames. L2Frames is how many L2 frames read the L2 block's
+	// context digest, L2Txs how many transaction segments its base fee.
+	BlockUses, L2Frames, L2Txs frontend.Variable
+	// L2Time, L2Coinbase (32- and 128-bit halves), L2GasLimit and
+	// L2BaseFee are the L2 block's (L2Block): the transactions
+	// commitment starts from their hash, and with the header's number
+	// (word 3), L2 chain id (word 2) and a PREVRANDAO of zero they are
+	// the context every L2 frame reads.
+	L2Time, L2GasLimit, L2BaseFee frontend.Variable
+	L2Coinbase                    [2]frontend.Variable
 }
 
 // recordBytes is the size of a read set or write list record.
@@ -157,8 +164,9 @@ const (
 	// (value its digest): see blockSegment.
 	domBlock   = 7
 	domContext = 8
-	// domL2Block is the owner domain of the batch's number, the L2
-	// block's, which the header segment writes and each L2 frame reads.
+	// domL2Block is the owner domain of the L2 block's context digest
+	// (key 0), which the header segment writes and each L2 frame reads,
+	// and of its base fee (key 1), which each transaction segment reads.
 	domL2Block = 9
 	// domCodeSize is an L1 account's code size's owner domain (its list
 	// owner plus domCodeSize·2^162, value the size), which its code
@@ -283,15 +291,50 @@ func (c *headerSegment) lists(api frontend.API, kh *keccak.Hasher) (memory, erro
 	// The pinned L1 block's hash, for the block segment.
 	chain, block := word(c.Words[0]), word(c.Words[6])
 	sum = api.Add(sum, api.Mul(c.BlockUses, m.term(api, m.fingerprint(api, blockOwner, chain[0], chain[1], block[0], block[1], 0))))
-	number := word(c.Words[3])
-	sum = api.Add(sum, api.Mul(c.L2Frames, m.term(api, m.fingerprint(api, l2BlockOwner, 0, 0, number[0], number[1], 0))))
-	vs = append(vs, c.BlockUses, c.L2Frames)
+	// The L2 block's context, for the L2 frames, and its base fee, for
+	// the transaction segments.
+	digest, err := c.l2Context(api, word(c.Words[2]), word(c.Words[3]))
+	if err != nil {
+		return memory{}, err
+	}
+	sum = api.Add(sum, api.Mul(c.L2Frames, m.term(api, m.fingerprint(api, l2BlockOwner, 0, 0, digest, 0, 0))))
+	sum = api.Add(sum, api.Mul(c.L2Txs, m.term(api, m.fingerprint(api, l2BlockOwner, 0, 1, 0, c.L2BaseFee, 0))))
+	vs = append(vs, c.BlockUses, c.L2Frames, c.L2Txs, digest, c.L2BaseFee)
 	acc, err := hashVars(api, vs...)
 	if err != nil {
 		return memory{}, err
 	}
 	m.Acc, m.Sum = acc, sum
 	return m, nil
+}
+
+// l2Context checks the L2 block's values are within their widths (the
+// base fee below 2^128) and returns the digest of the context an L2
+// frame runs in (contextDigest): its coinbase, time, the batch's number
+// (number, halves), a PREVRANDAO of zero, its gas limit, the L2 chain id
+// (chain, halves) and its base fee.
+func (c *headerSegment) l2Context(api frontend.API, chain, number [2]frontend.Variable) (frontend.Variable, error) {
+	api.ToBinary(c.L2Time, 64)
+	api.ToBinary(c.L2GasLimit, 64)
+	api.ToBinary(c.L2BaseFee, 128)
+	api.ToBinary(c.L2Coinbase[0], 32)
+	api.ToBinary(c.L2Coinbase[1], 128)
+	ctx := make([]verifier.Word, contextWords)
+	ctx[0] = verifier.Word{Hi: c.L2Coinbase[0], Lo: c.L2Coinbase[1]}
+	ctx[1] = verifier.Word{Hi: 0, Lo: c.L2Time}
+	ctx[contextNumber] = verifier.Word{Hi: number[0], Lo: number[1]}
+	ctx[contextPrevrandao] = verifier.Word{Hi: 0, Lo: 0}
+	ctx[contextPrevrandao+1] = verifier.Word{Hi: 0, Lo: c.L2GasLimit}
+	ctx[verifier.ContextChainID] = verifier.Word{Hi: chain[0], Lo: chain[1]}
+	ctx[verifier.ContextChainID+1] = verifier.Word{Hi: 0, Lo: c.L2BaseFee}
+	return contextDigest(api, ctx)
+}
+
+// l2Seed is L2Block.seed in the circuit: the transactions commitment's
+// start.
+func (c *headerSegment) l2Seed(api frontend.API) (frontend.Variable, error) {
+	coinbase := api.Add(api.Mul(c.L2Coinbase[0], two128), c.L2Coinbase[1])
+	return hashVars(api, c.L2Time, coinbase, c.L2GasLimit, 0, c.L2BaseFee)
 }
 
 // codeSegment proves a code's keccak256 hash and digest (codeDigest):
@@ -432,7 +475,12 @@ func (c *headerSegment) Define(api frontend.API) error {
 	assertHalves(api, parent, parentHi, parentLo, 1)
 	mem.L2Root = parent
 	mem.L2NewHi, mem.L2NewLo = half(c.Words[8])
-	out, err := boundaryVar(api, c.BatchHi, c.BatchLo, chainID, bytesValue(api, txs[:16]), bytesValue(api, txs[16:]), 0, 0, mem)
+	// The transactions commitment starts from the L2 block's values.
+	seed, err := c.l2Seed(api)
+	if err != nil {
+		return err
+	}
+	out, err := boundaryVar(api, c.BatchHi, c.BatchLo, chainID, bytesValue(api, txs[:16]), bytesValue(api, txs[16:]), seed, 0, mem)
 	if err != nil {
 		return err
 	}
@@ -440,18 +488,27 @@ func (c *headerSegment) Define(api frontend.API) error {
 	return nil
 }
 
-// transactionSegment proves one transaction's signature, folds it into
-// the running commitment and leaves the context its execution must have
-// on the pending stack.
+// transactionSegment proves one transaction's signature, folds it and
+// its outcome (whether its top frame reverted) into the running
+// commitment and leaves the context its execution must have on the
+// pending stack.
 type transactionSegment struct {
 	aggregate.SegmentInputs
 	carried
 	Tx txsig.Tx
-	// Outcome is the outcome hash of the top frame (frameOutcome).
-	Outcome frontend.Variable
+	// Success, RetLen and Ret are the top frame's outcome (frameOutcome:
+	// whether it succeeded, its return data's length and words), which
+	// its frame segment proves.
+	Success, RetLen frontend.Variable
+	Ret             []verifier.Word
 	// NonceReadTime is the time of the write the sender's nonce is read
 	// from (0: the L2 state's, which an end entry writes).
 	NonceReadTime frontend.Variable
+	// BaseFee is the L2 block's base fee, which the header segment
+	// wrote to the storage argument: the transaction's gas price is
+	// its fee cap (legacy and access-list transactions) or the least of
+	// its fee cap and the base fee plus its tip (dynamic-fee ones).
+	BaseFee frontend.Variable
 }
 
 // carried is what the header hands on through the boundaries: the L2
@@ -488,7 +545,14 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	api.AssertIsEqual(s.ChainID, c.ChainID)
 	// Contract creation is not proven yet.
 	api.AssertIsEqual(s.Create, 0)
-	acc, err := hashVars(api, c.Acc, s.HashHi, s.HashLo, s.Sender)
+	// The receipt's status: the top frame's outcome, which its frame
+	// segment proves.
+	api.AssertIsBoolean(c.Success)
+	outcome, err := frameOutcome(api, c.Success, c.RetLen, c.Ret, len(c.Ret))
+	if err != nil {
+		return err
+	}
+	acc, err := hashVars(api, c.Acc, s.HashHi, s.HashLo, s.Sender, api.Sub(1, c.Success))
 	if err != nil {
 		return err
 	}
@@ -506,20 +570,23 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	owner := api.Add(slotOwner(api, 0, s.Sender), new(big.Int).Mul(big.NewInt(domNonce), two162))
 	sum := api.Add(m.Sum, m.term(api, m.fingerprint(api, owner, 0, 0, 0, next, t)))
 	sum = api.Sub(sum, m.term(api, m.fingerprint(api, owner, 0, 0, 0, s.Nonce, c.NonceReadTime)))
-	memAcc, err := hashVars(api, m.Acc, owner, s.Nonce, t, c.NonceReadTime)
+	// The L2 block's base fee, for the gas price.
+	sum = api.Sub(sum, m.term(api, m.fingerprint(api, l2BlockOwner, 0, 1, 0, c.BaseFee, 0)))
+	memAcc, err := hashVars(api, m.Acc, owner, s.Nonce, t, c.NonceReadTime, c.BaseFee)
 	if err != nil {
 		return err
 	}
 	mem := m.next(t, memAcc, sum)
+	price := gasPrice(api, c.Tx.DynamicFee, s.GasFeeCap, s.GasTipCap, c.BaseFee)
 	// The top frame: an L2 frame called by the sender (also the
-	// origin), at the recipient, with the transaction's value and
-	// calldata; its outcome is not bound yet (receipts are not in the
-	// statement).
-	entry, err := frameEntry(api, s.Sender, s.Sender, s.To, s.Value, c.Tx.DataLen, c.Tx.Data, 0, 0, 0, noAncestors())
+	// origin), with the transaction's gas price, at the recipient, with
+	// the transaction's value and calldata, ending as the commitment
+	// says.
+	entry, err := frameEntry(api, s.Sender, s.Sender, [2]frontend.Variable{0, price}, s.To, s.Value, c.Tx.DataLen, c.Tx.Data, 0, 0, 0, noAncestors())
 	if err != nil {
 		return err
 	}
-	ctx, err := hashVars(api, entry, c.Outcome)
+	ctx, err := hashVars(api, entry, outcome)
 	if err != nil {
 		return err
 	}
@@ -533,6 +600,26 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	}
 	api.AssertIsEqual(c.Out, out)
 	return nil
+}
+
+// gasPrice is a transaction's effective gas price under the base fee
+// baseFee (below 2^128, which the header segment checks), as go-ethereum
+// charges it: the fee cap of a legacy or access-list transaction (its
+// gas price), and for a dynamic-fee one (dynamic 1) the least of its fee
+// cap and the base fee plus its tip. It asserts what makes the
+// transaction valid in an L2 block of that base fee: the fee cap is at
+// least the base fee and the tip at most the fee cap; and that both are
+// below 2^128 (halves, high first).
+func gasPrice(api frontend.API, dynamic frontend.Variable, feeCap, tip [2]frontend.Variable, baseFee frontend.Variable) frontend.Variable {
+	api.AssertIsEqual(feeCap[0], 0)
+	api.AssertIsEqual(tip[0], 0)
+	api.ToBinary(api.Sub(feeCap[1], baseFee), 128)
+	api.ToBinary(api.Sub(feeCap[1], tip[1]), 128)
+	// bits[129] is 1 where feeCap ≥ baseFee + tip (both below 2^129).
+	offered := api.Add(baseFee, tip[1])
+	bits := api.ToBinary(api.Add(api.Sub(feeCap[1], offered), new(big.Int).Lsh(big.NewInt(1), 129)), 130)
+	least := api.Select(bits[129], offered, feeCap[1])
+	return api.Select(dynamic, least, feeCap[1])
 }
 
 // noAncestors is a top frame's ancestry: none.
@@ -622,18 +709,14 @@ func (c *frameSegment) Define(api frontend.API) error {
 		api.ToBinary(w.Hi, 32)
 		api.ToBinary(w.Lo, 128)
 	}
-	// An L2 frame runs with the batch's chain id, a PREVRANDAO of zero
-	// (the booster's L2 blocks have none) and the batch's number, which
-	// it reads from the header (storage); an L1 frame in the pinned L1
-	// block's context, which it reads from the block segment.
+	// An L2 frame runs in the L2 block's context, which it reads from
+	// the header segment (the batch's chain id and number, a PREVRANDAO
+	// of zero, the L2 block's time, coinbase, gas limit and base fee);
+	// an L1 frame in the pinned L1 block's, which it reads from the block
+	// segment (see storage). Its gas price is its entry's.
 	api.AssertIsBoolean(c.L1)
 	api.AssertIsBoolean(c.Static)
 	api.AssertIsBoolean(c.Doomed)
-	l2 := api.Sub(1, c.L1)
-	api.AssertIsEqual(api.Mul(l2, f.Context[verifier.ContextChainID].Hi), 0)
-	api.AssertIsEqual(api.Mul(l2, api.Sub(f.Context[verifier.ContextChainID].Lo, c.ChainID)), 0)
-	api.AssertIsEqual(api.Mul(l2, f.Context[contextPrevrandao].Hi), 0)
-	api.AssertIsEqual(api.Mul(l2, f.Context[contextPrevrandao].Lo), 0)
 	// A static frame changes no state.
 	api.AssertIsEqual(api.Mul(c.Static, outcome.Writes), 0)
 	// The calldata as the contexts hash it: the transaction capacity's
@@ -649,7 +732,8 @@ func (c *frameSegment) Define(api frontend.API) error {
 		api.AssertIsEqual(b, 0)
 	}
 	api.ToBinary(api.Sub(min(c.dataCap, len(f.Calldata)), f.CalldataLen), 16)
-	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1, c.Static, c.Doomed, c.Ancestors)
+	price := f.Context[verifier.ContextChainID+2]
+	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), [2]frontend.Variable{price.Hi, price.Lo}, addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1, c.Static, c.Doomed, c.Ancestors)
 	if err != nil {
 		return err
 	}
@@ -751,14 +835,13 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	ownHash := m.term(api, m.fingerprint(api, keccakOwner, digest, 0, c.CodeHash[0], c.CodeHash[1], 0))
 	sum = api.Sub(sum, api.Mul(c.SenderCode, api.Add(l1Code, ownHash)))
 	// An L1 frame runs in the pinned L1 block's context, which the block
+	// segment wrote, an L2 frame in the L2 block's, which the header
 	// segment wrote.
 	ctx, err := contextDigest(api, f.Context[:])
 	if err != nil {
 		return memory{}, nil, err
 	}
-	sum = api.Sub(sum, api.Mul(c.L1, m.term(api, m.fingerprint(api, contextOwner, 0, 0, ctx, 0, 0))))
-	number := f.Context[contextNumber]
-	sum = api.Sub(sum, api.Mul(api.Sub(1, c.L1), m.term(api, m.fingerprint(api, l2BlockOwner, 0, 0, number.Hi, number.Lo, 0))))
+	sum = api.Sub(sum, m.term(api, m.fingerprint(api, api.Select(c.L1, contextOwner, l2BlockOwner), 0, 0, ctx, 0, 0)))
 	// An L1 frame's state reads: EXTCODEHASH reads the read set's code
 	// read of the account, EXTCODESIZE the size its code segment proved;
 	// BALANCE and BLOCKHASH are refused.
@@ -841,7 +924,11 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, aliase
 	address := api.Select(isL1Call, target, to)
 	value := [2]frontend.Variable{api.Mul(api.Sub(1, isL1Call), call.Value.Hi), api.Mul(api.Sub(1, isL1Call), call.Value.Lo)}
 	layer := api.Select(isL1Call, 1, c.L1)
-	entry, err := frameEntry(api, sender, addr(f.Origin), address, value, dataLen, data, layer, static, doomed, ancestry)
+	// The callee runs with this frame's gas price, an L1 frame with the
+	// L1 EVM's, zero.
+	own := f.Context[verifier.ContextChainID+2]
+	price := [2]frontend.Variable{api.Mul(api.Sub(1, isL1Call), own.Hi), api.Mul(api.Sub(1, isL1Call), own.Lo)}
+	entry, err := frameEntry(api, sender, addr(f.Origin), price, address, value, dataLen, data, layer, static, doomed, ancestry)
 	if err != nil {
 		return nil, err
 	}
@@ -852,14 +939,15 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, aliase
 	return hashVars(api, entry, out)
 }
 
-// frameEntry hashes what a frame is entered with: caller, origin and
-// address (160-bit values), value (128-bit halves), calldata length, its
+// frameEntry hashes what a frame is entered with: caller and origin
+// (160-bit values), the gas price GASPRICE pushes (the transaction's, on
+// L2; 128-bit halves), address, value (halves), calldata length, its
 // layer (1 for L1), whether it is static, whether a frame above it
 // reverts, the slotOwner values of the frames above it (MaxDepth − 1,
 // nearest first, zero past the top), and the calldata bytes, zero-padded
 // and packed 31 to an element.
-func frameEntry(api frontend.API, caller, origin, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1, static, doomed frontend.Variable, ancestors []frontend.Variable) (frontend.Variable, error) {
-	vs := []frontend.Variable{caller, origin, address, value[0], value[1], dataLen, l1, static, doomed}
+func frameEntry(api frontend.API, caller, origin frontend.Variable, price [2]frontend.Variable, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1, static, doomed frontend.Variable, ancestors []frontend.Variable) (frontend.Variable, error) {
+	vs := []frontend.Variable{caller, origin, price[0], price[1], address, value[0], value[1], dataLen, l1, static, doomed}
 	vs = append(vs, ancestors...)
 	for i := 0; i < len(data); i += 31 {
 		vs = append(vs, bytesValue(api, data[i:min(i+31, len(data))]))
@@ -1069,7 +1157,7 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 	}
 	return []frontend.Circuit{&headerSegment{Reads: make([][recordBytes]frontend.Variable, c.l1Slots()), Writes: make([][recordBytes]frontend.Variable, c.l1Slots()),
 		Code: make([][64]frontend.Variable, c.codeReads()), CodeUses: make([]frontend.Variable, c.codeReads())},
-		&transactionSegment{Tx: txsig.NewTx(c.Calldata)},
+		&transactionSegment{Tx: txsig.NewTx(c.Calldata), Ret: make([]verifier.Word, outcomeWords(c.Frame))},
 		&frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
 			ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, shape: c.Frame},
 		&endSegment{Slots: make([]slotEntry, c.slots()), Codes: make([]l2CodeEntry, c.l2Codes())}, &codeSegment{Code: make([]frontend.Variable, c.Frame.Code)},

@@ -26,9 +26,11 @@
 //     transaction is signed by its sender for that chain id, reads the
 //     sender's nonce from the storage argument (the L2 state tree's, or
 //     what its transaction before left) and leaves the next, folds its
-//     signing hash and sender into the running commitment and pushes the
+//     signing hash, sender and outcome (whether its top frame reverted:
+//     its receipt's status) into the running commitment and pushes the
 //     context its top frame runs with (caller and origin the sender, the
-//     recipient, value, calldata) on the pending stack; then one frame
+//     recipient, value, calldata, and its gas price) and ends with (that
+//     outcome, with its return data) on the pending stack; then one frame
 //     segment per frame that runs code, in the order they were entered,
 //     proves that frame's execution with the EVM circuit
 //     ([verifier.FrameWitness] of the Capacity's shape), pops its context
@@ -90,12 +92,21 @@
 // proved (both through the storage argument); BALANCE and BLOCKHASH are
 // refused there. An L2 frame's state reads are not checked yet.
 //
-// An L2 frame runs with the batch's chain id, its number (the L2
-// block's, which each L2 frame reads from the header segment through the
-// storage argument) and a PREVRANDAO of zero.
+// An L2 frame runs in the L2 block's context: the batch's number and
+// chain id, a PREVRANDAO of zero, and the time, coinbase, gas limit and
+// base fee of [Header].L2Block, which the transactions commitment starts
+// from ([TransactionsCommitment]), so the header binds them. The header
+// segment writes the context's digest to the storage argument and each
+// L2 frame reads it. GASPRICE is the frame's transaction's effective gas
+// price: the transaction segment computes it from the signed fee fields
+// and the base fee (which it reads from the header segment) and hands
+// it down with each frame's entry; an L1 frame's is zero. The rule the
+// booster picks those values by (the block's time is the pinned L1
+// block's or the parent's plus one, whichever is later; the coinbase,
+// gas limit and base fee are the chain's settings) is not checked: the
+// proof binds the values, and whoever reads it sees them.
 //
-// What the segments do not prove yet: an L2 frame's TIMESTAMP,
-// COINBASE, GASLIMIT, BASEFEE and GASPRICE, the balance a frame's
+// What the segments do not prove yet: the balance a frame's
 // SELFBALANCE pushes (Witnesses refuses it in an L1 frame; the header
 // does not open the read set's balance reads), DELEGATECALL (refused),
 // value transfers,

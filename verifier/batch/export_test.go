@@ -26,7 +26,7 @@ func TransactionSegmentOf(a frontend.Circuit) *transactionSegment { return a.(*t
 // the constraints on the frame itself.
 func Relabel(a frontend.Circuit, h *Header, tr *verifier.Trace, l1, static bool) {
 	s := a.(*frameSegment)
-	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, l1, static, isOne(s.Doomed), fesOf(s.Ancestors), s.dataCap),
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, l1, static, isOne(s.Doomed), fesOf(s.Ancestors), s.dataCap),
 		outcomeOf(!tr.Reverted, tr.ReturnData, outcomeWords(s.shape)))
 	var rest, acc fr.Element
 	rest.SetBigInt(s.Rest.(*big.Int))

@@ -7,6 +7,8 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr/poseidon2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/boosterkit/go-booster/verifier"
 )
 
 // NbHeaderWords is the number of 32-byte words of a batch header.
@@ -19,7 +21,8 @@ const NbHeaderWords = 12
 // commitment, the L2 state root after the batch, the hashes of the read
 // set's and the write list's ABI encodings, and the L2 state root before
 // the batch (the parent's, or the genesis state's: the booster contract
-// keeps it and checks it).
+// keeps it and checks it). It also holds the L2 block's values that the
+// transactions commitment binds (L2Block), which are not words.
 type Header struct {
 	L1ChainID     *big.Int
 	Contract      common.Address
@@ -34,6 +37,42 @@ type Header struct {
 	WritesHash    common.Hash
 	// ParentL2StateRoot is the L2 state root before the batch.
 	ParentL2StateRoot common.Hash
+	// L2Block is the rest of the L2 block the transactions run in. It
+	// is not a word: the transactions commitment starts from its digest
+	// (TransactionsCommitment), so the commitment binds it.
+	L2Block L2Block
+}
+
+// L2Block is what an L2 block's frames read of it beyond the header's
+// words (its number is the batch number, its chain id the L2 chain's,
+// and it has no PREVRANDAO): its time, the coinbase the L2 fees go to,
+// its gas limit and its base fee (nil for zero, below 2^128 for a batch
+// the segments prove). TIMESTAMP, COINBASE, GASLIMIT and BASEFEE push
+// these in every L2 frame, and GASPRICE the transaction's effective gas
+// price under this base fee.
+type L2Block struct {
+	Time     uint64
+	Coinbase common.Address
+	GasLimit uint64
+	BaseFee  *big.Int
+}
+
+// seed is the transactions commitment's starting value: the Poseidon2
+// hash of the time, the coinbase, the gas limit and the base fee's
+// 128-bit halves.
+func (b L2Block) seed() fr.Element {
+	fee := common.BigToHash(orZero(b.BaseFee))
+	return hashElements(fr.NewElement(b.Time), elem(b.Coinbase[:]), fr.NewElement(b.GasLimit), elem(fee[:16]), elem(fee[16:]))
+}
+
+// context is the block context an L2 frame of a batch on chain chainID
+// with number runs in, with a gas price of price.
+func (b L2Block) context(chainID *big.Int, number uint64, price *big.Int) verifier.Context {
+	c := verifier.Context{Coinbase: b.Coinbase, Timestamp: b.Time, Number: number, GasLimit: b.GasLimit}
+	c.ChainID.SetFromBig(orZero(chainID))
+	c.BaseFee.SetFromBig(orZero(b.BaseFee))
+	c.GasPrice.SetFromBig(orZero(price))
+	return c
 }
 
 // Words is the header's ABI encoding: every field is static, so each is
@@ -64,20 +103,28 @@ func orZero(v *big.Int) *big.Int {
 }
 
 // Signature is what the transactions commitment keeps of one transaction:
-// its signing hash and its sender.
+// its signing hash, its sender and whether it reverted.
 type Signature struct {
 	SigningHash common.Hash
 	Sender      common.Address
+	// Reverted is whether the transaction's execution reverted (its
+	// receipt's status is 0): the commitment binds each transaction's
+	// outcome with it. Signatures leaves it false.
+	Reverted bool
 }
 
-// TransactionsCommitment folds the transactions' signing hashes and
-// senders, in order, into one value: starting from zero, each step is the
-// Poseidon2 (BLS12-377, Merkle–Damgård) hash of the value so far, the
-// signing hash's two 128-bit halves and the sender. The transaction
-// segments compute the same in the circuit, where keccak would cost a
-// hundred thousand constraints a step and Poseidon2 a few hundred.
-func TransactionsCommitment(sigs []Signature) common.Hash {
-	var acc fr.Element
+// TransactionsCommitment folds the L2 block block and the transactions'
+// signing hashes, senders and outcomes, in order, into one value:
+// starting from the Poseidon2 hash of the block's time, coinbase, gas
+// limit and base fee (its 128-bit halves), each step is the Poseidon2
+// (BLS12-377, Merkle–Damgård) hash of the value so far, the signing
+// hash's two 128-bit halves, the sender and 1 if the transaction
+// reverted (0 if not). The header segment computes the start
+// and the transaction segments the steps in the circuit, where keccak
+// would cost a hundred thousand constraints a step and Poseidon2 a few
+// hundred.
+func TransactionsCommitment(block L2Block, sigs []Signature) common.Hash {
+	acc := block.seed()
 	for _, s := range sigs {
 		acc = fold(acc, s)
 	}
@@ -87,7 +134,7 @@ func TransactionsCommitment(sigs []Signature) common.Hash {
 
 // fold is one step of TransactionsCommitment.
 func fold(acc fr.Element, s Signature) fr.Element {
-	return hashElements(acc, elem(s.SigningHash[:16]), elem(s.SigningHash[16:]), elem(s.Sender.Bytes()))
+	return hashElements(acc, elem(s.SigningHash[:16]), elem(s.SigningHash[16:]), elem(s.Sender.Bytes()), bitOf(s.Reverted))
 }
 
 // boundary is what one segment hands the next: the Poseidon2 hash of the
@@ -103,10 +150,10 @@ func boundary(batch common.Hash, chainID *big.Int, txs common.Hash, acc, pending
 
 // entryOf is frameEntry outside the circuit, for calldata zero-padded to
 // dataCap bytes; ancestors has at most MaxDepth − 1 owners (zeros past
-// them).
-func entryOf(caller, origin, address common.Address, value *big.Int, data []byte, l1, static, doomed bool, ancestors []fr.Element, dataCap int) fr.Element {
-	v := common.BigToHash(value)
-	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), bitOf(l1), bitOf(static), bitOf(doomed)}
+// them), price is the gas price (nil for zero).
+func entryOf(caller, origin common.Address, price *big.Int, address common.Address, value *big.Int, data []byte, l1, static, doomed bool, ancestors []fr.Element, dataCap int) fr.Element {
+	v, p := common.BigToHash(value), common.BigToHash(orZero(price))
+	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(p[:16]), elem(p[16:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), bitOf(l1), bitOf(static), bitOf(doomed)}
 	es = append(es, ancestry(ancestors)...)
 	padded := make([]byte, dataCap)
 	copy(padded, data)

@@ -2,6 +2,9 @@ package batch
 
 import (
 	"math/big"
+	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/ethereum/go-ethereum/core/types"
 
@@ -85,4 +88,27 @@ func witnessesFor(h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*ver
 // faults).
 func faultyWitnesses(h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*verifier.Transaction, c Capacity, fl *faults) ([]SegmentWitness, error) {
 	return witnesses(h, l1, fitL2(h, l1, txs, execs, c, fl), txs, execs, c, fl)
+}
+
+// outcomeOfSegment is the top frame's outcome hash a transaction segment
+// a pushes (frameOutcome of its Success, RetLen and Ret).
+func outcomeOfSegment(a *transactionSegment) fr.Element {
+	es := []fr.Element{feOf(a.Success), feOf(a.RetLen)}
+	for _, w := range a.Ret {
+		es = append(es, feOf(w.Hi), feOf(w.Lo))
+	}
+	return hashElements(es...)
+}
+
+// withOutcomes makes the header's transactions commitment bind the
+// outcomes of the executions (whether each top frame reverted), as the
+// booster's receipts would.
+func withOutcomes(t testing.TB, h *Header, txs []*types.Transaction, execs []*verifier.Transaction) {
+	t.Helper()
+	sigs, err := Signatures(txs)
+	require.NoError(t, err)
+	for i, e := range execs {
+		sigs[i].Reverted = e.Frames[0].Trace.Reverted
+	}
+	h.Transactions = TransactionsCommitment(h.L2Block, sigs)
 }

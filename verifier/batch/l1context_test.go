@@ -45,7 +45,9 @@ func blockBatch(t *testing.T, block *types.Header, ctx verifier.Context, txs []*
 // block's context (SPEC §1): the block segment opens the header whose
 // hash the batch header pins and hands its values to every L1 frame.
 // The honest batch solves; an L1 frame that read another value is refused
-// by Witnesses and, built anyway, by the last end segment only; so is a
+// by Witnesses and, built anyway, by the last end segment only (a gas
+// price, which comes with the frame's entry, by the frame's own segment:
+// the L1 EVM's is zero); so is a
 // batch whose block segment opens another block's header, the L1 frames
 // running in that block's context; a header that is not the pinned block's
 // is refused, and so is an L1 frame's SELFBALANCE, by name.
@@ -60,18 +62,20 @@ func TestL1BlockContext(t *testing.T) {
 		require.Equal(t, []int{KindHeader, KindCode, KindCode, KindBlock, KindTransaction, KindFrame, KindFrame, KindEnd}, kindsOf(segs))
 		require.Empty(t, solveAll(t, listsCapacity, segs))
 	})
+	l1Frame := func([]SegmentWitness) []int { return []int{6} }
 	others := []struct {
-		name   string
-		change func(c *verifier.Context)
+		name    string
+		change  func(c *verifier.Context)
+		refused func([]SegmentWitness) []int
 	}{
-		{"another coinbase", func(c *verifier.Context) { c.Coinbase[19] ^= 1 }},
-		{"another timestamp", func(c *verifier.Context) { c.Timestamp++ }},
-		{"another number", func(c *verifier.Context) { c.Number-- }},
-		{"another prevrandao", func(c *verifier.Context) { c.PrevRandao[0] ^= 1 }},
-		{"another gas limit", func(c *verifier.Context) { c.GasLimit++ }},
-		{"another chain id", func(c *verifier.Context) { c.ChainID.SetUint64(1) }},
-		{"another base fee", func(c *verifier.Context) { c.BaseFee.SetUint64(7) }},
-		{"a gas price", func(c *verifier.Context) { c.GasPrice.SetUint64(1) }},
+		{"another coinbase", func(c *verifier.Context) { c.Coinbase[19] ^= 1 }, lastEnd},
+		{"another timestamp", func(c *verifier.Context) { c.Timestamp++ }, lastEnd},
+		{"another number", func(c *verifier.Context) { c.Number-- }, lastEnd},
+		{"another prevrandao", func(c *verifier.Context) { c.PrevRandao[0] ^= 1 }, lastEnd},
+		{"another gas limit", func(c *verifier.Context) { c.GasLimit++ }, lastEnd},
+		{"another chain id", func(c *verifier.Context) { c.ChainID.SetUint64(1) }, lastEnd},
+		{"another base fee", func(c *verifier.Context) { c.BaseFee.SetUint64(7) }, lastEnd},
+		{"a gas price", func(c *verifier.Context) { c.GasPrice.SetUint64(1) }, l1Frame},
 	}
 	for _, tc := range others {
 		t.Run(tc.name, func(t *testing.T) {
@@ -80,9 +84,9 @@ func TestL1BlockContext(t *testing.T) {
 			h, l1, execs := blockBatch(t, block, ctx, txs)
 			_, err := witnessesFor(h, l1, txs, execs, listsCapacity)
 			require.ErrorIs(t, err, ErrStatement)
-			segs, err := faultyWitnesses(h, l1, txs, execs, listsCapacity, &faults{l1Context: true})
+			segs, err := faultyWitnesses(h, l1, txs, execs, listsCapacity, &faults{l1Context: true, foreignEntry: true})
 			require.NoError(t, err)
-			require.Equal(t, fmt.Sprint(lastEnd(segs)), fmt.Sprint(solveAll(t, listsCapacity, segs)))
+			require.Equal(t, fmt.Sprint(tc.refused(segs)), fmt.Sprint(solveAll(t, listsCapacity, segs)))
 		})
 	}
 	t.Run("another block's header opened", func(t *testing.T) {
@@ -110,48 +114,4 @@ func TestL1BlockContext(t *testing.T) {
 		require.ErrorIs(t, err, verifier.ErrUnsupported)
 		require.ErrorContains(t, err, "SELFBALANCE at pc 99")
 	})
-}
-
-// TestL2BlockContext checks the L2 frames' block values the batch binds:
-// the number is the batch's (each L2 frame reads it from the header
-// through the storage argument) and PREVRANDAO is zero (the booster's L2
-// blocks have none). A frame in another block is refused by Witnesses
-// and, built anyway, by the last end segment only; one with a PREVRANDAO,
-// by its own segment.
-func TestL2BlockContext(t *testing.T) {
-	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
-	in := func(t *testing.T, change func(c *verifier.Context)) (*Header, *L1Lists, []*verifier.Transaction) {
-		exec, l1 := l1Batch(t)
-		ctx := l2Context
-		change(&ctx)
-		l2, err := verifier.TraceCall(verifier.Call{Code: l1CallerCode(), Address: l1Caller, Caller: alice, Context: &ctx})
-		require.NoError(t, err)
-		exec.Frames[0].Trace = l2
-		return headerFor(t, txs, l1), l1, []*verifier.Transaction{exec}
-	}
-	t.Run("the batch's block", func(t *testing.T) {
-		h, l1, execs := in(t, func(*verifier.Context) {})
-		segs, err := witnessesFor(h, l1, txs, execs, listsCapacity)
-		require.NoError(t, err)
-		require.Equal(t, KindFrame, segs[5].Kind)
-		require.Empty(t, solveAll(t, listsCapacity, segs))
-	})
-	tests := []struct {
-		name    string
-		change  func(c *verifier.Context)
-		refused func(segs []SegmentWitness) []int
-	}{
-		{"another block number", func(c *verifier.Context) { c.Number++ }, lastEnd},
-		{"a PREVRANDAO", func(c *verifier.Context) { c.PrevRandao[31] = 1 }, func([]SegmentWitness) []int { return []int{5} }},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			h, l1, execs := in(t, tc.change)
-			_, err := witnessesFor(h, l1, txs, execs, listsCapacity)
-			require.ErrorIs(t, err, ErrStatement)
-			segs, err := faultyWitnesses(h, l1, txs, execs, listsCapacity, &faults{l2Block: true})
-			require.NoError(t, err)
-			require.Equal(t, fmt.Sprint(tc.refused(segs)), fmt.Sprint(solveAll(t, listsCapacity, segs)))
-		})
-	}
 }

@@ -174,7 +174,7 @@ func TestNonces(t *testing.T) {
 			}
 			execs = append(execs, single(tr))
 		}
-		h := &Header{L1ChainID: big.NewInt(1337), ChainID: l2Chain, Number: 1, Transactions: TransactionsCommitment(sigs),
+		h := &Header{L1ChainID: big.NewInt(1337), ChainID: l2Chain, Number: 1, Transactions: TransactionsCommitment(testL2Block, sigs), L2Block: testL2Block,
 			ReadsHash: noL1.ReadsHash(), WritesHash: noL1.WritesHash()}
 		return h, txs, execs
 	}

@@ -73,7 +73,7 @@ func headerFor(t *testing.T, txs []*types.Transaction, l1 *L1Lists) *Header {
 	t.Helper()
 	sigs, err := Signatures(txs)
 	require.NoError(t, err)
-	h := &Header{L1ChainID: big.NewInt(1337), ChainID: l2Chain, Number: 1, Transactions: TransactionsCommitment(sigs), ReadsHash: l1.ReadsHash(), WritesHash: l1.WritesHash()}
+	h := &Header{L1ChainID: big.NewInt(1337), ChainID: l2Chain, Number: 1, Transactions: TransactionsCommitment(testL2Block, sigs), L2Block: testL2Block, ReadsHash: l1.ReadsHash(), WritesHash: l1.WritesHash()}
 	if l1.Block != nil {
 		h.L1BlockNumber, h.L1BlockHash = l1.Block.Number.Uint64(), l1.Block.Hash()
 	}

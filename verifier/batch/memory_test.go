@@ -128,7 +128,7 @@ func signedBatch(t *testing.T, calls []memCall) (*Header, []*types.Transaction) 
 	}
 	sigs, err := Signatures(txs)
 	require.NoError(t, err)
-	return &Header{L1ChainID: big.NewInt(1337), ChainID: l2Chain, Number: 1, Transactions: TransactionsCommitment(sigs), ReadsHash: noL1.ReadsHash(), WritesHash: noL1.WritesHash()}, txs
+	return &Header{L1ChainID: big.NewInt(1337), ChainID: l2Chain, Number: 1, Transactions: TransactionsCommitment(testL2Block, sigs), L2Block: testL2Block, ReadsHash: noL1.ReadsHash(), WritesHash: noL1.WritesHash()}, txs
 }
 
 // solveAll solves every segment and returns the indices of those the
@@ -281,6 +281,7 @@ func TestStorageAcrossSegments(t *testing.T) {
 				execs = sc.execs(t, w, execs)
 			}
 			h, txs := signedBatch(t, sc.calls)
+			withOutcomes(t, h, txs, execs)
 			if f := sc.faults; f != nil && (f.inconsistent || f.keepReverted || f.unsupported) {
 				_, err := witnessesFor(h, noL1, txs, execs, memCapacity)
 				require.Error(t, err, "the checks outside the circuit accept the fault")
@@ -365,7 +366,7 @@ func TestStaticFrameCallsWithoutValue(t *testing.T) {
 	// What the segment hands on with its callee's context made static
 	// too, as a static caller's would be.
 	call := exec.Frames[0].Trace.Calls[0]
-	child := push(entryOf(addrA, alice, addrChild, big.NewInt(1), nil, false, true, false, []fr.Element{ownerOf(false, addrA)}, dataCap),
+	child := push(entryOf(addrA, alice, nil, addrChild, big.NewInt(1), nil, false, true, false, []fr.Element{ownerOf(false, addrA)}, dataCap),
 		outcomeOf(call.Success, call.ReturnData, outcomeWords(callShape)))
 	staticOut := boundary(h.Hash(), l2Chain, h.Transactions, feOf(a.Acc), push(child, feOf(a.Rest)), memOf(segs[3].Assignment.(*frameSegment).Mem))
 	plainOut := a.Out
@@ -399,14 +400,15 @@ func TestCreationRefused(t *testing.T) {
 	// Both transactions are alice's nonce 0: the argument's state after
 	// either is the same.
 	after := nonceMem(memOf(a.Mem), alice, 0, 0)
-	top := push(entryOf(sigs[0].Sender, sigs[0].Sender, common.Address{}, create.Value(), create.Data(), false, false, false, nil, dataCap), feOf(a.Outcome))
-	out := boundary(h.Hash(), l2Chain, h.Transactions, fold(zero, sigs[0]), push(top, zero), after)
+	top := push(entryOf(sigs[0].Sender, sigs[0].Sender, nil, common.Address{}, create.Value(), create.Data(), false, false, false, nil, dataCap), outcomeOfSegment(a))
+	seed := testL2Block.seed()
+	out := boundary(h.Hash(), l2Chain, h.Transactions, fold(seed, sigs[0]), push(top, zero), after)
 	circuits, err := Circuits(capacity)
 	require.NoError(t, err)
 	// The control: the same arithmetic for the segment's own transaction
 	// solves.
-	own := push(entryOf(alice, alice, target, txs[0].Value(), txs[0].Data(), false, false, false, nil, dataCap), feOf(a.Outcome))
-	a.Out = boundary(h.Hash(), l2Chain, h.Transactions, fold(zero, Signature{SigningHash: signer.Hash(txs[0]), Sender: alice}), push(own, zero), after)
+	own := push(entryOf(alice, alice, nil, target, txs[0].Value(), txs[0].Data(), false, false, false, nil, dataCap), outcomeOfSegment(a))
+	a.Out = boundary(h.Hash(), l2Chain, h.Transactions, fold(seed, Signature{SigningHash: signer.Hash(txs[0]), Sender: alice}), push(own, zero), after)
 	require.NoError(t, solveOn(circuits, s))
 	a.Tx, a.Out = w, out
 	require.Error(t, solveOn(circuits, s))
@@ -435,11 +437,12 @@ func nonceMem(m memState, sender common.Address, nonce, readTime uint64) memStat
 	var t fr.Element
 	t.SetUint64(1)
 	t.Add(&t, &m.time)
+	var fee fr.Element // testL2Block's base fee
 	ts := []memTuple{tuple(false, owner, common.Hash{}, common.BigToHash(new(big.Int).SetUint64(nonce)), readTime),
-		tuple(true, owner, common.Hash{}, common.BigToHash(new(big.Int).SetUint64(nonce+1)), t.Uint64())}
+		tuple(true, owner, common.Hash{}, common.BigToHash(new(big.Int).SetUint64(nonce+1)), t.Uint64()), baseFeeTuple(false, fee)}
 	out := m
 	out.time = t
 	out.sum = sumOf(m.sum, &m.alpha, &m.beta, ts)
-	out.acc = hashElements(m.acc, owner, fr.NewElement(nonce), t, fr.NewElement(readTime))
+	out.acc = hashElements(m.acc, owner, fr.NewElement(nonce), t, fr.NewElement(readTime), fee)
 	return out
 }

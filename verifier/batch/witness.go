@@ -30,7 +30,8 @@ import (
 var ErrStatement = errors.New("batch: header and transactions disagree")
 
 // Signatures returns the signing hash and sender of each transaction,
-// as TransactionsCommitment takes them.
+// as TransactionsCommitment takes them (Reverted left false: the
+// receipts say which reverted).
 func Signatures(txs []*types.Transaction) ([]Signature, error) {
 	out := make([]Signature, len(txs))
 	for i, tx := range txs {
@@ -113,9 +114,15 @@ type faults struct {
 	// block hash.
 	l1Context bool
 	block     *types.Header
-	// l2Block skips the check of the L2 frames' block number and
-	// PREVRANDAO.
-	l2Block bool
+	// l2Block keeps each L2 frame's own context instead of the L2
+	// block's; commitment skips the check of the header's transactions
+	// commitment; gasPrice, if set, gives transaction i's gas price
+	// (nil: the honest one) without checking its fees.
+	l2Block, commitment bool
+	gasPrice            func(i int) *big.Int
+	// foreignEntry keeps a frame whose entry is not the context its caller's
+	// call pushed (its segment then pops the caller's).
+	foreignEntry bool
 	// alias makes a frame making an L1CALL claim the code hash that
 	// gives its L1 frames' caller by the alias rule, whatever its code's;
 	// noSenderCode makes the frames making L1CALLs read nothing for the
@@ -190,8 +197,35 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	if err != nil {
 		return nil, err
 	}
-	if cm := TransactionsCommitment(sigs); cm != h.Transactions {
-		return nil, fmt.Errorf("%w: the header's transactions commitment %s, the transactions' %s", ErrStatement, h.Transactions, cm)
+	if fee := h.L2Block.BaseFee; fee != nil && (fee.Sign() < 0 || fee.BitLen() > 128) {
+		return nil, fmt.Errorf("batch: %w: an L2 base fee of %v wei (the segments take one below 2^128)", verifier.ErrUnsupported, fee)
+	}
+	// Each transaction's outcome is its top frame's.
+	for i, e := range executions {
+		if e != nil && len(e.Frames) > 0 {
+			sigs[i].Reverted = e.Frames[0].Trace.Reverted
+		}
+	}
+	if cm := TransactionsCommitment(h.L2Block, sigs); cm != h.Transactions && !fl.has(func(f *faults) bool { return f.commitment }) {
+		return nil, fmt.Errorf("%w: the header's transactions commitment %s, the L2 block's and transactions' %s", ErrStatement, h.Transactions, cm)
+	}
+	// Each transaction's gas price, and its L2 frames in the L2 block's
+	// context with it.
+	prices := make([]*big.Int, len(txs))
+	for i, tx := range txs {
+		if fl != nil && fl.gasPrice != nil {
+			if prices[i] = fl.gasPrice(i); prices[i] != nil {
+				continue
+			}
+		}
+		if prices[i], err = effectiveGasPrice(tx, orZero(h.L2Block.BaseFee)); err != nil {
+			return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
+		}
+	}
+	if !fl.has(func(f *faults) bool { return f.l2Block }) {
+		if executions, err = inL2Block(executions, h, prices); err != nil {
+			return nil, err
+		}
 	}
 	words := outcomeWords(c.Frame)
 
@@ -199,7 +233,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	// the running commitment and the storage argument's hash chain; the
 	// second, once the chain gives the challenges, the argument's sums
 	// and the boundaries.
-	b := draftBatch{state: map[slotKey]*slotState{}, faults: fl, l2: l2, l2Code: map[common.Address]*l2CodeUse{}}
+	b := draftBatch{state: map[slotKey]*slotState{}, faults: fl, l2: l2, l2Code: map[common.Address]*l2CodeUse{}, acc: h.L2Block.seed()}
 	var parent fr.Element
 	if err := parent.SetBytesCanonical(h.ParentL2StateRoot[:]); err != nil {
 		if !fl.has(func(f *faults) bool { return f.l2 }) {
@@ -224,7 +258,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			head.Words[i][j] = v
 		}
 	}
-	b.add(KindHeader, head, b.lists(head, l1, c.l1Slots(), c.codeReads(), uses, h, block != nil, framesOf(executions, false)), stack)
+	b.add(KindHeader, head, b.lists(head, l1, c.l1Slots(), c.codeReads(), uses, h, block != nil, framesOf(executions, false), len(txs)), stack)
 	for _, code := range codes {
 		b.add(KindCode, b.code(code, c.Frame.Code), code.tuples(), stack)
 	}
@@ -266,22 +300,21 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		before := b.acc
 		b.acc = fold(b.acc, sigs[i])
 		outcome := outcomeOf(!top.Reverted, top.ReturnData, words)
-		stack = append(stack, pending{ctx: push(entryOf(sigs[i].Sender, sigs[i].Sender, *tx.To(), tx.Value(), tx.Data(), false, false, false, nil, c.Calldata), outcome)})
-		readTime, tuples, err := b.nonce(sigs[i].Sender, tx.Nonce())
+		stack = append(stack, pending{ctx: push(entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), false, false, false, nil, c.Calldata), outcome)})
+		fee := orZero(h.L2Block.BaseFee)
+		readTime, tuples, err := b.nonce(sigs[i].Sender, tx.Nonce(), fee)
 		if err != nil {
 			return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
 		}
-		b.addAt(KindTransaction, &transactionSegment{Tx: w, Outcome: outcome.BigInt(new(big.Int)), NonceReadTime: readTime}, tuples, before, pendingOf(stack[:len(stack)-1]), stack)
+		b.addAt(KindTransaction, &transactionSegment{Tx: w, Success: bitInt(!top.Reverted), RetLen: len(top.ReturnData), Ret: returnWords(top.ReturnData, words),
+			NonceReadTime: readTime, BaseFee: new(big.Int).Set(fee)}, tuples, before, pendingOf(stack[:len(stack)-1]), stack)
 
 		for k, f := range e.Frames {
 			if len(f.Trace.Code) == 0 {
 				continue // a precompile's own frame
 			}
-			if ctx := f.Trace.Context; !f.L1 && !fl.has(func(f *faults) bool { return f.l2Block }) && (ctx.Number != h.Number || ctx.PrevRandao != (common.Hash{})) {
-				return nil, fmt.Errorf("%w: transaction %d frame %d runs in L2 block %d with PREVRANDAO %s, the batch is block %d, which has none", ErrStatement, i, k, ctx.Number, ctx.PrevRandao, h.Number)
-			}
 			pendingBefore := pendingOf(stack)
-			seg, err := frameWitness(e, k, &stack, h.ChainID, c, words, senders, fl)
+			seg, err := frameWitness(e, k, &stack, c, words, senders, fl)
 			if err != nil {
 				return nil, fmt.Errorf("batch: transaction %d (%s) frame %d: %w", i, tx.Hash(), k, err)
 			}
@@ -431,8 +464,9 @@ func (b *draftBatch) addAt(kind int, a frontend.Circuit, tuples []memTuple, acc,
 
 // nonce advances the storage argument over a transaction of sender with
 // nonce: at the next time it reads the sender's nonce and writes the
-// next. It returns the time of the write it reads.
-func (b *draftBatch) nonce(sender common.Address, nonce uint64) (uint64, []memTuple, error) {
+// next, and it reads the L2 block's base fee, fee. It returns the time of
+// the write it reads.
+func (b *draftBatch) nonce(sender common.Address, nonce uint64, fee *big.Int) (uint64, []memTuple, error) {
 	if nonce == ^uint64(0) {
 		return 0, nil, fmt.Errorf("%w: nonce %d has no next (EIP-2681)", ErrStatement, nonce)
 	}
@@ -453,10 +487,12 @@ func (b *draftBatch) nonce(sender common.Address, nonce uint64) (uint64, []memTu
 	next := common.BigToHash(new(big.Int).SetUint64(nonce + 1))
 	owner := k.owner()
 	read := st.time
-	tuples := []memTuple{tuple(false, owner, common.Hash{}, n, read), tuple(true, owner, common.Hash{}, next, now)}
+	var feeE fr.Element
+	feeE.SetBigInt(fee)
+	tuples := []memTuple{tuple(false, owner, common.Hash{}, n, read), tuple(true, owner, common.Hash{}, next, now), baseFeeTuple(false, feeE)}
 	st.value, st.time = next, now
 	b.mem.time = t
-	b.mem.acc = hashElements(b.mem.acc, owner, fr.NewElement(nonce), t, fr.NewElement(read))
+	b.mem.acc = hashElements(b.mem.acc, owner, fr.NewElement(nonce), t, fr.NewElement(read), feeE)
 	return read, tuples, nil
 }
 
@@ -510,7 +546,7 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 			}
 		}
 	} else {
-		tuples = append(tuples, l2BlockTuple(false, tr.Context.Number))
+		tuples = append(tuples, l2BlockTuple(false, contextDigestOf(tr.Context)))
 	}
 	if !f.L1 {
 		u, seen := b.l2Code[tr.Address]
@@ -551,7 +587,7 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 
 // lists assigns the header segment's L1 lists (n records each) and
 // returns their reads of the storage argument, starting its hash chain.
-func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n, nCode int, uses []int, h *Header, block bool, l2Frames int) []memTuple {
+func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n, nCode int, uses []int, h *Header, block bool, l2Frames, l2Txs int) []memTuple {
 	head.NReads, head.NWrites, head.NCode = len(l1.Reads), len(l1.Writes), len(l1.Code)
 	for j := range 32 {
 		head.BalanceReadsHash[j] = l1.BalanceReadsHash[j]
@@ -602,22 +638,112 @@ func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n, nCode int, uses 
 		owner.SetBigInt(blockOwner)
 		tuples = append(tuples, memTuple{write: true, owner: owner, keyHi: elem(id[:16]), keyLo: elem(id[16:]), valHi: elem(h.L1BlockHash[:16]), valLo: elem(h.L1BlockHash[16:])})
 	}
-	// The batch's number, for the L2 frames.
-	head.L2Frames = l2Frames
+	// The L2 block's context, for the L2 frames, and its base fee, for
+	// the transactions' gas prices.
+	l2 := h.L2Block
+	coinbase := new(big.Int).SetBytes(l2.Coinbase[:])
+	fee := orZero(l2.BaseFee)
+	head.L2Frames, head.L2Txs = l2Frames, l2Txs
+	head.L2Time, head.L2GasLimit, head.L2BaseFee = l2.Time, l2.GasLimit, new(big.Int).Set(fee)
+	head.L2Coinbase = [2]frontend.Variable{new(big.Int).Rsh(coinbase, 128), new(big.Int).And(coinbase, mask128)}
+	digest := contextDigestOf(l2.context(h.ChainID, h.Number, nil))
+	var feeE fr.Element
+	feeE.SetBigInt(fee)
 	for range l2Frames {
-		tuples = append(tuples, l2BlockTuple(true, h.Number))
+		tuples = append(tuples, l2BlockTuple(true, digest))
 	}
-	es = append(es, bitOf(block), fr.NewElement(uint64(l2Frames)))
+	for range l2Txs {
+		tuples = append(tuples, baseFeeTuple(true, feeE))
+	}
+	es = append(es, bitOf(block), fr.NewElement(uint64(l2Frames)), fr.NewElement(uint64(l2Txs)), digest, feeE)
 	b.mem.acc = hashElements(es...)
 	return tuples
 }
 
-// l2BlockTuple is the storage argument's entry of the batch's number,
-// which the L2 frames read as their block's.
-func l2BlockTuple(write bool, number uint64) memTuple {
+// returnWords is return data as n words of an outcome (outcomeOf):
+// zero-padded, cut at n words.
+func returnWords(ret []byte, n int) []verifier.Word {
+	padded := make([]byte, 32*n)
+	copy(padded, ret)
+	out := make([]verifier.Word, n)
+	for k := range out {
+		out[k] = verifier.Word{Hi: new(big.Int).SetBytes(padded[32*k : 32*k+16]), Lo: new(big.Int).SetBytes(padded[32*k+16 : 32*k+32])}
+	}
+	return out
+}
+
+// mask128 is 2^128 − 1.
+var mask128 = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1))
+
+// l2BlockTuple is the storage argument's entry of the L2 block's context
+// digest, which the L2 frames read.
+func l2BlockTuple(write bool, digest fr.Element) memTuple {
 	var owner fr.Element
 	owner.SetBigInt(l2BlockOwner)
-	return memTuple{write: write, owner: owner, valLo: fr.NewElement(number)}
+	return memTuple{write: write, owner: owner, valHi: digest}
+}
+
+// baseFeeTuple is the storage argument's entry of the L2 block's base
+// fee, which the transaction segments read.
+func baseFeeTuple(write bool, fee fr.Element) memTuple {
+	var owner fr.Element
+	owner.SetBigInt(l2BlockOwner)
+	return memTuple{write: write, owner: owner, keyLo: fr.NewElement(1), valLo: fee}
+}
+
+// effectiveGasPrice is the gas price tx pays in an L2 block of base fee
+// baseFee, as go-ethereum charges it (and the transaction segment
+// computes it): its gas price, or for a dynamic-fee transaction the
+// least of its fee cap and the base fee plus its tip. A fee cap below
+// the base fee or a tip above the fee cap is ErrStatement (no block of
+// that base fee holds the transaction); a fee cap or tip of 2^128 wei or
+// more is verifier.ErrUnsupported.
+func effectiveGasPrice(tx *types.Transaction, baseFee *big.Int) (*big.Int, error) {
+	feeCap, tip := tx.GasFeeCap(), tx.GasTipCap()
+	switch {
+	case feeCap.BitLen() > 128 || tip.BitLen() > 128:
+		return nil, fmt.Errorf("%w: a fee cap of %v wei and a tip of %v (the segments take them below 2^128)", verifier.ErrUnsupported, feeCap, tip)
+	case feeCap.Cmp(baseFee) < 0:
+		return nil, fmt.Errorf("%w: a fee cap of %v wei, below the L2 base fee %v", ErrStatement, feeCap, baseFee)
+	case tx.Type() == types.DynamicFeeTxType && tip.Cmp(feeCap) > 0:
+		return nil, fmt.Errorf("%w: a tip of %v wei above the fee cap %v", ErrStatement, tip, feeCap)
+	case tx.Type() != types.DynamicFeeTxType:
+		return new(big.Int).Set(feeCap), nil
+	}
+	offered := new(big.Int).Add(baseFee, tip)
+	if offered.Cmp(feeCap) > 0 {
+		return new(big.Int).Set(feeCap), nil
+	}
+	return offered, nil
+}
+
+// inL2Block returns the executions with every L2 frame in the L2 block's
+// context (h.L2Block, with the header's chain id and number and no
+// PREVRANDAO) and its transaction's gas price, prices[i], after checking
+// that every block value the frame's steps read is that context's
+// (ErrStatement otherwise).
+func inL2Block(executions []*verifier.Transaction, h *Header, prices []*big.Int) ([]*verifier.Transaction, error) {
+	out := make([]*verifier.Transaction, len(executions))
+	for i, e := range executions {
+		if e == nil || i >= len(prices) {
+			out[i] = e
+			continue
+		}
+		ctx := h.L2Block.context(h.ChainID, h.Number, prices[i])
+		c := &verifier.Transaction{Frames: slices.Clone(e.Frames)}
+		for k, f := range c.Frames {
+			if f.L1 || len(f.Trace.Code) == 0 {
+				continue
+			}
+			tr, err := inContext(f.Trace, ctx, "the L2 block's")
+			if err != nil {
+				return nil, fmt.Errorf("batch: transaction %d frame %d: %w", i, k, err)
+			}
+			c.Frames[k].Trace = tr
+		}
+		out[i] = c
+	}
+	return out, nil
 }
 
 // l1Frames counts the executions' L1 frames that run code.
@@ -1179,17 +1305,14 @@ type pendingFrame struct {
 	sender *senderCode
 }
 
-// frameWitness assigns the frame segment of e.Frames[k], in a batch of
-// chain chainID: it pops the frame's context off stack (which must be on
-// top) and pushes its callees', first call on top. senders holds the
-// alias rule's inputs for the addresses of the frames making L1CALLs.
-func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big.Int, c Capacity, words int, senders map[common.Address]senderCode, fl *faults) (pendingFrame, error) {
+// frameWitness assigns the frame segment of e.Frames[k]: it pops the
+// frame's context off stack (which must be on top) and pushes its
+// callees', first call on top. senders holds the alias rule's inputs for
+// the addresses of the frames making L1CALLs.
+func frameWitness(e *verifier.Transaction, k int, stack *[]pending, c Capacity, words int, senders map[common.Address]senderCode, fl *faults) (pendingFrame, error) {
 	unsupported := fl.has(func(f *faults) bool { return f.unsupported })
 	f := e.Frames[k]
 	tr := f.Trace
-	if !f.L1 && tr.Context.ChainID.ToBig().Cmp(chainID) != 0 {
-		return pendingFrame{}, fmt.Errorf("%w: the frame at %s runs with chain id %v, the batch's is %v", ErrStatement, tr.Address, tr.Context.ChainID.ToBig(), chainID)
-	}
 	if len(tr.Calldata) > c.Calldata {
 		return pendingFrame{}, fmt.Errorf("%w: %d bytes of calldata, the segments hold %d", verifier.ErrCapacity, len(tr.Calldata), c.Calldata)
 	}
@@ -1199,8 +1322,8 @@ func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big
 	}
 	top := st[len(st)-1]
 	ancestors := ancestry(top.ancestors)
-	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, top.static, top.doomed, ancestors, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, words))
-	if top.ctx != ctx {
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, top.static, top.doomed, ancestors, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, words))
+	if top.ctx != ctx && !fl.has(func(f *faults) bool { return f.foreignEntry }) {
 		return pendingFrame{}, fmt.Errorf("%w: the frame at %s is not the one the calls before it entered", ErrStatement, tr.Address)
 	}
 	owner := ownerOf(f.L1, tr.Address)
@@ -1286,12 +1409,12 @@ func frameWitness(e *verifier.Transaction, k int, stack *[]pending, chainID *big
 			if callee.Caller != sender {
 				return pendingFrame{}, fmt.Errorf("%w: the L1CALL at call %d enters an L1 frame called by %s, the alias rule's sender is %s", ErrStatement, j, callee.Caller, sender)
 			}
-			entry = entryOf(sender, tr.Origin, common.BytesToAddress(call.Input[:20]), new(big.Int), call.Input[20:], true, false, doomed, below, c.Calldata)
+			entry = entryOf(sender, tr.Origin, nil, common.BytesToAddress(call.Input[:20]), new(big.Int), call.Input[20:], true, false, doomed, below, c.Calldata)
 		} else {
 			if len(call.Input) > c.Calldata {
 				return pendingFrame{}, fmt.Errorf("%w: %d bytes of input at call %d, the segments hold %d", verifier.ErrCapacity, len(call.Input), j, c.Calldata)
 			}
-			entry = entryOf(tr.Address, tr.Origin, call.Callee(), call.Value.ToBig(), call.Input, f.L1, static, doomed, below, c.Calldata)
+			entry = entryOf(tr.Address, tr.Origin, tr.Context.GasPrice.ToBig(), call.Callee(), call.Value.ToBig(), call.Input, f.L1, static, doomed, below, c.Calldata)
 		}
 		callees = append(callees, pending{ctx: push(entry, outcomeOf(call.Success, call.ReturnData, words)), static: static, doomed: doomed, ancestors: below})
 	}
