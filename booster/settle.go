@@ -246,7 +246,15 @@ func l1Lists(s bindings.BoosterBatch) (*batch.L1Lists, error) {
 	if err != nil {
 		return nil, fmt.Errorf("booster: encode balance reads: %w", err)
 	}
-	l := &batch.L1Lists{BalanceReadsHash: crypto.Keccak256Hash(balances)}
+	l := &batch.L1Lists{}
+	for _, b := range s.BalanceReads {
+		l.Balances = append(l.Balances, batch.BalanceRead{Account: b.Account, Balance: b.Balance})
+	}
+	// The batch proof hashes the balance reads as the contract's ABI
+	// encodes them.
+	if got, want := l.BalanceReadsHash(), crypto.Keccak256Hash(balances); got != want {
+		return nil, fmt.Errorf("booster: balance reads hash to %s, their ABI encoding to %s", got, want)
+	}
 	for _, c := range s.CodeReads {
 		l.Code = append(l.Code, batch.CodeRead{Contract: c.Account, CodeHash: c.CodeHash})
 	}

@@ -269,14 +269,8 @@ var contextOps = [contextWords]vm.OpCode{vm.COINBASE, vm.TIMESTAMP, vm.NUMBER, v
 
 // inL1Context returns the trace of an L1 frame in the pinned block's
 // context: tr with its Context replaced by pinned, after checking that
-// every block value tr's steps read is pinned's. SELFBALANCE (an L1
-// account's balance, not proven yet) is refused.
+// every block value tr's steps read is pinned's.
 func inL1Context(tr *verifier.Trace, pinned verifier.Context) (*verifier.Trace, error) {
-	for _, st := range tr.Steps {
-		if st.Op == vm.SELFBALANCE {
-			return nil, fmt.Errorf("%w: SELFBALANCE at pc %d of %s in an L1 frame (an L1 balance)", verifier.ErrUnsupported, st.PC, tr.Address)
-		}
-	}
 	return inContext(tr, pinned, "the pinned L1 block's")
 }
 

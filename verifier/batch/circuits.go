@@ -6,6 +6,7 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/hash/poseidon2"
+	"github.com/ethereum/go-ethereum/core/vm"
 
 	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/verifier"
@@ -47,6 +48,21 @@ type Capacity struct {
 	// L1Block is the block segment's capacity of L1 block header bytes
 	// (DefaultL1Block if zero).
 	L1Block int
+	// BalanceReads is the header segment's capacity of the read set's
+	// balance reads (DefaultBalanceReads if zero).
+	BalanceReads int
+}
+
+// DefaultBalanceReads is the header segment's capacity of balance reads
+// when Capacity.BalanceReads is zero.
+const DefaultBalanceReads = 2
+
+// balanceReads is the header segment's balance read capacity.
+func (c Capacity) balanceReads() int {
+	if c.BalanceReads <= 0 {
+		return DefaultBalanceReads
+	}
+	return c.BalanceReads
 }
 
 // DefaultL2Codes is an end segment's L2 code capacity when
@@ -116,10 +132,15 @@ type headerSegment struct {
 	Words [NbHeaderWords][32]frontend.Variable
 	// Alpha and Beta are the storage argument's challenges, which the
 	// last end segment checks.
-	Alpha, Beta      frontend.Variable
-	Reads, Writes    [][recordBytes]frontend.Variable
-	NReads, NWrites  frontend.Variable
-	BalanceReadsHash [32]frontend.Variable
+	Alpha, Beta     frontend.Variable
+	Reads, Writes   [][recordBytes]frontend.Variable
+	NReads, NWrites frontend.Variable
+	// Balance are the read set's NBalance balance reads, each its ABI
+	// words (account, balance), and BalanceUses[j] how many L1 frames'
+	// SELFBALANCE and BALANCE read balance j.
+	Balance     [][64]frontend.Variable
+	NBalance    frontend.Variable
+	BalanceUses []frontend.Variable
 	// Code are the read set's NCode code reads, each its ABI words
 	// (account, code hash), and CodeUses[j] how many code segments
 	// check code j.
@@ -172,6 +193,11 @@ const (
 	// owner plus domCodeSize·2^162, value the size), which its code
 	// segment writes and the L1 frames' EXTCODESIZE reads.
 	domCodeSize = 10
+	// domBalance is an L1 account's balance read's owner domain (its
+	// list owner plus domBalance·2^162, value the balance), which the
+	// header segment writes from the read set and the L1 frames'
+	// SELFBALANCE and BALANCE read.
+	domBalance = 11
 )
 
 var two162 = new(big.Int).Lsh(big.NewInt(1), 162)
@@ -216,25 +242,16 @@ func (c *headerSegment) lists(api frontend.API, kh *keccak.Hasher) (memory, erro
 	if err != nil {
 		return memory{}, err
 	}
-	// abi.encode(CodeRead[]): the offset word, the length word, then
-	// the reads.
-	api.ToBinary(api.Sub(len(c.Code), c.NCode), 16)
-	codePre := make([]frontend.Variable, 64, 64+64*len(c.Code))
-	for i := range codePre {
-		codePre[i] = 0
+	code, err := pairsKeccak(api, kh, c.Code, c.NCode)
+	if err != nil {
+		return memory{}, err
 	}
-	codePre[31] = 32
-	n := api.ToBinary(c.NCode, 16)
-	codePre[62], codePre[63] = api.FromBinary(n[8:]...), api.FromBinary(n[:8]...)
-	for _, r := range c.Code {
-		codePre = append(codePre, r[:]...)
-	}
-	code, err := keccakOf(api, kh, codePre, api.Add(64, api.Mul(c.NCode, 64)))
+	balance, err := pairsKeccak(api, kh, c.Balance, c.NBalance)
 	if err != nil {
 		return memory{}, err
 	}
 	var readsPre []frontend.Variable
-	for _, h := range [][2]frontend.Variable{storage, code, word(c.BalanceReadsHash)} {
+	for _, h := range [][2]frontend.Variable{storage, code, balance} {
 		readsPre = append(readsPre, halfBytes(api, h[0])...)
 		readsPre = append(readsPre, halfBytes(api, h[1])...)
 	}
@@ -288,6 +305,20 @@ func (c *headerSegment) lists(api frontend.API, kh *keccak.Hasher) (memory, erro
 		sum = api.Add(sum, api.Mul(used, c.CodeUses[j], m.term(api, fp)))
 		vs = append(vs, address, hashHi, hashLo, c.CodeUses[j])
 	}
+	// Each balance read is written as many times as L1 frames read it.
+	vs = append(vs, c.NBalance)
+	used = 1
+	for j, r := range c.Balance {
+		used = api.Mul(used, api.Sub(1, api.IsZero(api.Sub(c.NBalance, j))))
+		for _, b := range r[:12] {
+			api.AssertIsEqual(b, 0)
+		}
+		address := bytesValue(api, r[12:32])
+		hi, lo := bytesValue(api, r[32:48]), bytesValue(api, r[48:64])
+		fp := m.fingerprint(api, listOwner(api, domBalance, address), 0, 0, hi, lo, 0)
+		sum = api.Add(sum, api.Mul(used, c.BalanceUses[j], m.term(api, fp)))
+		vs = append(vs, address, hi, lo, c.BalanceUses[j])
+	}
 	// The pinned L1 block's hash, for the block segment.
 	chain, block := word(c.Words[0]), word(c.Words[6])
 	sum = api.Add(sum, api.Mul(c.BlockUses, m.term(api, m.fingerprint(api, blockOwner, chain[0], chain[1], block[0], block[1], 0))))
@@ -335,6 +366,24 @@ func (c *headerSegment) l2Context(api frontend.API, chain, number [2]frontend.Va
 func (c *headerSegment) l2Seed(api frontend.API) (frontend.Variable, error) {
 	coinbase := api.Add(api.Mul(c.L2Coinbase[0], two128), c.L2Coinbase[1])
 	return hashVars(api, c.L2Time, coinbase, c.L2GasLimit, 0, c.L2BaseFee)
+}
+
+// pairsKeccak is keccak256 of abi.encode of the first n of records, a
+// dynamic array of two-word static structs (L1Lists.CodeReadsHash): the
+// offset word 0x20, the length word, then the records.
+func pairsKeccak(api frontend.API, kh *keccak.Hasher, records [][64]frontend.Variable, n frontend.Variable) ([2]frontend.Variable, error) {
+	api.ToBinary(api.Sub(len(records), n), 16)
+	pre := make([]frontend.Variable, 64, 64+64*len(records))
+	for i := range pre {
+		pre[i] = 0
+	}
+	pre[31] = 32
+	bits := api.ToBinary(n, 16)
+	pre[62], pre[63] = api.FromBinary(bits[8:]...), api.FromBinary(bits[:8]...)
+	for _, r := range records {
+		pre = append(pre, r[:]...)
+	}
+	return keccakOf(api, kh, pre, api.Add(64, api.Mul(n, 64)))
 }
 
 // codeSegment proves a code's keccak256 hash and digest (codeDigest):
@@ -843,19 +892,31 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	}
 	sum = api.Sub(sum, m.term(api, m.fingerprint(api, api.Select(c.L1, contextOwner, l2BlockOwner), 0, 0, ctx, 0, 0)))
 	// An L1 frame's state reads: EXTCODEHASH reads the read set's code
-	// read of the account, EXTCODESIZE the size its code segment proved;
-	// BALANCE and BLOCKHASH are refused.
+	// read of the account, EXTCODESIZE the size its code segment proved,
+	// BALANCE the read set's balance read of the account; BLOCKHASH is
+	// refused.
 	for j := range f.Reads {
 		r := &f.Reads[j]
 		isSize := api.Mul(r.Used, api.IsZero(r.Kind))
 		isHash := api.Mul(r.Used, api.IsZero(api.Sub(r.Kind, 1)))
-		api.AssertIsEqual(api.Mul(c.L1, api.Sub(r.Used, isSize, isHash)), 0)
+		isBalance := api.Mul(r.Used, api.IsZero(api.Sub(r.Kind, 2)))
+		api.AssertIsEqual(api.Mul(c.L1, api.Sub(r.Used, isSize, isHash, isBalance)), 0)
 		hi := api.ToBinary(r.Key.Hi, 128)
 		account := api.Add(api.Mul(api.FromBinary(hi[:32]...), two128), r.Key.Lo)
 		hash := m.term(api, m.fingerprint(api, listOwner(api, domCodeRead, account), r.Value.Hi, r.Value.Lo, 0, 0, 0))
 		size := m.term(api, m.fingerprint(api, listOwner(api, domCodeSize, account), 0, 0, r.Value.Hi, r.Value.Lo, 0))
-		sum = api.Sub(sum, api.Mul(c.L1, api.Add(api.Mul(isHash, hash), api.Mul(isSize, size))))
+		balance := m.term(api, m.fingerprint(api, listOwner(api, domBalance, account), 0, 0, r.Value.Hi, r.Value.Lo, 0))
+		sum = api.Sub(sum, api.Mul(c.L1, api.Add(api.Mul(isHash, hash), api.Mul(isSize, size), api.Mul(isBalance, balance))))
 	}
+	// An L1 frame that runs SELFBALANCE reads its balance (the word the
+	// opcode pushes) from the read set's balance read of its address.
+	var selfbalances frontend.Variable = 0
+	for _, row := range f.Rows {
+		selfbalances = api.Add(selfbalances, api.Mul(row.Active, api.IsZero(api.Sub(row.Op, int(vm.SELFBALANCE)))))
+	}
+	own := f.Context[len(f.Context)-1]
+	self := m.term(api, m.fingerprint(api, listOwner(api, domBalance, address), 0, 0, own.Hi, own.Lo, 0))
+	sum = api.Sub(sum, api.Mul(c.L1, api.Sub(1, api.IsZero(selfbalances)), self))
 	same := api.Mul(api.IsZero(api.Sub(c.L1CodeHash[0], c.CodeHash[0])), api.IsZero(api.Sub(c.L1CodeHash[1], c.CodeHash[1])))
 	alias := api.Mul(c.SenderCode, api.Sub(1, same))
 	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, t}, packTimes(api, c.ReadTimes)...)
@@ -1156,7 +1217,8 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 		return nil, fmt.Errorf("batch: frame shape: %w", err)
 	}
 	return []frontend.Circuit{&headerSegment{Reads: make([][recordBytes]frontend.Variable, c.l1Slots()), Writes: make([][recordBytes]frontend.Variable, c.l1Slots()),
-		Code: make([][64]frontend.Variable, c.codeReads()), CodeUses: make([]frontend.Variable, c.codeReads())},
+		Code: make([][64]frontend.Variable, c.codeReads()), CodeUses: make([]frontend.Variable, c.codeReads()),
+		Balance: make([][64]frontend.Variable, c.balanceReads()), BalanceUses: make([]frontend.Variable, c.balanceReads())},
 		&transactionSegment{Tx: txsig.NewTx(c.Calldata), Ret: make([]verifier.Word, outcomeWords(c.Frame))},
 		&frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
 			ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, shape: c.Frame},

@@ -89,8 +89,12 @@
 //
 // An L1 frame's state reads are L1's: EXTCODEHASH the read set's code
 // read of the account, EXTCODESIZE the size of the code its code segment
-// proved (both through the storage argument); BALANCE and BLOCKHASH are
-// refused there. An L2 frame's state reads are not checked yet.
+// proved, BALANCE the read set's balance read of the account, and
+// SELFBALANCE, where the frame's steps run it (the segment counts them),
+// the read set's balance read of its own address (all through the
+// storage argument: the header segment opens the balance reads as it
+// opens the code reads); BLOCKHASH is refused there. An L2 frame's state
+// reads and balance are not checked yet.
 //
 // An L2 frame runs in the L2 block's context: the batch's number and
 // chain id, a PREVRANDAO of zero, and the time, coinbase, gas limit and
@@ -106,10 +110,8 @@
 // gas limit and base fee are the chain's settings) is not checked: the
 // proof binds the values, and whoever reads it sees them.
 //
-// What the segments do not prove yet: the balance a frame's
-// SELFBALANCE pushes (Witnesses refuses it in an L1 frame; the header
-// does not open the read set's balance reads), DELEGATECALL (refused),
-// value transfers,
+// What the segments do not prove yet: the balance an L2 frame's
+// SELFBALANCE pushes, DELEGATECALL (refused), value transfers,
 // balances and fees (the L2 state tree holds storage, code digests and
 // nonces). Until
 // they do, a proof of these segments must not settle a batch on its own.

@@ -50,7 +50,8 @@ func blockBatch(t *testing.T, block *types.Header, ctx verifier.Context, txs []*
 // the L1 EVM's is zero); so is a
 // batch whose block segment opens another block's header, the L1 frames
 // running in that block's context; a header that is not the pinned block's
-// is refused, and so is an L1 frame's SELFBALANCE, by name.
+// is refused, and so is an L1 frame's SELFBALANCE of a balance the read
+// set does not name (TestL1Balances covers balances).
 func TestL1BlockContext(t *testing.T) {
 	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
 	block := pinnedHeader(21_000_000, 1_750_000_000, 36_000_000, big.NewInt(1_000_000_007), []byte("pinned"))
@@ -111,7 +112,7 @@ func TestL1BlockContext(t *testing.T) {
 		tr.Steps = append(tr.Steps[:len(tr.Steps):len(tr.Steps)], verifier.Step{PC: 99, Op: 0x47})
 		execs[0].Frames[1].Trace = &tr
 		_, err := witnessesFor(h, l1, txs, execs, listsCapacity)
-		require.ErrorIs(t, err, verifier.ErrUnsupported)
-		require.ErrorContains(t, err, "SELFBALANCE at pc 99")
+		require.ErrorIs(t, err, ErrStatement)
+		require.ErrorContains(t, err, "reads SELFBALANCE of 0x00000000000000000000000000000000000000e1 = 0, which the read set's balance reads do not name")
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"testing"
 
+	"github.com/consensys/gnark/frontend"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
@@ -54,9 +55,9 @@ func pushed(tr *verifier.Trace, k, j int, v uint256.Int) {
 // reads L1's state): EXTCODEHASH is the read set's code read of the
 // account, EXTCODESIZE the size of the code its code segment proved. The
 // honest batch solves; a frame that read another hash or size is refused
-// by Witnesses and, built anyway, by the last end segment only; BALANCE
-// and BLOCKHASH in an L1 frame are refused by Witnesses and by the
-// frame's own segment.
+// by Witnesses and, built anyway, by the last end segment only;
+// BLOCKHASH in an L1 frame is refused by Witnesses and by the frame's
+// own segment. TestL1Balances covers BALANCE and SELFBALANCE.
 func TestL1StateReads(t *testing.T) {
 	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
 	// ADDRESS EXTCODEHASH POP ADDRESS EXTCODESIZE POP STOP
@@ -92,7 +93,6 @@ func TestL1StateReads(t *testing.T) {
 		code []byte
 		op   vm.OpCode
 	}{
-		{"BALANCE", common.FromHex("30315000"), vm.BALANCE},
 		{"BLOCKHASH", common.FromHex("600140" + "5000"), vm.BLOCKHASH},
 	}
 	for _, tc := range refused {
@@ -104,6 +104,74 @@ func TestL1StateReads(t *testing.T) {
 			segs, err := faultyWitnesses(h, l1, txs, execs, readsCapacity, &faults{unsupported: true})
 			require.NoError(t, err)
 			require.Equal(t, []int{6}, solveAll(t, readsCapacity, segs))
+		})
+	}
+}
+
+// TestL1Balances checks an L1 frame's balance reads: BALANCE and
+// SELFBALANCE push the read set's balance of the account (which settle
+// checks against L1's), read from the header segment through the
+// storage argument; a frame runs SELFBALANCE or not as its steps say
+// (the segment counts them). The honest batch solves; a frame that read
+// another balance, or one the read set does not name, is refused by
+// Witnesses and, built anyway, by the last end segment only; a batch
+// whose prover leaves out the SELFBALANCE's read is refused by the
+// frame's own segment.
+func TestL1Balances(t *testing.T) {
+	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
+	// ADDRESS BALANCE POP SELFBALANCE POP STOP
+	code := common.FromHex("303150475000")
+	balance := uint256.MustFromBig(new(big.Int).Lsh(big.NewInt(5), 130))
+	other := *uint256.NewInt(6)
+	// reading makes the frame read b with BALANCE and own with
+	// SELFBALANCE.
+	reading := func(b, own uint256.Int) func(tr *verifier.Trace) {
+		return func(tr *verifier.Trace) {
+			pushed(tr, 1, 0, b)
+			st := &tr.Steps[4]
+			st.Stack = append([]uint256.Int(nil), st.Stack...)
+			st.Stack[len(st.Stack)-1] = own
+			tr.Balance = own
+		}
+	}
+	batch := func(t *testing.T, change func(tr *verifier.Trace), reads []BalanceRead) (*Header, *L1Lists, []*verifier.Transaction) {
+		_, l1, execs := readsBatch(t, code, txs, change)
+		l1.Balances = reads
+		return headerFor(t, txs, l1), l1, execs
+	}
+	named := []BalanceRead{{Account: l1Target, Balance: balance.ToBig()}}
+	t.Run("the read set's balance", func(t *testing.T) {
+		h, l1, execs := batch(t, reading(*balance, *balance), named)
+		segs, err := witnessesFor(h, l1, txs, execs, readsCapacity)
+		require.NoError(t, err)
+		require.Equal(t, []int{KindHeader, KindCode, KindCode, KindBlock, KindTransaction, KindFrame, KindFrame, KindEnd}, kindsOf(segs))
+		require.Equal(t, []frontend.Variable{2, 0}, segs[0].Assignment.(*headerSegment).BalanceUses)
+		require.Empty(t, solveAll(t, readsCapacity, segs))
+	})
+	wrong := []struct {
+		name    string
+		change  func(tr *verifier.Trace)
+		reads   []BalanceRead
+		faults  faults
+		refused func([]SegmentWitness) []int
+	}{
+		{"a BALANCE other than the read set's", reading(other, *balance), named, faults{lists: true}, lastEnd},
+		{"a SELFBALANCE other than the read set's", reading(*balance, other), named, faults{lists: true}, lastEnd},
+		{"a balance the read set does not name", reading(*balance, *balance), nil, faults{lists: true}, lastEnd},
+		// The L1 frame's segment reads its balance for the SELFBALANCE
+		// its steps run, whatever the prover claims.
+		{"a SELFBALANCE's read left out", reading(*balance, *balance), named, faults{noSelfbalance: true}, func([]SegmentWitness) []int { return []int{6} }},
+	}
+	for _, tc := range wrong {
+		t.Run(tc.name, func(t *testing.T) {
+			h, l1, execs := batch(t, tc.change, tc.reads)
+			if !tc.faults.noSelfbalance {
+				_, err := witnessesFor(h, l1, txs, execs, readsCapacity)
+				require.ErrorIs(t, err, ErrStatement)
+			}
+			segs, err := faultyWitnesses(h, l1, txs, execs, readsCapacity, &tc.faults)
+			require.NoError(t, err)
+			require.Equal(t, fmt.Sprint(tc.refused(segs)), fmt.Sprint(solveAll(t, readsCapacity, segs)))
 		})
 	}
 }

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"fmt"
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"math/big"
 	"testing"
 
@@ -61,7 +62,7 @@ func l1BatchCalledBy(t *testing.T, caller common.Address) (*verifier.Transaction
 		return L1Slot{Contract: l1Target, Slot: common.BigToHash(big.NewInt(s)), Value: common.BigToHash(big.NewInt(v))}
 	}
 	return exec, &L1Lists{Reads: []L1Slot{slot(1, 3), slot(2, 5)}, Writes: []L1Slot{slot(1, 7)},
-		Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(l1TargetCode)}, {Contract: l1Caller}}, BalanceReadsHash: common.Hash{0xba},
+		Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(l1TargetCode)}, {Contract: l1Caller}}, Balances: []BalanceRead{{Account: common.HexToAddress("0xba"), Balance: big.NewInt(1e18)}},
 		Block: pinnedHeader(20, 1_700_000_000, 30_000_000, big.NewInt(7), nil)}
 }
 
@@ -148,7 +149,10 @@ func TestL1Lists(t *testing.T) {
 		{"more reads than the capacity", func(a *headerSegment) { a.NReads = 3 }},
 		{"a code read other than the header's", func(a *headerSegment) { a.Code[0][63] = a.Code[0][63].(byte) ^ 1 }},
 		{"more code reads than the header's", func(a *headerSegment) { a.NCode = 3 }},
-		{"another balance reads hash", func(a *headerSegment) { a.BalanceReadsHash[31] = 1 }},
+		{"a balance read other than the header's", func(a *headerSegment) { a.Balance[0][63] = a.Balance[0][63].(byte) ^ 1 }},
+		{"more balance reads than the header's", func(a *headerSegment) { a.NBalance = 2 }},
+		{"more balance reads than the capacity", func(a *headerSegment) { a.NBalance = 3 }},
+		{"a balance read's account above 160 bits", func(a *headerSegment) { a.Balance[0][11] = 1 }},
 		{"a contract word above 160 bits", func(a *headerSegment) { a.Reads[0][11] = 1 }},
 	}
 	for _, tc := range notTheHeaders {
@@ -168,7 +172,7 @@ func TestL1Lists(t *testing.T) {
 		require.ErrorIs(t, err, verifier.ErrCapacity)
 	})
 	t.Run("lists other than the header's", func(t *testing.T) {
-		_, err := witnessesFor(headerFor(t, txs, honest), with(func(l *L1Lists) { l.BalanceReadsHash[0] = 1 }), txs, execs, listsCapacity)
+		_, err := witnessesFor(headerFor(t, txs, honest), with(func(l *L1Lists) { l.Balances = []BalanceRead{{Account: l.Balances[0].Account, Balance: big.NewInt(2)}} }), txs, execs, listsCapacity)
 		require.ErrorIs(t, err, ErrStatement)
 		_, err = witnessesFor(headerFor(t, txs, honest), with(func(l *L1Lists) { l.Writes = nil }), txs, execs, listsCapacity)
 		require.ErrorIs(t, err, ErrStatement)
@@ -184,4 +188,27 @@ func TestRecordsHash(t *testing.T) {
 	require.Len(t, enc, recordBytes)
 	require.Equal(t, crypto.Keccak256Hash(enc), RecordsHash([]L1Slot{r}))
 	require.NotEqual(t, RecordsHash([]L1Slot{r, r}), RecordsHash([]L1Slot{r}))
+}
+
+// TestBalanceReadsHash checks the balance reads' hash against go-ethereum's
+// ABI encoding of the booster contract's BalanceRead[] (address, uint256),
+// as Booster.batchHash hashes it.
+func TestBalanceReadsHash(t *testing.T) {
+	typ, err := abi.NewType("tuple[]", "", []abi.ArgumentMarshaling{{Name: "account", Type: "address"}, {Name: "balance", Type: "uint256"}})
+	require.NoError(t, err)
+	type read struct {
+		Account common.Address
+		Balance *big.Int
+	}
+	for _, reads := range [][]BalanceRead{nil, {{Account: common.HexToAddress("0xba"), Balance: big.NewInt(1e18)}},
+		{{Account: common.HexToAddress("0x01")}, {Account: common.HexToAddress("0x02"), Balance: new(big.Int).Lsh(big.NewInt(1), 255)}}} {
+		args := []read{}
+		for _, r := range reads {
+			args = append(args, read{r.Account, orZero(r.Balance)})
+		}
+		enc, err := abi.Arguments{{Type: typ}}.Pack(args)
+		require.NoError(t, err)
+		l := &L1Lists{Balances: reads}
+		require.Equal(t, crypto.Keccak256Hash(enc), l.BalanceReadsHash(), "%d reads", len(reads))
+	}
 }

@@ -77,12 +77,15 @@ type SegmentWitness struct {
 // segments cannot prove (contract creation, a transaction sent to a
 // precompile, a call other than into L1CALL, an L1CALL the precompile
 // refused, reentrancy, calls deeper than MaxDepth, transient storage, a
-// frame that changes storage below a frame that reverts, SELFBALANCE in
+// frame that changes storage below a frame that reverts, BLOCKHASH in
 // an L1 frame, an L1 block before the merge). Where the batch runs L1
 // frames, l1.Block must be the pinned L1 block's header (ErrStatement
 // otherwise, and for an L1 frame that read a block value other than
-// that block's, or an L1CALL whose L1 frame's caller is not the one
-// SPEC §1's alias rule gives).
+// that block's, or a balance other than the read set's, or an L1CALL
+// whose L1 frame's caller is not the one SPEC §1's alias rule gives).
+// Every L2 frame must run in the header's L2 block (Header.L2Block) with
+// its transaction's gas price, and each transaction's outcome must be
+// the one the transactions commitment binds (ErrStatement otherwise).
 func Witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity) ([]SegmentWitness, error) {
 	return witnesses(h, l1, l2, txs, executions, c, nil)
 }
@@ -120,6 +123,9 @@ type faults struct {
 	// (nil: the honest one) without checking its fees.
 	l2Block, commitment bool
 	gasPrice            func(i int) *big.Int
+	// noSelfbalance leaves out the L1 frames' reads of their balance for
+	// SELFBALANCE (as a prover claiming they ran none would).
+	noSelfbalance bool
 	// foreignEntry keeps a frame whose entry is not the context its caller's
 	// call pushed (its segment then pops the caller's).
 	foreignEntry bool
@@ -154,6 +160,9 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	}
 	if n := c.l1Slots(); len(l1.Reads) > n || len(l1.Writes) > n {
 		return nil, fmt.Errorf("%w: a read set of %d slots and a write list of %d, the header segment holds %d each", verifier.ErrCapacity, len(l1.Reads), len(l1.Writes), n)
+	}
+	if n := c.balanceReads(); len(l1.Balances) > n {
+		return nil, fmt.Errorf("%w: %d balance reads, the header segment holds %d", verifier.ErrCapacity, len(l1.Balances), n)
 	}
 	if n := c.codeReads(); len(l1.Code) > n {
 		return nil, fmt.Errorf("%w: %d code reads, the header segment holds %d", verifier.ErrCapacity, len(l1.Code), n)
@@ -258,7 +267,11 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			head.Words[i][j] = v
 		}
 	}
-	b.add(KindHeader, head, b.lists(head, l1, c.l1Slots(), c.codeReads(), uses, h, block != nil, framesOf(executions, false), len(txs)), stack)
+	balances, err := balanceUses(l1, executions, fl)
+	if err != nil {
+		return nil, err
+	}
+	b.add(KindHeader, head, b.lists(head, l1, c, uses, balances, h, block != nil, framesOf(executions, false), len(txs)), stack)
 	for _, code := range codes {
 		b.add(KindCode, b.code(code, c.Frame.Code), code.tuples(), stack)
 	}
@@ -543,7 +556,12 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 				tuples = append(tuples, memTuple{owner: listOwnerOf(domCodeRead, a), keyHi: elem(v[:16]), keyLo: elem(v[16:])})
 			case vm.EXTCODESIZE:
 				tuples = append(tuples, memTuple{owner: listOwnerOf(domCodeSize, a), valHi: elem(v[:16]), valLo: elem(v[16:])})
+			case vm.BALANCE:
+				tuples = append(tuples, balanceTuple(false, a, r.Value.ToBig()))
 			}
+		}
+		if runsSelfbalance(tr) && !b.faults.has(func(f *faults) bool { return f.noSelfbalance }) {
+			tuples = append(tuples, balanceTuple(false, tr.Address, tr.Balance.ToBig()))
 		}
 	} else {
 		tuples = append(tuples, l2BlockTuple(false, contextDigestOf(tr.Context)))
@@ -587,11 +605,9 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 
 // lists assigns the header segment's L1 lists (n records each) and
 // returns their reads of the storage argument, starting its hash chain.
-func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n, nCode int, uses []int, h *Header, block bool, l2Frames, l2Txs int) []memTuple {
-	head.NReads, head.NWrites, head.NCode = len(l1.Reads), len(l1.Writes), len(l1.Code)
-	for j := range 32 {
-		head.BalanceReadsHash[j] = l1.BalanceReadsHash[j]
-	}
+func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, c Capacity, uses, balanceUses []int, h *Header, block bool, l2Frames, l2Txs int) []memTuple {
+	n, nCode := c.l1Slots(), c.codeReads()
+	head.NReads, head.NWrites, head.NCode, head.NBalance = len(l1.Reads), len(l1.Writes), len(l1.Code), len(l1.Balances)
 	es := []fr.Element{fr.NewElement(uint64(len(l1.Reads))), fr.NewElement(uint64(len(l1.Writes)))}
 	var tuples []memTuple
 	for _, l := range []struct {
@@ -629,6 +645,26 @@ func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, n, nCode int, uses 
 		copy(head.Code[j][32:], bytesOf(r.CodeHash[:]))
 		head.CodeUses[j] = u
 		es = append(es, elem(r.Contract[:]), elem(r.CodeHash[:16]), elem(r.CodeHash[16:]), fr.NewElement(uint64(u)))
+	}
+	// Each balance read, as many times as the L1 frames read it.
+	es = append(es, fr.NewElement(uint64(len(l1.Balances))))
+	nBalance := c.balanceReads()
+	head.Balance = make([][64]frontend.Variable, nBalance)
+	head.BalanceUses = make([]frontend.Variable, nBalance)
+	for j := range nBalance {
+		var r BalanceRead
+		u := 0
+		if j < len(l1.Balances) {
+			r, u = l1.Balances[j], balanceUses[j]
+			for range u {
+				tuples = append(tuples, balanceTuple(true, r.Account, r.Balance))
+			}
+		}
+		v := common.BigToHash(orZero(r.Balance))
+		copy(head.Balance[j][:], bytesOf(common.LeftPadBytes(r.Account[:], 32)))
+		copy(head.Balance[j][32:], bytesOf(v[:]))
+		head.BalanceUses[j] = u
+		es = append(es, elem(r.Account[:]), elem(v[:16]), elem(v[16:]), fr.NewElement(uint64(u)))
 	}
 	// The pinned L1 block's hash, for the block segment.
 	head.BlockUses = bitInt(block)
@@ -800,6 +836,57 @@ func inPinnedContext(executions []*verifier.Transaction, pinned verifier.Context
 	return out, nil
 }
 
+// balanceUses counts, for each of the read set's balance reads, the L1
+// frames' reads of it: the SELFBALANCE of a frame at the account (the
+// balance it pushes) and each BALANCE of the account. A read the balance
+// reads do not name, or name with another balance, is ErrStatement (not
+// counted, with the lists fault).
+func balanceUses(l1 *L1Lists, executions []*verifier.Transaction, fl *faults) ([]int, error) {
+	uses := make([]int, len(l1.Balances))
+	unchecked := fl.has(func(f *faults) bool { return f.lists })
+	read := func(at, a common.Address, v *uint256.Int, op vm.OpCode) error {
+		j := slices.IndexFunc(l1.Balances, func(b BalanceRead) bool { return b.Account == a })
+		switch {
+		case j >= 0 && orZero(l1.Balances[j].Balance).Cmp(v.ToBig()) == 0:
+			uses[j]++
+		case !unchecked:
+			return fmt.Errorf("%w: the L1 frame at %s reads %s of %s = %s, which the read set's balance reads do not name", ErrStatement, at, op, a, v.Dec())
+		}
+		return nil
+	}
+	for f := range codeFrames(executions) {
+		if !f.L1 {
+			continue
+		}
+		tr := f.Trace
+		if runsSelfbalance(tr) && !fl.has(func(f *faults) bool { return f.noSelfbalance }) {
+			if err := read(tr.Address, tr.Address, &tr.Balance, vm.SELFBALANCE); err != nil {
+				return nil, err
+			}
+		}
+		for _, r := range tr.Reads {
+			if r.Op == vm.BALANCE {
+				if err := read(tr.Address, common.Address(r.Key.Bytes20()), &r.Value, vm.BALANCE); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return uses, nil
+}
+
+// runsSelfbalance reports whether tr runs SELFBALANCE.
+func runsSelfbalance(tr *verifier.Trace) bool {
+	return slices.ContainsFunc(tr.Steps, func(st verifier.Step) bool { return st.Op == vm.SELFBALANCE })
+}
+
+// balanceTuple is the storage argument's entry of an L1 account's balance
+// read.
+func balanceTuple(write bool, a common.Address, balance *big.Int) memTuple {
+	v := common.BigToHash(orZero(balance))
+	return memTuple{write: write, owner: listOwnerOf(domBalance, a), valHi: elem(v[:16]), valLo: elem(v[16:])}
+}
+
 // l1Code is a code the batch's segments hash: an L1 account's code that
 // the batch's L1 frames run (account, with uses of them), or an L2
 // contract's code hashed only for SPEC §1's alias rule; hashUses frames
@@ -907,9 +994,11 @@ func l1Codes(l1 *L1Lists, executions []*verifier.Transaction, c Capacity, fl *fa
 					return nil, nil, nil, fmt.Errorf("%w: the L1 frame at %s reads EXTCODESIZE of %s = %s, its code is %d bytes", ErrStatement, f.Trace.Address, a, r.Value.Dec(), len(codes[i].code))
 				}
 				codes[i].sizeUses++
+			case vm.BALANCE:
+				// balanceUses checks it against the balance reads.
 			default:
 				if !fl.has(func(f *faults) bool { return f.unsupported }) {
-					return nil, nil, nil, fmt.Errorf("%w: %s in the L1 frame at %s (an L1 balance or block hash)", verifier.ErrUnsupported, r.Op, f.Trace.Address)
+					return nil, nil, nil, fmt.Errorf("%w: %s in the L1 frame at %s (an L1 block hash)", verifier.ErrUnsupported, r.Op, f.Trace.Address)
 				}
 			}
 		}
