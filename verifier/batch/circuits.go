@@ -291,34 +291,10 @@ func (c *headerSegment) lists(api frontend.API, kh *keccak.Hasher) (memory, erro
 			vs = append(vs, address, keyHi, keyLo, valHi, valLo)
 		}
 	}
-	// Each code read is written as many times as code segments check it.
-	vs = append(vs, c.NCode)
-	var used frontend.Variable = 1
-	for j, r := range c.Code {
-		used = api.Mul(used, api.Sub(1, api.IsZero(api.Sub(c.NCode, j))))
-		for _, b := range r[:12] {
-			api.AssertIsEqual(b, 0)
-		}
-		address := bytesValue(api, r[12:32])
-		hashHi, hashLo := bytesValue(api, r[32:48]), bytesValue(api, r[48:64])
-		fp := m.fingerprint(api, listOwner(api, domCodeRead, address), hashHi, hashLo, 0, 0, 0)
-		sum = api.Add(sum, api.Mul(used, c.CodeUses[j], m.term(api, fp)))
-		vs = append(vs, address, hashHi, hashLo, c.CodeUses[j])
-	}
-	// Each balance read is written as many times as L1 frames read it.
-	vs = append(vs, c.NBalance)
-	used = 1
-	for j, r := range c.Balance {
-		used = api.Mul(used, api.Sub(1, api.IsZero(api.Sub(c.NBalance, j))))
-		for _, b := range r[:12] {
-			api.AssertIsEqual(b, 0)
-		}
-		address := bytesValue(api, r[12:32])
-		hi, lo := bytesValue(api, r[32:48]), bytesValue(api, r[48:64])
-		fp := m.fingerprint(api, listOwner(api, domBalance, address), 0, 0, hi, lo, 0)
-		sum = api.Add(sum, api.Mul(used, c.BalanceUses[j], m.term(api, fp)))
-		vs = append(vs, address, hi, lo, c.BalanceUses[j])
-	}
+	// Each code read is written as many times as code segments check it,
+	// each balance read as many times as L1 frames read it.
+	sum, vs = m.writePairs(api, sum, vs, c.Code, c.NCode, c.CodeUses, domCodeRead, true)
+	sum, vs = m.writePairs(api, sum, vs, c.Balance, c.NBalance, c.BalanceUses, domBalance, false)
 	// The pinned L1 block's hash, for the block segment.
 	chain, block := word(c.Words[0]), word(c.Words[6])
 	sum = api.Add(sum, api.Mul(c.BlockUses, m.term(api, m.fingerprint(api, blockOwner, chain[0], chain[1], block[0], block[1], 0))))
@@ -366,6 +342,31 @@ func (c *headerSegment) l2Context(api frontend.API, chain, number [2]frontend.Va
 func (c *headerSegment) l2Seed(api frontend.API) (frontend.Variable, error) {
 	coinbase := api.Add(api.Mul(c.L2Coinbase[0], two128), c.L2Coinbase[1])
 	return hashVars(api, c.L2Time, coinbase, c.L2GasLimit, 0, c.L2BaseFee)
+}
+
+// writePairs adds to the storage argument's sum writes of the first n
+// of records, two-word records (a 160-bit account, a word): record j
+// uses[j] times, under the account's list owner of domain dom, its word's
+// halves as the key (asKey) or as the value. It returns the sum, and vs
+// (the hash chain's values) with n and each record's.
+func (m memory) writePairs(api frontend.API, sum frontend.Variable, vs []frontend.Variable, records [][64]frontend.Variable, n frontend.Variable, uses []frontend.Variable, dom int, asKey bool) (frontend.Variable, []frontend.Variable) {
+	vs = append(vs, n)
+	var used frontend.Variable = 1
+	for j, r := range records {
+		used = api.Mul(used, api.Sub(1, api.IsZero(api.Sub(n, j))))
+		for _, b := range r[:12] {
+			api.AssertIsEqual(b, 0)
+		}
+		address := bytesValue(api, r[12:32])
+		hi, lo := bytesValue(api, r[32:48]), bytesValue(api, r[48:64])
+		fp := m.fingerprint(api, listOwner(api, dom, address), 0, 0, hi, lo, 0)
+		if asKey {
+			fp = m.fingerprint(api, listOwner(api, dom, address), hi, lo, 0, 0, 0)
+		}
+		sum = api.Add(sum, api.Mul(used, uses[j], m.term(api, fp)))
+		vs = append(vs, address, hi, lo, uses[j])
+	}
+	return sum, vs
 }
 
 // pairsKeccak is keccak256 of abi.encode of the first n of records, a
@@ -894,13 +895,15 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	// An L1 frame's state reads: EXTCODEHASH reads the read set's code
 	// read of the account, EXTCODESIZE the size its code segment proved,
 	// BALANCE the read set's balance read of the account; BLOCKHASH is
-	// refused.
+	// refused. An L2 frame's state reads are refused (the L2 state tree
+	// holds no balances, code hashes or sizes yet).
 	for j := range f.Reads {
 		r := &f.Reads[j]
 		isSize := api.Mul(r.Used, api.IsZero(r.Kind))
 		isHash := api.Mul(r.Used, api.IsZero(api.Sub(r.Kind, 1)))
 		isBalance := api.Mul(r.Used, api.IsZero(api.Sub(r.Kind, 2)))
 		api.AssertIsEqual(api.Mul(c.L1, api.Sub(r.Used, isSize, isHash, isBalance)), 0)
+		api.AssertIsEqual(api.Mul(api.Sub(1, c.L1), r.Used), 0)
 		hi := api.ToBinary(r.Key.Hi, 128)
 		account := api.Add(api.Mul(api.FromBinary(hi[:32]...), two128), r.Key.Lo)
 		hash := m.term(api, m.fingerprint(api, listOwner(api, domCodeRead, account), r.Value.Hi, r.Value.Lo, 0, 0, 0))
@@ -909,11 +912,13 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 		sum = api.Sub(sum, api.Mul(c.L1, api.Add(api.Mul(isHash, hash), api.Mul(isSize, size), api.Mul(isBalance, balance))))
 	}
 	// An L1 frame that runs SELFBALANCE reads its balance (the word the
-	// opcode pushes) from the read set's balance read of its address.
+	// opcode pushes) from the read set's balance read of its address; an
+	// L2 frame runs none (its balance is not in the L2 state tree yet).
 	var selfbalances frontend.Variable = 0
 	for _, row := range f.Rows {
 		selfbalances = api.Add(selfbalances, api.Mul(row.Active, api.IsZero(api.Sub(row.Op, int(vm.SELFBALANCE)))))
 	}
+	api.AssertIsEqual(api.Mul(api.Sub(1, c.L1), selfbalances), 0)
 	own := f.Context[len(f.Context)-1]
 	self := m.term(api, m.fingerprint(api, listOwner(api, domBalance, address), 0, 0, own.Hi, own.Lo, 0))
 	sum = api.Sub(sum, api.Mul(c.L1, api.Sub(1, api.IsZero(selfbalances)), self))

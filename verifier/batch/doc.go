@@ -94,7 +94,9 @@
 // the read set's balance read of its own address (all through the
 // storage argument: the header segment opens the balance reads as it
 // opens the code reads); BLOCKHASH is refused there. An L2 frame's state
-// reads and balance are not checked yet.
+// reads (BALANCE, SELFBALANCE, EXTCODESIZE, EXTCODEHASH, BLOCKHASH) are
+// refused: the L2 state tree holds no balances, code hashes or sizes
+// yet.
 //
 // An L2 frame runs in the L2 block's context: the batch's number and
 // chain id, a PREVRANDAO of zero, and the time, coinbase, gas limit and
@@ -110,8 +112,8 @@
 // gas limit and base fee are the chain's settings) is not checked: the
 // proof binds the values, and whoever reads it sees them.
 //
-// What the segments do not prove yet: the balance an L2 frame's
-// SELFBALANCE pushes, DELEGATECALL (refused), value transfers,
+// What the segments do not prove yet: an L2 frame's state reads
+// (refused), DELEGATECALL (refused), value transfers,
 // balances and fees (the L2 state tree holds storage, code digests and
 // nonces). Until
 // they do, a proof of these segments must not settle a batch on its own.

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"fmt"
 	"math/big"
 	"testing"
 
@@ -111,4 +112,16 @@ func withOutcomes(t testing.TB, h *Header, txs []*types.Transaction, execs []*ve
 		sigs[i].Reverted = e.Frames[0].Trace.Reverted
 	}
 	h.Transactions = TransactionsCommitment(h.L2Block, sigs)
+}
+
+// requireRefusedAsBuilt checks that Witnesses refuses the batch with
+// ErrStatement and that, built anyway with the faults fl, the circuits
+// refuse exactly the segments want names.
+func requireRefusedAsBuilt(t *testing.T, h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*verifier.Transaction, c Capacity, fl *faults, want func([]SegmentWitness) []int) {
+	t.Helper()
+	_, err := witnessesFor(h, l1, txs, execs, c)
+	require.ErrorIs(t, err, ErrStatement)
+	segs, err := faultyWitnesses(h, l1, txs, execs, c, fl)
+	require.NoError(t, err)
+	require.Equal(t, fmt.Sprint(want(segs)), fmt.Sprint(solveAll(t, c, segs)))
 }

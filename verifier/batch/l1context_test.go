@@ -83,11 +83,7 @@ func TestL1BlockContext(t *testing.T) {
 			ctx := pinned
 			tc.change(&ctx)
 			h, l1, execs := blockBatch(t, block, ctx, txs)
-			_, err := witnessesFor(h, l1, txs, execs, listsCapacity)
-			require.ErrorIs(t, err, ErrStatement)
-			segs, err := faultyWitnesses(h, l1, txs, execs, listsCapacity, &faults{l1Context: true, foreignEntry: true})
-			require.NoError(t, err)
-			require.Equal(t, fmt.Sprint(tc.refused(segs)), fmt.Sprint(solveAll(t, listsCapacity, segs)))
+			requireRefusedAsBuilt(t, h, l1, txs, execs, listsCapacity, &faults{l1Context: true, foreignEntry: true}, tc.refused)
 		})
 	}
 	t.Run("another block's header opened", func(t *testing.T) {

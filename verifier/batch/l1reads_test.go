@@ -175,3 +175,36 @@ func TestL1Balances(t *testing.T) {
 		})
 	}
 }
+
+// TestL2StateReads checks that an L2 frame's state reads, which the L2
+// state tree cannot answer yet (balances, code sizes and hashes, block
+// hashes), are refused: by Witnesses, naming the opcode and pc, and,
+// built anyway, by the frame's own segment.
+func TestL2StateReads(t *testing.T) {
+	for _, tc := range []struct {
+		code []byte
+		op   vm.OpCode
+		pc   int
+	}{
+		{common.FromHex("30315000"), vm.BALANCE, 1},
+		{common.FromHex("475000"), vm.SELFBALANCE, 0},
+		{common.FromHex("303b5000"), vm.EXTCODESIZE, 1},
+		{common.FromHex("303f5000"), vm.EXTCODEHASH, 1},
+		{common.FromHex("6001405000"), vm.BLOCKHASH, 2},
+	} {
+		t.Run(tc.op.String(), func(t *testing.T) {
+			h, txs := signedBatch(t, []memCall{{target, nil}})
+			ctx := l2Context
+			tr, err := verifier.TraceCall(verifier.Call{Code: tc.code, Address: target, Caller: alice, Context: &ctx})
+			require.NoError(t, err)
+			execs := []*verifier.Transaction{single(tr)}
+			_, err = witnessesFor(h, noL1, txs, execs, readsCapacity)
+			require.ErrorIs(t, err, verifier.ErrUnsupported)
+			require.ErrorContains(t, err, fmt.Sprintf("%s at pc %d of %s in an L2 frame", tc.op, tc.pc, target))
+			segs, err := faultyWitnesses(h, noL1, txs, execs, readsCapacity, &faults{unsupported: true})
+			require.NoError(t, err)
+			require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, KindEnd}, kindsOf(segs))
+			require.Equal(t, []int{2}, solveAll(t, readsCapacity, segs))
+		})
+	}
+}

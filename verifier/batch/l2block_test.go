@@ -3,6 +3,7 @@ package batch
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -77,17 +78,9 @@ func readerBatch(t *testing.T, block L2Block, txs []readerTx, ctx func(i int, c 
 	return h, signed, execs
 }
 
-// txSegment is the index of the segment of transaction i.
-func txSegment(segs []SegmentWitness, i int) int {
-	for k, s := range segs {
-		if s.Kind == KindTransaction {
-			if i == 0 {
-				return k
-			}
-			i--
-		}
-	}
-	return -1
+// firstTx is the index of the first transaction segment.
+func firstTx(segs []SegmentWitness) []int {
+	return []int{slices.IndexFunc(segs, func(s SegmentWitness) bool { return s.Kind == KindTransaction })}
 }
 
 // TestL2BlockContext checks the L2 block context the batch binds: every
@@ -121,11 +114,7 @@ func TestL2BlockContext(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h, txs, execs := readerBatch(t, readerBlock, readerTxs()[:1], func(_ int, c *verifier.Context) { tc.change(c) })
-			_, err := witnessesFor(h, noL1, txs, execs, capacity)
-			require.ErrorIs(t, err, ErrStatement)
-			segs, err := faultyWitnesses(h, noL1, txs, execs, capacity, &faults{l2Block: true})
-			require.NoError(t, err)
-			require.Equal(t, fmt.Sprint(lastEnd(segs)), fmt.Sprint(solveAll(t, capacity, segs)))
+			requireRefusedAsBuilt(t, h, noL1, txs, execs, capacity, &faults{l2Block: true}, lastEnd)
 		})
 	}
 	t.Run("a block the commitment does not bind", func(t *testing.T) {
@@ -137,11 +126,7 @@ func TestL2BlockContext(t *testing.T) {
 		sigs, err := Signatures(txs)
 		require.NoError(t, err)
 		h.Transactions = TransactionsCommitment(readerBlock, sigs)
-		_, err = witnessesFor(h, noL1, txs, execs, capacity)
-		require.ErrorIs(t, err, ErrStatement)
-		segs, err := faultyWitnesses(h, noL1, txs, execs, capacity, &faults{commitment: true})
-		require.NoError(t, err)
-		require.Equal(t, fmt.Sprint(lastEnd(segs)), fmt.Sprint(solveAll(t, capacity, segs)))
+		requireRefusedAsBuilt(t, h, noL1, txs, execs, capacity, &faults{commitment: true}, lastEnd)
 	})
 }
 
@@ -157,11 +142,7 @@ func TestGasPrice(t *testing.T) {
 		t.Run(fmt.Sprintf("transaction %d claims another price", i), func(t *testing.T) {
 			claimed := big.NewInt(r.price + 1)
 			h, txs, execs := readerBatch(t, readerBlock, []readerTx{r}, func(_ int, c *verifier.Context) { c.GasPrice = *uint256.MustFromBig(claimed) })
-			_, err := witnessesFor(h, noL1, txs, execs, capacity)
-			require.ErrorIs(t, err, ErrStatement)
-			segs, err := faultyWitnesses(h, noL1, txs, execs, capacity, &faults{gasPrice: func(int) *big.Int { return claimed }})
-			require.NoError(t, err)
-			require.Equal(t, fmt.Sprint([]int{txSegment(segs, 0)}), fmt.Sprint(solveAll(t, capacity, segs)))
+			requireRefusedAsBuilt(t, h, noL1, txs, execs, capacity, &faults{gasPrice: func(int) *big.Int { return claimed }}, firstTx)
 		})
 	}
 	to := target
@@ -187,7 +168,7 @@ func TestGasPrice(t *testing.T) {
 			require.ErrorIs(t, err, tc.isErr)
 			segs, err := faultyWitnesses(h, noL1, txs, execs, capacity, &faults{gasPrice: func(int) *big.Int { return price }})
 			require.NoError(t, err)
-			require.Equal(t, fmt.Sprint([]int{txSegment(segs, 0)}), fmt.Sprint(solveAll(t, capacity, segs)))
+			require.Equal(t, fmt.Sprint(firstTx(segs)), fmt.Sprint(solveAll(t, capacity, segs)))
 		})
 	}
 	t.Run("a base fee of 2^128", func(t *testing.T) {

@@ -44,12 +44,7 @@ func TestTransactionOutcomes(t *testing.T) {
 	})
 	for _, claimed := range [][]bool{{false, false}, {true, true}, {false, true}} {
 		t.Run(fmt.Sprintf("claimed reverted %v", claimed), func(t *testing.T) {
-			h := header(claimed...)
-			_, err := witnessesFor(h, noL1, txs, execs, capacity)
-			require.ErrorIs(t, err, ErrStatement)
-			segs, err := faultyWitnesses(h, noL1, txs, execs, capacity, &faults{commitment: true})
-			require.NoError(t, err)
-			require.Equal(t, fmt.Sprint(lastEnd(segs)), fmt.Sprint(solveAll(t, capacity, segs)))
+			requireRefusedAsBuilt(t, header(claimed...), noL1, txs, execs, capacity, &faults{commitment: true}, lastEnd)
 		})
 	}
 }

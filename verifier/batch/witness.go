@@ -78,7 +78,8 @@ type SegmentWitness struct {
 // precompile, a call other than into L1CALL, an L1CALL the precompile
 // refused, reentrancy, calls deeper than MaxDepth, transient storage, a
 // frame that changes storage below a frame that reverts, BLOCKHASH in
-// an L1 frame, an L1 block before the merge). Where the batch runs L1
+// an L1 frame, BALANCE, SELFBALANCE, EXTCODESIZE, EXTCODEHASH or
+// BLOCKHASH in an L2 frame, an L1 block before the merge). Where the batch runs L1
 // frames, l1.Block must be the pinned L1 block's header (ErrStatement
 // otherwise, and for an L1 frame that read a block value other than
 // that block's, or a balance other than the read set's, or an L1CALL
@@ -629,43 +630,25 @@ func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, c Capacity, uses, b
 			es = append(es, elem(r.Contract[:]), elem(r.Slot[:16]), elem(r.Slot[16:]), elem(r.Value[:16]), elem(r.Value[16:]))
 		}
 	}
-	es = append(es, fr.NewElement(uint64(len(l1.Code))))
-	head.Code = make([][64]frontend.Variable, nCode)
-	head.CodeUses = make([]frontend.Variable, nCode)
-	for j := range nCode {
-		var r CodeRead
-		u := 0
-		if j < len(l1.Code) {
-			r, u = l1.Code[j], uses[j]
-			for range u {
-				tuples = append(tuples, memTuple{write: true, owner: listOwnerOf(domCodeRead, r.Contract), keyHi: elem(r.CodeHash[:16]), keyLo: elem(r.CodeHash[16:])})
-			}
-		}
-		copy(head.Code[j][:], bytesOf(common.LeftPadBytes(r.Contract[:], 32)))
-		copy(head.Code[j][32:], bytesOf(r.CodeHash[:]))
-		head.CodeUses[j] = u
-		es = append(es, elem(r.Contract[:]), elem(r.CodeHash[:16]), elem(r.CodeHash[16:]), fr.NewElement(uint64(u)))
+	// Each code read, as many times as code segments check it, and each
+	// balance read, as many times as the L1 frames read it.
+	code := make([]pairRecord, len(l1.Code))
+	for j, r := range l1.Code {
+		code[j] = pairRecord{r.Contract, r.CodeHash, uses[j]}
 	}
-	// Each balance read, as many times as the L1 frames read it.
-	es = append(es, fr.NewElement(uint64(len(l1.Balances))))
-	nBalance := c.balanceReads()
-	head.Balance = make([][64]frontend.Variable, nBalance)
-	head.BalanceUses = make([]frontend.Variable, nBalance)
-	for j := range nBalance {
-		var r BalanceRead
-		u := 0
-		if j < len(l1.Balances) {
-			r, u = l1.Balances[j], balanceUses[j]
-			for range u {
-				tuples = append(tuples, balanceTuple(true, r.Account, r.Balance))
-			}
-		}
-		v := common.BigToHash(orZero(r.Balance))
-		copy(head.Balance[j][:], bytesOf(common.LeftPadBytes(r.Account[:], 32)))
-		copy(head.Balance[j][32:], bytesOf(v[:]))
-		head.BalanceUses[j] = u
-		es = append(es, elem(r.Account[:]), elem(v[:16]), elem(v[16:]), fr.NewElement(uint64(u)))
+	var codeTuples, balanceTuples []memTuple
+	head.Code, head.CodeUses, codeTuples, es = writePairs(code, nCode, es, func(r pairRecord) memTuple {
+		return memTuple{write: true, owner: listOwnerOf(domCodeRead, r.account), keyHi: elem(r.word[:16]), keyLo: elem(r.word[16:])}
+	})
+	balance := make([]pairRecord, len(l1.Balances))
+	for j, r := range l1.Balances {
+		balance[j] = pairRecord{r.Account, common.BigToHash(orZero(r.Balance)), balanceUses[j]}
 	}
+	head.Balance, head.BalanceUses, balanceTuples, es = writePairs(balance, c.balanceReads(), es, func(r pairRecord) memTuple {
+		return balanceTuple(true, r.account, r.word.Big())
+	})
+	tuples = append(tuples, codeTuples...)
+	tuples = append(tuples, balanceTuples...)
 	// The pinned L1 block's hash, for the block segment.
 	head.BlockUses = bitInt(block)
 	if block {
@@ -706,6 +689,40 @@ func returnWords(ret []byte, n int) []verifier.Word {
 		out[k] = verifier.Word{Hi: new(big.Int).SetBytes(padded[32*k : 32*k+16]), Lo: new(big.Int).SetBytes(padded[32*k+16 : 32*k+32])}
 	}
 	return out
+}
+
+// pairRecord is a record of a header list of two-word records (code
+// reads, balance reads): an account, a word, and how many segments read
+// it.
+type pairRecord struct {
+	account common.Address
+	word    common.Hash
+	uses    int
+}
+
+// writePairs assigns a header list of n two-word records (memory's
+// writePairs): the records' ABI words and uses, zero past them, each
+// record's write, uses times, as tuple gives it, and es (the hash chain's
+// values) with the count and each record's.
+func writePairs(records []pairRecord, n int, es []fr.Element, tuple func(pairRecord) memTuple) ([][64]frontend.Variable, []frontend.Variable, []memTuple, []fr.Element) {
+	words := make([][64]frontend.Variable, n)
+	uses := make([]frontend.Variable, n)
+	var tuples []memTuple
+	es = append(es, fr.NewElement(uint64(len(records))))
+	for j := range n {
+		var r pairRecord
+		if j < len(records) {
+			r = records[j]
+			for range r.uses {
+				tuples = append(tuples, tuple(r))
+			}
+		}
+		copy(words[j][:], bytesOf(common.LeftPadBytes(r.account[:], 32)))
+		copy(words[j][32:], bytesOf(r.word[:]))
+		uses[j] = r.uses
+		es = append(es, elem(r.account[:]), elem(r.word[:16]), elem(r.word[16:]), fr.NewElement(uint64(r.uses)))
+	}
+	return words, uses, tuples, es
 }
 
 // mask128 is 2^128 − 1.
@@ -1430,6 +1447,9 @@ func frameWitness(e *verifier.Transaction, k int, stack *[]pending, c Capacity, 
 		if (step.Op == vm.TLOAD || step.Op == vm.TSTORE) && !unsupported {
 			return pendingFrame{}, fmt.Errorf("%w: transient storage (%s at pc %d of %s)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
 		}
+		if !f.L1 && l2StateRead(step.Op) && !unsupported {
+			return pendingFrame{}, fmt.Errorf("%w: %s at pc %d of %s in an L2 frame (the L2 state tree holds no balances, code hashes or sizes yet)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
+		}
 	}
 	st = st[:len(st)-1]
 	fw, err := verifier.Assign(tr, c.Frame)
@@ -1516,6 +1536,17 @@ func frameWitness(e *verifier.Transaction, k int, stack *[]pending, c Capacity, 
 		pf.sender = &sc
 	}
 	return pf, nil
+}
+
+// l2StateRead reports whether op reads L2 account state the segments do
+// not prove: a balance (BALANCE, SELFBALANCE), a code's size or hash
+// (EXTCODESIZE, EXTCODEHASH) or a block hash (BLOCKHASH).
+func l2StateRead(op vm.OpCode) bool {
+	switch op {
+	case vm.BALANCE, vm.SELFBALANCE, vm.EXTCODESIZE, vm.EXTCODEHASH, vm.BLOCKHASH:
+		return true
+	}
+	return false
 }
 
 // ancestry is a context's ancestors, MaxDepth − 1 of them (a top frame's
