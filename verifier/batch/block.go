@@ -267,13 +267,6 @@ var blockOps = map[vm.OpCode]func(c *verifier.Context) uint256.Int{
 // order.
 var contextOps = [contextWords]vm.OpCode{vm.COINBASE, vm.TIMESTAMP, vm.NUMBER, vm.PREVRANDAO, vm.GASLIMIT, vm.CHAINID, vm.BASEFEE}
 
-// inL1Context returns the trace of an L1 frame in the pinned block's
-// context: tr with its Context replaced by pinned, after checking that
-// every block value tr's steps read is pinned's.
-func inL1Context(tr *verifier.Trace, pinned verifier.Context) (*verifier.Trace, error) {
-	return inContext(tr, pinned, "the pinned L1 block's")
-}
-
 // inContext returns tr with its Context replaced by ctx, after checking
 // that every block value tr's steps read (the words a recorder knows) is
 // ctx's; whose names the context in the error.

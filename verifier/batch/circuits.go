@@ -359,10 +359,11 @@ func (m memory) writePairs(api frontend.API, sum frontend.Variable, vs []fronten
 		}
 		address := bytesValue(api, r[12:32])
 		hi, lo := bytesValue(api, r[32:48]), bytesValue(api, r[48:64])
-		fp := m.fingerprint(api, listOwner(api, dom, address), 0, 0, hi, lo, 0)
+		keyHi, keyLo, valHi, valLo := frontend.Variable(0), frontend.Variable(0), hi, lo
 		if asKey {
-			fp = m.fingerprint(api, listOwner(api, dom, address), hi, lo, 0, 0, 0)
+			keyHi, keyLo, valHi, valLo = hi, lo, 0, 0
 		}
+		fp := m.fingerprint(api, listOwner(api, dom, address), keyHi, keyLo, valHi, valLo, 0)
 		sum = api.Add(sum, api.Mul(used, uses[j], m.term(api, fp)))
 		vs = append(vs, address, hi, lo, uses[j])
 	}

@@ -760,14 +760,11 @@ func effectiveGasPrice(tx *types.Transaction, baseFee *big.Int) (*big.Int, error
 		return nil, fmt.Errorf("%w: a fee cap of %v wei, below the L2 base fee %v", ErrStatement, feeCap, baseFee)
 	case tx.Type() == types.DynamicFeeTxType && tip.Cmp(feeCap) > 0:
 		return nil, fmt.Errorf("%w: a tip of %v wei above the fee cap %v", ErrStatement, tip, feeCap)
-	case tx.Type() != types.DynamicFeeTxType:
-		return new(big.Int).Set(feeCap), nil
 	}
-	offered := new(big.Int).Add(baseFee, tip)
-	if offered.Cmp(feeCap) > 0 {
-		return new(big.Int).Set(feeCap), nil
-	}
-	return offered, nil
+	// go-ethereum's tip under the base fee: the least of the tip and what
+	// the fee cap leaves above the base fee (a legacy or access-list
+	// transaction's tip is its gas price).
+	return new(big.Int).Add(baseFee, tx.EffectiveGasTipValue(baseFee)), nil
 }
 
 // inL2Block returns the executions with every L2 frame in the L2 block's
@@ -830,7 +827,7 @@ func codeFrames(executions []*verifier.Transaction) iter.Seq[verifier.Frame] {
 }
 
 // inPinnedContext is executions with each L1 frame in the pinned L1
-// block's context (inL1Context), the executions given left as they are.
+// block's context (inContext), the executions given left as they are.
 func inPinnedContext(executions []*verifier.Transaction, pinned verifier.Context) ([]*verifier.Transaction, error) {
 	out := make([]*verifier.Transaction, len(executions))
 	for i, e := range executions {
@@ -842,7 +839,7 @@ func inPinnedContext(executions []*verifier.Transaction, pinned verifier.Context
 			if !f.L1 || len(f.Trace.Code) == 0 {
 				continue
 			}
-			tr, err := inL1Context(f.Trace, pinned)
+			tr, err := inContext(f.Trace, pinned, "the pinned L1 block's")
 			if err != nil {
 				return nil, fmt.Errorf("batch: transaction %d frame %d: %w", i, k, err)
 			}
