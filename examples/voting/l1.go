@@ -24,6 +24,7 @@ type l1Chain struct {
 	backend *simulated.Backend
 	client  simulated.Client
 	chainID *big.Int
+	config  *params.ChainConfig
 }
 
 // send signs and sends one transaction without mining it.
@@ -63,7 +64,7 @@ func (c *l1Chain) receipt(ctx context.Context, hash common.Hash) (*types.Receipt
 // deploy deploys a contract from its binding's metadata and constructor
 // arguments.
 func (c *l1Chain) deploy(ctx context.Context, k *ecdsa.PrivateKey, meta *bind.MetaData, ctorArgs []byte) (common.Address, error) {
-	tx, err := c.send(ctx, k, nil, append(common.FromHex(meta.Bin), ctorArgs...), 5_000_000)
+	tx, err := c.send(ctx, k, nil, append(common.FromHex(meta.Bin), ctorArgs...), 9_000_000)
 	if err != nil {
 		return common.Address{}, err
 	}
@@ -150,9 +151,14 @@ func (s *settler) executeAndSettle(ctx context.Context) (*booster.Batch, booster
 	if err != nil {
 		return nil, none, err
 	}
+	return batch, gas, s.refresh(ctx)
+}
+
+// refresh pins the booster to the L1 head.
+func (s *settler) refresh(ctx context.Context) error {
 	src, err := l1.NewSimulatedSourceConfig(ctx, s.chain.backend, s.config)
 	if err != nil {
-		return nil, none, err
+		return err
 	}
-	return batch, gas, s.b.SetL1Source(src)
+	return s.b.SetL1Source(src)
 }

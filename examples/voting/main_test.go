@@ -5,6 +5,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/boosterkit/go-booster/verifier/batch"
 )
 
 // TestCaseStudy runs the whole example at N = 1, 10, 1000: every batch
@@ -80,4 +83,22 @@ func equal(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+func TestProgressBar(t *testing.T) {
+	tests := []struct {
+		p    batch.Progress
+		want string
+	}{
+		{batch.Progress{Step: "segment 0", Done: 1, Total: 10, Elapsed: 20 * time.Second, Left: 3 * time.Minute},
+			"[###...........................]   1/10  segment 0    20s elapsed, about 3m0s left "},
+		{batch.Progress{Step: "wrap", Done: 10, Total: 10, Elapsed: 5 * time.Minute},
+			"[##############################]  10/10  wrap         5m0s elapsed, about 0s left "},
+		{batch.Progress{}, "[..............................]   0/0   " + strings.Repeat(" ", 12) + " 0s elapsed, about 0s left "},
+	}
+	for _, tt := range tests {
+		if got := progressBar(tt.p); got != tt.want {
+			t.Errorf("progressBar(%+v) =\n%q, want\n%q", tt.p, got, tt.want)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"time"
 )
 
 // print writes the case study's tables.
@@ -29,7 +30,29 @@ func (s *study) print(out io.Writer) {
 		fmt.Fprintf(out, "| %d | %d | %d | %d | %d | %d | %d | %d |\n", r.n, g.Total, g.Base, g.Calldata, g.ReadChecks, g.Verify, g.Apply, g.Other)
 	}
 	fmt.Fprintln(out)
-	fmt.Fprintf(out, "The projection replaces the development verifier's cost with %d gas, gnark's Groth16 verifier (one public input, one commitment) as verifier.TestSolidityVerifier measures it; batches are not proven yet.\n", groth16VerifyGas)
+	fmt.Fprintf(out, "The projection replaces the development verifier's cost with %d gas, gnark's Groth16 verifier (one public input, one commitment) as verifier.TestSolidityVerifier measures it.\n", groth16VerifyGas)
+	s.printProven(out)
+}
+
+// printProven writes the -prove table: the same votes proven on the
+// second rollup and settled through GnarkBatchVerifier.
+func (s *study) printProven(out io.Writer) {
+	if len(s.rows) == 0 || s.rows[0].proven == nil {
+		return
+	}
+	fmt.Fprintln(out)
+	fmt.Fprintln(out, "Proven batches: the same votes proven (segments, aggregation, wrap) and settled through GnarkBatchVerifier")
+	fmt.Fprintln(out)
+	fmt.Fprintln(out, "| N votes | proofs | proving time | per vote | peak memory | settlement (gnark) | verification | per vote (gnark) | per vote (dev) | direct per vote | cheaper per vote |")
+	fmt.Fprintln(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, r := range s.rows {
+		p := r.proven
+		fmt.Fprintf(out, "| %d | %d | %s | %s | %.1f GiB | %d | %d | %.0f | %.0f | %.0f | %.1f× |\n",
+			r.n, p.proofs, p.prove.Round(time.Second), (p.prove / time.Duration(r.n)).Round(time.Second), float64(p.peakRSS)/(1<<30),
+			p.settlement.Total, p.settlement.Verify, r.provenPerVote(), r.boosterPerVote(), r.directPerVote(), r.directPerVote()/r.provenPerVote())
+	}
+	fmt.Fprintln(out)
+	fmt.Fprintln(out, "Peak memory is the process's peak resident memory so far (the batch prover's keys included); proving time is the proofs' alone.")
 }
 
 // svg draws gas per vote against N on log-log axes: direct L1 votes, the
@@ -40,7 +63,10 @@ func (s *study) svg() string {
 	minG, maxG := math.Inf(1), math.Inf(-1)
 	for _, r := range s.rows {
 		minN, maxN = math.Min(minN, float64(r.n)), math.Max(maxN, float64(r.n))
-		for _, g := range []float64{r.directPerVote(), r.boosterPerVote(), r.projectedPerVote()} {
+		for _, g := range []float64{r.directPerVote(), r.boosterPerVote(), r.projectedPerVote(), r.provenPerVote()} {
+			if math.IsNaN(g) {
+				continue
+			}
 			minG, maxG = math.Min(minG, g), math.Max(maxG, g)
 		}
 	}
@@ -78,6 +104,12 @@ func (s *study) svg() string {
 		{"direct L1 vote", "#c0392b", "", row.directPerVote},
 		{"booster, dev verifier", "#2471a3", "", row.boosterPerVote},
 		{"booster, Groth16 (projected)", "#2471a3", "6 4", row.projectedPerVote},
+	}
+	if len(s.rows) > 0 && s.rows[0].proven != nil {
+		series = append(series, struct {
+			name, color, dash string
+			value             func(row) float64
+		}{"booster, gnark verifier", "#1e8449", "", row.provenPerVote})
 	}
 	for i, se := range series {
 		var pts []string

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"time"
 
@@ -36,6 +37,7 @@ type config struct {
 	counts    []int
 	proposals int
 	out       io.Writer
+	prove     *proveConfig // nil: the development verifier only
 }
 
 // row is one point of the case study.
@@ -43,10 +45,21 @@ type row struct {
 	n          int
 	directGas  uint64 // total L1 gas of n direct votes
 	settlement booster.SettlementGas
+	proven     *provenRow // the same votes proven, with -prove
 }
 
 func (r row) directPerVote() float64  { return float64(r.directGas) / float64(r.n) }
 func (r row) boosterPerVote() float64 { return float64(r.settlement.Total) / float64(r.n) }
+
+// provenPerVote is the L1 gas per vote of the proven rollup's settlement
+// through GnarkBatchVerifier (NaN without -prove).
+func (r row) provenPerVote() float64 {
+	if r.proven == nil {
+		return math.NaN()
+	}
+	return float64(r.proven.settlement.Total) / float64(r.n)
+}
+
 func (r row) projectedPerVote() float64 {
 	return float64(int64(r.settlement.Total)-int64(r.settlement.Verify)+groth16VerifyGas) / float64(r.n)
 }
@@ -89,7 +102,7 @@ func run(ctx context.Context, cfg config) (*study, error) {
 	l1Config := l1.OsakaConfig()
 	backend := simulated.NewBackend(alloc, l1.SimulatedConfig(l1Config))
 	defer backend.Close()
-	chain := &l1Chain{backend: backend, client: backend.Client(), chainID: l1Config.ChainID}
+	chain := &l1Chain{backend: backend, client: backend.Client(), chainID: l1Config.ChainID, config: l1Config}
 	fmt.Fprintf(out, "L1: simulated chain (Osaka rules), %d direct voters funded\n", total)
 
 	l2Deployer := key("l2 deployer")
@@ -139,6 +152,13 @@ func run(ctx context.Context, cfg config) (*study, error) {
 	}
 	fmt.Fprintf(out, "L2: BallotBox %s deployed and batch 1 settled\n", ballotBox)
 
+	var proven *provenRollup
+	if cfg.prove != nil {
+		if proven, err = setupProven(ctx, cfg, chain, deployer); err != nil {
+			return nil, err
+		}
+	}
+
 	st := &study{}
 	expected := make([]int64, cfg.proposals)
 	next := 0 // next voter index
@@ -168,7 +188,15 @@ func run(ctx context.Context, cfg config) (*study, error) {
 		}
 		fmt.Fprintf(out, "N=%d: batch %d (%d L2 votes) settled in one L1 transaction using %d gas; L1 tally equals L2's\n",
 			n, batch.Number(), n, gas.Total)
-		st.rows = append(st.rows, row{n: n, directGas: directGas, settlement: gas})
+		r := row{n: n, directGas: directGas, settlement: gas}
+		if proven != nil {
+			if r.proven, err = proven.vote(ctx, next, n, cfg.proposals, expected); err != nil {
+				return nil, fmt.Errorf("voting: N=%d proven: %w", n, err)
+			}
+			fmt.Fprintf(out, "N=%d: the same %d votes on the proven rollup: %d proofs in %s, settled through GnarkBatchVerifier using %d gas; L1 tally equals L2's\n",
+				n, n, r.proven.proofs, r.proven.prove.Round(time.Second), r.proven.settlement.Total)
+		}
+		st.rows = append(st.rows, r)
 		next += n
 	}
 
