@@ -16,6 +16,23 @@ import (
 	"github.com/boosterkit/go-booster/verifier/batch"
 )
 
+// newVoteRollup starts a rollup whose frames rec records, with the voting
+// example deployed (Voting on L1 for three proposals, BallotBox on L2)
+// and settled, rec reset after it; it returns the rollup and the
+// BallotBox.
+func newVoteRollup(t boostertest.TB, rec *verifier.TxRecorder) (*boostertest.Rollup, common.Address) {
+	t.Helper()
+	l1 := boostertest.NewL1(t)
+	rollup := l1.NewRollup(t, booster.WithTracer(rec.Hooks()), booster.WithL1Tracer(rec.L1Hooks()))
+	deployer := rollup.Account(t, "deployer")
+	ballot := deployer.NextContract()
+	voting := l1.Deploy(t, "Voting", rollup.Contract, boostertest.L1Sender(ballot), big.NewInt(3))
+	deployer.Deploy(t, "BallotBox", voting)
+	rollup.Settle(t)
+	rec.Reset()
+	return rollup, ballot
+}
+
 // TestBoosterVoteBatchSegments executes and settles a real booster batch
 // (the voting example's vote: BallotBox.vote on L2, its L1CALL into
 // Voting.recordVote) on a simulated L1, whose booster contract recomputes
@@ -28,15 +45,7 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 		t.Skip("solves an EVM frame of the ERC20 shape")
 	}
 	rec := verifier.NewTxRecorder()
-	l1 := boostertest.NewL1(t)
-	rollup := l1.NewRollup(t, booster.WithTracer(rec.Hooks()), booster.WithL1Tracer(rec.L1Hooks()))
-	deployer := rollup.Account(t, "deployer")
-	ballot := deployer.NextContract()
-	voting := l1.Deploy(t, "Voting", rollup.Contract, boostertest.L1Sender(ballot), big.NewInt(3))
-	deployer.Deploy(t, "BallotBox", voting)
-	rollup.Settle(t)
-
-	rec.Reset()
+	rollup, ballot := newVoteRollup(t, rec)
 	rollup.Account(t, "alice").Transact(t, ballot, "BallotBox", "vote", big.NewInt(2))
 	rollup.Account(t, "bob").Transact(t, ballot, "BallotBox", "vote", big.NewInt(1))
 	b, _ := rollup.Settle(t)

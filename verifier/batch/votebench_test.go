@@ -9,8 +9,6 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 
-	"github.com/boosterkit/go-booster/booster"
-	"github.com/boosterkit/go-booster/booster/boostertest"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/batch"
 )
@@ -81,15 +79,7 @@ func BenchmarkVoteBatch(b *testing.B) {
 func voteBatchSegments(b *testing.B, n int, capacity batch.Capacity) ([]batch.SegmentWitness, int) {
 	b.Helper()
 	rec := verifier.NewTxRecorder()
-	l1 := boostertest.NewL1(b)
-	rollup := l1.NewRollup(b, booster.WithTracer(rec.Hooks()), booster.WithL1Tracer(rec.L1Hooks()))
-	deployer := rollup.Account(b, "deployer")
-	ballot := deployer.NextContract()
-	voting := l1.Deploy(b, "Voting", rollup.Contract, boostertest.L1Sender(ballot), big.NewInt(3))
-	deployer.Deploy(b, "BallotBox", voting)
-	rollup.Settle(b)
-
-	rec.Reset()
+	rollup, ballot := newVoteRollup(b, rec)
 	for i := range n {
 		rollup.Account(b, fmt.Sprintf("voter %d", i)).Transact(b, ballot, "BallotBox", "vote", big.NewInt(int64(i%3)))
 	}
