@@ -99,7 +99,7 @@ func WithTracer(hooks *tracing.Hooks) Option {
 
 // WithL1Tracer installs go-ethereum tracing hooks on the L1 executions
 // that L1CALL and L1SANDBOXCALL run (evm.Config.L1Tracer); with
-// WithTracer they give verifier.TxRecorder every frame of a transaction.
+// WithTracer they give verifier/trace.TxRecorder every frame of a transaction.
 func WithL1Tracer(hooks *tracing.Hooks) Option {
 	return func(c *config) { c.evm.L1Tracer = hooks }
 }

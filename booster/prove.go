@@ -12,9 +12,9 @@ import (
 	"github.com/ethereum/go-ethereum/core/tracing"
 	"github.com/ethereum/go-ethereum/core/types"
 
-	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/batch"
 	"github.com/boosterkit/go-booster/verifier/statetree"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // ErrNoExecution means a batch the prover of NewProver was asked to prove
@@ -27,7 +27,7 @@ var ErrNoExecution = errors.New("booster: the prover did not see the batch's exe
 // *batch.Prover is one.
 type StatementProver interface {
 	Prove(ctx context.Context, h *batch.Header, l1 *batch.L1Lists, l2 *statetree.Tree, txs []*types.Transaction,
-		executions []*verifier.Transaction, progress func(batch.Progress)) ([]byte, error)
+		executions []*trace.Transaction, progress func(batch.Progress)) ([]byte, error)
 }
 
 // NewProver returns the Prover that proves each batch's statement with p
@@ -47,7 +47,7 @@ type StatementProver interface {
 // Prover is safe for concurrent use with the booster's execution, one
 // Prove at a time.
 func NewProver(p StatementProver, progress func(batch.Progress)) (Prover, []Option) {
-	sp := &statementProver{p: p, progress: progress, rec: verifier.NewTxRecorder()}
+	sp := &statementProver{p: p, progress: progress, rec: trace.NewTxRecorder()}
 	return sp, []Option{WithTracer(sp.locked(sp.rec.Hooks())), WithL1Tracer(sp.locked(sp.rec.L1Hooks()))}
 }
 
@@ -57,7 +57,7 @@ type statementProver struct {
 	p        StatementProver
 	progress func(batch.Progress)
 	mu       sync.Mutex
-	rec      *verifier.TxRecorder
+	rec      *trace.TxRecorder
 	// proven is how many of rec's executions the batches proven so far
 	// used up (rec is reset when they are all of them).
 	proven int
@@ -145,7 +145,7 @@ func (s *statementProver) Prove(ctx context.Context, b *Batch) ([]byte, error) {
 // executionsOf returns the end of the last run of len(txs) executions in
 // all whose top frames are txs' calls (sender, recipient, value and
 // calldata), in order.
-func executionsOf(txs []*types.Transaction, all []*verifier.Transaction) (int, error) {
+func executionsOf(txs []*types.Transaction, all []*trace.Transaction) (int, error) {
 	n := len(txs)
 	senders := make([]common.Address, n)
 	for i, tx := range txs {
@@ -155,7 +155,7 @@ func executionsOf(txs []*types.Transaction, all []*verifier.Transaction) (int, e
 		}
 		senders[i] = from
 	}
-	matches := func(e *verifier.Transaction, i int) bool {
+	matches := func(e *trace.Transaction, i int) bool {
 		if e == nil || len(e.Frames) == 0 {
 			return false
 		}

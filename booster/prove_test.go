@@ -15,6 +15,7 @@ import (
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/batch"
 	"github.com/boosterkit/go-booster/verifier/statetree"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // witnessProver is a StatementProver that builds the batch's segment
@@ -27,7 +28,7 @@ type witnessProver struct {
 }
 
 func (w *witnessProver) Prove(ctx context.Context, h *batch.Header, l1 *batch.L1Lists, l2 *statetree.Tree, txs []*types.Transaction,
-	execs []*verifier.Transaction, progress func(batch.Progress)) ([]byte, error) {
+	execs []*trace.Transaction, progress func(batch.Progress)) ([]byte, error) {
 	segs, err := batch.Witnesses(h, l1, l2, txs, execs, batch.Capacity{Calldata: 128, Frame: verifier.Shapes[2]})
 	if err != nil {
 		return nil, err
@@ -145,6 +146,6 @@ var errRefused = errors.New("refused")
 // refuse is a StatementProver that refuses every statement.
 type refuse struct{}
 
-func (refuse) Prove(context.Context, *batch.Header, *batch.L1Lists, *statetree.Tree, []*types.Transaction, []*verifier.Transaction, func(batch.Progress)) ([]byte, error) {
+func (refuse) Prove(context.Context, *batch.Header, *batch.L1Lists, *statetree.Tree, []*types.Transaction, []*trace.Transaction, func(batch.Progress)) ([]byte, error) {
 	return nil, errRefused
 }

@@ -15,12 +15,14 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // Assign returns the full witness of the trace for a circuit of shape s,
 // and the public commitment. It refuses, naming the opcode and pc, any step
 // the circuit cannot prove, and a trace that does not fit the shape.
-func Assign(t *Trace, s Shape) (*Circuit, error) {
+func Assign(t *trace.Trace, s Shape) (*Circuit, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
@@ -42,7 +44,7 @@ func Assign(t *Trace, s Shape) (*Circuit, error) {
 }
 
 // checkFits refuses traces outside the shape or the supported opcodes.
-func checkFits(t *Trace, s Shape) error {
+func checkFits(t *trace.Trace, s Shape) error {
 	switch {
 	case len(t.Steps) == 0:
 		return fmt.Errorf("%w: empty trace", ErrExecution)
@@ -89,7 +91,7 @@ type cellKey struct {
 }
 
 type assigner struct {
-	t     *Trace
+	t     *trace.Trace
 	s     Shape
 	last  map[cellKey]int // time of the last access
 	stack []uint256.Int

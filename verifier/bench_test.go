@@ -12,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/boosterkit/go-booster/solidity"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // workloads are the real contract calls the prover benchmark proves.
@@ -35,7 +36,7 @@ var workloads = []struct {
 }
 
 // smallestShape is the first shape a trace fits.
-func smallestShape(tr *Trace) (Shape, error) {
+func smallestShape(tr *trace.Trace) (Shape, error) {
 	for _, s := range Shapes {
 		if _, err := Assign(tr, s); err == nil {
 			return s, nil
@@ -91,9 +92,9 @@ func BenchmarkProve(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			call := Call{Code: a.DeployedBytecode, Input: in, Storage: wl.storage,
+			call := trace.Call{Code: a.DeployedBytecode, Input: in, Storage: wl.storage,
 				Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11")}
-			tr, err := TraceCall(call)
+			tr, err := trace.Run(call)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -102,7 +103,7 @@ func BenchmarkProve(b *testing.B) {
 			const runs = 50
 			start := time.Now()
 			for range runs {
-				if _, err := TraceCall(call); err != nil {
+				if _, err := trace.Run(call); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -193,24 +194,24 @@ func BenchmarkProveTransactions(b *testing.B) {
 	type workload struct {
 		name string
 		// run executes the transaction on go-ethereum with the recorder.
-		run func() (*Transaction, error)
+		run func() (*trace.Transaction, error)
 	}
 	vote, recordVote := voteCall(b), recordVoteCall(b, true)
 	deposit, withdraw := vaultCall(b, "deposit", 30), vaultCall(b, "withdraw", 5)
 	for _, wl := range []workload{
-		{"BallotBox.vote with its L1CALL", func() (*Transaction, error) {
-			l2, err := TraceCall(vote)
+		{"BallotBox.vote with its L1CALL", func() (*trace.Transaction, error) {
+			l2, err := trace.Run(vote)
 			if err != nil {
 				return nil, err
 			}
-			l1, err := TraceCall(recordVote)
+			l1, err := trace.Run(recordVote)
 			if err != nil {
 				return nil, err
 			}
-			return &Transaction{Frames: []Frame{{Trace: l2, Parent: -1}, {Trace: l1, Parent: 0, L1: true}}}, nil
+			return &trace.Transaction{Frames: []trace.Frame{{Trace: l2, Parent: -1}, {Trace: l1, Parent: 0, L1: true}}}, nil
 		}},
-		{"Vault.withdraw (Token.transfer, balanceOf)", func() (*Transaction, error) { return TraceTransaction(withdraw) }},
-		{"Vault.deposit (Token.transferFrom, balanceOf)", func() (*Transaction, error) { return TraceTransaction(deposit) }},
+		{"Vault.withdraw (Token.transfer, balanceOf)", func() (*trace.Transaction, error) { return trace.RunTransaction(withdraw) }},
+		{"Vault.deposit (Token.transferFrom, balanceOf)", func() (*trace.Transaction, error) { return trace.RunTransaction(deposit) }},
 	} {
 		b.Run(wl.name, func(b *testing.B) {
 			tx, err := wl.run()

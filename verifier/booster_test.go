@@ -16,6 +16,7 @@ import (
 	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/solidity"
 	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // TestBoosterVoteFramesProve records a vote as the booster executes it
@@ -24,7 +25,7 @@ import (
 // leave exactly the L1 write the booster's batch settles, and the ballot
 // on L2.
 func TestBoosterVoteFramesProve(t *testing.T) {
-	rec := verifier.NewTxRecorder()
+	rec := trace.NewTxRecorder()
 	recording := false
 	l2, l1 := rec.Hooks(), rec.L1Hooks()
 	l1Chain := boostertest.NewL1(t)
@@ -50,7 +51,7 @@ func TestBoosterVoteFramesProve(t *testing.T) {
 	require.Equal(t, voting, tx.Frames[2].Trace.Address)
 	writes, err := tx.Check(func(common.Address) []byte { return nil })
 	require.NoError(t, err)
-	var l1Writes []verifier.SlotWrite
+	var l1Writes []trace.SlotWrite
 	for _, w := range writes {
 		if w.L1 {
 			l1Writes = append(l1Writes, w)
@@ -61,7 +62,7 @@ func TestBoosterVoteFramesProve(t *testing.T) {
 	require.Equal(t, batch.Writes[0].Contract, l1Writes[0].Address)
 	require.Equal(t, batch.Writes[0].Slot, l1Writes[0].Key)
 	require.Equal(t, batch.Writes[0].Value, l1Writes[0].Value)
-	for _, f := range []verifier.Frame{tx.Frames[0], tx.Frames[2]} {
+	for _, f := range []trace.Frame{tx.Frames[0], tx.Frames[2]} {
 		s := verifier.Shapes[2]
 		w, err := verifier.Assign(f.Trace, s)
 		require.NoError(t, err, "frame at %s", f.Trace.Address)
@@ -101,7 +102,7 @@ func only(on *bool, h *tracing.Hooks) *tracing.Hooks {
 // (input shorter than an address, a call with value) runs no L1 frame,
 // and links only with the precompile's own custom error as its outcome.
 func TestBoosterPrecompileRefusalsLink(t *testing.T) {
-	rec := verifier.NewTxRecorder()
+	rec := trace.NewTxRecorder()
 	recording := false
 	l1Chain := boostertest.NewL1(t)
 	rollup := l1Chain.NewRollup(t, boostertest.Funded(t, big.NewInt(1e18), "alice"),
@@ -125,7 +126,7 @@ func TestBoosterPrecompileRefusalsLink(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			*rec = *verifier.NewTxRecorder()
+			*rec = *trace.NewTxRecorder()
 			recording = true
 			tc.send(rollup.Account(t, "alice"))
 			rollup.Settle(t)

@@ -9,30 +9,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
-
-// FrameCall is one call the traced frame made (CALL, STATICCALL or
-// DELEGATECALL), as the frame saw it: what it handed the callee and what
-// it got back. The callee's own execution is not in this frame's proof:
-// it is another frame's, and what links the two is that this entry's
-// values are that frame's inputs and outcome.
-type FrameCall struct {
-	// Op is CALL, STATICCALL or DELEGATECALL.
-	Op vm.OpCode
-	// Gas, To and Value are the words the call popped (Value is zero for
-	// STATICCALL and DELEGATECALL, which pop none); the callee is To's
-	// low 20 bytes.
-	Gas, To, Value uint256.Int
-	// Input is the calldata handed to the callee.
-	Input []byte
-	// Success is the flag the call pushed, ReturnData the callee's
-	// return (or revert) data.
-	Success    bool
-	ReturnData []byte
-}
-
-// Callee is the address the call went to.
-func (f *FrameCall) Callee() common.Address { return common.Address(f.To.Bytes20()) }
 
 // Call kinds, the aux offset of a call's last row.
 const (
@@ -124,7 +103,7 @@ func bytesWords(bs []byte, n int) []Word {
 }
 
 // publicCall is the entry of a call's public values in shape s.
-func publicCall(f *FrameCall, s Shape) (CallEntry, error) {
+func publicCall(f *trace.FrameCall, s Shape) (CallEntry, error) {
 	e := newCallEntry(s)
 	if len(f.Input) > 32*s.CallData || len(f.ReturnData) > 32*s.CallReturn {
 		return e, fmt.Errorf("%w: a call of %d input bytes and %d return bytes in shape %s", ErrCapacity, len(f.Input), len(f.ReturnData), s.Name())

@@ -7,6 +7,8 @@ import (
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
 	"github.com/stretchr/testify/require"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // callShape is the shape of the call tests: three calls of up to two
@@ -63,9 +65,9 @@ func callProgram() []byte {
 	return p.returnTop().bytes()
 }
 
-func callTrace(t *testing.T, code []byte) *Trace {
+func callTrace(t *testing.T, code []byte) *trace.Trace {
 	t.Helper()
-	tr, err := TraceCall(Call{Code: code, Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11"),
+	tr, err := trace.Run(trace.Call{Code: code, Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11"),
 		Contracts: calleeContracts()})
 	require.NoError(t, err)
 	return tr
@@ -106,7 +108,7 @@ func TestDifferentialCalls(t *testing.T) {
 	require.Len(t, rowsOf(w, vm.STATICCALL), 4)
 	require.Len(t, rowsOf(w, vm.DELEGATECALL), 6)
 	accepts(t, callShape, w)
-	c, err := tr.Public().Commitment(callShape)
+	c, err := PublicOf(tr).Commitment(callShape)
 	require.NoError(t, err)
 	require.Equal(t, c, w.Commitment, "the commitment from the public values alone")
 }
@@ -155,8 +157,8 @@ func TestSoundnessCalls(t *testing.T) {
 	t.Run("another call list in the commitment", func(t *testing.T) {
 		tr := callTrace(t, callProgram())
 		w := mustAssign(t, tr, callShape)
-		pub := tr.Public()
-		pub.Calls = append([]FrameCall(nil), pub.Calls...)
+		pub := PublicOf(tr)
+		pub.Calls = append([]trace.FrameCall(nil), pub.Calls...)
 		pub.Calls[0].ReturnData = common.CopyBytes(pub.Calls[0].ReturnData)
 		pub.Calls[0].ReturnData[31] ^= 1 // in the word the frame reads
 		c, err := pub.Commitment(callShape)
@@ -195,7 +197,7 @@ func TestCallRefusals(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tr, err := TraceCall(Call{Code: tc.code, Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11"),
+			tr, err := trace.Run(trace.Call{Code: tc.code, Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11"),
 				Contracts: calleeContracts()})
 			if err == nil {
 				_, err = Assign(tr, tc.s)

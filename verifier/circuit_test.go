@@ -9,14 +9,16 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // tiny is the shape of the constraint-solver tests.
 var tiny = Shape{Steps: 24, Code: 96, Calldata: 40, Stack: 8, Memory: 4, Storage: 2, Return: 2, Add: 4, Mul: 2, Bit: 2, Splice: 2}
 
-func traceOf(t *testing.T, code []byte, input []byte, storage map[common.Hash]common.Hash) *Trace {
+func traceOf(t *testing.T, code []byte, input []byte, storage map[common.Hash]common.Hash) *trace.Trace {
 	t.Helper()
-	tr, err := TraceCall(Call{Code: code, Input: input, Storage: storage,
+	tr, err := trace.Run(trace.Call{Code: code, Input: input, Storage: storage,
 		Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11")})
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +96,7 @@ func TestPublicCommitment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub := tr.Public()
+	pub := PublicOf(tr)
 	got, err := pub.Commitment(Shapes[0])
 	if err != nil {
 		t.Fatal(err)
@@ -110,13 +112,13 @@ func TestPublicCommitment(t *testing.T) {
 		func(p *Public) { p.Address[5]++ },
 		func(p *Public) { p.Value.SetUint64(1) },
 		func(p *Public) {
-			p.Storage = []StorageSlot{{Key: p.Storage[0].Key, Initial: p.Storage[0].Initial, Final: common.Hash{1}}}
+			p.Storage = []trace.StorageSlot{{Key: p.Storage[0].Key, Initial: p.Storage[0].Initial, Final: common.Hash{1}}}
 		},
 		func(p *Public) { p.ReturnData = append([]byte{}, p.ReturnData...); p.ReturnData[31]++ },
 		func(p *Public) { p.Reverted = true },
 	}
 	for i, change := range changes {
-		p := tr.Public()
+		p := PublicOf(tr)
 		change(&p)
 		c, err := p.Commitment(Shapes[0])
 		if err != nil {

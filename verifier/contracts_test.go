@@ -9,10 +9,11 @@ import (
 	"github.com/ethereum/go-ethereum/core/vm"
 
 	"github.com/boosterkit/go-booster/solidity"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // contractTrace traces a call of a compiled fixture.
-func contractTrace(t *testing.T, name, method string, storage map[common.Hash]common.Hash, args ...any) *Trace {
+func contractTrace(t *testing.T, name, method string, storage map[common.Hash]common.Hash, args ...any) *trace.Trace {
 	t.Helper()
 	a := solidity.MustLoad(name)
 	in, err := a.ABI.Pack(method, args...)
@@ -32,18 +33,18 @@ func TestRealContractsSolve(t *testing.T) {
 	data := []byte("a bytes argument of 49 bytes, copied to memory...")
 	tests := []struct {
 		name   string
-		trace  func(t *testing.T) *Trace
+		trace  func(t *testing.T) *trace.Trace
 		shape  Shape
 		result int64
 	}{
-		{"PlainCounter.increment", func(t *testing.T) *Trace { return contractTrace(t, "PlainCounter", "increment", slot0) }, Shapes[0], 42},
-		{"PlainCounter.add", func(t *testing.T) *Trace {
+		{"PlainCounter.increment", func(t *testing.T) *trace.Trace { return contractTrace(t, "PlainCounter", "increment", slot0) }, Shapes[0], 42},
+		{"PlainCounter.add", func(t *testing.T) *trace.Trace {
 			return contractTrace(t, "PlainCounter", "add", slot0, big.NewInt(1000))
 		}, Shapes[0], 1041},
-		{"Arith.run(4)", func(t *testing.T) *Trace { return contractTrace(t, "Arith", "run", nil, big.NewInt(4)) }, Shapes[1], 99},
-		{"Copier.head", func(t *testing.T) *Trace { return contractTrace(t, "Copier", "head", nil, data) }, Shapes[1], int64(len(data))},
-		{"Copier.zeros(5)", func(t *testing.T) *Trace { return contractTrace(t, "Copier", "zeros", nil, big.NewInt(5)) }, Shapes[1], 7},
-		{"Copier.creationHead", func(t *testing.T) *Trace { return contractTrace(t, "Copier", "creationHead", nil) }, Shapes[1],
+		{"Arith.run(4)", func(t *testing.T) *trace.Trace { return contractTrace(t, "Arith", "run", nil, big.NewInt(4)) }, Shapes[1], 99},
+		{"Copier.head", func(t *testing.T) *trace.Trace { return contractTrace(t, "Copier", "head", nil, data) }, Shapes[1], int64(len(data))},
+		{"Copier.zeros(5)", func(t *testing.T) *trace.Trace { return contractTrace(t, "Copier", "zeros", nil, big.NewInt(5)) }, Shapes[1], 7},
+		{"Copier.creationHead", func(t *testing.T) *trace.Trace { return contractTrace(t, "Copier", "creationHead", nil) }, Shapes[1],
 			int64(len(solidity.MustLoad("Tiny").Bytecode))},
 	}
 	for _, tt := range tests {
@@ -100,11 +101,11 @@ func TestCustomErrorRevert(t *testing.T) {
 // TestRecorderWithoutState: a recorder that never saw OnTxStart cannot
 // know the old value of a slot first written, and says so.
 func TestRecorderWithoutState(t *testing.T) {
-	rec := NewRecorder()
+	rec := trace.NewRecorder()
 	hooks := rec.Hooks()
 	hooks.OnTxStart = nil
 	code := newProgram().pushU(5).pushU(1).op(vm.SSTORE, vm.STOP).bytes()
-	if err := runCall(Call{Code: code, Address: common.HexToAddress("0xc0de")}, hooks); err != nil {
+	if err := trace.RunWithHooks(trace.Call{Code: code, Address: common.HexToAddress("0xc0de")}, hooks); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := rec.Trace(); !errors.Is(err, ErrExecution) {

@@ -23,7 +23,7 @@ func TestFrameOnBLS12377(t *testing.T) {
 	require.Len(t, tr.Logs, 1)
 	s := Shapes[2]
 	w := mustAssign(t, tr, s)
-	onBLS, err := tr.Public().CommitmentOn(ecc.BLS12_377, s)
+	onBLS, err := PublicOf(tr).CommitmentOn(ecc.BLS12_377, s)
 	require.NoError(t, err)
 	require.NotEqual(t, w.Commitment, onBLS, "the BN254 and BLS12-377 commitments must differ")
 	c, err := NewCircuit(s)
@@ -34,6 +34,6 @@ func TestFrameOnBLS12377(t *testing.T) {
 	w.Commitment = new(big.Int).Add(onBLS, big.NewInt(1))
 	require.Error(t, test.IsSolved(c, w, ecc.BLS12_377.ScalarField()))
 
-	_, err = tr.Public().CommitmentOn(ecc.BW6_761, s)
+	_, err = PublicOf(tr).CommitmentOn(ecc.BW6_761, s)
 	require.ErrorIs(t, err, ErrInput)
 }

@@ -1,18 +1,19 @@
-// Package verifier proves EVM execution with gnark: it captures the trace
-// of one call frame from go-ethereum's tracing hooks, turns it into the
-// witness of a Groth16 circuit over BN254, and proves and verifies it, in
-// Go or with gnark's exported Solidity verifier.
+// Package verifier proves EVM execution with gnark: it turns the trace of
+// one call frame (package [trace], which captures it from go-ethereum's
+// tracing hooks) into the witness of a Groth16 circuit over BN254, and
+// proves and verifies it, in Go or with gnark's exported Solidity
+// verifier.
 //
-// A [Trace] comes from [TraceCall] (a fresh in-memory EVM) or from a
-// [Recorder] attached to any go-ethereum EVM. [LoadOrSetup] compiles the
+// A [trace.Trace] comes from [trace.Run] (a fresh in-memory EVM) or from a
+// [trace.Recorder] attached to any go-ethereum EVM. [LoadOrSetup] compiles the
 // circuit of a [Shape] and makes or loads its keys ([DefaultKeyDir] caches
 // them by shape and circuit digest); [Keys.Prove] proves a trace and
 // [Keys.Verify] checks a proof against the public commitment, which
-// [Public.Commitment] computes from the public values alone: code,
+// [Public.Commitment] ([PublicOf] a trace) computes from the public values alone: code,
 // calldata, caller, origin, address, value, the block and transaction
-// [Context] and the contract's balance, the storage slots touched with
+// [trace.Context] and the contract's balance, the storage slots touched with
 // their values before and after, the return data, the logs the call
-// emitted ([Log]) and whether it reverted.
+// emitted ([trace.Log]) and whether it reverted.
 //
 // The circuit has one row per step. The opcode at each pc is looked up
 // from the committed code; stack, memory and storage form one read/write
@@ -26,17 +27,17 @@
 // entry), and LOG0 to LOG4 match the entries of the public log list on the same bus.
 // TLOAD and TSTORE use a private list of transient slots, each zero at
 // the start, in the same memory argument. CALL, STATICCALL and
-// DELEGATECALL match entries of a public call list ([FrameCall]: gas,
+// DELEGATECALL match entries of a public call list ([trace.FrameCall]: gas,
 // address, value, input, success, return data) on the same bus; the
 // callee's execution is another frame's proof. RETURNDATASIZE and
 // RETURNDATACOPY read the last call's return data; MCOPY copies memory
 // through its own table; EXTCODESIZE, EXTCODEHASH, BALANCE and BLOCKHASH
-// push entries of a public read list ([StateRead]).
+// push entries of a public read list ([trace.StateRead]).
 //
-// A whole transaction is recorded frame by frame by a [TxRecorder] (L2
-// frames and the L1 frames below L1CALL and L1SANDBOXCALL) as a
-// [Transaction]; each frame is proven on its own, and
-// [Transaction.Check] ties the frames together from their public values
+// A whole transaction is recorded frame by frame by a [trace.TxRecorder]
+// (L2 frames and the L1 frames below L1CALL and L1SANDBOXCALL) as a
+// [trace.Transaction]; each frame is proven on its own, and
+// [trace.Transaction.Check] ties the frames together from their public values
 // (every call is the frame it entered, storage carries from frame to
 // frame with reverts undone) and returns the writes the transaction
 // left. What it cannot prove yet, the
@@ -52,9 +53,8 @@
 // proving and verifying key share one setup); damaged keys fail with
 // [ErrKeyCache] and are left in place, never replaced by a new setup.
 //
-// A Recorder and a TxRecorder record one call or transaction and are not
-// safe for concurrent use; Transaction.Check is safe for concurrent use
-// on a transaction nobody changes.
+// The package's functions are safe for concurrent use on traces nobody
+// changes; a Recorder and a TxRecorder (package trace) are not.
 // [LoadOrSetup] is safe for concurrent use, also by processes sharing a key
 // directory: the setup of one key set runs once, under a lock.
 package verifier

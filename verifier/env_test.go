@@ -8,12 +8,14 @@ import (
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
 	"github.com/stretchr/testify/require"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // testContext is a context whose every value is distinct and non-zero,
 // with limbs above 2^128 where the type allows.
-func testContext() *Context {
-	return &Context{
+func testContext() *trace.Context {
+	return &trace.Context{
 		Coinbase:   common.HexToAddress("0xc014ba5e00000000000000000000000000000001"),
 		Timestamp:  1_767_225_600,
 		Number:     21_000_000,
@@ -29,22 +31,22 @@ func testContext() *Context {
 // for a call of value 5.
 var envOps = []struct {
 	op   vm.OpCode
-	want func(c *Context) *uint256.Int
+	want func(c *trace.Context) *uint256.Int
 }{
-	{vm.COINBASE, func(c *Context) *uint256.Int { return new(uint256.Int).SetBytes(c.Coinbase[:]) }},
-	{vm.TIMESTAMP, func(c *Context) *uint256.Int { return uint256.NewInt(c.Timestamp) }},
-	{vm.NUMBER, func(c *Context) *uint256.Int { return uint256.NewInt(c.Number) }},
-	{vm.PREVRANDAO, func(c *Context) *uint256.Int { return new(uint256.Int).SetBytes(c.PrevRandao[:]) }},
-	{vm.GASLIMIT, func(c *Context) *uint256.Int { return uint256.NewInt(c.GasLimit) }},
-	{vm.CHAINID, func(c *Context) *uint256.Int { return &c.ChainID }},
-	{vm.BASEFEE, func(c *Context) *uint256.Int { return &c.BaseFee }},
-	{vm.GASPRICE, func(c *Context) *uint256.Int { return &c.GasPrice }},
-	{vm.SELFBALANCE, func(c *Context) *uint256.Int { return uint256.NewInt(5) }},
+	{vm.COINBASE, func(c *trace.Context) *uint256.Int { return new(uint256.Int).SetBytes(c.Coinbase[:]) }},
+	{vm.TIMESTAMP, func(c *trace.Context) *uint256.Int { return uint256.NewInt(c.Timestamp) }},
+	{vm.NUMBER, func(c *trace.Context) *uint256.Int { return uint256.NewInt(c.Number) }},
+	{vm.PREVRANDAO, func(c *trace.Context) *uint256.Int { return new(uint256.Int).SetBytes(c.PrevRandao[:]) }},
+	{vm.GASLIMIT, func(c *trace.Context) *uint256.Int { return uint256.NewInt(c.GasLimit) }},
+	{vm.CHAINID, func(c *trace.Context) *uint256.Int { return &c.ChainID }},
+	{vm.BASEFEE, func(c *trace.Context) *uint256.Int { return &c.BaseFee }},
+	{vm.GASPRICE, func(c *trace.Context) *uint256.Int { return &c.GasPrice }},
+	{vm.SELFBALANCE, func(c *trace.Context) *uint256.Int { return uint256.NewInt(5) }},
 }
 
-func envTrace(t *testing.T, op vm.OpCode, ctx *Context) *Trace {
+func envTrace(t *testing.T, op vm.OpCode, ctx *trace.Context) *trace.Trace {
 	t.Helper()
-	tr, err := TraceCall(Call{Code: newProgram().op(op).returnTop().bytes(), Address: common.HexToAddress("0xc0de"),
+	tr, err := trace.Run(trace.Call{Code: newProgram().op(op).returnTop().bytes(), Address: common.HexToAddress("0xc0de"),
 		Caller: common.HexToAddress("0xca11"), Value: big.NewInt(5), Context: ctx})
 	require.NoError(t, err)
 	return tr
@@ -61,7 +63,7 @@ func TestDifferentialContext(t *testing.T) {
 			require.Equal(t, want[:], tr.ReturnData)
 			w := mustAssign(t, tr, tiny)
 			accepts(t, tiny, w)
-			c, err := tr.Public().Commitment(tiny)
+			c, err := PublicOf(tr).Commitment(tiny)
 			require.NoError(t, err)
 			require.Equal(t, c, w.Commitment, "the commitment from the public values alone")
 		})
@@ -82,7 +84,7 @@ func TestSoundnessContext(t *testing.T) {
 	t.Run("another context in the commitment", func(t *testing.T) {
 		tr := envTrace(t, vm.TIMESTAMP, ctx)
 		w := mustAssign(t, tr, tiny)
-		pub := tr.Public()
+		pub := PublicOf(tr)
 		pub.Context.Timestamp++
 		c, err := pub.Commitment(tiny)
 		require.NoError(t, err)
@@ -97,22 +99,40 @@ func TestSoundnessContext(t *testing.T) {
 // against what the call read.
 func TestRecorderContext(t *testing.T) {
 	code := newProgram().op(vm.CHAINID, vm.TIMESTAMP, vm.ADD).returnTop().bytes()
-	call := Call{Code: code, Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11"), Context: testContext()}
+	call := trace.Call{Code: code, Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11"), Context: testContext()}
 
-	rec := NewRecorder()
-	require.NoError(t, runCall(call, rec.Hooks()))
+	rec := trace.NewRecorder()
+	require.NoError(t, trace.RunWithHooks(call, rec.Hooks()))
 	tr, err := rec.Trace()
 	require.NoError(t, err)
 	require.Equal(t, testContext().Timestamp, tr.Context.Timestamp, "from OnTxStart")
 	require.Equal(t, testContext().ChainID, tr.Context.ChainID, "from the CHAINID step")
 	accepts(t, tiny, mustAssign(t, tr, tiny))
 
-	rec = NewRecorder()
+	rec = trace.NewRecorder()
 	other := testContext()
 	other.ChainID = *uint256.NewInt(1)
 	rec.SetContext(*other)
-	require.NoError(t, runCall(call, rec.Hooks()))
+	require.NoError(t, trace.RunWithHooks(call, rec.Hooks()))
 	_, err = rec.Trace()
 	require.ErrorIs(t, err, ErrExecution)
 	require.ErrorContains(t, err, "CHAINID")
+}
+
+// TestContextOrder: the recorder's context values (trace.Context.Values,
+// trace.ContextIndex) are in the order of the circuit's environment
+// table, and every opcode the table reads from the context is one the
+// recorder checks.
+func TestContextOrder(t *testing.T) {
+	n := 0
+	for op, spec := range opcodes {
+		if spec.fam != famEnv || spec.aux < envCoinbase {
+			continue
+		}
+		n++
+		i, ok := trace.ContextIndex(op)
+		require.True(t, ok, "%s", op)
+		require.Equal(t, spec.aux-envCoinbase, i, "%s", op)
+	}
+	require.Equal(t, trace.NumContext, n)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/boosterkit/go-booster/solidity"
 	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // Trace a Solidity call, see which shape it fits, and compute the public
@@ -18,7 +19,7 @@ import (
 func Example() {
 	counter := solidity.MustLoad("PlainCounter")
 	input, _ := counter.ABI.Pack("add", big.NewInt(1000))
-	trace, err := verifier.TraceCall(verifier.Call{
+	tr, err := trace.Run(trace.Call{
 		Code:    counter.DeployedBytecode,
 		Input:   input,
 		Storage: map[common.Hash]common.Hash{{}: common.BigToHash(big.NewInt(41))},
@@ -28,12 +29,12 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("steps:", len(trace.Steps), "returned:", new(big.Int).SetBytes(trace.ReturnData))
-	fmt.Printf("slot 0: %d -> %d\n", trace.Storage[0].Initial.Big(), trace.Storage[0].Final.Big())
-	if _, err := verifier.Assign(trace, verifier.Shapes[0]); err == nil {
+	fmt.Println("steps:", len(tr.Steps), "returned:", new(big.Int).SetBytes(tr.ReturnData))
+	fmt.Printf("slot 0: %d -> %d\n", tr.Storage[0].Initial.Big(), tr.Storage[0].Final.Big())
+	if _, err := verifier.Assign(tr, verifier.Shapes[0]); err == nil {
 		fmt.Println("fits the smallest shape:", verifier.Shapes[0].Steps, "steps")
 	}
-	if _, err := trace.Public().Commitment(verifier.Shapes[0]); err == nil {
+	if _, err := verifier.PublicOf(tr).Commitment(verifier.Shapes[0]); err == nil {
 		fmt.Println("public commitment computed from the public values alone")
 	}
 
@@ -41,7 +42,7 @@ func Example() {
 	// log list and refuses it by name; the 2^10 ERC20 shape binds it.
 	logging := solidity.MustLoad("Counter")
 	increment, _ := logging.ABI.Pack("increment")
-	withLog, err := verifier.TraceCall(verifier.Call{
+	withLog, err := trace.Run(trace.Call{
 		Code:    logging.DeployedBytecode,
 		Input:   increment,
 		Address: common.HexToAddress("0xc0de"),
@@ -53,7 +54,7 @@ func Example() {
 	_, err = verifier.Assign(withLog, verifier.Shapes[0])
 	fmt.Println(errors.Is(err, verifier.ErrUnsupported), err)
 	if _, err := verifier.Assign(withLog, verifier.Shapes[2]); err == nil {
-		fmt.Println("fits the 2^10 ERC20 shape, with", len(withLog.Public().Logs), "log of", len(withLog.Logs[0].Topics), "topics")
+		fmt.Println("fits the 2^10 ERC20 shape, with", len(verifier.PublicOf(withLog).Logs), "log of", len(withLog.Logs[0].Topics), "topics")
 	}
 	// Output:
 	// steps: 113 returned: 1041
@@ -76,7 +77,7 @@ func ExampleTransaction_Check() {
 	caller := []byte{0x60, 0x07, 0x5f, 0x52, // PUSH1 7 PUSH0 MSTORE
 		0x60, 0x20, 0x5f, 0x60, 0x20, 0x5f, 0x5f, 0x61, 0xca, 0x11, 0x5a, 0xf1, 0x50, // CALL(gas, 0xca11, 0, 0, 32, 0, 32) POP
 		0x60, 0x20, 0x5f, 0xf3} // RETURN(0, 32)
-	tx, err := verifier.TraceTransaction(verifier.Call{
+	tx, err := trace.RunTransaction(trace.Call{
 		Code: caller, Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xa11ce"),
 		Contracts: map[common.Address][]byte{common.HexToAddress("0xca11"): callee},
 	})

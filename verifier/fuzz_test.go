@@ -11,6 +11,8 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // fuzzOps are the opcodes random programs are built from: every supported
@@ -196,7 +198,7 @@ func addFuzzSeeds(f *testing.F) {
 func differential(t *testing.T, data []byte, solved func(*Circuit) error) {
 	t.Helper()
 	code := randomProgram(data).bytes()
-	tr, err := TraceCall(Call{Code: code, Input: fuzzInput})
+	tr, err := trace.Run(trace.Call{Code: code, Input: fuzzInput})
 	if err != nil {
 		t.Skip(err) // an exceptional halt (stack underflow) is not a proof question
 	}
@@ -220,7 +222,7 @@ func TestRandomPrograms(t *testing.T) {
 			data[k] = byte(rng.Uint32())
 		}
 		code := randomProgram(data).bytes()
-		tr, err := TraceCall(Call{Code: code, Input: fuzzInput})
+		tr, err := trace.Run(trace.Call{Code: code, Input: fuzzInput})
 		if err != nil {
 			t.Fatalf("program %d (%x): %v", i, code, err)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 
 	"github.com/boosterkit/go-booster/verifier/keycache"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // Keys are the compiled circuit and Groth16 keys of one shape.
@@ -119,7 +120,7 @@ func (k *Keys) Constraints() int { return k.cs.GetNbConstraints() }
 // Prove proves a trace. It refuses, before proving, a trace the circuit
 // cannot express (ErrUnsupported naming the opcode and pc, ErrCapacity).
 // The proof is made for the Solidity verifier (keccak256 hash to field).
-func (k *Keys) Prove(t *Trace) (*Proof, error) {
+func (k *Keys) Prove(t *trace.Trace) (*Proof, error) {
 	if k == nil || t == nil {
 		return nil, fmt.Errorf("%w: nil keys or trace", ErrInput)
 	}

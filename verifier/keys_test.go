@@ -14,6 +14,8 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/stretchr/testify/require"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // Key file suffixes of keycache.
@@ -27,11 +29,11 @@ const (
 // two each).
 
 // tinyTrace returns 42 from a five-instruction program that fits tiny.
-func tinyTrace(t *testing.T) *Trace {
+func tinyTrace(t *testing.T) *trace.Trace {
 	t.Helper()
 	// PUSH1 42 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
 	code := []byte{0x60, 42, 0x60, 0, 0x52, 0x60, 32, 0x60, 0, 0xf3}
-	tr, err := TraceCall(Call{Code: code, Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11")})
+	tr, err := trace.Run(trace.Call{Code: code, Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11")})
 	require.NoError(t, err)
 	return tr
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/solidity"
 	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // TestRecorderOnTheBooster attaches a Recorder to the booster's L2 EVM as
@@ -32,7 +33,7 @@ func TestRecorderOnTheBooster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := verifier.NewRecorder()
+	rec := trace.NewRecorder()
 	b, err := booster.New(src, booster.WithChainID(chainID), booster.WithTracer(rec.Hooks()),
 		booster.WithGenesis(types.GenesisAlloc{addr: {Code: counter.DeployedBytecode, Storage: map[common.Hash]common.Hash{{}: common.BigToHash(big.NewInt(7))}}}))
 	if err != nil {

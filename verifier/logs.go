@@ -8,15 +8,9 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
-)
 
-// Log is one event the call emitted (LOG0 to LOG4), from the executing
-// contract's address. A call that reverted emitted none in effect: the
-// EVM discards its logs, and a proof of it binds what it logged before.
-type Log struct {
-	Topics []common.Hash
-	Data   []byte
-}
+	"github.com/boosterkit/go-booster/verifier/trace"
+)
 
 // maxTopics is the most topics a log has (LOG4).
 const maxTopics = 4
@@ -184,7 +178,7 @@ func newLogEntry(s Shape) LogEntry {
 }
 
 // publicLog is the entry of a log's public values in shape s.
-func publicLog(l *Log, s Shape) (LogEntry, error) {
+func publicLog(l *trace.Log, s Shape) (LogEntry, error) {
 	e := newLogEntry(s)
 	if len(l.Topics) > maxTopics || len(l.Data) > 32*s.LogData {
 		return e, fmt.Errorf("%w: a log of %d topics and %d bytes in shape %s", ErrCapacity, len(l.Topics), len(l.Data), s.Name())

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/solidity"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // logShape is the shape of the LOG tests: two logs of up to three words.
@@ -28,8 +29,8 @@ func logProgram(p *program, n, off, size int) *program {
 	return p.pushU(uint64(size)).pushU(uint64(off)).op(vm.LOG0 + vm.OpCode(n))
 }
 
-func wantLog(n, off, size int) Log {
-	l := Log{Data: patternBytes(off, size)}
+func wantLog(n, off, size int) trace.Log {
+	l := trace.Log{Data: patternBytes(off, size)}
 	for t := range n {
 		l.Topics = append(l.Topics, common.Hash(topicOf(t).Bytes32()))
 	}
@@ -71,7 +72,7 @@ func TestDifferentialLogs(t *testing.T) {
 			}
 			require.Len(t, rowsOf(w, vm.LOG0+vm.OpCode(tc.n)), words+1+tc.n)
 			accepts(t, logShape, w)
-			c, err := tr.Public().Commitment(logShape)
+			c, err := PublicOf(tr).Commitment(logShape)
 			require.NoError(t, err)
 			require.Equal(t, c, w.Commitment, "the commitment from the public values alone")
 		})
@@ -79,7 +80,7 @@ func TestDifferentialLogs(t *testing.T) {
 }
 
 // twoLogs emits a LOG2 and then, after a store, a LOG1 of the same memory.
-func twoLogs(t *testing.T) *Trace {
+func twoLogs(t *testing.T) *trace.Trace {
 	t.Helper()
 	p := logProgram(fillMemory(newProgram(), 3), 2, 0, 40)
 	p.pushU(7).pushU(0).op(vm.MSTORE)
@@ -156,7 +157,7 @@ func TestSoundnessLogs(t *testing.T) {
 	t.Run("another log list in the commitment", func(t *testing.T) {
 		tr := twoLogs(t)
 		w := mustAssign(t, tr, logShape)
-		pub := tr.Public()
+		pub := PublicOf(tr)
 		pub.Logs = pub.Logs[:1]
 		c, err := pub.Commitment(logShape)
 		require.NoError(t, err)

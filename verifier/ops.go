@@ -1,6 +1,11 @@
 package verifier
 
-import "github.com/ethereum/go-ethereum/core/vm"
+import (
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/holiman/uint256"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
+)
 
 // family groups the opcodes whose rows share constraints. Every active row
 // of the main trace sets exactly one family flag; the opcode table ties the
@@ -258,8 +263,26 @@ const (
 	numEnv
 )
 
-// numContext is the number of context words a proof binds.
+// numContext is the number of context words a proof binds: the values
+// of trace.Context.Values, in the order of the environment table from
+// envCoinbase on (TestContextOrder).
 const numContext = numEnv - envCoinbase
+
+// The two counts agree: an array of negative length does not compile.
+var (
+	_ [numContext - trace.NumContext]struct{}
+	_ [trace.NumContext - numContext]struct{}
+)
+
+// contextWords is a context and a balance as the circuit's words, in the
+// environment table's order.
+func contextWords(c *trace.Context, balance *uint256.Int) [numContext]Word {
+	var out [numContext]Word
+	for i, v := range c.Values(balance) {
+		out[i] = word(&v)
+	}
+	return out
+}
 
 // opSpec is the family and aux value of a supported opcode.
 type opSpec struct {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // TestProveRealContracts makes real Groth16 proofs of real Solidity calls
@@ -24,18 +26,18 @@ func TestProveRealContracts(t *testing.T) {
 	slot0 := map[common.Hash]common.Hash{{}: common.BigToHash(big.NewInt(41))}
 	for _, batch := range []struct {
 		shape  Shape
-		traces []*Trace
+		traces []*trace.Trace
 	}{
-		{Shapes[0], []*Trace{
+		{Shapes[0], []*trace.Trace{
 			contractTrace(t, "PlainCounter", "increment", slot0),
 			contractTrace(t, "PlainCounter", "add", slot0, big.NewInt(1000)),
 			contractTrace(t, "Arith", "run", nil, big.NewInt(2)),
 		}},
-		{Shapes[1], []*Trace{
+		{Shapes[1], []*trace.Trace{
 			contractTrace(t, "Copier", "head", nil, []byte("a bytes argument, copied to memory by ABI decoding")),
 			contractTrace(t, "Copier", "creationHead", nil),
 		}},
-		{Shapes[2], []*Trace{
+		{Shapes[2], []*trace.Trace{
 			contractTrace(t, "Ledger", "transfer", map[common.Hash]common.Hash{
 				mappingSlot(common.BytesToHash(common.HexToAddress("0xca11").Bytes()), common.Hash{}): common.BigToHash(big.NewInt(100)),
 			}, common.HexToAddress("0xb0b"), big.NewInt(30)),

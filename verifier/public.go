@@ -7,6 +7,8 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/holiman/uint256"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // Public is what a proof binds, in the clear: the code and calldata, the
@@ -19,22 +21,22 @@ type Public struct {
 	Value                   uint256.Int
 	// Context is the block and transaction context, Balance the
 	// contract's balance (SELFBALANCE).
-	Context Context
+	Context trace.Context
 	Balance uint256.Int
 	// Storage is sorted by key.
-	Storage    []StorageSlot
+	Storage    []trace.StorageSlot
 	ReturnData []byte
 	Reverted   bool
 	// Logs are the logs the call emitted, in order.
-	Logs []Log
+	Logs []trace.Log
 	// Calls are the calls the frame made, in order.
-	Calls []FrameCall
+	Calls []trace.FrameCall
 	// Reads are the chain's values the frame read, in order.
-	Reads []StateRead
+	Reads []trace.StateRead
 }
 
-// Public returns the public part of the trace.
-func (t *Trace) Public() Public {
+// PublicOf returns the public part of a trace.
+func PublicOf(t *trace.Trace) Public {
 	return Public{Code: t.Code, Calldata: t.Calldata, Caller: t.Caller, Origin: t.Origin, Address: t.Address,
 		Value: t.Value, Context: t.Context, Balance: t.Balance, Storage: t.Storage, ReturnData: t.ReturnData, Reverted: t.Reverted, Logs: t.Logs, Calls: t.Calls, Reads: t.Reads}
 }

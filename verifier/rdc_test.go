@@ -6,6 +6,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/stretchr/testify/require"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // rdcShape is the shape of the RETURNDATACOPY tests.
@@ -115,7 +117,7 @@ func TestSoundnessReturndatacopy(t *testing.T) {
 // which is not proven; a copy larger than an entry holds is refused by
 // name.
 func TestReturndatacopyRefusals(t *testing.T) {
-	_, err := TraceCall(Call{Code: rdcProgram(0, 60, 5, 0), Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11"),
+	_, err := trace.Run(trace.Call{Code: rdcProgram(0, 60, 5, 0), Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11"),
 		Contracts: calleeContracts()})
 	require.ErrorIs(t, err, ErrExecution)
 	two := rdcShape

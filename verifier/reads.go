@@ -5,20 +5,9 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/ethereum/go-ethereum/core/vm"
-	"github.com/holiman/uint256"
-)
 
-// StateRead is one EXTCODESIZE, EXTCODEHASH, BALANCE or BLOCKHASH step
-// of the traced frame: the word it popped (an address, or BLOCKHASH's
-// block number) and the value it pushed. A proof binds the values as the
-// frame read them; that they are the chain's is for whoever checks the
-// proof against it (the batch's L2 state and blocks, or L1's at
-// settlement).
-type StateRead struct {
-	Op    vm.OpCode
-	Key   uint256.Int
-	Value uint256.Int
-}
+	"github.com/boosterkit/go-booster/verifier/trace"
+)
 
 // StateEntry is one read of the public read list, in the order the
 // frame made them. Used, Kind (0 EXTCODESIZE, 1 EXTCODEHASH, 2 BALANCE,
@@ -79,7 +68,7 @@ func (b *builder) readTable() {
 }
 
 // publicRead is the entry of a read's public values.
-func publicRead(r *StateRead) (StateEntry, error) {
+func publicRead(r *trace.StateRead) (StateEntry, error) {
 	kind, err := readKind(r.Op)
 	if err != nil {
 		return newReadEntry(), err

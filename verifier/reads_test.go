@@ -55,7 +55,7 @@ func TestDifferentialReads(t *testing.T) {
 	require.True(t, tr.Reads[7].Value.IsZero(), "a future block's hash")
 	w := mustAssign(t, tr, readShape)
 	accepts(t, readShape, w)
-	c, err := tr.Public().Commitment(readShape)
+	c, err := PublicOf(tr).Commitment(readShape)
 	require.NoError(t, err)
 	require.Equal(t, c, w.Commitment)
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // The soundness tests change a correct witness and check that the circuit
@@ -20,9 +22,9 @@ import (
 // group under test can notice.
 
 // cloneTrace deep-copies the stacks of a trace.
-func cloneTrace(tr *Trace) *Trace {
+func cloneTrace(tr *trace.Trace) *trace.Trace {
 	c := *tr
-	c.Steps = make([]Step, len(tr.Steps))
+	c.Steps = make([]trace.Step, len(tr.Steps))
 	for i, s := range tr.Steps {
 		s.Stack = slices.Clone(s.Stack)
 		c.Steps[i] = s
@@ -36,7 +38,7 @@ func cloneTrace(tr *Trace) *Trace {
 // forgeAt returns the trace in which the stack item at position pos, from
 // step from on and until it leaves the stack, is forged instead of old,
 // and any return-data word equal to old is forged too.
-func forgeAt(t *testing.T, tr *Trace, from, pos int, old, forged *uint256.Int) *Trace {
+func forgeAt(t *testing.T, tr *trace.Trace, from, pos int, old, forged *uint256.Int) *trace.Trace {
 	t.Helper()
 	c := cloneTrace(tr)
 	hit := false
@@ -64,7 +66,7 @@ func forgeAt(t *testing.T, tr *Trace, from, pos int, old, forged *uint256.Int) *
 }
 
 // stepOf is the index of the first step running op.
-func stepOf(t *testing.T, tr *Trace, op vm.OpCode) int {
+func stepOf(t *testing.T, tr *trace.Trace, op vm.OpCode) int {
 	t.Helper()
 	for i, s := range tr.Steps {
 		if s.Op == op {
@@ -76,7 +78,7 @@ func stepOf(t *testing.T, tr *Trace, op vm.OpCode) int {
 }
 
 // forgeResult forges the value op pushes, from the step after it.
-func forgeResult(t *testing.T, tr *Trace, op vm.OpCode, delta int64) *Trace {
+func forgeResult(t *testing.T, tr *trace.Trace, op vm.OpCode, delta int64) *trace.Trace {
 	t.Helper()
 	k := stepOf(t, tr, op) + 1
 	st := tr.Steps[k].Stack
@@ -86,7 +88,7 @@ func forgeResult(t *testing.T, tr *Trace, op vm.OpCode, delta int64) *Trace {
 	return forgeAt(t, tr, k, pos, &old, forged)
 }
 
-func mustAssign(t *testing.T, tr *Trace, s Shape) *Circuit {
+func mustAssign(t *testing.T, tr *trace.Trace, s Shape) *Circuit {
 	t.Helper()
 	w, err := Assign(tr, s)
 	if err != nil {
@@ -229,7 +231,7 @@ func TestSoundnessControlFlow(t *testing.T) {
 		forged := cloneTrace(tr)
 		forged.Code[2] = 5
 		forged.Steps[jd-1].Stack[0].SetUint64(5) // JUMP's target
-		data := []Step{forged.Steps[jd], forged.Steps[jd]}
+		data := []trace.Step{forged.Steps[jd], forged.Steps[jd]}
 		data[0].PC, data[1].PC = 5, 6
 		forged.Steps = slices.Insert(forged.Steps, jd, data...)
 		rejects(t, tiny, mustAssign(t, forged, tiny))
@@ -269,7 +271,7 @@ func TestSoundnessControlFlow(t *testing.T) {
 	})
 }
 
-func stepOfPC(t *testing.T, tr *Trace, op vm.OpCode) int {
+func stepOfPC(t *testing.T, tr *trace.Trace, op vm.OpCode) int {
 	return int(tr.Steps[stepOf(t, tr, op)].PC)
 }
 

@@ -7,6 +7,8 @@ import (
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
 	"github.com/stretchr/testify/require"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // tinyT is the tiny shape with two transient slots.
@@ -23,9 +25,9 @@ func (p *program) tstore(key, value *uint256.Int) *program {
 // tload appends TLOAD(key), leaving the value on the stack.
 func (p *program) tload(key *uint256.Int) *program { return p.push(key).op(vm.TLOAD) }
 
-func transientTrace(t *testing.T, code []byte) *Trace {
+func transientTrace(t *testing.T, code []byte) *trace.Trace {
 	t.Helper()
-	tr, err := TraceCall(Call{Code: code, Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11")})
+	tr, err := trace.Run(trace.Call{Code: code, Address: common.HexToAddress("0xc0de"), Caller: common.HexToAddress("0xca11")})
 	require.NoError(t, err)
 	return tr
 }
@@ -54,7 +56,7 @@ func TestDifferentialTransient(t *testing.T) {
 			require.Equal(t, want[:], tr.ReturnData)
 			w := mustAssign(t, tr, tinyT)
 			accepts(t, tinyT, w)
-			c, err := tr.Public().Commitment(tinyT)
+			c, err := PublicOf(tr).Commitment(tinyT)
 			require.NoError(t, err)
 			require.Equal(t, c, w.Commitment, "the commitment from the public values alone")
 		})

@@ -7,6 +7,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 	"github.com/holiman/uint256"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // stack builds a trace stack, bottom first.
@@ -30,23 +32,23 @@ func TestSoundnessTransitions(t *testing.T) {
 	forty1 := common.BigToHash(big.NewInt(41))
 	cases := []struct {
 		name  string
-		trace *Trace           // assigned as it is (not run on go-ethereum)
+		trace *trace.Trace     // assigned as it is (not run on go-ethereum)
 		code  []byte           // or run on go-ethereum
 		forge func(w *Circuit) // then changed
 		steps int              // the forged witness's steps, if not s's
 	}{
-		{name: "a trace that starts past pc 0", trace: &Trace{
+		{name: "a trace that starts past pc 0", trace: &trace.Trace{
 			// STOP at 0, skipped: the store after it runs.
 			Code: []byte{0x00, 0x60, 0x01, 0x5f, 0x55, 0x00},
-			Steps: []Step{{PC: 1, Op: vm.PUSH1}, {PC: 3, Op: vm.PUSH0, Stack: stack(1)},
+			Steps: []trace.Step{{PC: 1, Op: vm.PUSH1}, {PC: 3, Op: vm.PUSH0, Stack: stack(1)},
 				{PC: 4, Op: vm.SSTORE, Stack: stack(1, 0)}, {PC: 5, Op: vm.STOP}},
-			Storage: []StorageSlot{{Key: slot0, Initial: forty1, Final: common.BigToHash(big.NewInt(1))}},
+			Storage: []trace.StorageSlot{{Key: slot0, Initial: forty1, Final: common.BigToHash(big.NewInt(1))}},
 		}},
-		{name: "a trace that starts with items on the stack", trace: &Trace{
+		{name: "a trace that starts with items on the stack", trace: &trace.Trace{
 			// SSTORE with nothing pushed: it would underflow.
 			Code:    []byte{0x55, 0x00},
-			Steps:   []Step{{PC: 0, Op: vm.SSTORE, Stack: stack(0, 0)}, {PC: 1, Op: vm.STOP}},
-			Storage: []StorageSlot{{Key: slot0, Initial: forty1, Final: common.Hash{}}},
+			Steps:   []trace.Step{{PC: 0, Op: vm.SSTORE, Stack: stack(0, 0)}, {PC: 1, Op: vm.STOP}},
+			Storage: []trace.StorageSlot{{Key: slot0, Initial: forty1, Final: common.Hash{}}},
 		}},
 		{name: "a trace that never starts", code: []byte{0x5f, 0x5f, 0xfd}, forge: func(w *Circuit) {
 			// The code reverts; an all-inactive trace claims it returned.

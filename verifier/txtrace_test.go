@@ -11,6 +11,8 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
 	"github.com/stretchr/testify/require"
+
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 var (
@@ -18,9 +20,9 @@ var (
 	storeAddr  = common.HexToAddress("0x5703")
 )
 
-func traceTx(t *testing.T, code []byte, contracts map[common.Address][]byte) *Transaction {
+func traceTx(t *testing.T, code []byte, contracts map[common.Address][]byte) *trace.Transaction {
 	t.Helper()
-	tx, err := TraceTransaction(Call{Code: code, Address: callerAddr, Caller: common.HexToAddress("0xca11"), Contracts: contracts})
+	tx, err := trace.RunTransaction(trace.Call{Code: code, Address: callerAddr, Caller: common.HexToAddress("0xca11"), Contracts: contracts})
 	require.NoError(t, err)
 	return tx
 }
@@ -92,7 +94,7 @@ func TestTransactionStorage(t *testing.T) {
 	require.Equal(t, common.BigToHash(big.NewInt(5)), tx.Frames[2].Trace.Storage[0].Initial)
 	writes, err := tx.Check(nil)
 	require.NoError(t, err)
-	require.Equal(t, []SlotWrite{
+	require.Equal(t, []trace.SlotWrite{
 		{Address: storeAddr, Key: common.Hash{}, Value: common.BigToHash(big.NewInt(5)), Final: common.BigToHash(big.NewInt(5))},
 		{Address: callerAddr, Key: common.BigToHash(big.NewInt(3)), Value: common.BigToHash(big.NewInt(1)), Final: common.BigToHash(big.NewInt(1))},
 	}, sortedByAddress(writes))
@@ -110,7 +112,7 @@ func TestTransactionStorage(t *testing.T) {
 	require.Empty(t, writes)
 }
 
-func sortedByAddress(w []SlotWrite) []SlotWrite {
+func sortedByAddress(w []trace.SlotWrite) []trace.SlotWrite {
 	if len(w) == 2 && w[0].Address.Cmp(w[1].Address) > 0 {
 		w[0], w[1] = w[1], w[0]
 	}
@@ -128,20 +130,20 @@ func TestTransactionLinkRefusals(t *testing.T) {
 	cases := []struct {
 		name   string
 		code   []byte
-		change func(tx *Transaction)
+		change func(tx *trace.Transaction)
 	}{
-		{"a callee's return data", callProgram(), func(tx *Transaction) { tx.Frames[1].Trace.ReturnData = []byte{1} }},
-		{"a callee's calldata", callProgram(), func(tx *Transaction) { tx.Frames[1].Trace.Calldata = []byte{1} }},
-		{"a callee's caller", callProgram(), func(tx *Transaction) { tx.Frames[1].Trace.Caller = common.HexToAddress("0xbad") }},
-		{"a callee's address", callProgram(), func(tx *Transaction) { tx.Frames[1].Trace.Address = common.HexToAddress("0xbad") }},
-		{"a reverted callee as a success", callProgram(), func(tx *Transaction) { tx.Frames[2].Trace.Reverted = false }},
-		{"a delegate callee for another caller", delegateProgram(), func(tx *Transaction) { tx.Frames[1].Trace.Caller = common.HexToAddress("0xbad") }},
-		{"a delegate callee at its own address", delegateProgram(), func(tx *Transaction) { tx.Frames[1].Trace.Address = echoAddr }},
-		{"an account without code that returned data", callProgram(), func(tx *Transaction) { tx.Frames[0].Trace.Calls[2].ReturnData = []byte{1} }},
-		{"a callee dropped", callProgram(), func(tx *Transaction) { tx.Frames[1].Call = 5 }},
-		{"a callee entered twice", callProgram(), func(tx *Transaction) { tx.Frames[2].Call = 0 }},
-		{"a parent after its child", callProgram(), func(tx *Transaction) { tx.Frames[1].Parent = 2 }},
-		{"a frame starting from storage the last one did not leave", storeCalls(true), func(tx *Transaction) {
+		{"a callee's return data", callProgram(), func(tx *trace.Transaction) { tx.Frames[1].Trace.ReturnData = []byte{1} }},
+		{"a callee's calldata", callProgram(), func(tx *trace.Transaction) { tx.Frames[1].Trace.Calldata = []byte{1} }},
+		{"a callee's caller", callProgram(), func(tx *trace.Transaction) { tx.Frames[1].Trace.Caller = common.HexToAddress("0xbad") }},
+		{"a callee's address", callProgram(), func(tx *trace.Transaction) { tx.Frames[1].Trace.Address = common.HexToAddress("0xbad") }},
+		{"a reverted callee as a success", callProgram(), func(tx *trace.Transaction) { tx.Frames[2].Trace.Reverted = false }},
+		{"a delegate callee for another caller", delegateProgram(), func(tx *trace.Transaction) { tx.Frames[1].Trace.Caller = common.HexToAddress("0xbad") }},
+		{"a delegate callee at its own address", delegateProgram(), func(tx *trace.Transaction) { tx.Frames[1].Trace.Address = echoAddr }},
+		{"an account without code that returned data", callProgram(), func(tx *trace.Transaction) { tx.Frames[0].Trace.Calls[2].ReturnData = []byte{1} }},
+		{"a callee dropped", callProgram(), func(tx *trace.Transaction) { tx.Frames[1].Call = 5 }},
+		{"a callee entered twice", callProgram(), func(tx *trace.Transaction) { tx.Frames[2].Call = 0 }},
+		{"a parent after its child", callProgram(), func(tx *trace.Transaction) { tx.Frames[1].Parent = 2 }},
+		{"a frame starting from storage the last one did not leave", storeCalls(true), func(tx *trace.Transaction) {
 			tx.Frames[2].Trace.Storage[0].Initial = common.Hash{}
 		}},
 	}
@@ -159,7 +161,7 @@ func TestTransactionLinkRefusals(t *testing.T) {
 	}
 	t.Run("a value transfer", func(t *testing.T) {
 		p := callArgs(newProgram(), vm.CALL, 0, echoAddr, 1, 0, 0, 0, 0).op(vm.STOP)
-		tx, err := TraceTransaction(Call{Code: p.bytes(), Address: callerAddr, Caller: common.HexToAddress("0xca11"),
+		tx, err := trace.RunTransaction(trace.Call{Code: p.bytes(), Address: callerAddr, Caller: common.HexToAddress("0xca11"),
 			Value: big.NewInt(10), Contracts: calleeContracts()})
 		require.NoError(t, err)
 		require.True(t, tx.Frames[0].Trace.Calls[0].Value.Eq(uint256.NewInt(1)))
@@ -249,7 +251,7 @@ func TestTransactionTransientAcrossFrames(t *testing.T) {
 func TestTxRecorderL1Context(t *testing.T) {
 	code := common.FromHex("41" + "42" + "43" + "44" + "45" + "46" + "48" + "3a" + "47" + "00")
 	random := common.HexToHash("0x7a4d0")
-	rec := NewTxRecorder()
+	rec := trace.NewTxRecorder()
 	hooks := rec.L1Hooks()
 	c := &runtime.Config{Coinbase: common.HexToAddress("0xc0ffee"), Time: 1_750_000_000, BlockNumber: big.NewInt(21_000_000), Random: &random,
 		GasLimit: 36_000_000, BaseFee: big.NewInt(7), GasPrice: big.NewInt(0), Value: big.NewInt(0),
@@ -260,7 +262,7 @@ func TestTxRecorderL1Context(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, tx.Frames, 1)
 	got := tx.Frames[0].Trace.Context
-	require.Equal(t, Context{Coinbase: c.Coinbase, Timestamp: c.Time, Number: c.BlockNumber.Uint64(), PrevRandao: random, GasLimit: c.GasLimit,
+	require.Equal(t, trace.Context{Coinbase: c.Coinbase, Timestamp: c.Time, Number: c.BlockNumber.Uint64(), PrevRandao: random, GasLimit: c.GasLimit,
 		ChainID: *uint256.MustFromBig(c.ChainConfig.ChainID), BaseFee: *uint256.NewInt(7)}, got)
 	w, err := Assign(tx.Frames[0].Trace, Shapes[0])
 	require.NoError(t, err)

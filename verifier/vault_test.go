@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/solidity"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 var (
@@ -20,15 +21,15 @@ var (
 // vaultTransaction runs Vault.method(amount) by alice over a token in
 // which she holds 100 and has approved the vault for 50, and she holds 20
 // shares of the vault.
-func vaultTransaction(t testing.TB, method string, amount int64) *Transaction {
+func vaultTransaction(t testing.TB, method string, amount int64) *trace.Transaction {
 	t.Helper()
-	tx, err := TraceTransaction(vaultCall(t, method, amount))
+	tx, err := trace.RunTransaction(vaultCall(t, method, amount))
 	require.NoError(t, err)
 	return tx
 }
 
 // vaultCall is the call vaultTransaction traces.
-func vaultCall(t testing.TB, method string, amount int64) Call {
+func vaultCall(t testing.TB, method string, amount int64) trace.Call {
 	t.Helper()
 	deploy := func(name string, args ...any) []byte {
 		a := solidity.MustLoad(name)
@@ -42,7 +43,7 @@ func vaultCall(t testing.TB, method string, amount int64) Call {
 	key := func(a common.Address) common.Hash { return common.BytesToHash(a[:]) }
 	input, err := solidity.MustLoad("Vault").ABI.Pack(method, big.NewInt(amount))
 	require.NoError(t, err)
-	return Call{Code: deploy("Vault", tokenAddr), Address: vaultAddr, Caller: alice, Input: input,
+	return trace.Call{Code: deploy("Vault", tokenAddr), Address: vaultAddr, Caller: alice, Input: input,
 		Storage:   map[common.Hash]common.Hash{mappingSlot(key(alice), word(0)): word(20)},
 		Contracts: map[common.Address][]byte{tokenAddr: deploy("Token")},
 		ContractStorage: map[common.Address]map[common.Hash]common.Hash{tokenAddr: {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/solidity"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // TestVotingL1FrameSolves proves the L1 frame of the voting example's
@@ -51,15 +52,15 @@ func TestVotingL1FrameSolves(t *testing.T) {
 // recordVoteTrace runs Voting.recordVote(voter, 2) as the L1CALL of a
 // vote runs it (by the ballot box's aliased address when fromBallot, else
 // by another account), over a tally of 41 for proposal 2.
-func recordVoteTrace(t testing.TB, fromBallot bool) *Trace {
+func recordVoteTrace(t testing.TB, fromBallot bool) *trace.Trace {
 	t.Helper()
-	tr, err := TraceCall(recordVoteCall(t, fromBallot))
+	tr, err := trace.Run(recordVoteCall(t, fromBallot))
 	require.NoError(t, err)
 	return tr
 }
 
 // recordVoteCall is the call recordVoteTrace traces.
-func recordVoteCall(t testing.TB, fromBallot bool) Call {
+func recordVoteCall(t testing.TB, fromBallot bool) trace.Call {
 	t.Helper()
 	alias := precompiles.Alias(common.HexToAddress("0xba11"))
 	voting := solidity.MustLoad("Voting")
@@ -76,7 +77,7 @@ func recordVoteCall(t testing.TB, fromBallot bool) Call {
 	if !fromBallot {
 		caller = common.HexToAddress("0xbad")
 	}
-	return Call{Code: code, Input: input, Address: common.HexToAddress("0x0e1"), Caller: caller,
+	return trace.Call{Code: code, Input: input, Address: common.HexToAddress("0x0e1"), Caller: caller,
 		Storage: map[common.Hash]common.Hash{tallySlot: common.BigToHash(big.NewInt(41))}}
 }
 
@@ -97,7 +98,7 @@ func TestVotingL2FrameSolves(t *testing.T) {
 	require.NoError(t, err)
 	input, err := ballot.ABI.Pack("vote", big.NewInt(2))
 	require.NoError(t, err)
-	tr, err := TraceCall(Call{Code: code, Input: input, Address: common.HexToAddress("0xba11"), Caller: voter})
+	tr, err := trace.Run(trace.Call{Code: code, Input: input, Address: common.HexToAddress("0xba11"), Caller: voter})
 	require.NoError(t, err)
 	require.False(t, tr.Reverted)
 	require.Len(t, tr.Calls, 1)
@@ -119,7 +120,7 @@ func TestVotingL2FrameSolves(t *testing.T) {
 	w := mustAssign(t, tr, s)
 	t.Logf("BallotBox.vote: %d steps, code %d bytes, shape %s", len(tr.Steps), len(tr.Code), s.Name())
 	accepts(t, s, w)
-	c, err := tr.Public().Commitment(s)
+	c, err := PublicOf(tr).Commitment(s)
 	require.NoError(t, err)
 	require.Equal(t, c, w.Commitment)
 }
@@ -163,16 +164,16 @@ func TestVotingTransactionLinks(t *testing.T) {
 
 // votingTransaction is the vote's L2 frame (BallotBox.vote by 0x7e7e for
 // proposal 2) and below its L1CALL the L1 frame recordVoteTrace records.
-func votingTransaction(t testing.TB, fromBallot bool) *Transaction {
+func votingTransaction(t testing.TB, fromBallot bool) *trace.Transaction {
 	t.Helper()
-	l2, err := TraceCall(voteCall(t))
+	l2, err := trace.Run(voteCall(t))
 	require.NoError(t, err)
-	return &Transaction{Frames: []Frame{{Trace: l2, Parent: -1}, {Trace: recordVoteTrace(t, fromBallot), Parent: 0, Call: 0, L1: true}}}
+	return &trace.Transaction{Frames: []trace.Frame{{Trace: l2, Parent: -1}, {Trace: recordVoteTrace(t, fromBallot), Parent: 0, Call: 0, L1: true}}}
 }
 
 // voteCall is BallotBox.vote(2) by 0x7e7e, the ballot box at 0xba11
 // over the Voting contract at 0x0e1.
-func voteCall(t testing.TB) Call {
+func voteCall(t testing.TB) trace.Call {
 	t.Helper()
 	ballot := solidity.MustLoad("BallotBox")
 	args, err := ballot.ABI.Pack("", common.HexToAddress("0x0e1"))
@@ -181,5 +182,5 @@ func voteCall(t testing.TB) Call {
 	require.NoError(t, err)
 	input, err := ballot.ABI.Pack("vote", big.NewInt(2))
 	require.NoError(t, err)
-	return Call{Code: code, Input: input, Address: common.HexToAddress("0xba11"), Caller: common.HexToAddress("0x7e7e")}
+	return trace.Call{Code: code, Input: input, Address: common.HexToAddress("0xba11"), Caller: common.HexToAddress("0x7e7e")}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/precompiles"
-	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // TestL1Sender checks SPEC §1's alias rule as the segments prove it: an
@@ -23,10 +23,10 @@ import (
 // a frame that reads nothing for the rule is refused by its own segment.
 func TestL1Sender(t *testing.T) {
 	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
-	batchWith := func(t *testing.T, caller common.Address, l1Code common.Hash) (*Header, *L1Lists, []*verifier.Transaction) {
+	batchWith := func(t *testing.T, caller common.Address, l1Code common.Hash) (*Header, *L1Lists, []*trace.Transaction) {
 		exec, l1 := l1BatchCalledBy(t, caller)
 		l1.Code[1].CodeHash = l1Code
-		return headerFor(t, txs, l1), l1, []*verifier.Transaction{exec}
+		return headerFor(t, txs, l1), l1, []*trace.Transaction{exec}
 	}
 	aliased, unaliased := precompiles.Alias(l1Caller), l1Caller
 	none, other, same := common.Hash{}, crypto.Keccak256Hash(l1TargetCode), crypto.Keccak256Hash(l1CallerCode())
@@ -80,7 +80,7 @@ func TestL1Sender(t *testing.T) {
 	t.Run("the read set without the address's code", func(t *testing.T) {
 		exec, l1 := l1Batch(t)
 		l1.Code = l1.Code[:1]
-		_, err := witnessesFor(headerFor(t, txs, l1), l1, txs, []*verifier.Transaction{exec}, listsCapacity)
+		_, err := witnessesFor(headerFor(t, txs, l1), l1, txs, []*trace.Transaction{exec}, listsCapacity)
 		require.ErrorIs(t, err, ErrStatement)
 	})
 	t.Run("a hash-only code segment writing a digest", func(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/aggregate"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 const dataCap = 128
@@ -67,40 +68,40 @@ var targetCode = common.FromHex("36600055346000526020" + "6000f3")
 
 // l2Context is the block context the test frames run in, the L2 block
 // testL2Block of the tests' headers (number 1).
-var l2Context = verifier.Context{ChainID: *uint256.MustFromBig(l2Chain), Number: 1, Timestamp: 1, GasLimit: 30_000_000}
+var l2Context = trace.Context{ChainID: *uint256.MustFromBig(l2Chain), Number: 1, Timestamp: 1, GasLimit: 30_000_000}
 
 // testL2Block is the L2 block of the tests' headers.
 var testL2Block = L2Block{Time: 1, GasLimit: 30_000_000}
 
 // frameOf traces a call of target's code from caller with value and
 // input, as a transaction's top frame.
-func frameOf(t testing.TB, caller common.Address, value *big.Int, input []byte) *verifier.Trace {
+func frameOf(t testing.TB, caller common.Address, value *big.Int, input []byte) *trace.Trace {
 	t.Helper()
 	return frameOn(t, nil, caller, value, input)
 }
 
 // frameOn is frameOf over target's storage as given.
-func frameOn(t testing.TB, storage map[common.Hash]common.Hash, caller common.Address, value *big.Int, input []byte) *verifier.Trace {
+func frameOn(t testing.TB, storage map[common.Hash]common.Hash, caller common.Address, value *big.Int, input []byte) *trace.Trace {
 	t.Helper()
 	ctx := l2Context
-	tr, err := verifier.TraceCall(verifier.Call{Code: targetCode, Storage: storage, Address: target, Caller: caller, Value: value, Input: input, Context: &ctx})
+	tr, err := trace.Run(trace.Call{Code: targetCode, Storage: storage, Address: target, Caller: caller, Value: value, Input: input, Context: &ctx})
 	require.NoError(t, err)
 	require.False(t, tr.Reverted)
 	return tr
 }
 
 // single is the execution of a transaction that runs one frame.
-func single(tr *verifier.Trace) *verifier.Transaction {
-	return &verifier.Transaction{Frames: []verifier.Frame{{Trace: tr, Parent: -1}}}
+func single(tr *trace.Trace) *trace.Transaction {
+	return &trace.Transaction{Frames: []trace.Frame{{Trace: tr, Parent: -1}}}
 }
 
 // testFrames are the executions of the test batch's transactions, each
 // over the storage the one before left.
-func testFrames(t testing.TB, txs []*types.Transaction) []*verifier.Transaction {
+func testFrames(t testing.TB, txs []*types.Transaction) []*trace.Transaction {
 	t.Helper()
 	sigs, err := Signatures(txs)
 	require.NoError(t, err)
-	out := make([]*verifier.Transaction, len(txs))
+	out := make([]*trace.Transaction, len(txs))
 	storage := map[common.Hash]common.Hash{}
 	for i, tx := range txs {
 		tr := frameOn(t, storage, sigs[i].Sender, tx.Value(), tx.Data())
@@ -162,7 +163,7 @@ func TestWitnessesRefuse(t *testing.T) {
 	frames := testFrames(t, txs)
 	_, err := witnessesFor(h, noL1, txs[:1], frames[:1], capacity)
 	require.ErrorIs(t, err, ErrStatement)
-	_, err = witnessesFor(h, noL1, []*types.Transaction{txs[1], txs[0]}, []*verifier.Transaction{frames[1], frames[0]}, capacity)
+	_, err = witnessesFor(h, noL1, []*types.Transaction{txs[1], txs[0]}, []*trace.Transaction{frames[1], frames[0]}, capacity)
 	require.ErrorIs(t, err, ErrStatement)
 	other := *h
 	other.ChainID = big.NewInt(1)
@@ -176,24 +177,24 @@ func TestWitnessesRefuse(t *testing.T) {
 	// Frames that are not their transactions' executions.
 	sigs, err := Signatures(txs)
 	require.NoError(t, err)
-	wrongFrames := map[string]*verifier.Trace{
+	wrongFrames := map[string]*trace.Trace{
 		"caller":   frameOf(t, sigs[1].Sender, txs[0].Value(), txs[0].Data()),
 		"value":    frameOf(t, sigs[0].Sender, big.NewInt(1), txs[0].Data()),
 		"calldata": frameOf(t, sigs[0].Sender, txs[0].Value(), []byte{1}),
 	}
 	for name, f := range wrongFrames {
-		_, err = witnessesFor(h, noL1, txs, []*verifier.Transaction{single(f), frames[1]}, capacity)
+		_, err = witnessesFor(h, noL1, txs, []*trace.Transaction{single(f), frames[1]}, capacity)
 		require.ErrorIs(t, err, ErrStatement, name)
 	}
 	// A frame that reads another chain id (CHAINID, POP, STOP).
 	other2 := l2Context
 	other2.ChainID = *uint256.NewInt(1)
-	tr, err := verifier.TraceCall(verifier.Call{Code: common.FromHex("465000"), Address: target, Caller: sigs[0].Sender, Input: txs[0].Data(), Context: &other2})
+	tr, err := trace.Run(trace.Call{Code: common.FromHex("465000"), Address: target, Caller: sigs[0].Sender, Input: txs[0].Data(), Context: &other2})
 	require.NoError(t, err)
-	_, err = witnessesFor(h, noL1, txs, []*verifier.Transaction{single(tr), frames[1]}, capacity)
+	_, err = witnessesFor(h, noL1, txs, []*trace.Transaction{single(tr), frames[1]}, capacity)
 	require.ErrorIs(t, err, ErrStatement, "chain id")
 	// A transaction to an account without code.
-	_, err = witnessesFor(h, noL1, txs, []*verifier.Transaction{frames[0], single(&verifier.Trace{Caller: sigs[1].Sender, Origin: sigs[1].Sender, Address: target, Value: *uint256.NewInt(5)})}, capacity)
+	_, err = witnessesFor(h, noL1, txs, []*trace.Transaction{frames[0], single(&trace.Trace{Caller: sigs[1].Sender, Origin: sigs[1].Sender, Address: target, Value: *uint256.NewInt(5)})}, capacity)
 	require.ErrorIs(t, err, verifier.ErrUnsupported)
 	_, err = witnessesFor(h, noL1, txs, frames[:1], capacity)
 	require.ErrorIs(t, err, ErrStatement)
@@ -210,7 +211,7 @@ func TestWitnessesRefuse(t *testing.T) {
 		_, err = witnessesFor(&one, noL1, []*types.Transaction{tx}, frames[:1], capacity)
 		require.ErrorIs(t, err, verifier.ErrUnsupported, name)
 	}
-	_, err = witnessesFor(h, noL1, txs, []*verifier.Transaction{frames[0], nil}, capacity)
+	_, err = witnessesFor(h, noL1, txs, []*trace.Transaction{frames[0], nil}, capacity)
 	require.ErrorIs(t, err, ErrStatement)
 }
 
@@ -259,7 +260,7 @@ func TestSegmentSoundness(t *testing.T) {
 	}
 	// frameFrom is the first frame segment with the witness of another
 	// trace in it.
-	frameFrom := func(tr *verifier.Trace) SegmentWitness {
+	frameFrom := func(tr *trace.Trace) SegmentWitness {
 		s, a := frame()
 		w, err := verifier.Assign(tr, capacity.Frame)
 		require.NoError(t, err)
@@ -368,7 +369,7 @@ func TestSegmentSoundness(t *testing.T) {
 		}},
 		{"frame: at another address", func() SegmentWitness {
 			ctx := l2Context
-			tr, err := verifier.TraceCall(verifier.Call{Code: targetCode, Address: common.HexToAddress("0xb1"), Caller: sigs[0].Sender, Input: txs[0].Data(), Context: &ctx})
+			tr, err := trace.Run(trace.Call{Code: targetCode, Address: common.HexToAddress("0xb1"), Caller: sigs[0].Sender, Input: txs[0].Data(), Context: &ctx})
 			require.NoError(t, err)
 			return frameFrom(tr)
 		}},
@@ -381,7 +382,7 @@ func TestSegmentSoundness(t *testing.T) {
 		{"frame: with another chain id", func() SegmentWitness {
 			ctx := l2Context
 			ctx.ChainID = *uint256.NewInt(1)
-			tr, err := verifier.TraceCall(verifier.Call{Code: targetCode, Address: target, Caller: sigs[0].Sender, Input: txs[0].Data(), Context: &ctx})
+			tr, err := trace.Run(trace.Call{Code: targetCode, Address: target, Caller: sigs[0].Sender, Input: txs[0].Data(), Context: &ctx})
 			require.NoError(t, err)
 			return frameFrom(tr)
 		}},

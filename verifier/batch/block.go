@@ -17,6 +17,7 @@ import (
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/aggregate"
 	"github.com/boosterkit/go-booster/verifier/keccak"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // DefaultL1Block is the block segment's capacity of L1 block header
@@ -218,8 +219,8 @@ func parseHeader(api frontend.API, b []frontend.Variable, length frontend.Variab
 
 // l1Context is the block context of the L1 frames of a batch pinned to
 // block on the L1 chain chainID (SPEC §1), as the L1 EVM gives it.
-func l1Context(block *types.Header, chainID *big.Int) verifier.Context {
-	c := verifier.Context{Coinbase: block.Coinbase, Timestamp: block.Time, Number: block.Number.Uint64(), PrevRandao: block.MixDigest, GasLimit: block.GasLimit}
+func l1Context(block *types.Header, chainID *big.Int) trace.Context {
+	c := trace.Context{Coinbase: block.Coinbase, Timestamp: block.Time, Number: block.Number.Uint64(), PrevRandao: block.MixDigest, GasLimit: block.GasLimit}
 	c.ChainID.SetFromBig(chainID)
 	if block.BaseFee != nil {
 		c.BaseFee.SetFromBig(block.BaseFee)
@@ -252,15 +253,15 @@ func checkBlock(h *Header, block *types.Header, n int) ([]byte, error) {
 }
 
 // blockOps are the opcodes that push an L1 frame's block context.
-var blockOps = map[vm.OpCode]func(c *verifier.Context) uint256.Int{
-	vm.COINBASE:   func(c *verifier.Context) uint256.Int { return *new(uint256.Int).SetBytes(c.Coinbase[:]) },
-	vm.TIMESTAMP:  func(c *verifier.Context) uint256.Int { return *uint256.NewInt(c.Timestamp) },
-	vm.NUMBER:     func(c *verifier.Context) uint256.Int { return *uint256.NewInt(c.Number) },
-	vm.PREVRANDAO: func(c *verifier.Context) uint256.Int { return *new(uint256.Int).SetBytes(c.PrevRandao[:]) },
-	vm.GASLIMIT:   func(c *verifier.Context) uint256.Int { return *uint256.NewInt(c.GasLimit) },
-	vm.CHAINID:    func(c *verifier.Context) uint256.Int { return c.ChainID },
-	vm.BASEFEE:    func(c *verifier.Context) uint256.Int { return c.BaseFee },
-	vm.GASPRICE:   func(c *verifier.Context) uint256.Int { return c.GasPrice },
+var blockOps = map[vm.OpCode]func(c *trace.Context) uint256.Int{
+	vm.COINBASE:   func(c *trace.Context) uint256.Int { return *new(uint256.Int).SetBytes(c.Coinbase[:]) },
+	vm.TIMESTAMP:  func(c *trace.Context) uint256.Int { return *uint256.NewInt(c.Timestamp) },
+	vm.NUMBER:     func(c *trace.Context) uint256.Int { return *uint256.NewInt(c.Number) },
+	vm.PREVRANDAO: func(c *trace.Context) uint256.Int { return *new(uint256.Int).SetBytes(c.PrevRandao[:]) },
+	vm.GASLIMIT:   func(c *trace.Context) uint256.Int { return *uint256.NewInt(c.GasLimit) },
+	vm.CHAINID:    func(c *trace.Context) uint256.Int { return c.ChainID },
+	vm.BASEFEE:    func(c *trace.Context) uint256.Int { return c.BaseFee },
+	vm.GASPRICE:   func(c *trace.Context) uint256.Int { return c.GasPrice },
 }
 
 // contextOps are the opcodes of the context words, in the EVM circuit's
@@ -270,7 +271,7 @@ var contextOps = [contextWords]vm.OpCode{vm.COINBASE, vm.TIMESTAMP, vm.NUMBER, v
 // inContext returns tr with its Context replaced by ctx, after checking
 // that every block value tr's steps read (the words a recorder knows) is
 // ctx's; whose names the context in the error.
-func inContext(tr *verifier.Trace, ctx verifier.Context, whose string) (*verifier.Trace, error) {
+func inContext(tr *trace.Trace, ctx trace.Context, whose string) (*trace.Trace, error) {
 	for _, st := range tr.Steps {
 		if get, ok := blockOps[st.Op]; ok {
 			if got, want := get(&tr.Context), get(&ctx); !got.Eq(&want) {
@@ -286,7 +287,7 @@ func inContext(tr *verifier.Trace, ctx verifier.Context, whose string) (*verifie
 // block assigns the block segment for the RLP enc of the pinned L1 block
 // on chain chainID, whose context is ctx, read by uses L1 frames, for a
 // capacity of n bytes.
-func (b *draftBatch) block(enc []byte, ctx verifier.Context, chainID *big.Int, uses, n int) (*blockSegment, []memTuple) {
+func (b *draftBatch) block(enc []byte, ctx trace.Context, chainID *big.Int, uses, n int) (*blockSegment, []memTuple) {
 	seg := &blockSegment{Length: len(enc), Uses: uses, Header: make([]frontend.Variable, n)}
 	for i := range seg.Header {
 		seg.Header[i] = 0
@@ -310,7 +311,7 @@ func (b *draftBatch) block(enc []byte, ctx verifier.Context, chainID *big.Int, u
 }
 
 // contextDigestOf is contextDigest outside the circuit.
-func contextDigestOf(c verifier.Context) fr.Element {
+func contextDigestOf(c trace.Context) fr.Element {
 	words := []uint256.Int{}
 	for _, op := range contextOps {
 		words = append(words, blockOps[op](&c))
@@ -325,7 +326,7 @@ func contextDigestOf(c verifier.Context) fr.Element {
 
 // contextTuple is an L1 frame's read of its context from the block
 // segment.
-func contextTuple(c verifier.Context) memTuple {
+func contextTuple(c trace.Context) memTuple {
 	var co fr.Element
 	co.SetBigInt(contextOwner)
 	return memTuple{owner: co, valHi: contextDigestOf(c)}

@@ -14,13 +14,14 @@ import (
 	"github.com/boosterkit/go-booster/solidity"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/batch"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // newVoteRollup starts a rollup whose frames rec records, with the voting
 // example deployed (Voting on L1 for three proposals, BallotBox on L2)
 // and settled, rec reset after it; it returns the rollup and the
 // BallotBox.
-func newVoteRollup(t boostertest.TB, rec *verifier.TxRecorder) (*boostertest.Rollup, common.Address) {
+func newVoteRollup(t boostertest.TB, rec *trace.TxRecorder) (*boostertest.Rollup, common.Address) {
 	t.Helper()
 	l1 := boostertest.NewL1(t)
 	rollup := l1.NewRollup(t, booster.WithTracer(rec.Hooks()), booster.WithL1Tracer(rec.L1Hooks()))
@@ -44,7 +45,7 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 	if testing.Short() {
 		t.Skip("solves an EVM frame of the ERC20 shape")
 	}
-	rec := verifier.NewTxRecorder()
+	rec := trace.NewTxRecorder()
 	rollup, ballot := newVoteRollup(t, rec)
 	rollup.Account(t, "alice").Transact(t, ballot, "BallotBox", "vote", big.NewInt(2))
 	rollup.Account(t, "bob").Transact(t, ballot, "BallotBox", "vote", big.NewInt(1))
@@ -100,7 +101,7 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 		// recordVote of another voter, in the L1 frame's segment.
 		recordVote, err := solidity.MustLoad("Voting").ABI.Pack("recordVote", common.HexToAddress("0xbad"), big.NewInt(2))
 		require.NoError(t, err)
-		tr, err := verifier.TraceCall(verifier.Call{Code: other.Code, Address: other.Address, Caller: other.Caller, Input: recordVote, Context: &other.Context})
+		tr, err := trace.Run(trace.Call{Code: other.Code, Address: other.Address, Caller: other.Caller, Input: recordVote, Context: &other.Context})
 		require.NoError(t, err)
 		w, err := verifier.Assign(tr, capacity.Frame)
 		require.NoError(t, err)

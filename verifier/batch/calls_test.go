@@ -14,13 +14,14 @@ import (
 
 	"github.com/boosterkit/go-booster/solidity"
 	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // vaultBatch is a batch of one transaction: alice withdraws 5 tokens from
 // a vault (solidity/test/Vault.sol), which calls the token's transfer and
 // then its balanceOf (a STATICCALL). It returns the header, the
-// transaction and its execution as verifier.TraceTransaction records it.
-func vaultBatch(t *testing.T) (*Header, *types.Transaction, *verifier.Transaction) {
+// transaction and its execution as trace.RunTransaction records it.
+func vaultBatch(t *testing.T) (*Header, *types.Transaction, *trace.Transaction) {
 	t.Helper()
 	vault, token := common.HexToAddress("0x7a01"), common.HexToAddress("0x70ce")
 	key := testKey(t, "alice")
@@ -40,7 +41,7 @@ func vaultBatch(t *testing.T) (*Header, *types.Transaction, *verifier.Transactio
 	input, err := solidity.MustLoad("Vault").ABI.Pack("withdraw", big.NewInt(5))
 	require.NoError(t, err)
 	ctx := l2Context
-	exec, err := verifier.TraceTransaction(verifier.Call{Code: deploy("Vault", token), Address: vault, Caller: alice, Input: input, Context: &ctx,
+	exec, err := trace.RunTransaction(trace.Call{Code: deploy("Vault", token), Address: vault, Caller: alice, Input: input, Context: &ctx,
 		Storage:   map[common.Hash]common.Hash{slot(alice, word(0)): word(20)},
 		Contracts: map[common.Address][]byte{token: deploy("Token")},
 		ContractStorage: map[common.Address]map[common.Hash]common.Hash{token: {
@@ -68,7 +69,7 @@ func TestCallsLink(t *testing.T) {
 	h, tx, exec := vaultBatch(t)
 	c := Capacity{Calldata: dataCap, Frame: verifier.Shapes[2], L1Slots: 2}
 	witnesses := func() []SegmentWitness {
-		segs, err := witnessesFor(h, noL1, []*types.Transaction{tx}, []*verifier.Transaction{exec}, c)
+		segs, err := witnessesFor(h, noL1, []*types.Transaction{tx}, []*trace.Transaction{exec}, c)
 		require.NoError(t, err)
 		return segs
 	}
@@ -91,7 +92,7 @@ func TestCallsLink(t *testing.T) {
 		callee := exec.Frames[1].Trace
 		other, err := solidity.MustLoad("Token").ABI.Pack("transfer", common.HexToAddress("0xbad"), big.NewInt(5))
 		require.NoError(t, err)
-		tr, err := verifier.TraceCall(verifier.Call{Code: callee.Code, Address: callee.Address, Caller: callee.Caller, Input: other, Context: &callee.Context,
+		tr, err := trace.Run(trace.Call{Code: callee.Code, Address: callee.Address, Caller: callee.Caller, Input: other, Context: &callee.Context,
 			Storage: map[common.Hash]common.Hash{}})
 		require.NoError(t, err)
 		w, err := verifier.Assign(tr, c.Frame)

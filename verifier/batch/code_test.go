@@ -14,7 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/stretchr/testify/require"
 
-	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // resealCode gives code segment a the code bytes (zero-padded to its
@@ -77,7 +77,7 @@ func TestCodeSegment(t *testing.T) {
 	circuits, err := Circuits(listsCapacity)
 	require.NoError(t, err)
 	code := func(t *testing.T) (SegmentWitness, *codeSegment) {
-		segs, err := witnessesFor(h, l1, txs, []*verifier.Transaction{exec}, listsCapacity)
+		segs, err := witnessesFor(h, l1, txs, []*trace.Transaction{exec}, listsCapacity)
 		require.NoError(t, err)
 		require.Equal(t, KindCode, segs[1].Kind)
 		return segs[1], segs[1].Assignment.(*codeSegment)

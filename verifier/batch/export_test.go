@@ -6,7 +6,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
 	"github.com/consensys/gnark/frontend"
 
-	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // FrameSegmentOf is the frame segment assignment behind a, for the
@@ -24,7 +24,7 @@ func TransactionSegmentOf(a frontend.Circuit) *transactionSegment { return a.(*t
 // the context it pops, so the pending stack and the boundary it starts
 // from, are what Witnesses would give such a frame, and a test reaches
 // the constraints on the frame itself.
-func Relabel(a frontend.Circuit, h *Header, tr *verifier.Trace, l1, static bool) {
+func Relabel(a frontend.Circuit, h *Header, tr *trace.Trace, l1, static bool) {
 	s := a.(*frameSegment)
 	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, l1, static, isOne(s.Doomed), fesOf(s.Ancestors), s.dataCap),
 		outcomeOf(!tr.Reverted, tr.ReturnData, outcomeWords(s.shape)))

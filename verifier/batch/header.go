@@ -8,7 +8,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // NbHeaderWords is the number of 32-byte words of a batch header.
@@ -67,8 +67,8 @@ func (b L2Block) seed() fr.Element {
 
 // context is the block context an L2 frame of a batch on chain chainID
 // with number runs in, with a gas price of price.
-func (b L2Block) context(chainID *big.Int, number uint64, price *big.Int) verifier.Context {
-	c := verifier.Context{Coinbase: b.Coinbase, Timestamp: b.Time, Number: number, GasLimit: b.GasLimit}
+func (b L2Block) context(chainID *big.Int, number uint64, price *big.Int) trace.Context {
+	c := trace.Context{Coinbase: b.Coinbase, Timestamp: b.Time, Number: number, GasLimit: b.GasLimit}
 	c.ChainID.SetFromBig(orZero(chainID))
 	c.BaseFee.SetFromBig(orZero(b.BaseFee))
 	c.GasPrice.SetFromBig(orZero(price))

@@ -9,8 +9,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/core/types"
 
-	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/statetree"
+	"github.com/boosterkit/go-booster/verifier/trace"
 
 	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
 	"github.com/consensys/gnark/frontend"
@@ -65,7 +65,7 @@ func isOne(v frontend.Variable) bool {
 // finds, as the booster's would) and returns the state before. Where the
 // batch is refused before its L2 state is known, it names the empty
 // state as the parent, so that Witnesses refuses it for the same reason.
-func fitL2(h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*verifier.Transaction, c Capacity, with *faults) *statetree.Tree {
+func fitL2(h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*trace.Transaction, c Capacity, with *faults) *statetree.Tree {
 	fl := &faults{}
 	if with != nil {
 		*fl = *with
@@ -81,13 +81,13 @@ func fitL2(h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*verifier.T
 }
 
 // witnessesFor is Witnesses after fitL2.
-func witnessesFor(h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*verifier.Transaction, c Capacity) ([]SegmentWitness, error) {
+func witnessesFor(h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*trace.Transaction, c Capacity) ([]SegmentWitness, error) {
 	return Witnesses(h, l1, fitL2(h, l1, txs, execs, c, nil), txs, execs, c)
 }
 
 // faultyWitnesses is witnesses with faults after fitL2 (with the same
 // faults).
-func faultyWitnesses(h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*verifier.Transaction, c Capacity, fl *faults) ([]SegmentWitness, error) {
+func faultyWitnesses(h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*trace.Transaction, c Capacity, fl *faults) ([]SegmentWitness, error) {
 	return witnesses(h, l1, fitL2(h, l1, txs, execs, c, fl), txs, execs, c, fl)
 }
 
@@ -104,7 +104,7 @@ func outcomeOfSegment(a *transactionSegment) fr.Element {
 // withOutcomes makes the header's transactions commitment bind the
 // outcomes of the executions (whether each top frame reverted), as the
 // booster's receipts would.
-func withOutcomes(t testing.TB, h *Header, txs []*types.Transaction, execs []*verifier.Transaction) {
+func withOutcomes(t testing.TB, h *Header, txs []*types.Transaction, execs []*trace.Transaction) {
 	t.Helper()
 	sigs, err := Signatures(txs)
 	require.NoError(t, err)
@@ -117,7 +117,7 @@ func withOutcomes(t testing.TB, h *Header, txs []*types.Transaction, execs []*ve
 // requireRefusedAsBuilt checks that Witnesses refuses the batch with
 // ErrStatement and that, built anyway with the faults fl, the circuits
 // refuse exactly the segments want names.
-func requireRefusedAsBuilt(t *testing.T, h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*verifier.Transaction, c Capacity, fl *faults, want func([]SegmentWitness) []int) {
+func requireRefusedAsBuilt(t *testing.T, h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*trace.Transaction, c Capacity, fl *faults, want func([]SegmentWitness) []int) {
 	t.Helper()
 	_, err := witnessesFor(h, l1, txs, execs, c)
 	require.ErrorIs(t, err, ErrStatement)

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/precompiles"
-	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // blockReaderCode is L1 code that adds up every block value (COINBASE,
@@ -22,12 +22,12 @@ var blockReaderCode = common.FromHex("4243" + "01" + "41" + "01" + "44" + "01" +
 // blockBatch is l1Batch with l1Target running blockReaderCode in the
 // context ctx, and the batch pinned to block: its execution, its L1
 // lists (with block) and its header.
-func blockBatch(t *testing.T, block *types.Header, ctx verifier.Context, txs []*types.Transaction) (*Header, *L1Lists, []*verifier.Transaction) {
+func blockBatch(t *testing.T, block *types.Header, ctx trace.Context, txs []*types.Transaction) (*Header, *L1Lists, []*trace.Transaction) {
 	t.Helper()
 	l2Ctx := l2Context
-	l2, err := verifier.TraceCall(verifier.Call{Code: l1CallerCode(), Address: l1Caller, Caller: alice, Context: &l2Ctx})
+	l2, err := trace.Run(trace.Call{Code: l1CallerCode(), Address: l1Caller, Caller: alice, Context: &l2Ctx})
 	require.NoError(t, err)
-	l1, err := verifier.TraceCall(verifier.Call{Code: blockReaderCode, Address: l1Target, Caller: precompiles.Alias(l1Caller), Context: &ctx})
+	l1, err := trace.Run(trace.Call{Code: blockReaderCode, Address: l1Target, Caller: precompiles.Alias(l1Caller), Context: &ctx})
 	require.NoError(t, err)
 	l1.Origin = alice
 	require.Len(t, l1.Storage, 1)
@@ -37,8 +37,8 @@ func blockBatch(t *testing.T, block *types.Header, ctx verifier.Context, txs []*
 	lists := &L1Lists{Reads: []L1Slot{slot(common.Hash{})}, Writes: []L1Slot{slot(l1.Storage[0].Final)},
 		Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(blockReaderCode)}, {Contract: l1Caller}}, Block: block}
 	h := headerFor(t, txs, lists)
-	exec := &verifier.Transaction{Frames: []verifier.Frame{{Trace: l2, Parent: -1}, {Trace: l1, Parent: 0, Call: 0, L1: true}}}
-	return h, lists, []*verifier.Transaction{exec}
+	exec := &trace.Transaction{Frames: []trace.Frame{{Trace: l2, Parent: -1}, {Trace: l1, Parent: 0, Call: 0, L1: true}}}
+	return h, lists, []*trace.Transaction{exec}
 }
 
 // TestL1BlockContext checks that the L1 frames run in the pinned L1
@@ -66,17 +66,17 @@ func TestL1BlockContext(t *testing.T) {
 	l1Frame := func([]SegmentWitness) []int { return []int{6} }
 	others := []struct {
 		name    string
-		change  func(c *verifier.Context)
+		change  func(c *trace.Context)
 		refused func([]SegmentWitness) []int
 	}{
-		{"another coinbase", func(c *verifier.Context) { c.Coinbase[19] ^= 1 }, lastEnd},
-		{"another timestamp", func(c *verifier.Context) { c.Timestamp++ }, lastEnd},
-		{"another number", func(c *verifier.Context) { c.Number-- }, lastEnd},
-		{"another prevrandao", func(c *verifier.Context) { c.PrevRandao[0] ^= 1 }, lastEnd},
-		{"another gas limit", func(c *verifier.Context) { c.GasLimit++ }, lastEnd},
-		{"another chain id", func(c *verifier.Context) { c.ChainID.SetUint64(1) }, lastEnd},
-		{"another base fee", func(c *verifier.Context) { c.BaseFee.SetUint64(7) }, lastEnd},
-		{"a gas price", func(c *verifier.Context) { c.GasPrice.SetUint64(1) }, l1Frame},
+		{"another coinbase", func(c *trace.Context) { c.Coinbase[19] ^= 1 }, lastEnd},
+		{"another timestamp", func(c *trace.Context) { c.Timestamp++ }, lastEnd},
+		{"another number", func(c *trace.Context) { c.Number-- }, lastEnd},
+		{"another prevrandao", func(c *trace.Context) { c.PrevRandao[0] ^= 1 }, lastEnd},
+		{"another gas limit", func(c *trace.Context) { c.GasLimit++ }, lastEnd},
+		{"another chain id", func(c *trace.Context) { c.ChainID.SetUint64(1) }, lastEnd},
+		{"another base fee", func(c *trace.Context) { c.BaseFee.SetUint64(7) }, lastEnd},
+		{"a gas price", func(c *trace.Context) { c.GasPrice.SetUint64(1) }, l1Frame},
 	}
 	for _, tc := range others {
 		t.Run(tc.name, func(t *testing.T) {
@@ -105,7 +105,7 @@ func TestL1BlockContext(t *testing.T) {
 	t.Run("SELFBALANCE in an L1 frame", func(t *testing.T) {
 		h, l1, execs := blockBatch(t, block, pinned, txs)
 		tr := *execs[0].Frames[1].Trace
-		tr.Steps = append(tr.Steps[:len(tr.Steps):len(tr.Steps)], verifier.Step{PC: 99, Op: 0x47})
+		tr.Steps = append(tr.Steps[:len(tr.Steps):len(tr.Steps)], trace.Step{PC: 99, Op: 0x47})
 		execs[0].Frames[1].Trace = &tr
 		_, err := witnessesFor(h, l1, txs, execs, listsCapacity)
 		require.ErrorIs(t, err, ErrStatement)

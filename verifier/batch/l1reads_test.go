@@ -15,6 +15,7 @@ import (
 
 	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // readsCapacity is listsCapacity with frames that read the state.
@@ -26,28 +27,28 @@ var readsCapacity = func() Capacity {
 
 // readsBatch is l1Batch with l1Target running code (which touches no
 // storage) and the L1 frame's trace passed through change.
-func readsBatch(t *testing.T, code []byte, txs []*types.Transaction, change func(tr *verifier.Trace)) (*Header, *L1Lists, []*verifier.Transaction) {
+func readsBatch(t *testing.T, code []byte, txs []*types.Transaction, change func(tr *trace.Trace)) (*Header, *L1Lists, []*trace.Transaction) {
 	t.Helper()
 	exec, l1 := l1Batch(t)
 	block := l1.Block
 	ctx := l1Context(block, big.NewInt(1337))
-	tr, err := verifier.TraceCall(verifier.Call{Code: code, Address: l1Target, Caller: precompiles.Alias(l1Caller), Context: &ctx})
+	tr, err := trace.Run(trace.Call{Code: code, Address: l1Target, Caller: precompiles.Alias(l1Caller), Context: &ctx})
 	require.NoError(t, err)
 	tr.Origin = alice
 	change(tr)
 	exec.Frames[1].Trace = tr
 	lists := &L1Lists{Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(code)}, {Contract: l1Caller}}, Block: block}
-	return headerFor(t, txs, lists), lists, []*verifier.Transaction{exec}
+	return headerFor(t, txs, lists), lists, []*trace.Transaction{exec}
 }
 
 // pushed makes step k of tr push v (the next step's top of stack) and
 // read j of tr have v as its value: a frame that read v there,
 // consistent in itself.
-func pushed(tr *verifier.Trace, k, j int, v uint256.Int) {
+func pushed(tr *trace.Trace, k, j int, v uint256.Int) {
 	st := &tr.Steps[k+1]
 	st.Stack = append([]uint256.Int(nil), st.Stack...)
 	st.Stack[len(st.Stack)-1] = v
-	tr.Reads = append([]verifier.StateRead(nil), tr.Reads...)
+	tr.Reads = append([]trace.StateRead(nil), tr.Reads...)
 	tr.Reads[j].Value = v
 }
 
@@ -62,7 +63,7 @@ func TestL1StateReads(t *testing.T) {
 	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
 	// ADDRESS EXTCODEHASH POP ADDRESS EXTCODESIZE POP STOP
 	code := common.FromHex("303f50303b5000")
-	same := func(*verifier.Trace) {}
+	same := func(*trace.Trace) {}
 	t.Run("the account's code hash and size", func(t *testing.T) {
 		h, l1, execs := readsBatch(t, code, txs, same)
 		require.Len(t, execs[0].Frames[1].Trace.Reads, 2)
@@ -73,10 +74,10 @@ func TestL1StateReads(t *testing.T) {
 	})
 	wrong := []struct {
 		name   string
-		change func(tr *verifier.Trace)
+		change func(tr *trace.Trace)
 	}{
-		{"another code hash", func(tr *verifier.Trace) { pushed(tr, 1, 0, *uint256.NewInt(0xbad)) }},
-		{"another code size", func(tr *verifier.Trace) { pushed(tr, 4, 1, *uint256.NewInt(uint64(len(code)) + 1)) }},
+		{"another code hash", func(tr *trace.Trace) { pushed(tr, 1, 0, *uint256.NewInt(0xbad)) }},
+		{"another code size", func(tr *trace.Trace) { pushed(tr, 4, 1, *uint256.NewInt(uint64(len(code)) + 1)) }},
 	}
 	for _, tc := range wrong {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,8 +126,8 @@ func TestL1Balances(t *testing.T) {
 	other := *uint256.NewInt(6)
 	// reading makes the frame read b with BALANCE and own with
 	// SELFBALANCE.
-	reading := func(b, own uint256.Int) func(tr *verifier.Trace) {
-		return func(tr *verifier.Trace) {
+	reading := func(b, own uint256.Int) func(tr *trace.Trace) {
+		return func(tr *trace.Trace) {
 			pushed(tr, 1, 0, b)
 			st := &tr.Steps[4]
 			st.Stack = append([]uint256.Int(nil), st.Stack...)
@@ -134,7 +135,7 @@ func TestL1Balances(t *testing.T) {
 			tr.Balance = own
 		}
 	}
-	batch := func(t *testing.T, change func(tr *verifier.Trace), reads []BalanceRead) (*Header, *L1Lists, []*verifier.Transaction) {
+	batch := func(t *testing.T, change func(tr *trace.Trace), reads []BalanceRead) (*Header, *L1Lists, []*trace.Transaction) {
 		_, l1, execs := readsBatch(t, code, txs, change)
 		l1.Balances = reads
 		return headerFor(t, txs, l1), l1, execs
@@ -150,7 +151,7 @@ func TestL1Balances(t *testing.T) {
 	})
 	wrong := []struct {
 		name    string
-		change  func(tr *verifier.Trace)
+		change  func(tr *trace.Trace)
 		reads   []BalanceRead
 		faults  faults
 		refused func([]SegmentWitness) []int
@@ -195,9 +196,9 @@ func TestL2StateReads(t *testing.T) {
 		t.Run(tc.op.String(), func(t *testing.T) {
 			h, txs := signedBatch(t, []memCall{{target, nil}})
 			ctx := l2Context
-			tr, err := verifier.TraceCall(verifier.Call{Code: tc.code, Address: target, Caller: alice, Context: &ctx})
+			tr, err := trace.Run(trace.Call{Code: tc.code, Address: target, Caller: alice, Context: &ctx})
 			require.NoError(t, err)
-			execs := []*verifier.Transaction{single(tr)}
+			execs := []*trace.Transaction{single(tr)}
 			_, err = witnessesFor(h, noL1, txs, execs, readsCapacity)
 			require.ErrorIs(t, err, verifier.ErrUnsupported)
 			require.ErrorContains(t, err, fmt.Sprintf("%s at pc %d of %s in an L2 frame", tc.op, tc.pc, target))

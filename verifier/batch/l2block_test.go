@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // readerBlock is the L2 block of the block-reading batches: every value
@@ -44,11 +45,11 @@ func readerTxs() []readerTx {
 // before left, in block (number 1) with the transaction's gas price, or
 // in the context ctx(i, honest) gives where ctx is set. It returns the
 // header of that batch in block, its transactions and their executions.
-func readerBatch(t *testing.T, block L2Block, txs []readerTx, ctx func(i int, c *verifier.Context)) (*Header, []*types.Transaction, []*verifier.Transaction) {
+func readerBatch(t *testing.T, block L2Block, txs []readerTx, ctx func(i int, c *trace.Context)) (*Header, []*types.Transaction, []*trace.Transaction) {
 	t.Helper()
 	signer := types.LatestSignerForChainID(l2Chain)
 	var signed []*types.Transaction
-	var execs []*verifier.Transaction
+	var execs []*trace.Transaction
 	storage := map[common.Hash]common.Hash{}
 	for i, r := range txs {
 		switch tx := r.tx.(type) {
@@ -64,7 +65,7 @@ func readerBatch(t *testing.T, block L2Block, txs []readerTx, ctx func(i int, c 
 		if ctx != nil {
 			ctx(i, &c)
 		}
-		tr, err := verifier.TraceCall(verifier.Call{Code: blockReaderCode, Storage: storage, Address: target, Caller: alice, Context: &c})
+		tr, err := trace.Run(trace.Call{Code: blockReaderCode, Storage: storage, Address: target, Caller: alice, Context: &c})
 		require.NoError(t, err)
 		for _, sl := range tr.Storage {
 			storage[sl.Key] = sl.Final
@@ -101,19 +102,19 @@ func TestL2BlockContext(t *testing.T) {
 	})
 	tests := []struct {
 		name   string
-		change func(c *verifier.Context)
+		change func(c *trace.Context)
 	}{
-		{"another time", func(c *verifier.Context) { c.Timestamp++ }},
-		{"another coinbase", func(c *verifier.Context) { c.Coinbase[0] ^= 1 }},
-		{"another block number", func(c *verifier.Context) { c.Number++ }},
-		{"a PREVRANDAO", func(c *verifier.Context) { c.PrevRandao[31] = 1 }},
-		{"another gas limit", func(c *verifier.Context) { c.GasLimit++ }},
-		{"another chain id", func(c *verifier.Context) { c.ChainID.AddUint64(&c.ChainID, 1) }},
-		{"another base fee", func(c *verifier.Context) { c.BaseFee.AddUint64(&c.BaseFee, 1) }},
+		{"another time", func(c *trace.Context) { c.Timestamp++ }},
+		{"another coinbase", func(c *trace.Context) { c.Coinbase[0] ^= 1 }},
+		{"another block number", func(c *trace.Context) { c.Number++ }},
+		{"a PREVRANDAO", func(c *trace.Context) { c.PrevRandao[31] = 1 }},
+		{"another gas limit", func(c *trace.Context) { c.GasLimit++ }},
+		{"another chain id", func(c *trace.Context) { c.ChainID.AddUint64(&c.ChainID, 1) }},
+		{"another base fee", func(c *trace.Context) { c.BaseFee.AddUint64(&c.BaseFee, 1) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			h, txs, execs := readerBatch(t, readerBlock, readerTxs()[:1], func(_ int, c *verifier.Context) { tc.change(c) })
+			h, txs, execs := readerBatch(t, readerBlock, readerTxs()[:1], func(_ int, c *trace.Context) { tc.change(c) })
 			requireRefusedAsBuilt(t, h, noL1, txs, execs, capacity, &faults{l2Block: true}, lastEnd)
 		})
 	}
@@ -141,7 +142,7 @@ func TestGasPrice(t *testing.T) {
 	for i, r := range readerTxs() {
 		t.Run(fmt.Sprintf("transaction %d claims another price", i), func(t *testing.T) {
 			claimed := big.NewInt(r.price + 1)
-			h, txs, execs := readerBatch(t, readerBlock, []readerTx{r}, func(_ int, c *verifier.Context) { c.GasPrice = *uint256.MustFromBig(claimed) })
+			h, txs, execs := readerBatch(t, readerBlock, []readerTx{r}, func(_ int, c *trace.Context) { c.GasPrice = *uint256.MustFromBig(claimed) })
 			requireRefusedAsBuilt(t, h, noL1, txs, execs, capacity, &faults{gasPrice: func(int) *big.Int { return claimed }}, firstTx)
 		})
 	}
@@ -163,7 +164,7 @@ func TestGasPrice(t *testing.T) {
 			if tc.tx.price == 0 {
 				price = huge
 			}
-			h, txs, execs := readerBatch(t, readerBlock, []readerTx{tc.tx}, func(_ int, c *verifier.Context) { c.GasPrice = *uint256.MustFromBig(price) })
+			h, txs, execs := readerBatch(t, readerBlock, []readerTx{tc.tx}, func(_ int, c *trace.Context) { c.GasPrice = *uint256.MustFromBig(price) })
 			_, err := witnessesFor(h, noL1, txs, execs, capacity)
 			require.ErrorIs(t, err, tc.isErr)
 			segs, err := faultyWitnesses(h, noL1, txs, execs, capacity, &faults{gasPrice: func(int) *big.Int { return price }})

@@ -11,21 +11,21 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/stretchr/testify/require"
 
-	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/statetree"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // l2Batch is the test batch over target's slot 0 starting at 7 (the two
 // transactions leave it at 4, then 0), with the L2 state before it
 // (target's code, slot 0 at 7 and an unrelated slot of another account)
 // and after it.
-func l2Batch(t *testing.T) (*Header, []*types.Transaction, []*verifier.Transaction, *statetree.Tree, *statetree.Tree) {
+func l2Batch(t *testing.T) (*Header, []*types.Transaction, []*trace.Transaction, *statetree.Tree, *statetree.Tree) {
 	t.Helper()
 	h, txs := testBatch(t)
 	sigs, err := Signatures(txs)
 	require.NoError(t, err)
 	storage := map[common.Hash]common.Hash{{}: common.BigToHash(big.NewInt(7))}
-	var execs []*verifier.Transaction
+	var execs []*trace.Transaction
 	for i, tx := range txs {
 		tr := frameOn(t, storage, sigs[i].Sender, tx.Value(), tx.Data())
 		for _, sl := range tr.Storage {
@@ -158,14 +158,14 @@ func TestL2State(t *testing.T) {
 func TestNonces(t *testing.T) {
 	signer := types.LatestSignerForChainID(l2Chain)
 	alice := testKey(t, "alice")
-	batchOf := func(nonces ...uint64) (*Header, []*types.Transaction, []*verifier.Transaction) {
+	batchOf := func(nonces ...uint64) (*Header, []*types.Transaction, []*trace.Transaction) {
 		var txs []*types.Transaction
 		for _, n := range nonces {
 			txs = append(txs, types.MustSignNewTx(alice, signer, &types.LegacyTx{Nonce: n, GasPrice: big.NewInt(1), Gas: 50_000, To: &target, Data: []byte{1}}))
 		}
 		sigs, err := Signatures(txs)
 		require.NoError(t, err)
-		var execs []*verifier.Transaction
+		var execs []*trace.Transaction
 		storage := map[common.Hash]common.Hash{}
 		for i, tx := range txs {
 			tr := frameOn(t, storage, sigs[i].Sender, tx.Value(), tx.Data())

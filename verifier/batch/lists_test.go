@@ -13,6 +13,7 @@ import (
 
 	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // l1Target is the L1 contract of the lists tests: it reads slot 2, then
@@ -41,23 +42,23 @@ func l1CallerCode() []byte {
 // it: the L1 frame called by the aliased caller (no account is at
 // l1Caller on L1) for alice. It returns the execution and the L1 lists
 // the batch has.
-func l1Batch(t *testing.T) (*verifier.Transaction, *L1Lists) {
+func l1Batch(t *testing.T) (*trace.Transaction, *L1Lists) {
 	t.Helper()
 	return l1BatchCalledBy(t, precompiles.Alias(l1Caller))
 }
 
 // l1BatchCalledBy is l1Batch with the L1 frame called by caller.
-func l1BatchCalledBy(t *testing.T, caller common.Address) (*verifier.Transaction, *L1Lists) {
+func l1BatchCalledBy(t *testing.T, caller common.Address) (*trace.Transaction, *L1Lists) {
 	t.Helper()
 	ctx := l2Context
-	l2, err := verifier.TraceCall(verifier.Call{Code: l1CallerCode(), Address: l1Caller, Caller: alice, Context: &ctx})
+	l2, err := trace.Run(trace.Call{Code: l1CallerCode(), Address: l1Caller, Caller: alice, Context: &ctx})
 	require.NoError(t, err)
 	require.Len(t, l2.Calls, 1)
-	l1, err := verifier.TraceCall(verifier.Call{Code: l1TargetCode, Address: l1Target, Caller: caller,
+	l1, err := trace.Run(trace.Call{Code: l1TargetCode, Address: l1Target, Caller: caller,
 		Storage: map[common.Hash]common.Hash{common.BigToHash(big.NewInt(1)): common.BigToHash(big.NewInt(3)), common.BigToHash(big.NewInt(2)): common.BigToHash(big.NewInt(5))}})
 	require.NoError(t, err)
 	l1.Origin = alice // the L1 frame's tx.origin is the L2 sender (SPEC §1); the code does not read it
-	exec := &verifier.Transaction{Frames: []verifier.Frame{{Trace: l2, Parent: -1}, {Trace: l1, Parent: 0, Call: 0, L1: true}}}
+	exec := &trace.Transaction{Frames: []trace.Frame{{Trace: l2, Parent: -1}, {Trace: l1, Parent: 0, Call: 0, L1: true}}}
 	slot := func(s, v int64) L1Slot {
 		return L1Slot{Contract: l1Target, Slot: common.BigToHash(big.NewInt(s)), Value: common.BigToHash(big.NewInt(v))}
 	}
@@ -90,7 +91,7 @@ func headerFor(t *testing.T, txs []*types.Transaction, l1 *L1Lists) *Header {
 func TestL1Lists(t *testing.T) {
 	exec, honest := l1Batch(t)
 	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
-	execs := []*verifier.Transaction{exec}
+	execs := []*trace.Transaction{exec}
 	slot := func(s, v int64) L1Slot {
 		return L1Slot{Contract: l1Target, Slot: common.BigToHash(big.NewInt(s)), Value: common.BigToHash(big.NewInt(v))}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
 	"github.com/boosterkit/go-booster/verifier/txsig"
 )
 
@@ -87,7 +88,7 @@ type world struct {
 
 // run traces a call from alice to to with data over w, and applies the
 // slots it left changed to w.
-func (w *world) run(t *testing.T, to common.Address, data []byte) *verifier.Transaction {
+func (w *world) run(t *testing.T, to common.Address, data []byte) *trace.Transaction {
 	t.Helper()
 	ctx := l2Context
 	others := map[common.Address][]byte{}
@@ -96,7 +97,7 @@ func (w *world) run(t *testing.T, to common.Address, data []byte) *verifier.Tran
 			others[a] = c
 		}
 	}
-	tx, err := verifier.TraceTransaction(verifier.Call{Code: w.code[to], Storage: w.storage[to], Address: to, Caller: alice, Input: data,
+	tx, err := trace.RunTransaction(trace.Call{Code: w.code[to], Storage: w.storage[to], Address: to, Caller: alice, Input: data,
 		Contracts: others, ContractStorage: w.storage, Context: &ctx})
 	require.NoError(t, err)
 	changed, err := tx.Check(nil)
@@ -170,7 +171,7 @@ func TestStorageAcrossSegments(t *testing.T) {
 		calls []memCall
 		// execs, if set, replaces the traced executions (a fault needs
 		// frames traced over other storage).
-		execs func(t *testing.T, w *world, traced []*verifier.Transaction) []*verifier.Transaction
+		execs func(t *testing.T, w *world, traced []*trace.Transaction) []*trace.Transaction
 		// faults nil: the batch solves; else refused lists the segments
 		// that must be refused.
 		faults  *faults
@@ -181,9 +182,9 @@ func TestStorageAcrossSegments(t *testing.T) {
 	keeper := map[common.Address][]byte{addrA: keeperCode}
 	keeperCalls := []memCall{{addrA, []byte{1, 2, 3, 4}}, {addrA, nil}}
 	// keeperLies has the reading frame say slot 0 held 9 (and still does).
-	keeperLies := func(t *testing.T, w *world, traced []*verifier.Transaction) []*verifier.Transaction {
+	keeperLies := func(t *testing.T, w *world, traced []*trace.Transaction) []*trace.Transaction {
 		lie := &world{code: keeper, storage: map[common.Address]map[common.Hash]common.Hash{addrA: {slot0: common.BigToHash(big.NewInt(9))}}}
-		return []*verifier.Transaction{traced[0], lie.run(t, addrA, nil)}
+		return []*trace.Transaction{traced[0], lie.run(t, addrA, nil)}
 	}
 	pair := map[common.Address][]byte{addrA: pairCode}
 	pairCalls := []memCall{{addrA, []byte{7}}}
@@ -248,9 +249,9 @@ func TestStorageAcrossSegments(t *testing.T) {
 				require.Equal(t, int64(2), e.FinalLo.(*big.Int).Int64())
 			}},
 		{name: "a reverted frame's write kept", code: map[common.Address][]byte{addrA: revertIf4Code}, calls: []memCall{{addrA, []byte{1, 2, 3, 4}}, {addrA, []byte{1, 2}}},
-			execs: func(t *testing.T, w *world, traced []*verifier.Transaction) []*verifier.Transaction {
+			execs: func(t *testing.T, w *world, traced []*trace.Transaction) []*trace.Transaction {
 				kept := &world{code: w.code, storage: map[common.Address]map[common.Hash]common.Hash{addrA: {slot0: common.BigToHash(big.NewInt(4))}}}
-				return []*verifier.Transaction{traced[0], kept.run(t, addrA, []byte{1, 2})}
+				return []*trace.Transaction{traced[0], kept.run(t, addrA, []byte{1, 2})}
 			},
 			faults: &faults{keepReverted: true}, refused: func([]SegmentWitness) []int { return []int{2} }},
 		{name: "a callee's write kept by its caller", code: map[common.Address][]byte{addrA: callCode(addrChild, 0, false), addrChild: writerCode}, calls: []memCall{{addrA, nil}},
@@ -273,7 +274,7 @@ func TestStorageAcrossSegments(t *testing.T) {
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
 			w := &world{code: sc.code, storage: map[common.Address]map[common.Hash]common.Hash{}}
-			var execs []*verifier.Transaction
+			var execs []*trace.Transaction
 			for _, c := range sc.calls {
 				execs = append(execs, w.run(t, c.to, c.data))
 			}
@@ -317,7 +318,7 @@ func TestCallDepth(t *testing.T) {
 		t.Run(fmt.Sprintf("%d frames", n), func(t *testing.T) {
 			code, top := chain(n)
 			w := &world{code: code, storage: map[common.Address]map[common.Hash]common.Hash{}}
-			execs := []*verifier.Transaction{w.run(t, top, nil)}
+			execs := []*trace.Transaction{w.run(t, top, nil)}
 			require.Len(t, execs[0].Frames, n)
 			h, txs := signedBatch(t, []memCall{{top, nil}})
 			segs, err := witnessesFor(h, noL1, txs, execs, memCapacity)
@@ -351,13 +352,13 @@ func TestStaticFrameCallsWithoutValue(t *testing.T) {
 	to := addrA
 	tx := types.MustSignNewTx(testKey(t, "alice"), signer, &types.DynamicFeeTx{ChainID: l2Chain, GasTipCap: big.NewInt(0), GasFeeCap: big.NewInt(0), Gas: 100_000, To: &to, Value: big.NewInt(1)})
 	ctx := l2Context
-	exec, err := verifier.TraceTransaction(verifier.Call{Code: code, Address: addrA, Caller: alice, Value: big.NewInt(1), Contracts: map[common.Address][]byte{addrChild: w.code[addrChild]}, Context: &ctx})
+	exec, err := trace.RunTransaction(trace.Call{Code: code, Address: addrA, Caller: alice, Value: big.NewInt(1), Contracts: map[common.Address][]byte{addrChild: w.code[addrChild]}, Context: &ctx})
 	require.NoError(t, err)
 	require.Len(t, exec.Frames, 2)
 	require.True(t, exec.Frames[0].Trace.Calls[0].Success)
 	txs := []*types.Transaction{tx}
 	h := headerFor(t, txs, noL1)
-	segs, err := witnessesFor(h, noL1, txs, []*verifier.Transaction{exec}, memCapacity)
+	segs, err := witnessesFor(h, noL1, txs, []*trace.Transaction{exec}, memCapacity)
 	require.NoError(t, err)
 	circuits, err := Circuits(memCapacity)
 	require.NoError(t, err)

@@ -8,7 +8,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/stretchr/testify/require"
 
-	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // TestTransactionOutcomes checks that the batch binds each transaction's
@@ -23,10 +23,10 @@ func TestTransactionOutcomes(t *testing.T) {
 	revertCode := common.FromHex("6001600055" + "60006000fd") // SSTORE(0, 1), then REVERT(0, 0)
 	_, txs := signedBatch(t, []memCall{{reverter, nil}, {target, []byte{0xa9}}})
 	ctx := l2Context
-	reverted, err := verifier.TraceCall(verifier.Call{Code: revertCode, Address: reverter, Caller: alice, Context: &ctx})
+	reverted, err := trace.Run(trace.Call{Code: revertCode, Address: reverter, Caller: alice, Context: &ctx})
 	require.NoError(t, err)
 	require.True(t, reverted.Reverted)
-	execs := []*verifier.Transaction{single(reverted), single(frameOf(t, alice, new(big.Int), []byte{0xa9}))}
+	execs := []*trace.Transaction{single(reverted), single(frameOf(t, alice, new(big.Int), []byte{0xa9}))}
 	sigs, err := Signatures(txs)
 	require.NoError(t, err)
 	header := func(outcomes ...bool) *Header {

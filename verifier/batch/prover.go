@@ -12,10 +12,10 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/ethereum/go-ethereum/core/types"
 
-	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/aggregate"
 	"github.com/boosterkit/go-booster/verifier/keycache"
 	"github.com/boosterkit/go-booster/verifier/statetree"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // Progress reports a batch proof as it runs: which proof was just made
@@ -114,7 +114,7 @@ func (p *Prover) Constraints() map[string]int {
 // transactions txs and their executions (as Witnesses takes them) and returns the wrap proof
 // as GnarkBatchVerifier takes it. ctx is checked between proofs;
 // progress, if not nil, is called after each.
-func (p *Prover) Prove(ctx context.Context, h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*verifier.Transaction, progress func(Progress)) ([]byte, error) {
+func (p *Prover) Prove(ctx context.Context, h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*trace.Transaction, progress func(Progress)) ([]byte, error) {
 	segs, err := Witnesses(h, l1, l2, txs, executions, p.capacity)
 	if err != nil {
 		return nil, err

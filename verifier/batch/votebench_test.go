@@ -11,6 +11,7 @@ import (
 
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/batch"
+	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
 // BenchmarkVoteBatch executes batches of N votes of the voting example
@@ -78,7 +79,7 @@ func BenchmarkVoteBatch(b *testing.B) {
 // segments of their batch, with the steps its frames ran.
 func voteBatchSegments(b *testing.B, n int, capacity batch.Capacity) ([]batch.SegmentWitness, int) {
 	b.Helper()
-	rec := verifier.NewTxRecorder()
+	rec := trace.NewTxRecorder()
 	rollup, ballot := newVoteRollup(b, rec)
 	for i := range n {
 		rollup.Account(b, fmt.Sprintf("voter %d", i)).Transact(b, ballot, "BallotBox", "vote", big.NewInt(int64(i%3)))

@@ -21,6 +21,7 @@ import (
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/aggregate"
 	"github.com/boosterkit/go-booster/verifier/statetree"
+	"github.com/boosterkit/go-booster/verifier/trace"
 	"github.com/boosterkit/go-booster/verifier/txsig"
 )
 
@@ -58,7 +59,7 @@ type SegmentWitness struct {
 // txs, in order, for segment circuits of capacity c: the header (with the
 // lists), then for each transaction its signature and the frames of
 // executions[i] that run code (its L2 frames and the L1 frames below its
-// L1CALLs, in the order they were entered, as a verifier.TxRecorder on
+// L1CALLs, in the order they were entered, as a trace.TxRecorder on
 // the booster records them), then the end segments, with every storage
 // slot the frames touched; l2 is the L2 state tree before the batch
 // (the header's ParentL2StateRoot is its root), which gives each L2
@@ -87,7 +88,7 @@ type SegmentWitness struct {
 // Every L2 frame must run in the header's L2 block (Header.L2Block) with
 // its transaction's gas price, and each transaction's outcome must be
 // the one the transactions commitment binds (ErrStatement otherwise).
-func Witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity) ([]SegmentWitness, error) {
+func Witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*trace.Transaction, c Capacity) ([]SegmentWitness, error) {
 	return witnesses(h, l1, l2, txs, executions, c, nil)
 }
 
@@ -149,7 +150,7 @@ type faults struct {
 func (f *faults) has(pick func(*faults) bool) bool { return f != nil && pick(f) }
 
 // witnesses is Witnesses with faults.
-func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*verifier.Transaction, c Capacity, fl *faults) ([]SegmentWitness, error) {
+func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*trace.Transaction, c Capacity, fl *faults) ([]SegmentWitness, error) {
 	if l1 == nil {
 		return nil, fmt.Errorf("%w: no L1 lists", ErrStatement)
 	}
@@ -174,7 +175,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	}
 	// The L1 frames run in the pinned L1 block's context.
 	var block []byte
-	var pinned verifier.Context
+	var pinned trace.Context
 	if n := l1Frames(executions); n > 0 {
 		if h.L1ChainID == nil {
 			return nil, fmt.Errorf("%w: no L1 chain id", ErrStatement)
@@ -512,7 +513,7 @@ func (b *draftBatch) nonce(sender common.Address, nonce uint64, fee *big.Int) (u
 
 // frame advances the storage argument over frame f (its segment seg):
 // the next time, each slot's read and write, the hash chain.
-func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]memTuple, error) {
+func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTuple, error) {
 	tr := f.Trace
 	t := b.mem.time
 	t.Add(&t, new(fr.Element).SetOne())
@@ -583,7 +584,7 @@ func (b *draftBatch) frame(f verifier.Frame, seg pendingFrame, c Capacity) ([]me
 	for j := range seg.Ancestors {
 		seg.Ancestors[j] = seg.popped.ancestors[j].BigInt(new(big.Int))
 	}
-	cm, err := tr.Public().CommitmentOn(ecc.BLS12_377, c.Frame)
+	cm, err := verifier.PublicOf(tr).CommitmentOn(ecc.BLS12_377, c.Frame)
 	if err != nil {
 		return nil, err
 	}
@@ -772,15 +773,15 @@ func effectiveGasPrice(tx *types.Transaction, baseFee *big.Int) (*big.Int, error
 // PREVRANDAO) and its transaction's gas price, prices[i], after checking
 // that every block value the frame's steps read is that context's
 // (ErrStatement otherwise).
-func inL2Block(executions []*verifier.Transaction, h *Header, prices []*big.Int) ([]*verifier.Transaction, error) {
-	out := make([]*verifier.Transaction, len(executions))
+func inL2Block(executions []*trace.Transaction, h *Header, prices []*big.Int) ([]*trace.Transaction, error) {
+	out := make([]*trace.Transaction, len(executions))
 	for i, e := range executions {
 		if e == nil || i >= len(prices) {
 			out[i] = e
 			continue
 		}
 		ctx := h.L2Block.context(h.ChainID, h.Number, prices[i])
-		c := &verifier.Transaction{Frames: slices.Clone(e.Frames)}
+		c := &trace.Transaction{Frames: slices.Clone(e.Frames)}
 		for k, f := range c.Frames {
 			if f.L1 || len(f.Trace.Code) == 0 {
 				continue
@@ -797,10 +798,10 @@ func inL2Block(executions []*verifier.Transaction, h *Header, prices []*big.Int)
 }
 
 // l1Frames counts the executions' L1 frames that run code.
-func l1Frames(executions []*verifier.Transaction) int { return framesOf(executions, true) }
+func l1Frames(executions []*trace.Transaction) int { return framesOf(executions, true) }
 
 // framesOf counts the executions' frames of one layer that run code.
-func framesOf(executions []*verifier.Transaction, l1 bool) int {
+func framesOf(executions []*trace.Transaction, l1 bool) int {
 	n := 0
 	for f := range codeFrames(executions) {
 		if f.L1 == l1 {
@@ -811,8 +812,8 @@ func framesOf(executions []*verifier.Transaction, l1 bool) int {
 }
 
 // codeFrames yields the executions' frames that run code, in order.
-func codeFrames(executions []*verifier.Transaction) iter.Seq[verifier.Frame] {
-	return func(yield func(verifier.Frame) bool) {
+func codeFrames(executions []*trace.Transaction) iter.Seq[trace.Frame] {
+	return func(yield func(trace.Frame) bool) {
 		for _, e := range executions {
 			if e == nil {
 				continue
@@ -828,13 +829,13 @@ func codeFrames(executions []*verifier.Transaction) iter.Seq[verifier.Frame] {
 
 // inPinnedContext is executions with each L1 frame in the pinned L1
 // block's context (inContext), the executions given left as they are.
-func inPinnedContext(executions []*verifier.Transaction, pinned verifier.Context) ([]*verifier.Transaction, error) {
-	out := make([]*verifier.Transaction, len(executions))
+func inPinnedContext(executions []*trace.Transaction, pinned trace.Context) ([]*trace.Transaction, error) {
+	out := make([]*trace.Transaction, len(executions))
 	for i, e := range executions {
 		if e == nil {
 			continue
 		}
-		c := &verifier.Transaction{Frames: slices.Clone(e.Frames)}
+		c := &trace.Transaction{Frames: slices.Clone(e.Frames)}
 		for k, f := range c.Frames {
 			if !f.L1 || len(f.Trace.Code) == 0 {
 				continue
@@ -855,7 +856,7 @@ func inPinnedContext(executions []*verifier.Transaction, pinned verifier.Context
 // balance it pushes) and each BALANCE of the account. A read the balance
 // reads do not name, or name with another balance, is ErrStatement (not
 // counted, with the lists fault).
-func balanceUses(l1 *L1Lists, executions []*verifier.Transaction, fl *faults) ([]int, error) {
+func balanceUses(l1 *L1Lists, executions []*trace.Transaction, fl *faults) ([]int, error) {
 	uses := make([]int, len(l1.Balances))
 	unchecked := fl.has(func(f *faults) bool { return f.lists })
 	read := func(at, a common.Address, v *uint256.Int, op vm.OpCode) error {
@@ -890,8 +891,8 @@ func balanceUses(l1 *L1Lists, executions []*verifier.Transaction, fl *faults) ([
 }
 
 // runsSelfbalance reports whether tr runs SELFBALANCE.
-func runsSelfbalance(tr *verifier.Trace) bool {
-	return slices.ContainsFunc(tr.Steps, func(st verifier.Step) bool { return st.Op == vm.SELFBALANCE })
+func runsSelfbalance(tr *trace.Trace) bool {
+	return slices.ContainsFunc(tr.Steps, func(st trace.Step) bool { return st.Op == vm.SELFBALANCE })
 }
 
 // balanceTuple is the storage argument's entry of an L1 account's balance
@@ -928,8 +929,8 @@ type senderCode struct {
 func (s senderCode) aliased() bool { return s.l1Hash != s.hash }
 
 // makesL1Call reports whether a frame calls the L1CALL precompile.
-func makesL1Call(tr *verifier.Trace) bool {
-	return slices.ContainsFunc(tr.Calls, func(c verifier.FrameCall) bool { return c.Callee() == precompiles.L1CallAddress })
+func makesL1Call(tr *trace.Trace) bool {
+	return slices.ContainsFunc(tr.Calls, func(c trace.FrameCall) bool { return c.Callee() == precompiles.L1CallAddress })
 }
 
 // l1Codes lists the codes the batch's code segments hash: the code of
@@ -944,7 +945,7 @@ func makesL1Call(tr *verifier.Trace) bool {
 // read set names no code for the address of a frame making an L1CALL
 // (unless fl says code), and with verifier.ErrCapacity for code longer
 // than c's frames hold.
-func l1Codes(l1 *L1Lists, executions []*verifier.Transaction, c Capacity, fl *faults) ([]l1Code, []int, map[common.Address]senderCode, error) {
+func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, fl *faults) ([]l1Code, []int, map[common.Address]senderCode, error) {
 	unchecked := fl.has(func(f *faults) bool { return f.code })
 	withheld := fl.has(func(f *faults) bool { return f.noSenderCode })
 	var codes []l1Code
@@ -1412,7 +1413,7 @@ type pendingFrame struct {
 // frame's context off stack (which must be on top) and pushes its
 // callees', first call on top. senders holds the alias rule's inputs for
 // the addresses of the frames making L1CALLs.
-func frameWitness(e *verifier.Transaction, k int, stack *[]pending, c Capacity, words int, senders map[common.Address]senderCode, fl *faults) (pendingFrame, error) {
+func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, words int, senders map[common.Address]senderCode, fl *faults) (pendingFrame, error) {
 	unsupported := fl.has(func(f *faults) bool { return f.unsupported })
 	f := e.Frames[k]
 	tr := f.Trace
@@ -1462,7 +1463,7 @@ func frameWitness(e *verifier.Transaction, k int, stack *[]pending, c Capacity, 
 		// fault claims the hash the L1 frame's caller needs).
 		if fl.has(func(f *faults) bool { return f.alias }) {
 			for j, call := range tr.Calls {
-				child := slices.IndexFunc(e.Frames, func(g verifier.Frame) bool { return g.Parent == k && g.Call == j && g.L1 })
+				child := slices.IndexFunc(e.Frames, func(g trace.Frame) bool { return g.Parent == k && g.Call == j && g.L1 })
 				if call.Callee() != precompiles.L1CallAddress || child < 0 {
 					continue
 				}

@@ -1,4 +1,4 @@
-package verifier
+package trace
 
 import (
 	"errors"
@@ -47,21 +47,31 @@ type Context struct {
 	GasPrice   uint256.Int
 }
 
-// contextValues lists a context and a balance in the order of the
-// environment table (envCoinbase on): what each opcode pushes.
-func contextValues(c *Context, balance *uint256.Int) [numContext]uint256.Int {
-	return [numContext]uint256.Int{*new(uint256.Int).SetBytes(c.Coinbase[:]), *uint256.NewInt(c.Timestamp),
+// NumContext is the number of context values a frame binds: Values'
+// length.
+const NumContext = 9
+
+// Values lists the context and a balance in the order of the EVM
+// circuit's environment table: COINBASE, TIMESTAMP, NUMBER, PREVRANDAO,
+// GASLIMIT, CHAINID, BASEFEE, GASPRICE and SELFBALANCE, what each pushes.
+func (c *Context) Values(balance *uint256.Int) [NumContext]uint256.Int {
+	return [NumContext]uint256.Int{*new(uint256.Int).SetBytes(c.Coinbase[:]), *uint256.NewInt(c.Timestamp),
 		*uint256.NewInt(c.Number), *new(uint256.Int).SetBytes(c.PrevRandao[:]), *uint256.NewInt(c.GasLimit),
 		c.ChainID, c.BaseFee, c.GasPrice, *balance}
 }
 
-// contextWords is contextValues as the circuit's words.
-func contextWords(c *Context, balance *uint256.Int) [numContext]Word {
-	var out [numContext]Word
-	for i, v := range contextValues(c, balance) {
-		out[i] = word(&v)
-	}
-	return out
+// contextIndex is the index in Context.Values of what an environment
+// opcode pushes.
+var contextIndex = map[vm.OpCode]int{
+	vm.COINBASE: 0, vm.TIMESTAMP: 1, vm.NUMBER: 2, vm.PREVRANDAO: 3, vm.GASLIMIT: 4,
+	vm.CHAINID: 5, vm.BASEFEE: 6, vm.GASPRICE: 7, vm.SELFBALANCE: 8,
+}
+
+// ContextIndex is the index in Context.Values of the value op pushes,
+// and whether op is one of the nine.
+func ContextIndex(op vm.OpCode) (int, bool) {
+	i, ok := contextIndex[op]
+	return i, ok
 }
 
 // Trace is the execution of one call frame as go-ethereum ran it: the
@@ -93,6 +103,49 @@ type Trace struct {
 	// Reads are the chain's values the frame read (EXTCODESIZE,
 	// EXTCODEHASH, BALANCE, BLOCKHASH), in order.
 	Reads []StateRead
+}
+
+// FrameCall is one call the traced frame made (CALL, STATICCALL or
+// DELEGATECALL), as the frame saw it: what it handed the callee and what
+// it got back. The callee's own execution is not in this frame's proof:
+// it is another frame's, and what links the two is that this entry's
+// values are that frame's inputs and outcome.
+type FrameCall struct {
+	// Op is CALL, STATICCALL or DELEGATECALL.
+	Op vm.OpCode
+	// Gas, To and Value are the words the call popped (Value is zero for
+	// STATICCALL and DELEGATECALL, which pop none); the callee is To's
+	// low 20 bytes.
+	Gas, To, Value uint256.Int
+	// Input is the calldata handed to the callee.
+	Input []byte
+	// Success is the flag the call pushed, ReturnData the callee's
+	// return (or revert) data.
+	Success    bool
+	ReturnData []byte
+}
+
+// Callee is the address the call went to.
+func (f *FrameCall) Callee() common.Address { return common.Address(f.To.Bytes20()) }
+
+// Log is one event the call emitted (LOG0 to LOG4), from the executing
+// contract's address. A call that reverted emitted none in effect: the
+// EVM discards its logs, and a proof of it binds what it logged before.
+type Log struct {
+	Topics []common.Hash
+	Data   []byte
+}
+
+// StateRead is one EXTCODESIZE, EXTCODEHASH, BALANCE or BLOCKHASH step
+// of the traced frame: the word it popped (an address, or BLOCKHASH's
+// block number) and the value it pushed. A proof binds the values as the
+// frame read them; that they are the chain's is for whoever checks the
+// proof against it (the batch's L2 state and blocks, or L1's at
+// settlement).
+type StateRead struct {
+	Op    vm.OpCode
+	Key   uint256.Int
+	Value uint256.Int
 }
 
 // Recorder captures a Trace from go-ethereum's tracing hooks. It records
@@ -207,7 +260,7 @@ func (r *Recorder) finishEnv(stack []uint256.Int) {
 	}
 	got := stack[len(stack)-1]
 	c := &r.trace.Context
-	if i := opcodes[st.Op].aux - envCoinbase; r.fillContext && r.filled&(1<<i) == 0 {
+	if i := contextIndex[st.Op]; r.fillContext && r.filled&(1<<i) == 0 {
 		r.filled |= 1 << i
 		switch st.Op {
 		case vm.COINBASE:
@@ -240,7 +293,7 @@ func (r *Recorder) finishEnv(stack []uint256.Int) {
 			c.GasPrice = got
 		}
 	}
-	if want := contextValues(c, &r.trace.Balance)[opcodes[st.Op].aux-envCoinbase]; !got.Eq(&want) {
+	if want := c.Values(&r.trace.Balance)[contextIndex[st.Op]]; !got.Eq(&want) {
 		if r.envErr == nil {
 			r.envErr = fmt.Errorf("%w: %s at pc %d pushed %s, the context says otherwise (Recorder.SetContext)", ErrExecution, st.Op, st.PC, got.Hex())
 		}
@@ -309,7 +362,7 @@ func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 	}
 	step := Step{PC: pc, Op: vm.OpCode(op), Stack: slices.Clone(stack)}
 	r.trace.Steps = append(r.trace.Steps, step)
-	if spec, ok := opcodes[vm.OpCode(op)]; ok && spec.fam == famEnv && spec.aux >= envCoinbase && err == nil {
+	if _, ok := contextIndex[vm.OpCode(op)]; ok && err == nil {
 		r.envStep = &r.trace.Steps[len(r.trace.Steps)-1]
 	}
 	switch vm.OpCode(op) {
@@ -449,7 +502,7 @@ func unsupported(op vm.OpCode, pc uint64) error {
 	return fmt.Errorf("%w: opcode %s (0x%02x) at pc %d", ErrUnsupported, op, byte(op), pc)
 }
 
-// Call describes one call to trace with TraceCall.
+// Call describes one call to trace with Run.
 type Call struct {
 	// Code is the contract's runtime code; Storage its storage before the
 	// call.
@@ -469,24 +522,25 @@ type Call struct {
 	Context *Context
 }
 
-// TraceCall runs one call on go-ethereum's EVM over a fresh in-memory state
+// Run runs one call on go-ethereum's EVM over a fresh in-memory state
 // and returns its trace.
-func TraceCall(c Call) (*Trace, error) {
+func Run(c Call) (*Trace, error) {
 	rec := NewRecorder()
 	rec.SetContext(c.context())
-	if err := runCall(c, rec.Hooks()); err != nil {
+	if err := RunWithHooks(c, rec.Hooks()); err != nil {
 		return nil, err
 	}
 	return rec.Trace()
 }
 
-// runCall runs c on a fresh in-memory state with the given hooks. Only
-// an error before the call ran is returned: its outcome is the hooks'.
-func runCall(c Call, hooks *tracing.Hooks) error {
+// RunWithHooks runs c on a fresh in-memory state with the given hooks.
+// Only an error before the call ran is returned: its outcome is the
+// hooks'.
+func RunWithHooks(c Call, hooks *tracing.Hooks) error {
 	db := state.NewDatabase(triedb.NewDatabase(rawdb.NewMemoryDatabase(), nil), nil)
 	st, err := state.New(types.EmptyRootHash, db)
 	if err != nil {
-		return fmt.Errorf("verifier: state: %w", err)
+		return fmt.Errorf("trace: state: %w", err)
 	}
 	st.SetCode(c.Address, c.Code, tracing.CodeChangeUnspecified)
 	for a, code := range c.Contracts {

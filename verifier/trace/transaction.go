@@ -1,4 +1,4 @@
-package verifier
+package trace
 
 import (
 	"bytes"
@@ -524,12 +524,12 @@ func (tx *Transaction) subtree(i int) []int {
 	return out
 }
 
-// TraceTransaction runs one call on go-ethereum's EVM over a fresh
-// in-memory state, as TraceCall does, and returns every frame it entered.
-func TraceTransaction(c Call) (*Transaction, error) {
+// RunTransaction runs one call on go-ethereum's EVM over a fresh
+// in-memory state, as Run does, and returns every frame it entered.
+func RunTransaction(c Call) (*Transaction, error) {
 	rec := NewTxRecorder()
 	rec.SetContext(c.context())
-	if err := runCall(c, rec.Hooks()); err != nil {
+	if err := RunWithHooks(c, rec.Hooks()); err != nil {
 		return nil, err
 	}
 	return rec.Transaction()
