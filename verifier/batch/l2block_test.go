@@ -181,22 +181,51 @@ func TestGasPrice(t *testing.T) {
 	})
 }
 
-// TestEffectiveGasPrice checks effectiveGasPrice against go-ethereum's
-// own price of the same transactions (the Message a block of the base
-// fee executes them with).
+// TestEffectiveGasPrice checks effectiveGasPrice against prices worked
+// out by hand from the EIP-1559 rule: min(fee cap, base fee + tip) for a
+// dynamic-fee transaction, the gas price for the others, a fee cap (or
+// gas price) below the base fee and a tip above the fee cap refused as
+// go-ethereum refuses them, and fees of 2^128 wei refused by name.
 func TestEffectiveGasPrice(t *testing.T) {
 	signer := types.LatestSignerForChainID(l2Chain)
-	for _, fee := range []int64{0, 10, 13, 25} {
-		for i, r := range readerTxs() {
-			tx := types.MustSignNewTx(testKey(t, "alice"), signer, r.tx)
-			got, err := effectiveGasPrice(tx, big.NewInt(fee))
-			if tx.GasFeeCap().Cmp(big.NewInt(fee)) < 0 {
-				require.ErrorIs(t, err, ErrStatement, "transaction %d, base fee %d", i, fee)
-				continue
+	to := target
+	huge := new(big.Int).Lsh(big.NewInt(1), 128)
+	tests := []struct {
+		name    string
+		tx      types.TxData
+		baseFee int64
+		want    int64 // the price, when wantErr is nil
+		wantErr error
+	}{
+		{"dynamic fee, base fee 0: the tip", &types.DynamicFeeTx{GasTipCap: big.NewInt(3), GasFeeCap: big.NewInt(25)}, 0, 3, nil},
+		{"dynamic fee: base fee and tip", &types.DynamicFeeTx{GasTipCap: big.NewInt(3), GasFeeCap: big.NewInt(25)}, 13, 16, nil},
+		{"dynamic fee: the fee cap bounds base fee and tip", &types.DynamicFeeTx{GasTipCap: big.NewInt(20), GasFeeCap: big.NewInt(25)}, 10, 25, nil},
+		{"dynamic fee: fee cap equal to the base fee", &types.DynamicFeeTx{GasTipCap: big.NewInt(3), GasFeeCap: big.NewInt(25)}, 25, 25, nil},
+		{"dynamic fee: fee cap below the base fee", &types.DynamicFeeTx{GasTipCap: big.NewInt(3), GasFeeCap: big.NewInt(25)}, 26, 0, ErrStatement},
+		{"dynamic fee: tip above the fee cap", &types.DynamicFeeTx{GasTipCap: big.NewInt(30), GasFeeCap: big.NewInt(25)}, 10, 0, ErrStatement},
+		{"dynamic fee: fee cap of 2^128", &types.DynamicFeeTx{GasTipCap: big.NewInt(3), GasFeeCap: huge}, 10, 0, verifier.ErrUnsupported},
+		{"legacy: its gas price", &types.LegacyTx{GasPrice: big.NewInt(12)}, 10, 12, nil},
+		{"legacy: gas price below the base fee", &types.LegacyTx{GasPrice: big.NewInt(12)}, 13, 0, ErrStatement},
+		{"access list: its gas price", &types.AccessListTx{GasPrice: big.NewInt(11)}, 0, 11, nil},
+		{"access list: gas price below the base fee", &types.AccessListTx{GasPrice: big.NewInt(11)}, 25, 0, ErrStatement},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			switch tx := tt.tx.(type) {
+			case *types.DynamicFeeTx:
+				tx.ChainID, tx.Gas, tx.To = l2Chain, 100_000, &to
+			case *types.LegacyTx:
+				tx.Gas, tx.To = 100_000, &to
+			case *types.AccessListTx:
+				tx.ChainID, tx.Gas, tx.To = l2Chain, 100_000, &to
+			}
+			got, err := effectiveGasPrice(types.MustSignNewTx(testKey(t, "alice"), signer, tt.tx), big.NewInt(tt.baseFee))
+			if tt.wantErr != nil {
+				require.ErrorIs(t, err, tt.wantErr)
+				return
 			}
 			require.NoError(t, err)
-			want := new(big.Int).Add(big.NewInt(fee), tx.EffectiveGasTipValue(big.NewInt(fee)))
-			require.Equal(t, want, got, "transaction %d, base fee %d", i, fee)
-		}
+			require.Equal(t, big.NewInt(tt.want), got)
+		})
 	}
 }
