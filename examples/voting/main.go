@@ -39,7 +39,7 @@ import (
 )
 
 func main() {
-	ns := flag.String("n", "1,10,100,1000", "comma-separated numbers of votes, one settled batch each")
+	ns := flag.String("n", "1,10,100,1000", "comma-separated numbers of votes, one settled batch each (with -prove: 1)")
 	proposals := flag.Int("proposals", 4, "number of proposals voters choose from")
 	plot := flag.String("plot", "voting-gas.svg", "SVG file to draw the per-vote gas in (empty: none)")
 	prove := flag.Bool("prove", false, "also prove every batch on a second rollup and settle it through GnarkBatchVerifier")
@@ -54,6 +54,16 @@ func main() {
 	if *prove {
 		if *arity < 2 {
 			log.Fatal("-arity must be at least 2")
+		}
+		set := false
+		flag.Visit(func(f *flag.Flag) { set = set || f.Name == "n" })
+		if !set {
+			cfg.counts = []int{1}
+		}
+		for _, n := range cfg.counts {
+			if s := voteSegments(n, *proposals); s > *arity {
+				log.Fatalf("-prove: a batch of %d votes is about %d segments, the aggregation holds %d: make keys of a larger -arity (go run ./verifier/cmd/batchkeys -arity %d)", n, s, *arity, s)
+			}
 		}
 		cfg.prove = &proveConfig{keyDir: *keys, arity: *arity, progress: os.Stderr}
 		if cfg.prove.keyDir == "" {
@@ -70,6 +80,17 @@ func main() {
 		}
 		fmt.Printf("plot: %s\n", *plot)
 	}
+}
+
+// voteSegments is about how many segments a batch of n votes for up to
+// proposals proposals is (BenchmarkVoteBatch in verifier/batch counts
+// them): the header, the codes of Voting and BallotBox, the L1 block,
+// per vote its signature and two frames, and end segments of eight
+// entries (a ballot slot and a nonce a vote, a tally slot a proposal
+// voted for, the ballot box's code).
+func voteSegments(n, proposals int) int {
+	entries := 2*n + min(n, proposals) + 1
+	return 4 + 3*n + (entries+7)/8
 }
 
 // defaultBatchKeyDir is where verifier/cmd/batchkeys and the heavy

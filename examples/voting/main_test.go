@@ -102,3 +102,13 @@ func TestProgressBar(t *testing.T) {
 		}
 	}
 }
+
+// TestVoteSegments: the estimate -prove checks counts against is
+// BenchmarkVoteBatch's count at N = 1, 10 and 100 (three proposals).
+func TestVoteSegments(t *testing.T) {
+	for _, tt := range []struct{ n, want int }{{1, 8}, {10, 37}, {100, 330}} {
+		if got := voteSegments(tt.n, 3); got != tt.want {
+			t.Errorf("voteSegments(%d, 3) = %d, want %d", tt.n, got, tt.want)
+		}
+	}
+}
