@@ -185,8 +185,19 @@ func load(base string, pk groth16.ProvingKey, vk groth16.VerifyingKey) (bool, er
 	if err != nil {
 		return false, fmt.Errorf("%w: %s: incomplete key set (%w); remove its files to run a new setup", ErrKeyCache, base, err)
 	}
-	pkSum, err := readKey(base+pkSuffix, pk)
+	// The proving key is checked by its sum before it is parsed, and
+	// parsed without gnark's curve and subgroup checks of each point,
+	// which take minutes for a large key: a proving key only makes this
+	// prover's own proofs, which the verifying key (parsed with every
+	// check) and sameSetup then judge.
+	pkSum, err := hashFile(base + pkSuffix)
 	if err != nil {
+		return false, fmt.Errorf("%w: %w; remove its files to run a new setup", ErrKeyCache, err)
+	}
+	if !bytes.HasPrefix(sums, fmt.Appendf(nil, "pk sha256 %x\n", pkSum)) {
+		return false, fmt.Errorf("%w: %s: key files do not match their sums (corrupted or replaced); remove them to run a new setup", ErrKeyCache, base)
+	}
+	if _, err := readKey(base+pkSuffix, unsafeReader{pk}); err != nil {
 		return false, fmt.Errorf("%w: %w; remove its files to run a new setup", ErrKeyCache, err)
 	}
 	vkSum, err := readKey(base+vkSuffix, vk)
@@ -261,6 +272,26 @@ func readKey(path string, r io.ReaderFrom) ([]byte, error) {
 	}
 	if n, _ := io.Copy(io.Discard, br); n != 0 {
 		return nil, fmt.Errorf("read %s: %d bytes after the key", path, n)
+	}
+	return h.Sum(nil), nil
+}
+
+// unsafeReader reads a proving key without checking its points (see
+// load).
+type unsafeReader struct{ pk groth16.ProvingKey }
+
+func (u unsafeReader) ReadFrom(r io.Reader) (int64, error) { return u.pk.UnsafeReadFrom(r) }
+
+// hashFile is the SHA-256 of the file at path.
+func hashFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return h.Sum(nil), nil
 }
