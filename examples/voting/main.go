@@ -33,6 +33,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -69,6 +70,13 @@ func main() {
 			}
 		}
 		logger.Disable() // gnark's own log lines; the progress bar says where proving is
+		if os.Getenv("GOMEMLIMIT") == "" {
+			// The batch prover holds every key and the wrap's proof needs
+			// several GB more: without a limit the heap grows past what a
+			// 24 GiB machine has (the first run here was killed at 24.3
+			// GB); with one, the collector runs before it does.
+			debug.SetMemoryLimit(16 << 30)
+		}
 		cfg.prove = &proveConfig{keyDir: *keys, arity: *arity, progress: os.Stderr}
 		if cfg.prove.keyDir == "" {
 			cfg.prove.keyDir = defaultBatchKeyDir()
