@@ -59,7 +59,6 @@ type provenRollup struct {
 	settler *settler
 	voting  common.Address
 	timing  *timedProver
-	prover  *batch.Prover
 }
 
 // provenRow is what -prove measured for one N.
@@ -148,7 +147,7 @@ func setupProven(ctx context.Context, cfg config, chain *l1Chain, deployer *ecds
 	fmt.Fprintf(out, "prove: GnarkBatchVerifier %s over gnark's verifier %s, Booster %s, Voting %s; BallotBox %s in the L2 genesis\n", adapter, gnark, got, voting, provenBallotBox)
 	return &provenRollup{
 		settler: &settler{chain: chain, b: b, contract: got, config: chain.config, prover: timing, opts: bind.NewKeyedTransactor(deployer, chain.chainID)},
-		voting:  voting, timing: timing, prover: p,
+		voting:  voting, timing: timing,
 	}, nil
 }
 

@@ -197,7 +197,7 @@ func load(base string, pk groth16.ProvingKey, vk groth16.VerifyingKey) (bool, er
 	if !bytes.HasPrefix(sums, fmt.Appendf(nil, "pk sha256 %x\n", pkSum)) {
 		return false, fmt.Errorf("%w: %s: key files do not match their sums (corrupted or replaced); remove them to run a new setup", ErrKeyCache, base)
 	}
-	if _, err := readKey(base+pkSuffix, unsafeReader{pk}); err != nil {
+	if err := parseKey(base+pkSuffix, unsafeReader{pk}); err != nil {
 		return false, fmt.Errorf("%w: %w; remove its files to run a new setup", ErrKeyCache, err)
 	}
 	vkSum, err := readKey(base+vkSuffix, vk)
@@ -260,20 +260,33 @@ func sameSetup(pk groth16.ProvingKey, vk groth16.VerifyingKey) error {
 // readKey decodes the file at path into r and returns the file's SHA-256.
 // A file with bytes left over after the key is refused.
 func readKey(path string, r io.ReaderFrom) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
+	h := sha256.New()
+	if err := readFrom(path, r, h); err != nil {
 		return nil, err
 	}
+	return h.Sum(nil), nil
+}
+
+// parseKey reads the key at path into r, refusing bytes after it, without
+// hashing it (load checked its sum first).
+func parseKey(path string, r io.ReaderFrom) error { return readFrom(path, r, io.Discard) }
+
+// readFrom reads the key at path into r, writing every byte read to w,
+// and refuses bytes after the key.
+func readFrom(path string, r io.ReaderFrom, w io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
 	defer f.Close()
-	h := sha256.New()
-	br := bufio.NewReaderSize(io.TeeReader(f, h), 1<<20)
+	br := bufio.NewReaderSize(io.TeeReader(f, w), 1<<20)
 	if _, err := r.ReadFrom(br); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return fmt.Errorf("read %s: %w", path, err)
 	}
 	if n, _ := io.Copy(io.Discard, br); n != 0 {
-		return nil, fmt.Errorf("read %s: %d bytes after the key", path, n)
+		return fmt.Errorf("read %s: %d bytes after the key", path, n)
 	}
-	return h.Sum(nil), nil
+	return nil
 }
 
 // unsafeReader reads a proving key without checking its points (see
