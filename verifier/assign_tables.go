@@ -117,6 +117,12 @@ func (tb *aluTables) fill(c *FrameWitness, s Shape) error {
 			c.Keccak[i] = short[i]
 		}
 	}
+	for i := range c.KeccakHashes {
+		c.KeccakHashes[i] = Word{Hi: 0, Lo: 0}
+		if i < len(short) {
+			c.KeccakHashes[i] = word(&short[i].hash)
+		}
+	}
 	for i := range c.KeccakLong {
 		c.KeccakLong[i] = newKeccakEntry(s.KeccakBlocks)
 		if i < len(long) {

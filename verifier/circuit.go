@@ -124,6 +124,10 @@ type FrameWitness struct {
 	Keccak    []KeccakEntry
 	// KeccakLong are the long entries of the keccak table.
 	KeccakLong []KeccakEntry
+	// KeccakHashes are the short entries' hashes, in a shape with
+	// KeccakClaims (none otherwise): claims the circuit around the frame
+	// proves.
+	KeccakHashes []Word
 	// Logs is the public log list, in the order the call emitted them.
 	Logs []LogEntry
 	// Calls is the public call list, in the order the frame made them,
@@ -140,7 +144,14 @@ type FrameWitness struct {
 	shape Shape
 }
 
-// NewCircuit returns a circuit of the given shape, ready to compile.
+// claimsRefused is the error of a frame proof of its own of shape s,
+// which has KeccakClaims.
+func claimsRefused(s Shape) error {
+	return fmt.Errorf("%w: shape %s leaves its keccak hashes to a batch proof (KeccakClaims); a frame proof of its own cannot use it", ErrCapacity, s.Name())
+}
+
+// NewCircuit returns a circuit of the given shape, ready to compile (a
+// shape with KeccakClaims compiles only inside a batch segment).
 func NewCircuit(s Shape) (*Circuit, error) {
 	f, err := NewFrameWitness(s)
 	if err != nil {
@@ -160,33 +171,34 @@ func NewFrameWitness(s Shape) (*FrameWitness, error) {
 		rows[i].Flags = make([]frontend.Variable, len(s.flagColumns()))
 	}
 	return &FrameWitness{
-		Code:       make([]frontend.Variable, s.Code),
-		Calldata:   make([]frontend.Variable, s.Calldata),
-		Storage:    make([]Slot, s.Storage),
-		Transient:  make([]Slot, s.Transient),
-		Return:     make([]Word, s.Return),
-		RetShl:     make([]Word, retSplice(s)),
-		RetShr:     make([]Word, retSplice(s)),
-		Rows:       rows,
-		StackEnd:   make([]Cell, s.Stack),
-		MemEnd:     make([]Cell, s.Memory),
-		Add:        make([]AddEntry, s.Add),
-		Mul:        make([]MulEntry, s.Mul),
-		Bit:        make([]BitEntry, s.Bit),
-		BitCounts:  make([]frontend.Variable, len(bitTable)),
-		Splice:     make([]SpliceEntry, s.Splice),
-		Exp:        make([]ExpEntry, s.Exp),
-		Mod:        make([]ModEntry, s.Mod),
-		Copy:       make([]CopyEntry, s.Copy),
-		Keccak:     keccakEntries(s.Keccak, 1),
-		KeccakLong: keccakEntries(s.KeccakLong, s.KeccakBlocks),
-		Logs:       logEntries(s),
-		Calls:      callEntries(s),
-		Mcopy:      mcopyEntries(s),
-		Rdc:        rdcEntries(s),
-		Reads:      readEntries(s),
-		RetSizeEnd: Cell{Hi: 0, Lo: 0, T: 0},
-		shape:      s,
+		Code:         make([]frontend.Variable, s.Code),
+		Calldata:     make([]frontend.Variable, s.Calldata),
+		Storage:      make([]Slot, s.Storage),
+		Transient:    make([]Slot, s.Transient),
+		Return:       make([]Word, s.Return),
+		RetShl:       make([]Word, retSplice(s)),
+		RetShr:       make([]Word, retSplice(s)),
+		Rows:         rows,
+		StackEnd:     make([]Cell, s.Stack),
+		MemEnd:       make([]Cell, s.Memory),
+		Add:          make([]AddEntry, s.Add),
+		Mul:          make([]MulEntry, s.Mul),
+		Bit:          make([]BitEntry, s.Bit),
+		BitCounts:    make([]frontend.Variable, len(bitTable)),
+		Splice:       make([]SpliceEntry, s.Splice),
+		Exp:          make([]ExpEntry, s.Exp),
+		Mod:          make([]ModEntry, s.Mod),
+		Copy:         make([]CopyEntry, s.Copy),
+		Keccak:       keccakEntries(s.Keccak, 1),
+		KeccakLong:   keccakEntries(s.KeccakLong, s.KeccakBlocks),
+		KeccakHashes: keccakHashes(s),
+		Logs:         logEntries(s),
+		Calls:        callEntries(s),
+		Mcopy:        mcopyEntries(s),
+		Rdc:          rdcEntries(s),
+		Reads:        readEntries(s),
+		RetSizeEnd:   Cell{Hi: 0, Lo: 0, T: 0},
+		shape:        s,
 	}, nil
 }
 
@@ -227,6 +239,9 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
+	if c.shape.KeccakClaims {
+		return claimsRefused(c.shape)
+	}
 	out, err := c.FrameWitness.Constrain(api)
 	if err != nil {
 		return err
@@ -242,6 +257,21 @@ func (c *Circuit) Define(api frontend.API) error {
 // witness's RetLen and Return.
 type FrameOutcome struct {
 	Commitment, Reverted, Writes frontend.Variable
+	// Keccak are the keccak table's claims, one per short entry, in a
+	// shape with KeccakClaims (none otherwise): the circuit around the
+	// frame must prove each used one's hash.
+	Keccak []KeccakClaim
+}
+
+// KeccakClaim is one entry of a frame's keccak table whose hash the
+// frame's circuit does not prove: where Used is 1, Hash is claimed to be
+// keccak256 of the first Len bytes of Input, whose bytes past Len are
+// zero (Input has the entry's capacity, 135 bytes; its bytes are
+// range-checked). An unused entry has Used, Len and every byte zero.
+type KeccakClaim struct {
+	Used, Len frontend.Variable
+	Input     []frontend.Variable
+	Hash      Word
 }
 
 // Constrain proves the frame in the circuit api builds (over any of
@@ -253,7 +283,7 @@ type FrameOutcome struct {
 // frontend.Committer.
 func (c *FrameWitness) Constrain(api frontend.API) (FrameOutcome, error) {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), KeccakLong: len(c.KeccakLong), KeccakBlocks: c.shape.KeccakBlocks, Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Mcopy: len(c.Mcopy), McopyWords: c.shape.McopyWords, Rdc: len(c.Rdc), RdcWords: c.shape.RdcWords, Reads: len(c.Reads), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), KeccakLong: len(c.KeccakLong), KeccakBlocks: c.shape.KeccakBlocks, KeccakClaims: c.shape.KeccakClaims, Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Mcopy: len(c.Mcopy), McopyWords: c.shape.McopyWords, Rdc: len(c.Rdc), RdcWords: c.shape.RdcWords, Reads: len(c.Reads), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
 	if err := s.validate(); err != nil {
 		return FrameOutcome{}, err
 	}
@@ -292,7 +322,7 @@ func (c *FrameWitness) Constrain(api frontend.API) (FrameOutcome, error) {
 		return FrameOutcome{}, err
 	}
 	multicommit.WithCommitment(api, b.memoryArgument, b.committed...)
-	return FrameOutcome{Commitment: sum, Reverted: b.reverted, Writes: b.writes}, nil
+	return FrameOutcome{Commitment: sum, Reverted: b.reverted, Writes: b.writes, Keccak: b.claims}, nil
 }
 
 // builder holds what the parts of Define share.
@@ -323,6 +353,8 @@ type builder struct {
 	committed []frontend.Variable
 	reverted  frontend.Variable
 	writes    frontend.Variable
+	// claims are the keccak table's claims (KeccakClaims).
+	claims []KeccakClaim
 }
 
 // combo is a word folded with the challenge, β·hi + β²·lo, computed once

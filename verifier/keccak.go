@@ -5,6 +5,7 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/math/uints"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/holiman/uint256"
 
@@ -33,6 +34,19 @@ func newKeccakEntry(blocks int) KeccakEntry {
 	e := KeccakEntry{Off: 0, ID: 0, Len: 0, Bytes: make([]frontend.Variable, 32*w)}
 	zeros(e.Bytes)
 	return e
+}
+
+// keccakHashes is the claimed hashes of shape s's short entries, zero:
+// as many as its entries where it has KeccakClaims, none otherwise.
+func keccakHashes(s Shape) []Word {
+	if !s.KeccakClaims {
+		return nil
+	}
+	out := make([]Word, s.Keccak)
+	for i := range out {
+		out[i] = Word{Hi: 0, Lo: 0}
+	}
+	return out
 }
 
 // keccakEntries is n unused entries of blocks permutations.
@@ -64,6 +78,10 @@ var emptyKeccak = hashWord(crypto.Keccak256Hash())
 type KeccakEntry struct {
 	Off, ID, Len frontend.Variable
 	Bytes        []frontend.Variable
+
+	// hash is the hash the step pushed, as assigned (a claim in a shape
+	// with KeccakClaims).
+	hash uint256.Int
 }
 
 // keccakTable constrains the keccak table: each entry's bytes are
@@ -79,22 +97,33 @@ func (b *builder) keccakTable() error {
 	if err != nil {
 		return fmt.Errorf("verifier: keccak: %w", err)
 	}
+	if b.s.KeccakClaims {
+		// The hashes are claims: no keccak tables here.
+		for i := range b.c.Keccak {
+			if err := b.keccakEntry(uapi, nil, &b.c.Keccak[i], 1, &b.c.KeccakHashes[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	kh := keccak.New(api)
 	for i := range b.c.Keccak {
-		if err := b.keccakEntry(uapi, kh, &b.c.Keccak[i], 1); err != nil {
+		if err := b.keccakEntry(uapi, kh, &b.c.Keccak[i], 1, nil); err != nil {
 			return err
 		}
 	}
 	for i := range b.c.KeccakLong {
-		if err := b.keccakEntry(uapi, kh, &b.c.KeccakLong[i], b.s.KeccakBlocks); err != nil {
+		if err := b.keccakEntry(uapi, kh, &b.c.KeccakLong[i], b.s.KeccakBlocks, nil); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// keccakEntry constrains one entry of blocks permutations.
-func (b *builder) keccakEntry(uapi *uints.BinaryField[uints.U64], kh *keccak.Hasher, e *KeccakEntry, blocks int) error {
+// keccakEntry constrains one entry of blocks permutations. Where claim
+// is not nil (KeccakClaims) the entry's hash is *claim, which the entry
+// hands out with its input as a KeccakClaim, and kh is not used.
+func (b *builder) keccakEntry(uapi *uints.BinaryField[uints.U64], kh *keccak.Hasher, e *KeccakEntry, blocks int, claim *Word) error {
 	api := b.api
 	capacity, words := keccakCapacity(blocks)
 	{
@@ -123,16 +152,25 @@ func (b *builder) keccakEntry(uapi *uints.BinaryField[uints.U64], kh *keccak.Has
 		for p, v := range e.Bytes {
 			bytes[p] = uapi.ByteValueOf(v)
 		}
-		digest, err := kh.Sum(e.Bytes[:capacity], e.Len)
-		if err != nil {
-			return fmt.Errorf("verifier: keccak: %w", err)
-		}
 		var hHi, hLo frontend.Variable = 0, 0
-		for m, byt := range digest {
-			if m < 16 {
-				hHi = api.Add(api.Mul(hHi, 256), byt)
-			} else {
-				hLo = api.Add(api.Mul(hLo, 256), byt)
+		if claim != nil {
+			hHi, hLo = claim.Hi, claim.Lo
+			input := make([]frontend.Variable, capacity)
+			for p := range input {
+				input[p] = api.Mul(e.Bytes[p], in[p])
+			}
+			b.claims = append(b.claims, KeccakClaim{Used: in[0], Len: e.Len, Input: input, Hash: *claim})
+		} else {
+			digest, err := kh.Sum(e.Bytes[:capacity], e.Len)
+			if err != nil {
+				return fmt.Errorf("verifier: keccak: %w", err)
+			}
+			for m, byt := range digest {
+				if m < 16 {
+					hHi = api.Add(api.Mul(hHi, 256), byt)
+				} else {
+					hLo = api.Add(api.Mul(hLo, 256), byt)
+				}
 			}
 		}
 
@@ -210,7 +248,7 @@ func (a *assigner) keccakRows(si, i int, tb *aluTables) ([]Row, error) {
 		return nil, fmt.Errorf("%w: KECCAK256 at pc %d: %s bytes from memory offset %s, beyond %d bytes", ErrCapacity, st.PC, size.Dec(), off.Dec(), 32*a.s.Memory)
 	}
 	e := newKeccakEntry(blocks)
-	e.Off, e.ID, e.Len = off.Uint64(), i, size.Uint64()
+	e.Off, e.ID, e.Len, e.hash = off.Uint64(), i, size.Uint64(), hash
 	rows := make([]Row, n)
 	for k := range n {
 		ri := i + int(k)
@@ -271,4 +309,30 @@ func placeKeccaks(s Shape, es []KeccakEntry) (short, long []KeccakEntry, err err
 			ErrCapacity, len(es), n, s.Keccak, s.KeccakLong, longWords)
 	}
 	return short, long, nil
+}
+
+// KeccakInput is the input of one KECCAK256 a frame's keccak table holds,
+// and the hash the step pushed.
+type KeccakInput struct {
+	Input []byte
+	Hash  common.Hash
+}
+
+// KeccakInputs returns the input and pushed hash of each used short entry
+// of a witness that Assign made, in entry order: in a shape with
+// KeccakClaims, the claims FrameOutcome.Keccak hands out.
+func (c *FrameWitness) KeccakInputs() []KeccakInput {
+	var out []KeccakInput
+	for _, e := range c.Keccak {
+		n, ok := e.Len.(uint64)
+		if !ok || n == 0 {
+			continue
+		}
+		in := make([]byte, n)
+		for p := range in {
+			in[p] = byte(e.Bytes[p].(int))
+		}
+		out = append(out, KeccakInput{Input: in, Hash: e.hash.Bytes32()})
+	}
+	return out
 }

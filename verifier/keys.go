@@ -37,6 +37,9 @@ type Proof struct {
 
 // Compile compiles the circuit of a shape to R1CS.
 func Compile(s Shape) (constraint.ConstraintSystem, error) {
+	if s.KeccakClaims {
+		return nil, claimsRefused(s)
+	}
 	c, err := NewCircuit(s)
 	if err != nil {
 		return nil, err

@@ -46,6 +46,14 @@ type Shape struct {
 	// when the short ones are full). Zero: KECCAK256 of more than 135
 	// bytes is refused. Long entries need Keccak > 0 and KeccakBlocks ≥ 2.
 	KeccakLong, KeccakBlocks int
+	// KeccakClaims leaves the keccak table's hashes to the circuit around
+	// the frame: the frame's circuit hashes nothing and builds no keccak
+	// lookup tables; each entry's hash is a witness value, and
+	// FrameOutcome.Keccak hands out each entry's input and hash for that
+	// circuit to prove (the batch proof does, once per distinct input,
+	// in its keccak segments). A frame proof of its own (NewCircuit)
+	// refuses such a shape. It needs Keccak > 0 and no long entries.
+	KeccakClaims bool
 	// Logs is the capacity of the public log list: LOG0 to LOG4 steps,
 	// each with up to LogData words of data (from an offset that is a
 	// multiple of 32). Zero: LOG is refused, and its rows cost nothing.
@@ -113,7 +121,11 @@ func (s Shape) Name() string {
 		msize = fmt.Sprintf("-copy%d", s.Copy) + msize
 	}
 	if s.Keccak > 0 {
-		msize = fmt.Sprintf("-keccak%d", s.Keccak) + msize
+		claims := ""
+		if s.KeccakClaims {
+			claims = "c"
+		}
+		msize = fmt.Sprintf("-keccak%d%s", s.Keccak, claims) + msize
 	}
 	if s.KeccakLong > 0 {
 		msize = fmt.Sprintf("-klong%dx%d", s.KeccakLong, s.KeccakBlocks) + msize
@@ -158,6 +170,9 @@ func (s Shape) validate() error {
 	}
 	if s.KeccakLong > 0 && (s.Keccak < 1 || s.KeccakBlocks < 2 || s.KeccakBlocks > 64) {
 		return fmt.Errorf("%w: shape %s has long keccak entries without short ones or of %d blocks (2 to 64)", ErrCapacity, s.Name(), s.KeccakBlocks)
+	}
+	if s.KeccakClaims && (s.Keccak < 1 || s.KeccakLong > 0) {
+		return fmt.Errorf("%w: shape %s has keccak claims without short keccak entries or with long ones", ErrCapacity, s.Name())
 	}
 	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 || s.Keccak < 0 || s.KeccakLong < 0 || s.Logs < 0 || s.LogData < 0 || s.Transient < 0 || s.Calls < 0 || s.CallData < 0 || s.CallReturn < 0 || s.Mcopy < 0 || s.McopyWords < 0 || s.Rdc < 0 || s.RdcWords < 0 || s.Reads < 0 {
 		return fmt.Errorf("%w: negative exponentiation capacity in shape %s", ErrCapacity, s.Name())

@@ -24,6 +24,10 @@ const (
 	KindEnd
 	KindCode
 	KindBlock
+	// KindKeccak hashes the KECCAK256 inputs of frames whose shape has
+	// verifier.Shape.KeccakClaims; a capacity whose frame shape has none
+	// has no such segments and no circuit of this kind.
+	KindKeccak
 	nbKinds
 )
 
@@ -51,6 +55,22 @@ type Capacity struct {
 	// BalanceReads is the header segment's capacity of the read set's
 	// balance reads (DefaultBalanceReads if zero).
 	BalanceReads int
+	// KeccakInputs is a keccak segment's capacity of distinct KECCAK256
+	// inputs (DefaultKeccakInputs if zero), where the frame shape has
+	// KeccakClaims.
+	KeccakInputs int
+}
+
+// DefaultKeccakInputs is a keccak segment's capacity of inputs when
+// Capacity.KeccakInputs is zero.
+const DefaultKeccakInputs = 8
+
+// keccakInputs is the keccak segments' input capacity.
+func (c Capacity) keccakInputs() int {
+	if c.KeccakInputs <= 0 {
+		return DefaultKeccakInputs
+	}
+	return c.KeccakInputs
 }
 
 // DefaultBalanceReads is the header segment's capacity of balance reads
@@ -927,6 +947,13 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	alias := api.Mul(c.SenderCode, api.Sub(1, same))
 	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, t}, packTimes(api, c.ReadTimes)...)
 	vs = append(vs, c.SenderCode, c.L1CodeHash[0], c.L1CodeHash[1], c.CodeHash[0], c.CodeHash[1])
+	// The KECCAK256 hashes a frame of a shape with KeccakClaims pushed,
+	// which a keccak segment wrote.
+	sum, claims, err := frameClaims(api, m, sum, outcome.Keccak)
+	if err != nil {
+		return memory{}, nil, err
+	}
+	vs = append(vs, claims...)
 	acc, err := hashVars(api, vs...)
 	if err != nil {
 		return memory{}, nil, err
@@ -1216,18 +1243,24 @@ func bytesValue(api frontend.API, b []frontend.Variable) frontend.Variable {
 }
 
 // Circuits returns the segment circuits of capacity c, empty, in kind
-// order (KindHeader, KindTransaction, KindFrame, KindEnd), for compiling.
+// order (KindHeader, KindTransaction, KindFrame, KindEnd, KindCode,
+// KindBlock, and KindKeccak where the frame shape has KeccakClaims), for
+// compiling.
 func Circuits(c Capacity) ([]frontend.Circuit, error) {
 	f, err := verifier.NewFrameWitness(c.Frame)
 	if err != nil {
 		return nil, fmt.Errorf("batch: frame shape: %w", err)
 	}
-	return []frontend.Circuit{&headerSegment{Reads: make([][recordBytes]frontend.Variable, c.l1Slots()), Writes: make([][recordBytes]frontend.Variable, c.l1Slots()),
+	out := []frontend.Circuit{&headerSegment{Reads: make([][recordBytes]frontend.Variable, c.l1Slots()), Writes: make([][recordBytes]frontend.Variable, c.l1Slots()),
 		Code: make([][64]frontend.Variable, c.codeReads()), CodeUses: make([]frontend.Variable, c.codeReads()),
 		Balance: make([][64]frontend.Variable, c.balanceReads()), BalanceUses: make([]frontend.Variable, c.balanceReads())},
 		&transactionSegment{Tx: txsig.NewTx(c.Calldata), Ret: make([]verifier.Word, outcomeWords(c.Frame))},
 		&frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
 			ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, shape: c.Frame},
 		&endSegment{Slots: make([]slotEntry, c.slots()), Codes: make([]l2CodeEntry, c.l2Codes())}, &codeSegment{Code: make([]frontend.Variable, c.Frame.Code)},
-		&blockSegment{Header: make([]frontend.Variable, c.l1Block())}}, nil
+		&blockSegment{Header: make([]frontend.Variable, c.l1Block())}}
+	if c.Frame.KeccakClaims {
+		out = append(out, newKeccakSegment(c.keccakInputs()))
+	}
+	return out, nil
 }

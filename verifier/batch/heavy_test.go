@@ -37,8 +37,9 @@ import (
 // vote: BallotBox.vote on L2, whose L1CALL records it in Voting on L1),
 // settles it on a simulated L1 with mainnet's rules through
 // GnarkBatchVerifier, and checks that the same proof does not settle the
-// batch with a write changed, a read dropped or added, the transaction
-// dropped, another L2 state root or parent, nor on another rollup; then
+// batch with a write changed, a read dropped, added or its value
+// changed, the transaction dropped, another L2 state root or parent, nor
+// on another rollup; then
 // proves and settles two more batches, each continuing the last, the
 // proof of the one before refused for each. It logs sizes, times
 // and gas. It takes over an hour here the first time (keys kept under the
@@ -112,6 +113,12 @@ func TestBatchProofSettles(t *testing.T) {
 		{"a read dropped", "InvalidProof", r.Contract, forge(func(c *booster.Batch) {
 			rs := *c.Reads
 			rs.Storage = rs.Storage[1:]
+			c.Reads = &rs
+		})},
+		{"a read value changed", "StaleStorageRead", r.Contract, forge(func(c *booster.Batch) {
+			rs := *c.Reads
+			rs.Storage = slices.Clone(rs.Storage)
+			rs.Storage[0].Value[31] ^= 1
 			c.Reads = &rs
 		})},
 		{"a read added, with its live value", "InvalidProof", r.Contract, forge(func(c *booster.Batch) {

@@ -59,7 +59,7 @@ func NewProver(keyDir string, c Capacity, arity int) (*Prover, error) {
 	var kinds []aggregate.SegmentKind
 	names := []string{fmt.Sprintf("batch-header-l1slots%d", c.l1Slots()), fmt.Sprintf("batch-transaction-calldata%d", c.Calldata),
 		fmt.Sprintf("batch-frame-calldata%d-%s", c.Calldata, c.Frame.Name()), fmt.Sprintf("batch-end-slots%d", c.slots()),
-		fmt.Sprintf("batch-code-%d", c.Frame.Code), fmt.Sprintf("batch-block-%d", c.l1Block())}
+		fmt.Sprintf("batch-code-%d", c.Frame.Code), fmt.Sprintf("batch-block-%d", c.l1Block()), fmt.Sprintf("batch-keccak-inputs%d", c.keccakInputs())}
 	circuits, err := Circuits(c)
 	if err != nil {
 		return nil, err

@@ -145,6 +145,14 @@ type faults struct {
 	// l2CodeDigest, if set, replaces the code digest an end segment
 	// proves for an L2 account.
 	l2CodeDigest func(common.Address, common.Hash) common.Hash
+	// keccakClaims keeps a frame's KECCAK256 claims that are not their
+	// inputs' keccak256 hashes.
+	keccakClaims bool
+	// keccakUses, if set, gives how many times a keccak segment writes
+	// an input's hash read n times; keccakInput, if set, replaces the
+	// input a keccak segment hashes.
+	keccakUses  func(n int) int
+	keccakInput func([]byte) []byte
 }
 
 func (f *faults) has(pick func(*faults) bool) bool { return f != nil && pick(f) }
@@ -351,6 +359,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			return nil, err
 		}
 	}
+	b.keccak.segments(&b, c.keccakInputs())
 	if err := b.ends(c.slots(), c.l2Codes()); err != nil {
 		return nil, err
 	}
@@ -451,6 +460,8 @@ type draftBatch struct {
 	// many frames run it, in first-run order.
 	l2Code      map[common.Address]*l2CodeUse
 	l2CodeOrder []common.Address
+	// keccak holds the frames' KECCAK256 inputs (KeccakClaims).
+	keccak keccakUses
 }
 
 // l2CodeUse is an L2 account's code and the number of frames that run it.
@@ -600,6 +611,14 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	}
 	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.Element(bitOf(seg.popped.doomed)), t}, packTimesOf(times)...)
 	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]))
+	if c.Frame.KeccakClaims {
+		reads, claims, err := b.keccak.claims(seg.Frame.KeccakInputs(), c.Frame.Keccak, b.faults.has(func(f *faults) bool { return f.keccakClaims }))
+		if err != nil {
+			return nil, err
+		}
+		tuples = append(tuples, reads...)
+		es = append(es, claims...)
+	}
 	b.mem.acc = hashElements(es...)
 	b.mem.time = t
 	return tuples, nil
@@ -1339,6 +1358,8 @@ func (b *draftBatch) finish(h *Header) []SegmentWitness {
 		case *codeSegment:
 			a.SegmentInputs, a.carried = seg.Inputs(), cr
 		case *blockSegment:
+			a.SegmentInputs, a.carried = seg.Inputs(), cr
+		case *keccakSegment:
 			a.SegmentInputs, a.carried = seg.Inputs(), cr
 		}
 		segs[i] = SegmentWitness{Kind: d.kind, Assignment: d.assign, Segment: seg}

@@ -1,0 +1,189 @@
+package batch
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+
+	"github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
+	"github.com/consensys/gnark/frontend"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/aggregate"
+	"github.com/boosterkit/go-booster/verifier/keccak"
+)
+
+// keccakInputBytes is a keccak segment entry's capacity: a frame's short
+// keccak entry (one Keccak-f permutation).
+const keccakInputBytes = 135
+
+// keccakSegment hashes distinct KECCAK256 inputs of the batch's frames
+// (those of a shape with verifier.Shape.KeccakClaims, which hash
+// nothing themselves): for each entry, keccak256 of its first Len bytes
+// (the bytes past Len are zero), written to the storage argument under
+// the input's digest (codeDigest, as a code segment writes a code's
+// hash) Uses times, once for each claim of a frame that reads it. So an
+// input that several steps, frames or transactions hash is hashed once
+// per batch.
+type keccakSegment struct {
+	aggregate.SegmentInputs
+	carried
+	Entries []keccakSegmentEntry
+}
+
+// keccakSegmentEntry is one input of a keccak segment.
+type keccakSegmentEntry struct {
+	Len, Uses frontend.Variable
+	Bytes     []frontend.Variable
+}
+
+// newKeccakSegment is the empty keccak segment of n entries.
+func newKeccakSegment(n int) *keccakSegment {
+	s := &keccakSegment{Entries: make([]keccakSegmentEntry, n)}
+	for i := range s.Entries {
+		s.Entries[i].Bytes = make([]frontend.Variable, keccakInputBytes)
+	}
+	return s
+}
+
+// Define implements frontend.Circuit.
+func (c *keccakSegment) Define(api frontend.API) error {
+	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, c.Mem)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(c.In, in)
+	kh := keccak.New(api)
+	m := c.Mem
+	sum := m.Sum
+	vs := []frontend.Variable{m.Acc}
+	for i := range c.Entries {
+		e := &c.Entries[i]
+		// codeDigest checks Len against the capacity and the bytes past
+		// it, keccakOf that the bytes are bytes.
+		digest, err := codeDigest(api, e.Len, e.Bytes)
+		if err != nil {
+			return err
+		}
+		hash, err := keccakOf(api, kh, e.Bytes, e.Len)
+		if err != nil {
+			return err
+		}
+		sum = api.Add(sum, api.Mul(e.Uses, m.term(api, m.fingerprint(api, keccakOwner, digest, 0, hash[0], hash[1], 0))))
+		vs = append(vs, e.Len, digest, hash[0], hash[1], e.Uses)
+	}
+	acc, err := hashVars(api, vs...)
+	if err != nil {
+		return err
+	}
+	out, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, m.next(m.Time, acc, sum))
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(c.Out, out)
+	return nil
+}
+
+// frameClaims adds the keccak claims of a frame (FrameOutcome.Keccak) to
+// the storage argument's sum, each used one a read of its input's hash
+// under its digest, and returns the sum and the values the argument's
+// hash chain takes for them.
+func frameClaims(api frontend.API, m memory, sum frontend.Variable, claims []verifier.KeccakClaim) (frontend.Variable, []frontend.Variable, error) {
+	var vs []frontend.Variable
+	for _, cl := range claims {
+		digest, err := codeDigest(api, cl.Len, cl.Input)
+		if err != nil {
+			return nil, nil, err
+		}
+		sum = api.Sub(sum, api.Mul(cl.Used, m.term(api, m.fingerprint(api, keccakOwner, digest, 0, cl.Hash.Hi, cl.Hash.Lo, 0))))
+		vs = append(vs, cl.Used, digest, cl.Hash.Hi, cl.Hash.Lo)
+	}
+	return sum, vs, nil
+}
+
+// keccakUse is one distinct KECCAK256 input of a batch and how many
+// frame claims read its hash.
+type keccakUse struct {
+	input []byte
+	uses  int
+}
+
+// keccakUses collects the batch's distinct KECCAK256 inputs, in first-use
+// order.
+type keccakUses struct {
+	byInput map[string]*keccakUse
+	order   []*keccakUse
+}
+
+// claims returns the storage argument's reads of a frame's keccak claims
+// and the hash chain's values for them (all n entries, used first), and
+// counts each input's use. A claimed hash that is not the input's is
+// refused with ErrStatement unless forged is set.
+func (k *keccakUses) claims(inputs []verifier.KeccakInput, n int, forged bool) ([]memTuple, []fr.Element, error) {
+	if k.byInput == nil {
+		k.byInput = map[string]*keccakUse{}
+	}
+	var tuples []memTuple
+	var es []fr.Element
+	for j := range n {
+		if j >= len(inputs) {
+			es = append(es, fr.Element{}, digestOf(nil), fr.Element{}, fr.Element{})
+			continue
+		}
+		in := inputs[j]
+		if h := crypto.Keccak256Hash(in.Input); h != in.Hash && !forged {
+			return nil, nil, fmt.Errorf("%w: a KECCAK256 of %d bytes pushed %s, their keccak256 is %s", ErrStatement, len(in.Input), in.Hash, h)
+		}
+		u, seen := k.byInput[string(in.Input)]
+		if !seen {
+			u = &keccakUse{input: bytes.Clone(in.Input)}
+			k.byInput[string(in.Input)] = u
+			k.order = append(k.order, u)
+		}
+		u.uses++
+		d := digestOf(in.Input)
+		tuples = append(tuples, keccakTuple(false, d, in.Hash))
+		es = append(es, fr.NewElement(1), d, elem(in.Hash[:16]), elem(in.Hash[16:]))
+	}
+	return tuples, es, nil
+}
+
+// segments adds the keccak segments of n entries each that write every
+// input's hash, as many times as it is read.
+func (k *keccakUses) segments(b *draftBatch, n int) {
+	for chunk := range slices.Chunk(k.order, n) {
+		seg := newKeccakSegment(n)
+		var tuples []memTuple
+		es := []fr.Element{b.mem.acc}
+		for i := range seg.Entries {
+			e := &seg.Entries[i]
+			var in []byte
+			uses := 0
+			if i < len(chunk) {
+				in, uses = chunk[i].input, chunk[i].uses
+				if fl := b.faults; fl != nil && fl.keccakUses != nil {
+					uses = fl.keccakUses(uses)
+				}
+				if fl := b.faults; fl != nil && fl.keccakInput != nil {
+					in = fl.keccakInput(in)
+				}
+			}
+			e.Len, e.Uses = len(in), uses
+			for p := range e.Bytes {
+				e.Bytes[p] = 0
+				if p < len(in) {
+					e.Bytes[p] = in[p]
+				}
+			}
+			h := crypto.Keccak256Hash(in)
+			d := digestOf(in)
+			for range uses {
+				tuples = append(tuples, keccakTuple(true, d, h))
+			}
+			es = append(es, fr.NewElement(uint64(len(in))), d, elem(h[:16]), elem(h[16:]), fr.NewElement(uint64(uses)))
+		}
+		b.mem.acc = hashElements(es...)
+		b.add(KindKeccak, seg, tuples, nil)
+	}
+}
