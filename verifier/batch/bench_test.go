@@ -15,7 +15,9 @@ import (
 // kind's size, with the EVM circuit of the same shape on BN254 (the
 // single-frame prover's) as the baseline of the frame segment, the
 // header segment's list capacity, the end segment's slot capacity and
-// the code segment's cost per code byte:
+// the code segment's cost per code byte; then the frame segment of the
+// same shape with KeccakClaims and the keccak segment that proves its
+// claims, with its cost per input:
 //
 //	go test -run XXX -bench BenchmarkSegmentConstraints -benchtime 1x ./verifier/batch
 func BenchmarkSegmentConstraints(b *testing.B) {
@@ -25,9 +27,8 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 		b.Fatal(err)
 	}
 	base := evm.GetNbConstraints()
-	names := []string{"header", "transaction", "frame", "end", "code", "block"}
-	for kind, name := range names {
-		b.Run(name, func(b *testing.B) {
+	for kind := range KindKeccak {
+		b.Run(KindName(kind), func(b *testing.B) {
 			var n int
 			for range b.N {
 				circuits, err := Circuits(c)
@@ -54,6 +55,40 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 			case KindCode:
 				b.ReportMetric(float64(c.Frame.Code), "code-bytes")
 				b.ReportMetric(float64(n)/float64(c.Frame.Code), "constraints/byte")
+			}
+		})
+	}
+	// The same frame shape with KeccakClaims, against the frame segment
+	// above, and the keccak segment that proves its claims.
+	claims := c
+	claims.Frame.KeccakClaims = true
+	var frame int
+	for _, kind := range []int{KindFrame, KindKeccak} {
+		b.Run("claims-"+KindName(kind), func(b *testing.B) {
+			var n int
+			for range b.N {
+				circuits, err := Circuits(claims)
+				if err != nil {
+					b.Fatal(err)
+				}
+				cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, circuits[kind])
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = cs.GetNbConstraints()
+			}
+			b.ReportMetric(float64(n), "constraints")
+			switch kind {
+			case KindFrame:
+				frame = n
+				b.ReportMetric(float64(base), "evm-bn254-constraints")
+				b.ReportMetric(float64(n)/float64(base), "x-evm-bn254")
+			case KindKeccak:
+				b.ReportMetric(float64(claims.keccakInputs()), "inputs")
+				b.ReportMetric(float64(n)/float64(claims.keccakInputs()), "constraints/input")
+				if frame > 0 {
+					b.ReportMetric(float64(frame), "claims-frame-constraints")
+				}
 			}
 		})
 	}

@@ -31,6 +31,18 @@ const (
 	nbKinds
 )
 
+// kindNames are the segment kinds' names, in kind order.
+var kindNames = [nbKinds]string{"header", "transaction", "frame", "end", "code", "block", "keccak"}
+
+// KindName is the name of segment kind k ("header", "frame", ...), or
+// "kind k" for a kind there is not.
+func KindName(k int) string {
+	if k < 0 || k >= nbKinds {
+		return fmt.Sprintf("kind %d", k)
+	}
+	return kindNames[k]
+}
+
 // Capacity is what one batch prover's segment circuits hold: transactions
 // of up to Calldata bytes of calldata, frames of Frame's shape, end
 // segments of Slots storage slots each (DefaultSlots if zero; a batch has

@@ -98,16 +98,17 @@ func NewProver(keyDir string, c Capacity, arity int) (*Prover, error) {
 // (Wrapper.ExportSolidity) GnarkBatchVerifier adapts.
 func (p *Prover) Wrapper() *aggregate.Wrapper { return p.wrap }
 
-// Constraints reports the size of each circuit: the six segment kinds,
-// the aggregation and the wrap.
+// Constraints reports the size of each circuit: the segment kinds (six,
+// and "keccak" where the frame shape has KeccakClaims), the aggregation
+// and the wrap.
 func (p *Prover) Constraints() map[string]int {
-	return map[string]int{
-		"header": p.kinds[KindHeader].ccs.GetNbConstraints(), "transaction": p.kinds[KindTransaction].ccs.GetNbConstraints(),
-		"frame": p.kinds[KindFrame].ccs.GetNbConstraints(),
-		"end":   p.kinds[KindEnd].ccs.GetNbConstraints(), "code": p.kinds[KindCode].ccs.GetNbConstraints(),
-		"block":       p.kinds[KindBlock].ccs.GetNbConstraints(),
-		"aggregation": p.agg.NbConstraints(), "wrap": p.wrap.NbConstraints(),
+	out := map[string]int{"aggregation": p.agg.NbConstraints(), "wrap": p.wrap.NbConstraints()}
+	for k, keys := range p.kinds {
+		if keys.ccs != nil {
+			out[KindName(k)] = keys.ccs.GetNbConstraints()
+		}
 	}
+	return out
 }
 
 // Prove proves the batch with header h, L1 lists l1, L2 state l2 before it, applied
@@ -148,7 +149,7 @@ func (p *Prover) Prove(ctx context.Context, h *Header, l1 *L1Lists, l2 *statetre
 			return nil, fmt.Errorf("%w: segment %d: %w", aggregate.ErrProve, i, err)
 		}
 		proofs[i] = aggregate.SegmentProof{Kind: s.Kind, Segment: s.Segment, Proof: proof}
-		report(fmt.Sprintf("segment %d", i))
+		report(fmt.Sprintf("segment %d (%s)", i, KindName(s.Kind)))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

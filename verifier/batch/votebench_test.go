@@ -17,61 +17,75 @@ import (
 // BenchmarkVoteBatch executes batches of N votes of the voting example
 // (BallotBox.vote on L2, its L1CALL into Voting.recordVote) through a
 // booster on a simulated L1, splits each into its segments
-// (batch.Witnesses, the ERC20 frame shape, 128 bytes of calldata) and
-// reports, against N = 1 in the same run, how many segments a batch is
-// and how many constraints its segments add up to, in all and per vote
-// (the signature included; the aggregation slots, one per segment, are
-// counted, not compiled: their keys need every segment kind's), with
-// each kind's count, the steps a vote's frames run and what a step costs
-// in the frame segments:
+// (batch.Witnesses, 128 bytes of calldata) and reports how many segments
+// a batch is and how many constraints its segments add up to, in all
+// and per vote (the signature included; the aggregation slots, one per
+// segment, are counted, not compiled: their keys need every segment
+// kind's), with each kind's count, the steps a vote's frames run and
+// what a step costs in the frame segments. It does so for two frame
+// shapes: the ERC20 shape, whose frames hash their own KECCAK256 inputs
+// (the baseline, against N = 1 of it), and the same shape with
+// KeccakClaims, whose inputs keccak segments hash once per batch (against
+// the baseline at the same N):
 //
-//	go test -run XXX -bench BenchmarkVoteBatch -benchtime 1x -timeout 30m ./verifier/batch
+//	go test -run XXX -bench BenchmarkVoteBatch -benchtime 1x -timeout 60m ./verifier/batch
 func BenchmarkVoteBatch(b *testing.B) {
-	capacity := batch.Capacity{Calldata: 128, Frame: verifier.Shapes[2]}
-	circuits, err := batch.Circuits(capacity)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sizes := make([]int, len(circuits))
-	for k, c := range circuits {
-		cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, c)
+	claims := verifier.Shapes[2]
+	claims.KeccakClaims = true
+	shapes := []struct {
+		name  string
+		shape verifier.Shape
+	}{{"in-frame-keccak", verifier.Shapes[2]}, {"keccak-claims", claims}}
+	var basePerVote float64
+	baseAt := map[int]float64{}
+	for _, sh := range shapes {
+		capacity := batch.Capacity{Calldata: 128, Frame: sh.shape}
+		circuits, err := batch.Circuits(capacity)
 		if err != nil {
 			b.Fatal(err)
 		}
-		sizes[k] = cs.GetNbConstraints()
-	}
-	names := []string{"header", "transaction", "frame", "end", "code", "block"}
-	var basePerVote float64
-	for _, n := range []int{1, 10, 100} {
-		b.Run(fmt.Sprintf("votes=%d", n), func(b *testing.B) {
-			var segs []batch.SegmentWitness
-			var steps int
-			for range b.N {
-				segs, steps = voteBatchSegments(b, n, capacity)
+		sizes := make([]int, len(circuits))
+		for k, c := range circuits {
+			cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, c)
+			if err != nil {
+				b.Fatal(err)
 			}
-			counts := make([]int, len(circuits))
-			total := 0
-			for _, s := range segs {
-				counts[s.Kind]++
-				total += sizes[s.Kind]
-			}
-			perVote := float64(total) / float64(n)
-			if n == 1 {
-				basePerVote = perVote
-			}
-			b.ReportMetric(float64(len(segs)), "segments")
-			b.ReportMetric(float64(len(segs))/float64(n), "segments/vote")
-			b.ReportMetric(float64(total), "constraints")
-			b.ReportMetric(perVote, "constraints/vote")
-			b.ReportMetric(float64(steps)/float64(n), "steps/vote")
-			b.ReportMetric(float64(counts[batch.KindFrame]*sizes[batch.KindFrame])/float64(steps), "frame-constraints/step")
-			if basePerVote > 0 {
+			sizes[k] = cs.GetNbConstraints()
+		}
+		for _, n := range []int{1, 10, 100} {
+			b.Run(fmt.Sprintf("%s/votes=%d", sh.name, n), func(b *testing.B) {
+				var segs []batch.SegmentWitness
+				var steps int
+				for range b.N {
+					segs, steps = voteBatchSegments(b, n, capacity)
+				}
+				counts := make([]int, len(circuits))
+				total := 0
+				for _, s := range segs {
+					counts[s.Kind]++
+					total += sizes[s.Kind]
+				}
+				perVote := float64(total) / float64(n)
+				if n == 1 && basePerVote == 0 {
+					basePerVote = perVote
+				}
+				if _, ok := baseAt[n]; !ok {
+					baseAt[n] = perVote
+				}
+				b.ReportMetric(float64(len(segs)), "segments")
+				b.ReportMetric(float64(len(segs))/float64(n), "segments/vote")
+				b.ReportMetric(float64(total), "constraints")
+				b.ReportMetric(perVote, "constraints/vote")
+				b.ReportMetric(float64(steps)/float64(n), "steps/vote")
+				b.ReportMetric(float64(counts[batch.KindFrame]*sizes[batch.KindFrame])/float64(steps), "frame-constraints/step")
 				b.ReportMetric(perVote/basePerVote, "x-per-vote-at-1")
-			}
-			for k, c := range counts {
-				b.ReportMetric(float64(c), names[k]+"-segments")
-			}
-		})
+				b.ReportMetric(perVote/baseAt[n], "x-in-frame-keccak")
+				for k, c := range counts {
+					b.ReportMetric(float64(c), batch.KindName(k)+"-segments")
+					b.ReportMetric(float64(sizes[k]), batch.KindName(k)+"-constraints")
+				}
+			})
+		}
 	}
 }
 

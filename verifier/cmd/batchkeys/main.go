@@ -33,17 +33,21 @@ func main() {
 	arity := flag.Int("arity", 6, "segments of one aggregation: header, the end segments, and per transaction one plus one per frame it runs")
 	slots := flag.Int("slots", batch.DefaultSlots, "storage slots of one end segment")
 	l1Slots := flag.Int("l1slots", batch.DefaultL1Slots, "read set and write list entries the header segment holds, each")
+	claims := flag.Bool("keccak-claims", false, "frames leave their KECCAK256 hashes to keccak segments, which hash each distinct input once per batch (verifier.Shape.KeccakClaims)")
+	inputs := flag.Int("keccak-inputs", batch.DefaultKeccakInputs, "with -keccak-claims: distinct KECCAK256 inputs of one keccak segment")
 	dir := flag.String("keys", "", "key directory (default: verifier.DefaultKeyDir()); keys go in its batch folder")
 	out := flag.String("out", "", "output file for the Solidity verifier (default: standard output)")
 	flag.Parse()
-	if *dataCap < 0 || *arity < 2 || *frame < 0 || *frame >= len(verifier.Shapes) || *slots < 1 || *l1Slots < 1 {
-		log.Fatalf("-calldata must be at least 0, -arity at least 2, -slots and -l1slots at least 1, and -frame below %d", len(verifier.Shapes))
+	if *dataCap < 0 || *arity < 2 || *frame < 0 || *frame >= len(verifier.Shapes) || *slots < 1 || *l1Slots < 1 || *inputs < 1 {
+		log.Fatalf("-calldata must be at least 0, -arity at least 2, -slots, -l1slots and -keccak-inputs at least 1, and -frame below %d", len(verifier.Shapes))
 	}
+	shape := verifier.Shapes[*frame]
+	shape.KeccakClaims = *claims
 	if *dir == "" {
 		*dir = verifier.DefaultKeyDir()
 	}
 	start := time.Now()
-	p, err := batch.NewProver(filepath.Join(*dir, "batch"), batch.Capacity{Calldata: *dataCap, Frame: verifier.Shapes[*frame], Slots: *slots, L1Slots: *l1Slots}, *arity)
+	p, err := batch.NewProver(filepath.Join(*dir, "batch"), batch.Capacity{Calldata: *dataCap, Frame: shape, Slots: *slots, L1Slots: *l1Slots, KeccakInputs: *inputs}, *arity)
 	if err != nil {
 		log.Fatal(err)
 	}
