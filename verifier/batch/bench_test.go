@@ -28,7 +28,7 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 	}
 	base := evm.GetNbConstraints()
 	for kind := range KindKeccak {
-		b.Run(KindName(kind), func(b *testing.B) {
+		b.Run(c.KindName(kind), func(b *testing.B) {
 			var n int
 			for range b.N {
 				circuits, err := Circuits(c)
@@ -64,7 +64,7 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 	claims.Frame.KeccakClaims = true
 	var frame int
 	for _, kind := range []int{KindFrame, KindKeccak} {
-		b.Run("claims-"+KindName(kind), func(b *testing.B) {
+		b.Run("claims-"+claims.KindName(kind), func(b *testing.B) {
 			var n int
 			for range b.N {
 				circuits, err := Circuits(claims)

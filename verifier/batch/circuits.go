@@ -3,6 +3,7 @@ package batch
 import (
 	"fmt"
 	"math/big"
+	"slices"
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/hash/poseidon2"
@@ -34,13 +35,82 @@ const (
 // kindNames are the segment kinds' names, in kind order.
 var kindNames = [nbKinds]string{"header", "transaction", "frame", "end", "code", "block", "keccak"}
 
-// KindName is the name of segment kind k ("header", "frame", ...), or
-// "kind k" for a kind there is not.
-func KindName(k int) string {
-	if k < 0 || k >= nbKinds {
+// KindName is the name of segment kind k of capacity c: "header",
+// "frame", ..., "keccak", and "frame N" for the frame kind of
+// c.Frames[N-1]; "kind k" for a kind c does not have.
+func (c Capacity) KindName(k int) string {
+	if i := k - c.firstExtraFrameKind(); i >= 0 && i < len(c.Frames) {
+		return fmt.Sprintf("frame %d", i+1)
+	}
+	if k < 0 || k >= c.firstExtraFrameKind() {
 		return fmt.Sprintf("kind %d", k)
 	}
 	return kindNames[k]
+}
+
+// firstExtraFrameKind is the kind of c.Frames[0]: the kinds of c.Frames
+// follow KindBlock, or KindKeccak where the frames have KeccakClaims.
+func (c Capacity) firstExtraFrameKind() int {
+	if c.Frame.KeccakClaims {
+		return KindKeccak + 1
+	}
+	return KindBlock + 1
+}
+
+// FrameKind is the segment kind of c.Frames[i], or KindFrame (c.Frame's)
+// where i is -1.
+func (c Capacity) FrameKind(i int) int {
+	if i < 0 {
+		return KindFrame
+	}
+	return c.firstExtraFrameKind() + i
+}
+
+// IsFrameKind reports whether segments of kind k prove a frame.
+func (c Capacity) IsFrameKind(k int) bool {
+	i := k - c.firstExtraFrameKind()
+	return k == KindFrame || (i >= 0 && i < len(c.Frames))
+}
+
+// frameShapes are the frame shapes in the order a frame tries them:
+// c.Frames, then c.Frame; frameKinds their kinds.
+func (c Capacity) frameShapes() ([]verifier.Shape, []int) {
+	shapes := append(slices.Clone(c.Frames), c.Frame)
+	kinds := make([]int, len(shapes))
+	for i := range c.Frames {
+		kinds[i] = c.FrameKind(i)
+	}
+	kinds[len(c.Frames)] = KindFrame
+	return shapes, kinds
+}
+
+// check refuses frame shapes that disagree on KeccakClaims.
+func (c Capacity) check() error {
+	for _, s := range c.Frames {
+		if s.KeccakClaims != c.Frame.KeccakClaims {
+			return fmt.Errorf("%w: frame shapes %s and %s: keccak claims in one and not in the other", verifier.ErrCapacity, s.Name(), c.Frame.Name())
+		}
+	}
+	return nil
+}
+
+// codeCap is the code segments' capacity: the largest frame shape's code.
+func (c Capacity) codeCap() int {
+	n := c.Frame.Code
+	for _, s := range c.Frames {
+		n = max(n, s.Code)
+	}
+	return n
+}
+
+// outcomeWords is how many return words the contexts carry: the most any
+// frame shape returns or any call keeps.
+func (c Capacity) outcomeWords() int {
+	n := outcomeWords(c.Frame)
+	for _, s := range c.Frames {
+		n = max(n, outcomeWords(s))
+	}
+	return n
 }
 
 // Capacity is what one batch prover's segment circuits hold: transactions
@@ -71,6 +141,12 @@ type Capacity struct {
 	// inputs (DefaultKeccakInputs if zero), where the frame shape has
 	// KeccakClaims.
 	KeccakInputs int
+	// Frames are further frame shapes, each a frame segment kind of its
+	// own (FrameKind): a frame is proven in the first of them that holds
+	// it, and in Frame if none does, so that small frames do not pay for
+	// a large shape's rows and tables. Each must agree with Frame on
+	// KeccakClaims. Code segments hold the largest shape's code.
+	Frames []verifier.Shape
 }
 
 // DefaultKeccakInputs is a keccak segment's capacity of inputs when
@@ -762,9 +838,10 @@ type frameSegment struct {
 	ReadTimes []frontend.Variable
 	Frame     verifier.FrameWitness
 	// dataCap is the calldata capacity of the contexts (the transaction
-	// segments'), shape the frame's.
-	dataCap int            `gnark:"-"`
-	shape   verifier.Shape `gnark:"-"`
+	// segments'), words the return words they carry (Capacity's
+	// outcomeWords).
+	dataCap int `gnark:"-"`
+	words   int `gnark:"-"`
 }
 
 // l1CallAddress is L1CALL's address (precompiles.L1CallAddress) and
@@ -834,7 +911,7 @@ func (c *frameSegment) Define(api frontend.API) error {
 	ancestry := append([]frontend.Variable{owner}, c.Ancestors[:len(c.Ancestors)-1]...)
 	room := c.Ancestors[len(c.Ancestors)-1]
 	undo := api.Sub(api.Add(c.Doomed, outcome.Reverted), api.Mul(c.Doomed, outcome.Reverted))
-	out, err := frameOutcome(api, api.Sub(1, outcome.Reverted), f.RetLen, f.Return, outcomeWords(c.shape))
+	out, err := frameOutcome(api, api.Sub(1, outcome.Reverted), f.RetLen, f.Return, c.words)
 	if err != nil {
 		return err
 	}
@@ -1038,7 +1115,7 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, aliase
 	if err != nil {
 		return nil, err
 	}
-	out, err := frameOutcome(api, call.Success, call.RetLen, call.Ret, outcomeWords(c.shape))
+	out, err := frameOutcome(api, call.Success, call.RetLen, call.Ret, c.words)
 	if err != nil {
 		return nil, err
 	}
@@ -1256,23 +1333,42 @@ func bytesValue(api frontend.API, b []frontend.Variable) frontend.Variable {
 
 // Circuits returns the segment circuits of capacity c, empty, in kind
 // order (KindHeader, KindTransaction, KindFrame, KindEnd, KindCode,
-// KindBlock, and KindKeccak where the frame shape has KeccakClaims), for
-// compiling.
+// KindBlock, KindKeccak where the frame shape has KeccakClaims, then the
+// kinds of c.Frames), for compiling.
 func Circuits(c Capacity) ([]frontend.Circuit, error) {
 	f, err := verifier.NewFrameWitness(c.Frame)
 	if err != nil {
 		return nil, fmt.Errorf("batch: frame shape: %w", err)
 	}
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	extra := make([]frontend.Circuit, len(c.Frames))
+	for i, s := range c.Frames {
+		if extra[i], err = frameCircuit(c, s); err != nil {
+			return nil, err
+		}
+	}
 	out := []frontend.Circuit{&headerSegment{Reads: make([][recordBytes]frontend.Variable, c.l1Slots()), Writes: make([][recordBytes]frontend.Variable, c.l1Slots()),
 		Code: make([][64]frontend.Variable, c.codeReads()), CodeUses: make([]frontend.Variable, c.codeReads()),
 		Balance: make([][64]frontend.Variable, c.balanceReads()), BalanceUses: make([]frontend.Variable, c.balanceReads())},
-		&transactionSegment{Tx: txsig.NewTx(c.Calldata), Ret: make([]verifier.Word, outcomeWords(c.Frame))},
+		&transactionSegment{Tx: txsig.NewTx(c.Calldata), Ret: make([]verifier.Word, c.outcomeWords())},
 		&frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
-			ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, shape: c.Frame},
-		&endSegment{Slots: make([]slotEntry, c.slots()), Codes: make([]l2CodeEntry, c.l2Codes())}, &codeSegment{Code: make([]frontend.Variable, c.Frame.Code)},
+			ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, words: c.outcomeWords()},
+		&endSegment{Slots: make([]slotEntry, c.slots()), Codes: make([]l2CodeEntry, c.l2Codes())}, &codeSegment{Code: make([]frontend.Variable, c.codeCap())},
 		&blockSegment{Header: make([]frontend.Variable, c.l1Block())}}
 	if c.Frame.KeccakClaims {
 		out = append(out, newKeccakSegment(c.keccakInputs()))
 	}
-	return out, nil
+	return append(out, extra...), nil
+}
+
+// frameCircuit is the empty frame segment of shape s in capacity c.
+func frameCircuit(c Capacity, s verifier.Shape) (*frameSegment, error) {
+	f, err := verifier.NewFrameWitness(s)
+	if err != nil {
+		return nil, fmt.Errorf("batch: frame shape: %w", err)
+	}
+	return &frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
+		ReadTimes: make([]frontend.Variable, s.Storage), dataCap: c.Calldata, words: c.outcomeWords()}, nil
 }

@@ -27,7 +27,7 @@ func TransactionSegmentOf(a frontend.Circuit) *transactionSegment { return a.(*t
 func Relabel(a frontend.Circuit, h *Header, tr *trace.Trace, l1, static bool) {
 	s := a.(*frameSegment)
 	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, l1, static, isOne(s.Doomed), fesOf(s.Ancestors), s.dataCap),
-		outcomeOf(!tr.Reverted, tr.ReturnData, outcomeWords(s.shape)))
+		outcomeOf(!tr.Reverted, tr.ReturnData, s.words))
 	var rest, acc fr.Element
 	rest.SetBigInt(s.Rest.(*big.Int))
 	acc.SetBigInt(s.Acc.(*big.Int))

@@ -42,7 +42,7 @@ type segmentKeys struct {
 // setup made by NewProver. It is safe for concurrent use.
 type Prover struct {
 	capacity Capacity
-	kinds    [nbKinds]segmentKeys
+	kinds    []segmentKeys
 	agg      *aggregate.Aggregator
 	wrap     *aggregate.Wrapper
 }
@@ -59,11 +59,18 @@ func NewProver(keyDir string, c Capacity, arity int) (*Prover, error) {
 	var kinds []aggregate.SegmentKind
 	names := []string{fmt.Sprintf("batch-header-l1slots%d", c.l1Slots()), fmt.Sprintf("batch-transaction-calldata%d", c.Calldata),
 		fmt.Sprintf("batch-frame-calldata%d-%s", c.Calldata, c.Frame.Name()), fmt.Sprintf("batch-end-slots%d", c.slots()),
-		fmt.Sprintf("batch-code-%d", c.Frame.Code), fmt.Sprintf("batch-block-%d", c.l1Block()), fmt.Sprintf("batch-keccak-inputs%d", c.keccakInputs())}
+		fmt.Sprintf("batch-code-%d", c.codeCap()), fmt.Sprintf("batch-block-%d", c.l1Block())}
+	if c.Frame.KeccakClaims {
+		names = append(names, fmt.Sprintf("batch-keccak-inputs%d", c.keccakInputs()))
+	}
+	for _, s := range c.Frames {
+		names = append(names, fmt.Sprintf("batch-frame-calldata%d-%s", c.Calldata, s.Name()))
+	}
 	circuits, err := Circuits(c)
 	if err != nil {
 		return nil, err
 	}
+	p.kinds = make([]segmentKeys, len(circuits))
 	for k, c := range circuits {
 		cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, c)
 		if err != nil {
@@ -98,15 +105,12 @@ func NewProver(keyDir string, c Capacity, arity int) (*Prover, error) {
 // (Wrapper.ExportSolidity) GnarkBatchVerifier adapts.
 func (p *Prover) Wrapper() *aggregate.Wrapper { return p.wrap }
 
-// Constraints reports the size of each circuit: the segment kinds (six,
-// and "keccak" where the frame shape has KeccakClaims), the aggregation
-// and the wrap.
+// Constraints reports the size of each circuit: the segment kinds, by
+// Capacity.KindName, the aggregation and the wrap.
 func (p *Prover) Constraints() map[string]int {
 	out := map[string]int{"aggregation": p.agg.NbConstraints(), "wrap": p.wrap.NbConstraints()}
 	for k, keys := range p.kinds {
-		if keys.ccs != nil {
-			out[KindName(k)] = keys.ccs.GetNbConstraints()
-		}
+		out[p.capacity.KindName(k)] = keys.ccs.GetNbConstraints()
 	}
 	return out
 }
@@ -149,7 +153,7 @@ func (p *Prover) Prove(ctx context.Context, h *Header, l1 *L1Lists, l2 *statetre
 			return nil, fmt.Errorf("%w: segment %d: %w", aggregate.ErrProve, i, err)
 		}
 		proofs[i] = aggregate.SegmentProof{Kind: s.Kind, Segment: s.Segment, Proof: proof}
-		report(fmt.Sprintf("segment %d (%s)", i, KindName(s.Kind)))
+		report(fmt.Sprintf("segment %d (%s)", i, p.capacity.KindName(s.Kind)))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -159,6 +159,9 @@ func (f *faults) has(pick func(*faults) bool) bool { return f != nil && pick(f) 
 
 // witnesses is Witnesses with faults.
 func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*trace.Transaction, c Capacity, fl *faults) ([]SegmentWitness, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
 	if l1 == nil {
 		return nil, fmt.Errorf("%w: no L1 lists", ErrStatement)
 	}
@@ -246,7 +249,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			return nil, err
 		}
 	}
-	words := outcomeWords(c.Frame)
+	words := c.outcomeWords()
 
 	// The first pass assigns each segment and follows the pending stack,
 	// the running commitment and the storage argument's hash chain; the
@@ -283,7 +286,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	}
 	b.add(KindHeader, head, b.lists(head, l1, c, uses, balances, h, block != nil, framesOf(executions, false), len(txs)), stack)
 	for _, code := range codes {
-		b.add(KindCode, b.code(code, c.Frame.Code), code.tuples(), stack)
+		b.add(KindCode, b.code(code, c.codeCap()), code.tuples(), stack)
 	}
 	if block != nil {
 		seg, tuples := b.block(block, pinned, h.L1ChainID, l1Frames(executions), c.l1Block())
@@ -348,7 +351,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			if err != nil {
 				return nil, fmt.Errorf("batch: transaction %d (%s) frame %d: %w", i, tx.Hash(), k, err)
 			}
-			b.addAt(KindFrame, seg.frameSegment, tuples, b.acc, pendingBefore, stack)
+			b.addAt(seg.kind, seg.frameSegment, tuples, b.acc, pendingBefore, stack)
 		}
 	}
 	if len(stack) != 0 {
@@ -531,7 +534,7 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	now := t.Uint64()
 	undo := (seg.popped.doomed || tr.Reverted) && !b.faults.has(func(f *faults) bool { return f.keepReverted })
 	owner := ownerOf(f.L1, tr.Address)
-	times := make([]uint64, c.Frame.Storage)
+	times := make([]uint64, seg.shape.Storage)
 	var tuples []memTuple
 	for j, sl := range tr.Storage {
 		k := slotKey{l1: f.L1, addr: tr.Address, key: sl.Key}
@@ -595,7 +598,7 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	for j := range seg.Ancestors {
 		seg.Ancestors[j] = seg.popped.ancestors[j].BigInt(new(big.Int))
 	}
-	cm, err := verifier.PublicOf(tr).CommitmentOn(ecc.BLS12_377, c.Frame)
+	cm, err := verifier.PublicOf(tr).CommitmentOn(ecc.BLS12_377, seg.shape)
 	if err != nil {
 		return nil, err
 	}
@@ -611,8 +614,8 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	}
 	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.Element(bitOf(seg.popped.doomed)), t}, packTimesOf(times)...)
 	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]))
-	if c.Frame.KeccakClaims {
-		reads, claims, err := b.keccak.claims(seg.Frame.KeccakInputs(), c.Frame.Keccak, b.faults.has(func(f *faults) bool { return f.keccakClaims }))
+	if seg.shape.KeccakClaims {
+		reads, claims, err := b.keccak.claims(seg.Frame.KeccakInputs(), seg.shape.Keccak, b.faults.has(func(f *faults) bool { return f.keccakClaims }))
 		if err != nil {
 			return nil, err
 		}
@@ -974,8 +977,8 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, fl *fault
 		if !f.L1 {
 			continue
 		}
-		if len(tr.Code) > c.Frame.Code {
-			return nil, nil, nil, fmt.Errorf("%w: %d bytes of L1 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.Frame.Code)
+		if len(tr.Code) > c.codeCap() {
+			return nil, nil, nil, fmt.Errorf("%w: %d bytes of L1 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
 		}
 		i, seen := at[tr.Address]
 		if !seen {
@@ -1043,8 +1046,8 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, fl *fault
 		if f.L1 || !makesL1Call(tr) || withheld {
 			continue
 		}
-		if len(tr.Code) > c.Frame.Code {
-			return nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.Frame.Code)
+		if len(tr.Code) > c.codeCap() {
+			return nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
 		}
 		i := slices.IndexFunc(codes, func(code l1Code) bool { return bytes.Equal(code.code, tr.Code) })
 		if i < 0 {
@@ -1420,6 +1423,20 @@ func pendingOf(st []pending) fr.Element {
 	return p
 }
 
+// assignFrame assigns tr in the first of c's frame shapes that holds it
+// (Capacity.Frames, then Frame) and returns the witness, the shape and
+// its segment kind; where none holds it, Frame's refusal.
+func assignFrame(tr *trace.Trace, c Capacity) (*verifier.Circuit, verifier.Shape, int, error) {
+	shapes, kinds := c.frameShapes()
+	for i, s := range shapes[:len(shapes)-1] {
+		if fw, err := verifier.Assign(tr, s); err == nil {
+			return fw, s, kinds[i], nil
+		}
+	}
+	fw, err := verifier.Assign(tr, c.Frame)
+	return fw, c.Frame, KindFrame, err
+}
+
 // pendingFrame is a frame segment being assigned: popped is the context
 // it took off the stack, pushed how many callee contexts it left there,
 // sender the alias rule's inputs it reads (nil where it makes no L1CALL).
@@ -1428,6 +1445,9 @@ type pendingFrame struct {
 	popped pending
 	pushed int
 	sender *senderCode
+	// shape and kind are the frame shape it is proven in and its kind.
+	shape verifier.Shape
+	kind  int
 }
 
 // frameWitness assigns the frame segment of e.Frames[k]: it pops the
@@ -1471,13 +1491,13 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 		}
 	}
 	st = st[:len(st)-1]
-	fw, err := verifier.Assign(tr, c.Frame)
+	fw, shape, kind, err := assignFrame(tr, c)
 	if err != nil {
 		return pendingFrame{}, err
 	}
 	seg := &frameSegment{Frame: fw.FrameWitness, L1: bitInt(f.L1), Static: bitInt(top.static), SenderCode: 0,
 		L1CodeHash: [2]frontend.Variable{0, 0}, CodeHash: [2]frontend.Variable{0, 0},
-		Ancestors: make([]frontend.Variable, MaxDepth-1), ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, shape: c.Frame}
+		Ancestors: make([]frontend.Variable, MaxDepth-1), ReadTimes: make([]frontend.Variable, shape.Storage), dataCap: c.Calldata, words: words}
 	sc, reads := senders[tr.Address], !f.L1 && makesL1Call(tr) && !fl.has(func(f *faults) bool { return f.noSenderCode })
 	if reads {
 		// The alias rule's inputs, as the callees below need them (the
@@ -1550,7 +1570,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 		st = append(st, callees[j])
 	}
 	*stack = st
-	pf := pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, ancestors: ancestors}, pushed: len(callees)}
+	pf := pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, ancestors: ancestors}, pushed: len(callees), shape: shape, kind: kind}
 	if reads {
 		pf.sender = &sc
 	}

@@ -1,0 +1,66 @@
+package batch
+
+import (
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/stretchr/testify/require"
+
+	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
+)
+
+// longCaller is code that runs 80 steps (PUSH1 0 POP, 40 times), more
+// than callShape holds, and then calls to as callCode does.
+func longCaller(to common.Address) []byte {
+	var code []byte
+	for range 40 {
+		code = append(code, 0x60, 0, 0x50)
+	}
+	return append(code, callCode(to, 0, false)...)
+}
+
+// TestFrameKinds proves a batch whose frames take two frame shapes
+// (Capacity.Frames): a frame too long for the small shape is proven in
+// Frame's kind, the frames the small shape holds, one of them entered by
+// that long frame's call, in the small shape's, and every segment
+// solves; without the large shape the batch is refused by name; shapes
+// that disagree on keccak claims are refused.
+func TestFrameKinds(t *testing.T) {
+	big := callShape
+	big.Steps, big.Code = 128, 192
+	c := Capacity{Calldata: dataCap, Frame: big, Frames: []verifier.Shape{callShape}, Slots: 1, L1Slots: 1}
+	small := c.FrameKind(0)
+	require.Equal(t, KindBlock+1, small)
+	require.Equal(t, "frame 1", c.KindName(small))
+	require.True(t, c.IsFrameKind(small))
+	require.True(t, c.IsFrameKind(KindFrame))
+	require.False(t, c.IsFrameKind(KindEnd))
+
+	w := &world{code: map[common.Address][]byte{addrA: longCaller(addrB), addrB: keeperCode}, storage: map[common.Address]map[common.Hash]common.Hash{}}
+	calls := []memCall{{addrA, nil}, {addrB, []byte{1, 2}}}
+	var execs []*trace.Transaction
+	for _, call := range calls {
+		execs = append(execs, w.run(t, call.to, call.data))
+	}
+	h, txs := signedBatch(t, calls)
+	segs, err := witnessesFor(h, noL1, txs, execs, c)
+	require.NoError(t, err)
+	require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, small, KindTransaction, small, KindEnd, KindEnd}, kindsOf(segs))
+	require.Empty(t, solveAll(t, c, segs))
+
+	t.Run("without the large shape", func(t *testing.T) {
+		_, err := witnessesFor(h, noL1, txs, execs, Capacity{Calldata: dataCap, Frame: callShape, Slots: 1, L1Slots: 1})
+		require.ErrorIs(t, err, verifier.ErrCapacity)
+	})
+	t.Run("keccak claims in one shape only", func(t *testing.T) {
+		mixed := Capacity{Calldata: dataCap, Frame: claimsShape, Frames: []verifier.Shape{callShape}, Slots: 1, L1Slots: 1}
+		_, err := Circuits(mixed)
+		require.ErrorIs(t, err, verifier.ErrCapacity)
+		_, err = Witnesses(h, noL1, nil, txs, execs, mixed)
+		require.ErrorIs(t, err, verifier.ErrCapacity)
+		claims := Capacity{Frame: claimsShape, Frames: []verifier.Shape{claimsShape}}
+		require.Equal(t, KindKeccak+1, claims.FrameKind(0))
+		require.Equal(t, "keccak", claims.KindName(KindKeccak))
+	})
+}
