@@ -35,6 +35,7 @@ func main() {
 	l1Slots := flag.Int("l1slots", batch.DefaultL1Slots, "read set and write list entries the header segment holds, each")
 	claims := flag.Bool("keccak-claims", false, "frames leave their KECCAK256 hashes to keccak segments, which hash each distinct input once per batch (verifier.Shape.KeccakClaims)")
 	inputs := flag.Int("keccak-inputs", batch.DefaultKeccakInputs, "with -keccak-claims: distinct KECCAK256 inputs of one keccak segment")
+	smallSteps := flag.Int("small-steps", 0, "if not 0: a second frame kind, the frame shape with this many rows, for the frames it holds (batch.Capacity.Frames)")
 	dir := flag.String("keys", "", "key directory (default: verifier.DefaultKeyDir()); keys go in its batch folder")
 	out := flag.String("out", "", "output file for the Solidity verifier (default: standard output)")
 	flag.Parse()
@@ -43,11 +44,20 @@ func main() {
 	}
 	shape := verifier.Shapes[*frame]
 	shape.KeccakClaims = *claims
+	var frames []verifier.Shape
+	if *smallSteps != 0 {
+		if *smallSteps < 2 || *smallSteps >= shape.Steps {
+			log.Fatalf("-small-steps must be at least 2 and below the frame shape's %d", shape.Steps)
+		}
+		small := shape
+		small.Steps = *smallSteps
+		frames = append(frames, small)
+	}
 	if *dir == "" {
 		*dir = verifier.DefaultKeyDir()
 	}
 	start := time.Now()
-	p, err := batch.NewProver(filepath.Join(*dir, "batch"), batch.Capacity{Calldata: *dataCap, Frame: shape, Slots: *slots, L1Slots: *l1Slots, KeccakInputs: *inputs}, *arity)
+	p, err := batch.NewProver(filepath.Join(*dir, "batch"), batch.Capacity{Calldata: *dataCap, Frame: shape, Frames: frames, Slots: *slots, L1Slots: *l1Slots, KeccakInputs: *inputs}, *arity)
 	if err != nil {
 		log.Fatal(err)
 	}
