@@ -33,7 +33,9 @@
 //     outcome, with its return data) on the pending stack; then one frame
 //     segment per frame that runs code, in the order they were entered,
 //     proves that frame's execution with the EVM circuit
-//     ([verifier.FrameWitness] of the Capacity's shape), pops its context
+//     ([verifier.FrameWitness] of the first of the Capacity's frame
+//     shapes that holds it: [Capacity].Frames, then Frame, each its own
+//     segment kind), pops its context
 //     (entry and outcome: success and return data; an L2 frame's chain id
 //     is the batch's; a static frame changes no state) and pushes the
 //     contexts of the frames its calls entered, first call on top, the
@@ -46,6 +48,11 @@
 //     read set's code read for its address). A transaction segment
 //     starts with nothing pending, so no frame can be left out, swapped
 //     or reordered;
+//   - where the frame shapes have verifier.Shape.KeccakClaims (the
+//     frames then hash nothing, and read each KECCAK256 hash they push
+//     from the storage argument under the digest of its input), keccak
+//     segments hash each distinct input of the batch once and write its
+//     hash as many times as frames read it;
 //   - the end segments list every storage slot the frames touched, once,
 //     sorted by layer, address and key, with its value before and after
 //     the batch; an L2 slot's value before is the L2 state tree's

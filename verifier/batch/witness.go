@@ -60,7 +60,9 @@ type SegmentWitness struct {
 // lists), then for each transaction its signature and the frames of
 // executions[i] that run code (its L2 frames and the L1 frames below its
 // L1CALLs, in the order they were entered, as a trace.TxRecorder on
-// the booster records them), then the end segments, with every storage
+// the booster records them, each in the first frame shape of c that
+// holds it), then the keccak segments (where c's frame shapes have
+// KeccakClaims), then the end segments, with every storage
 // slot the frames touched; l2 is the L2 state tree before the batch
 // (the header's ParentL2StateRoot is its root), which gives each L2
 // slot's path. It fails with ErrStatement where the header,
@@ -70,11 +72,14 @@ type SegmentWitness struct {
 // frame that starts a slot at another value than the frames before it
 // left; an L2 state whose root is not the header's parent root, an L2
 // slot the frames start at another value than the L2 state holds, or an
-// L2 state root after the batch other than the header's; lists that do
+// L2 state root after the batch other than the header's; a KECCAK256
+// whose pushed word is not its input's keccak256 hash; lists that do
 // not hash to the header's, or a read set other than
 // the L1 slots the frames touched with their values before the batch, or
 // a write list other than those the batch changed with their values
-// after), with verifier.ErrCapacity for lists longer than c.L1Slots, and with an error wrapping verifier.ErrUnsupported for what the
+// after), with verifier.ErrCapacity for lists longer than c.L1Slots,
+// for a frame no frame shape of c holds and for frame shapes that
+// disagree on KeccakClaims, and with an error wrapping verifier.ErrUnsupported for what the
 // segments cannot prove (contract creation, a transaction sent to a
 // precompile, a call other than into L1CALL, an L1CALL the precompile
 // refused, reentrancy, calls deeper than MaxDepth, transient storage, a
