@@ -7,10 +7,12 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/test"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/booster"
 	"github.com/boosterkit/go-booster/booster/boostertest"
+	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/solidity"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/batch"
@@ -145,4 +147,94 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 		end.In = segs[8].Segment.Out
 		require.Error(t, solve(s))
 	})
+}
+
+// forwarderCode is L2 code that hands its calldata (an L1 contract's
+// address, then the call's input) to L1CALL and reverts where the call
+// fails: a contract whose L1 calls the L1 contracts see as its alias.
+func forwarderCode() []byte {
+	code := common.FromHex("366000600037" + "60006000366000600073")
+	code = append(code, precompiles.L1CallAddress[:]...)
+	return append(code, common.FromHex("5af1602e576000" + "6000fd5b00")...)
+}
+
+// TestBoosterMixedBatchSegments executes one real booster batch that
+// touches three L1 contracts at once (a vote through BallotBox into
+// Voting, an increment of a BoostedCounter and a swap in a
+// ConstantProductPool, the last two through an L2 forwarder's L1CALLs)
+// and checks that its segments solve the segment circuits, for frames of
+// the ERC20 shape with a larger kind for the swap (Capacity.Frames), with
+// their KECCAK256 hashes in the frames or left to keccak segments.
+func TestBoosterMixedBatchSegments(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves EVM frames of the ERC20 shape")
+	}
+	rec := trace.NewTxRecorder()
+	forwarder := common.HexToAddress("0xf0f0")
+	l1 := boostertest.NewL1(t)
+	rollup := l1.NewRollup(t, booster.WithTracer(rec.Hooks()), booster.WithL1Tracer(rec.L1Hooks()),
+		booster.WithGenesis(types.GenesisAlloc{forwarder: {Code: forwarderCode()}}))
+	deployer := rollup.Account(t, "deployer")
+	ballot := deployer.NextContract()
+	voting := l1.Deploy(t, "Voting", rollup.Contract, boostertest.L1Sender(ballot), big.NewInt(3))
+	deployer.Deploy(t, "BallotBox", voting)
+	counter := l1.Deploy(t, "BoostedCounter", rollup.Contract)
+	pool := l1.Deploy(t, "ConstantProductPool", rollup.Contract, big.NewInt(1_000_000), big.NewInt(1_000_000),
+		[]common.Address{boostertest.L1Sender(forwarder)}, big.NewInt(10_000))
+	rollup.Settle(t)
+	rec.Reset()
+
+	rollup.Account(t, "alice").Transact(t, ballot, "BallotBox", "vote", big.NewInt(2))
+	increment, err := solidity.MustLoad("BoostedCounter").ABI.Pack("increment")
+	require.NoError(t, err)
+	rollup.Account(t, "bob").Send(t, &forwarder, nil, append(counter.Bytes(), increment...), 3_000_000)
+	swap, err := solidity.MustLoad("ConstantProductPool").ABI.Pack("swap", true, big.NewInt(1_000), big.NewInt(1))
+	require.NoError(t, err)
+	rollup.Account(t, "carol").Send(t, &forwarder, nil, append(pool.Bytes(), swap...), 3_000_000)
+	b, _ := rollup.Settle(t)
+	require.Len(t, b.Transactions, 3)
+	for i, r := range b.Receipts {
+		require.Equal(t, types.ReceiptStatusSuccessful, r.Status, "transaction %d", i)
+	}
+	require.Equal(t, big.NewInt(1), l1.Call(t, counter, "BoostedCounter", "count")[0])
+	execs, err := rec.Transactions()
+	require.NoError(t, err)
+	h, err := b.Header()
+	require.NoError(t, err)
+	lists, err := b.L1Lists()
+	require.NoError(t, err)
+
+	erc20 := verifier.Shapes[2]
+	swapShape := erc20
+	swapShape.LogData = 4
+	claims, claimsSwap := erc20, swapShape
+	claims.KeccakClaims, claimsSwap.KeccakClaims = true, true
+	for _, c := range []struct {
+		name     string
+		capacity batch.Capacity
+	}{
+		{"in-frame keccak", batch.Capacity{Calldata: 128, Frame: swapShape, Frames: []verifier.Shape{erc20}}},
+		{"keccak claims", batch.Capacity{Calldata: 128, Frame: claimsSwap, Frames: []verifier.Shape{claims}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			segs, err := batch.Witnesses(h, lists, b.L2StateBefore(), b.Transactions, execs, c.capacity)
+			require.NoError(t, err)
+			circuits, err := batch.Circuits(c.capacity)
+			require.NoError(t, err)
+			kinds := map[int]int{}
+			for i, s := range segs {
+				kinds[s.Kind]++
+				require.NoError(t, test.IsSolved(circuits[s.Kind], s.Assignment, ecc.BLS12_377.ScalarField()), "segment %d (%s)", i, c.capacity.KindName(s.Kind))
+			}
+			// Three transactions; the vote's two frames, the forwarder's
+			// twice and the counter's in the ERC20 shape, the swap's in
+			// the larger one; the codes of Voting, the counter and the
+			// pool (their L1 frames), and of BallotBox and the forwarder
+			// (the alias rule).
+			require.Equal(t, 3, kinds[batch.KindTransaction])
+			require.Equal(t, 5, kinds[c.capacity.FrameKind(0)])
+			require.Equal(t, 1, kinds[batch.KindFrame])
+			require.Equal(t, 5, kinds[batch.KindCode])
+		})
+	}
 }
