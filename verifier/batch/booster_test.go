@@ -155,7 +155,7 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 func forwarderCode() []byte {
 	code := common.FromHex("366000600037" + "60006000366000600073")
 	code = append(code, precompiles.L1CallAddress[:]...)
-	return append(code, common.FromHex("5af1602e576000" + "6000fd5b00")...)
+	return append(code, common.FromHex("5af1602e576000"+"6000fd5b00")...)
 }
 
 // TestBoosterMixedBatchSegments executes one real booster batch that
