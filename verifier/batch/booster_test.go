@@ -161,7 +161,8 @@ func forwarderCode() []byte {
 // TestBoosterMixedBatchSegments executes one real booster batch that
 // touches three L1 contracts at once (a vote through BallotBox into
 // Voting, an increment of a BoostedCounter and a swap in a
-// ConstantProductPool, the last two through an L2 forwarder's L1CALLs)
+// ConstantProductPool, the last two through an L2 forwarder's L1CALLs,
+// and an increment sent to L1CALL itself)
 // and checks that its segments solve the segment circuits, for frames of
 // the ERC20 shape with a larger kind for the swap (Capacity.Frames), with
 // their KECCAK256 hashes in the frames or left to keccak segments.
@@ -191,12 +192,13 @@ func TestBoosterMixedBatchSegments(t *testing.T) {
 	swap, err := solidity.MustLoad("ConstantProductPool").ABI.Pack("swap", true, big.NewInt(1_000), big.NewInt(1))
 	require.NoError(t, err)
 	rollup.Account(t, "carol").Send(t, &forwarder, nil, append(pool.Bytes(), swap...), 3_000_000)
+	rollup.Account(t, "dave").L1Call(t, counter, "BoostedCounter", "increment")
 	b, _ := rollup.Settle(t)
-	require.Len(t, b.Transactions, 3)
+	require.Len(t, b.Transactions, 4)
 	for i, r := range b.Receipts {
 		require.Equal(t, types.ReceiptStatusSuccessful, r.Status, "transaction %d", i)
 	}
-	require.Equal(t, big.NewInt(1), l1.Call(t, counter, "BoostedCounter", "count")[0])
+	require.Equal(t, big.NewInt(2), l1.Call(t, counter, "BoostedCounter", "count")[0])
 	execs, err := rec.Transactions()
 	require.NoError(t, err)
 	h, err := b.Header()
@@ -226,13 +228,13 @@ func TestBoosterMixedBatchSegments(t *testing.T) {
 				kinds[s.Kind]++
 				require.NoError(t, test.IsSolved(circuits[s.Kind], s.Assignment, ecc.BLS12_377.ScalarField()), "segment %d (%s)", i, c.capacity.KindName(s.Kind))
 			}
-			// Three transactions; the vote's two frames, the forwarder's
-			// twice and the counter's in the ERC20 shape, the swap's in
-			// the larger one; the codes of Voting, the counter and the
-			// pool (their L1 frames), and of BallotBox and the forwarder
-			// (the alias rule).
-			require.Equal(t, 3, kinds[batch.KindTransaction])
-			require.Equal(t, 5, kinds[c.capacity.FrameKind(0)])
+			// Four transactions; the vote's two frames, the forwarder's
+			// twice and the counter's twice in the ERC20 shape, the
+			// swap's in the larger one; the codes of Voting, the counter
+			// and the pool (their L1 frames), and of BallotBox and the
+			// forwarder (the alias rule).
+			require.Equal(t, 4, kinds[batch.KindTransaction])
+			require.Equal(t, 6, kinds[c.capacity.FrameKind(0)])
 			require.Equal(t, 1, kinds[batch.KindFrame])
 			require.Equal(t, 5, kinds[batch.KindCode])
 		})

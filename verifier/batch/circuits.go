@@ -740,8 +740,33 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	// The top frame: an L2 frame called by the sender (also the
 	// origin), with the transaction's gas price, at the recipient, with
 	// the transaction's value and calldata, ending as the commitment
-	// says.
-	entry, err := frameEntry(api, s.Sender, s.Sender, [2]frontend.Variable{0, price}, s.To, s.Value, c.Tx.DataLen, c.Tx.Data, 0, 0, 0, noAncestors())
+	// says. A transaction to L1CALL enters the L1 frame of its target
+	// (the calldata's first 20 bytes) with the rest of the calldata, no
+	// value and the L1 EVM's gas price of zero, called by the sender
+	// unaliased (SPEC §1: a transaction's sender has no L2 code), and ends
+	// as that frame does: the precompile returns what it returns. Its
+	// calldata holds the target and it sends no value (the precompile's
+	// refusals, which enter no L1 frame, are not proven).
+	isL1Call := api.IsZero(api.Sub(s.To, l1CallAddress))
+	api.AssertIsEqual(api.Mul(isL1Call, s.Value[0]), 0)
+	api.AssertIsEqual(api.Mul(isL1Call, s.Value[1]), 0)
+	dataLen := api.Sub(c.Tx.DataLen, api.Mul(isL1Call, 20))
+	api.ToBinary(dataLen, 16)
+	data := make([]frontend.Variable, len(c.Tx.Data))
+	for i := range data {
+		var shifted frontend.Variable = 0
+		if i+20 < len(c.Tx.Data) {
+			shifted = c.Tx.Data[i+20]
+		}
+		data[i] = api.Select(isL1Call, shifted, c.Tx.Data[i])
+	}
+	var address frontend.Variable = s.To
+	if len(c.Tx.Data) >= 20 {
+		address = api.Select(isL1Call, bytesValue(api, c.Tx.Data[:20]), s.To)
+	} else {
+		api.AssertIsEqual(isL1Call, 0)
+	}
+	entry, err := frameEntry(api, s.Sender, s.Sender, [2]frontend.Variable{0, api.Mul(api.Sub(1, isL1Call), price)}, address, s.Value, dataLen, data, isL1Call, 0, 0, noAncestors())
 	if err != nil {
 		return err
 	}

@@ -304,8 +304,9 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		if tx.To() == nil {
 			return nil, fmt.Errorf("batch: transaction %d (%s): %w: contract creation", i, tx.Hash(), verifier.ErrUnsupported)
 		}
-		if isPrecompile(*tx.To()) {
-			return nil, fmt.Errorf("batch: transaction %d (%s): %w: a transaction sent to the precompile at %s (call it from a contract)", i, tx.Hash(), verifier.ErrUnsupported, tx.To())
+		direct := *tx.To() == precompiles.L1CallAddress
+		if isPrecompile(*tx.To()) && !direct {
+			return nil, fmt.Errorf("batch: transaction %d (%s): %w: a transaction sent to the precompile at %s (call it from a contract, or send it to L1CALL)", i, tx.Hash(), verifier.ErrUnsupported, tx.To())
 		}
 		w, _, err := txsig.Assign(tx, c.Calldata)
 		if err != nil {
@@ -325,13 +326,19 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			return nil, fmt.Errorf("%w: transaction %d sends %v wei, its frame has %v", ErrStatement, i, tx.Value(), top.Value.ToBig())
 		case !bytes.Equal(top.Calldata, tx.Data()):
 			return nil, fmt.Errorf("%w: transaction %d's calldata is not its frame's", ErrStatement, i)
-		case len(top.Code) == 0:
+		case len(top.Code) == 0 && !direct:
 			return nil, fmt.Errorf("batch: transaction %d (%s): %w: a transaction to %s, which has no code", i, tx.Hash(), verifier.ErrUnsupported, top.Address)
 		}
 		before := b.acc
 		b.acc = fold(b.acc, sigs[i])
 		outcome := outcomeOf(!top.Reverted, top.ReturnData, words)
-		stack = append(stack, pending{ctx: push(entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), false, false, false, nil, c.Calldata), outcome)})
+		entry := entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), false, false, false, nil, c.Calldata)
+		if direct {
+			if entry, err = directL1Call(tx, sigs[i].Sender, e, c.Calldata, fl.has(func(f *faults) bool { return f.foreignEntry })); err != nil {
+				return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
+			}
+		}
+		stack = append(stack, pending{ctx: push(entry, outcome)})
 		fee := orZero(h.L2Block.BaseFee)
 		readTime, tuples, err := b.nonce(sigs[i].Sender, tx.Nonce(), fee)
 		if err != nil {
@@ -1440,6 +1447,45 @@ func assignFrame(tr *trace.Trace, c Capacity) (*verifier.Circuit, verifier.Shape
 	}
 	fw, err := verifier.Assign(tr, c.Frame)
 	return fw, c.Frame, KindFrame, err
+}
+
+// directL1Call is the context a transaction sent to L1CALL pushes (the
+// L1 frame of its target, entered by the sender unaliased, with the rest
+// of the calldata, no value and a gas price of zero), checked against
+// its execution: the precompile's frame must have entered exactly that
+// L1 frame, which runs code, and ended as it did. It fails with
+// verifier.ErrUnsupported for the precompile's refusals (value, an input
+// shorter than the target) and a target without code, and with
+// ErrStatement where the execution is not that (unless foreign, a test's
+// fault).
+func directL1Call(tx *types.Transaction, sender common.Address, e *trace.Transaction, dataCap int, foreign bool) (fr.Element, error) {
+	data := tx.Data()
+	switch {
+	case tx.Value().Sign() != 0:
+		return fr.Element{}, fmt.Errorf("%w: a transaction to L1CALL with value (the precompile refuses it)", verifier.ErrUnsupported)
+	case len(data) < 20:
+		return fr.Element{}, fmt.Errorf("%w: a transaction to L1CALL with %d bytes of calldata, no target (the precompile refuses it)", verifier.ErrUnsupported, len(data))
+	}
+	target := common.BytesToAddress(data[:20])
+	var l1 *trace.Trace
+	for _, f := range e.Frames[1:] {
+		if f.Parent == 0 {
+			if l1 != nil || !f.L1 {
+				return fr.Element{}, fmt.Errorf("%w: the precompile's frame entered frames other than one L1 frame", ErrStatement)
+			}
+			l1 = f.Trace
+		}
+	}
+	top := e.Frames[0].Trace
+	switch {
+	case l1 == nil || len(l1.Code) == 0:
+		return fr.Element{}, fmt.Errorf("%w: a transaction to L1CALL whose target %s runs no code", verifier.ErrUnsupported, target)
+	case (l1.Address != target || l1.Caller != sender || !bytes.Equal(l1.Calldata, data[20:]) || !l1.Value.IsZero()) && !foreign:
+		return fr.Element{}, fmt.Errorf("%w: the L1 frame of a transaction to L1CALL runs at %s called by %s, the transaction's target is %s and sender %s", ErrStatement, l1.Address, l1.Caller, target, sender)
+	case l1.Reverted != top.Reverted || !bytes.Equal(l1.ReturnData, top.ReturnData):
+		return fr.Element{}, fmt.Errorf("%w: a transaction to L1CALL that did not end as its L1 frame did (the precompile's own failure is not proven)", verifier.ErrUnsupported)
+	}
+	return entryOf(sender, sender, new(big.Int), target, new(big.Int), data[20:], true, false, false, nil, dataCap), nil
 }
 
 // pendingFrame is a frame segment being assigned: popped is the context
