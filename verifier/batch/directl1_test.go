@@ -31,7 +31,7 @@ func directL1Batch(t *testing.T, caller common.Address, input []byte) ([]memCall
 		return L1Slot{Contract: l1Target, Slot: common.BigToHash(big.NewInt(s)), Value: common.BigToHash(big.NewInt(v))}
 	}
 	lists := &L1Lists{Reads: []L1Slot{slot(1, 3), slot(2, 5)}, Writes: []L1Slot{slot(1, 7)},
-		Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(l1TargetCode)}},
+		Code:  []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(l1TargetCode)}},
 		Block: pinnedHeader(20, 1_700_000_000, 30_000_000, big.NewInt(7), nil)}
 	return []memCall{{precompiles.L1CallAddress, data}}, exec, lists
 }

@@ -81,7 +81,7 @@ type SegmentWitness struct {
 // for a frame no frame shape of c holds and for frame shapes that
 // disagree on KeccakClaims, and with an error wrapping verifier.ErrUnsupported for what the
 // segments cannot prove (contract creation, a transaction sent to a
-// precompile, a call other than into L1CALL, an L1CALL the precompile
+// precompile other than L1CALL or one the precompile refuses, a call other than into L1CALL, an L1CALL the precompile
 // refused, reentrancy, calls deeper than MaxDepth, transient storage, a
 // frame that changes storage below a frame that reverts, BLOCKHASH in
 // an L1 frame, BALANCE, SELFBALANCE, EXTCODESIZE, EXTCODEHASH or
