@@ -297,9 +297,11 @@ const (
 	// (key 0), which the header segment writes and each L2 frame reads,
 	// and of its base fee (key 1), which each transaction segment reads.
 	domL2Block = 9
-	// domCodeSize is an L1 account's code size's owner domain (its list
-	// owner plus domCodeSize·2^162, value the size), which its code
-	// segment writes and the L1 frames' EXTCODESIZE reads.
+	// domCodeSize is an account's code size's owner domain (its
+	// slotOwner plus domCodeSize·2^162, value the size): an L1 account's
+	// its code segment writes and the L1 frames' EXTCODESIZE reads; an L2
+	// account's its first frame of the batch writes and the L2 frames'
+	// EXTCODESIZE reads.
 	domCodeSize = 10
 	// domBalance is an L1 account's balance read's owner domain (its
 	// list owner plus domBalance·2^162, value the balance), which the
@@ -858,6 +860,10 @@ type frameSegment struct {
 	// Ancestors are the slotOwner values of the frames above this one,
 	// nearest first, zero past the top.
 	Ancestors []frontend.Variable
+	// SizeUses is how many EXTCODESIZE reads of the batch's L2 frames
+	// read this L2 frame's code size (all of those of its address, in
+	// the first frame of the batch at the address; zero in the others).
+	SizeUses frontend.Variable
 	// ReadTimes[j] is the time of the write Frame.Storage[j]'s initial
 	// value was read from.
 	ReadTimes []frontend.Variable
@@ -1030,22 +1036,32 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	// An L1 frame's state reads: EXTCODEHASH reads the read set's code
 	// read of the account, EXTCODESIZE the size its code segment proved,
 	// BALANCE the read set's balance read of the account; BLOCKHASH is
-	// refused. An L2 frame's state reads are refused (the L2 state tree
-	// holds no balances, code hashes or sizes yet).
+	// refused. An L2 frame's EXTCODESIZE reads the size of the code the
+	// first L2 frame of the batch at the account runs (its CodeLen, whose
+	// digest is the L2 state tree's code there); its other state reads
+	// are refused (the L2 state tree holds no balances or code hashes
+	// yet).
+	l2 := api.Sub(1, c.L1)
 	for j := range f.Reads {
 		r := &f.Reads[j]
 		isSize := api.Mul(r.Used, api.IsZero(r.Kind))
 		isHash := api.Mul(r.Used, api.IsZero(api.Sub(r.Kind, 1)))
 		isBalance := api.Mul(r.Used, api.IsZero(api.Sub(r.Kind, 2)))
 		api.AssertIsEqual(api.Mul(c.L1, api.Sub(r.Used, isSize, isHash, isBalance)), 0)
-		api.AssertIsEqual(api.Mul(api.Sub(1, c.L1), r.Used), 0)
+		api.AssertIsEqual(api.Mul(l2, api.Sub(r.Used, isSize)), 0)
 		hi := api.ToBinary(r.Key.Hi, 128)
 		account := api.Add(api.Mul(api.FromBinary(hi[:32]...), two128), r.Key.Lo)
 		hash := m.term(api, m.fingerprint(api, listOwner(api, domCodeRead, account), r.Value.Hi, r.Value.Lo, 0, 0, 0))
-		size := m.term(api, m.fingerprint(api, listOwner(api, domCodeSize, account), 0, 0, r.Value.Hi, r.Value.Lo, 0))
+		sizeOwner := api.Add(slotOwner(api, c.L1, account), new(big.Int).Mul(big.NewInt(domCodeSize), two162))
+		size := m.term(api, m.fingerprint(api, sizeOwner, 0, 0, r.Value.Hi, r.Value.Lo, 0))
 		balance := m.term(api, m.fingerprint(api, listOwner(api, domBalance, account), 0, 0, r.Value.Hi, r.Value.Lo, 0))
-		sum = api.Sub(sum, api.Mul(c.L1, api.Add(api.Mul(isHash, hash), api.Mul(isSize, size), api.Mul(isBalance, balance))))
+		sum = api.Sub(sum, api.Add(api.Mul(isSize, size), api.Mul(c.L1, api.Add(api.Mul(isHash, hash), api.Mul(isBalance, balance)))))
 	}
+	// An L2 frame writes its code's size for the EXTCODESIZE reads of its
+	// address.
+	api.AssertIsEqual(api.Mul(c.L1, c.SizeUses), 0)
+	ownSize := api.Add(slotOwner(api, 0, address), new(big.Int).Mul(big.NewInt(domCodeSize), two162))
+	sum = api.Add(sum, api.Mul(c.SizeUses, m.term(api, m.fingerprint(api, ownSize, 0, 0, 0, f.CodeLen, 0))))
 	// An L1 frame that runs SELFBALANCE reads its balance (the word the
 	// opcode pushes) from the read set's balance read of its address; an
 	// L2 frame runs none (its balance is not in the L2 state tree yet).
@@ -1060,7 +1076,7 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	same := api.Mul(api.IsZero(api.Sub(c.L1CodeHash[0], c.CodeHash[0])), api.IsZero(api.Sub(c.L1CodeHash[1], c.CodeHash[1])))
 	alias := api.Mul(c.SenderCode, api.Sub(1, same))
 	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, t}, packTimes(api, c.ReadTimes)...)
-	vs = append(vs, c.SenderCode, c.L1CodeHash[0], c.L1CodeHash[1], c.CodeHash[0], c.CodeHash[1])
+	vs = append(vs, c.SenderCode, c.L1CodeHash[0], c.L1CodeHash[1], c.CodeHash[0], c.CodeHash[1], c.SizeUses)
 	// The KECCAK256 hashes a frame of a shape with KeccakClaims pushed,
 	// which a keccak segment wrote.
 	sum, claims, err := frameClaims(api, m, sum, outcome.Keccak)

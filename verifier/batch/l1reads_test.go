@@ -3,6 +3,8 @@ package batch
 import (
 	"fmt"
 	"math/big"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/consensys/gnark/frontend"
@@ -178,9 +180,9 @@ func TestL1Balances(t *testing.T) {
 }
 
 // TestL2StateReads checks that an L2 frame's state reads, which the L2
-// state tree cannot answer yet (balances, code sizes and hashes, block
-// hashes), are refused: by Witnesses, naming the opcode and pc, and,
-// built anyway, by the frame's own segment.
+// state tree cannot answer yet (balances, code hashes, block hashes),
+// are refused: by Witnesses, naming the opcode and pc, and, built
+// anyway, by the frame's own segment.
 func TestL2StateReads(t *testing.T) {
 	for _, tc := range []struct {
 		code []byte
@@ -189,7 +191,6 @@ func TestL2StateReads(t *testing.T) {
 	}{
 		{common.FromHex("30315000"), vm.BALANCE, 1},
 		{common.FromHex("475000"), vm.SELFBALANCE, 0},
-		{common.FromHex("303b5000"), vm.EXTCODESIZE, 1},
 		{common.FromHex("303f5000"), vm.EXTCODEHASH, 1},
 		{common.FromHex("6001405000"), vm.BLOCKHASH, 2},
 	} {
@@ -208,4 +209,72 @@ func TestL2StateReads(t *testing.T) {
 			require.Equal(t, []int{2}, solveAll(t, readsCapacity, segs))
 		})
 	}
+}
+
+// TestL2CodeSize proves an L2 frame's EXTCODESIZE: of its own address
+// and of a contract it then calls, each the size of the code the first
+// L2 frame of the batch at the address runs (which that frame writes to
+// the storage argument). A size other than the code's, read and stored
+// consistently by its frame, is refused by Witnesses and, built anyway,
+// by the last end segment; EXTCODESIZE of an address no frame of the
+// batch runs at is refused by name.
+func TestL2CodeSize(t *testing.T) {
+	// sizer stores EXTCODESIZE of addrB at slot 0 and of itself at slot
+	// 1, then calls addrB (keeper, which reads its slot 0).
+	sizer := append(common.FromHex("73"+strings.Repeat("00", 19)+"a23b600055303b600155"), callCode(addrB, 0, false)...)
+	w := &world{code: map[common.Address][]byte{addrA: sizer, addrB: keeperCode}, storage: map[common.Address]map[common.Hash]common.Hash{}}
+	h, txs := signedBatch(t, []memCall{{addrA, nil}})
+	exec := w.run(t, addrA, nil)
+	execs := []*trace.Transaction{exec}
+	c := readsCapacity
+	c.Slots = 4
+	segs, err := witnessesFor(h, noL1, txs, execs, c)
+	require.NoError(t, err)
+	require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, KindFrame, KindEnd}, kindsOf(segs))
+	require.Equal(t, 1, segs[2].Assignment.(*frameSegment).SizeUses, "the caller's own size, once")
+	require.Equal(t, 1, segs[3].Assignment.(*frameSegment).SizeUses, "the callee's size, read by the caller")
+	require.Empty(t, solveAll(t, c, segs))
+
+	t.Run("another size", func(t *testing.T) {
+		// The caller says keeper is one byte longer, and stores that.
+		tr := *exec.Frames[0].Trace
+		tr.Reads = slices.Clone(tr.Reads)
+		tr.Steps = slices.Clone(tr.Steps)
+		tr.Storage = slices.Clone(tr.Storage)
+		real := *uint256.NewInt(uint64(len(keeperCode)))
+		forged := *uint256.NewInt(uint64(len(keeperCode) + 1))
+		require.Equal(t, real, tr.Reads[0].Value)
+		tr.Reads[0].Value = forged
+		// The size is on the stack of the PUSH1 and the SSTORE after the
+		// first EXTCODESIZE.
+		k := slices.IndexFunc(tr.Steps, func(st trace.Step) bool { return st.Op == vm.EXTCODESIZE })
+		n := 0
+		for si := k + 1; si <= k+2; si++ {
+			st := slices.Clone(tr.Steps[si].Stack)
+			for j := range st {
+				if st[j] == real {
+					st[j] = forged
+					n++
+				}
+			}
+			tr.Steps[si].Stack = st
+		}
+		require.Equal(t, 2, n)
+		for j := range tr.Storage {
+			if tr.Storage[j].Key == (common.Hash{}) {
+				tr.Storage[j].Final = forged.Bytes32()
+			}
+		}
+		forgedExec := &trace.Transaction{Frames: slices.Clone(exec.Frames)}
+		forgedExec.Frames[0].Trace = &tr
+		requireRefusedAsBuilt(t, h, noL1, txs, []*trace.Transaction{forgedExec}, c, &faults{unsupported: true}, lastEnd)
+	})
+	t.Run("an address no frame runs at", func(t *testing.T) {
+		lone := common.FromHex("73" + strings.Repeat("00", 19) + "a23b600055" + "00")
+		w := &world{code: map[common.Address][]byte{addrA: lone}, storage: map[common.Address]map[common.Hash]common.Hash{}}
+		exec := w.run(t, addrA, nil)
+		_, err := witnessesFor(h, noL1, txs, []*trace.Transaction{exec}, c)
+		require.ErrorIs(t, err, verifier.ErrUnsupported)
+		require.ErrorContains(t, err, "EXTCODESIZE of "+addrB.Hex())
+	})
 }

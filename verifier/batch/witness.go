@@ -260,7 +260,12 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	// the running commitment and the storage argument's hash chain; the
 	// second, once the chain gives the challenges, the argument's sums
 	// and the boundaries.
-	b := draftBatch{state: map[slotKey]*slotState{}, faults: fl, l2: l2, l2Code: map[common.Address]*l2CodeUse{}, acc: h.L2Block.seed()}
+	sizeReads, err := l2SizeReads(executions, fl.has(func(f *faults) bool { return f.unsupported }))
+	if err != nil {
+		return nil, err
+	}
+	b := draftBatch{state: map[slotKey]*slotState{}, faults: fl, l2: l2, l2Code: map[common.Address]*l2CodeUse{}, acc: h.L2Block.seed(),
+		sizeReads: sizeReads, sized: map[common.Address]bool{}}
 	var parent fr.Element
 	if err := parent.SetBytesCanonical(h.ParentL2StateRoot[:]); err != nil {
 		if !fl.has(func(f *faults) bool { return f.l2 }) {
@@ -477,6 +482,11 @@ type draftBatch struct {
 	l2CodeOrder []common.Address
 	// keccak holds the frames' KECCAK256 inputs (KeccakClaims).
 	keccak keccakUses
+	// sizeReads counts the L2 frames' EXTCODESIZE reads of each L2
+	// address, which the first frame at the address writes (sized marks
+	// the addresses whose first frame is assigned).
+	sizeReads map[common.Address]int
+	sized     map[common.Address]bool
 }
 
 // l2CodeUse is an L2 account's code and the number of frames that run it.
@@ -593,6 +603,19 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 		}
 	} else {
 		tuples = append(tuples, l2BlockTuple(false, contextDigestOf(tr.Context)))
+		for _, r := range tr.Reads {
+			if r.Op == vm.EXTCODESIZE {
+				v := r.Value.Bytes32()
+				tuples = append(tuples, memTuple{owner: l2SizeOwnerOf(common.Address(r.Key.Bytes20())), valHi: elem(v[:16]), valLo: elem(v[16:])})
+			}
+		}
+		if n := b.sizeReads[tr.Address]; n > 0 && !b.sized[tr.Address] {
+			b.sized[tr.Address] = true
+			seg.SizeUses = n
+			for range n {
+				tuples = append(tuples, memTuple{write: true, owner: l2SizeOwnerOf(tr.Address), valLo: fr.NewElement(uint64(len(tr.Code)))})
+			}
+		}
 	}
 	if !f.L1 {
 		u, seen := b.l2Code[tr.Address]
@@ -625,7 +648,7 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 			keccakTuple(false, digestOf(tr.Code), sc.hash))
 	}
 	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.Element(bitOf(seg.popped.doomed)), t}, packTimesOf(times)...)
-	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]))
+	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]), fr.NewElement(uint64(seg.SizeUses.(int))))
 	if seg.shape.KeccakClaims {
 		reads, claims, err := b.keccak.claims(seg.Frame.KeccakInputs(), seg.shape.Keccak, b.faults.has(func(f *faults) bool { return f.keccakClaims }))
 		if err != nil {
@@ -1159,6 +1182,51 @@ func bytesOf(bs []byte) []frontend.Variable {
 	return out
 }
 
+// l2SizeOwnerOf is the owner of an L2 account's code size (domCodeSize).
+func l2SizeOwnerOf(addr common.Address) fr.Element {
+	o := ownerOf(false, addr)
+	var d fr.Element
+	d.SetBigInt(new(big.Int).Mul(big.NewInt(domCodeSize), two162))
+	o.Add(&o, &d)
+	return o
+}
+
+// l2SizeReads counts the L2 frames' EXTCODESIZE reads of each address.
+// Each must read the size of the code an L2 frame of the batch runs at
+// the address, whose first frame there proves it: where none runs there
+// (an account without code, or one the batch does not call) the read is
+// refused with verifier.ErrUnsupported, and a size other than that
+// code's with ErrStatement (unless unchecked).
+func l2SizeReads(executions []*trace.Transaction, unchecked bool) (map[common.Address]int, error) {
+	code := map[common.Address][]byte{}
+	for f := range codeFrames(executions) {
+		if _, seen := code[f.Trace.Address]; !f.L1 && !seen {
+			code[f.Trace.Address] = f.Trace.Code
+		}
+	}
+	reads := map[common.Address]int{}
+	for f := range codeFrames(executions) {
+		if f.L1 {
+			continue
+		}
+		for _, r := range f.Trace.Reads {
+			if r.Op != vm.EXTCODESIZE {
+				continue
+			}
+			a := common.Address(r.Key.Bytes20())
+			c, runs := code[a]
+			switch {
+			case !runs:
+				return nil, fmt.Errorf("%w: EXTCODESIZE of %s, at which no L2 frame of the batch runs, in the L2 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)
+			case !r.Value.Eq(uint256.NewInt(uint64(len(c)))) && !unchecked:
+				return nil, fmt.Errorf("%w: the L2 frame at %s reads EXTCODESIZE of %s = %s, the code run there is %d bytes", ErrStatement, f.Trace.Address, a, r.Value.Dec(), len(c))
+			}
+			reads[a]++
+		}
+	}
+	return reads, nil
+}
+
 // listOwnerOf is listOwner outside the circuit.
 func listOwnerOf(dom int, addr common.Address) fr.Element {
 	o := ownerOf(true, addr)
@@ -1538,7 +1606,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 			return pendingFrame{}, fmt.Errorf("%w: transient storage (%s at pc %d of %s)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
 		}
 		if !f.L1 && l2StateRead(step.Op) && !unsupported {
-			return pendingFrame{}, fmt.Errorf("%w: %s at pc %d of %s in an L2 frame (the L2 state tree holds no balances, code hashes or sizes yet)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
+			return pendingFrame{}, fmt.Errorf("%w: %s at pc %d of %s in an L2 frame (the L2 state tree holds no balances or code hashes yet)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
 		}
 	}
 	st = st[:len(st)-1]
@@ -1546,7 +1614,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	if err != nil {
 		return pendingFrame{}, err
 	}
-	seg := &frameSegment{Frame: fw.FrameWitness, L1: bitInt(f.L1), Static: bitInt(top.static), SenderCode: 0,
+	seg := &frameSegment{Frame: fw.FrameWitness, L1: bitInt(f.L1), Static: bitInt(top.static), SenderCode: 0, SizeUses: 0,
 		L1CodeHash: [2]frontend.Variable{0, 0}, CodeHash: [2]frontend.Variable{0, 0},
 		Ancestors: make([]frontend.Variable, MaxDepth-1), ReadTimes: make([]frontend.Variable, shape.Storage), dataCap: c.Calldata, words: words}
 	sc, reads := senders[tr.Address], !f.L1 && makesL1Call(tr) && !fl.has(func(f *faults) bool { return f.noSenderCode })
@@ -1629,11 +1697,12 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 }
 
 // l2StateRead reports whether op reads L2 account state the segments do
-// not prove: a balance (BALANCE, SELFBALANCE), a code's size or hash
-// (EXTCODESIZE, EXTCODEHASH) or a block hash (BLOCKHASH).
+// not prove: a balance (BALANCE, SELFBALANCE), a code's hash
+// (EXTCODEHASH) or a block hash (BLOCKHASH). (EXTCODESIZE is proven for
+// an account an L2 frame of the batch runs at: l2SizeReads.)
 func l2StateRead(op vm.OpCode) bool {
 	switch op {
-	case vm.BALANCE, vm.SELFBALANCE, vm.EXTCODESIZE, vm.EXTCODEHASH, vm.BLOCKHASH:
+	case vm.BALANCE, vm.SELFBALANCE, vm.EXTCODEHASH, vm.BLOCKHASH:
 		return true
 	}
 	return false
