@@ -864,6 +864,10 @@ type frameSegment struct {
 	// read this L2 frame's code size (all of those of its address, in
 	// the first frame of the batch at the address; zero in the others).
 	SizeUses frontend.Variable
+	// HashUses is how many EXTCODEHASH reads of the batch's L2 frames
+	// read this L2 frame's code hash (as SizeUses); the frame reads
+	// CodeHash for it as for the alias rule.
+	HashUses frontend.Variable
 	// ReadTimes[j] is the time of the write Frame.Storage[j]'s initial
 	// value was read from.
 	ReadTimes []frontend.Variable
@@ -1024,7 +1028,10 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	api.AssertIsBoolean(c.SenderCode)
 	l1Code := m.term(api, m.fingerprint(api, listOwner(api, domCodeRead, address), c.L1CodeHash[0], c.L1CodeHash[1], 0, 0, 0))
 	ownHash := m.term(api, m.fingerprint(api, keccakOwner, digest, 0, c.CodeHash[0], c.CodeHash[1], 0))
-	sum = api.Sub(sum, api.Mul(c.SenderCode, api.Add(l1Code, ownHash)))
+	// It reads its code's hash for the rule, or where an L2 frame's
+	// EXTCODEHASH reads it (HashUses): once either way.
+	readsOwn := api.Sub(1, api.Mul(api.Sub(1, c.SenderCode), api.IsZero(c.HashUses)))
+	sum = api.Sub(sum, api.Add(api.Mul(c.SenderCode, l1Code), api.Mul(readsOwn, ownHash)))
 	// An L1 frame runs in the pinned L1 block's context, which the block
 	// segment wrote, an L2 frame in the L2 block's, which the header
 	// segment wrote.
@@ -1036,10 +1043,11 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	// An L1 frame's state reads: EXTCODEHASH reads the read set's code
 	// read of the account, EXTCODESIZE the size its code segment proved,
 	// BALANCE the read set's balance read of the account; BLOCKHASH is
-	// refused. An L2 frame's EXTCODESIZE reads the size of the code the
-	// first L2 frame of the batch at the account runs (its CodeLen, whose
-	// digest is the L2 state tree's code there); its other state reads
-	// are refused (the L2 state tree holds no balances or code hashes
+	// refused. An L2 frame's EXTCODESIZE and EXTCODEHASH read the size
+	// and keccak hash of the code the first L2 frame of the batch at the
+	// account runs (its CodeLen, and the hash a code segment proved for
+	// its code's digest, which is the L2 state tree's code there); its
+	// other state reads are refused (the L2 state tree holds no balances
 	// yet).
 	l2 := api.Sub(1, c.L1)
 	for j := range f.Reads {
@@ -1048,20 +1056,24 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 		isHash := api.Mul(r.Used, api.IsZero(api.Sub(r.Kind, 1)))
 		isBalance := api.Mul(r.Used, api.IsZero(api.Sub(r.Kind, 2)))
 		api.AssertIsEqual(api.Mul(c.L1, api.Sub(r.Used, isSize, isHash, isBalance)), 0)
-		api.AssertIsEqual(api.Mul(l2, api.Sub(r.Used, isSize)), 0)
+		api.AssertIsEqual(api.Mul(l2, api.Sub(r.Used, isSize, isHash)), 0)
 		hi := api.ToBinary(r.Key.Hi, 128)
 		account := api.Add(api.Mul(api.FromBinary(hi[:32]...), two128), r.Key.Lo)
-		hash := m.term(api, m.fingerprint(api, listOwner(api, domCodeRead, account), r.Value.Hi, r.Value.Lo, 0, 0, 0))
+		hashOwner := api.Add(slotOwner(api, c.L1, account), new(big.Int).Mul(big.NewInt(domCodeRead), two162))
+		hash := m.term(api, m.fingerprint(api, hashOwner, r.Value.Hi, r.Value.Lo, 0, 0, 0))
 		sizeOwner := api.Add(slotOwner(api, c.L1, account), new(big.Int).Mul(big.NewInt(domCodeSize), two162))
 		size := m.term(api, m.fingerprint(api, sizeOwner, 0, 0, r.Value.Hi, r.Value.Lo, 0))
 		balance := m.term(api, m.fingerprint(api, listOwner(api, domBalance, account), 0, 0, r.Value.Hi, r.Value.Lo, 0))
-		sum = api.Sub(sum, api.Add(api.Mul(isSize, size), api.Mul(c.L1, api.Add(api.Mul(isHash, hash), api.Mul(isBalance, balance)))))
+		sum = api.Sub(sum, api.Add(api.Mul(isSize, size), api.Mul(isHash, hash), api.Mul(c.L1, isBalance, balance)))
 	}
-	// An L2 frame writes its code's size for the EXTCODESIZE reads of its
-	// address.
+	// An L2 frame writes its code's size and hash for the EXTCODESIZE and
+	// EXTCODEHASH reads of its address.
 	api.AssertIsEqual(api.Mul(c.L1, c.SizeUses), 0)
+	api.AssertIsEqual(api.Mul(c.L1, c.HashUses), 0)
 	ownSize := api.Add(slotOwner(api, 0, address), new(big.Int).Mul(big.NewInt(domCodeSize), two162))
 	sum = api.Add(sum, api.Mul(c.SizeUses, m.term(api, m.fingerprint(api, ownSize, 0, 0, 0, f.CodeLen, 0))))
+	ownHashOwner := api.Add(slotOwner(api, 0, address), new(big.Int).Mul(big.NewInt(domCodeRead), two162))
+	sum = api.Add(sum, api.Mul(c.HashUses, m.term(api, m.fingerprint(api, ownHashOwner, c.CodeHash[0], c.CodeHash[1], 0, 0, 0))))
 	// An L1 frame that runs SELFBALANCE reads its balance (the word the
 	// opcode pushes) from the read set's balance read of its address; an
 	// L2 frame runs none (its balance is not in the L2 state tree yet).
@@ -1076,7 +1088,7 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	same := api.Mul(api.IsZero(api.Sub(c.L1CodeHash[0], c.CodeHash[0])), api.IsZero(api.Sub(c.L1CodeHash[1], c.CodeHash[1])))
 	alias := api.Mul(c.SenderCode, api.Sub(1, same))
 	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, t}, packTimes(api, c.ReadTimes)...)
-	vs = append(vs, c.SenderCode, c.L1CodeHash[0], c.L1CodeHash[1], c.CodeHash[0], c.CodeHash[1], c.SizeUses)
+	vs = append(vs, c.SenderCode, c.L1CodeHash[0], c.L1CodeHash[1], c.CodeHash[0], c.CodeHash[1], c.SizeUses, c.HashUses)
 	// The KECCAK256 hashes a frame of a shape with KeccakClaims pushed,
 	// which a keccak segment wrote.
 	sum, claims, err := frameClaims(api, m, sum, outcome.Keccak)

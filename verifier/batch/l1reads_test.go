@@ -180,7 +180,7 @@ func TestL1Balances(t *testing.T) {
 }
 
 // TestL2StateReads checks that an L2 frame's state reads, which the L2
-// state tree cannot answer yet (balances, code hashes, block hashes),
+// state tree cannot answer yet (balances, block hashes),
 // are refused: by Witnesses, naming the opcode and pc, and, built
 // anyway, by the frame's own segment.
 func TestL2StateReads(t *testing.T) {
@@ -191,7 +191,6 @@ func TestL2StateReads(t *testing.T) {
 	}{
 		{common.FromHex("30315000"), vm.BALANCE, 1},
 		{common.FromHex("475000"), vm.SELFBALANCE, 0},
-		{common.FromHex("303f5000"), vm.EXTCODEHASH, 1},
 		{common.FromHex("6001405000"), vm.BLOCKHASH, 2},
 	} {
 		t.Run(tc.op.String(), func(t *testing.T) {
@@ -211,70 +210,87 @@ func TestL2StateReads(t *testing.T) {
 	}
 }
 
-// TestL2CodeSize proves an L2 frame's EXTCODESIZE: of its own address
-// and of a contract it then calls, each the size of the code the first
-// L2 frame of the batch at the address runs (which that frame writes to
-// the storage argument). A size other than the code's, read and stored
-// consistently by its frame, is refused by Witnesses and, built anyway,
-// by the last end segment; EXTCODESIZE of an address no frame of the
-// batch runs at is refused by name.
-func TestL2CodeSize(t *testing.T) {
-	// sizer stores EXTCODESIZE of addrB at slot 0 and of itself at slot
-	// 1, then calls addrB (keeper, which reads its slot 0).
-	sizer := append(common.FromHex("73"+strings.Repeat("00", 19)+"a23b600055303b600155"), callCode(addrB, 0, false)...)
-	w := &world{code: map[common.Address][]byte{addrA: sizer, addrB: keeperCode}, storage: map[common.Address]map[common.Hash]common.Hash{}}
+// TestL2CodeReads proves an L2 frame's EXTCODESIZE and EXTCODEHASH: of
+// its own address and of a contract it then calls, each the size or the
+// keccak hash of the code the first L2 frame of the batch at the address
+// runs (which that frame writes to the storage argument; the hash, which
+// a code segment proves for the code's digest, it reads first). A size
+// or hash other than the code's, read and stored consistently by its
+// frame, is refused by Witnesses and, built anyway, by the last end
+// segment; a read of an address no frame of the batch runs at is
+// refused by name.
+func TestL2CodeReads(t *testing.T) {
+	// reader stores EXTCODESIZE of addrB at slot 0, its own at slot 1
+	// and EXTCODEHASH of addrB at slot 2, then calls addrB (keeper,
+	// which reads its slot 0).
+	b := "73" + strings.Repeat("00", 19) + "a2"
+	reader := append(common.FromHex(b+"3b600055"+"303b600155"+b+"3f600255"), callCode(addrB, 0, false)...)
+	w := &world{code: map[common.Address][]byte{addrA: reader, addrB: keeperCode}, storage: map[common.Address]map[common.Hash]common.Hash{}}
 	h, txs := signedBatch(t, []memCall{{addrA, nil}})
 	exec := w.run(t, addrA, nil)
 	execs := []*trace.Transaction{exec}
 	c := readsCapacity
-	c.Slots = 4
+	c.Frame.Reads, c.Slots = 3, 4
 	segs, err := witnessesFor(h, noL1, txs, execs, c)
 	require.NoError(t, err)
-	require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, KindFrame, KindEnd}, kindsOf(segs))
-	require.Equal(t, 1, segs[2].Assignment.(*frameSegment).SizeUses, "the caller's own size, once")
-	require.Equal(t, 1, segs[3].Assignment.(*frameSegment).SizeUses, "the callee's size, read by the caller")
+	require.Equal(t, []int{KindHeader, KindCode, KindTransaction, KindFrame, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
+	caller, callee := segs[3].Assignment.(*frameSegment), segs[4].Assignment.(*frameSegment)
+	require.Equal(t, []any{1, 0}, []any{caller.SizeUses, caller.HashUses}, "the caller's own size")
+	require.Equal(t, []any{1, 1}, []any{callee.SizeUses, callee.HashUses}, "the callee's size and hash, read by the caller")
 	require.Empty(t, solveAll(t, c, segs))
 
-	t.Run("another size", func(t *testing.T) {
-		// The caller says keeper is one byte longer, and stores that.
+	// forge has the caller's op read forged instead of real, and store
+	// it at slot.
+	forge := func(t *testing.T, op vm.OpCode, slot int64, real, forged uint256.Int) []*trace.Transaction {
 		tr := *exec.Frames[0].Trace
 		tr.Reads = slices.Clone(tr.Reads)
 		tr.Steps = slices.Clone(tr.Steps)
 		tr.Storage = slices.Clone(tr.Storage)
-		real := *uint256.NewInt(uint64(len(keeperCode)))
-		forged := *uint256.NewInt(uint64(len(keeperCode) + 1))
-		require.Equal(t, real, tr.Reads[0].Value)
-		tr.Reads[0].Value = forged
-		// The size is on the stack of the PUSH1 and the SSTORE after the
-		// first EXTCODESIZE.
-		k := slices.IndexFunc(tr.Steps, func(st trace.Step) bool { return st.Op == vm.EXTCODESIZE })
+		j := slices.IndexFunc(tr.Reads, func(r trace.StateRead) bool { return r.Op == op })
+		require.Equal(t, real, tr.Reads[j].Value)
+		tr.Reads[j].Value = forged
+		// The value is on the stack of the PUSH1 and the SSTORE after it.
+		k := slices.IndexFunc(tr.Steps, func(st trace.Step) bool { return st.Op == op })
 		n := 0
 		for si := k + 1; si <= k+2; si++ {
 			st := slices.Clone(tr.Steps[si].Stack)
-			for j := range st {
-				if st[j] == real {
-					st[j] = forged
+			for i := range st {
+				if st[i] == real {
+					st[i] = forged
 					n++
 				}
 			}
 			tr.Steps[si].Stack = st
 		}
 		require.Equal(t, 2, n)
-		for j := range tr.Storage {
-			if tr.Storage[j].Key == (common.Hash{}) {
-				tr.Storage[j].Final = forged.Bytes32()
+		for i := range tr.Storage {
+			if tr.Storage[i].Key == common.BigToHash(big.NewInt(slot)) {
+				tr.Storage[i].Final = forged.Bytes32()
 			}
 		}
-		forgedExec := &trace.Transaction{Frames: slices.Clone(exec.Frames)}
-		forgedExec.Frames[0].Trace = &tr
-		requireRefusedAsBuilt(t, h, noL1, txs, []*trace.Transaction{forgedExec}, c, &faults{unsupported: true}, lastEnd)
+		e := &trace.Transaction{Frames: slices.Clone(exec.Frames)}
+		e.Frames[0].Trace = &tr
+		return []*trace.Transaction{e}
+	}
+	t.Run("another size", func(t *testing.T) {
+		execs := forge(t, vm.EXTCODESIZE, 0, *uint256.NewInt(uint64(len(keeperCode))), *uint256.NewInt(uint64(len(keeperCode) + 1)))
+		requireRefusedAsBuilt(t, h, noL1, txs, execs, c, &faults{unsupported: true}, lastEnd)
+	})
+	t.Run("another hash", func(t *testing.T) {
+		var real, forged uint256.Int
+		real.SetBytes(crypto.Keccak256(keeperCode))
+		forged.SetBytes(crypto.Keccak256(append(keeperCode, 0)))
+		execs := forge(t, vm.EXTCODEHASH, 2, real, forged)
+		requireRefusedAsBuilt(t, h, noL1, txs, execs, c, &faults{unsupported: true}, lastEnd)
 	})
 	t.Run("an address no frame runs at", func(t *testing.T) {
-		lone := common.FromHex("73" + strings.Repeat("00", 19) + "a23b600055" + "00")
-		w := &world{code: map[common.Address][]byte{addrA: lone}, storage: map[common.Address]map[common.Hash]common.Hash{}}
-		exec := w.run(t, addrA, nil)
-		_, err := witnessesFor(h, noL1, txs, []*trace.Transaction{exec}, c)
-		require.ErrorIs(t, err, verifier.ErrUnsupported)
-		require.ErrorContains(t, err, "EXTCODESIZE of "+addrB.Hex())
+		for _, op := range []string{"3b", "3f"} {
+			lone := common.FromHex(b + op + "600055" + "00")
+			w := &world{code: map[common.Address][]byte{addrA: lone}, storage: map[common.Address]map[common.Hash]common.Hash{}}
+			exec := w.run(t, addrA, nil)
+			_, err := witnessesFor(h, noL1, txs, []*trace.Transaction{exec}, c)
+			require.ErrorIs(t, err, verifier.ErrUnsupported)
+			require.ErrorContains(t, err, " of "+addrB.Hex()+", at which no L2 frame")
+		}
 	})
 }

@@ -185,7 +185,11 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	if n := c.codeReads(); len(l1.Code) > n {
 		return nil, fmt.Errorf("%w: %d code reads, the header segment holds %d", verifier.ErrCapacity, len(l1.Code), n)
 	}
-	codes, uses, senders, err := l1Codes(l1, executions, c, fl)
+	sizeReads, hashReads, err := l2CodeReads(executions, fl.has(func(f *faults) bool { return f.unsupported }))
+	if err != nil {
+		return nil, err
+	}
+	codes, uses, senders, err := l1Codes(l1, executions, c, hashReads, fl)
 	if err != nil {
 		return nil, err
 	}
@@ -260,12 +264,8 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	// the running commitment and the storage argument's hash chain; the
 	// second, once the chain gives the challenges, the argument's sums
 	// and the boundaries.
-	sizeReads, err := l2SizeReads(executions, fl.has(func(f *faults) bool { return f.unsupported }))
-	if err != nil {
-		return nil, err
-	}
 	b := draftBatch{state: map[slotKey]*slotState{}, faults: fl, l2: l2, l2Code: map[common.Address]*l2CodeUse{}, acc: h.L2Block.seed(),
-		sizeReads: sizeReads, sized: map[common.Address]bool{}}
+		sizeReads: sizeReads, hashReads: hashReads, sized: map[common.Address]bool{}}
 	var parent fr.Element
 	if err := parent.SetBytesCanonical(h.ParentL2StateRoot[:]); err != nil {
 		if !fl.has(func(f *faults) bool { return f.l2 }) {
@@ -482,11 +482,12 @@ type draftBatch struct {
 	l2CodeOrder []common.Address
 	// keccak holds the frames' KECCAK256 inputs (KeccakClaims).
 	keccak keccakUses
-	// sizeReads counts the L2 frames' EXTCODESIZE reads of each L2
-	// address, which the first frame at the address writes (sized marks
-	// the addresses whose first frame is assigned).
-	sizeReads map[common.Address]int
-	sized     map[common.Address]bool
+	// sizeReads and hashReads count the L2 frames' EXTCODESIZE and
+	// EXTCODEHASH reads of each L2 address, which the first frame at the
+	// address writes (sized marks the addresses whose first frame is
+	// assigned).
+	sizeReads, hashReads map[common.Address]int
+	sized                map[common.Address]bool
 }
 
 // l2CodeUse is an L2 account's code and the number of frames that run it.
@@ -604,16 +605,26 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	} else {
 		tuples = append(tuples, l2BlockTuple(false, contextDigestOf(tr.Context)))
 		for _, r := range tr.Reads {
-			if r.Op == vm.EXTCODESIZE {
-				v := r.Value.Bytes32()
-				tuples = append(tuples, memTuple{owner: l2SizeOwnerOf(common.Address(r.Key.Bytes20())), valHi: elem(v[:16]), valLo: elem(v[16:])})
+			v := r.Value.Bytes32()
+			switch a := common.Address(r.Key.Bytes20()); r.Op {
+			case vm.EXTCODESIZE:
+				tuples = append(tuples, memTuple{owner: l2SizeOwnerOf(a), valHi: elem(v[:16]), valLo: elem(v[16:])})
+			case vm.EXTCODEHASH:
+				tuples = append(tuples, memTuple{owner: l2HashOwnerOf(a), keyHi: elem(v[:16]), keyLo: elem(v[16:])})
 			}
 		}
-		if n := b.sizeReads[tr.Address]; n > 0 && !b.sized[tr.Address] {
+		if !b.sized[tr.Address] {
 			b.sized[tr.Address] = true
+			n := b.sizeReads[tr.Address]
 			seg.SizeUses = n
 			for range n {
 				tuples = append(tuples, memTuple{write: true, owner: l2SizeOwnerOf(tr.Address), valLo: fr.NewElement(uint64(len(tr.Code)))})
+			}
+			n = b.hashReads[tr.Address]
+			seg.HashUses = n
+			h := crypto.Keccak256Hash(tr.Code)
+			for range n {
+				tuples = append(tuples, memTuple{write: true, owner: l2HashOwnerOf(tr.Address), keyHi: elem(h[:16]), keyLo: elem(h[16:])})
 			}
 		}
 	}
@@ -646,9 +657,14 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 		sc = *seg.sender
 		tuples = append(tuples, memTuple{owner: listOwnerOf(domCodeRead, tr.Address), keyHi: elem(sc.l1Hash[:16]), keyLo: elem(sc.l1Hash[16:])},
 			keccakTuple(false, digestOf(tr.Code), sc.hash))
+	} else if seg.HashUses.(int) > 0 {
+		// The code's hash, for the EXTCODEHASH reads it writes.
+		sc.hash = crypto.Keccak256Hash(tr.Code)
+		seg.CodeHash = [2]frontend.Variable{new(big.Int).SetBytes(sc.hash[:16]), new(big.Int).SetBytes(sc.hash[16:])}
+		tuples = append(tuples, keccakTuple(false, digestOf(tr.Code), sc.hash))
 	}
 	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.Element(bitOf(seg.popped.doomed)), t}, packTimesOf(times)...)
-	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]), fr.NewElement(uint64(seg.SizeUses.(int))))
+	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]), fr.NewElement(uint64(seg.SizeUses.(int))), fr.NewElement(uint64(seg.HashUses.(int))))
 	if seg.shape.KeccakClaims {
 		reads, claims, err := b.keccak.claims(seg.Frame.KeccakInputs(), seg.shape.Keccak, b.faults.has(func(f *faults) bool { return f.keccakClaims }))
 		if err != nil {
@@ -1002,7 +1018,7 @@ func makesL1Call(tr *trace.Trace) bool {
 // read set names no code for the address of a frame making an L1CALL
 // (unless fl says code), and with verifier.ErrCapacity for code longer
 // than c's frames hold.
-func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, fl *faults) ([]l1Code, []int, map[common.Address]senderCode, error) {
+func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads map[common.Address]int, fl *faults) ([]l1Code, []int, map[common.Address]senderCode, error) {
 	unchecked := fl.has(func(f *faults) bool { return f.code })
 	withheld := fl.has(func(f *faults) bool { return f.noSenderCode })
 	var codes []l1Code
@@ -1101,6 +1117,28 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, fl *fault
 		}
 		senders[tr.Address] = s
 	}
+	// The first L2 frame at each address whose EXTCODEHASH an L2 frame
+	// reads reads its code's hash too (once, with the alias rule's).
+	first := map[common.Address]bool{}
+	for f := range codeFrames(executions) {
+		tr := f.Trace
+		if f.L1 || first[tr.Address] {
+			continue
+		}
+		first[tr.Address] = true
+		if hashReads[tr.Address] == 0 || (makesL1Call(tr) && !withheld) {
+			continue
+		}
+		if len(tr.Code) > c.codeCap() {
+			return nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
+		}
+		i := slices.IndexFunc(codes, func(code l1Code) bool { return bytes.Equal(code.code, tr.Code) })
+		if i < 0 {
+			i = len(codes)
+			codes = append(codes, l1Code{code: tr.Code})
+		}
+		codes[i].hashUses++
+	}
 	return codes, uses, senders, nil
 }
 
@@ -1191,40 +1229,57 @@ func l2SizeOwnerOf(addr common.Address) fr.Element {
 	return o
 }
 
-// l2SizeReads counts the L2 frames' EXTCODESIZE reads of each address.
-// Each must read the size of the code an L2 frame of the batch runs at
-// the address, whose first frame there proves it: where none runs there
-// (an account without code, or one the batch does not call) the read is
-// refused with verifier.ErrUnsupported, and a size other than that
-// code's with ErrStatement (unless unchecked).
-func l2SizeReads(executions []*trace.Transaction, unchecked bool) (map[common.Address]int, error) {
+// l2HashOwnerOf is the owner of an L2 account's code hash (domCodeRead
+// on layer 2).
+func l2HashOwnerOf(addr common.Address) fr.Element {
+	o := ownerOf(false, addr)
+	var d fr.Element
+	d.SetBigInt(new(big.Int).Mul(big.NewInt(domCodeRead), two162))
+	o.Add(&o, &d)
+	return o
+}
+
+// l2CodeReads counts the L2 frames' EXTCODESIZE and EXTCODEHASH reads of
+// each address. Each must read the size or keccak hash of the code an L2
+// frame of the batch runs at the address, whose first frame there
+// proves it: where none runs there (an account without code, or one the
+// batch does not call) the read is refused with verifier.ErrUnsupported,
+// and another value with ErrStatement (unless unchecked).
+func l2CodeReads(executions []*trace.Transaction, unchecked bool) (sizes, hashes map[common.Address]int, err error) {
 	code := map[common.Address][]byte{}
 	for f := range codeFrames(executions) {
 		if _, seen := code[f.Trace.Address]; !f.L1 && !seen {
 			code[f.Trace.Address] = f.Trace.Code
 		}
 	}
-	reads := map[common.Address]int{}
+	sizes, hashes = map[common.Address]int{}, map[common.Address]int{}
 	for f := range codeFrames(executions) {
 		if f.L1 {
 			continue
 		}
 		for _, r := range f.Trace.Reads {
-			if r.Op != vm.EXTCODESIZE {
+			if r.Op != vm.EXTCODESIZE && r.Op != vm.EXTCODEHASH {
 				continue
 			}
 			a := common.Address(r.Key.Bytes20())
 			c, runs := code[a]
-			switch {
-			case !runs:
-				return nil, fmt.Errorf("%w: EXTCODESIZE of %s, at which no L2 frame of the batch runs, in the L2 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)
-			case !r.Value.Eq(uint256.NewInt(uint64(len(c)))) && !unchecked:
-				return nil, fmt.Errorf("%w: the L2 frame at %s reads EXTCODESIZE of %s = %s, the code run there is %d bytes", ErrStatement, f.Trace.Address, a, r.Value.Dec(), len(c))
+			if !runs {
+				return nil, nil, fmt.Errorf("%w: %s of %s, at which no L2 frame of the batch runs, in the L2 frame at %s", verifier.ErrUnsupported, r.Op, a, f.Trace.Address)
 			}
-			reads[a]++
+			if r.Op == vm.EXTCODESIZE {
+				if !r.Value.Eq(uint256.NewInt(uint64(len(c)))) && !unchecked {
+					return nil, nil, fmt.Errorf("%w: the L2 frame at %s reads EXTCODESIZE of %s = %s, the code run there is %d bytes", ErrStatement, f.Trace.Address, a, r.Value.Dec(), len(c))
+				}
+				sizes[a]++
+				continue
+			}
+			if h := crypto.Keccak256Hash(c); common.Hash(r.Value.Bytes32()) != h && !unchecked {
+				return nil, nil, fmt.Errorf("%w: the L2 frame at %s reads EXTCODEHASH of %s = %s, the code run there hashes to %s", ErrStatement, f.Trace.Address, a, common.Hash(r.Value.Bytes32()), h)
+			}
+			hashes[a]++
 		}
 	}
-	return reads, nil
+	return sizes, hashes, nil
 }
 
 // listOwnerOf is listOwner outside the circuit.
@@ -1606,7 +1661,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 			return pendingFrame{}, fmt.Errorf("%w: transient storage (%s at pc %d of %s)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
 		}
 		if !f.L1 && l2StateRead(step.Op) && !unsupported {
-			return pendingFrame{}, fmt.Errorf("%w: %s at pc %d of %s in an L2 frame (the L2 state tree holds no balances or code hashes yet)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
+			return pendingFrame{}, fmt.Errorf("%w: %s at pc %d of %s in an L2 frame (the L2 state tree holds no balances yet)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
 		}
 	}
 	st = st[:len(st)-1]
@@ -1614,7 +1669,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	if err != nil {
 		return pendingFrame{}, err
 	}
-	seg := &frameSegment{Frame: fw.FrameWitness, L1: bitInt(f.L1), Static: bitInt(top.static), SenderCode: 0, SizeUses: 0,
+	seg := &frameSegment{Frame: fw.FrameWitness, L1: bitInt(f.L1), Static: bitInt(top.static), SenderCode: 0, SizeUses: 0, HashUses: 0,
 		L1CodeHash: [2]frontend.Variable{0, 0}, CodeHash: [2]frontend.Variable{0, 0},
 		Ancestors: make([]frontend.Variable, MaxDepth-1), ReadTimes: make([]frontend.Variable, shape.Storage), dataCap: c.Calldata, words: words}
 	sc, reads := senders[tr.Address], !f.L1 && makesL1Call(tr) && !fl.has(func(f *faults) bool { return f.noSenderCode })
@@ -1697,12 +1752,12 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 }
 
 // l2StateRead reports whether op reads L2 account state the segments do
-// not prove: a balance (BALANCE, SELFBALANCE), a code's hash
-// (EXTCODEHASH) or a block hash (BLOCKHASH). (EXTCODESIZE is proven for
-// an account an L2 frame of the batch runs at: l2SizeReads.)
+// not prove: a balance (BALANCE, SELFBALANCE) or a block hash
+// (BLOCKHASH). (EXTCODESIZE and EXTCODEHASH are proven for an account
+// an L2 frame of the batch runs at: l2CodeReads.)
 func l2StateRead(op vm.OpCode) bool {
 	switch op {
-	case vm.BALANCE, vm.SELFBALANCE, vm.EXTCODEHASH, vm.BLOCKHASH:
+	case vm.BALANCE, vm.SELFBALANCE, vm.BLOCKHASH:
 		return true
 	}
 	return false
