@@ -101,11 +101,12 @@
 // the read set's balance read of its own address (all through the
 // storage argument: the header segment opens the balance reads as it
 // opens the code reads); BLOCKHASH is refused there. An L2 frame's
-// EXTCODESIZE reads the size of the code the first L2 frame of the batch
-// at the account runs, which that frame writes (an address no L2 frame
-// of the batch runs at is refused); its other state reads (BALANCE,
-// SELFBALANCE, EXTCODEHASH, BLOCKHASH) are refused: the L2 state tree
-// holds no balances or code hashes yet.
+// EXTCODESIZE and EXTCODEHASH read the size and keccak256 hash of the
+// code the first L2 frame of the batch at the account runs, which that
+// frame writes (the hash read from a code segment; an address no L2
+// frame of the batch runs at is refused); its other state reads
+// (BALANCE, SELFBALANCE, BLOCKHASH) are refused: the L2 state tree holds
+// no balances yet.
 //
 // An L2 frame runs in the L2 block's context: the batch's number and
 // chain id, a PREVRANDAO of zero, and the time, coinbase, gas limit and
@@ -121,8 +122,8 @@
 // gas limit and base fee are the chain's settings) is not checked: the
 // proof binds the values, and whoever reads it sees them.
 //
-// What the segments do not prove yet: an L2 frame's state reads other
-// than EXTCODESIZE (refused), DELEGATECALL (refused), value transfers,
+// What the segments do not prove yet: an L2 frame's BALANCE,
+// SELFBALANCE and BLOCKHASH (refused), DELEGATECALL (refused), value transfers,
 // balances and fees (the L2 state tree holds storage, code digests and
 // nonces). Until
 // they do, a proof of these segments must not settle a batch on its own.

@@ -84,8 +84,9 @@ type SegmentWitness struct {
 // precompile other than L1CALL or one the precompile refuses, a call other than into L1CALL, an L1CALL the precompile
 // refused, reentrancy, calls deeper than MaxDepth, transient storage, a
 // frame that changes storage below a frame that reverts, BLOCKHASH in
-// an L1 frame, BALANCE, SELFBALANCE, EXTCODEHASH or BLOCKHASH in an L2
-// frame, EXTCODESIZE of an address no L2 frame of the batch runs at, an L1 block before the merge). Where the batch runs L1
+// an L1 frame, BALANCE, SELFBALANCE or BLOCKHASH in an L2 frame,
+// EXTCODESIZE or EXTCODEHASH of an address no L2 frame of the batch runs
+// at, an L1 block before the merge). Where the batch runs L1
 // frames, l1.Block must be the pinned L1 block's header (ErrStatement
 // otherwise, and for an L1 frame that read a block value other than
 // that block's, or a balance other than the read set's, or an L1CALL
