@@ -27,22 +27,36 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 		b.Fatal(err)
 	}
 	base := evm.GetNbConstraints()
+	// The default capacity's kinds, then the same frame shape with
+	// KeccakClaims and the keccak segment that proves its claims.
+	claims := c
+	claims.Frame.KeccakClaims = true
+	type run struct {
+		name string
+		c    Capacity
+		kind int
+	}
+	var runs []run
 	for kind := range KindKeccak {
-		b.Run(c.KindName(kind), func(b *testing.B) {
+		runs = append(runs, run{c.KindName(kind), c, kind})
+	}
+	runs = append(runs, run{"claims-frame", claims, KindFrame}, run{"claims-keccak", claims, KindKeccak})
+	for _, r := range runs {
+		b.Run(r.name, func(b *testing.B) {
 			var n int
 			for range b.N {
-				circuits, err := Circuits(c)
+				circuits, err := Circuits(r.c)
 				if err != nil {
 					b.Fatal(err)
 				}
-				cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, circuits[kind])
+				cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, circuits[r.kind])
 				if err != nil {
 					b.Fatal(err)
 				}
 				n = cs.GetNbConstraints()
 			}
 			b.ReportMetric(float64(n), "constraints")
-			switch kind {
+			switch r.kind {
 			case KindFrame:
 				b.ReportMetric(float64(base), "evm-bn254-constraints")
 				b.ReportMetric(float64(n)/float64(base), "x-evm-bn254")
@@ -55,40 +69,9 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 			case KindCode:
 				b.ReportMetric(float64(c.Frame.Code), "code-bytes")
 				b.ReportMetric(float64(n)/float64(c.Frame.Code), "constraints/byte")
-			}
-		})
-	}
-	// The same frame shape with KeccakClaims, against the frame segment
-	// above, and the keccak segment that proves its claims.
-	claims := c
-	claims.Frame.KeccakClaims = true
-	var frame int
-	for _, kind := range []int{KindFrame, KindKeccak} {
-		b.Run("claims-"+claims.KindName(kind), func(b *testing.B) {
-			var n int
-			for range b.N {
-				circuits, err := Circuits(claims)
-				if err != nil {
-					b.Fatal(err)
-				}
-				cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, circuits[kind])
-				if err != nil {
-					b.Fatal(err)
-				}
-				n = cs.GetNbConstraints()
-			}
-			b.ReportMetric(float64(n), "constraints")
-			switch kind {
-			case KindFrame:
-				frame = n
-				b.ReportMetric(float64(base), "evm-bn254-constraints")
-				b.ReportMetric(float64(n)/float64(base), "x-evm-bn254")
 			case KindKeccak:
 				b.ReportMetric(float64(claims.keccakInputs()), "inputs")
 				b.ReportMetric(float64(n)/float64(claims.keccakInputs()), "constraints/input")
-				if frame > 0 {
-					b.ReportMetric(float64(frame), "claims-frame-constraints")
-				}
 			}
 		})
 	}

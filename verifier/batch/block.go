@@ -103,16 +103,7 @@ func (c *blockSegment) Define(api frontend.API) error {
 	m := c.Mem
 	sum := api.Sub(m.Sum, m.term(api, m.fingerprint(api, blockOwner, c.ChainID[0], c.ChainID[1], hash[0], hash[1], 0)))
 	sum = api.Add(sum, api.Mul(c.Uses, m.term(api, m.fingerprint(api, contextOwner, 0, 0, digest, 0, 0))))
-	acc, err := hashVars(api, m.Acc, c.ChainID[0], c.ChainID[1], hash[0], hash[1], c.Length, c.Uses, digest)
-	if err != nil {
-		return err
-	}
-	out, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, m.next(m.Time, acc, sum))
-	if err != nil {
-		return err
-	}
-	api.AssertIsEqual(c.Out, out)
-	return nil
+	return c.finish(api, &c.SegmentInputs, sum, m.Acc, c.ChainID[0], c.ChainID[1], hash[0], hash[1], c.Length, c.Uses, digest)
 }
 
 // contextWords is the number of context words a frame's context digest

@@ -545,17 +545,7 @@ func (c *codeSegment) Define(api frontend.API) error {
 	sum = api.Sub(sum, api.Mul(c.Account, m.term(api, m.fingerprint(api, owner(domCodeRead), hash[0], hash[1], 0, 0, 0))))
 	sum = api.Add(sum, api.Mul(c.HashUses, m.term(api, m.fingerprint(api, keccakOwner, digest, 0, hash[0], hash[1], 0))))
 	sum = api.Add(sum, api.Mul(c.SizeUses, m.term(api, m.fingerprint(api, owner(domCodeSize), 0, 0, 0, c.CodeLen, 0))))
-	acc, err := hashVars(api, m.Acc, c.Address, c.CodeLen, digest, hash[0], hash[1], c.Uses, c.Account, c.HashUses, c.SizeUses)
-	if err != nil {
-		return err
-	}
-	next := m.next(m.Time, acc, sum)
-	out, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, next)
-	if err != nil {
-		return err
-	}
-	api.AssertIsEqual(c.Out, out)
-	return nil
+	return c.finish(api, &c.SegmentInputs, sum, m.Acc, c.Address, c.CodeLen, digest, hash[0], hash[1], c.Uses, c.Account, c.HashUses, c.SizeUses)
 }
 
 // codeDigest is CodeDigest in the circuit, for a code of codeLen bytes
@@ -681,6 +671,23 @@ type transactionSegment struct {
 type carried struct {
 	ChainID, TxsHi, TxsLo, Acc, Pending frontend.Variable
 	Mem                                 memory
+}
+
+// finish ends a segment that adds entries to the storage argument
+// without advancing its time: the argument's hash chain takes vs, its
+// sum becomes sum, and the boundary the segment hands on must be its
+// Out.
+func (c *carried) finish(api frontend.API, s *aggregate.SegmentInputs, sum frontend.Variable, vs ...frontend.Variable) error {
+	acc, err := hashVars(api, vs...)
+	if err != nil {
+		return err
+	}
+	out, err := c.boundary(api, s, c.Acc, c.Pending, c.Mem.next(c.Mem.Time, acc, sum))
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(s.Out, out)
+	return nil
 }
 
 // boundary is the boundary of the carried values with acc as the running

@@ -224,13 +224,7 @@ func L2NonceKey(addr common.Address) fr.Element {
 
 // nonceOwnerOf is the owner of an L2 account's nonce in the storage
 // argument.
-func nonceOwnerOf(addr common.Address) fr.Element {
-	o := ownerOf(false, addr)
-	var d fr.Element
-	d.SetBigInt(new(big.Int).Mul(big.NewInt(domNonce), two162))
-	o.Add(&o, &d)
-	return o
-}
+func nonceOwnerOf(addr common.Address) fr.Element { return domainOwnerOf(false, domNonce, addr) }
 
 // codeOwnerOf is the owner under which a frame of the layer at addr
 // reads its code's digest: its slotOwner plus domCode·2^162.

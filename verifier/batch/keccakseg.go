@@ -73,16 +73,7 @@ func (c *keccakSegment) Define(api frontend.API) error {
 		sum = api.Add(sum, api.Mul(e.Uses, m.term(api, m.fingerprint(api, keccakOwner, digest, 0, hash[0], hash[1], 0))))
 		vs = append(vs, e.Len, digest, hash[0], hash[1], e.Uses)
 	}
-	acc, err := hashVars(api, vs...)
-	if err != nil {
-		return err
-	}
-	out, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, m.next(m.Time, acc, sum))
-	if err != nil {
-		return err
-	}
-	api.AssertIsEqual(c.Out, out)
-	return nil
+	return c.finish(api, &c.SegmentInputs, sum, vs...)
 }
 
 // frameClaims adds the keccak claims of a frame (FrameOutcome.Keccak) to

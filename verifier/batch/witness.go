@@ -1101,12 +1101,7 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 		if len(tr.Code) > c.codeCap() {
 			return nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
 		}
-		i := slices.IndexFunc(codes, func(code l1Code) bool { return bytes.Equal(code.code, tr.Code) })
-		if i < 0 {
-			i = len(codes)
-			codes = append(codes, l1Code{code: tr.Code})
-		}
-		codes[i].hashUses++
+		codes = hashUse(codes, tr.Code)
 		j := slices.IndexFunc(l1.Code, func(r CodeRead) bool { return r.Contract == tr.Address })
 		s := senderCode{hash: crypto.Keccak256Hash(tr.Code)}
 		switch {
@@ -1133,14 +1128,22 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 		if len(tr.Code) > c.codeCap() {
 			return nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
 		}
-		i := slices.IndexFunc(codes, func(code l1Code) bool { return bytes.Equal(code.code, tr.Code) })
-		if i < 0 {
-			i = len(codes)
-			codes = append(codes, l1Code{code: tr.Code})
-		}
-		codes[i].hashUses++
+		codes = hashUse(codes, tr.Code)
 	}
 	return codes, uses, senders, nil
+}
+
+// hashUse counts one more read of the keccak hash of L2 code, which a
+// code segment proves: the segment of the same code if codes has one,
+// else a new hash-only segment.
+func hashUse(codes []l1Code, code []byte) []l1Code {
+	i := slices.IndexFunc(codes, func(c l1Code) bool { return bytes.Equal(c.code, code) })
+	if i < 0 {
+		i = len(codes)
+		codes = append(codes, l1Code{code: code})
+	}
+	codes[i].hashUses++
+	return codes
 }
 
 // code assigns the code segment of code, for frames of capacity n bytes.
@@ -1222,20 +1225,18 @@ func bytesOf(bs []byte) []frontend.Variable {
 }
 
 // l2SizeOwnerOf is the owner of an L2 account's code size (domCodeSize).
-func l2SizeOwnerOf(addr common.Address) fr.Element {
-	o := ownerOf(false, addr)
-	var d fr.Element
-	d.SetBigInt(new(big.Int).Mul(big.NewInt(domCodeSize), two162))
-	o.Add(&o, &d)
-	return o
-}
+func l2SizeOwnerOf(addr common.Address) fr.Element { return domainOwnerOf(false, domCodeSize, addr) }
 
 // l2HashOwnerOf is the owner of an L2 account's code hash (domCodeRead
 // on layer 2).
-func l2HashOwnerOf(addr common.Address) fr.Element {
-	o := ownerOf(false, addr)
+func l2HashOwnerOf(addr common.Address) fr.Element { return domainOwnerOf(false, domCodeRead, addr) }
+
+// domainOwnerOf is an account's owner in domain dom of the storage
+// argument: its slotOwner on its layer plus dom·2^162.
+func domainOwnerOf(l1 bool, dom int, addr common.Address) fr.Element {
+	o := ownerOf(l1, addr)
 	var d fr.Element
-	d.SetBigInt(new(big.Int).Mul(big.NewInt(domCodeRead), two162))
+	d.SetBigInt(new(big.Int).Mul(big.NewInt(int64(dom)), two162))
 	o.Add(&o, &d)
 	return o
 }
@@ -1284,13 +1285,7 @@ func l2CodeReads(executions []*trace.Transaction, unchecked bool) (sizes, hashes
 }
 
 // listOwnerOf is listOwner outside the circuit.
-func listOwnerOf(dom int, addr common.Address) fr.Element {
-	o := ownerOf(true, addr)
-	var d fr.Element
-	d.SetBigInt(new(big.Int).Mul(big.NewInt(int64(dom)), two162))
-	o.Add(&o, &d)
-	return o
-}
+func listOwnerOf(dom int, addr common.Address) fr.Element { return domainOwnerOf(true, dom, addr) }
 
 // checkLists checks the L1 lists against the L1 slots the frames
 // touched: the read set is each with its value before the batch, the
