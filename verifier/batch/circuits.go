@@ -36,11 +36,15 @@ const (
 var kindNames = [nbKinds]string{"header", "transaction", "frame", "end", "code", "block", "keccak"}
 
 // KindName is the name of segment kind k of capacity c: "header",
-// "frame", ..., "keccak", and "frame N" for the frame kind of
-// c.Frames[N-1]; "kind k" for a kind c does not have.
+// "frame", ..., "keccak", "frame N" for the frame kind of c.Frames[N-1]
+// and "transaction N" for the transaction kind of c.Transactions[N-1];
+// "kind k" for a kind c does not have.
 func (c Capacity) KindName(k int) string {
 	if i := k - c.firstExtraFrameKind(); i >= 0 && i < len(c.Frames) {
 		return fmt.Sprintf("frame %d", i+1)
+	}
+	if i := k - c.TransactionKind(0); i >= 0 && i < len(c.Transactions) {
+		return fmt.Sprintf("transaction %d", i+1)
 	}
 	if k < 0 || k >= c.firstExtraFrameKind() {
 		return fmt.Sprintf("kind %d", k)
@@ -66,6 +70,26 @@ func (c Capacity) FrameKind(i int) int {
 	return c.firstExtraFrameKind() + i
 }
 
+// TransactionKind is the segment kind of c.Transactions[i] (they follow
+// the kinds of c.Frames), or KindTransaction where i is -1.
+func (c Capacity) TransactionKind(i int) int {
+	if i < 0 {
+		return KindTransaction
+	}
+	return c.firstExtraFrameKind() + len(c.Frames) + i
+}
+
+// transactionKind is the kind and calldata capacity of the transaction
+// segment that proves a transaction of n bytes of calldata.
+func (c Capacity) transactionKind(n int) (kind, dataCap int) {
+	for i, d := range c.Transactions {
+		if n <= d {
+			return c.TransactionKind(i), d
+		}
+	}
+	return KindTransaction, c.Calldata
+}
+
 // IsFrameKind reports whether segments of kind k prove a frame.
 func (c Capacity) IsFrameKind(k int) bool {
 	i := k - c.firstExtraFrameKind()
@@ -84,11 +108,17 @@ func (c Capacity) frameShapes() ([]verifier.Shape, []int) {
 	return shapes, kinds
 }
 
-// check refuses frame shapes that disagree on KeccakClaims.
+// check refuses frame shapes that disagree on KeccakClaims and
+// transaction capacities that are not below Calldata.
 func (c Capacity) check() error {
 	for _, s := range c.Frames {
 		if s.KeccakClaims != c.Frame.KeccakClaims {
 			return fmt.Errorf("%w: frame shapes %s and %s: keccak claims in one and not in the other", verifier.ErrCapacity, s.Name(), c.Frame.Name())
+		}
+	}
+	for _, n := range c.Transactions {
+		if n < 0 || n >= c.Calldata {
+			return fmt.Errorf("%w: a transaction segment of %d bytes of calldata, where the contexts carry %d (it must be below)", verifier.ErrCapacity, n, c.Calldata)
 		}
 	}
 	return nil
@@ -147,6 +177,13 @@ type Capacity struct {
 	// a large shape's rows and tables. Each must agree with Frame on
 	// KeccakClaims. Code segments hold the largest shape's code.
 	Frames []verifier.Shape
+	// Transactions are further calldata capacities of transaction
+	// segments, each below Calldata and a transaction segment kind of its
+	// own (TransactionKind): a transaction is proven in the first of them
+	// that holds its calldata, and in the Calldata one if none does, so
+	// that a short transaction does not hash a long one's signing
+	// payload capacity (the contexts still carry Calldata bytes).
+	Transactions []int
 }
 
 // DefaultKeccakInputs is a keccak segment's capacity of inputs when
@@ -660,6 +697,9 @@ type transactionSegment struct {
 	// its fee cap (legacy and access-list transactions) or the least of
 	// its fee cap and the base fee plus its tip (dynamic-fee ones).
 	BaseFee frontend.Variable
+	// dataCap is the contexts' calldata capacity (Capacity.Calldata),
+	// which Tx's may be below.
+	dataCap int `gnark:"-"`
 }
 
 // carried is what the header hands on through the boundaries: the L2
@@ -761,13 +801,17 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	api.AssertIsEqual(api.Mul(isL1Call, s.Value[1]), 0)
 	dataLen := api.Sub(c.Tx.DataLen, api.Mul(isL1Call, 20))
 	api.ToBinary(dataLen, 16)
-	data := make([]frontend.Variable, len(c.Tx.Data))
-	for i := range data {
-		var shifted frontend.Variable = 0
-		if i+20 < len(c.Tx.Data) {
-			shifted = c.Tx.Data[i+20]
+	// The calldata as the contexts carry it: the context capacity's
+	// bytes, zero past the transaction segment's own.
+	at := func(i int) frontend.Variable {
+		if i < len(c.Tx.Data) {
+			return c.Tx.Data[i]
 		}
-		data[i] = api.Select(isL1Call, shifted, c.Tx.Data[i])
+		return 0
+	}
+	data := make([]frontend.Variable, max(c.dataCap, len(c.Tx.Data)))
+	for i := range data {
+		data[i] = api.Select(isL1Call, at(i+20), at(i))
 	}
 	var address frontend.Variable = s.To
 	if len(c.Tx.Data) >= 20 {
@@ -1394,7 +1438,7 @@ func bytesValue(api frontend.API, b []frontend.Variable) frontend.Variable {
 // Circuits returns the segment circuits of capacity c, empty, in kind
 // order (KindHeader, KindTransaction, KindFrame, KindEnd, KindCode,
 // KindBlock, KindKeccak where the frame shape has KeccakClaims, then the
-// kinds of c.Frames), for compiling.
+// kinds of c.Frames and of c.Transactions), for compiling.
 func Circuits(c Capacity) ([]frontend.Circuit, error) {
 	f, err := verifier.NewFrameWitness(c.Frame)
 	if err != nil {
@@ -1412,7 +1456,7 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 	out := []frontend.Circuit{&headerSegment{Reads: make([][recordBytes]frontend.Variable, c.l1Slots()), Writes: make([][recordBytes]frontend.Variable, c.l1Slots()),
 		Code: make([][64]frontend.Variable, c.codeReads()), CodeUses: make([]frontend.Variable, c.codeReads()),
 		Balance: make([][64]frontend.Variable, c.balanceReads()), BalanceUses: make([]frontend.Variable, c.balanceReads())},
-		&transactionSegment{Tx: txsig.NewTx(c.Calldata), Ret: make([]verifier.Word, c.outcomeWords())},
+		&transactionSegment{Tx: txsig.NewTx(c.Calldata), Ret: make([]verifier.Word, c.outcomeWords()), dataCap: c.Calldata},
 		&frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
 			ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, words: c.outcomeWords()},
 		&endSegment{Slots: make([]slotEntry, c.slots()), Codes: make([]l2CodeEntry, c.l2Codes())}, &codeSegment{Code: make([]frontend.Variable, c.codeCap())},
@@ -1420,7 +1464,11 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 	if c.Frame.KeccakClaims {
 		out = append(out, newKeccakSegment(c.keccakInputs()))
 	}
-	return append(out, extra...), nil
+	out = append(out, extra...)
+	for _, n := range c.Transactions {
+		out = append(out, &transactionSegment{Tx: txsig.NewTx(n), Ret: make([]verifier.Word, c.outcomeWords()), dataCap: c.Calldata})
+	}
+	return out, nil
 }
 
 // frameCircuit is the empty frame segment of shape s in capacity c.

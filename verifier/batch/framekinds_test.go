@@ -64,3 +64,44 @@ func TestFrameKinds(t *testing.T) {
 		require.Equal(t, "keccak", claims.KindName(KindKeccak))
 	})
 }
+
+// TestTransactionKinds proves transactions in transaction segments of
+// several calldata capacities (Capacity.Transactions): each in the first
+// that holds its calldata, the contexts still carrying the Calldata
+// capacity's bytes; a transaction to L1CALL too, whose L1 frame's
+// calldata is shifted within the smaller capacity. A capacity not below
+// Calldata is refused.
+func TestTransactionKinds(t *testing.T) {
+	c := Capacity{Calldata: dataCap, Frame: callShape, Slots: 1, L1Slots: 1, Transactions: []int{8, 24}}
+	require.Equal(t, KindBlock+1, c.TransactionKind(0))
+	require.Equal(t, "transaction 2", c.KindName(c.TransactionKind(1)))
+	w := &world{code: map[common.Address][]byte{addrA: keeperCode}, storage: map[common.Address]map[common.Hash]common.Hash{}}
+	calls := []memCall{{addrA, []byte{1, 2, 3, 4}}, {addrA, make([]byte, 40)}, {addrA, make([]byte, 20)}}
+	var execs []*trace.Transaction
+	for _, call := range calls {
+		execs = append(execs, w.run(t, call.to, call.data))
+	}
+	h, txs := signedBatch(t, calls)
+	segs, err := witnessesFor(h, noL1, txs, execs, c)
+	require.NoError(t, err)
+	small, medium := c.TransactionKind(0), c.TransactionKind(1)
+	require.Equal(t, []int{KindHeader, small, KindFrame, KindTransaction, KindFrame, medium, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
+	require.Empty(t, solveAll(t, c, segs))
+
+	t.Run("a transaction to L1CALL", func(t *testing.T) {
+		calls, exec, lists := directL1Batch(t, alice, []byte{0xab, 0xcd})
+		_, txs := signedBatch(t, calls)
+		c := listsCapacity
+		c.Transactions = []int{24}
+		segs, err := witnessesFor(headerFor(t, txs, lists), lists, txs, []*trace.Transaction{exec}, c)
+		require.NoError(t, err)
+		require.Equal(t, []int{KindHeader, KindCode, KindBlock, c.TransactionKind(0), KindFrame, KindEnd, KindEnd}, kindsOf(segs))
+		require.Empty(t, solveAll(t, c, segs))
+	})
+	t.Run("a capacity not below the contexts'", func(t *testing.T) {
+		bad := c
+		bad.Transactions = []int{dataCap}
+		_, err := Circuits(bad)
+		require.ErrorIs(t, err, verifier.ErrCapacity)
+	})
+}

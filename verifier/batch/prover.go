@@ -66,6 +66,9 @@ func NewProver(keyDir string, c Capacity, arity int) (*Prover, error) {
 	for _, s := range c.Frames {
 		names = append(names, fmt.Sprintf("batch-frame-calldata%d-%s", c.Calldata, s.Name()))
 	}
+	for _, n := range c.Transactions {
+		names = append(names, fmt.Sprintf("batch-transaction-calldata%d-of%d", n, c.Calldata))
+	}
 	circuits, err := Circuits(c)
 	if err != nil {
 		return nil, err

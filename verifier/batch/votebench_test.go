@@ -23,13 +23,14 @@ import (
 // and per vote (the signature included; the aggregation slots, one per
 // segment, are counted, not compiled: their keys need every segment
 // kind's), with each kind's count, the steps a vote's frames run and
-// what a step costs in the frame segments. It does so for three
+// what a step costs in the frame segments. It does so for four
 // capacities: frames of the ERC20 shape, which hash their own KECCAK256
 // inputs (the baseline, against N = 1 of it); the same shape with
-// KeccakClaims, whose inputs keccak segments hash once per batch; and
-// that capacity with a second frame kind of 512 rows (Capacity.Frames),
-// which each of a vote's frames fits (each against the baseline at the
-// same N):
+// KeccakClaims, whose inputs keccak segments hash once per batch; that
+// capacity with a second frame kind of 512 rows (Capacity.Frames),
+// which each of a vote's frames fits; and that with a second transaction
+// kind of 64 bytes of calldata (Capacity.Transactions), which a vote's
+// 36 fit (each against the baseline at the same N):
 //
 //	go test -run XXX -bench BenchmarkVoteBatch -benchtime 1x -timeout 60m ./verifier/batch
 func BenchmarkVoteBatch(b *testing.B) {
@@ -44,6 +45,7 @@ func BenchmarkVoteBatch(b *testing.B) {
 		{"in-frame-keccak", batch.Capacity{Calldata: 128, Frame: verifier.Shapes[2]}},
 		{"keccak-claims", batch.Capacity{Calldata: 128, Frame: claims}},
 		{"keccak-claims-and-512-rows", batch.Capacity{Calldata: 128, Frame: claims, Frames: []verifier.Shape{claims512}}},
+		{"keccak-claims-512-rows-and-64-byte-transactions", batch.Capacity{Calldata: 128, Frame: claims, Frames: []verifier.Shape{claims512}, Transactions: []int{64}}},
 	}
 	var basePerVote float64
 	baseAt := map[int]float64{}

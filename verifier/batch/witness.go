@@ -314,7 +314,8 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		if isPrecompile(*tx.To()) && !direct {
 			return nil, fmt.Errorf("batch: transaction %d (%s): %w: a transaction sent to the precompile at %s (call it from a contract, or send it to L1CALL)", i, tx.Hash(), verifier.ErrUnsupported, tx.To())
 		}
-		w, _, err := txsig.Assign(tx, c.Calldata)
+		txKind, txCap := c.transactionKind(len(tx.Data()))
+		w, _, err := txsig.Assign(tx, txCap)
 		if err != nil {
 			return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
 		}
@@ -350,7 +351,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		if err != nil {
 			return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
 		}
-		b.addAt(KindTransaction, &transactionSegment{Tx: w, Success: bitInt(!top.Reverted), RetLen: len(top.ReturnData), Ret: returnWords(top.ReturnData, words),
+		b.addAt(txKind, &transactionSegment{Tx: w, Success: bitInt(!top.Reverted), RetLen: len(top.ReturnData), Ret: returnWords(top.ReturnData, words),
 			NonceReadTime: readTime, BaseFee: new(big.Int).Set(fee)}, tuples, before, pendingOf(stack[:len(stack)-1]), stack)
 
 		for k, f := range e.Frames {
