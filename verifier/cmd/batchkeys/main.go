@@ -35,6 +35,7 @@ func main() {
 	l1Slots := flag.Int("l1slots", batch.DefaultL1Slots, "read set and write list entries the header segment holds, each")
 	claims := flag.Bool("keccak-claims", false, "frames leave their KECCAK256 hashes to keccak segments, which hash each distinct input once per batch (verifier.Shape.KeccakClaims)")
 	inputs := flag.Int("keccak-inputs", batch.DefaultKeccakInputs, "with -keccak-claims: distinct KECCAK256 inputs of one keccak segment")
+	smallData := flag.Int("small-calldata", 0, "if not 0: a second transaction kind, of this many bytes of calldata (below -calldata), for the transactions it holds (batch.Capacity.Transactions)")
 	smallSteps := flag.Int("small-steps", 0, "if not 0: a second frame kind, the frame shape with this many rows, for the frames it holds (batch.Capacity.Frames)")
 	dir := flag.String("keys", "", "key directory (default: verifier.DefaultKeyDir()); keys go in its batch folder")
 	out := flag.String("out", "", "output file for the Solidity verifier (default: standard output)")
@@ -56,8 +57,15 @@ func main() {
 	if *dir == "" {
 		*dir = verifier.DefaultKeyDir()
 	}
+	var txs []int
+	if *smallData != 0 {
+		if *smallData < 0 || *smallData >= *dataCap {
+			log.Fatalf("-small-calldata must be positive and below -calldata (%d)", *dataCap)
+		}
+		txs = append(txs, *smallData)
+	}
 	start := time.Now()
-	p, err := batch.NewProver(filepath.Join(*dir, "batch"), batch.Capacity{Calldata: *dataCap, Frame: shape, Frames: frames, Slots: *slots, L1Slots: *l1Slots, KeccakInputs: *inputs}, *arity)
+	p, err := batch.NewProver(filepath.Join(*dir, "batch"), batch.Capacity{Calldata: *dataCap, Frame: shape, Frames: frames, Slots: *slots, L1Slots: *l1Slots, KeccakInputs: *inputs, Transactions: txs}, *arity)
 	if err != nil {
 		log.Fatal(err)
 	}
