@@ -200,7 +200,8 @@ func TestWitnessesRefuse(t *testing.T) {
 	require.ErrorIs(t, err, ErrStatement)
 
 	// What the segments cannot prove yet: a creation, a transaction sent
-	// straight to a precompile.
+	// straight to a precompile other than L1CALL, and one to L1CALL that
+	// the precompile refuses (no target).
 	signer := types.LatestSignerForChainID(l2Chain)
 	for name, to := range map[string]*common.Address{"creation": nil, "L1CALL": &precompiles.L1CallAddress, "ecrecover": &common.Address{19: 1}} {
 		tx := types.MustSignNewTx(testKey(t, "alice"), signer, &types.DynamicFeeTx{ChainID: l2Chain, GasTipCap: big.NewInt(0), GasFeeCap: big.NewInt(0), Gas: 100_000, To: to})

@@ -314,6 +314,11 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		if isPrecompile(*tx.To()) && !direct {
 			return nil, fmt.Errorf("batch: transaction %d (%s): %w: a transaction sent to the precompile at %s (call it from a contract, or send it to L1CALL)", i, tx.Hash(), verifier.ErrUnsupported, tx.To())
 		}
+		if direct {
+			if err := l1CallRefusal(tx); err != nil {
+				return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
+			}
+		}
 		txKind, txCap := c.transactionKind(len(tx.Data()))
 		w, _, err := txsig.Assign(tx, txCap)
 		if err != nil {
@@ -1580,11 +1585,8 @@ func assignFrame(tr *trace.Trace, c Capacity) (*verifier.Circuit, verifier.Shape
 // fault).
 func directL1Call(tx *types.Transaction, sender common.Address, e *trace.Transaction, dataCap int, foreign bool) (fr.Element, error) {
 	data := tx.Data()
-	switch {
-	case tx.Value().Sign() != 0:
-		return fr.Element{}, fmt.Errorf("%w: a transaction to L1CALL with value (the precompile refuses it)", verifier.ErrUnsupported)
-	case len(data) < 20:
-		return fr.Element{}, fmt.Errorf("%w: a transaction to L1CALL with %d bytes of calldata, no target (the precompile refuses it)", verifier.ErrUnsupported, len(data))
+	if err := l1CallRefusal(tx); err != nil {
+		return fr.Element{}, err
 	}
 	target := common.BytesToAddress(data[:20])
 	var l1 *trace.Trace
@@ -1606,6 +1608,19 @@ func directL1Call(tx *types.Transaction, sender common.Address, e *trace.Transac
 		return fr.Element{}, fmt.Errorf("%w: a transaction to L1CALL that did not end as its L1 frame did (the precompile's own failure is not proven)", verifier.ErrUnsupported)
 	}
 	return entryOf(sender, sender, new(big.Int), target, new(big.Int), data[20:], true, false, false, nil, dataCap), nil
+}
+
+// l1CallRefusal is the precompile's refusal of a transaction sent to
+// L1CALL, which enters no L1 frame and is not proven: value, or calldata
+// shorter than the target (verifier.ErrUnsupported); nil for none.
+func l1CallRefusal(tx *types.Transaction) error {
+	switch {
+	case tx.Value().Sign() != 0:
+		return fmt.Errorf("%w: a transaction to L1CALL with value (the precompile refuses it)", verifier.ErrUnsupported)
+	case len(tx.Data()) < 20:
+		return fmt.Errorf("%w: a transaction to L1CALL with %d bytes of calldata, no target (the precompile refuses it)", verifier.ErrUnsupported, len(tx.Data()))
+	}
+	return nil
 }
 
 // pendingFrame is a frame segment being assigned: popped is the context
