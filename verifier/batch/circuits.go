@@ -27,7 +27,9 @@ const (
 	KindBlock
 	// KindKeccak hashes the KECCAK256 inputs of frames whose shape has
 	// verifier.Shape.KeccakClaims; a capacity whose frame shape has none
-	// has no such segments and no circuit of this kind.
+	// has no such segments, and its kinds after KindBlock are those of
+	// Capacity.Frames and Capacity.Transactions (Capacity.KindName names
+	// every kind of a capacity).
 	KindKeccak
 	nbKinds
 )
