@@ -129,6 +129,12 @@ func (tb *aluTables) fill(c *FrameWitness, s Shape) error {
 			c.KeccakLong[i] = long[i]
 		}
 	}
+	for i := range c.KeccakLongHashes {
+		c.KeccakLongHashes[i] = Word{Hi: 0, Lo: 0}
+		if i < len(long) {
+			c.KeccakLongHashes[i] = word(&long[i].hash)
+		}
+	}
 	for i := range c.Splice {
 		if i < len(tb.splices) {
 			c.Splice[i] = tb.splices[i]

@@ -124,10 +124,10 @@ type FrameWitness struct {
 	Keccak    []KeccakEntry
 	// KeccakLong are the long entries of the keccak table.
 	KeccakLong []KeccakEntry
-	// KeccakHashes are the short entries' hashes, in a shape with
-	// KeccakClaims (none otherwise): claims the circuit around the frame
-	// proves.
-	KeccakHashes []Word
+	// KeccakHashes and KeccakLongHashes are the short and the long
+	// entries' hashes, in a shape with KeccakClaims (none otherwise):
+	// claims the circuit around the frame proves.
+	KeccakHashes, KeccakLongHashes []Word
 	// Logs is the public log list, in the order the call emitted them.
 	Logs []LogEntry
 	// Calls is the public call list, in the order the frame made them,
@@ -171,34 +171,35 @@ func NewFrameWitness(s Shape) (*FrameWitness, error) {
 		rows[i].Flags = make([]frontend.Variable, len(s.flagColumns()))
 	}
 	return &FrameWitness{
-		Code:         make([]frontend.Variable, s.Code),
-		Calldata:     make([]frontend.Variable, s.Calldata),
-		Storage:      make([]Slot, s.Storage),
-		Transient:    make([]Slot, s.Transient),
-		Return:       make([]Word, s.Return),
-		RetShl:       make([]Word, retSplice(s)),
-		RetShr:       make([]Word, retSplice(s)),
-		Rows:         rows,
-		StackEnd:     make([]Cell, s.Stack),
-		MemEnd:       make([]Cell, s.Memory),
-		Add:          make([]AddEntry, s.Add),
-		Mul:          make([]MulEntry, s.Mul),
-		Bit:          make([]BitEntry, s.Bit),
-		BitCounts:    make([]frontend.Variable, len(bitTable)),
-		Splice:       make([]SpliceEntry, s.Splice),
-		Exp:          make([]ExpEntry, s.Exp),
-		Mod:          make([]ModEntry, s.Mod),
-		Copy:         make([]CopyEntry, s.Copy),
-		Keccak:       keccakEntries(s.Keccak, 1),
-		KeccakLong:   keccakEntries(s.KeccakLong, s.KeccakBlocks),
-		KeccakHashes: keccakHashes(s),
-		Logs:         logEntries(s),
-		Calls:        callEntries(s),
-		Mcopy:        mcopyEntries(s),
-		Rdc:          rdcEntries(s),
-		Reads:        readEntries(s),
-		RetSizeEnd:   Cell{Hi: 0, Lo: 0, T: 0},
-		shape:        s,
+		Code:             make([]frontend.Variable, s.Code),
+		Calldata:         make([]frontend.Variable, s.Calldata),
+		Storage:          make([]Slot, s.Storage),
+		Transient:        make([]Slot, s.Transient),
+		Return:           make([]Word, s.Return),
+		RetShl:           make([]Word, retSplice(s)),
+		RetShr:           make([]Word, retSplice(s)),
+		Rows:             rows,
+		StackEnd:         make([]Cell, s.Stack),
+		MemEnd:           make([]Cell, s.Memory),
+		Add:              make([]AddEntry, s.Add),
+		Mul:              make([]MulEntry, s.Mul),
+		Bit:              make([]BitEntry, s.Bit),
+		BitCounts:        make([]frontend.Variable, len(bitTable)),
+		Splice:           make([]SpliceEntry, s.Splice),
+		Exp:              make([]ExpEntry, s.Exp),
+		Mod:              make([]ModEntry, s.Mod),
+		Copy:             make([]CopyEntry, s.Copy),
+		Keccak:           keccakEntries(s.Keccak, 1),
+		KeccakLong:       keccakEntries(s.KeccakLong, s.KeccakBlocks),
+		KeccakHashes:     keccakHashes(s, s.Keccak),
+		KeccakLongHashes: keccakHashes(s, s.KeccakLong),
+		Logs:             logEntries(s),
+		Calls:            callEntries(s),
+		Mcopy:            mcopyEntries(s),
+		Rdc:              rdcEntries(s),
+		Reads:            readEntries(s),
+		RetSizeEnd:       Cell{Hi: 0, Lo: 0, T: 0},
+		shape:            s,
 	}, nil
 }
 
@@ -257,17 +258,19 @@ func (c *Circuit) Define(api frontend.API) error {
 // witness's RetLen and Return.
 type FrameOutcome struct {
 	Commitment, Reverted, Writes frontend.Variable
-	// Keccak are the keccak table's claims, one per short entry, in a
-	// shape with KeccakClaims (none otherwise): the circuit around the
-	// frame must prove each used one's hash.
+	// Keccak are the keccak table's claims, one per entry (the short
+	// ones, then the long ones), in a shape with KeccakClaims (none
+	// otherwise): the circuit around the frame must prove each used
+	// one's hash.
 	Keccak []KeccakClaim
 }
 
 // KeccakClaim is one entry of a frame's keccak table whose hash the
 // frame's circuit does not prove: where Used is 1, Hash is claimed to be
 // keccak256 of the first Len bytes of Input, whose bytes past Len are
-// zero (Input has the entry's capacity, 135 bytes; its bytes are
-// range-checked). An unused entry has Used, Len and every byte zero.
+// zero (Input has the entry's capacity, 135 bytes for a short entry and
+// 136·KeccakBlocks − 1 for a long one; its bytes are range-checked). An
+// unused entry has Used, Len and every byte zero.
 type KeccakClaim struct {
 	Used, Len frontend.Variable
 	Input     []frontend.Variable

@@ -36,13 +36,13 @@ func newKeccakEntry(blocks int) KeccakEntry {
 	return e
 }
 
-// keccakHashes is the claimed hashes of shape s's short entries, zero:
-// as many as its entries where it has KeccakClaims, none otherwise.
-func keccakHashes(s Shape) []Word {
+// keccakHashes is the claimed hashes of n entries of shape s, zero: n
+// where s has KeccakClaims, none otherwise.
+func keccakHashes(s Shape, n int) []Word {
 	if !s.KeccakClaims {
 		return nil
 	}
-	out := make([]Word, s.Keccak)
+	out := make([]Word, n)
 	for i := range out {
 		out[i] = Word{Hi: 0, Lo: 0}
 	}
@@ -101,6 +101,11 @@ func (b *builder) keccakTable() error {
 		// The hashes are claims: no keccak tables here.
 		for i := range b.c.Keccak {
 			if err := b.keccakEntry(uapi, nil, &b.c.Keccak[i], 1, &b.c.KeccakHashes[i]); err != nil {
+				return err
+			}
+		}
+		for i := range b.c.KeccakLong {
+			if err := b.keccakEntry(uapi, nil, &b.c.KeccakLong[i], b.s.KeccakBlocks, &b.c.KeccakLongHashes[i]); err != nil {
 				return err
 			}
 		}
@@ -294,7 +299,7 @@ func placeKeccaks(s Shape, es []KeccakEntry) (short, long []KeccakEntry, err err
 			continue
 		}
 		moved := newKeccakEntry(max(s.KeccakBlocks, 1))
-		moved.Off, moved.ID, moved.Len = e.Off, e.ID, e.Len
+		moved.Off, moved.ID, moved.Len, moved.hash = e.Off, e.ID, e.Len, e.hash
 		copy(moved.Bytes, e.Bytes)
 		long = append(long, moved)
 	}
@@ -318,12 +323,18 @@ type KeccakInput struct {
 	Hash  common.Hash
 }
 
-// KeccakInputs returns the input and pushed hash of each used short entry
-// of a witness that Assign made, in entry order: in a shape with
+// KeccakInputs returns the input and pushed hash of each used entry of
+// a witness that Assign made, the short entries' and the long ones', in
+// entry order (the used entries of each come first): in a shape with
 // KeccakClaims, the claims FrameOutcome.Keccak hands out.
-func (c *FrameWitness) KeccakInputs() []KeccakInput {
+func (c *FrameWitness) KeccakInputs() (short, long []KeccakInput) {
+	return keccakInputs(c.Keccak), keccakInputs(c.KeccakLong)
+}
+
+// keccakInputs is the used entries' inputs and hashes.
+func keccakInputs(es []KeccakEntry) []KeccakInput {
 	var out []KeccakInput
-	for _, e := range c.Keccak {
+	for _, e := range es {
 		n, ok := e.Len.(uint64)
 		if !ok || n == 0 {
 			continue

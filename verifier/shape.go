@@ -51,8 +51,8 @@ type Shape struct {
 	// lookup tables; each entry's hash is a witness value, and
 	// FrameOutcome.Keccak hands out each entry's input and hash for that
 	// circuit to prove (the batch proof does, once per distinct input,
-	// in its keccak segments). A frame proof of its own (NewCircuit)
-	// refuses such a shape. It needs Keccak > 0 and no long entries.
+	// in its keccak segments). A frame proof of its own (Compile)
+	// refuses such a shape. It needs Keccak > 0.
 	KeccakClaims bool
 	// Logs is the capacity of the public log list: LOG0 to LOG4 steps,
 	// each with up to LogData words of data (from an offset that is a
@@ -171,8 +171,8 @@ func (s Shape) validate() error {
 	if s.KeccakLong > 0 && (s.Keccak < 1 || s.KeccakBlocks < 2 || s.KeccakBlocks > 64) {
 		return fmt.Errorf("%w: shape %s has long keccak entries without short ones or of %d blocks (2 to 64)", ErrCapacity, s.Name(), s.KeccakBlocks)
 	}
-	if s.KeccakClaims && (s.Keccak < 1 || s.KeccakLong > 0) {
-		return fmt.Errorf("%w: shape %s has keccak claims without short keccak entries or with long ones", ErrCapacity, s.Name())
+	if s.KeccakClaims && s.Keccak < 1 {
+		return fmt.Errorf("%w: shape %s has keccak claims without keccak entries", ErrCapacity, s.Name())
 	}
 	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 || s.Keccak < 0 || s.KeccakLong < 0 || s.Logs < 0 || s.LogData < 0 || s.Transient < 0 || s.Calls < 0 || s.CallData < 0 || s.CallReturn < 0 || s.Mcopy < 0 || s.McopyWords < 0 || s.Rdc < 0 || s.RdcWords < 0 || s.Reads < 0 {
 		return fmt.Errorf("%w: negative exponentiation capacity in shape %s", ErrCapacity, s.Name())

@@ -170,9 +170,11 @@ type Capacity struct {
 	// balance reads (DefaultBalanceReads if zero).
 	BalanceReads int
 	// KeccakInputs is a keccak segment's capacity of distinct KECCAK256
-	// inputs (DefaultKeccakInputs if zero), where the frame shape has
-	// KeccakClaims.
-	KeccakInputs int
+	// inputs of up to 135 bytes (DefaultKeccakInputs if zero), where the
+	// frame shape has KeccakClaims; KeccakLongInputs its capacity of
+	// longer ones (DefaultKeccakLongInputs if zero), where a frame shape
+	// has long keccak entries too, each as long as the longest of those.
+	KeccakInputs, KeccakLongInputs int
 	// Frames are further frame shapes, each a frame segment kind of its
 	// own (FrameKind): a frame is proven in the first of them that holds
 	// it, and in Frame if none does, so that small frames do not pay for
@@ -191,6 +193,29 @@ type Capacity struct {
 // DefaultKeccakInputs is a keccak segment's capacity of inputs when
 // Capacity.KeccakInputs is zero.
 const DefaultKeccakInputs = 8
+
+// DefaultKeccakLongInputs is a keccak segment's capacity of long inputs
+// when Capacity.KeccakLongInputs is zero.
+const DefaultKeccakLongInputs = 1
+
+// keccakLong is the keccak segments' capacity of long inputs and their
+// length: none where no frame shape has long keccak entries.
+func (c Capacity) keccakLong() (n, bytes int) {
+	blocks := 0
+	for _, s := range append(slices.Clone(c.Frames), c.Frame) {
+		if s.KeccakLong > 0 {
+			blocks = max(blocks, s.KeccakBlocks)
+		}
+	}
+	if !c.Frame.KeccakClaims || blocks == 0 {
+		return 0, 0
+	}
+	n = c.KeccakLongInputs
+	if n <= 0 {
+		n = DefaultKeccakLongInputs
+	}
+	return n, 136*blocks - 1
+}
 
 // keccakInputs is the keccak segments' input capacity.
 func (c Capacity) keccakInputs() int {
@@ -1464,7 +1489,8 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 		&endSegment{Slots: make([]slotEntry, c.slots()), Codes: make([]l2CodeEntry, c.l2Codes())}, &codeSegment{Code: make([]frontend.Variable, c.codeCap())},
 		&blockSegment{Header: make([]frontend.Variable, c.l1Block())}}
 	if c.Frame.KeccakClaims {
-		out = append(out, newKeccakSegment(c.keccakInputs()))
+		m, longBytes := c.keccakLong()
+		out = append(out, newKeccakSegment(c.keccakInputs(), m, longBytes))
 	}
 	out = append(out, extra...)
 	for _, n := range c.Transactions {

@@ -25,11 +25,13 @@ const keccakInputBytes = 135
 // the input's digest (codeDigest, as a code segment writes a code's
 // hash) Uses times, once for each claim of a frame that reads it. So an
 // input that several steps, frames or transactions hash is hashed once
-// per batch.
+// per batch. Entries hold up to 135 bytes (one Keccak-f permutation),
+// Long entries longer inputs (as many permutations as the frame shapes'
+// long keccak entries).
 type keccakSegment struct {
 	aggregate.SegmentInputs
 	carried
-	Entries []keccakSegmentEntry
+	Entries, Long []keccakSegmentEntry
 }
 
 // keccakSegmentEntry is one input of a keccak segment.
@@ -38,11 +40,15 @@ type keccakSegmentEntry struct {
 	Bytes     []frontend.Variable
 }
 
-// newKeccakSegment is the empty keccak segment of n entries.
-func newKeccakSegment(n int) *keccakSegment {
-	s := &keccakSegment{Entries: make([]keccakSegmentEntry, n)}
+// newKeccakSegment is the empty keccak segment of n entries and m long
+// ones of longBytes bytes each.
+func newKeccakSegment(n, m, longBytes int) *keccakSegment {
+	s := &keccakSegment{Entries: make([]keccakSegmentEntry, n), Long: make([]keccakSegmentEntry, m)}
 	for i := range s.Entries {
 		s.Entries[i].Bytes = make([]frontend.Variable, keccakInputBytes)
+	}
+	for i := range s.Long {
+		s.Long[i].Bytes = make([]frontend.Variable, longBytes)
 	}
 	return s
 }
@@ -58,8 +64,7 @@ func (c *keccakSegment) Define(api frontend.API) error {
 	m := c.Mem
 	sum := m.Sum
 	vs := []frontend.Variable{m.Acc}
-	for i := range c.Entries {
-		e := &c.Entries[i]
+	for _, e := range append(slices.Clone(c.Entries), c.Long...) {
 		// codeDigest checks Len against the capacity and the bytes past
 		// it, keccakOf that the bytes are bytes.
 		digest, err := codeDigest(api, e.Len, e.Bytes)
@@ -101,10 +106,10 @@ type keccakUse struct {
 }
 
 // keccakUses collects the batch's distinct KECCAK256 inputs, in first-use
-// order.
+// order: those of up to 135 bytes (short) and the longer ones apart.
 type keccakUses struct {
-	byInput map[string]*keccakUse
-	order   []*keccakUse
+	byInput     map[string]*keccakUse
+	short, long []*keccakUse
 }
 
 // claims returns the storage argument's reads of a frame's keccak claims
@@ -130,7 +135,11 @@ func (k *keccakUses) claims(inputs []verifier.KeccakInput, n int, forged bool) (
 		if !seen {
 			u = &keccakUse{input: bytes.Clone(in.Input)}
 			k.byInput[string(in.Input)] = u
-			k.order = append(k.order, u)
+			if len(in.Input) <= keccakInputBytes {
+				k.short = append(k.short, u)
+			} else {
+				k.long = append(k.long, u)
+			}
 		}
 		u.uses++
 		d := digestOf(in.Input)
@@ -140,41 +149,65 @@ func (k *keccakUses) claims(inputs []verifier.KeccakInput, n int, forged bool) (
 	return tuples, es, nil
 }
 
-// segments adds the keccak segments of n entries each that write every
-// input's hash, as many times as it is read.
-func (k *keccakUses) segments(b *draftBatch, n int) {
-	for chunk := range slices.Chunk(k.order, n) {
-		seg := newKeccakSegment(n)
+// segments adds the keccak segments of n entries and m long ones of
+// longBytes bytes each that write every input's hash, as many times as
+// it is read. It fails with verifier.ErrCapacity for a long input where
+// the segments hold none that long.
+func (k *keccakUses) segments(b *draftBatch, n, m, longBytes int) error {
+	for _, u := range k.long {
+		if len(u.input) > longBytes {
+			return fmt.Errorf("%w: a KECCAK256 input of %d bytes, the keccak segments hold %d", verifier.ErrCapacity, len(u.input), longBytes)
+		}
+	}
+	count := (len(k.short) + n - 1) / n
+	if m > 0 {
+		count = max(count, (len(k.long)+m-1)/m)
+	}
+	for i := range count {
+		seg := newKeccakSegment(n, m, longBytes)
 		var tuples []memTuple
 		es := []fr.Element{b.mem.acc}
-		for i := range seg.Entries {
-			e := &seg.Entries[i]
-			var in []byte
-			uses := 0
-			if i < len(chunk) {
-				in, uses = chunk[i].input, chunk[i].uses
-				if fl := b.faults; fl != nil && fl.keccakUses != nil {
-					uses = fl.keccakUses(uses)
+		fill := func(entries []keccakSegmentEntry, uses []*keccakUse) {
+			for j := range entries {
+				e := &entries[j]
+				var in []byte
+				count := 0
+				if j < len(uses) {
+					in, count = uses[j].input, uses[j].uses
+					if fl := b.faults; fl != nil && fl.keccakUses != nil {
+						count = fl.keccakUses(count)
+					}
+					if fl := b.faults; fl != nil && fl.keccakInput != nil {
+						in = fl.keccakInput(in)
+					}
 				}
-				if fl := b.faults; fl != nil && fl.keccakInput != nil {
-					in = fl.keccakInput(in)
+				e.Len, e.Uses = len(in), count
+				for p := range e.Bytes {
+					e.Bytes[p] = 0
+					if p < len(in) {
+						e.Bytes[p] = in[p]
+					}
 				}
-			}
-			e.Len, e.Uses = len(in), uses
-			for p := range e.Bytes {
-				e.Bytes[p] = 0
-				if p < len(in) {
-					e.Bytes[p] = in[p]
+				h := crypto.Keccak256Hash(in)
+				d := digestOf(in)
+				for range count {
+					tuples = append(tuples, keccakTuple(true, d, h))
 				}
+				es = append(es, fr.NewElement(uint64(len(in))), d, elem(h[:16]), elem(h[16:]), fr.NewElement(uint64(count)))
 			}
-			h := crypto.Keccak256Hash(in)
-			d := digestOf(in)
-			for range uses {
-				tuples = append(tuples, keccakTuple(true, d, h))
-			}
-			es = append(es, fr.NewElement(uint64(len(in))), d, elem(h[:16]), elem(h[16:]), fr.NewElement(uint64(uses)))
 		}
+		fill(seg.Entries, window(k.short, i*n, n))
+		fill(seg.Long, window(k.long, i*m, m))
 		b.mem.acc = hashElements(es...)
 		b.add(KindKeccak, seg, tuples, nil)
 	}
+	return nil
+}
+
+// window is up to n elements of s from i on.
+func window[T any](s []T, i, n int) []T {
+	if i >= len(s) {
+		return nil
+	}
+	return s[i:min(i+n, len(s))]
 }

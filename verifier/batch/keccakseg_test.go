@@ -17,16 +17,24 @@ import (
 var claimsShape = verifier.Shape{Steps: 64, Code: 96, Calldata: 40, Stack: 16, Memory: 8, Storage: 4, Return: 2, Add: 8, Mul: 2, Bit: 2, Splice: 2,
 	Keccak: 2, KeccakClaims: true}
 
+// claimsLongShape is claimsShape with a long keccak entry of two
+// permutations (inputs of up to 271 bytes).
+var claimsLongShape = func() verifier.Shape {
+	s := claimsShape
+	s.KeccakLong, s.KeccakBlocks = 1, 2
+	return s
+}()
+
 // claimsCapacity holds the keccak tests' batches: keccak segments of two
 // inputs, so that three inputs take two.
 var claimsCapacity = Capacity{Calldata: dataCap, Frame: claimsShape, Slots: 2, L1Slots: 1, KeccakInputs: 2}
 
-// hashCode is code that fills memory words 0 to 4 (word w all ones but
-// its last byte, 255-w), hashes the first n bytes times times and stores
-// the hashes at slots 0, 1, ...
+// hashCode is code that fills memory words 0 to 4, or as many as n
+// bytes take (word w all ones but its last byte, 255-w), hashes the
+// first n bytes times times and stores the hashes at slots 0, 1, ...
 func hashCode(n byte, times int) []byte {
 	var code []byte
-	for w := range byte(5) {
+	for w := range byte(max(5, (int(n)+31)/32)) {
 		code = append(code, 0x60, w, 0x19, 0x60, 32*w, 0x52) // PUSH1 w NOT PUSH1 32w MSTORE
 	}
 	for k := range times {
@@ -116,7 +124,23 @@ func TestKeccakClaims(t *testing.T) {
 			}
 		}
 	})
-	t.Run("an input longer than 135 bytes", func(t *testing.T) {
+	t.Run("inputs longer than 135 bytes", func(t *testing.T) {
+		// In the frames' long entries and the keccak segments' long
+		// ones, one of each a segment: two segments.
+		c := Capacity{Calldata: dataCap, Frame: claimsLongShape, Slots: 2, L1Slots: 1}
+		h, execs, calls := claimsBatch(t, hashCode(136, 1), hashCode(200, 1), hashCode(64, 1))
+		_, txs := signedBatch(t, calls)
+		segs, err := witnessesFor(h, noL1, txs, execs, c)
+		require.NoError(t, err)
+		ks := keccakSegments(segs)
+		require.Len(t, ks, 2)
+		require.Len(t, ks[0].Long, 1)
+		require.Len(t, ks[0].Long[0].Bytes, 271)
+		require.Equal(t, []any{136, 200}, []any{ks[0].Long[0].Len, ks[1].Long[0].Len})
+		require.Equal(t, 64, ks[0].Entries[0].Len)
+		require.Empty(t, solveAll(t, c, segs))
+	})
+	t.Run("an input longer than 135 bytes without long entries", func(t *testing.T) {
 		h, execs, calls := claimsBatch(t, hashCode(136, 1))
 		_, txs := signedBatch(t, calls)
 		_, err := witnessesFor(h, noL1, txs, execs, claimsCapacity)
@@ -174,7 +198,7 @@ func TestKeccakClaims(t *testing.T) {
 // hashInput is the first n bytes of hashCode's memory.
 func hashInput(n int) []byte {
 	var mem []byte
-	for w := range 5 {
+	for w := range max(5, (n+31)/32) {
 		word := make([]byte, 32)
 		for i := range word {
 			word[i] = 0xff
@@ -185,8 +209,9 @@ func hashInput(n int) []byte {
 	return mem[:n]
 }
 
-// TestKeccakClaimsShape checks the shape's rules: claims need short
-// entries and no long ones, and a frame proof of its own refuses them.
+// TestKeccakClaimsShape checks the shape's rules: claims need keccak
+// entries (long ones too are allowed), and a frame proof of its own
+// refuses them.
 func TestKeccakClaimsShape(t *testing.T) {
 	_, err := verifier.Compile(claimsShape)
 	require.ErrorIs(t, err, verifier.ErrCapacity)
@@ -194,10 +219,8 @@ func TestKeccakClaimsShape(t *testing.T) {
 	bad.Keccak = 0
 	_, err = verifier.NewFrameWitness(bad)
 	require.ErrorIs(t, err, verifier.ErrCapacity)
-	bad = claimsShape
-	bad.KeccakLong, bad.KeccakBlocks = 1, 2
-	_, err = verifier.NewFrameWitness(bad)
-	require.ErrorIs(t, err, verifier.ErrCapacity)
+	_, err = verifier.NewFrameWitness(claimsLongShape)
+	require.NoError(t, err)
 	plain := claimsShape
 	plain.KeccakClaims = false
 	require.NotEqual(t, plain.Name(), claimsShape.Name())

@@ -61,7 +61,11 @@ func NewProver(keyDir string, c Capacity, arity int) (*Prover, error) {
 		fmt.Sprintf("batch-frame-calldata%d-%s", c.Calldata, c.Frame.Name()), fmt.Sprintf("batch-end-slots%d", c.slots()),
 		fmt.Sprintf("batch-code-%d", c.codeCap()), fmt.Sprintf("batch-block-%d", c.l1Block())}
 	if c.Frame.KeccakClaims {
-		names = append(names, fmt.Sprintf("batch-keccak-inputs%d", c.keccakInputs()))
+		name := fmt.Sprintf("batch-keccak-inputs%d", c.keccakInputs())
+		if m, n := c.keccakLong(); m > 0 {
+			name += fmt.Sprintf("-long%dx%d", m, n)
+		}
+		names = append(names, name)
 	}
 	for _, s := range c.Frames {
 		names = append(names, fmt.Sprintf("batch-frame-calldata%d-%s", c.Calldata, s.Name()))

@@ -386,7 +386,10 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			return nil, err
 		}
 	}
-	b.keccak.segments(&b, c.keccakInputs())
+	m, longBytes := c.keccakLong()
+	if err := b.keccak.segments(&b, c.keccakInputs(), m, longBytes); err != nil {
+		return nil, err
+	}
 	if err := b.ends(c.slots(), c.l2Codes()); err != nil {
 		return nil, err
 	}
@@ -673,12 +676,19 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.Element(bitOf(seg.popped.doomed)), t}, packTimesOf(times)...)
 	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]), fr.NewElement(uint64(seg.SizeUses.(int))), fr.NewElement(uint64(seg.HashUses.(int))))
 	if seg.shape.KeccakClaims {
-		reads, claims, err := b.keccak.claims(seg.Frame.KeccakInputs(), seg.shape.Keccak, b.faults.has(func(f *faults) bool { return f.keccakClaims }))
-		if err != nil {
-			return nil, err
+		short, long := seg.Frame.KeccakInputs()
+		forged := b.faults.has(func(f *faults) bool { return f.keccakClaims })
+		for _, l := range []struct {
+			inputs []verifier.KeccakInput
+			n      int
+		}{{short, seg.shape.Keccak}, {long, seg.shape.KeccakLong}} {
+			reads, claims, err := b.keccak.claims(l.inputs, l.n, forged)
+			if err != nil {
+				return nil, err
+			}
+			tuples = append(tuples, reads...)
+			es = append(es, claims...)
 		}
-		tuples = append(tuples, reads...)
-		es = append(es, claims...)
 	}
 	b.mem.acc = hashElements(es...)
 	b.mem.time = t
