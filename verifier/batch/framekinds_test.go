@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/verifier"
@@ -37,13 +38,7 @@ func TestFrameKinds(t *testing.T) {
 	require.True(t, c.IsFrameKind(KindFrame))
 	require.False(t, c.IsFrameKind(KindEnd))
 
-	w := &world{code: map[common.Address][]byte{addrA: longCaller(addrB), addrB: keeperCode}, storage: map[common.Address]map[common.Hash]common.Hash{}}
-	calls := []memCall{{addrA, nil}, {addrB, []byte{1, 2}}}
-	var execs []*trace.Transaction
-	for _, call := range calls {
-		execs = append(execs, w.run(t, call.to, call.data))
-	}
-	h, txs := signedBatch(t, calls)
+	h, txs, execs := runBatch(t, map[common.Address][]byte{addrA: longCaller(addrB), addrB: keeperCode}, []memCall{{addrA, nil}, {addrB, []byte{1, 2}}})
 	segs, err := witnessesFor(h, noL1, txs, execs, c)
 	require.NoError(t, err)
 	require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, small, KindTransaction, small, KindEnd, KindEnd}, kindsOf(segs))
@@ -75,13 +70,7 @@ func TestTransactionKinds(t *testing.T) {
 	c := Capacity{Calldata: dataCap, Frame: callShape, Slots: 1, L1Slots: 1, Transactions: []int{8, 24}}
 	require.Equal(t, KindBlock+1, c.TransactionKind(0))
 	require.Equal(t, "transaction 2", c.KindName(c.TransactionKind(1)))
-	w := &world{code: map[common.Address][]byte{addrA: keeperCode}, storage: map[common.Address]map[common.Hash]common.Hash{}}
-	calls := []memCall{{addrA, []byte{1, 2, 3, 4}}, {addrA, make([]byte, 40)}, {addrA, make([]byte, 20)}}
-	var execs []*trace.Transaction
-	for _, call := range calls {
-		execs = append(execs, w.run(t, call.to, call.data))
-	}
-	h, txs := signedBatch(t, calls)
+	h, txs, execs := runBatch(t, map[common.Address][]byte{addrA: keeperCode}, []memCall{{addrA, []byte{1, 2, 3, 4}}, {addrA, make([]byte, 40)}, {addrA, make([]byte, 20)}})
 	segs, err := witnessesFor(h, noL1, txs, execs, c)
 	require.NoError(t, err)
 	small, medium := c.TransactionKind(0), c.TransactionKind(1)
@@ -104,4 +93,18 @@ func TestTransactionKinds(t *testing.T) {
 		_, err := Circuits(bad)
 		require.ErrorIs(t, err, verifier.ErrCapacity)
 	})
+}
+
+// runBatch traces the calls from alice, in order, over a world of code,
+// and returns the header and transactions of a batch of them with their
+// executions.
+func runBatch(t *testing.T, code map[common.Address][]byte, calls []memCall) (*Header, []*types.Transaction, []*trace.Transaction) {
+	t.Helper()
+	w := &world{code: code, storage: map[common.Address]map[common.Hash]common.Hash{}}
+	var execs []*trace.Transaction
+	for _, call := range calls {
+		execs = append(execs, w.run(t, call.to, call.data))
+	}
+	h, txs := signedBatch(t, calls)
+	return h, txs, execs
 }

@@ -48,18 +48,14 @@ func hashCode(n byte, times int) []byte {
 // transactions and executions.
 func claimsBatch(t *testing.T, codes ...[]byte) (*Header, []*trace.Transaction, []memCall) {
 	t.Helper()
-	w := &world{code: map[common.Address][]byte{}, storage: map[common.Address]map[common.Hash]common.Hash{}}
+	world := map[common.Address][]byte{}
 	var calls []memCall
 	for i, code := range codes {
 		a := common.BigToAddress(uint256.NewInt(uint64(0xc0 + i)).ToBig())
-		w.code[a] = code
+		world[a] = code
 		calls = append(calls, memCall{to: a})
 	}
-	var execs []*trace.Transaction
-	for _, c := range calls {
-		execs = append(execs, w.run(t, c.to, c.data))
-	}
-	h, _ := signedBatch(t, calls)
+	h, _, execs := runBatch(t, world, calls)
 	return h, execs, calls
 }
 
