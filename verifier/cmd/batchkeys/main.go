@@ -9,6 +9,11 @@
 // memory of 23.7 GB (2 cores, 24 GiB: the wrap's setup, 7.7 million
 // constraints, is most of both); later runs load the keys. Keys come from a
 // single-party development setup: see README, "Soundness limits".
+//
+// -keccak-claims makes frames leave their KECCAK256 hashes to keccak
+// segments (one more segment kind); -small-steps and -small-calldata add
+// a frame kind with fewer rows and a transaction kind with less calldata
+// for the frames and transactions they hold (README, "Proving batches").
 package main
 
 import (
