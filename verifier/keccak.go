@@ -79,9 +79,10 @@ type KeccakEntry struct {
 	Off, ID, Len frontend.Variable
 	Bytes        []frontend.Variable
 
-	// hash is the hash the step pushed, as assigned (a claim in a shape
-	// with KeccakClaims).
-	hash uint256.Int
+	// input and hash are the bytes hashed and the hash the step pushed,
+	// as assigned (a claim in a shape with KeccakClaims).
+	input []byte
+	hash  uint256.Int
 }
 
 // keccakTable constrains the keccak table: each entry's bytes are
@@ -277,6 +278,10 @@ func (a *assigner) keccakRows(si, i int, tb *aluTables) ([]Row, error) {
 		}
 		rows[k] = r
 	}
+	e.input = make([]byte, size.Uint64())
+	for p := range e.input {
+		e.input[p] = byte(e.Bytes[p].(int))
+	}
 	tb.keccaks = append(tb.keccaks, e)
 	return rows, nil
 }
@@ -299,7 +304,7 @@ func placeKeccaks(s Shape, es []KeccakEntry) (short, long []KeccakEntry, err err
 			continue
 		}
 		moved := newKeccakEntry(max(s.KeccakBlocks, 1))
-		moved.Off, moved.ID, moved.Len, moved.hash = e.Off, e.ID, e.Len, e.hash
+		moved.Off, moved.ID, moved.Len, moved.input, moved.hash = e.Off, e.ID, e.Len, e.input, e.hash
 		copy(moved.Bytes, e.Bytes)
 		long = append(long, moved)
 	}
@@ -335,15 +340,9 @@ func (c *FrameWitness) KeccakInputs() (short, long []KeccakInput) {
 func keccakInputs(es []KeccakEntry) []KeccakInput {
 	var out []KeccakInput
 	for _, e := range es {
-		n, ok := e.Len.(uint64)
-		if !ok || n == 0 {
-			continue
+		if len(e.input) > 0 {
+			out = append(out, KeccakInput{Input: e.input, Hash: e.hash.Bytes32()})
 		}
-		in := make([]byte, n)
-		for p := range in {
-			in[p] = byte(e.Bytes[p].(int))
-		}
-		out = append(out, KeccakInput{Input: in, Hash: e.hash.Bytes32()})
 	}
 	return out
 }

@@ -381,7 +381,14 @@ var keccakOwner = new(big.Int).Mul(big.NewInt(domKeccak), two162)
 
 // listOwner is the owner of an L1 slot's read set or write list entry.
 func listOwner(api frontend.API, dom int, address frontend.Variable) frontend.Variable {
-	return api.Add(slotOwner(api, 1, address), new(big.Int).Mul(big.NewInt(int64(dom)), two162))
+	return domainOwner(api, 1, dom, address)
+}
+
+// domainOwner is an account's owner in domain dom of the storage
+// argument: its slotOwner on layer l1 plus dom·2^162 (domainOwnerOf
+// outside the circuit).
+func domainOwner(api frontend.API, l1 frontend.Variable, dom int, address frontend.Variable) frontend.Variable {
+	return api.Add(slotOwner(api, l1, address), new(big.Int).Mul(big.NewInt(int64(dom)), two162))
 }
 
 // keccakOf is keccak256 (this module's lookup gadget) of the first length
@@ -1137,9 +1144,9 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 		api.AssertIsEqual(api.Mul(l2, api.Sub(r.Used, isSize, isHash)), 0)
 		hi := api.ToBinary(r.Key.Hi, 128)
 		account := api.Add(api.Mul(api.FromBinary(hi[:32]...), two128), r.Key.Lo)
-		hashOwner := api.Add(slotOwner(api, c.L1, account), new(big.Int).Mul(big.NewInt(domCodeRead), two162))
+		hashOwner := domainOwner(api, c.L1, domCodeRead, account)
 		hash := m.term(api, m.fingerprint(api, hashOwner, r.Value.Hi, r.Value.Lo, 0, 0, 0))
-		sizeOwner := api.Add(slotOwner(api, c.L1, account), new(big.Int).Mul(big.NewInt(domCodeSize), two162))
+		sizeOwner := domainOwner(api, c.L1, domCodeSize, account)
 		size := m.term(api, m.fingerprint(api, sizeOwner, 0, 0, r.Value.Hi, r.Value.Lo, 0))
 		balance := m.term(api, m.fingerprint(api, listOwner(api, domBalance, account), 0, 0, r.Value.Hi, r.Value.Lo, 0))
 		sum = api.Sub(sum, api.Add(api.Mul(isSize, size), api.Mul(isHash, hash), api.Mul(c.L1, isBalance, balance)))
@@ -1148,9 +1155,9 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	// EXTCODEHASH reads of its address.
 	api.AssertIsEqual(api.Mul(c.L1, c.SizeUses), 0)
 	api.AssertIsEqual(api.Mul(c.L1, c.HashUses), 0)
-	ownSize := api.Add(slotOwner(api, 0, address), new(big.Int).Mul(big.NewInt(domCodeSize), two162))
+	ownSize := domainOwner(api, 0, domCodeSize, address)
 	sum = api.Add(sum, api.Mul(c.SizeUses, m.term(api, m.fingerprint(api, ownSize, 0, 0, 0, f.CodeLen, 0))))
-	ownHashOwner := api.Add(slotOwner(api, 0, address), new(big.Int).Mul(big.NewInt(domCodeRead), two162))
+	ownHashOwner := domainOwner(api, 0, domCodeRead, address)
 	sum = api.Add(sum, api.Mul(c.HashUses, m.term(api, m.fingerprint(api, ownHashOwner, c.CodeHash[0], c.CodeHash[1], 0, 0, 0))))
 	// An L1 frame that runs SELFBALANCE reads its balance (the word the
 	// opcode pushes) from the read set's balance read of its address; an

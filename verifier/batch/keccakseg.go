@@ -98,6 +98,9 @@ func frameClaims(api frontend.API, m memory, sum frontend.Variable, claims []ver
 	return sum, vs, nil
 }
 
+// emptyDigest is the digest of no bytes, an unused claim's.
+var emptyDigest = digestOf(nil)
+
 // keccakUse is one distinct KECCAK256 input of a batch and how many
 // frame claims read its hash.
 type keccakUse struct {
@@ -124,7 +127,7 @@ func (k *keccakUses) claims(inputs []verifier.KeccakInput, n int, forged bool) (
 	var es []fr.Element
 	for j := range n {
 		if j >= len(inputs) {
-			es = append(es, fr.Element{}, digestOf(nil), fr.Element{}, fr.Element{})
+			es = append(es, fr.Element{}, emptyDigest, fr.Element{}, fr.Element{})
 			continue
 		}
 		in := inputs[j]
@@ -171,17 +174,17 @@ func (k *keccakUses) segments(b *draftBatch, n, m, longBytes int) error {
 			for j := range entries {
 				e := &entries[j]
 				var in []byte
-				count := 0
+				reads := 0
 				if j < len(uses) {
-					in, count = uses[j].input, uses[j].uses
+					in, reads = uses[j].input, uses[j].uses
 					if fl := b.faults; fl != nil && fl.keccakUses != nil {
-						count = fl.keccakUses(count)
+						reads = fl.keccakUses(reads)
 					}
 					if fl := b.faults; fl != nil && fl.keccakInput != nil {
 						in = fl.keccakInput(in)
 					}
 				}
-				e.Len, e.Uses = len(in), count
+				e.Len, e.Uses = len(in), reads
 				for p := range e.Bytes {
 					e.Bytes[p] = 0
 					if p < len(in) {
@@ -190,10 +193,10 @@ func (k *keccakUses) segments(b *draftBatch, n, m, longBytes int) error {
 				}
 				h := crypto.Keccak256Hash(in)
 				d := digestOf(in)
-				for range count {
+				for range reads {
 					tuples = append(tuples, keccakTuple(true, d, h))
 				}
-				es = append(es, fr.NewElement(uint64(len(in))), d, elem(h[:16]), elem(h[16:]), fr.NewElement(uint64(count)))
+				es = append(es, fr.NewElement(uint64(len(in))), d, elem(h[:16]), elem(h[16:]), fr.NewElement(uint64(reads)))
 			}
 		}
 		fill(seg.Entries, window(k.short, i*n, n))

@@ -562,6 +562,9 @@ func (b *draftBatch) nonce(sender common.Address, nonce uint64, fee *big.Int) (u
 // the next time, each slot's read and write, the hash chain.
 func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTuple, error) {
 	tr := f.Trace
+	// The EXTCODESIZE and EXTCODEHASH reads of its address this frame
+	// answers: all of them where it is the first L2 frame there.
+	var sizeUses, hashUses int
 	t := b.mem.time
 	t.Add(&t, new(fr.Element).SetOne())
 	now := t.Uint64()
@@ -625,18 +628,12 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 		}
 		if !b.sized[tr.Address] {
 			b.sized[tr.Address] = true
-			n := b.sizeReads[tr.Address]
-			seg.SizeUses = n
-			for range n {
-				tuples = append(tuples, memTuple{write: true, owner: l2SizeOwnerOf(tr.Address), valLo: fr.NewElement(uint64(len(tr.Code)))})
-			}
-			n = b.hashReads[tr.Address]
-			seg.HashUses = n
-			h := crypto.Keccak256Hash(tr.Code)
-			for range n {
-				tuples = append(tuples, memTuple{write: true, owner: l2HashOwnerOf(tr.Address), keyHi: elem(h[:16]), keyLo: elem(h[16:])})
-			}
+			sizeUses, hashUses = b.sizeReads[tr.Address], b.hashReads[tr.Address]
 		}
+	}
+	seg.SizeUses, seg.HashUses = sizeUses, hashUses
+	for range sizeUses {
+		tuples = append(tuples, memTuple{write: true, owner: l2SizeOwnerOf(tr.Address), valLo: fr.NewElement(uint64(len(tr.Code)))})
 	}
 	if !f.L1 {
 		u, seen := b.l2Code[tr.Address]
@@ -667,14 +664,18 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 		sc = *seg.sender
 		tuples = append(tuples, memTuple{owner: listOwnerOf(domCodeRead, tr.Address), keyHi: elem(sc.l1Hash[:16]), keyLo: elem(sc.l1Hash[16:])},
 			keccakTuple(false, digestOf(tr.Code), sc.hash))
-	} else if seg.HashUses.(int) > 0 {
+	} else if hashUses > 0 {
 		// The code's hash, for the EXTCODEHASH reads it writes.
 		sc.hash = crypto.Keccak256Hash(tr.Code)
 		seg.CodeHash = [2]frontend.Variable{new(big.Int).SetBytes(sc.hash[:16]), new(big.Int).SetBytes(sc.hash[16:])}
 		tuples = append(tuples, keccakTuple(false, digestOf(tr.Code), sc.hash))
 	}
+	// The EXTCODEHASH reads' hash, which the frame read just above.
+	for range hashUses {
+		tuples = append(tuples, memTuple{write: true, owner: l2HashOwnerOf(tr.Address), keyHi: elem(sc.hash[:16]), keyLo: elem(sc.hash[16:])})
+	}
 	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.Element(bitOf(seg.popped.doomed)), t}, packTimesOf(times)...)
-	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]), fr.NewElement(uint64(seg.SizeUses.(int))), fr.NewElement(uint64(seg.HashUses.(int))))
+	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]), fr.NewElement(uint64(sizeUses)), fr.NewElement(uint64(hashUses)))
 	if seg.shape.KeccakClaims {
 		short, long := seg.Frame.KeccakInputs()
 		forged := b.faults.has(func(f *faults) bool { return f.keccakClaims })
@@ -1575,29 +1576,28 @@ func pendingOf(st []pending) fr.Element {
 // its segment kind; where none holds it, Frame's refusal.
 func assignFrame(tr *trace.Trace, c Capacity) (*verifier.Circuit, verifier.Shape, int, error) {
 	shapes, kinds := c.frameShapes()
-	for i, s := range shapes[:len(shapes)-1] {
-		if fw, err := verifier.Assign(tr, s); err == nil {
+	var err error
+	for i, s := range shapes {
+		var fw *verifier.Circuit
+		if fw, err = verifier.Assign(tr, s); err == nil {
 			return fw, s, kinds[i], nil
 		}
 	}
-	fw, err := verifier.Assign(tr, c.Frame)
-	return fw, c.Frame, KindFrame, err
+	return nil, c.Frame, KindFrame, err // Frame's, the last tried
 }
 
 // directL1Call is the context a transaction sent to L1CALL pushes (the
 // L1 frame of its target, entered by the sender unaliased, with the rest
 // of the calldata, no value and a gas price of zero), checked against
 // its execution: the precompile's frame must have entered exactly that
-// L1 frame, which runs code, and ended as it did. It fails with
-// verifier.ErrUnsupported for the precompile's refusals (value, an input
-// shorter than the target) and a target without code, and with
+// L1 frame, which runs code, and ended as it did. The transaction is one
+// the precompile does not refuse (l1CallRefusal, which the caller
+// checks). It fails with verifier.ErrUnsupported for a target without
+// code, and with
 // ErrStatement where the execution is not that (unless foreign, a test's
 // fault).
 func directL1Call(tx *types.Transaction, sender common.Address, e *trace.Transaction, dataCap int, foreign bool) (fr.Element, error) {
 	data := tx.Data()
-	if err := l1CallRefusal(tx); err != nil {
-		return fr.Element{}, err
-	}
 	target := common.BytesToAddress(data[:20])
 	var l1 *trace.Trace
 	for _, f := range e.Frames[1:] {
