@@ -80,10 +80,11 @@ type commitmentArgs struct {
 // TransactionsCommitment is the commitment to the batch's L2 block and
 // applied transactions that its header binds: batch.TransactionsCommitment
 // of the L2 block's time, coinbase, gas limit and base fee and of each
-// transaction's signing hash, sender and outcome (its receipt's status),
-// in order (a Poseidon2 fold the batch proof recomputes from the block
+// transaction's signing hash, sender, outcome (its receipt's status) and
+// logs (batch.LogsDigest of its receipt's Logs and of its L1Logs), in
+// order (a Poseidon2 fold the batch proof recomputes from the block
 // context its L2 frames run in, the signatures it checks and the
-// outcomes of the top frames it proves). It is zero if the batch has no
+// outcomes and logs of the frames it proves). It is zero if the batch has no
 // L2 block, a receipt per transaction, or a transaction's signature does
 // not recover, which a batch ExecuteBatch made cannot hold; Commitment
 // reports those cases as ErrInvalidBatch.
@@ -106,6 +107,7 @@ func (b *Batch) transactionsCommitment() (common.Hash, error) {
 	}
 	for i, r := range b.Receipts {
 		sigs[i].Reverted = r.Status != types.ReceiptStatusSuccessful
+		sigs[i].Logs, sigs[i].L1Logs = batch.LogsDigest(r.Logs), batch.LogsDigest(r.L1Logs)
 	}
 	return batch.TransactionsCommitment(block, sigs), nil
 }

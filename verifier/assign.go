@@ -31,9 +31,15 @@ func Assign(t *trace.Trace, s Shape) (*Circuit, error) {
 	}
 	a := &assigner{t: t, s: s, last: map[cellKey]int{}, stack: make([]uint256.Int, s.Stack),
 		mem: make([]uint256.Int, s.Memory), sto: map[common.Hash]uint256.Int{}, tsto: map[common.Hash]uint256.Int{},
-		rds: make([]uint256.Int, 1)}
+		tinit: map[common.Hash]uint256.Int{}, rds: make([]uint256.Int, 1)}
 	for _, sl := range t.Storage {
 		a.sto[sl.Key] = *new(uint256.Int).SetBytes32(sl.Initial[:])
+	}
+	for _, sl := range t.Transient {
+		if sl.Initial != (common.Hash{}) && !s.TransientCarried {
+			return nil, fmt.Errorf("%w: transient slot %s starts at %s, left by a frame before this one in its transaction: shape %s starts transient storage at zero", ErrUnsupported, sl.Key, sl.Initial, s.Name())
+		}
+		a.tinit[sl.Key] = *new(uint256.Int).SetBytes32(sl.Initial[:])
 	}
 	c, err := a.assign()
 	if err != nil {
@@ -97,8 +103,11 @@ type assigner struct {
 	stack []uint256.Int
 	mem   []uint256.Int
 	sto   map[common.Hash]uint256.Int
-	tsto  map[common.Hash]uint256.Int // transient storage, zero at the start
-	rds   []uint256.Int               // the return data size cell
+	tsto  map[common.Hash]uint256.Int // transient storage
+	// tinit is each transient slot's value at the start (the trace's;
+	// zero where it lists none).
+	tinit map[common.Hash]uint256.Int
+	rds   []uint256.Int // the return data size cell
 
 	retOff, retLen, retByte uint64
 	msz                     uint64 // memory size in words so far
@@ -224,9 +233,9 @@ func (a *assigner) assign() (*Circuit, error) {
 	for j := range c.Transient {
 		c.Transient[j] = Slot{0, 0, 0, 0, 0, 0, 0, 0}
 		if j < len(keys) {
-			k, fin := hashWord(keys[j]), a.tsto[keys[j]]
-			fw := word(&fin)
-			c.Transient[j] = Slot{Used: 1, KeyHi: k.Hi, KeyLo: k.Lo, InitHi: 0, InitLo: 0, FinalHi: fw.Hi, FinalLo: fw.Lo,
+			k, fin, init := hashWord(keys[j]), a.tsto[keys[j]], a.tinit[keys[j]]
+			fw, iw := word(&fin), word(&init)
+			c.Transient[j] = Slot{Used: 1, KeyHi: k.Hi, KeyLo: k.Lo, InitHi: iw.Hi, InitLo: iw.Lo, FinalHi: fw.Hi, FinalLo: fw.Lo,
 				FinalTime: a.last[cellKey{dom: domTransient, key: keys[j]}]}
 		}
 	}
@@ -452,6 +461,9 @@ func (a *assigner) row(si, i int, tb *aluTables) (Row, error) {
 			}
 		}
 		old, seen := slots[key]
+		if transient && !seen {
+			old = a.tinit[key]
+		}
 		v := old
 		if spec.fam == famSstore || spec.fam == famTstore {
 			v = top(1)

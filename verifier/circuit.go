@@ -98,7 +98,8 @@ type FrameWitness struct {
 	Storage []Slot
 	// Transient is the private list of the transient storage slots the
 	// call touched (TLOAD, TSTORE), used ones first by increasing key,
-	// each zero at the start; Init is unused and zero.
+	// each zero at the start (Init unused and zero), or, in a shape with
+	// TransientCarried, at Init.
 	Transient []Slot
 	Return    []Word
 	// The call returns RetLen bytes of memory from byte 32·RetOff +
@@ -144,14 +145,22 @@ type FrameWitness struct {
 	shape Shape
 }
 
-// claimsRefused is the error of a frame proof of its own of shape s,
-// which has KeccakClaims.
-func claimsRefused(s Shape) error {
-	return fmt.Errorf("%w: shape %s leaves its keccak hashes to a batch proof (KeccakClaims); a frame proof of its own cannot use it", ErrCapacity, s.Name())
+// batchOnly is the error of a frame proof of its own of shape s, nil
+// where s is not a shape only a batch proof can use: one with
+// KeccakClaims or TransientCarried.
+func batchOnly(s Shape) error {
+	switch {
+	case s.KeccakClaims:
+		return fmt.Errorf("%w: shape %s leaves its keccak hashes to a batch proof (KeccakClaims); a frame proof of its own cannot use it", ErrCapacity, s.Name())
+	case s.TransientCarried:
+		return fmt.Errorf("%w: shape %s starts its transient slots where a batch proof says (TransientCarried); a frame proof of its own cannot use it", ErrCapacity, s.Name())
+	}
+	return nil
 }
 
 // NewCircuit returns a circuit of the given shape, ready to compile (a
-// shape with KeccakClaims compiles only inside a batch segment).
+// shape with KeccakClaims or TransientCarried compiles only inside a
+// batch segment).
 func NewCircuit(s Shape) (*Circuit, error) {
 	f, err := NewFrameWitness(s)
 	if err != nil {
@@ -203,6 +212,9 @@ func NewFrameWitness(s Shape) (*FrameWitness, error) {
 	}, nil
 }
 
+// Shape is the shape the frame witness was made for.
+func (c *FrameWitness) Shape() Shape { return c.shape }
+
 // retSplice is how many return words a shape splices (none without
 // UnalignedReturn).
 func retSplice(s Shape) int {
@@ -240,8 +252,8 @@ var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
-	if c.shape.KeccakClaims {
-		return claimsRefused(c.shape)
+	if err := batchOnly(c.shape); err != nil {
+		return err
 	}
 	out, err := c.FrameWitness.Constrain(api)
 	if err != nil {
@@ -286,7 +298,7 @@ type KeccakClaim struct {
 // frontend.Committer.
 func (c *FrameWitness) Constrain(api frontend.API) (FrameOutcome, error) {
 	s := Shape{Steps: len(c.Rows), Code: len(c.Code), Calldata: len(c.Calldata), Stack: len(c.StackEnd),
-		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), KeccakLong: len(c.KeccakLong), KeccakBlocks: c.shape.KeccakBlocks, KeccakClaims: c.shape.KeccakClaims, Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Mcopy: len(c.Mcopy), McopyWords: c.shape.McopyWords, Rdc: len(c.Rdc), RdcWords: c.shape.RdcWords, Reads: len(c.Reads), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
+		Memory: len(c.MemEnd), Storage: len(c.Storage), Return: len(c.Return), Add: len(c.Add), Mul: len(c.Mul), Bit: len(c.Bit), Splice: len(c.Splice), Exp: len(c.Exp), Mod: len(c.Mod), Copy: len(c.Copy), Keccak: len(c.Keccak), KeccakLong: len(c.KeccakLong), KeccakBlocks: c.shape.KeccakBlocks, KeccakClaims: c.shape.KeccakClaims, Logs: c.shape.Logs, LogData: c.shape.LogData, Transient: len(c.Transient), TransientCarried: c.shape.TransientCarried, Calls: len(c.Calls), CallData: c.shape.CallData, CallReturn: c.shape.CallReturn, Mcopy: len(c.Mcopy), McopyWords: c.shape.McopyWords, Rdc: len(c.Rdc), RdcWords: c.shape.RdcWords, Reads: len(c.Reads), Msize: c.shape.Msize, UnalignedReturn: c.shape.UnalignedReturn}
 	if err := s.validate(); err != nil {
 		return FrameOutcome{}, err
 	}
@@ -1091,20 +1103,25 @@ func (b *builder) storage() {
 }
 
 // transient constrains the transient slot list as storage does the
-// storage list, with every slot zero at the start; the list is private.
+// storage list, with every slot zero at the start (at Init in a shape
+// with TransientCarried); the list is private.
 func (b *builder) transient() {
 	api, c := b.api, b.c
-	zero := newCombo(0, 0)
 	for j := range c.Transient {
 		sl := &c.Transient[j]
 		api.AssertIsBoolean(sl.Used)
-		api.AssertIsEqual(sl.InitHi, 0)
-		api.AssertIsEqual(sl.InitLo, 0)
+		if !b.s.TransientCarried {
+			api.AssertIsEqual(sl.InitHi, 0)
+			api.AssertIsEqual(sl.InitLo, 0)
+		}
 		key := newCombo(sl.KeyHi, sl.KeyLo)
 		b.accesses = append(b.accesses,
-			access{write: true, enable: sl.Used, key: pack(api, domTransient, 0, 0), value: key, data: zero},
+			access{write: true, enable: sl.Used, key: pack(api, domTransient, 0, 0), value: key, data: newCombo(sl.InitHi, sl.InitLo)},
 			access{write: false, enable: sl.Used, key: pack(api, domTransient, 0, sl.FinalTime), value: key, data: newCombo(sl.FinalHi, sl.FinalLo)})
 		b.committed = append(b.committed, sl.Used, sl.KeyHi, sl.KeyLo, sl.FinalHi, sl.FinalLo, sl.FinalTime)
+		if b.s.TransientCarried {
+			b.committed = append(b.committed, sl.InitHi, sl.InitLo)
+		}
 		if j == 0 {
 			continue
 		}

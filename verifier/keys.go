@@ -37,8 +37,8 @@ type Proof struct {
 
 // Compile compiles the circuit of a shape to R1CS.
 func Compile(s Shape) (constraint.ConstraintSystem, error) {
-	if s.KeccakClaims {
-		return nil, claimsRefused(s)
+	if err := batchOnly(s); err != nil {
+		return nil, err
 	}
 	c, err := NewCircuit(s)
 	if err != nil {

@@ -62,6 +62,12 @@ type Shape struct {
 	// TSTORE) a proof holds: a private list, each slot zero at the start.
 	// Zero: TLOAD and TSTORE are refused, and their rows cost nothing.
 	Transient int
+	// TransientCarried starts each transient slot at the value its Init
+	// holds, a witness value the circuit around the frame must bind (the
+	// batch proof reads it from what the transaction's frames before
+	// left), instead of at zero. A frame proof of its own (Compile)
+	// refuses such a shape. It needs Transient > 0.
+	TransientCarried bool
 	// Calls is the capacity of the public call list: CALL, STATICCALL
 	// and DELEGATECALL steps, each with up to CallData words of input
 	// (from an offset that is a multiple of 32) and CallReturn words of
@@ -134,7 +140,11 @@ func (s Shape) Name() string {
 		msize = fmt.Sprintf("-logs%dx%d", s.Logs, s.LogData) + msize
 	}
 	if s.Transient > 0 {
-		msize = fmt.Sprintf("-tsto%d", s.Transient) + msize
+		carried := ""
+		if s.TransientCarried {
+			carried = "c"
+		}
+		msize = fmt.Sprintf("-tsto%d%s", s.Transient, carried) + msize
 	}
 	if s.Calls > 0 {
 		msize = fmt.Sprintf("-calls%dx%dx%d", s.Calls, s.CallData, s.CallReturn) + msize
@@ -173,6 +183,9 @@ func (s Shape) validate() error {
 	}
 	if s.KeccakClaims && s.Keccak < 1 {
 		return fmt.Errorf("%w: shape %s has keccak claims without keccak entries", ErrCapacity, s.Name())
+	}
+	if s.TransientCarried && s.Transient < 1 {
+		return fmt.Errorf("%w: shape %s carries transient slots without a transient list", ErrCapacity, s.Name())
 	}
 	if s.Exp < 0 || s.Mod < 0 || s.Copy < 0 || s.Keccak < 0 || s.KeccakLong < 0 || s.Logs < 0 || s.LogData < 0 || s.Transient < 0 || s.Calls < 0 || s.CallData < 0 || s.CallReturn < 0 || s.Mcopy < 0 || s.McopyWords < 0 || s.Rdc < 0 || s.RdcWords < 0 || s.Reads < 0 {
 		return fmt.Errorf("%w: negative exponentiation capacity in shape %s", ErrCapacity, s.Name())

@@ -1,7 +1,12 @@
 package verifier
 
 import (
+	"math/big"
 	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/test"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
@@ -136,4 +141,57 @@ func TestLockedSolves(t *testing.T) {
 	w := mustAssign(t, tr, Shapes[2])
 	require.Equal(t, 1, w.Transient[0].Used)
 	accepts(t, Shapes[2], w)
+}
+
+// carriedFrame embeds a frame witness whose shape only a batch proof can
+// use, for the solver.
+type carriedFrame struct{ F FrameWitness }
+
+// Define implements frontend.Circuit.
+func (c *carriedFrame) Define(api frontend.API) error {
+	_, err := c.F.Constrain(api)
+	return err
+}
+
+// TestTransientCarried checks TransientCarried: a frame proof of its own
+// refuses the shape, which needs transient slots; a shape without it
+// refuses a frame whose transient slot starts nonzero (as a second frame
+// at an address in one transaction may); with it, the frame proves a
+// read of the value the slot starts at, and a start other than the one
+// its reads and writes follow from is rejected.
+func TestTransientCarried(t *testing.T) {
+	carried := tinyT
+	carried.TransientCarried = true
+	_, err := Compile(carried)
+	require.ErrorIs(t, err, ErrCapacity)
+	require.ErrorContains(t, err, "TransientCarried")
+	none := carried
+	none.Transient = 0
+	_, err = NewFrameWitness(none)
+	require.ErrorIs(t, err, ErrCapacity)
+	require.NotEqual(t, tinyT.Name(), carried.Name())
+
+	// TLOAD(7) of a slot the frames before left at 5, then TSTORE(7, 6).
+	code := newProgram().tload(uint256.NewInt(7)).tstore(uint256.NewInt(7), uint256.NewInt(6)).returnTop().bytes()
+	tr := forgeResult(t, transientTrace(t, code), vm.TLOAD, 5)
+	tr.Transient = []trace.StorageSlot{{Key: common.BigToHash(big.NewInt(7)), Initial: common.BigToHash(big.NewInt(5)), Final: common.BigToHash(big.NewInt(6))}}
+	_, err = Assign(tr, tinyT)
+	require.ErrorIs(t, err, ErrUnsupported)
+	require.ErrorContains(t, err, "starts transient storage at zero")
+
+	empty, err := NewFrameWitness(carried)
+	require.NoError(t, err)
+	solve := func(w *Circuit) error {
+		return test.IsSolved(&carriedFrame{F: *empty}, &carriedFrame{F: w.FrameWitness}, ecc.BLS12_377.ScalarField())
+	}
+	w := mustAssign(t, tr, carried)
+	require.Equal(t, big.NewInt(5), w.Transient[0].InitLo)
+	require.NoError(t, solve(w))
+	w.Transient[0].InitLo = 4
+	require.Error(t, solve(w))
+
+	// A start other than the one the read follows from, assigned
+	// throughout (the trace says 4, the read 5), is rejected.
+	tr.Transient[0].Initial = common.BigToHash(big.NewInt(4))
+	require.Error(t, solve(mustAssign(t, tr, carried)))
 }

@@ -28,9 +28,13 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 	}
 	base := evm.GetNbConstraints()
 	// The default capacity's kinds, then the same frame shape with
-	// KeccakClaims and the keccak segment that proves its claims.
+	// KeccakClaims and the keccak segment that proves its claims, and
+	// with TransientCarried too.
 	claims := c
 	claims.Frame.KeccakClaims = true
+	// The claims shape carrying transient storage (TransientCarried).
+	carried := claims
+	carried.Frame.TransientCarried = true
 	type run struct {
 		name string
 		c    Capacity
@@ -40,7 +44,7 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 	for kind := range KindKeccak {
 		runs = append(runs, run{c.KindName(kind), c, kind})
 	}
-	runs = append(runs, run{"claims-frame", claims, KindFrame}, run{"claims-keccak", claims, KindKeccak})
+	runs = append(runs, run{"claims-frame", claims, KindFrame}, run{"claims-keccak", claims, KindKeccak}, run{"carried-frame", carried, KindFrame})
 	for _, r := range runs {
 		b.Run(r.name, func(b *testing.B) {
 			var n int

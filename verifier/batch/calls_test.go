@@ -52,10 +52,8 @@ func vaultBatch(t *testing.T) (*Header, *types.Transaction, *trace.Transaction) 
 	require.Len(t, exec.Frames, 3)
 	require.False(t, exec.Frames[0].Trace.Reverted)
 	tx := types.MustSignNewTx(key, types.LatestSignerForChainID(l2Chain), &types.DynamicFeeTx{ChainID: l2Chain, GasTipCap: big.NewInt(0), GasFeeCap: big.NewInt(0), Gas: 500_000, To: &vault, Data: input})
-	sigs, err := Signatures([]*types.Transaction{tx})
-	require.NoError(t, err)
 	h, _ := testBatch(t)
-	h.Transactions = TransactionsCommitment(testL2Block, sigs)
+	withOutcomes(t, h, []*types.Transaction{tx}, []*trace.Transaction{exec})
 	return h, tx, exec
 }
 
@@ -123,7 +121,7 @@ func TestCallsLink(t *testing.T) {
 		tr := exec.Frames[1].Trace
 		call := exec.Frames[0].Trace.Calls[0]
 		require.Equal(t, vm.CALL, call.Op)
-		ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, false, true, false, fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, outcomeWords(c.Frame)))
+		ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, false, true, false, logsOf(a.LogsIn), u64Of(a.Tx), fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, logsOf(a.LogsIn), outcomeWords(c.Frame)))
 		var rest, acc fr.Element
 		rest.SetBigInt(a.Rest.(*big.Int))
 		acc.SetBigInt(a.Acc.(*big.Int))
@@ -134,7 +132,7 @@ func TestCallsLink(t *testing.T) {
 		require.Error(t, solve(s))
 		// The same with Static 0 and the plain context solves: the
 		// boundary arithmetic above is the segment's.
-		plain := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, false, false, false, fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, outcomeWords(c.Frame)))
+		plain := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, false, false, false, logsOf(a.LogsIn), u64Of(a.Tx), fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, logsOf(a.LogsIn), outcomeWords(c.Frame)))
 		p = push(plain, rest)
 		a.Static = 0
 		a.Pending = p.BigInt(new(big.Int))

@@ -372,7 +372,22 @@ const (
 	// header segment writes from the read set and the L1 frames'
 	// SELFBALANCE and BALANCE read.
 	domBalance = 11
+	// domTransient is an L2 account's transient slots' owner domain: its
+	// slotOwner plus domTransient·2^162 plus the time of the
+	// transaction segment of the frames that touch them times 2^166
+	// (transientOwner), so each transaction's transient storage starts
+	// at zero.
+	domTransient = 12
 )
+
+// two166 places a transaction's time in a transient slot's owner.
+var two166 = new(big.Int).Lsh(big.NewInt(1), 166)
+
+// transientOwner is the owner of the transient slots of the L2 account
+// at address in the transaction whose segment's time is tx.
+func transientOwner(api frontend.API, address, tx frontend.Variable) frontend.Variable {
+	return api.Add(domainOwner(api, 0, domTransient, address), api.Mul(tx, two166))
+}
 
 var two162 = new(big.Int).Lsh(big.NewInt(1), 162)
 
@@ -723,6 +738,10 @@ type transactionSegment struct {
 	// its frame segment proves.
 	Success, RetLen frontend.Variable
 	Ret             []verifier.Word
+	// Logs are the log chains' values the top frame hands back (L2,
+	// then L1: the digests of the transaction's logs, LogsDigest), which
+	// the transactions commitment binds.
+	Logs [2]frontend.Variable
 	// NonceReadTime is the time of the write the sender's nonce is read
 	// from (0: the L2 state's, which an end entry writes).
 	NonceReadTime frontend.Variable
@@ -790,11 +809,11 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	// The receipt's status: the top frame's outcome, which its frame
 	// segment proves.
 	api.AssertIsBoolean(c.Success)
-	outcome, err := frameOutcome(api, c.Success, c.RetLen, c.Ret, len(c.Ret))
+	outcome, err := frameOutcome(api, c.Success, c.RetLen, c.Logs, c.Ret, len(c.Ret))
 	if err != nil {
 		return err
 	}
-	acc, err := hashVars(api, c.Acc, s.HashHi, s.HashLo, s.Sender, api.Sub(1, c.Success))
+	acc, err := hashVars(api, c.Acc, s.HashHi, s.HashLo, s.Sender, api.Sub(1, c.Success), c.Logs[0], c.Logs[1])
 	if err != nil {
 		return err
 	}
@@ -853,7 +872,7 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	} else {
 		api.AssertIsEqual(isL1Call, 0)
 	}
-	entry, err := frameEntry(api, s.Sender, s.Sender, [2]frontend.Variable{0, api.Mul(api.Sub(1, isL1Call), price)}, address, s.Value, dataLen, data, isL1Call, 0, 0, noAncestors())
+	entry, err := frameEntry(api, s.Sender, s.Sender, [2]frontend.Variable{0, api.Mul(api.Sub(1, isL1Call), price)}, address, s.Value, dataLen, data, isL1Call, 0, 0, [2]frontend.Variable{0, 0}, t, noAncestors())
 	if err != nil {
 		return err
 	}
@@ -928,8 +947,10 @@ func noAncestors() []frontend.Variable {
 // memory): it reads each slot's initial value as the frames before it
 // left it, and leaves its final value, or its initial value where the
 // frame reverts or a frame above it does (Doomed). A doomed frame that
-// does not revert itself must leave every slot as it found it, and no
-// frame of a batch may use transient storage yet.
+// does not revert itself must leave every slot as it found it. Its
+// transient slots go the same way, under an owner that names its
+// transaction (transientOwner: each transaction's start at zero), in
+// an L2 frame of a shape with TransientCarried; other frames use none.
 type frameSegment struct {
 	aggregate.SegmentInputs
 	carried
@@ -956,7 +977,17 @@ type frameSegment struct {
 	// ReadTimes[j] is the time of the write Frame.Storage[j]'s initial
 	// value was read from.
 	ReadTimes []frontend.Variable
-	Frame     verifier.FrameWitness
+	// LogsIn are the log chains' values the frame is entered with (L2,
+	// then L1), CallLogs[i] those the callee of call entry i hands back.
+	LogsIn   [2]frontend.Variable
+	CallLogs [][2]frontend.Variable
+	// Tx is the time of the frame's transaction's segment, which its
+	// entry carries and its transient slots' owner names.
+	Tx frontend.Variable
+	// TransientReadTimes[j] is the time of the write
+	// Frame.Transient[j]'s initial value was read from.
+	TransientReadTimes []frontend.Variable
+	Frame              verifier.FrameWitness
 	// dataCap is the calldata capacity of the contexts (the transaction
 	// segments'), words the return words they carry (Capacity's
 	// outcomeWords).
@@ -1013,7 +1044,7 @@ func (c *frameSegment) Define(api frontend.API) error {
 	}
 	api.ToBinary(api.Sub(min(c.dataCap, len(f.Calldata)), f.CalldataLen), 16)
 	price := f.Context[verifier.ContextChainID+2]
-	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), [2]frontend.Variable{price.Hi, price.Lo}, addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1, c.Static, c.Doomed, c.Ancestors)
+	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), [2]frontend.Variable{price.Hi, price.Lo}, addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1, c.Static, c.Doomed, c.LogsIn, c.Tx, c.Ancestors)
 	if err != nil {
 		return err
 	}
@@ -1031,7 +1062,17 @@ func (c *frameSegment) Define(api frontend.API) error {
 	ancestry := append([]frontend.Variable{owner}, c.Ancestors[:len(c.Ancestors)-1]...)
 	room := c.Ancestors[len(c.Ancestors)-1]
 	undo := api.Sub(api.Add(c.Doomed, outcome.Reverted), api.Mul(c.Doomed, outcome.Reverted))
-	out, err := frameOutcome(api, api.Sub(1, outcome.Reverted), f.RetLen, f.Return, c.words)
+	// The logs: the frame's folded in between its calls; a frame that
+	// reverts hands back the values it was entered with.
+	callLogs, end, err := c.logChains(api, addr(f.Address))
+	if err != nil {
+		return err
+	}
+	var logs [2]frontend.Variable
+	for l := range logs {
+		logs[l] = api.Select(outcome.Reverted, c.LogsIn[l], end[l])
+	}
+	out, err := frameOutcome(api, api.Sub(1, outcome.Reverted), f.RetLen, logs, f.Return, c.words)
 	if err != nil {
 		return err
 	}
@@ -1049,7 +1090,7 @@ func (c *frameSegment) Define(api frontend.API) error {
 	next := c.Rest
 	for j := len(f.Calls) - 1; j >= 0; j-- {
 		api.AssertIsEqual(api.Mul(f.Calls[j].Used, room), 0)
-		ctx, err := c.callee(api, &f.Calls[j], alias, addr, undo, ancestry)
+		ctx, err := c.callee(api, &f.Calls[j], alias, addr, undo, ancestry, callLogs[j], c.CallLogs[j])
 		if err != nil {
 			return err
 		}
@@ -1095,9 +1136,31 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 		r := m.term(api, m.fingerprint(api, owner, sl.KeyHi, sl.KeyLo, sl.InitHi, sl.InitLo, c.ReadTimes[j]))
 		sum = api.Add(sum, api.Mul(sl.Used, api.Sub(w, r)))
 	}
-	// Transient storage is not carried from frame to frame yet.
+	// Transient storage: an L2 frame of a shape with TransientCarried
+	// reads each slot as the frames of its transaction before it left
+	// it (zero at the transaction's start: the end segments write it so)
+	// and leaves it as it does storage; other frames use none.
+	var transient []frontend.Variable
+	carried := f.Shape().TransientCarried
+	owner2 := transientOwner(api, address, c.Tx)
 	for j := range f.Transient {
-		api.AssertIsEqual(f.Transient[j].Used, 0)
+		sl := &f.Transient[j]
+		if !carried {
+			api.AssertIsEqual(sl.Used, 0)
+			continue
+		}
+		api.AssertIsEqual(api.Mul(c.L1, sl.Used), 0)
+		api.AssertIsEqual(api.Mul(unchanged, sl.Used, api.Sub(sl.FinalHi, sl.InitHi)), 0)
+		api.AssertIsEqual(api.Mul(unchanged, sl.Used, api.Sub(sl.FinalLo, sl.InitLo)), 0)
+		api.ToBinary(c.TransientReadTimes[j], timeBits)
+		api.ToBinary(api.Mul(sl.Used, api.Sub(t, c.TransientReadTimes[j], 1)), timeBits)
+		leftHi := api.Select(undo, sl.InitHi, sl.FinalHi)
+		leftLo := api.Select(undo, sl.InitLo, sl.FinalLo)
+		w := m.term(api, m.fingerprint(api, owner2, sl.KeyHi, sl.KeyLo, leftHi, leftLo, t))
+		r := m.term(api, m.fingerprint(api, owner2, sl.KeyHi, sl.KeyLo, sl.InitHi, sl.InitLo, c.TransientReadTimes[j]))
+		sum = api.Add(sum, api.Mul(sl.Used, api.Sub(w, r)))
+		// The frame's commitment leaves the list out: the chain takes it.
+		transient = append(transient, sl.Used, sl.KeyHi, sl.KeyLo, sl.InitHi, sl.InitLo, sl.FinalHi, sl.FinalLo, c.TransientReadTimes[j])
 	}
 	// A frame reads its code's digest, which a code segment (an L1
 	// frame's: the read set's code) or an end segment (an L2 frame's:
@@ -1173,7 +1236,8 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	same := api.Mul(api.IsZero(api.Sub(c.L1CodeHash[0], c.CodeHash[0])), api.IsZero(api.Sub(c.L1CodeHash[1], c.CodeHash[1])))
 	alias := api.Mul(c.SenderCode, api.Sub(1, same))
 	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, t}, packTimes(api, c.ReadTimes)...)
-	vs = append(vs, c.SenderCode, c.L1CodeHash[0], c.L1CodeHash[1], c.CodeHash[0], c.CodeHash[1], c.SizeUses, c.HashUses)
+	vs = append(vs, c.SenderCode, c.L1CodeHash[0], c.L1CodeHash[1], c.CodeHash[0], c.CodeHash[1], c.SizeUses, c.HashUses, c.Tx)
+	vs = append(vs, transient...)
 	// The KECCAK256 hashes a frame of a shape with KeccakClaims pushed,
 	// which a keccak segment wrote.
 	sum, claims, err := frameClaims(api, m, sum, outcome.Keccak)
@@ -1191,7 +1255,7 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 // callee is the context of the frame a call entry enters (meaningful for
 // a used entry; the constraints hold for an unused one, whose fields are
 // zero). aliased is whether the frame's L1CALLs' sender is aliased.
-func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, aliased frontend.Variable, addr func(verifier.Word) frontend.Variable, doomed frontend.Variable, ancestry []frontend.Variable) (frontend.Variable, error) {
+func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, aliased frontend.Variable, addr func(verifier.Word) frontend.Variable, doomed frontend.Variable, ancestry []frontend.Variable, logsIn, logsOut [2]frontend.Variable) (frontend.Variable, error) {
 	f := &c.Frame
 	used := call.Used
 	api.AssertIsEqual(api.Mul(used, call.Delegate), 0)
@@ -1249,11 +1313,11 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, aliase
 	// L1 EVM's, zero.
 	own := f.Context[verifier.ContextChainID+2]
 	price := [2]frontend.Variable{api.Mul(api.Sub(1, isL1Call), own.Hi), api.Mul(api.Sub(1, isL1Call), own.Lo)}
-	entry, err := frameEntry(api, sender, addr(f.Origin), price, address, value, dataLen, data, layer, static, doomed, ancestry)
+	entry, err := frameEntry(api, sender, addr(f.Origin), price, address, value, dataLen, data, layer, static, doomed, logsIn, c.Tx, ancestry)
 	if err != nil {
 		return nil, err
 	}
-	out, err := frameOutcome(api, call.Success, call.RetLen, call.Ret, c.words)
+	out, err := frameOutcome(api, call.Success, call.RetLen, logsOut, call.Ret, c.words)
 	if err != nil {
 		return nil, err
 	}
@@ -1264,11 +1328,13 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, aliase
 // (160-bit values), the gas price GASPRICE pushes (the transaction's, on
 // L2; 128-bit halves), address, value (halves), calldata length, its
 // layer (1 for L1), whether it is static, whether a frame above it
-// reverts, the slotOwner values of the frames above it (MaxDepth − 1,
+// reverts, the log chains' values it starts from (L2, then L1; see
+// LogsDigest), the time of its transaction's segment (which names the
+// transaction's transient storage), the slotOwner values of the frames above it (MaxDepth − 1,
 // nearest first, zero past the top), and the calldata bytes, zero-padded
 // and packed 31 to an element.
-func frameEntry(api frontend.API, caller, origin frontend.Variable, price [2]frontend.Variable, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1, static, doomed frontend.Variable, ancestors []frontend.Variable) (frontend.Variable, error) {
-	vs := []frontend.Variable{caller, origin, price[0], price[1], address, value[0], value[1], dataLen, l1, static, doomed}
+func frameEntry(api frontend.API, caller, origin frontend.Variable, price [2]frontend.Variable, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1, static, doomed frontend.Variable, logs [2]frontend.Variable, tx frontend.Variable, ancestors []frontend.Variable) (frontend.Variable, error) {
+	vs := []frontend.Variable{caller, origin, price[0], price[1], address, value[0], value[1], dataLen, l1, static, doomed, logs[0], logs[1], tx}
 	vs = append(vs, ancestors...)
 	for i := 0; i < len(data); i += 31 {
 		vs = append(vs, bytesValue(api, data[i:min(i+31, len(data))]))
@@ -1277,9 +1343,10 @@ func frameEntry(api frontend.API, caller, origin frontend.Variable, price [2]fro
 }
 
 // frameOutcome hashes how a frame ended: success, the return data's
-// length and its words (128-bit halves, zero past the data), n of them.
-func frameOutcome(api frontend.API, success, retLen frontend.Variable, ret []verifier.Word, n int) (frontend.Variable, error) {
-	vs := []frontend.Variable{success, retLen}
+// length, the log chains' values it hands back (L2, then L1) and the
+// return data's words (128-bit halves, zero past the data), n of them.
+func frameOutcome(api frontend.API, success, retLen frontend.Variable, logs [2]frontend.Variable, ret []verifier.Word, n int) (frontend.Variable, error) {
+	vs := []frontend.Variable{success, retLen, logs[0], logs[1]}
 	for k := range n {
 		if k < len(ret) {
 			vs = append(vs, ret[k].Hi, ret[k].Lo)
@@ -1355,7 +1422,16 @@ func (c *endSegment) Define(api frontend.API) error {
 		api.AssertIsEqual(api.Mul(e.Nonce, e.L1), 0)
 		api.AssertIsEqual(api.Mul(e.Nonce, e.KeyHi), 0)
 		api.AssertIsEqual(api.Mul(e.Nonce, e.KeyLo), 0)
-		owner := api.Add(slotOwner(api, e.L1, e.Address), api.Mul(e.Nonce, new(big.Int).Mul(big.NewInt(domNonce), two162)))
+		// A transient entry is an L2 account's transient slot in one
+		// transaction, zero before it.
+		api.AssertIsBoolean(e.Transient)
+		api.AssertIsEqual(api.Mul(e.Transient, api.Add(e.L1, e.Nonce)), 0)
+		api.AssertIsEqual(api.Mul(e.Transient, e.InitHi), 0)
+		api.AssertIsEqual(api.Mul(e.Transient, e.InitLo), 0)
+		api.AssertIsEqual(api.Mul(api.Sub(1, e.Transient), e.Tx), 0)
+		api.ToBinary(e.Tx, timeBits)
+		owner := api.Add(slotOwner(api, e.L1, e.Address), api.Mul(e.Nonce, new(big.Int).Mul(big.NewInt(domNonce), two162)),
+			api.Mul(e.Transient, new(big.Int).Mul(big.NewInt(domTransient), two162)), api.Mul(e.Tx, two166))
 		assertAfter(api, e.Used, pOwner, pHi, pLo, owner, e.KeyHi, e.KeyLo)
 		w := m.term(api, m.fingerprint(api, owner, e.KeyHi, e.KeyLo, e.InitHi, e.InitLo, 0))
 		r := m.term(api, m.fingerprint(api, owner, e.KeyHi, e.KeyLo, e.FinalHi, e.FinalLo, e.Time))
@@ -1375,7 +1451,7 @@ func (c *endSegment) Define(api frontend.API) error {
 			return err
 		}
 		root = u.Update(root, &statetree.Entry{Key: key, BeforeHi: e.InitHi, BeforeLo: e.InitLo, AfterHi: e.FinalHi, AfterLo: e.FinalLo, Siblings: e.Siblings},
-			api.Sub(e.Used, l1))
+			api.Sub(e.Used, l1, api.Mul(e.Used, e.Transient)))
 		pOwner = api.Select(e.Used, owner, pOwner)
 		pHi = api.Select(e.Used, e.KeyHi, pHi)
 		pLo = api.Select(e.Used, e.KeyLo, pLo)
@@ -1492,7 +1568,7 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 		Balance: make([][64]frontend.Variable, c.balanceReads()), BalanceUses: make([]frontend.Variable, c.balanceReads())},
 		&transactionSegment{Tx: txsig.NewTx(c.Calldata), Ret: make([]verifier.Word, c.outcomeWords()), dataCap: c.Calldata},
 		&frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
-			ReadTimes: make([]frontend.Variable, c.Frame.Storage), dataCap: c.Calldata, words: c.outcomeWords()},
+			ReadTimes: make([]frontend.Variable, c.Frame.Storage), CallLogs: make([][2]frontend.Variable, c.Frame.Calls), TransientReadTimes: make([]frontend.Variable, c.Frame.Transient), dataCap: c.Calldata, words: c.outcomeWords()},
 		&endSegment{Slots: make([]slotEntry, c.slots()), Codes: make([]l2CodeEntry, c.l2Codes())}, &codeSegment{Code: make([]frontend.Variable, c.codeCap())},
 		&blockSegment{Header: make([]frontend.Variable, c.l1Block())}}
 	if c.Frame.KeccakClaims {
@@ -1513,5 +1589,5 @@ func frameCircuit(c Capacity, s verifier.Shape) (*frameSegment, error) {
 		return nil, fmt.Errorf("batch: frame shape: %w", err)
 	}
 	return &frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
-		ReadTimes: make([]frontend.Variable, s.Storage), dataCap: c.Calldata, words: c.outcomeWords()}, nil
+		ReadTimes: make([]frontend.Variable, s.Storage), CallLogs: make([][2]frontend.Variable, s.Calls), TransientReadTimes: make([]frontend.Variable, s.Transient), dataCap: c.Calldata, words: c.outcomeWords()}, nil
 }

@@ -26,8 +26,10 @@
 //     transaction is signed by its sender for that chain id, reads the
 //     sender's nonce from the storage argument (the L2 state tree's, or
 //     what its transaction before left) and leaves the next, folds its
-//     signing hash, sender and outcome (whether its top frame reverted:
-//     its receipt's status) into the running commitment and pushes the
+//     signing hash, sender, outcome (whether its top frame reverted:
+//     its receipt's status) and logs (the two log chains its top frame
+//     hands back, see [LogsDigest]) into the running commitment and
+//     pushes the
 //     context its top frame runs with (caller and origin the sender, the
 //     recipient, value, calldata, and its gas price) and ends with (that
 //     outcome, with its return data) on the pending stack; then one frame
@@ -36,7 +38,10 @@
 //     ([verifier.FrameWitness] of the first of the Capacity's frame
 //     shapes that holds it: [Capacity].Frames, then Frame, each its own
 //     segment kind), pops its context
-//     (entry and outcome: success and return data; an L2 frame's chain id
+//     (entry and outcome: success and return data, and the log chains it
+//     is entered with and hands back: it folds its logs into its layer's
+//     chain between its calls, in its rows' order, and where it reverts
+//     hands back what it was given; an L2 frame's chain id
 //     is the batch's; a static frame changes no state) and pushes the
 //     contexts of the frames its calls entered, first call on top, the
 //     call's success and return data as their outcome: a CALL or
@@ -74,9 +79,15 @@
 // initial value where it or a frame above it reverts. So that this is
 // the EVM's journal, a frame below a reverting frame that does not
 // revert itself must leave its slots as it found it, no frame may run
-// where a frame above it runs (reentrancy), calls nest at most MaxDepth
-// frames deep, and transient storage is refused; Witnesses says so with
-// verifier.ErrUnsupported.
+// where a frame above it runs (reentrancy), and calls nest at most
+// MaxDepth frames deep; Witnesses says so with verifier.ErrUnsupported.
+// Transient storage goes through the same argument, in L2 frames of
+// shapes with verifier.Shape.TransientCarried (refused elsewhere): each
+// transient slot's owner names the transaction (the time of its
+// transaction segment, which every frame's entry carries), and the end
+// segments write each such slot's zero start, so each transaction's
+// frames find what the frames of the transaction before them left and
+// the next transaction starts from zero.
 //
 // Each segment starts from the Poseidon2 hash of what the one before
 // handed on (the boundary), so the aggregation circuit's chaining checks

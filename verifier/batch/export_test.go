@@ -26,8 +26,21 @@ func TransactionSegmentOf(a frontend.Circuit) *transactionSegment { return a.(*t
 // the constraints on the frame itself.
 func Relabel(a frontend.Circuit, h *Header, tr *trace.Trace, l1, static bool) {
 	s := a.(*frameSegment)
-	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, l1, static, isOne(s.Doomed), fesOf(s.Ancestors), s.dataCap),
-		outcomeOf(!tr.Reverted, tr.ReturnData, s.words))
+	// The logs it hands back: its own folded into its layer's chain (its
+	// callees', if any, emit none).
+	in := logsOf(s.LogsIn)
+	out := in
+	layer := 0
+	if l1 {
+		layer = 1
+	}
+	for _, l := range tr.Logs {
+		if !tr.Reverted {
+			out[layer] = chainLog(out[layer], tr.Address, l.Topics, l.Data)
+		}
+	}
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, l1, static, isOne(s.Doomed), in, u64Of(s.Tx), fesOf(s.Ancestors), s.dataCap),
+		outcomeOf(!tr.Reverted, tr.ReturnData, out, s.words))
 	var rest, acc fr.Element
 	rest.SetBigInt(s.Rest.(*big.Int))
 	acc.SetBigInt(s.Acc.(*big.Int))

@@ -103,7 +103,7 @@ func orZero(v *big.Int) *big.Int {
 }
 
 // Signature is what the transactions commitment keeps of one transaction:
-// its signing hash, its sender and whether it reverted.
+// its signing hash, its sender, whether it reverted and its logs.
 type Signature struct {
 	SigningHash common.Hash
 	Sender      common.Address
@@ -111,15 +111,21 @@ type Signature struct {
 	// receipt's status is 0): the commitment binds each transaction's
 	// outcome with it. Signatures leaves it false.
 	Reverted bool
+	// Logs is LogsDigest of the logs its L2 code emitted (its receipt's
+	// Logs), L1Logs of those L1 code emitted through L1CALL (the
+	// booster's L1Logs): the commitment binds each log, in order.
+	// Signatures leaves them zero, the digest of no logs.
+	Logs, L1Logs common.Hash
 }
 
 // TransactionsCommitment folds the L2 block block and the transactions'
-// signing hashes, senders and outcomes, in order, into one value:
+// signing hashes, senders, outcomes and logs, in order, into one value:
 // starting from the Poseidon2 hash of the block's time, coinbase, gas
 // limit and base fee (its 128-bit halves), each step is the Poseidon2
 // (BLS12-377, Merkle–Damgård) hash of the value so far, the signing
-// hash's two 128-bit halves, the sender and 1 if the transaction
-// reverted (0 if not). The header segment computes the start
+// hash's two 128-bit halves, the sender, 1 if the transaction
+// reverted (0 if not) and its two log digests (Signature.Logs, then
+// Signature.L1Logs, as field elements). The header segment computes the start
 // and the transaction segments the steps in the circuit, where keccak
 // would cost a hundred thousand constraints a step and Poseidon2 a few
 // hundred.
@@ -134,7 +140,7 @@ func TransactionsCommitment(block L2Block, sigs []Signature) common.Hash {
 
 // fold is one step of TransactionsCommitment.
 func fold(acc fr.Element, s Signature) fr.Element {
-	return hashElements(acc, elem(s.SigningHash[:16]), elem(s.SigningHash[16:]), elem(s.Sender.Bytes()), bitOf(s.Reverted))
+	return hashElements(acc, elem(s.SigningHash[:16]), elem(s.SigningHash[16:]), elem(s.Sender.Bytes()), bitOf(s.Reverted), elem(s.Logs[:]), elem(s.L1Logs[:]))
 }
 
 // boundary is what one segment hands the next: the Poseidon2 hash of the
@@ -151,9 +157,9 @@ func boundary(batch common.Hash, chainID *big.Int, txs common.Hash, acc, pending
 // entryOf is frameEntry outside the circuit, for calldata zero-padded to
 // dataCap bytes; ancestors has at most MaxDepth − 1 owners (zeros past
 // them), price is the gas price (nil for zero).
-func entryOf(caller, origin common.Address, price *big.Int, address common.Address, value *big.Int, data []byte, l1, static, doomed bool, ancestors []fr.Element, dataCap int) fr.Element {
+func entryOf(caller, origin common.Address, price *big.Int, address common.Address, value *big.Int, data []byte, l1, static, doomed bool, logs [2]fr.Element, tx uint64, ancestors []fr.Element, dataCap int) fr.Element {
 	v, p := common.BigToHash(value), common.BigToHash(orZero(price))
-	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(p[:16]), elem(p[16:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), bitOf(l1), bitOf(static), bitOf(doomed)}
+	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(p[:16]), elem(p[16:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), bitOf(l1), bitOf(static), bitOf(doomed), logs[0], logs[1], fr.NewElement(tx)}
 	es = append(es, ancestry(ancestors)...)
 	padded := make([]byte, dataCap)
 	copy(padded, data)
@@ -164,12 +170,12 @@ func entryOf(caller, origin common.Address, price *big.Int, address common.Addre
 }
 
 // outcomeOf is frameOutcome outside the circuit: n words of return data.
-func outcomeOf(success bool, ret []byte, n int) fr.Element {
+func outcomeOf(success bool, ret []byte, logs [2]fr.Element, n int) fr.Element {
 	var ok fr.Element
 	if success {
 		ok.SetOne()
 	}
-	es := []fr.Element{ok, elem(big.NewInt(int64(len(ret))).Bytes())}
+	es := []fr.Element{ok, elem(big.NewInt(int64(len(ret))).Bytes()), logs[0], logs[1]}
 	padded := make([]byte, 32*n)
 	copy(padded, ret)
 	for k := range 2 * n {

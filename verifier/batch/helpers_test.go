@@ -43,6 +43,19 @@ func fesOf(vs []frontend.Variable) []fr.Element {
 	return out
 }
 
+// txTimeOf is the time a transaction segment takes: the one after the
+// storage argument's it starts from.
+func txTimeOf(a *transactionSegment) uint64 { return u64Of(a.Mem.Time) + 1 }
+
+// u64Of is an assigned value below 2^64.
+func u64Of(v frontend.Variable) uint64 {
+	e := feOf(v)
+	return e.Uint64()
+}
+
+// logsOf is an assigned pair of log chain values outside the circuit.
+func logsOf(v [2]frontend.Variable) [2]fr.Element { return [2]fr.Element{feOf(v[0]), feOf(v[1])} }
+
 // memOf is an assigned storage argument state outside the circuit.
 func memOf(m memory) memState {
 	return memState{alpha: feOf(m.Alpha), beta: feOf(m.Beta), time: feOf(m.Time), acc: feOf(m.Acc), sum: feOf(m.Sum),
@@ -94,7 +107,7 @@ func faultyWitnesses(h *Header, l1 *L1Lists, txs []*types.Transaction, execs []*
 // outcomeOfSegment is the top frame's outcome hash a transaction segment
 // a pushes (frameOutcome of its Success, RetLen and Ret).
 func outcomeOfSegment(a *transactionSegment) fr.Element {
-	es := []fr.Element{feOf(a.Success), feOf(a.RetLen)}
+	es := []fr.Element{feOf(a.Success), feOf(a.RetLen), feOf(a.Logs[0]), feOf(a.Logs[1])}
 	for _, w := range a.Ret {
 		es = append(es, feOf(w.Hi), feOf(w.Lo))
 	}
@@ -102,14 +115,18 @@ func outcomeOfSegment(a *transactionSegment) fr.Element {
 }
 
 // withOutcomes makes the header's transactions commitment bind the
-// outcomes of the executions (whether each top frame reverted), as the
-// booster's receipts would.
+// outcomes of the executions (whether each top frame reverted) and their
+// logs, as the booster's receipts would.
 func withOutcomes(t testing.TB, h *Header, txs []*types.Transaction, execs []*trace.Transaction) {
 	t.Helper()
 	sigs, err := Signatures(txs)
 	require.NoError(t, err)
 	for i, e := range execs {
 		sigs[i].Reverted = e.Frames[0].Trace.Reverted
+		top := topFrame(txs[i], e)
+		chains, err := chainsOf(e, top, nil)
+		require.NoError(t, err)
+		sigs[i].Logs, sigs[i].L1Logs = hashOfElement(chains[top].Out[0]), hashOfElement(chains[top].Out[1])
 	}
 	h.Transactions = TransactionsCommitment(h.L2Block, sigs)
 }

@@ -78,6 +78,10 @@ func (m memory) term(api frontend.API, fp frontend.Variable) frontend.Variable {
 // timeBits bounds the times: a batch proves fewer than 2^32 frames.
 const timeBits = 32
 
+// ownerBits bounds the owners of the storage argument's slots: below
+// 2^166 but for transient slots, whose owners take a time times 2^166.
+const ownerBits = 166 + timeBits
+
 // timesPerElement is how many read times the hash chain packs into one
 // element.
 const timesPerElement = 7
@@ -108,7 +112,11 @@ func slotOwner(api frontend.API, l1, address frontend.Variable) frontend.Variabl
 // key, value before the batch, value after it, and the time of its last
 // write (0 if no frame wrote it: then Final is Init).
 type slotEntry struct {
-	Used, L1, Nonce        frontend.Variable
+	Used, L1, Nonce frontend.Variable
+	// Transient marks an L2 account's transient slot in the transaction
+	// whose segment's time is Tx (transientOwner): its value before is
+	// zero, and it is in no tree or list.
+	Transient, Tx          frontend.Variable
 	Address                frontend.Variable
 	KeyHi, KeyLo           frontend.Variable
 	InitHi, InitLo         frontend.Variable
@@ -156,7 +164,7 @@ func assertAfter(api frontend.API, used, pOwner, pHi, pLo, owner, hi, lo fronten
 	api.AssertIsEqual(api.Mul(used, s2, api.Sub(hi, pHi)), 0)
 	// The part that differs grows: its difference less one is small.
 	d := api.Add(api.Mul(s0, api.Sub(owner, pOwner, 1)), api.Mul(s1, api.Sub(hi, pHi, 1)), api.Mul(s2, api.Sub(lo, pLo, 1)))
-	api.ToBinary(api.Mul(used, d), 165)
+	api.ToBinary(api.Mul(used, d), ownerBits)
 }
 
 // Outside the circuit.

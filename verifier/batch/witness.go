@@ -2,6 +2,7 @@ package batch
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"iter"
@@ -110,6 +111,12 @@ type faults struct {
 	// readTime, if set, gives the read time of slot j of the frame at
 	// time now in place of the honest one.
 	readTime func(now uint64, j int, honest uint64) uint64
+	// transientReadTime, if set, gives the read time of transient slot j
+	// of the frame at time now in place of the honest one.
+	transientReadTime func(now uint64, j int, honest uint64) uint64
+	// txTime, if set, gives the time transaction i's frames name (their
+	// entries' and their transient slots') in place of its segment's.
+	txTime func(i int, honest uint64) uint64
 	// keys, if set, replaces the end segments' slot list; entry changes
 	// an entry's values.
 	keys  func([]slotKey) []slotKey
@@ -148,6 +155,13 @@ type faults struct {
 	// pre and post are set to the trees before and after.
 	l2, l2Build bool
 	pre, post   *statetree.Tree
+	// logFold, if set, folds the logs of frame k of transaction i into
+	// the chains in place of chainLog (the log chains the contexts and
+	// the transactions commitment then carry).
+	logFold func(i, k int, acc fr.Element, address common.Address, l trace.Log) fr.Element
+	// logsFirst folds each frame's logs before its calls; keepRevertedLogs
+	// keeps the logs of a frame that reverted.
+	logsFirst, keepRevertedLogs bool
 	// l2CodeDigest, if set, replaces the code digest an end segment
 	// proves for an L2 account.
 	l2CodeDigest func(common.Address, common.Hash) common.Hash
@@ -232,11 +246,20 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	if fee := h.L2Block.BaseFee; fee != nil && (fee.Sign() < 0 || fee.BitLen() > 128) {
 		return nil, fmt.Errorf("batch: %w: an L2 base fee of %v wei (the segments take one below 2^128)", verifier.ErrUnsupported, fee)
 	}
-	// Each transaction's outcome is its top frame's.
+	// Each transaction's outcome is its top frame's, its logs the
+	// chains its frames hand back.
+	chains, tops := make([][]logChains, len(txs)), make([]int, len(txs))
 	for i, e := range executions {
-		if e != nil && len(e.Frames) > 0 {
-			sigs[i].Reverted = e.Frames[0].Trace.Reverted
+		if e == nil || len(e.Frames) == 0 {
+			continue
 		}
+		sigs[i].Reverted = e.Frames[0].Trace.Reverted
+		tops[i] = topFrame(txs[i], e)
+		if chains[i], err = chainsOf(e, tops[i], fl.chainFaults(i)); err != nil {
+			return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, txs[i].Hash(), err)
+		}
+		out := chains[i][tops[i]].Out
+		sigs[i].Logs, sigs[i].L1Logs = hashOfElement(out[0]), hashOfElement(out[1])
 	}
 	if cm := TransactionsCommitment(h.L2Block, sigs); cm != h.Transactions && !fl.has(func(f *faults) bool { return f.commitment }) {
 		return nil, fmt.Errorf("%w: the header's transactions commitment %s, the L2 block's and transactions' %s", ErrStatement, h.Transactions, cm)
@@ -343,20 +366,26 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		}
 		before := b.acc
 		b.acc = fold(b.acc, sigs[i])
-		outcome := outcomeOf(!top.Reverted, top.ReturnData, words)
-		entry := entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), false, false, false, nil, c.Calldata)
-		if direct {
-			if entry, err = directL1Call(tx, sigs[i].Sender, e, c.Calldata, fl.has(func(f *faults) bool { return f.foreignEntry })); err != nil {
-				return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
-			}
-		}
-		stack = append(stack, pending{ctx: push(entry, outcome)})
 		fee := orZero(h.L2Block.BaseFee)
 		readTime, tuples, err := b.nonce(sigs[i].Sender, tx.Nonce(), fee)
 		if err != nil {
 			return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
 		}
-		b.addAt(txKind, &transactionSegment{Tx: w, Success: bitInt(!top.Reverted), RetLen: len(top.ReturnData), Ret: returnWords(top.ReturnData, words),
+		// The transaction segment's time names its transaction.
+		txTime := b.mem.time.Uint64()
+		if fl != nil && fl.txTime != nil {
+			txTime = fl.txTime(i, txTime)
+		}
+		logs := chains[i][tops[i]].Out
+		outcome := outcomeOf(!top.Reverted, top.ReturnData, logs, words)
+		entry := entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), false, false, false, [2]fr.Element{}, txTime, nil, c.Calldata)
+		if direct {
+			if entry, err = directL1Call(tx, sigs[i].Sender, e, txTime, c.Calldata, fl.has(func(f *faults) bool { return f.foreignEntry })); err != nil {
+				return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
+			}
+		}
+		stack = append(stack, pending{ctx: push(entry, outcome), tx: txTime})
+		b.addAt(txKind, &transactionSegment{Tx: w, Success: bitInt(!top.Reverted), RetLen: len(top.ReturnData), Ret: returnWords(top.ReturnData, words), Logs: chainValues(logs),
 			NonceReadTime: readTime, BaseFee: new(big.Int).Set(fee)}, tuples, before, pendingOf(stack[:len(stack)-1]), stack)
 
 		for k, f := range e.Frames {
@@ -364,7 +393,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 				continue // a precompile's own frame
 			}
 			pendingBefore := pendingOf(stack)
-			seg, err := frameWitness(e, k, &stack, c, words, senders, fl)
+			seg, err := frameWitness(e, k, &stack, c, words, senders, chains[i], fl)
 			if err != nil {
 				return nil, fmt.Errorf("batch: transaction %d (%s) frame %d: %w", i, tx.Hash(), k, err)
 			}
@@ -408,15 +437,29 @@ type slotKey struct {
 	key  common.Hash
 	// nonce names the L2 account's nonce (key zero) instead of a slot.
 	nonce bool
+	// transient names a transient slot of the transaction whose segment
+	// has time tx.
+	transient bool
+	tx        uint64
 }
 
 // owner is the slot's owner in the storage argument.
 func (k slotKey) owner() fr.Element {
-	if k.nonce {
+	switch {
+	case k.nonce:
 		return nonceOwnerOf(k.addr)
+	case k.transient:
+		o := domainOwnerOf(false, domTransient, k.addr)
+		var t fr.Element
+		t.SetBigInt(new(big.Int).Mul(new(big.Int).SetUint64(k.tx), two166))
+		return *o.Add(&o, &t)
 	}
 	return ownerOf(k.l1, k.addr)
 }
+
+// inTree reports whether the slot is in the L2 state tree: an L2 slot or
+// nonce (not an L1 slot, nor a transient one).
+func (k slotKey) inTree() bool { return !k.l1 && !k.transient }
 
 // treeKey is an L2 slot's key in the L2 state tree.
 func (k slotKey) treeKey() fr.Element {
@@ -426,9 +469,12 @@ func (k slotKey) treeKey() fr.Element {
 	return L2StorageKey(k.addr, k.key)
 }
 
-// rank orders the owners: L2 slots, L1 slots, L2 nonces.
+// rank orders the owners: L2 slots, L1 slots, L2 nonces, transient
+// slots.
 func (k slotKey) rank() int {
 	switch {
+	case k.transient:
+		return 3
 	case k.nonce:
 		return 2
 	case k.l1:
@@ -597,6 +643,43 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	for j := range times {
 		seg.ReadTimes[j] = times[j]
 	}
+	// Transient storage, as storage under the transaction's owner (where
+	// the shape carries it; the frame segment refuses it otherwise).
+	var transient []fr.Element
+	if seg.shape.TransientCarried {
+		tx := seg.popped.tx
+		for j := range seg.TransientReadTimes {
+			if j >= len(tr.Transient) {
+				transient = append(transient, make([]fr.Element, 8)...)
+				continue
+			}
+			sl := tr.Transient[j]
+			k := slotKey{addr: tr.Address, key: sl.Key, transient: true, tx: tx}
+			st, seen := b.state[k]
+			if !seen {
+				st = &slotState{}
+				b.state[k] = st
+				b.order = append(b.order, k)
+			}
+			if st.value != sl.Initial && !b.faults.has(func(f *faults) bool { return f.inconsistent }) {
+				return nil, fmt.Errorf("%w: the frame at %s starts transient slot %s at %s, the frames of its transaction before it left %s", ErrStatement, tr.Address, sl.Key, sl.Initial, st.value)
+			}
+			left := sl.Final
+			if undo {
+				left = sl.Initial
+			}
+			read := st.time
+			if b.faults != nil && b.faults.transientReadTime != nil {
+				read = b.faults.transientReadTime(now, j, st.time)
+			}
+			seg.TransientReadTimes[j] = read
+			o := k.owner()
+			tuples = append(tuples, tuple(false, o, sl.Key, sl.Initial, read), tuple(true, o, sl.Key, left, now))
+			transient = append(transient, fr.NewElement(1), elem(sl.Key[:16]), elem(sl.Key[16:]), elem(sl.Initial[:16]), elem(sl.Initial[16:]),
+				elem(sl.Final[:16]), elem(sl.Final[16:]), fr.NewElement(read))
+			st.value, st.time = left, now
+		}
+	}
 	tuples = append(tuples, memTuple{owner: codeOwnerOf(f.L1, tr.Address), keyHi: digestOf(tr.Code)})
 	if f.L1 {
 		tuples = append(tuples, contextTuple(tr.Context))
@@ -675,7 +758,8 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 		tuples = append(tuples, memTuple{write: true, owner: l2HashOwnerOf(tr.Address), keyHi: elem(sc.hash[:16]), keyLo: elem(sc.hash[16:])})
 	}
 	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.Element(bitOf(seg.popped.doomed)), t}, packTimesOf(times)...)
-	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]), fr.NewElement(uint64(sizeUses)), fr.NewElement(uint64(hashUses)))
+	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]), fr.NewElement(uint64(sizeUses)), fr.NewElement(uint64(hashUses)), fr.NewElement(seg.popped.tx))
+	es = append(es, transient...)
 	if seg.shape.KeccakClaims {
 		short, long := seg.Frame.KeccakInputs()
 		forged := b.faults.has(func(f *faults) bool { return f.keccakClaims })
@@ -1347,6 +1431,8 @@ func (b *draftBatch) ends(slots, codes int) error {
 		switch {
 		case x.rank() != y.rank():
 			return x.rank() - y.rank()
+		case x.tx != y.tx:
+			return cmp.Compare(x.tx, y.tx)
 		case x.addr != y.addr:
 			return bytes.Compare(x.addr[:], y.addr[:])
 		}
@@ -1358,7 +1444,7 @@ func (b *draftBatch) ends(slots, codes int) error {
 	if b.faults.has(func(f *faults) bool { return f.l2Build }) {
 		pre := statetree.New()
 		for _, k := range keys {
-			if !k.l1 {
+			if k.inTree() {
 				var err error
 				if pre, err = pre.Set(k.treeKey(), b.state[k].initial); err != nil {
 					return err
@@ -1382,7 +1468,7 @@ func (b *draftBatch) ends(slots, codes int) error {
 		es := []fr.Element{b.mem.acc}
 		for j := range seg.Slots {
 			if j >= n {
-				seg.Slots[j] = slotEntry{Used: 0, L1: 0, Nonce: 0, Address: 0, KeyHi: 0, KeyLo: 0, InitHi: 0, InitLo: 0, FinalHi: 0, FinalLo: 0, Time: 0}
+				seg.Slots[j] = slotEntry{Used: 0, L1: 0, Nonce: 0, Transient: 0, Tx: 0, Address: 0, KeyHi: 0, KeyLo: 0, InitHi: 0, InitLo: 0, FinalHi: 0, FinalLo: 0, Time: 0}
 				for i := range seg.Slots[j].Siblings {
 					seg.Slots[j].Siblings[i] = 0
 				}
@@ -1396,12 +1482,12 @@ func (b *draftBatch) ends(slots, codes int) error {
 			}
 			owner := k.owner()
 			big := func(b []byte) *big.Int { return new(big.Int).SetBytes(b) }
-			seg.Slots[j] = slotEntry{Used: 1, L1: bitInt(k.l1), Nonce: bitInt(k.nonce), Address: big(k.addr[:]), KeyHi: big(k.key[:16]), KeyLo: big(k.key[16:]),
+			seg.Slots[j] = slotEntry{Used: 1, L1: bitInt(k.l1), Nonce: bitInt(k.nonce), Transient: bitInt(k.transient), Tx: k.tx, Address: big(k.addr[:]), KeyHi: big(k.key[:16]), KeyLo: big(k.key[16:]),
 				InitHi: big(st.initial[:16]), InitLo: big(st.initial[16:]), FinalHi: big(st.value[:16]), FinalLo: big(st.value[16:]), Time: st.time}
 			for i := range seg.Slots[j].Siblings {
 				seg.Slots[j].Siblings[i] = 0
 			}
-			if !k.l1 {
+			if k.inTree() {
 				key := k.treeKey()
 				if got := b.l2.Get(key); got != st.initial && !trusted {
 					if k.nonce {
@@ -1560,6 +1646,9 @@ type pending struct {
 	static    bool
 	doomed    bool
 	ancestors []fr.Element
+	// tx is the time of the transaction segment the frame's transaction
+	// has.
+	tx uint64
 }
 
 // pendingOf is the hash chain of a pending stack (top last).
@@ -1596,7 +1685,7 @@ func assignFrame(tr *trace.Trace, c Capacity) (*verifier.Circuit, verifier.Shape
 // code, and with
 // ErrStatement where the execution is not that (unless foreign, a test's
 // fault).
-func directL1Call(tx *types.Transaction, sender common.Address, e *trace.Transaction, dataCap int, foreign bool) (fr.Element, error) {
+func directL1Call(tx *types.Transaction, sender common.Address, e *trace.Transaction, txTime uint64, dataCap int, foreign bool) (fr.Element, error) {
 	data := tx.Data()
 	target := common.BytesToAddress(data[:20])
 	var l1 *trace.Trace
@@ -1617,7 +1706,23 @@ func directL1Call(tx *types.Transaction, sender common.Address, e *trace.Transac
 	case l1.Reverted != top.Reverted || !bytes.Equal(l1.ReturnData, top.ReturnData):
 		return fr.Element{}, fmt.Errorf("%w: a transaction to L1CALL that did not end as its L1 frame did (the precompile's own failure is not proven)", verifier.ErrUnsupported)
 	}
-	return entryOf(sender, sender, new(big.Int), target, new(big.Int), data[20:], true, false, false, nil, dataCap), nil
+	return entryOf(sender, sender, new(big.Int), target, new(big.Int), data[20:], true, false, false, [2]fr.Element{}, txTime, nil, dataCap), nil
+}
+
+// topFrame is the index of the frame the transaction segment of tx
+// enters in its execution e: the transaction's own, or for a
+// transaction sent to L1CALL the L1 frame below it (the first; 0 where
+// there is none, which directL1Call refuses).
+func topFrame(tx *types.Transaction, e *trace.Transaction) int {
+	if tx.To() == nil || *tx.To() != precompiles.L1CallAddress {
+		return 0
+	}
+	for k, f := range e.Frames {
+		if f.Parent == 0 && f.L1 && len(f.Trace.Code) > 0 {
+			return k
+		}
+	}
+	return 0
 }
 
 // l1CallRefusal is the precompile's refusal of a transaction sent to
@@ -1649,8 +1754,9 @@ type pendingFrame struct {
 // frameWitness assigns the frame segment of e.Frames[k]: it pops the
 // frame's context off stack (which must be on top) and pushes its
 // callees', first call on top. senders holds the alias rule's inputs for
-// the addresses of the frames making L1CALLs.
-func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, words int, senders map[common.Address]senderCode, fl *faults) (pendingFrame, error) {
+// the addresses of the frames making L1CALLs, chains the transaction's
+// log chains (chainsOf).
+func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, words int, senders map[common.Address]senderCode, chains []logChains, fl *faults) (pendingFrame, error) {
 	unsupported := fl.has(func(f *faults) bool { return f.unsupported })
 	f := e.Frames[k]
 	tr := f.Trace
@@ -1663,7 +1769,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	}
 	top := st[len(st)-1]
 	ancestors := ancestry(top.ancestors)
-	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, top.static, top.doomed, ancestors, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, words))
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, top.static, top.doomed, chains[k].In, top.tx, ancestors, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, chains[k].Out, words))
 	if top.ctx != ctx && !fl.has(func(f *faults) bool { return f.foreignEntry }) {
 		return pendingFrame{}, fmt.Errorf("%w: the frame at %s is not the one the calls before it entered", ErrStatement, tr.Address)
 	}
@@ -1679,8 +1785,8 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 		}
 	}
 	for _, step := range tr.Steps {
-		if (step.Op == vm.TLOAD || step.Op == vm.TSTORE) && !unsupported {
-			return pendingFrame{}, fmt.Errorf("%w: transient storage (%s at pc %d of %s)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
+		if (step.Op == vm.TLOAD || step.Op == vm.TSTORE) && f.L1 && !unsupported {
+			return pendingFrame{}, fmt.Errorf("%w: transient storage in an L1 frame (%s at pc %d of %s)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
 		}
 		if !f.L1 && l2StateRead(step.Op) && !unsupported {
 			return pendingFrame{}, fmt.Errorf("%w: %s at pc %d of %s in an L2 frame (the L2 state tree holds no balances yet)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
@@ -1693,7 +1799,18 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	}
 	seg := &frameSegment{Frame: fw.FrameWitness, L1: bitInt(f.L1), Static: bitInt(top.static), SenderCode: 0, SizeUses: 0, HashUses: 0,
 		L1CodeHash: [2]frontend.Variable{0, 0}, CodeHash: [2]frontend.Variable{0, 0},
-		Ancestors: make([]frontend.Variable, MaxDepth-1), ReadTimes: make([]frontend.Variable, shape.Storage), dataCap: c.Calldata, words: words}
+		Ancestors: make([]frontend.Variable, MaxDepth-1), ReadTimes: make([]frontend.Variable, shape.Storage), dataCap: c.Calldata, words: words,
+		LogsIn: chainValues(chains[k].In), CallLogs: make([][2]frontend.Variable, shape.Calls), Tx: top.tx, TransientReadTimes: make([]frontend.Variable, shape.Transient)}
+	if len(tr.Transient) > 0 && !shape.TransientCarried && !unsupported {
+		return pendingFrame{}, fmt.Errorf("%w: transient storage at %s in frame shape %s, which does not carry it from frame to frame (verifier.Shape.TransientCarried)", verifier.ErrUnsupported, tr.Address, shape.Name())
+	}
+	// An unused call entry hands back what the frame's logs left.
+	for j := range seg.CallLogs {
+		seg.CallLogs[j] = chainValues(chains[k].End)
+	}
+	for j := range seg.TransientReadTimes {
+		seg.TransientReadTimes[j] = 0
+	}
 	sc, reads := senders[tr.Address], !f.L1 && makesL1Call(tr) && !fl.has(func(f *faults) bool { return f.noSenderCode })
 	if reads {
 		// The alias rule's inputs, as the callees below need them (the
@@ -1722,12 +1839,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	var callees []pending
 	for j, call := range tr.Calls {
 		static := top.static || call.Op == vm.STATICCALL
-		child := -1
-		for n, g := range e.Frames {
-			if g.Parent == k && g.Call == j && len(g.Trace.Code) > 0 {
-				child = n
-			}
-		}
+		child := calleeFrame(e, k, j)
 		switch {
 		case call.Op == vm.DELEGATECALL:
 			return pendingFrame{}, fmt.Errorf("%w: DELEGATECALL to %s at call %d", verifier.ErrUnsupported, call.Callee(), j)
@@ -1753,20 +1865,21 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 			if callee.Caller != sender {
 				return pendingFrame{}, fmt.Errorf("%w: the L1CALL at call %d enters an L1 frame called by %s, the alias rule's sender is %s", ErrStatement, j, callee.Caller, sender)
 			}
-			entry = entryOf(sender, tr.Origin, nil, common.BytesToAddress(call.Input[:20]), new(big.Int), call.Input[20:], true, false, doomed, below, c.Calldata)
+			entry = entryOf(sender, tr.Origin, nil, common.BytesToAddress(call.Input[:20]), new(big.Int), call.Input[20:], true, false, doomed, chains[child].In, top.tx, below, c.Calldata)
 		} else {
 			if len(call.Input) > c.Calldata {
 				return pendingFrame{}, fmt.Errorf("%w: %d bytes of input at call %d, the segments hold %d", verifier.ErrCapacity, len(call.Input), j, c.Calldata)
 			}
-			entry = entryOf(tr.Address, tr.Origin, tr.Context.GasPrice.ToBig(), call.Callee(), call.Value.ToBig(), call.Input, f.L1, static, doomed, below, c.Calldata)
+			entry = entryOf(tr.Address, tr.Origin, tr.Context.GasPrice.ToBig(), call.Callee(), call.Value.ToBig(), call.Input, f.L1, static, doomed, chains[child].In, top.tx, below, c.Calldata)
 		}
-		callees = append(callees, pending{ctx: push(entry, outcomeOf(call.Success, call.ReturnData, words)), static: static, doomed: doomed, ancestors: below})
+		seg.CallLogs[j] = chainValues(chains[child].Out)
+		callees = append(callees, pending{ctx: push(entry, outcomeOf(call.Success, call.ReturnData, chains[child].Out, words)), static: static, doomed: doomed, ancestors: below, tx: top.tx})
 	}
 	for j := len(callees) - 1; j >= 0; j-- {
 		st = append(st, callees[j])
 	}
 	*stack = st
-	pf := pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, ancestors: ancestors}, pushed: len(callees), shape: shape, kind: kind}
+	pf := pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, ancestors: ancestors, tx: top.tx}, pushed: len(callees), shape: shape, kind: kind}
 	if reads {
 		pf.sender = &sc
 	}

@@ -91,6 +91,12 @@ type Trace struct {
 	Steps []Step
 	// Storage lists the slots the call read or wrote, sorted by key.
 	Storage []StorageSlot
+	// Transient lists the transient storage slots the call read or wrote
+	// (TLOAD, TSTORE), sorted by key: Initial is what the slot held when
+	// the call first touched it (what the frames of the transaction
+	// before it left; zero where the recorder has no state to read),
+	// Final what it held when the call ended, before any revert.
+	Transient []StorageSlot
 	// ReturnData is what the call returned (or its revert data); Reverted
 	// says whether it reverted.
 	ReturnData []byte
@@ -173,6 +179,7 @@ type Recorder struct {
 	envStep     *Step
 	envErr      error
 	storage     map[common.Hash]*StorageSlot
+	transient   map[common.Hash]*StorageSlot
 	nested      *Step
 	// call is the frame's call in progress: the next step of the frame
 	// shows its success flag and return data. shared is a callee's step
@@ -195,7 +202,7 @@ type Recorder struct {
 // NewRecorder returns a recorder; install Hooks on the EVM that runs the
 // call.
 func NewRecorder() *Recorder {
-	return &Recorder{storage: make(map[common.Hash]*StorageSlot)}
+	return &Recorder{storage: make(map[common.Hash]*StorageSlot), transient: make(map[common.Hash]*StorageSlot)}
 }
 
 // Hooks returns the tracing hooks that feed the recorder.
@@ -387,6 +394,22 @@ func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 			}
 			s.Final = common.Hash(stack[len(stack)-2].Bytes32())
 		}
+	case vm.TLOAD, vm.TSTORE:
+		if len(stack) > 0 && err == nil {
+			key := common.Hash(stack[len(stack)-1].Bytes32())
+			s, ok := r.transient[key]
+			if !ok {
+				s = &StorageSlot{Key: key}
+				if r.state != nil {
+					s.Initial = r.state.GetTransientState(scope.Address(), key)
+				}
+				s.Final = s.Initial
+				r.transient[key] = s
+			}
+			if vm.OpCode(op) == vm.TSTORE && len(stack) > 1 {
+				s.Final = common.Hash(stack[len(stack)-2].Bytes32())
+			}
+		}
 	case vm.LOG0, vm.LOG1, vm.LOG2, vm.LOG3, vm.LOG4:
 		n := int(op - byte(vm.LOG0))
 		if len(stack) >= 2+n && err == nil {
@@ -495,6 +518,11 @@ func (r *Recorder) Trace() (*Trace, error) {
 		t.Storage = append(t.Storage, *s)
 	}
 	slices.SortFunc(t.Storage, func(a, b StorageSlot) int { return a.Key.Cmp(b.Key) })
+	t.Transient = make([]StorageSlot, 0, len(r.transient))
+	for _, s := range r.transient {
+		t.Transient = append(t.Transient, *s)
+	}
+	slices.SortFunc(t.Transient, func(a, b StorageSlot) int { return a.Key.Cmp(b.Key) })
 	return &t, nil
 }
 

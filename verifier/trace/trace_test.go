@@ -81,6 +81,16 @@ func TestRun(t *testing.T) {
 		}, func(t *testing.T, tr *trace.Trace) {
 			require.Equal(t, []trace.StateRead{{Op: vm.EXTCODESIZE, Key: *new(uint256.Int).SetBytes(callee[:]), Value: *uint256.NewInt(2)}}, tr.Reads)
 		}},
+		{"transient slots: one written, one only read", trace.Call{
+			// TSTORE(1, 5); TLOAD(2)
+			Code: code(vm.PUSH1, 5, vm.PUSH1, 1, vm.TSTORE, vm.PUSH1, 2, vm.TLOAD, vm.STOP),
+		}, func(t *testing.T, tr *trace.Trace) {
+			require.Equal(t, []trace.StorageSlot{
+				{Key: common.BigToHash(big.NewInt(1)), Final: common.BigToHash(big.NewInt(5))},
+				{Key: common.BigToHash(big.NewInt(2))},
+			}, tr.Transient)
+			require.Empty(t, tr.Storage)
+		}},
 		{"a revert", trace.Call{Code: code(vm.PUSH1, 0, vm.PUSH1, 0, vm.REVERT)}, func(t *testing.T, tr *trace.Trace) {
 			require.True(t, tr.Reverted)
 			require.Empty(t, tr.ReturnData)
