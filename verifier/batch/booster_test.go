@@ -64,6 +64,12 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 	require.Equal(t, c, h.Hash())
 	sigs, err := batch.Signatures(b.Transactions)
 	require.NoError(t, err)
+	// The votes' logs: Voted on L1 (LOG3 of recordVote), none on L2.
+	for i, r := range b.Receipts {
+		require.Empty(t, r.Logs)
+		require.Len(t, r.L1Logs, 1)
+		sigs[i].Logs, sigs[i].L1Logs = batch.LogsDigest(r.Logs), batch.LogsDigest(r.L1Logs)
+	}
 	block := batch.L2Block{Time: b.L2Block.Time, Coinbase: b.L2Block.Coinbase, GasLimit: b.L2Block.GasLimit, BaseFee: b.L2Block.BaseFee}
 	require.Equal(t, block, h.L2Block)
 	require.Equal(t, batch.TransactionsCommitment(block, sigs), h.Transactions)

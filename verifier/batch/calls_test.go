@@ -116,12 +116,16 @@ func TestCallsLink(t *testing.T) {
 	t.Run("a static frame that writes", func(t *testing.T) {
 		// transfer's segment entered as static: its context (and so the
 		// boundary it starts from) says so, and the frame writes storage.
-		s := witnesses()[3]
+		segs := witnesses()
+		s := segs[3]
 		a := s.Assignment.(*frameSegment)
 		tr := exec.Frames[1].Trace
 		call := exec.Frames[0].Trace.Calls[0]
 		require.Equal(t, vm.CALL, call.Op)
-		ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, false, true, false, logsOf(a.LogsIn), u64Of(a.Tx), fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, logsOf(a.LogsIn), outcomeWords(c.Frame)))
+		// The log chains it hands back (its Transfer log in): the
+		// vault's call's.
+		out := logsOf(segs[2].Assignment.(*frameSegment).CallLogs[0])
+		ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, false, true, false, logsOf(a.LogsIn), u64Of(a.Tx), delegated{}, fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, out, outcomeWords(c.Frame)))
 		var rest, acc fr.Element
 		rest.SetBigInt(a.Rest.(*big.Int))
 		acc.SetBigInt(a.Acc.(*big.Int))
@@ -132,7 +136,7 @@ func TestCallsLink(t *testing.T) {
 		require.Error(t, solve(s))
 		// The same with Static 0 and the plain context solves: the
 		// boundary arithmetic above is the segment's.
-		plain := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, false, false, false, logsOf(a.LogsIn), u64Of(a.Tx), fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, logsOf(a.LogsIn), outcomeWords(c.Frame)))
+		plain := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, false, false, false, logsOf(a.LogsIn), u64Of(a.Tx), delegated{}, fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, out, outcomeWords(c.Frame)))
 		p = push(plain, rest)
 		a.Static = 0
 		a.Pending = p.BigInt(new(big.Int))

@@ -872,7 +872,7 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	} else {
 		api.AssertIsEqual(isL1Call, 0)
 	}
-	entry, err := frameEntry(api, s.Sender, s.Sender, [2]frontend.Variable{0, api.Mul(api.Sub(1, isL1Call), price)}, address, s.Value, dataLen, data, isL1Call, 0, 0, [2]frontend.Variable{0, 0}, t, noAncestors())
+	entry, err := frameEntry(api, s.Sender, s.Sender, [2]frontend.Variable{0, api.Mul(api.Sub(1, isL1Call), price)}, address, s.Value, dataLen, data, isL1Call, 0, 0, [2]frontend.Variable{0, 0}, t, delegation{On: 0, Code: address, By: 0}, noAncestors())
 	if err != nil {
 		return err
 	}
@@ -935,7 +935,14 @@ func noAncestors() []frontend.Variable {
 // name, with the rest as calldata, no value, this frame's address as
 // caller, plus SPEC §1's alias unless the frame's code is the code at its
 // address on L1. Each callee's outcome is the call's success and return
-// data. DELEGATECALL is refused.
+// data. A DELEGATECALL from an L2 frame that a DELEGATECALL did not
+// enter enters a frame at this frame's address, with its caller and
+// value, that runs the code at the address called (its delegation:
+// that code's digest is read under that address) and reads no slot this
+// frame wrote (its read times are not this frame's time): this frame
+// proves its slots from start to end, so the two must touch disjoint
+// slots, and sibling frames delegated to in turn see each other's
+// writes in order.
 //
 // The alias rule: a frame that makes an L1CALL reads (SenderCode 1) the
 // read set's code read for its address, L1CodeHash (zero where no account
@@ -984,6 +991,10 @@ type frameSegment struct {
 	// Tx is the time of the frame's transaction's segment, which its
 	// entry carries and its transient slots' owner names.
 	Tx frontend.Variable
+	// Delegation is how the frame was entered (a DELEGATECALL: the code
+	// it runs is Code's, over its address's storage, and none of the
+	// slots it reads was last written by the delegating frame).
+	Delegation delegation
 	// TransientReadTimes[j] is the time of the write
 	// Frame.Transient[j]'s initial value was read from.
 	TransientReadTimes []frontend.Variable
@@ -996,11 +1007,37 @@ type frameSegment struct {
 }
 
 // l1CallAddress is L1CALL's address (precompiles.L1CallAddress) and
-// aliasOffset SPEC §1's alias offset, as field elements.
+// aliasOffset SPEC §1's alias offset, as field elements; identityAddress
+// is the identity precompile's (0x04).
 var (
-	l1CallAddress = new(big.Int).SetBytes(precompiles.L1CallAddress[:])
-	aliasOffset   = new(big.Int).SetBytes(precompiles.AliasOffset[:])
+	l1CallAddress   = new(big.Int).SetBytes(precompiles.L1CallAddress[:])
+	aliasOffset     = new(big.Int).SetBytes(precompiles.AliasOffset[:])
+	identityAddress = big.NewInt(4)
 )
+
+// identityCall proves, where identity is 1, a call of the identity
+// precompile (0x04): it sends no value, and it returns its input (its
+// return data's length is the input's and its words the input's, which
+// must fit the entry's return words), or fails with no return data (out
+// of gas: gas is not proven).
+func identityCall(api frontend.API, call *verifier.CallEntry, identity frontend.Variable) {
+	api.AssertIsEqual(api.Mul(identity, call.Value.Hi), 0)
+	api.AssertIsEqual(api.Mul(identity, call.Value.Lo), 0)
+	ok := api.Mul(identity, call.Success)
+	api.AssertIsEqual(api.Mul(ok, api.Sub(call.RetLen, call.Len)), 0)
+	api.AssertIsEqual(api.Mul(identity, api.Sub(1, call.Success), call.RetLen), 0)
+	for k := range call.Ret {
+		var hi, lo frontend.Variable = 0, 0
+		if k < len(call.Data) {
+			hi, lo = call.Data[k].Hi, call.Data[k].Lo
+		}
+		api.AssertIsEqual(api.Mul(ok, api.Sub(call.Ret[k].Hi, hi)), 0)
+		api.AssertIsEqual(api.Mul(ok, api.Sub(call.Ret[k].Lo, lo)), 0)
+	}
+	if len(call.Ret) < len(call.Data) {
+		api.ToBinary(api.Mul(ok, api.Sub(32*len(call.Ret), call.Len)), 16)
+	}
+}
 
 // Define implements frontend.Circuit.
 func (c *frameSegment) Define(api frontend.API) error {
@@ -1044,13 +1081,27 @@ func (c *frameSegment) Define(api frontend.API) error {
 	}
 	api.ToBinary(api.Sub(min(c.dataCap, len(f.Calldata)), f.CalldataLen), 16)
 	price := f.Context[verifier.ContextChainID+2]
-	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), [2]frontend.Variable{price.Hi, price.Lo}, addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1, c.Static, c.Doomed, c.LogsIn, c.Tx, c.Ancestors)
+	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), [2]frontend.Variable{price.Hi, price.Lo}, addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1, c.Static, c.Doomed, c.LogsIn, c.Tx, c.Delegation, c.Ancestors)
 	if err != nil {
 		return err
 	}
-	// No frame above this one runs at its address on its layer.
+	// A DELEGATECALL's frame runs another address's code (Code) over
+	// the storage of the L2 frame that made it (By its time); any other
+	// frame its own address's code.
+	d := c.Delegation
+	api.AssertIsBoolean(d.On)
+	api.AssertIsEqual(api.Mul(api.Sub(1, d.On), api.Sub(d.Code, addr(f.Address))), 0)
+	api.AssertIsEqual(api.Mul(api.Sub(1, d.On), d.By), 0)
+	api.AssertIsEqual(api.Mul(d.On, c.L1), 0)
+	api.ToBinary(d.Code, 160)
+	// No frame above this one runs at its address on its layer, but
+	// the one that delegated to it, just above.
 	owner := slotOwner(api, c.L1, addr(f.Address))
-	for _, a := range c.Ancestors {
+	for i, a := range c.Ancestors {
+		if i == 0 {
+			api.AssertIsEqual(api.Mul(api.Sub(1, d.On), api.IsZero(api.Sub(owner, a))), 0)
+			continue
+		}
 		api.AssertIsDifferent(owner, a)
 	}
 	mem, alias, err := c.storage(api, outcome, owner, addr(f.Address))
@@ -1062,9 +1113,23 @@ func (c *frameSegment) Define(api frontend.API) error {
 	ancestry := append([]frontend.Variable{owner}, c.Ancestors[:len(c.Ancestors)-1]...)
 	room := c.Ancestors[len(c.Ancestors)-1]
 	undo := api.Sub(api.Add(c.Doomed, outcome.Reverted), api.Mul(c.Doomed, outcome.Reverted))
+	// The addresses called (each popped word's low 160 bits), and which
+	// calls enter a frame: every used one but a call of the identity
+	// precompile, which the segment proves itself (identityCall).
+	tos := make([]frontend.Variable, len(f.Calls))
+	enters := make([]frontend.Variable, len(f.Calls))
+	for j := range f.Calls {
+		call := &f.Calls[j]
+		toHi := api.ToBinary(call.To.Hi, 128)
+		api.ToBinary(call.To.Lo, 128)
+		tos[j] = api.Add(api.Mul(api.FromBinary(toHi[:32]...), two128), call.To.Lo)
+		identity := api.Mul(call.Used, api.Sub(1, call.Delegate), api.IsZero(api.Sub(tos[j], identityAddress)))
+		identityCall(api, call, identity)
+		enters[j] = api.Sub(call.Used, identity)
+	}
 	// The logs: the frame's folded in between its calls; a frame that
 	// reverts hands back the values it was entered with.
-	callLogs, end, err := c.logChains(api, addr(f.Address))
+	callLogs, end, err := c.logChains(api, addr(f.Address), enters)
 	if err != nil {
 		return err
 	}
@@ -1089,8 +1154,8 @@ func (c *frameSegment) Define(api frontend.API) error {
 	// The callees, last call first so that the first is on top.
 	next := c.Rest
 	for j := len(f.Calls) - 1; j >= 0; j-- {
-		api.AssertIsEqual(api.Mul(f.Calls[j].Used, room), 0)
-		ctx, err := c.callee(api, &f.Calls[j], alias, addr, undo, ancestry, callLogs[j], c.CallLogs[j])
+		api.AssertIsEqual(api.Mul(enters[j], room), 0)
+		ctx, err := c.callee(api, &f.Calls[j], tos[j], enters[j], alias, addr, undo, ancestry, callLogs[j], c.CallLogs[j], api.Add(c.Mem.Time, 1))
 		if err != nil {
 			return err
 		}
@@ -1098,7 +1163,7 @@ func (c *frameSegment) Define(api frontend.API) error {
 		if err != nil {
 			return err
 		}
-		next = api.Select(f.Calls[j].Used, pushed, next)
+		next = api.Select(enters[j], pushed, next)
 	}
 	out2, err := c.boundary(api, &c.SegmentInputs, c.Acc, next, mem)
 	if err != nil {
@@ -1127,9 +1192,11 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 		sl := &f.Storage[j]
 		api.AssertIsEqual(api.Mul(unchanged, sl.Used, api.Sub(sl.FinalHi, sl.InitHi)), 0)
 		api.AssertIsEqual(api.Mul(unchanged, sl.Used, api.Sub(sl.FinalLo, sl.InitLo)), 0)
-		// The write read from came before this frame.
+		// The write read from came before this frame, and, for a
+		// DELEGATECALL's frame, not from the frame that delegated.
 		api.ToBinary(c.ReadTimes[j], timeBits)
 		api.ToBinary(api.Mul(sl.Used, api.Sub(t, c.ReadTimes[j], 1)), timeBits)
+		api.AssertIsEqual(api.Mul(c.Delegation.On, sl.Used, api.IsZero(api.Sub(c.ReadTimes[j], c.Delegation.By))), 0)
 		leftHi := api.Select(undo, sl.InitHi, sl.FinalHi)
 		leftLo := api.Select(undo, sl.InitLo, sl.FinalLo)
 		w := m.term(api, m.fingerprint(api, owner, sl.KeyHi, sl.KeyLo, leftHi, leftLo, t))
@@ -1154,6 +1221,7 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 		api.AssertIsEqual(api.Mul(unchanged, sl.Used, api.Sub(sl.FinalLo, sl.InitLo)), 0)
 		api.ToBinary(c.TransientReadTimes[j], timeBits)
 		api.ToBinary(api.Mul(sl.Used, api.Sub(t, c.TransientReadTimes[j], 1)), timeBits)
+		api.AssertIsEqual(api.Mul(c.Delegation.On, sl.Used, api.IsZero(api.Sub(c.TransientReadTimes[j], c.Delegation.By))), 0)
 		leftHi := api.Select(undo, sl.InitHi, sl.FinalHi)
 		leftLo := api.Select(undo, sl.InitLo, sl.FinalLo)
 		w := m.term(api, m.fingerprint(api, owner2, sl.KeyHi, sl.KeyLo, leftHi, leftLo, t))
@@ -1169,7 +1237,9 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	if err != nil {
 		return memory{}, nil, err
 	}
-	code := m.term(api, m.fingerprint(api, api.Add(owner, new(big.Int).Mul(big.NewInt(domCode), two162)), digest, 0, 0, 0, 0))
+	// (a DELEGATECALL's frame: the code at its Code address).
+	codeOwner := domainOwner(api, c.L1, domCode, c.Delegation.Code)
+	code := m.term(api, m.fingerprint(api, codeOwner, digest, 0, 0, 0, 0))
 	sum = api.Sub(sum, code)
 	// SPEC §1's alias rule: the L1 code read for the frame's address (an
 	// L1 account's: layer 1), and the keccak hash of the frame's code.
@@ -1216,8 +1286,8 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	}
 	// An L2 frame writes its code's size and hash for the EXTCODESIZE and
 	// EXTCODEHASH reads of its address.
-	api.AssertIsEqual(api.Mul(c.L1, c.SizeUses), 0)
-	api.AssertIsEqual(api.Mul(c.L1, c.HashUses), 0)
+	api.AssertIsEqual(api.Mul(api.Add(c.L1, c.Delegation.On), c.SizeUses), 0)
+	api.AssertIsEqual(api.Mul(api.Add(c.L1, c.Delegation.On), c.HashUses), 0)
 	ownSize := domainOwner(api, 0, domCodeSize, address)
 	sum = api.Add(sum, api.Mul(c.SizeUses, m.term(api, m.fingerprint(api, ownSize, 0, 0, 0, f.CodeLen, 0))))
 	ownHashOwner := domainOwner(api, 0, domCodeRead, address)
@@ -1236,7 +1306,7 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	same := api.Mul(api.IsZero(api.Sub(c.L1CodeHash[0], c.CodeHash[0])), api.IsZero(api.Sub(c.L1CodeHash[1], c.CodeHash[1])))
 	alias := api.Mul(c.SenderCode, api.Sub(1, same))
 	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, t}, packTimes(api, c.ReadTimes)...)
-	vs = append(vs, c.SenderCode, c.L1CodeHash[0], c.L1CodeHash[1], c.CodeHash[0], c.CodeHash[1], c.SizeUses, c.HashUses, c.Tx)
+	vs = append(vs, c.SenderCode, c.L1CodeHash[0], c.L1CodeHash[1], c.CodeHash[0], c.CodeHash[1], c.SizeUses, c.HashUses, c.Tx, c.Delegation.On, c.Delegation.Code, c.Delegation.By)
 	vs = append(vs, transient...)
 	// The KECCAK256 hashes a frame of a shape with KeccakClaims pushed,
 	// which a keccak segment wrote.
@@ -1253,21 +1323,25 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 }
 
 // callee is the context of the frame a call entry enters (meaningful for
-// a used entry; the constraints hold for an unused one, whose fields are
-// zero). aliased is whether the frame's L1CALLs' sender is aliased.
-func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, aliased frontend.Variable, addr func(verifier.Word) frontend.Variable, doomed frontend.Variable, ancestry []frontend.Variable, logsIn, logsOut [2]frontend.Variable) (frontend.Variable, error) {
+// a used entry that enters a frame; the constraints hold for an unused
+// one, whose fields are zero, and for a call of the identity
+// precompile). to is the address called, enters 1 where the call enters
+// a frame, aliased whether the frame's L1CALLs' sender is aliased.
+func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, enters, aliased frontend.Variable, addr func(verifier.Word) frontend.Variable, doomed frontend.Variable, ancestry []frontend.Variable, logsIn, logsOut [2]frontend.Variable, now frontend.Variable) (frontend.Variable, error) {
 	f := &c.Frame
 	used := call.Used
-	api.AssertIsEqual(api.Mul(used, call.Delegate), 0)
-	// The address called: the popped word's low 160 bits.
-	toHi := api.ToBinary(call.To.Hi, 128)
-	api.ToBinary(call.To.Lo, 128)
-	to := api.Add(api.Mul(api.FromBinary(toHi[:32]...), two128), call.To.Lo)
+	// A DELEGATECALL runs the code at the address called over this
+	// frame's storage, with its caller and value; from an L2 frame that
+	// was not entered by one.
+	delegate := api.Mul(used, call.Delegate)
+	api.AssertIsEqual(api.Mul(delegate, api.Add(c.L1, c.Delegation.On)), 0)
 	isL1Call := api.Mul(used, api.IsZero(api.Sub(to, l1CallAddress)))
 	// L1CALL: a CALL from an L2 frame that is not static.
 	api.AssertIsEqual(api.Mul(isL1Call, api.Add(c.L1, c.Static, call.Static)), 0)
-	// An L1CALL's sender is decided by the alias rule's reads.
+	// An L1CALL's sender is decided by the alias rule's reads, from a
+	// frame that runs its own address's code.
 	api.AssertIsEqual(api.Mul(isL1Call, api.Sub(1, c.SenderCode)), 0)
+	api.AssertIsEqual(api.Mul(isL1Call, api.Add(c.Delegation.On, call.Delegate)), 0)
 	alias := api.Mul(isL1Call, aliased)
 	static := api.Sub(api.Add(c.Static, call.Static), api.Mul(c.Static, call.Static))
 	// A static frame calls with no value.
@@ -1290,8 +1364,8 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, aliase
 	// precompile's refusal, which has no L1 frame), within the capacity.
 	skip := api.Mul(isL1Call, 20)
 	dataLen := api.Sub(call.Len, skip)
-	api.ToBinary(api.Mul(used, api.Sub(c.dataCap, dataLen)), 16)
-	api.ToBinary(api.Mul(used, dataLen), 16)
+	api.ToBinary(api.Mul(enters, api.Sub(c.dataCap, dataLen)), 16)
+	api.ToBinary(api.Mul(enters, dataLen), 16)
 	at := func(i int) frontend.Variable {
 		if i < len(in) {
 			return in[i]
@@ -1304,16 +1378,19 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, aliase
 	}
 	// The sender, aliased modulo 2^160, and the target, for L1CALL.
 	sum := api.ToBinary(api.Add(addr(f.Address), api.Mul(alias, aliasOffset)), 161)
-	sender := api.FromBinary(sum[:160]...)
+	sender := api.Select(delegate, addr(f.Caller), api.FromBinary(sum[:160]...))
 	target := bytesValue(api, in[:20])
-	address := api.Select(isL1Call, target, to)
+	address := api.Select(isL1Call, target, api.Select(delegate, addr(f.Address), to))
 	value := [2]frontend.Variable{api.Mul(api.Sub(1, isL1Call), call.Value.Hi), api.Mul(api.Sub(1, isL1Call), call.Value.Lo)}
+	value[0] = api.Select(delegate, f.Value.Hi, value[0])
+	value[1] = api.Select(delegate, f.Value.Lo, value[1])
+	d := delegation{On: delegate, Code: api.Select(delegate, to, address), By: api.Mul(delegate, now)}
 	layer := api.Select(isL1Call, 1, c.L1)
 	// The callee runs with this frame's gas price, an L1 frame with the
 	// L1 EVM's, zero.
 	own := f.Context[verifier.ContextChainID+2]
 	price := [2]frontend.Variable{api.Mul(api.Sub(1, isL1Call), own.Hi), api.Mul(api.Sub(1, isL1Call), own.Lo)}
-	entry, err := frameEntry(api, sender, addr(f.Origin), price, address, value, dataLen, data, layer, static, doomed, logsIn, c.Tx, ancestry)
+	entry, err := frameEntry(api, sender, addr(f.Origin), price, address, value, dataLen, data, layer, static, doomed, logsIn, c.Tx, d, ancestry)
 	if err != nil {
 		return nil, err
 	}
@@ -1330,16 +1407,26 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, aliase
 // layer (1 for L1), whether it is static, whether a frame above it
 // reverts, the log chains' values it starts from (L2, then L1; see
 // LogsDigest), the time of its transaction's segment (which names the
-// transaction's transient storage), the slotOwner values of the frames above it (MaxDepth − 1,
+// transaction's transient storage), its delegation (whether a
+// DELEGATECALL entered it, the address of the code it runs and the time
+// of the frame that delegated), the slotOwner values of the frames above it (MaxDepth − 1,
 // nearest first, zero past the top), and the calldata bytes, zero-padded
 // and packed 31 to an element.
-func frameEntry(api frontend.API, caller, origin frontend.Variable, price [2]frontend.Variable, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1, static, doomed frontend.Variable, logs [2]frontend.Variable, tx frontend.Variable, ancestors []frontend.Variable) (frontend.Variable, error) {
-	vs := []frontend.Variable{caller, origin, price[0], price[1], address, value[0], value[1], dataLen, l1, static, doomed, logs[0], logs[1], tx}
+func frameEntry(api frontend.API, caller, origin frontend.Variable, price [2]frontend.Variable, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1, static, doomed frontend.Variable, logs [2]frontend.Variable, tx frontend.Variable, d delegation, ancestors []frontend.Variable) (frontend.Variable, error) {
+	vs := []frontend.Variable{caller, origin, price[0], price[1], address, value[0], value[1], dataLen, l1, static, doomed, logs[0], logs[1], tx, d.On, d.Code, d.By}
 	vs = append(vs, ancestors...)
 	for i := 0; i < len(data); i += 31 {
 		vs = append(vs, bytesValue(api, data[i:min(i+31, len(data))]))
 	}
 	return hashVars(api, vs...)
+}
+
+// delegation is how a frame was entered: On is 1 for a DELEGATECALL,
+// which runs the code at Code over the storage of the frame that made
+// it, whose time is By; otherwise On and By are 0 and Code is the
+// frame's address.
+type delegation struct {
+	On, Code, By frontend.Variable
 }
 
 // frameOutcome hashes how a frame ended: success, the return data's

@@ -50,9 +50,11 @@
 //     frame (target and calldata from the input, the caller's address as
 //     sender, aliased by SPEC §1's rule: unless the keccak256 hash of the
 //     frame's code, which a code segment proves for its digest, is the
-//     read set's code read for its address). A transaction segment
-//     starts with nothing pending, so no frame can be left out, swapped
-//     or reordered;
+//     read set's code read for its address); a call of the identity
+//     precompile (0x04) enters no frame: the segment proves it returned
+//     its input (or failed without return data) and pushes nothing. A
+//     transaction segment starts with nothing pending, so no frame can
+//     be left out, swapped or reordered;
 //   - where the frame shapes have verifier.Shape.KeccakClaims (the
 //     frames then hash nothing, and read each KECCAK256 hash they push
 //     from the storage argument under the digest of its input), keccak
@@ -133,8 +135,15 @@
 // gas limit and base fee are the chain's settings) is not checked: the
 // proof binds the values, and whoever reads it sees them.
 //
+// A DELEGATECALL from an L2 frame enters a frame at its address, with
+// its caller and value, running the code of the address called (whose
+// digest it reads there), on slots the delegating frame does not touch
+// (its reads may not come from that frame's write; the trace refuses a
+// slot both touch). A DELEGATECALL from an L1 frame, or from a frame a
+// DELEGATECALL entered, and an L1CALL from such a frame are refused.
+//
 // What the segments do not prove yet: an L2 frame's BALANCE,
-// SELFBALANCE and BLOCKHASH (refused), DELEGATECALL (refused), value transfers,
+// SELFBALANCE and BLOCKHASH (refused), value transfers,
 // balances and fees (the L2 state tree holds storage, code digests and
 // nonces). Until
 // they do, a proof of these segments must not settle a batch on its own.

@@ -26,10 +26,14 @@ func TransactionSegmentOf(a frontend.Circuit) *transactionSegment { return a.(*t
 // the constraints on the frame itself.
 func Relabel(a frontend.Circuit, h *Header, tr *trace.Trace, l1, static bool) {
 	s := a.(*frameSegment)
-	// The logs it hands back: its own folded into its layer's chain (its
-	// callees', if any, emit none).
+	// The logs it hands back: what its last callee handed back, for a
+	// frame that logs nothing itself, or its own folded into its layer's
+	// chain, for one whose callees log nothing.
 	in := logsOf(s.LogsIn)
 	out := in
+	if n := len(tr.Calls); n > 0 && !tr.Reverted {
+		out = logsOf(s.CallLogs[n-1])
+	}
 	layer := 0
 	if l1 {
 		layer = 1
@@ -39,7 +43,7 @@ func Relabel(a frontend.Circuit, h *Header, tr *trace.Trace, l1, static bool) {
 			out[layer] = chainLog(out[layer], tr.Address, l.Topics, l.Data)
 		}
 	}
-	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, l1, static, isOne(s.Doomed), in, u64Of(s.Tx), fesOf(s.Ancestors), s.dataCap),
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, l1, static, isOne(s.Doomed), in, u64Of(s.Tx), delegationOf(s.Delegation), fesOf(s.Ancestors), s.dataCap),
 		outcomeOf(!tr.Reverted, tr.ReturnData, out, s.words))
 	var rest, acc fr.Element
 	rest.SetBigInt(s.Rest.(*big.Int))

@@ -157,9 +157,14 @@ func boundary(batch common.Hash, chainID *big.Int, txs common.Hash, acc, pending
 // entryOf is frameEntry outside the circuit, for calldata zero-padded to
 // dataCap bytes; ancestors has at most MaxDepth − 1 owners (zeros past
 // them), price is the gas price (nil for zero).
-func entryOf(caller, origin common.Address, price *big.Int, address common.Address, value *big.Int, data []byte, l1, static, doomed bool, logs [2]fr.Element, tx uint64, ancestors []fr.Element, dataCap int) fr.Element {
+func entryOf(caller, origin common.Address, price *big.Int, address common.Address, value *big.Int, data []byte, l1, static, doomed bool, logs [2]fr.Element, tx uint64, d delegated, ancestors []fr.Element, dataCap int) fr.Element {
 	v, p := common.BigToHash(value), common.BigToHash(orZero(price))
-	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(p[:16]), elem(p[16:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), bitOf(l1), bitOf(static), bitOf(doomed), logs[0], logs[1], fr.NewElement(tx)}
+	code := d.code
+	if !d.on {
+		code = address
+	}
+	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(p[:16]), elem(p[16:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), bitOf(l1), bitOf(static), bitOf(doomed), logs[0], logs[1], fr.NewElement(tx),
+		bitOf(d.on), elem(code[:]), fr.NewElement(d.by)}
 	es = append(es, ancestry(ancestors)...)
 	padded := make([]byte, dataCap)
 	copy(padded, data)
@@ -167,6 +172,15 @@ func entryOf(caller, origin common.Address, price *big.Int, address common.Addre
 		es = append(es, elem(padded[i:min(i+31, dataCap)]))
 	}
 	return hashElements(es...)
+}
+
+// delegated is delegation outside the circuit: on for a frame a
+// DELEGATECALL entered, which runs the code at code over the storage of
+// the frame at time by (code is the frame's address otherwise).
+type delegated struct {
+	on   bool
+	code common.Address
+	by   uint64
 }
 
 // outcomeOf is frameOutcome outside the circuit: n words of return data.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/boosterkit/go-booster/verifier/statetree"
@@ -51,6 +52,13 @@ func txTimeOf(a *transactionSegment) uint64 { return u64Of(a.Mem.Time) + 1 }
 func u64Of(v frontend.Variable) uint64 {
 	e := feOf(v)
 	return e.Uint64()
+}
+
+// delegationOf is an assigned delegation outside the circuit.
+func delegationOf(d delegation) delegated {
+	code := feOf(d.Code)
+	b := code.Bytes()
+	return delegated{on: isOne(d.On), code: common.BytesToAddress(b[12:]), by: u64Of(d.By)}
 }
 
 // logsOf is an assigned pair of log chain values outside the circuit.

@@ -75,10 +75,11 @@ const maxLogTopics = 4
 
 // logChains is where a frame's log chains stand: In the values it was
 // entered with, End those after its logs and its callees' (where it
-// returns), Out those it hands back (In where it reverted). Index 0 is
-// the L2 chain, 1 the L1 chain.
+// returns), Out those it hands back (In where it reverted), and At[j]
+// those at its call j. Index 0 is the L2 chain, 1 the L1 chain.
 type logChains struct {
 	In, End, Out [2]fr.Element
+	At           [][2]fr.Element
 }
 
 // chainsOf follows the log chains through the frames of e that a frame
@@ -103,6 +104,7 @@ func chainsOf(e *trace.Transaction, top int, cf *chainFaults) ([]logChains, erro
 			layer = 1
 		}
 		acc, logs, calls := in, 0, 0
+		var at [][2]fr.Element
 		steps := tr.Steps
 		if cf != nil && cf.logsFirst {
 			steps = logsFirst(steps)
@@ -121,6 +123,7 @@ func chainsOf(e *trace.Transaction, top int, cf *chainFaults) ([]logChains, erro
 				}
 				logs++
 			case vm.CALL, vm.STATICCALL, vm.DELEGATECALL, vm.CALLCODE:
+				at = append(at, acc)
 				if child := calleeFrame(e, k, calls); child >= 0 {
 					var err error
 					if acc, err = walk(child, acc); err != nil {
@@ -133,7 +136,7 @@ func chainsOf(e *trace.Transaction, top int, cf *chainFaults) ([]logChains, erro
 		if logs != len(tr.Logs) {
 			return acc, fmt.Errorf("%w: the frame at %s has %d logs and %d LOG steps", ErrStatement, tr.Address, len(tr.Logs), logs)
 		}
-		c := logChains{In: in, End: acc, Out: acc}
+		c := logChains{In: in, End: acc, Out: acc, At: at}
 		if tr.Reverted && (cf == nil || !cf.keepReverted) {
 			c.Out = in
 		}
@@ -234,10 +237,10 @@ const idBits = 24
 // logChains folds the frame's logs into its layer's chain from the
 // values it was entered with (LogsIn), its calls in between: call i's
 // callee is entered with the values after the logs before it and hands
-// back CallLogs[i] (an unused call hands back what it was given). It
-// returns the values each call entry's callee is entered with and those
-// after the last log or call.
-func (c *frameSegment) logChains(api frontend.API, address frontend.Variable) ([][2]frontend.Variable, [2]frontend.Variable, error) {
+// back CallLogs[i] (a call that enters no frame, enters[i] 0, hands back
+// what it was given). It returns the values each call entry's callee is
+// entered with and those after the last log or call.
+func (c *frameSegment) logChains(api frontend.API, address frontend.Variable, enters []frontend.Variable) ([][2]frontend.Variable, [2]frontend.Variable, error) {
 	f := &c.Frame
 	nc, nl := len(f.Calls), len(f.Logs)
 	// own is the chain of the frame's layer, other the other layer's.
@@ -309,10 +312,11 @@ func (c *frameSegment) logChains(api frontend.API, address frontend.Variable) ([
 			n = api.Sub(n, earlier[j][i])
 		}
 		ins[i] = entered(i, n, prev)
-		// An unused call hands back what it was given.
-		unused := api.Sub(1, f.Calls[i].Used)
+		// A call that enters no frame (an unused entry, or a call of
+		// the identity precompile) hands back what it was given.
+		none := api.Sub(1, enters[i])
 		for l := range 2 {
-			api.AssertIsEqual(api.Mul(unused, api.Sub(c.CallLogs[i][l], ins[i][l])), 0)
+			api.AssertIsEqual(api.Mul(none, api.Sub(c.CallLogs[i][l], ins[i][l])), 0)
 		}
 		prev = n
 	}

@@ -82,8 +82,11 @@ type SegmentWitness struct {
 // for a frame no frame shape of c holds and for frame shapes that
 // disagree on KeccakClaims, and with an error wrapping verifier.ErrUnsupported for what the
 // segments cannot prove (contract creation, a transaction sent to a
-// precompile other than L1CALL or one the precompile refuses, a call other than into L1CALL, an L1CALL the precompile
-// refused, reentrancy, calls deeper than MaxDepth, transient storage, a
+// precompile other than L1CALL or one the precompile refuses, a call of
+// an account without code or of a precompile other than L1CALL and
+// identity, an L1CALL the precompile refused, reentrancy, calls deeper
+// than MaxDepth, transient storage in an L1 frame or in a frame shape
+// without TransientCarried, a
 // frame that changes storage below a frame that reverts, BLOCKHASH in
 // an L1 frame, BALANCE, SELFBALANCE or BLOCKHASH in an L2 frame,
 // EXTCODESIZE or EXTCODEHASH of an address no L2 frame of the batch runs
@@ -117,6 +120,8 @@ type faults struct {
 	// txTime, if set, gives the time transaction i's frames name (their
 	// entries' and their transient slots') in place of its segment's.
 	txTime func(i int, honest uint64) uint64
+	// identity skips the check of the identity precompile's calls.
+	identity bool
 	// keys, if set, replaces the end segments' slot list; entry changes
 	// an entry's values.
 	keys  func([]slotKey) []slotKey
@@ -378,7 +383,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		}
 		logs := chains[i][tops[i]].Out
 		outcome := outcomeOf(!top.Reverted, top.ReturnData, logs, words)
-		entry := entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), false, false, false, [2]fr.Element{}, txTime, nil, c.Calldata)
+		entry := entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), false, false, false, [2]fr.Element{}, txTime, delegated{}, nil, c.Calldata)
 		if direct {
 			if entry, err = directL1Call(tx, sigs[i].Sender, e, txTime, c.Calldata, fl.has(func(f *faults) bool { return f.foreignEntry })); err != nil {
 				return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
@@ -393,7 +398,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 				continue // a precompile's own frame
 			}
 			pendingBefore := pendingOf(stack)
-			seg, err := frameWitness(e, k, &stack, c, words, senders, chains[i], fl)
+			seg, err := frameWitness(e, k, &stack, c, words, senders, chains[i], b.mem.time.Uint64()+1, fl)
 			if err != nil {
 				return nil, fmt.Errorf("batch: transaction %d (%s) frame %d: %w", i, tx.Hash(), k, err)
 			}
@@ -633,6 +638,9 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 		if undo {
 			left = sl.Initial
 		}
+		if d := seg.popped.d; d.on && st.time == d.by && !b.faults.has(func(f *faults) bool { return f.unsupported }) {
+			return nil, fmt.Errorf("%w: the frame a DELEGATECALL entered at %s touches slot %s, which the frame that made it touches too", verifier.ErrUnsupported, tr.Address, sl.Key)
+		}
 		times[j] = st.time
 		if b.faults != nil && b.faults.readTime != nil {
 			times[j] = b.faults.readTime(now, j, st.time)
@@ -669,6 +677,9 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 				left = sl.Initial
 			}
 			read := st.time
+			if d := seg.popped.d; d.on && read == d.by && !b.faults.has(func(f *faults) bool { return f.unsupported }) {
+				return nil, fmt.Errorf("%w: the frame a DELEGATECALL entered at %s touches transient slot %s, which the frame that made it touches too", verifier.ErrUnsupported, tr.Address, sl.Key)
+			}
 			if b.faults != nil && b.faults.transientReadTime != nil {
 				read = b.faults.transientReadTime(now, j, st.time)
 			}
@@ -680,7 +691,13 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 			st.value, st.time = left, now
 		}
 	}
-	tuples = append(tuples, memTuple{owner: codeOwnerOf(f.L1, tr.Address), keyHi: digestOf(tr.Code)})
+	// Its code's digest, under the account its code is from (for a frame
+	// a DELEGATECALL entered, the address called).
+	code := tr.Address
+	if seg.popped.d.on {
+		code = seg.popped.d.code
+	}
+	tuples = append(tuples, memTuple{owner: codeOwnerOf(f.L1, code), keyHi: digestOf(tr.Code)})
 	if f.L1 {
 		tuples = append(tuples, contextTuple(tr.Context))
 		for _, r := range tr.Reads {
@@ -709,7 +726,7 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 				tuples = append(tuples, memTuple{owner: l2HashOwnerOf(a), keyHi: elem(v[:16]), keyLo: elem(v[16:])})
 			}
 		}
-		if !b.sized[tr.Address] {
+		if !b.sized[tr.Address] && !seg.popped.d.on {
 			b.sized[tr.Address] = true
 			sizeUses, hashUses = b.sizeReads[tr.Address], b.hashReads[tr.Address]
 		}
@@ -719,14 +736,14 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 		tuples = append(tuples, memTuple{write: true, owner: l2SizeOwnerOf(tr.Address), valLo: fr.NewElement(uint64(len(tr.Code)))})
 	}
 	if !f.L1 {
-		u, seen := b.l2Code[tr.Address]
+		u, seen := b.l2Code[code]
 		if !seen {
-			b.l2CodeOrder = append(b.l2CodeOrder, tr.Address)
+			b.l2CodeOrder = append(b.l2CodeOrder, code)
 			u = &l2CodeUse{code: tr.Code}
-			b.l2Code[tr.Address] = u
+			b.l2Code[code] = u
 		}
 		if !bytes.Equal(u.code, tr.Code) {
-			return nil, fmt.Errorf("%w: two L2 frames run other code at %s", ErrStatement, tr.Address)
+			return nil, fmt.Errorf("%w: two L2 frames run other code from %s", ErrStatement, code)
 		}
 		u.uses++
 	}
@@ -758,7 +775,8 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 		tuples = append(tuples, memTuple{write: true, owner: l2HashOwnerOf(tr.Address), keyHi: elem(sc.hash[:16]), keyLo: elem(sc.hash[16:])})
 	}
 	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.Element(bitOf(seg.popped.doomed)), t}, packTimesOf(times)...)
-	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]), fr.NewElement(uint64(sizeUses)), fr.NewElement(uint64(hashUses)), fr.NewElement(seg.popped.tx))
+	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]), fr.NewElement(uint64(sizeUses)), fr.NewElement(uint64(hashUses)), fr.NewElement(seg.popped.tx),
+		bitOf(seg.popped.d.on), elem(code[:]), fr.NewElement(seg.popped.d.by))
 	es = append(es, transient...)
 	if seg.shape.KeccakClaims {
 		short, long := seg.Frame.KeccakInputs()
@@ -1196,8 +1214,8 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 	senders := map[common.Address]senderCode{}
 	for f := range codeFrames(executions) {
 		tr := f.Trace
-		if f.L1 || !makesL1Call(tr) || withheld {
-			continue
+		if f.L1 || !makesL1Call(tr) || withheld || codeAt(tr) != tr.Address {
+			continue // (a frame a DELEGATECALL entered makes no L1CALL: frameWitness)
 		}
 		if len(tr.Code) > c.codeCap() {
 			return nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
@@ -1219,7 +1237,7 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 	first := map[common.Address]bool{}
 	for f := range codeFrames(executions) {
 		tr := f.Trace
-		if f.L1 || first[tr.Address] {
+		if f.L1 || first[tr.Address] || codeAt(tr) != tr.Address {
 			continue
 		}
 		first[tr.Address] = true
@@ -1351,7 +1369,8 @@ func domainOwnerOf(l1 bool, dom int, addr common.Address) fr.Element {
 func l2CodeReads(executions []*trace.Transaction, unchecked bool) (sizes, hashes map[common.Address]int, err error) {
 	code := map[common.Address][]byte{}
 	for f := range codeFrames(executions) {
-		if _, seen := code[f.Trace.Address]; !f.L1 && !seen {
+		// The frames that run their own address's code answer.
+		if _, seen := code[f.Trace.Address]; !f.L1 && !seen && codeAt(f.Trace) == f.Trace.Address {
 			code[f.Trace.Address] = f.Trace.Code
 		}
 	}
@@ -1647,8 +1666,9 @@ type pending struct {
 	doomed    bool
 	ancestors []fr.Element
 	// tx is the time of the transaction segment the frame's transaction
-	// has.
+	// has, d how it was entered.
 	tx uint64
+	d  delegated
 }
 
 // pendingOf is the hash chain of a pending stack (top last).
@@ -1706,7 +1726,43 @@ func directL1Call(tx *types.Transaction, sender common.Address, e *trace.Transac
 	case l1.Reverted != top.Reverted || !bytes.Equal(l1.ReturnData, top.ReturnData):
 		return fr.Element{}, fmt.Errorf("%w: a transaction to L1CALL that did not end as its L1 frame did (the precompile's own failure is not proven)", verifier.ErrUnsupported)
 	}
-	return entryOf(sender, sender, new(big.Int), target, new(big.Int), data[20:], true, false, false, [2]fr.Element{}, txTime, nil, dataCap), nil
+	return entryOf(sender, sender, new(big.Int), target, new(big.Int), data[20:], true, false, false, [2]fr.Element{}, txTime, delegated{}, nil, dataCap), nil
+}
+
+// delegationValues is d as circuit values, for a frame at address.
+func delegationValues(d delegated, address common.Address) delegation {
+	code := address
+	if d.on {
+		code = d.code
+	}
+	return delegation{On: bitInt(d.on), Code: new(big.Int).SetBytes(code[:]), By: d.by}
+}
+
+// codeAt is the account whose code tr runs (trace.Trace.CodeAddress,
+// or its address where the trace has none).
+func codeAt(tr *trace.Trace) common.Address {
+	if tr.CodeAddress == (common.Address{}) {
+		return tr.Address
+	}
+	return tr.CodeAddress
+}
+
+// identityPrecompile is the identity precompile's address (0x04).
+var identityPrecompile = common.BytesToAddress([]byte{4})
+
+// identityOutcome checks a call of the identity precompile as a frame
+// segment proves it (identityCall): no value, and the input returned, or
+// a failure without return data, within the shape's return words.
+func identityOutcome(call trace.FrameCall, s verifier.Shape) error {
+	switch {
+	case !call.Value.IsZero():
+		return fmt.Errorf("%w: a call of the identity precompile with value (balances are not proven)", verifier.ErrUnsupported)
+	case call.Success && !bytes.Equal(call.ReturnData, call.Input), !call.Success && len(call.ReturnData) > 0:
+		return fmt.Errorf("%w: a call of the identity precompile that did not return its input", ErrStatement)
+	case call.Success && len(call.Input) > 32*s.CallReturn:
+		return fmt.Errorf("%w: the identity precompile returns %d bytes, shape %s keeps %d words of a call's return data", verifier.ErrCapacity, len(call.Input), s.Name(), s.CallReturn)
+	}
+	return nil
 }
 
 // topFrame is the index of the frame the transaction segment of tx
@@ -1755,8 +1811,8 @@ type pendingFrame struct {
 // frame's context off stack (which must be on top) and pushes its
 // callees', first call on top. senders holds the alias rule's inputs for
 // the addresses of the frames making L1CALLs, chains the transaction's
-// log chains (chainsOf).
-func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, words int, senders map[common.Address]senderCode, chains []logChains, fl *faults) (pendingFrame, error) {
+// log chains (chainsOf), now the time the frame's segment takes.
+func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, words int, senders map[common.Address]senderCode, chains []logChains, now uint64, fl *faults) (pendingFrame, error) {
 	unsupported := fl.has(func(f *faults) bool { return f.unsupported })
 	f := e.Frames[k]
 	tr := f.Trace
@@ -1769,12 +1825,16 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	}
 	top := st[len(st)-1]
 	ancestors := ancestry(top.ancestors)
-	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, top.static, top.doomed, chains[k].In, top.tx, ancestors, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, chains[k].Out, words))
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, top.static, top.doomed, chains[k].In, top.tx, top.d, ancestors, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, chains[k].Out, words))
 	if top.ctx != ctx && !fl.has(func(f *faults) bool { return f.foreignEntry }) {
 		return pendingFrame{}, fmt.Errorf("%w: the frame at %s is not the one the calls before it entered", ErrStatement, tr.Address)
 	}
 	owner := ownerOf(f.L1, tr.Address)
-	if slices.Contains(ancestors, owner) && !unsupported {
+	above := ancestors
+	if top.d.on {
+		above = ancestors[1:] // the frame that delegated runs there
+	}
+	if slices.Contains(above, owner) && !unsupported {
 		return pendingFrame{}, fmt.Errorf("%w: reentrancy: the frame at %s runs while a frame above it runs there", verifier.ErrUnsupported, tr.Address)
 	}
 	if top.doomed && !tr.Reverted && !unsupported {
@@ -1800,7 +1860,8 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	seg := &frameSegment{Frame: fw.FrameWitness, L1: bitInt(f.L1), Static: bitInt(top.static), SenderCode: 0, SizeUses: 0, HashUses: 0,
 		L1CodeHash: [2]frontend.Variable{0, 0}, CodeHash: [2]frontend.Variable{0, 0},
 		Ancestors: make([]frontend.Variable, MaxDepth-1), ReadTimes: make([]frontend.Variable, shape.Storage), dataCap: c.Calldata, words: words,
-		LogsIn: chainValues(chains[k].In), CallLogs: make([][2]frontend.Variable, shape.Calls), Tx: top.tx, TransientReadTimes: make([]frontend.Variable, shape.Transient)}
+		LogsIn: chainValues(chains[k].In), CallLogs: make([][2]frontend.Variable, shape.Calls), Tx: top.tx, TransientReadTimes: make([]frontend.Variable, shape.Transient),
+		Delegation: delegationValues(top.d, tr.Address)}
 	if len(tr.Transient) > 0 && !shape.TransientCarried && !unsupported {
 		return pendingFrame{}, fmt.Errorf("%w: transient storage at %s in frame shape %s, which does not carry it from frame to frame (verifier.Shape.TransientCarried)", verifier.ErrUnsupported, tr.Address, shape.Name())
 	}
@@ -1840,18 +1901,29 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	for j, call := range tr.Calls {
 		static := top.static || call.Op == vm.STATICCALL
 		child := calleeFrame(e, k, j)
+		if call.Callee() == identityPrecompile && call.Op != vm.DELEGATECALL {
+			// The segment proves the call itself: nothing to push.
+			if err := identityOutcome(call, shape); err != nil && !fl.has(func(f *faults) bool { return f.identity }) {
+				return pendingFrame{}, fmt.Errorf("%w at call %d", err, j)
+			}
+			seg.CallLogs[j] = chainValues(chains[k].At[j])
+			continue
+		}
 		switch {
-		case call.Op == vm.DELEGATECALL:
-			return pendingFrame{}, fmt.Errorf("%w: DELEGATECALL to %s at call %d", verifier.ErrUnsupported, call.Callee(), j)
+		case call.Op == vm.DELEGATECALL && (f.L1 || top.d.on):
+			return pendingFrame{}, fmt.Errorf("%w: DELEGATECALL to %s at call %d from an L1 frame or from a frame a DELEGATECALL entered", verifier.ErrUnsupported, call.Callee(), j)
+		case call.Callee() == precompiles.L1CallAddress && (top.d.on || call.Op == vm.DELEGATECALL):
+			return pendingFrame{}, fmt.Errorf("%w: an L1CALL from a frame a DELEGATECALL entered, or by DELEGATECALL, at call %d", verifier.ErrUnsupported, j)
 		case call.Callee() == precompiles.L1CallAddress && (f.L1 || static):
 			return pendingFrame{}, fmt.Errorf("%w: an L1CALL from a static or L1 frame at call %d", verifier.ErrUnsupported, j)
 		case child < 0:
-			return pendingFrame{}, fmt.Errorf("%w: %s to %s at call %d ran no code (an account without code, a precompile's refusal, or a precompile other than L1CALL)", verifier.ErrUnsupported, call.Op, call.Callee(), j)
+			return pendingFrame{}, fmt.Errorf("%w: %s to %s at call %d ran no code (an account without code, a precompile's refusal, or a precompile other than L1CALL and identity)", verifier.ErrUnsupported, call.Op, call.Callee(), j)
 		case !ancestors[MaxDepth-2].IsZero() && !unsupported:
 			return pendingFrame{}, fmt.Errorf("%w: a call at depth %d (call %d): the segments follow calls %d deep", verifier.ErrUnsupported, MaxDepth, j, MaxDepth)
 		}
 		callee := e.Frames[child].Trace
 		var entry fr.Element
+		var d delegated
 		if call.Callee() == precompiles.L1CallAddress {
 			if len(call.Input) < 20 || !e.Frames[child].L1 {
 				return pendingFrame{}, fmt.Errorf("%w: the L1CALL at call %d ran no L1 frame", verifier.ErrUnsupported, j)
@@ -1865,21 +1937,27 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 			if callee.Caller != sender {
 				return pendingFrame{}, fmt.Errorf("%w: the L1CALL at call %d enters an L1 frame called by %s, the alias rule's sender is %s", ErrStatement, j, callee.Caller, sender)
 			}
-			entry = entryOf(sender, tr.Origin, nil, common.BytesToAddress(call.Input[:20]), new(big.Int), call.Input[20:], true, false, doomed, chains[child].In, top.tx, below, c.Calldata)
+			entry = entryOf(sender, tr.Origin, nil, common.BytesToAddress(call.Input[:20]), new(big.Int), call.Input[20:], true, false, doomed, chains[child].In, top.tx, delegated{}, below, c.Calldata)
 		} else {
 			if len(call.Input) > c.Calldata {
 				return pendingFrame{}, fmt.Errorf("%w: %d bytes of input at call %d, the segments hold %d", verifier.ErrCapacity, len(call.Input), j, c.Calldata)
 			}
-			entry = entryOf(tr.Address, tr.Origin, tr.Context.GasPrice.ToBig(), call.Callee(), call.Value.ToBig(), call.Input, f.L1, static, doomed, chains[child].In, top.tx, below, c.Calldata)
+			caller, address, value := tr.Address, call.Callee(), call.Value.ToBig()
+			if call.Op == vm.DELEGATECALL {
+				// The callee runs its code over this frame's storage,
+				// as this frame: its caller, its address and its value.
+				caller, address, value, d = tr.Caller, tr.Address, tr.Value.ToBig(), delegated{on: true, code: call.Callee(), by: now}
+			}
+			entry = entryOf(caller, tr.Origin, tr.Context.GasPrice.ToBig(), address, value, call.Input, f.L1, static, doomed, chains[child].In, top.tx, d, below, c.Calldata)
 		}
 		seg.CallLogs[j] = chainValues(chains[child].Out)
-		callees = append(callees, pending{ctx: push(entry, outcomeOf(call.Success, call.ReturnData, chains[child].Out, words)), static: static, doomed: doomed, ancestors: below, tx: top.tx})
+		callees = append(callees, pending{ctx: push(entry, outcomeOf(call.Success, call.ReturnData, chains[child].Out, words)), static: static, doomed: doomed, ancestors: below, tx: top.tx, d: d})
 	}
 	for j := len(callees) - 1; j >= 0; j-- {
 		st = append(st, callees[j])
 	}
 	*stack = st
-	pf := pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, ancestors: ancestors, tx: top.tx}, pushed: len(callees), shape: shape, kind: kind}
+	pf := pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, ancestors: ancestors, tx: top.tx, d: top.d}, pushed: len(callees), shape: shape, kind: kind}
 	if reads {
 		pf.sender = &sc
 	}

@@ -81,6 +81,11 @@ type Trace struct {
 	Code, Calldata []byte
 	// Caller is msg.sender, Origin tx.origin, Address the executing contract.
 	Caller, Origin, Address common.Address
+	// CodeAddress is the account Code is from: Address, but for a frame
+	// a DELEGATECALL entered, which runs the code of the address called
+	// over the storage of the frame that called (zero where the trace
+	// was not recorded from the call's entry).
+	CodeAddress common.Address
 	// Value is msg.value.
 	Value uint256.Int
 	// Context is the block and transaction context, Balance the
@@ -186,7 +191,7 @@ type Recorder struct {
 	// that touched this frame's own storage.
 	call      *FrameCall
 	stateRead *StateRead
-	shared    *Step
+	shared    map[sharedSlot]Step
 	exitErr   error
 	finished  bool
 	sloadKey  *common.Hash
@@ -309,7 +314,7 @@ func (r *Recorder) finishEnv(stack []uint256.Int) {
 
 func (r *Recorder) onEnter(depth int, typ byte, from, to common.Address, input []byte, gas uint64, value *big.Int) {
 	if depth == r.base {
-		r.trace.Caller, r.trace.Address = from, to
+		r.trace.Caller, r.trace.Address, r.trace.CodeAddress = from, to, to
 		r.trace.Calldata = common.CopyBytes(input)
 		if value != nil {
 			r.trace.Value.SetFromBig(value)
@@ -332,12 +337,21 @@ func (r *Recorder) onExit(depth int, output []byte, gasUsed uint64, err error, r
 
 func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.OpContext, rData []byte, depth int, err error) {
 	if depth > r.base+1 {
-		// A callee's step: proven by its own frame's proof, unless it
-		// reaches into this frame's storage (reentrancy, DELEGATECALL).
+		// A callee's step: proven by its own frame's proof. One that
+		// reaches into this frame's storage (reentrancy, DELEGATECALL) is
+		// noted by slot: the two proofs cannot order their accesses to a
+		// slot both touch.
 		switch vm.OpCode(op) {
 		case vm.SLOAD, vm.SSTORE, vm.TLOAD, vm.TSTORE:
-			if r.shared == nil && scope.Address() == r.trace.Address {
-				r.shared = &Step{PC: pc, Op: vm.OpCode(op)}
+			stack := scope.StackData()
+			if scope.Address() == r.trace.Address && len(stack) > 0 && err == nil {
+				k := sharedSlot{transient: vm.OpCode(op) == vm.TLOAD || vm.OpCode(op) == vm.TSTORE, key: common.Hash(stack[len(stack)-1].Bytes32())}
+				if _, seen := r.shared[k]; !seen {
+					if r.shared == nil {
+						r.shared = map[sharedSlot]Step{}
+					}
+					r.shared[k] = Step{PC: pc, Op: vm.OpCode(op)}
+				}
 			}
 		}
 		return
@@ -500,8 +514,8 @@ func (r *Recorder) Trace() (*Trace, error) {
 	if r.nested != nil {
 		return nil, unsupported(r.nested.Op, r.nested.PC)
 	}
-	if r.shared != nil {
-		return nil, fmt.Errorf("%w: a callee's %s at pc %d reaches this frame's own storage (reentrancy or DELEGATECALL), which one frame's proof cannot bind yet", ErrUnsupported, r.shared.Op, r.shared.PC)
+	if err := r.sharedSlots(); err != nil {
+		return nil, err
 	}
 	if r.exitErr != nil {
 		return nil, fmt.Errorf("%w: %w", ErrExecution, r.exitErr)
@@ -524,6 +538,37 @@ func (r *Recorder) Trace() (*Trace, error) {
 	}
 	slices.SortFunc(t.Transient, func(a, b StorageSlot) int { return a.Key.Cmp(b.Key) })
 	return &t, nil
+}
+
+// sharedSlot is a slot of the recorded frame's address that a callee's
+// step touched: storage, or transient storage.
+type sharedSlot struct {
+	transient bool
+	key       common.Hash
+}
+
+// sharedSlots refuses a slot that both the frame and a callee running at
+// its address (reentrancy, DELEGATECALL) touched: each frame's proof
+// binds its own slots from start to end, so the two cannot be ordered.
+// Disjoint slots are each one frame's.
+func (r *Recorder) sharedSlots() error {
+	keys := make([]sharedSlot, 0, len(r.shared))
+	for k := range r.shared {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b sharedSlot) int { return a.key.Cmp(b.key) })
+	for _, k := range keys {
+		own := r.storage
+		what := "storage"
+		if k.transient {
+			own, what = r.transient, "transient"
+		}
+		if _, both := own[k.key]; both {
+			st := r.shared[k]
+			return fmt.Errorf("%w: a callee's %s at pc %d touches %s slot %s, which this frame touches too (reentrancy or DELEGATECALL into code that shares its slots): their proofs cannot order the accesses", ErrUnsupported, st.Op, st.PC, what, k.key)
+		}
+	}
+	return nil
 }
 
 func unsupported(op vm.OpCode, pc uint64) error {
