@@ -1189,19 +1189,7 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	unchanged := api.Mul(c.Doomed, api.Sub(1, outcome.Reverted))
 	sum := m.Sum
 	for j := range f.Storage {
-		sl := &f.Storage[j]
-		api.AssertIsEqual(api.Mul(unchanged, sl.Used, api.Sub(sl.FinalHi, sl.InitHi)), 0)
-		api.AssertIsEqual(api.Mul(unchanged, sl.Used, api.Sub(sl.FinalLo, sl.InitLo)), 0)
-		// The write read from came before this frame, and, for a
-		// DELEGATECALL's frame, not from the frame that delegated.
-		api.ToBinary(c.ReadTimes[j], timeBits)
-		api.ToBinary(api.Mul(sl.Used, api.Sub(t, c.ReadTimes[j], 1)), timeBits)
-		api.AssertIsEqual(api.Mul(c.Delegation.On, sl.Used, api.IsZero(api.Sub(c.ReadTimes[j], c.Delegation.By))), 0)
-		leftHi := api.Select(undo, sl.InitHi, sl.FinalHi)
-		leftLo := api.Select(undo, sl.InitLo, sl.FinalLo)
-		w := m.term(api, m.fingerprint(api, owner, sl.KeyHi, sl.KeyLo, leftHi, leftLo, t))
-		r := m.term(api, m.fingerprint(api, owner, sl.KeyHi, sl.KeyLo, sl.InitHi, sl.InitLo, c.ReadTimes[j]))
-		sum = api.Add(sum, api.Mul(sl.Used, api.Sub(w, r)))
+		sum = api.Add(sum, c.slotAccess(api, owner, &f.Storage[j], c.ReadTimes[j], t, undo, unchanged))
 	}
 	// Transient storage: an L2 frame of a shape with TransientCarried
 	// reads each slot as the frames of its transaction before it left
@@ -1217,16 +1205,7 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 			continue
 		}
 		api.AssertIsEqual(api.Mul(c.L1, sl.Used), 0)
-		api.AssertIsEqual(api.Mul(unchanged, sl.Used, api.Sub(sl.FinalHi, sl.InitHi)), 0)
-		api.AssertIsEqual(api.Mul(unchanged, sl.Used, api.Sub(sl.FinalLo, sl.InitLo)), 0)
-		api.ToBinary(c.TransientReadTimes[j], timeBits)
-		api.ToBinary(api.Mul(sl.Used, api.Sub(t, c.TransientReadTimes[j], 1)), timeBits)
-		api.AssertIsEqual(api.Mul(c.Delegation.On, sl.Used, api.IsZero(api.Sub(c.TransientReadTimes[j], c.Delegation.By))), 0)
-		leftHi := api.Select(undo, sl.InitHi, sl.FinalHi)
-		leftLo := api.Select(undo, sl.InitLo, sl.FinalLo)
-		w := m.term(api, m.fingerprint(api, owner2, sl.KeyHi, sl.KeyLo, leftHi, leftLo, t))
-		r := m.term(api, m.fingerprint(api, owner2, sl.KeyHi, sl.KeyLo, sl.InitHi, sl.InitLo, c.TransientReadTimes[j]))
-		sum = api.Add(sum, api.Mul(sl.Used, api.Sub(w, r)))
+		sum = api.Add(sum, c.slotAccess(api, owner2, sl, c.TransientReadTimes[j], t, undo, unchanged))
 		// The frame's commitment leaves the list out: the chain takes it.
 		transient = append(transient, sl.Used, sl.KeyHi, sl.KeyLo, sl.InitHi, sl.InitLo, sl.FinalHi, sl.FinalLo, c.TransientReadTimes[j])
 	}
@@ -1320,6 +1299,27 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 		return memory{}, nil, err
 	}
 	return m.next(t, acc, sum), alias, nil
+}
+
+// slotAccess is the storage argument's terms of the frame's access to
+// slot sl (storage or transient) under owner, zero for an unused slot:
+// the read of its initial value from the write at readTime, which came
+// before the frame's time t (and, for a DELEGATECALL's frame, is not the
+// delegating frame's), and the write at t of what the frame leaves
+// there: its final value, or its initial one where undo. Where
+// unchanged, the frame must leave the slot as it found it.
+func (c *frameSegment) slotAccess(api frontend.API, owner frontend.Variable, sl *verifier.Slot, readTime, t, undo, unchanged frontend.Variable) frontend.Variable {
+	m := c.Mem
+	api.AssertIsEqual(api.Mul(unchanged, sl.Used, api.Sub(sl.FinalHi, sl.InitHi)), 0)
+	api.AssertIsEqual(api.Mul(unchanged, sl.Used, api.Sub(sl.FinalLo, sl.InitLo)), 0)
+	api.ToBinary(readTime, timeBits)
+	api.ToBinary(api.Mul(sl.Used, api.Sub(t, readTime, 1)), timeBits)
+	api.AssertIsEqual(api.Mul(c.Delegation.On, sl.Used, api.IsZero(api.Sub(readTime, c.Delegation.By))), 0)
+	leftHi := api.Select(undo, sl.InitHi, sl.FinalHi)
+	leftLo := api.Select(undo, sl.InitLo, sl.FinalLo)
+	w := m.term(api, m.fingerprint(api, owner, sl.KeyHi, sl.KeyLo, leftHi, leftLo, t))
+	r := m.term(api, m.fingerprint(api, owner, sl.KeyHi, sl.KeyLo, sl.InitHi, sl.InitLo, readTime))
+	return api.Mul(sl.Used, api.Sub(w, r))
 }
 
 // callee is the context of the frame a call entry enters (meaningful for

@@ -624,29 +624,16 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	times := make([]uint64, seg.shape.Storage)
 	var tuples []memTuple
 	for j, sl := range tr.Storage {
-		k := slotKey{l1: f.L1, addr: tr.Address, key: sl.Key}
-		st, seen := b.state[k]
-		if !seen {
-			st = &slotState{initial: sl.Initial, value: sl.Initial}
-			b.state[k] = st
-			b.order = append(b.order, k)
-		}
-		if st.value != sl.Initial && !b.faults.has(func(f *faults) bool { return f.inconsistent }) {
-			return nil, fmt.Errorf("%w: the frame at %s starts slot %s at %s, the frames before it left %s", ErrStatement, tr.Address, sl.Key, sl.Initial, st.value)
-		}
-		left := sl.Final
-		if undo {
-			left = sl.Initial
-		}
-		if d := seg.popped.d; d.on && st.time == d.by && !b.faults.has(func(f *faults) bool { return f.unsupported }) {
-			return nil, fmt.Errorf("%w: the frame a DELEGATECALL entered at %s touches slot %s, which the frame that made it touches too", verifier.ErrUnsupported, tr.Address, sl.Key)
-		}
-		times[j] = st.time
+		var fault func(uint64) uint64
 		if b.faults != nil && b.faults.readTime != nil {
-			times[j] = b.faults.readTime(now, j, st.time)
+			fault = func(honest uint64) uint64 { return b.faults.readTime(now, j, honest) }
 		}
-		tuples = append(tuples, tuple(false, owner, sl.Key, sl.Initial, times[j]), tuple(true, owner, sl.Key, left, now))
-		st.value, st.time = left, now
+		read, ts, err := b.access(slotKey{l1: f.L1, addr: tr.Address, key: sl.Key}, sl, sl.Initial, undo, seg.popped.d, now, fault)
+		if err != nil {
+			return nil, fmt.Errorf("the frame at %s: %w", tr.Address, err)
+		}
+		times[j] = read
+		tuples = append(tuples, ts...)
 	}
 	for j := range times {
 		seg.ReadTimes[j] = times[j]
@@ -662,33 +649,19 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 				continue
 			}
 			sl := tr.Transient[j]
-			k := slotKey{addr: tr.Address, key: sl.Key, transient: true, tx: tx}
-			st, seen := b.state[k]
-			if !seen {
-				st = &slotState{}
-				b.state[k] = st
-				b.order = append(b.order, k)
-			}
-			if st.value != sl.Initial && !b.faults.has(func(f *faults) bool { return f.inconsistent }) {
-				return nil, fmt.Errorf("%w: the frame at %s starts transient slot %s at %s, the frames of its transaction before it left %s", ErrStatement, tr.Address, sl.Key, sl.Initial, st.value)
-			}
-			left := sl.Final
-			if undo {
-				left = sl.Initial
-			}
-			read := st.time
-			if d := seg.popped.d; d.on && read == d.by && !b.faults.has(func(f *faults) bool { return f.unsupported }) {
-				return nil, fmt.Errorf("%w: the frame a DELEGATECALL entered at %s touches transient slot %s, which the frame that made it touches too", verifier.ErrUnsupported, tr.Address, sl.Key)
-			}
+			var fault func(uint64) uint64
 			if b.faults != nil && b.faults.transientReadTime != nil {
-				read = b.faults.transientReadTime(now, j, st.time)
+				fault = func(honest uint64) uint64 { return b.faults.transientReadTime(now, j, honest) }
+			}
+			// A transaction's transient slot starts at zero.
+			read, ts, err := b.access(slotKey{addr: tr.Address, key: sl.Key, transient: true, tx: tx}, sl, common.Hash{}, undo, seg.popped.d, now, fault)
+			if err != nil {
+				return nil, fmt.Errorf("the frame at %s: transient %w", tr.Address, err)
 			}
 			seg.TransientReadTimes[j] = read
-			o := k.owner()
-			tuples = append(tuples, tuple(false, o, sl.Key, sl.Initial, read), tuple(true, o, sl.Key, left, now))
+			tuples = append(tuples, ts...)
 			transient = append(transient, fr.NewElement(1), elem(sl.Key[:16]), elem(sl.Key[16:]), elem(sl.Initial[:16]), elem(sl.Initial[16:]),
 				elem(sl.Final[:16]), elem(sl.Final[16:]), fr.NewElement(read))
-			st.value, st.time = left, now
 		}
 	}
 	// Its code's digest, under the account its code is from (for a frame
@@ -796,6 +769,39 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	b.mem.acc = hashElements(es...)
 	b.mem.time = t
 	return tuples, nil
+}
+
+// access follows the frame at time now over slot sl, keyed k (start,
+// the slot's value before the batch where the batch has not touched it
+// yet): the frame must start it where the frames before it left it and,
+// where a DELEGATECALL entered the frame (d), not from the delegating
+// frame's write; it leaves its final value, or its initial one where
+// undo. It returns the time the initial value is read from (fault, if
+// set, a test's, replacing it) and the read and write tuples.
+func (b *draftBatch) access(k slotKey, sl trace.StorageSlot, start common.Hash, undo bool, d delegated, now uint64, fault func(honest uint64) uint64) (uint64, []memTuple, error) {
+	st, seen := b.state[k]
+	if !seen {
+		st = &slotState{initial: start, value: start}
+		b.state[k] = st
+		b.order = append(b.order, k)
+	}
+	if st.value != sl.Initial && !b.faults.has(func(f *faults) bool { return f.inconsistent }) {
+		return 0, nil, fmt.Errorf("%w: slot %s starts at %s, the frames before left %s", ErrStatement, sl.Key, sl.Initial, st.value)
+	}
+	if d.on && st.time == d.by && !b.faults.has(func(f *faults) bool { return f.unsupported }) {
+		return 0, nil, fmt.Errorf("%w: slot %s, which the frame that DELEGATECALLed this one touches too", verifier.ErrUnsupported, sl.Key)
+	}
+	left := sl.Final
+	if undo {
+		left = sl.Initial
+	}
+	read := st.time
+	if fault != nil {
+		read = fault(st.time)
+	}
+	o := k.owner()
+	st.value, st.time = left, now
+	return read, []memTuple{tuple(false, o, sl.Key, sl.Initial, read), tuple(true, o, sl.Key, left, now)}, nil
 }
 
 // lists assigns the header segment's L1 lists (n records each) and
