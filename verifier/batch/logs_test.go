@@ -230,6 +230,23 @@ func TestLogs(t *testing.T) {
 	}
 }
 
+// l1CodeBatch is a transaction whose L2 frame (l1CallerCode) calls
+// l1Code at l1Target through L1CALL, and the L1 lists of its batch: the
+// two code reads and the pinned block.
+func l1CodeBatch(t *testing.T, l1Code []byte) (*trace.Transaction, *L1Lists) {
+	t.Helper()
+	ctx := l2Context
+	l2, err := trace.Run(trace.Call{Code: l1CallerCode(), Address: l1Caller, Caller: alice, Context: &ctx})
+	require.NoError(t, err)
+	l1, err := trace.Run(trace.Call{Code: l1Code, Address: l1Target, Caller: precompiles.Alias(l1Caller)})
+	require.NoError(t, err)
+	l1.Origin = alice
+	exec := &trace.Transaction{Frames: []trace.Frame{{Trace: l2, Parent: -1}, {Trace: l1, Parent: 0, Call: 0, L1: true}}}
+	lists := &L1Lists{Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(l1Code)}, {Contract: l1Caller}},
+		Block: pinnedHeader(20, 1_700_000_000, 30_000_000, nil, nil)}
+	return exec, lists
+}
+
 // TestL1Logs checks that the logs of an L1 frame below L1CALL go to the
 // L1 chain: the honest batch solves, with its L1 log and no L2 ones; a
 // header claiming the log as an L2 one, or none, is refused by the last
@@ -238,19 +255,9 @@ func TestL1Logs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("solves frames of a shape with logs")
 	}
-	// The L1 code logs LOG1 0xee without data; the L2 frame calls it
-	// through L1CALL.
-	l1Code := []byte{0x60, 0xee, 0x60, 0, 0x60, 0, 0xa1, 0x00}
-	ctx := l2Context
-	l2, err := trace.Run(trace.Call{Code: l1CallerCode(), Address: l1Caller, Caller: alice, Context: &ctx})
-	require.NoError(t, err)
-	l1, err := trace.Run(trace.Call{Code: l1Code, Address: l1Target, Caller: precompiles.Alias(l1Caller)})
-	require.NoError(t, err)
-	l1.Origin = alice
-	require.Len(t, l1.Logs, 1)
-	exec := &trace.Transaction{Frames: []trace.Frame{{Trace: l2, Parent: -1}, {Trace: l1, Parent: 0, Call: 0, L1: true}}}
-	lists := &L1Lists{Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(l1Code)}, {Contract: l1Caller}},
-		Block: pinnedHeader(20, 1_700_000_000, 30_000_000, nil, nil)}
+	// The L1 code logs LOG1 0xee without data.
+	exec, lists := l1CodeBatch(t, []byte{0x60, 0xee, 0x60, 0, 0x60, 0, 0xa1, 0x00})
+	require.Len(t, exec.Frames[1].Trace.Logs, 1)
 	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
 	execs := []*trace.Transaction{exec}
 	log := []*types.Log{{Address: l1Target, Topics: []common.Hash{common.BytesToHash([]byte{0xee})}, Data: []byte{}}}

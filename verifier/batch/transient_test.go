@@ -6,10 +6,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/stretchr/testify/require"
 
-	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/trace"
 )
@@ -171,16 +169,7 @@ func TestTransientRefused(t *testing.T) {
 	require.ErrorContains(t, err, "TransientCarried")
 
 	// An L1 frame (below L1CALL) that stores to transient slot 0.
-	l1Code := []byte{0x60, 1, 0x60, 0, 0x5d, 0x00}
-	ctx := l2Context
-	l2, err := trace.Run(trace.Call{Code: l1CallerCode(), Address: l1Caller, Caller: alice, Context: &ctx})
-	require.NoError(t, err)
-	l1, err := trace.Run(trace.Call{Code: l1Code, Address: l1Target, Caller: precompiles.Alias(l1Caller)})
-	require.NoError(t, err)
-	l1.Origin = alice
-	exec := &trace.Transaction{Frames: []trace.Frame{{Trace: l2, Parent: -1}, {Trace: l1, Parent: 0, Call: 0, L1: true}}}
-	lists := &L1Lists{Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(l1Code)}, {Contract: l1Caller}},
-		Block: pinnedHeader(20, 1_700_000_000, 30_000_000, nil, nil)}
+	exec, lists := l1CodeBatch(t, []byte{0x60, 1, 0x60, 0, 0x5d, 0x00})
 	_, l1Txs := signedBatch(t, []memCall{{l1Caller, nil}})
 	l1Execs := []*trace.Transaction{exec}
 	lh := headerFor(t, l1Txs, lists)
