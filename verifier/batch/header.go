@@ -159,10 +159,7 @@ func boundary(batch common.Hash, chainID *big.Int, txs common.Hash, acc, pending
 // them), price is the gas price (nil for zero).
 func entryOf(caller, origin common.Address, price *big.Int, address common.Address, value *big.Int, data []byte, l1, static, doomed bool, logs [2]fr.Element, tx uint64, d delegated, ancestors []fr.Element, dataCap int) fr.Element {
 	v, p := common.BigToHash(value), common.BigToHash(orZero(price))
-	code := d.code
-	if !d.on {
-		code = address
-	}
+	code := d.codeOf(address)
 	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(p[:16]), elem(p[16:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), bitOf(l1), bitOf(static), bitOf(doomed), logs[0], logs[1], fr.NewElement(tx),
 		bitOf(d.on), elem(code[:]), fr.NewElement(d.by)}
 	es = append(es, ancestry(ancestors)...)
@@ -181,6 +178,15 @@ type delegated struct {
 	on   bool
 	code common.Address
 	by   uint64
+}
+
+// codeOf is the account whose code a frame at address entered so runs:
+// code for a DELEGATECALL, address otherwise.
+func (d delegated) codeOf(address common.Address) common.Address {
+	if d.on {
+		return d.code
+	}
+	return address
 }
 
 // outcomeOf is frameOutcome outside the circuit: n words of return data.

@@ -666,10 +666,7 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	}
 	// Its code's digest, under the account its code is from (for a frame
 	// a DELEGATECALL entered, the address called).
-	code := tr.Address
-	if seg.popped.d.on {
-		code = seg.popped.d.code
-	}
+	code := seg.popped.d.codeOf(tr.Address)
 	tuples = append(tuples, memTuple{owner: codeOwnerOf(f.L1, code), keyHi: digestOf(tr.Code)})
 	if f.L1 {
 		tuples = append(tuples, contextTuple(tr.Context))
@@ -1737,10 +1734,7 @@ func directL1Call(tx *types.Transaction, sender common.Address, e *trace.Transac
 
 // delegationValues is d as circuit values, for a frame at address.
 func delegationValues(d delegated, address common.Address) delegation {
-	code := address
-	if d.on {
-		code = d.code
-	}
+	code := d.codeOf(address)
 	return delegation{On: bitInt(d.on), Code: new(big.Int).SetBytes(code[:]), By: d.by}
 }
 
