@@ -48,6 +48,9 @@ func (c Capacity) KindName(k int) string {
 	if i := k - c.TransactionKind(0); i >= 0 && i < len(c.Transactions) {
 		return fmt.Sprintf("transaction %d", i+1)
 	}
+	if c.Ecrecover > 0 && k == c.EcrecoverKind() {
+		return "ecrecover"
+	}
 	if k < 0 || k >= c.firstExtraFrameKind() {
 		return fmt.Sprintf("kind %d", k)
 	}
@@ -79,6 +82,13 @@ func (c Capacity) TransactionKind(i int) int {
 		return KindTransaction
 	}
 	return c.firstExtraFrameKind() + len(c.Frames) + i
+}
+
+// EcrecoverKind is the segment kind of the ecrecover segments (it follows
+// the kinds of c.Transactions), which capacities with Ecrecover entries
+// have.
+func (c Capacity) EcrecoverKind() int {
+	return c.firstExtraFrameKind() + len(c.Frames) + len(c.Transactions)
 }
 
 // transactionKind is the kind and calldata capacity of the transaction
@@ -122,6 +132,9 @@ func (c Capacity) check() error {
 		if n < 0 || n >= c.Calldata {
 			return fmt.Errorf("%w: a transaction segment of %d bytes of calldata, where the contexts carry %d (it must be below)", verifier.ErrCapacity, n, c.Calldata)
 		}
+	}
+	if c.Ecrecover < 0 {
+		return fmt.Errorf("%w: an ecrecover segment of %d inputs", verifier.ErrCapacity, c.Ecrecover)
 	}
 	return nil
 }
@@ -188,6 +201,11 @@ type Capacity struct {
 	// that a short transaction does not hash a long one's signing
 	// payload capacity (the contexts still carry Calldata bytes).
 	Transactions []int
+	// Ecrecover is an ecrecover segment's capacity of distinct inputs of
+	// the ecrecover precompile (0x01), a segment kind of its own
+	// (EcrecoverKind); zero (the default) has none, and a batch whose
+	// frames call 0x01 is refused.
+	Ecrecover int
 }
 
 // DefaultKeccakInputs is a keccak segment's capacity of inputs when
@@ -1004,6 +1022,9 @@ type frameSegment struct {
 	// outcomeWords).
 	dataCap int `gnark:"-"`
 	words   int `gnark:"-"`
+	// ecrecover is whether the capacity has ecrecover segments: then the
+	// segment proves calls of 0x01 by their claims (ecrecoverCall).
+	ecrecover bool `gnark:"-"`
 }
 
 // l1CallAddress is L1CALL's address (precompiles.L1CallAddress) and
@@ -1116,6 +1137,9 @@ func (c *frameSegment) Define(api frontend.API) error {
 	// The addresses called (each popped word's low 160 bits), and which
 	// calls enter a frame: every used one but a call of the identity
 	// precompile, which the segment proves itself (identityCall).
+	// Where the capacity has ecrecover segments, a call of the ecrecover
+	// precompile (0x01) enters no frame either: the segment reads its
+	// claim (ecrecoverCall).
 	tos := make([]frontend.Variable, len(f.Calls))
 	enters := make([]frontend.Variable, len(f.Calls))
 	for j := range f.Calls {
@@ -1123,9 +1147,19 @@ func (c *frameSegment) Define(api frontend.API) error {
 		toHi := api.ToBinary(call.To.Hi, 128)
 		api.ToBinary(call.To.Lo, 128)
 		tos[j] = api.Add(api.Mul(api.FromBinary(toHi[:32]...), two128), call.To.Lo)
-		identity := api.Mul(call.Used, api.Sub(1, call.Delegate), api.IsZero(api.Sub(tos[j], identityAddress)))
+		direct := api.Mul(call.Used, api.Sub(1, call.Delegate))
+		identity := api.Mul(direct, api.IsZero(api.Sub(tos[j], identityAddress)))
 		identityCall(api, call, identity)
 		enters[j] = api.Sub(call.Used, identity)
+		if c.ecrecover {
+			ecrecover := api.Mul(direct, api.IsZero(api.Sub(tos[j], ecrecoverAddress)))
+			claim, err := ecrecoverCall(api, mem, call, ecrecover)
+			if err != nil {
+				return err
+			}
+			mem.Sum = api.Sub(mem.Sum, claim)
+			enters[j] = api.Sub(enters[j], ecrecover)
+		}
 	}
 	// The logs: the frame's folded in between its calls; a frame that
 	// reverts hands back the values it was entered with.
@@ -1655,7 +1689,7 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 		Balance: make([][64]frontend.Variable, c.balanceReads()), BalanceUses: make([]frontend.Variable, c.balanceReads())},
 		&transactionSegment{Tx: txsig.NewTx(c.Calldata), Ret: make([]verifier.Word, c.outcomeWords()), dataCap: c.Calldata},
 		&frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
-			ReadTimes: make([]frontend.Variable, c.Frame.Storage), CallLogs: make([][2]frontend.Variable, c.Frame.Calls), TransientReadTimes: make([]frontend.Variable, c.Frame.Transient), dataCap: c.Calldata, words: c.outcomeWords()},
+			ReadTimes: make([]frontend.Variable, c.Frame.Storage), CallLogs: make([][2]frontend.Variable, c.Frame.Calls), TransientReadTimes: make([]frontend.Variable, c.Frame.Transient), dataCap: c.Calldata, words: c.outcomeWords(), ecrecover: c.Ecrecover > 0},
 		&endSegment{Slots: make([]slotEntry, c.slots()), Codes: make([]l2CodeEntry, c.l2Codes())}, &codeSegment{Code: make([]frontend.Variable, c.codeCap())},
 		&blockSegment{Header: make([]frontend.Variable, c.l1Block())}}
 	if c.Frame.KeccakClaims {
@@ -1665,6 +1699,9 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 	out = append(out, extra...)
 	for _, n := range c.Transactions {
 		out = append(out, &transactionSegment{Tx: txsig.NewTx(n), Ret: make([]verifier.Word, c.outcomeWords()), dataCap: c.Calldata})
+	}
+	if c.Ecrecover > 0 {
+		out = append(out, newEcrecoverSegment(c.Ecrecover))
 	}
 	return out, nil
 }
@@ -1676,5 +1713,5 @@ func frameCircuit(c Capacity, s verifier.Shape) (*frameSegment, error) {
 		return nil, fmt.Errorf("batch: frame shape: %w", err)
 	}
 	return &frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
-		ReadTimes: make([]frontend.Variable, s.Storage), CallLogs: make([][2]frontend.Variable, s.Calls), TransientReadTimes: make([]frontend.Variable, s.Transient), dataCap: c.Calldata, words: c.outcomeWords()}, nil
+		ReadTimes: make([]frontend.Variable, s.Storage), CallLogs: make([][2]frontend.Variable, s.Calls), TransientReadTimes: make([]frontend.Variable, s.Transient), dataCap: c.Calldata, words: c.outcomeWords(), ecrecover: c.Ecrecover > 0}, nil
 }

@@ -178,6 +178,13 @@ type faults struct {
 	// input a keccak segment hashes.
 	keccakUses  func(n int) int
 	keccakInput func([]byte) []byte
+	// ecrecover skips the check of the ecrecover precompile's calls;
+	// ecrecoverUses, if set, gives how many times an ecrecover segment
+	// writes a claim read n times; ecrecoverFail, if set, gives an
+	// ecrecover segment entry's Fail in place of the honest one.
+	ecrecover     bool
+	ecrecoverUses func(n int) int
+	ecrecoverFail func(input [32 * ecrecoverInputWords]byte, fail int) int
 }
 
 func (f *faults) has(pick func(*faults) bool) bool { return f != nil && pick(f) }
@@ -424,6 +431,9 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	if err := b.keccak.segments(&b, c.keccakInputs(), m, longBytes); err != nil {
 		return nil, err
 	}
+	if c.Ecrecover > 0 {
+		b.ecrecover.segments(&b, c.Ecrecover, c.EcrecoverKind())
+	}
 	if err := b.ends(c.slots(), c.l2Codes()); err != nil {
 		return nil, err
 	}
@@ -543,6 +553,9 @@ type draftBatch struct {
 	l2CodeOrder []common.Address
 	// keccak holds the frames' KECCAK256 inputs (KeccakClaims).
 	keccak keccakUses
+	// ecrecover holds the frames' inputs of the ecrecover precompile
+	// (Capacity.Ecrecover).
+	ecrecover ecrecoverUses
 	// sizeReads and hashReads count the L2 frames' EXTCODESIZE and
 	// EXTCODEHASH reads of each L2 address, which the first frame at the
 	// address writes (sized marks the addresses whose first frame is
@@ -761,6 +774,15 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 			}
 			tuples = append(tuples, reads...)
 			es = append(es, claims...)
+		}
+	}
+	// The claims of its calls of the ecrecover precompile that
+	// returned, which an ecrecover segment writes.
+	if c.Ecrecover > 0 {
+		for _, call := range tr.Calls {
+			if call.Callee() == ecrecoverPrecompile && call.Op != vm.DELEGATECALL && call.Success {
+				tuples = append(tuples, b.ecrecover.claim(ecrecoverInput(call.Input), call.ReturnData))
+			}
 		}
 	}
 	b.mem.acc = hashElements(es...)
@@ -1620,6 +1642,8 @@ func (b *draftBatch) finish(h *Header) []SegmentWitness {
 			a.SegmentInputs, a.carried = seg.Inputs(), cr
 		case *keccakSegment:
 			a.SegmentInputs, a.carried = seg.Inputs(), cr
+		case *ecrecoverSegment:
+			a.SegmentInputs, a.carried = seg.Inputs(), cr
 		}
 		segs[i] = SegmentWitness{Kind: d.kind, Assignment: d.assign, Segment: seg}
 		in = out
@@ -1901,6 +1925,15 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	for j, call := range tr.Calls {
 		static := top.static || call.Op == vm.STATICCALL
 		child := calleeFrame(e, k, j)
+		if c.Ecrecover > 0 && call.Callee() == ecrecoverPrecompile && call.Op != vm.DELEGATECALL {
+			// The segment reads the call's claim, which an ecrecover
+			// segment writes: nothing to push.
+			if err := checkEcrecoverCall(call, shape); err != nil && !fl.has(func(f *faults) bool { return f.ecrecover }) {
+				return pendingFrame{}, fmt.Errorf("%w at call %d", err, j)
+			}
+			seg.CallLogs[j] = chainValues(chains[k].At[j])
+			continue
+		}
 		if call.Callee() == identityPrecompile && call.Op != vm.DELEGATECALL {
 			// The segment proves the call itself: nothing to push.
 			if err := identityOutcome(call, shape); err != nil && !fl.has(func(f *faults) bool { return f.identity }) {
@@ -1917,7 +1950,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 		case call.Callee() == precompiles.L1CallAddress && (f.L1 || static):
 			return pendingFrame{}, fmt.Errorf("%w: an L1CALL from a static or L1 frame at call %d", verifier.ErrUnsupported, j)
 		case child < 0:
-			return pendingFrame{}, fmt.Errorf("%w: %s to %s at call %d ran no code (an account without code, a precompile's refusal, or a precompile other than L1CALL and identity)", verifier.ErrUnsupported, call.Op, call.Callee(), j)
+			return pendingFrame{}, fmt.Errorf("%w: %s to %s at call %d ran no code (an account without code, a precompile's refusal, or a precompile other than L1CALL, identity and, in a capacity with Ecrecover, ecrecover)", verifier.ErrUnsupported, call.Op, call.Callee(), j)
 		case !ancestors[MaxDepth-2].IsZero() && !unsupported:
 			return pendingFrame{}, fmt.Errorf("%w: a call at depth %d (call %d): the segments follow calls %d deep", verifier.ErrUnsupported, MaxDepth, j, MaxDepth)
 		}

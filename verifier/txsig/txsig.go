@@ -240,6 +240,20 @@ func Verify(api frontend.API, tx *Tx) (*Signed, error) {
 // ECRecover (low s) and returns its address: the last 20 bytes of the
 // keccak256 of its public key.
 func recoverSender(api frontend.API, kh *keccak.Hasher, hash []frontend.Variable, tx *Tx) (frontend.Variable, error) {
+	api.AssertIsBoolean(tx.YParity)
+	return RecoverAddress(api, kh, bigEndianBits(api, hash), bigEndianBits(api, tx.R), bigEndianBits(api, tx.S), api.Add(tx.YParity, 27), 1, 0)
+}
+
+// RecoverAddress is the address that signed the 256-bit hash msg with
+// the signature (v, r, s), as Ethereum recovers it: the last 20 bytes of
+// the keccak256 of the public key gnark's ECRecover gives, hashed with
+// kh's tables. msg, r and s are 256 bits each, least significant first;
+// v is 27 or 28. Where lowS is 1, s must be at most half the group order
+// (a transaction's signature); otherwise below the order (the ecrecover
+// precompile). failure is 1 where the signature recovers no key (then
+// the address is of no key and means nothing): ECRecover constrains it.
+// r must be nonzero and below the order: the caller checks that.
+func RecoverAddress(api frontend.API, kh *keccak.Hasher, msg, r, s []frontend.Variable, v, lowS, failure frontend.Variable) (frontend.Variable, error) {
 	fr, err := emulated.NewField[emulated.Secp256k1Fr](api)
 	if err != nil {
 		return nil, fmt.Errorf("txsig: secp256k1 scalars: %w", err)
@@ -248,11 +262,7 @@ func recoverSender(api frontend.API, kh *keccak.Hasher, hash []frontend.Variable
 	if err != nil {
 		return nil, fmt.Errorf("txsig: secp256k1 base field: %w", err)
 	}
-	msg := fr.FromBits(bigEndianBits(api, hash)...)
-	r := fr.FromBits(bigEndianBits(api, tx.R)...)
-	s := fr.FromBits(bigEndianBits(api, tx.S)...)
-	api.AssertIsBoolean(tx.YParity)
-	pk := evmprecompiles.ECRecover(api, *msg, api.Add(tx.YParity, 27), *r, *s, 1, 0)
+	pk := evmprecompiles.ECRecover(api, *fr.FromBits(msg...), v, *fr.FromBits(r...), *fr.FromBits(s...), lowS, failure)
 	key := make([]frontend.Variable, 0, 64)
 	for _, c := range []*emulated.Element[emulated.Secp256k1Fp]{&pk.X, &pk.Y} {
 		b := fp.ToBitsCanonical(c)
