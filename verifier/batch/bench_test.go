@@ -17,7 +17,10 @@ import (
 // header segment's list capacity, the end segment's slot capacity and
 // the code segment's cost per code byte; then the frame segment of the
 // same shape with KeccakClaims and the keccak segment that proves its
-// claims, with its cost per input:
+// claims, with its cost per input; then the frame segment of a capacity
+// with ecrecover segments (Capacity.Ecrecover), which reads the claims
+// of its calls of the ecrecover precompile, and the ecrecover segment of
+// two inputs that writes them, with its cost per input:
 //
 //	go test -run XXX -bench BenchmarkSegmentConstraints -benchtime 1x ./verifier/batch
 func BenchmarkSegmentConstraints(b *testing.B) {
@@ -35,6 +38,10 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 	// The claims shape carrying transient storage (TransientCarried).
 	carried := claims
 	carried.Frame.TransientCarried = true
+	// The default capacity with ecrecover segments of two inputs: its
+	// frame segment reads the claims of ecrecover calls.
+	ecrec := c
+	ecrec.Ecrecover = 2
 	type run struct {
 		name string
 		c    Capacity
@@ -44,7 +51,8 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 	for kind := range KindKeccak {
 		runs = append(runs, run{c.KindName(kind), c, kind})
 	}
-	runs = append(runs, run{"claims-frame", claims, KindFrame}, run{"claims-keccak", claims, KindKeccak}, run{"carried-frame", carried, KindFrame})
+	runs = append(runs, run{"claims-frame", claims, KindFrame}, run{"claims-keccak", claims, KindKeccak}, run{"carried-frame", carried, KindFrame},
+		run{"ecrecover-frame", ecrec, KindFrame}, run{"ecrecover", ecrec, ecrec.EcrecoverKind()})
 	for _, r := range runs {
 		b.Run(r.name, func(b *testing.B) {
 			var n int
@@ -60,6 +68,11 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 				n = cs.GetNbConstraints()
 			}
 			b.ReportMetric(float64(n), "constraints")
+			if r.name == "ecrecover" {
+				b.ReportMetric(float64(ecrec.Ecrecover), "inputs")
+				b.ReportMetric(float64(n)/float64(ecrec.Ecrecover), "constraints/input")
+				return
+			}
 			switch r.kind {
 			case KindFrame:
 				b.ReportMetric(float64(base), "evm-bn254-constraints")

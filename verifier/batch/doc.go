@@ -52,7 +52,11 @@
 //     frame's code, which a code segment proves for its digest, is the
 //     read set's code read for its address); a call of the identity
 //     precompile (0x04) enters no frame: the segment proves it returned
-//     its input (or failed without return data) and pushes nothing. A
+//     its input (or failed without return data) and pushes nothing, and
+//     so does a call of the ecrecover precompile (0x01) where the
+//     capacity has ecrecover segments (Capacity.Ecrecover): the segment
+//     reads the call's claim (its input's digest, whether it returned a
+//     signer, the signer) from the storage argument. A
 //     transaction segment starts with nothing pending, so no frame can
 //     be left out, swapped or reordered;
 //   - where the frame shapes have verifier.Shape.KeccakClaims (the
@@ -60,6 +64,10 @@
 //     from the storage argument under the digest of its input), keccak
 //     segments hash each distinct input of the batch once and write its
 //     hash as many times as frames read it;
+//   - where the capacity has Ecrecover, ecrecover segments write the
+//     claim of each distinct input of the frames' ecrecover calls as
+//     many times as frames read it, having checked the precompile's
+//     rules on it and recovered the signer with gnark's ECRecover;
 //   - the end segments list every storage slot the frames touched, once,
 //     sorted by layer, address and key, with its value before and after
 //     the batch; an L2 slot's value before is the L2 state tree's

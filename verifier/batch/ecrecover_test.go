@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/stretchr/testify/require"
 
+	"github.com/boosterkit/go-booster/solidity"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/trace"
 )
@@ -233,5 +234,62 @@ func TestEcrecoverCalls(t *testing.T) {
 		_, err := witnessesFor(h, noL1, txs, execs, c)
 		require.ErrorIs(t, err, verifier.ErrUnsupported)
 		require.ErrorContains(t, err, "ecrecover")
+	})
+}
+
+// signedAt is where solidity/test/Signed.sol runs.
+var signedAt = common.HexToAddress("0x00000000000000000000000000000000000051a9")
+
+// TestEcrecoverSolidity proves Solidity's ecrecover in a real contract
+// (solidity/test/Signed.sol) on the ERC20 frame shape: approve recovers
+// bob from his signature, counts his approval in a mapping and emits
+// Approved, and the batch solves with one ecrecover segment. An approval
+// with a signature the precompile refuses reverts with BadSignature in
+// go-ethereum; its frame is refused by name, since Solidity keeps a
+// 32-byte return area that the empty return leaves unwritten (README,
+// "Soundness limits").
+func TestEcrecoverSolidity(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves frames of the ERC20 shape")
+	}
+	a := solidity.MustLoad("Signed")
+	digest := crypto.Keccak256Hash([]byte("ballot 7"))
+	key := testKey(t, "bob")
+	sig, err := crypto.Sign(digest[:], key)
+	require.NoError(t, err)
+	var r, s [32]byte
+	copy(r[:], sig[:32])
+	copy(s[:], sig[32:64])
+	approve, err := a.ABI.Pack("approve", digest, sig[64]+27, r, s)
+	require.NoError(t, err)
+	c := Capacity{Calldata: 160, Frame: verifier.Shapes[2], Ecrecover: 1}
+	w := &world{code: map[common.Address][]byte{signedAt: a.DeployedBytecode}, storage: map[common.Address]map[common.Hash]common.Hash{}}
+	exec := w.run(t, signedAt, approve)
+	tr := exec.Frames[0].Trace
+	require.False(t, tr.Reverted)
+	bob := crypto.PubkeyToAddress(key.PublicKey)
+	require.Equal(t, common.BytesToHash(bob[:]), common.BytesToHash(tr.ReturnData))
+	slot := crypto.Keccak256Hash(common.BytesToHash(bob[:]).Bytes(), common.Hash{}.Bytes())
+	require.Equal(t, []trace.StorageSlot{{Key: slot, Final: common.BigToHash(big.NewInt(1))}}, tr.Storage)
+	require.Len(t, tr.Logs, 1)
+	_, txs := signedBatch(t, []memCall{{signedAt, approve}})
+	h := headerFor(t, txs, noL1)
+	withOutcomes(t, h, txs, []*trace.Transaction{exec})
+	segs, err := witnessesFor(h, noL1, txs, []*trace.Transaction{exec}, c)
+	require.NoError(t, err)
+	require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, c.EcrecoverKind(), KindEnd}, kindsOf(segs))
+	require.Empty(t, solveAll(t, c, segs))
+
+	t.Run("a signature the precompile refuses", func(t *testing.T) {
+		refused, err := a.ABI.Pack("approve", digest, uint8(29), r, s)
+		require.NoError(t, err)
+		exec := w.run(t, signedAt, refused)
+		require.True(t, exec.Frames[0].Trace.Reverted)
+		_, txs := signedBatch(t, []memCall{{signedAt, refused}})
+		h := headerFor(t, txs, noL1)
+		withOutcomes(t, h, txs, []*trace.Transaction{exec})
+		_, err = witnessesFor(h, noL1, txs, []*trace.Transaction{exec}, c)
+		require.ErrorIs(t, err, verifier.ErrUnsupported)
+		require.ErrorContains(t, err, "return area")
 	})
 }
