@@ -428,8 +428,16 @@ func TestSegmentSoundness(t *testing.T) {
 // five segment inputs as public inputs, one commitment, and no public
 // input committed to.
 func TestSegmentLayouts(t *testing.T) {
+	// capacity's kinds, and the ecrecover kind of a capacity with
+	// ecrecover segments.
 	circuits, err := Circuits(capacity)
 	require.NoError(t, err)
+	withEcrecover := capacity
+	withEcrecover.Ecrecover = 1
+	all, err := Circuits(withEcrecover)
+	require.NoError(t, err)
+	require.Len(t, all, withEcrecover.EcrecoverKind()+1)
+	circuits = append(circuits, all[withEcrecover.EcrecoverKind()])
 	for kind, c := range circuits {
 		cs, err := frontend.Compile(ecc.BLS12_377.ScalarField(), r1cs.NewBuilder, c)
 		require.NoError(t, err)
