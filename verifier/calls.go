@@ -3,6 +3,7 @@ package verifier
 import (
 	"bytes"
 	"fmt"
+	"slices"
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/lookup/logderivlookup"
@@ -49,10 +50,12 @@ type CallEntry struct {
 	Ret             []Word
 
 	ID frontend.Variable
-	// RetOff and RetSize are the return area the call popped; RetSize
-	// is a multiple of 32, at most RetLen. Olds are the memory words the
-	// return data replaced.
+	// RetOff and RetArea are the return area the call popped; RetSize,
+	// the bytes of return data written there, is the smaller of RetArea
+	// and RetLen, a multiple of 32 (the rest of the area keeps what
+	// memory held). Olds are the memory words the return data replaced.
 	RetOff     Word
+	RetArea    frontend.Variable
 	RetSize    frontend.Variable
 	Olds       []Word
 	PrevRetLen frontend.Variable
@@ -67,7 +70,7 @@ type CallEntry struct {
 func newCallEntry(s Shape) CallEntry {
 	e := CallEntry{Used: 0, Static: 0, Delegate: 0, Gas: zeroWord(), To: zeroWord(), Value: zeroWord(),
 		MemoryData: newMemoryData(s.CallData), Success: 0, RetLen: 0, Ret: make([]Word, s.CallReturn),
-		ID: 0, RetOff: zeroWord(), RetSize: 0, Olds: make([]Word, s.CallReturn), PrevRetLen: 0, PrevCall: 0}
+		ID: 0, RetOff: zeroWord(), RetArea: 0, RetSize: 0, Olds: make([]Word, s.CallReturn), PrevRetLen: 0, PrevCall: 0}
 	for k := range e.Ret {
 		e.Ret[k], e.Olds[k] = zeroWord(), zeroWord()
 	}
@@ -183,7 +186,8 @@ func (b *builder) callTable() {
 			op: api.Add(aluCallSize, api.Mul(api.Add(base, m), rowIndexShift)), a: off, b: size, c: zero})
 
 		// The return area: RetSize = 32·n bytes, n <= RetLen/32 words of
-		// the return data written to memory from RetOff.
+		// the return data written to memory from RetOff; RetSize is the
+		// smaller of the area popped and the return data.
 		rf := b.ones(len(e.Ret), e.RetSize, 32, false)
 		api.AssertIsEqual(api.Mul(rf[0], api.Sub(1, e.Used)), 0)
 		var n frontend.Variable = 0
@@ -192,7 +196,9 @@ func (b *builder) callTable() {
 		}
 		api.AssertIsEqual(e.RetSize, api.Mul(n, 32))
 		b.rc.Check(api.Sub(e.RetLen, api.Mul(n, 32)), 16)
-		retOff, retSize := newCombo(e.RetOff.Hi, e.RetOff.Lo), newCombo(0, e.RetSize)
+		b.rc.Check(api.Sub(e.RetArea, e.RetSize), 64)
+		api.AssertIsEqual(api.Mul(api.Sub(e.RetArea, e.RetSize), api.Sub(e.RetLen, e.RetSize)), 0)
+		retOff, retSize := newCombo(e.RetOff.Hi, e.RetOff.Lo), newCombo(0, e.RetArea)
 		first := api.Add(base, m, 1)
 		for k := range e.Ret {
 			b.aluTable = append(b.aluTable, aluTuple{enable: rf[k],
@@ -221,7 +227,7 @@ func (b *builder) callTable() {
 
 		b.committed = append(b.committed, e.Used, e.Static, e.Delegate, e.Gas.Hi, e.Gas.Lo, e.To.Hi, e.To.Lo,
 			e.Value.Hi, e.Value.Lo, e.Success, e.RetLen, e.ID,
-			e.RetOff.Hi, e.RetOff.Lo, e.RetSize, e.PrevRetLen, e.PrevCall)
+			e.RetOff.Hi, e.RetOff.Lo, e.RetArea, e.RetSize, e.PrevRetLen, e.PrevCall)
 		for k := range e.Ret {
 			b.committed = append(b.committed, e.Ret[k].Hi, e.Ret[k].Lo, e.Olds[k].Hi, e.Olds[k].Lo)
 		}
@@ -287,15 +293,26 @@ func (a *assigner) callRows(si, i int, tb *aluTables) ([]Row, error) {
 	if len(fc.ReturnData) > 32*a.s.CallReturn {
 		return nil, fmt.Errorf("%w: %s: %d bytes of return data, shape has %d words a call", ErrCapacity, where, len(fc.ReturnData), a.s.CallReturn)
 	}
-	var n uint64
+	// The bytes written to the return area: as many as it takes of the
+	// return data, whole words of it from an aligned offset.
+	var n, copied uint64
 	if !retSize.IsZero() {
-		if !retSize.IsUint64() || retSize.Uint64()%32 != 0 || retSize.Uint64() > uint64(len(fc.ReturnData)) {
-			return nil, fmt.Errorf("%w: %s: a return area of %s bytes for %d bytes of return data (it must be whole words the callee returned)", ErrUnsupported, where, retSize.Dec(), len(fc.ReturnData))
+		if !retSize.IsUint64() || retSize.Uint64() >= 1<<32 {
+			return nil, fmt.Errorf("%w: %s: a return area of %s bytes", ErrUnsupported, where, retSize.Dec())
 		}
+		copied = min(retSize.Uint64(), uint64(len(fc.ReturnData)))
+		if copied%32 != 0 {
+			return nil, fmt.Errorf("%w: %s: a return area of %s bytes for %d bytes of return data (it must take whole words of the return data: the smaller must be a multiple of 32)", ErrUnsupported, where, retSize.Dec(), len(fc.ReturnData))
+		}
+		if copied < retSize.Uint64() && a.s.Msize && slices.ContainsFunc(a.t.Steps, func(st trace.Step) bool { return st.Op == vm.MSIZE }) {
+			return nil, fmt.Errorf("%w: %s: MSIZE in a frame whose call leaves part of its return area unwritten (the memory size counts the words rows touch)", ErrUnsupported, where)
+		}
+	}
+	if copied > 0 {
 		if !retOff.IsUint64() || retOff.Uint64()%32 != 0 {
 			return nil, fmt.Errorf("%w: %s: return offset %s is not a multiple of 32", ErrUnsupported, where, retOff.Dec())
 		}
-		n = retSize.Uint64() / 32
+		n = copied / 32
 		if retOff.Uint64()/32+n > uint64(a.s.Memory) {
 			return nil, fmt.Errorf("%w: %s: return area beyond %d bytes of memory", ErrCapacity, where, 32*a.s.Memory)
 		}
@@ -310,7 +327,7 @@ func (a *assigner) callRows(si, i int, tb *aluTables) ([]Row, error) {
 		value = top(2)
 		e.Value = word(&value)
 	}
-	e.MemoryData, e.RetOff, e.RetSize = md, word(&retOff), retSize.Uint64()
+	e.MemoryData, e.RetOff, e.RetArea, e.RetSize = md, word(&retOff), retSize.Uint64(), copied
 	e.Success, e.RetLen, e.Ret = boolInt(!pushed.IsZero()), len(fc.ReturnData), bytesWords(fc.ReturnData, a.s.CallReturn)
 	prev := a.rds[0]
 	prevSize := retSizeOf(&prev)

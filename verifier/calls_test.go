@@ -168,6 +168,65 @@ func TestSoundnessCalls(t *testing.T) {
 	})
 }
 
+// msizeCallShape is callShape with the memory size column.
+var msizeCallShape = func() Shape {
+	s := callShape
+	s.Msize = true
+	return s
+}()
+
+// areaProgram fills four words of memory, CALLs the echo contract (64
+// bytes of return data) with a return area of three words at 0, and an
+// account without code (no return data) with a return area of one word
+// at 96, then returns the sum of the four words: the first two the
+// echo's, the last two as they were.
+func areaProgram() []byte {
+	p := fillMemory(newProgram(), 4)
+	callArgs(p, vm.CALL, 0, echoAddr, 0, 0, 40, 0, 96).op(vm.POP)
+	callArgs(p, vm.CALL, 0, emptyAddr, 0, 0, 0, 96, 32).op(vm.POP)
+	p.op(vm.PUSH0, vm.MLOAD).pushU(32).op(vm.MLOAD, vm.ADD).pushU(64).op(vm.MLOAD, vm.ADD).pushU(96).op(vm.MLOAD, vm.ADD)
+	return p.returnTop().bytes()
+}
+
+// TestReturnAreas proves calls whose return area is larger than their
+// return data against go-ethereum's execution: the return data's words
+// are written, and the rest of the area keeps what memory held. A wrong
+// count of words written, or another area than the one popped, is
+// rejected.
+func TestReturnAreas(t *testing.T) {
+	tr := callTrace(t, areaProgram())
+	require.False(t, tr.Reverted)
+	require.Len(t, tr.Calls, 2)
+	require.Len(t, tr.Calls[0].ReturnData, 64)
+	require.Empty(t, tr.Calls[1].ReturnData)
+	var want uint256.Int
+	want.Add(memoryWord(0), uint256.NewInt(1+0x77))
+	want.Add(&want, memoryWord(2))
+	want.Add(&want, memoryWord(3))
+	require.Equal(t, want.Bytes32(), [32]byte(tr.ReturnData))
+	w := mustAssign(t, tr, callShape)
+	require.Equal(t, uint64(96), w.Calls[0].RetArea)
+	require.Equal(t, uint64(64), w.Calls[0].RetSize)
+	require.Equal(t, uint64(32), w.Calls[1].RetArea)
+	require.Equal(t, uint64(0), w.Calls[1].RetSize)
+	accepts(t, callShape, w)
+	for _, tc := range []struct {
+		name   string
+		change func(w *Circuit)
+	}{
+		{"one word written of two", func(w *Circuit) { w.Calls[0].RetSize = uint64(32) }},
+		{"the area as the return data", func(w *Circuit) { w.Calls[0].RetArea = uint64(64) }},
+		{"a word written with no return data", func(w *Circuit) { w.Calls[1].RetSize = uint64(32) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := mustAssign(t, tr, callShape)
+			tc.change(w)
+			recommit(w)
+			rejects(t, callShape, w)
+		})
+	}
+}
+
 // TestCallRefusals: what the call list cannot bind is refused by name.
 func TestCallRefusals(t *testing.T) {
 	four := fillMemory(newProgram(), 1)
@@ -187,7 +246,8 @@ func TestCallRefusals(t *testing.T) {
 		text string
 	}{
 		{"more input than a call holds", callArgs(fillMemory(newProgram(), 3), vm.CALL, 0, echoAddr, 0, 0, 65, 0, 0).op(vm.STOP).bytes(), callShape, ErrCapacity, "input: 65 bytes, shape has 2 words"},
-		{"a return area past the return data", callArgs(newProgram(), vm.CALL, 0, echoAddr, 0, 0, 0, 0, 96).op(vm.STOP).bytes(), callShape, ErrUnsupported, "return area"},
+		{"a return area past return data of part of a word", callArgs(newProgram(), vm.CALL, 0, revertAddr, 0, 0, 0, 0, 32).op(vm.STOP).bytes(), callShape, ErrUnsupported, "return area"},
+		{"a return area past return data with MSIZE", callArgs(newProgram(), vm.CALL, 0, emptyAddr, 0, 0, 0, 0, 32).op(vm.MSIZE, vm.STOP).bytes(), msizeCallShape, ErrUnsupported, "MSIZE"},
 		{"a return area of part of a word", callArgs(newProgram(), vm.CALL, 0, echoAddr, 0, 0, 0, 0, 16).op(vm.STOP).bytes(), callShape, ErrUnsupported, "return area"},
 		{"an unaligned return area", callArgs(newProgram(), vm.CALL, 0, echoAddr, 0, 0, 0, 8, 32).op(vm.STOP).bytes(), callShape, ErrUnsupported, "return offset"},
 		{"more calls than the list holds", four.op(vm.STOP).bytes(), callShape, ErrCapacity, "4 calls"},

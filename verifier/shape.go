@@ -72,7 +72,7 @@ type Shape struct {
 	// and DELEGATECALL steps, each with up to CallData words of input
 	// (from an offset that is a multiple of 32) and CallReturn words of
 	// return data, of which it writes whole words to an aligned return
-	// area. The callee's execution is another frame's proof; this one
+	// area (as many as the area takes, or as the return data has). The callee's execution is another frame's proof; this one
 	// binds what the frame handed it and what it got back. Calls also
 	// enables RETURNDATASIZE and GAS. Zero: they are refused, and their
 	// rows cost nothing.
