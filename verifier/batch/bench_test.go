@@ -20,7 +20,8 @@ import (
 // claims, with its cost per input; then the frame segment of a capacity
 // with ecrecover segments (Capacity.Ecrecover), which reads the claims
 // of its calls of the ecrecover precompile, and the ecrecover segment of
-// two inputs that writes them, with its cost per input:
+// two inputs that writes them, with its cost per input; and the same for
+// the sha256 precompile (Capacity.Sha256):
 //
 //	go test -run XXX -bench BenchmarkSegmentConstraints -benchtime 1x ./verifier/batch
 func BenchmarkSegmentConstraints(b *testing.B) {
@@ -42,6 +43,10 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 	// frame segment reads the claims of ecrecover calls.
 	ecrec := c
 	ecrec.Ecrecover = 2
+	// And with sha256 segments of two inputs (of the shape's four words
+	// of call input each).
+	sha := c
+	sha.Sha256 = 2
 	type run struct {
 		name string
 		c    Capacity
@@ -52,7 +57,8 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 		runs = append(runs, run{c.KindName(kind), c, kind})
 	}
 	runs = append(runs, run{"claims-frame", claims, KindFrame}, run{"claims-keccak", claims, KindKeccak}, run{"carried-frame", carried, KindFrame},
-		run{"ecrecover-frame", ecrec, KindFrame}, run{"ecrecover", ecrec, ecrec.EcrecoverKind()})
+		run{"ecrecover-frame", ecrec, KindFrame}, run{"ecrecover", ecrec, ecrec.EcrecoverKind()},
+		run{"sha256-frame", sha, KindFrame}, run{"sha256", sha, sha.Sha256Kind()})
 	for _, r := range runs {
 		b.Run(r.name, func(b *testing.B) {
 			var n int
@@ -68,9 +74,15 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 				n = cs.GetNbConstraints()
 			}
 			b.ReportMetric(float64(n), "constraints")
-			if r.name == "ecrecover" {
+			switch r.name {
+			case "ecrecover":
 				b.ReportMetric(float64(ecrec.Ecrecover), "inputs")
 				b.ReportMetric(float64(n)/float64(ecrec.Ecrecover), "constraints/input")
+				return
+			case "sha256":
+				b.ReportMetric(float64(sha.Sha256), "inputs")
+				b.ReportMetric(float64(32*sha.sha256Words()), "input-bytes")
+				b.ReportMetric(float64(n)/float64(sha.Sha256), "constraints/input")
 				return
 			}
 			switch r.kind {

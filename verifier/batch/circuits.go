@@ -51,6 +51,9 @@ func (c Capacity) KindName(k int) string {
 	if c.Ecrecover > 0 && k == c.EcrecoverKind() {
 		return "ecrecover"
 	}
+	if c.Sha256 > 0 && k == c.Sha256Kind() {
+		return "sha256"
+	}
 	if k < 0 || k >= c.firstExtraFrameKind() {
 		return fmt.Sprintf("kind %d", k)
 	}
@@ -89,6 +92,35 @@ func (c Capacity) TransactionKind(i int) int {
 // have.
 func (c Capacity) EcrecoverKind() int {
 	return c.firstExtraFrameKind() + len(c.Frames) + len(c.Transactions)
+}
+
+// Sha256Kind is the segment kind of the sha256 segments (it follows the
+// ecrecover kind, or the kinds of c.Transactions where c has no
+// ecrecover segments), which capacities with Sha256 entries have.
+func (c Capacity) Sha256Kind() int {
+	if c.Ecrecover > 0 {
+		return c.EcrecoverKind() + 1
+	}
+	return c.EcrecoverKind()
+}
+
+// sha256Of is sha256Words where c has sha256 segments, and 0 where it
+// has none.
+func (c Capacity) sha256Of() int {
+	if c.Sha256 > 0 {
+		return c.sha256Words()
+	}
+	return 0
+}
+
+// sha256Words is a sha256 segment entry's capacity of input words: the
+// most a call of any frame shape passes.
+func (c Capacity) sha256Words() int {
+	n := c.Frame.CallData
+	for _, s := range c.Frames {
+		n = max(n, s.CallData)
+	}
+	return max(n, 1)
 }
 
 // transactionKind is the kind and calldata capacity of the transaction
@@ -133,8 +165,8 @@ func (c Capacity) check() error {
 			return fmt.Errorf("%w: a transaction segment of %d bytes of calldata, where the contexts carry %d (it must be below)", verifier.ErrCapacity, n, c.Calldata)
 		}
 	}
-	if c.Ecrecover < 0 {
-		return fmt.Errorf("%w: an ecrecover segment of %d inputs", verifier.ErrCapacity, c.Ecrecover)
+	if c.Ecrecover < 0 || c.Sha256 < 0 {
+		return fmt.Errorf("%w: an ecrecover segment of %d inputs, a sha256 segment of %d", verifier.ErrCapacity, c.Ecrecover, c.Sha256)
 	}
 	return nil
 }
@@ -206,6 +238,12 @@ type Capacity struct {
 	// (EcrecoverKind); zero (the default) has none, and a batch whose
 	// frames call 0x01 is refused.
 	Ecrecover int
+	// Sha256 is a sha256 segment's capacity of distinct inputs of the
+	// sha256 precompile (0x02), each as long as the longest input a
+	// frame shape's calls pass, a segment kind of its own (Sha256Kind);
+	// zero (the default) has none, and a batch whose frames call 0x02
+	// is refused.
+	Sha256 int
 }
 
 // DefaultKeccakInputs is a keccak segment's capacity of inputs when
@@ -664,13 +702,7 @@ func codeDigest(api frontend.API, codeLen frontend.Variable, code []frontend.Var
 		return nil, fmt.Errorf("batch: poseidon2: %w", err)
 	}
 	// past is 1 from byte codeLen on.
-	past := make([]frontend.Variable, len(code))
-	var p frontend.Variable = 0
-	for i, b := range code {
-		p = api.Add(p, api.IsZero(api.Sub(codeLen, i)))
-		past[i] = p
-		api.AssertIsEqual(api.Mul(p, b), 0)
-	}
+	past := assertZeroPast(api, codeLen, code)
 	h.Write(codeLen)
 	digest := h.State()[0]
 	for i := 0; i < len(code); i += 31 {
@@ -1025,6 +1057,10 @@ type frameSegment struct {
 	// ecrecover is whether the capacity has ecrecover segments: then the
 	// segment proves calls of 0x01 by their claims (ecrecoverCall).
 	ecrecover bool `gnark:"-"`
+	// sha256Words, where the capacity has sha256 segments, is their
+	// entries' input words: then the segment proves calls of 0x02 by
+	// their claims (sha256Call). Zero where it has none.
+	sha256Words int `gnark:"-"`
 }
 
 // l1CallAddress is L1CALL's address (precompiles.L1CallAddress) and
@@ -1137,9 +1173,9 @@ func (c *frameSegment) Define(api frontend.API) error {
 	// The addresses called (each popped word's low 160 bits), and which
 	// calls enter a frame: every used one but a call of the identity
 	// precompile, which the segment proves itself (identityCall).
-	// Where the capacity has ecrecover segments, a call of the ecrecover
-	// precompile (0x01) enters no frame either: the segment reads its
-	// claim (ecrecoverCall).
+	// Where the capacity has ecrecover or sha256 segments, a call of the
+	// ecrecover (0x01) or sha256 (0x02) precompile enters no frame
+	// either: the segment reads its claim (ecrecoverCall, sha256Call).
 	tos := make([]frontend.Variable, len(f.Calls))
 	enters := make([]frontend.Variable, len(f.Calls))
 	for j := range f.Calls {
@@ -1159,6 +1195,15 @@ func (c *frameSegment) Define(api frontend.API) error {
 			}
 			mem.Sum = api.Sub(mem.Sum, claim)
 			enters[j] = api.Sub(enters[j], ecrecover)
+		}
+		if c.sha256Words > 0 {
+			sha := api.Mul(direct, api.IsZero(api.Sub(tos[j], sha256Address)))
+			claim, err := sha256Call(api, mem, call, sha, c.sha256Words)
+			if err != nil {
+				return err
+			}
+			mem.Sum = api.Sub(mem.Sum, claim)
+			enters[j] = api.Sub(enters[j], sha)
 		}
 	}
 	// The logs: the frame's folded in between its calls; a frame that
@@ -1689,7 +1734,7 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 		Balance: make([][64]frontend.Variable, c.balanceReads()), BalanceUses: make([]frontend.Variable, c.balanceReads())},
 		&transactionSegment{Tx: txsig.NewTx(c.Calldata), Ret: make([]verifier.Word, c.outcomeWords()), dataCap: c.Calldata},
 		&frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
-			ReadTimes: make([]frontend.Variable, c.Frame.Storage), CallLogs: make([][2]frontend.Variable, c.Frame.Calls), TransientReadTimes: make([]frontend.Variable, c.Frame.Transient), dataCap: c.Calldata, words: c.outcomeWords(), ecrecover: c.Ecrecover > 0},
+			ReadTimes: make([]frontend.Variable, c.Frame.Storage), CallLogs: make([][2]frontend.Variable, c.Frame.Calls), TransientReadTimes: make([]frontend.Variable, c.Frame.Transient), dataCap: c.Calldata, words: c.outcomeWords(), ecrecover: c.Ecrecover > 0, sha256Words: c.sha256Of()},
 		&endSegment{Slots: make([]slotEntry, c.slots()), Codes: make([]l2CodeEntry, c.l2Codes())}, &codeSegment{Code: make([]frontend.Variable, c.codeCap())},
 		&blockSegment{Header: make([]frontend.Variable, c.l1Block())}}
 	if c.Frame.KeccakClaims {
@@ -1703,6 +1748,9 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 	if c.Ecrecover > 0 {
 		out = append(out, newEcrecoverSegment(c.Ecrecover))
 	}
+	if c.Sha256 > 0 {
+		out = append(out, newSha256Segment(c.Sha256, c.sha256Words()))
+	}
 	return out, nil
 }
 
@@ -1713,5 +1761,5 @@ func frameCircuit(c Capacity, s verifier.Shape) (*frameSegment, error) {
 		return nil, fmt.Errorf("batch: frame shape: %w", err)
 	}
 	return &frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
-		ReadTimes: make([]frontend.Variable, s.Storage), CallLogs: make([][2]frontend.Variable, s.Calls), TransientReadTimes: make([]frontend.Variable, s.Transient), dataCap: c.Calldata, words: c.outcomeWords(), ecrecover: c.Ecrecover > 0}, nil
+		ReadTimes: make([]frontend.Variable, s.Storage), CallLogs: make([][2]frontend.Variable, s.Calls), TransientReadTimes: make([]frontend.Variable, s.Transient), dataCap: c.Calldata, words: c.outcomeWords(), ecrecover: c.Ecrecover > 0, sha256Words: c.sha256Of()}, nil
 }

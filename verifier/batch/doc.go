@@ -56,7 +56,9 @@
 //     so does a call of the ecrecover precompile (0x01) where the
 //     capacity has ecrecover segments (Capacity.Ecrecover): the segment
 //     reads the call's claim (its input's digest, whether it returned a
-//     signer, the signer) from the storage argument. A
+//     signer, the signer) from the storage argument; and a call of the
+//     sha256 precompile (0x02) where it has sha256 segments
+//     (Capacity.Sha256). A
 //     transaction segment starts with nothing pending, so no frame can
 //     be left out, swapped or reordered;
 //   - where the frame shapes have verifier.Shape.KeccakClaims (the
@@ -67,7 +69,9 @@
 //   - where the capacity has Ecrecover, ecrecover segments write the
 //     claim of each distinct input of the frames' ecrecover calls as
 //     many times as frames read it, having checked the precompile's
-//     rules on it and recovered the signer with gnark's ECRecover;
+//     rules on it and recovered the signer with gnark's ECRecover; where
+//     it has Sha256, sha256 segments do the same for the sha256
+//     precompile's calls with gnark's SHA-256;
 //   - the end segments list every storage slot the frames touched, once,
 //     sorted by layer, address and key, with its value before and after
 //     the batch; an L2 slot's value before is the L2 state tree's

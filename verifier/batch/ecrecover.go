@@ -263,32 +263,42 @@ func checkEcrecoverCall(call trace.FrameCall, s verifier.Shape) error {
 	return nil
 }
 
-// ecrecoverUse is one distinct ecrecover input of a batch and how many
-// frame claims read it.
-type ecrecoverUse struct {
-	input [32 * ecrecoverInputWords]byte
+// precompileUse is one distinct input of a precompile that frames claim
+// the output of, and how many claims read it.
+type precompileUse[K comparable] struct {
+	input K
 	uses  int
 }
 
-// ecrecoverUses collects the batch's distinct ecrecover inputs, in
-// first-use order.
-type ecrecoverUses struct {
-	byInput map[[32 * ecrecoverInputWords]byte]*ecrecoverUse
-	order   []*ecrecoverUse
+// precompileUses collects a batch's distinct inputs of one precompile
+// whose outputs frames claim, in first-use order.
+type precompileUses[K comparable] struct {
+	byInput map[K]*precompileUse[K]
+	order   []*precompileUse[K]
 }
 
-// claim counts one more read of input's claim and returns the read.
-func (u *ecrecoverUses) claim(input [32 * ecrecoverInputWords]byte, out []byte) memTuple {
+// use counts one more claim of input.
+func (u *precompileUses[K]) use(input K) {
 	if u.byInput == nil {
-		u.byInput = map[[32 * ecrecoverInputWords]byte]*ecrecoverUse{}
+		u.byInput = map[K]*precompileUse[K]{}
 	}
 	e, seen := u.byInput[input]
 	if !seen {
-		e = &ecrecoverUse{input: input}
+		e = &precompileUse[K]{input: input}
 		u.byInput[input] = e
 		u.order = append(u.order, e)
 	}
 	e.uses++
+}
+
+// ecrecoverUses collects the batch's distinct ecrecover inputs.
+type ecrecoverUses struct {
+	precompileUses[[32 * ecrecoverInputWords]byte]
+}
+
+// claim counts one more read of input's claim and returns the read.
+func (u *ecrecoverUses) claim(input [32 * ecrecoverInputWords]byte, out []byte) memTuple {
+	u.use(input)
 	return ecrecoverTuple(false, input, out)
 }
 

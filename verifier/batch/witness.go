@@ -184,6 +184,11 @@ type faults struct {
 	// ecrecover segment entry's Fail in place of the honest one.
 	ecrecover     bool
 	ecrecoverUses func(n int) int
+	// sha256 skips the check of the sha256 precompile's calls;
+	// sha256Uses, if set, gives how many times a sha256 segment writes
+	// a claim read n times.
+	sha256        bool
+	sha256Uses    func(n int) int
 	ecrecoverFail func(input [32 * ecrecoverInputWords]byte, fail int) int
 }
 
@@ -434,6 +439,9 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	if c.Ecrecover > 0 {
 		b.ecrecover.segments(&b, c.Ecrecover, c.EcrecoverKind())
 	}
+	if c.Sha256 > 0 {
+		b.sha256.segments(&b, c.Sha256, c.sha256Words(), c.Sha256Kind())
+	}
 	if err := b.ends(c.slots(), c.l2Codes()); err != nil {
 		return nil, err
 	}
@@ -556,6 +564,9 @@ type draftBatch struct {
 	// ecrecover holds the frames' inputs of the ecrecover precompile
 	// (Capacity.Ecrecover).
 	ecrecover ecrecoverUses
+	// sha256 holds the frames' inputs of the sha256 precompile
+	// (Capacity.Sha256).
+	sha256 sha256Uses
 	// sizeReads and hashReads count the L2 frames' EXTCODESIZE and
 	// EXTCODEHASH reads of each L2 address, which the first frame at the
 	// address writes (sized marks the addresses whose first frame is
@@ -778,11 +789,15 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	}
 	// The claims of its calls of the ecrecover precompile that
 	// returned, which an ecrecover segment writes.
-	if c.Ecrecover > 0 {
-		for _, call := range tr.Calls {
-			if call.Callee() == ecrecoverPrecompile && call.Op != vm.DELEGATECALL && call.Success {
-				tuples = append(tuples, b.ecrecover.claim(ecrecoverInput(call.Input), call.ReturnData))
-			}
+	for _, call := range tr.Calls {
+		if call.Op == vm.DELEGATECALL || !call.Success {
+			continue
+		}
+		switch {
+		case c.Ecrecover > 0 && call.Callee() == ecrecoverPrecompile:
+			tuples = append(tuples, b.ecrecover.claim(ecrecoverInput(call.Input), call.ReturnData))
+		case c.Sha256 > 0 && call.Callee() == sha256Precompile:
+			tuples = append(tuples, b.sha256.claim(call.Input, c.sha256Words(), call.ReturnData))
 		}
 	}
 	b.mem.acc = hashElements(es...)
@@ -1644,6 +1659,8 @@ func (b *draftBatch) finish(h *Header) []SegmentWitness {
 			a.SegmentInputs, a.carried = seg.Inputs(), cr
 		case *ecrecoverSegment:
 			a.SegmentInputs, a.carried = seg.Inputs(), cr
+		case *sha256Segment:
+			a.SegmentInputs, a.carried = seg.Inputs(), cr
 		}
 		segs[i] = SegmentWitness{Kind: d.kind, Assignment: d.assign, Segment: seg}
 		in = out
@@ -1934,6 +1951,13 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 			seg.CallLogs[j] = chainValues(chains[k].At[j])
 			continue
 		}
+		if c.Sha256 > 0 && call.Callee() == sha256Precompile && call.Op != vm.DELEGATECALL {
+			if err := checkSha256Call(call); err != nil && !fl.has(func(f *faults) bool { return f.sha256 }) {
+				return pendingFrame{}, fmt.Errorf("%w at call %d", err, j)
+			}
+			seg.CallLogs[j] = chainValues(chains[k].At[j])
+			continue
+		}
 		if call.Callee() == identityPrecompile && call.Op != vm.DELEGATECALL {
 			// The segment proves the call itself: nothing to push.
 			if err := identityOutcome(call, shape); err != nil && !fl.has(func(f *faults) bool { return f.identity }) {
@@ -1950,7 +1974,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 		case call.Callee() == precompiles.L1CallAddress && (f.L1 || static):
 			return pendingFrame{}, fmt.Errorf("%w: an L1CALL from a static or L1 frame at call %d", verifier.ErrUnsupported, j)
 		case child < 0:
-			return pendingFrame{}, fmt.Errorf("%w: %s to %s at call %d ran no code (an account without code, a precompile's refusal, or a precompile other than L1CALL, identity and, in a capacity with Ecrecover, ecrecover)", verifier.ErrUnsupported, call.Op, call.Callee(), j)
+			return pendingFrame{}, fmt.Errorf("%w: %s to %s at call %d ran no code (an account without code, a precompile's refusal, or a precompile other than L1CALL, identity and, in a capacity with Ecrecover or Sha256, ecrecover or sha256)", verifier.ErrUnsupported, call.Op, call.Callee(), j)
 		case !ancestors[MaxDepth-2].IsZero() && !unsupported:
 			return pendingFrame{}, fmt.Errorf("%w: a call at depth %d (call %d): the segments follow calls %d deep", verifier.ErrUnsupported, MaxDepth, j, MaxDepth)
 		}
