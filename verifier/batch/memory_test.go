@@ -90,6 +90,12 @@ type world struct {
 // slots it left changed to w.
 func (w *world) run(t *testing.T, to common.Address, data []byte) *trace.Transaction {
 	t.Helper()
+	return w.runFrom(t, alice, to, data)
+}
+
+// runFrom is run with another sender.
+func (w *world) runFrom(t *testing.T, from, to common.Address, data []byte) *trace.Transaction {
+	t.Helper()
 	ctx := l2Context
 	others := map[common.Address][]byte{}
 	for a, c := range w.code {
@@ -97,7 +103,7 @@ func (w *world) run(t *testing.T, to common.Address, data []byte) *trace.Transac
 			others[a] = c
 		}
 	}
-	tx, err := trace.RunTransaction(trace.Call{Code: w.code[to], Storage: w.storage[to], Address: to, Caller: alice, Input: data,
+	tx, err := trace.RunTransaction(trace.Call{Code: w.code[to], Storage: w.storage[to], Address: to, Caller: from, Input: data,
 		Contracts: others, ContractStorage: w.storage, Context: &ctx})
 	require.NoError(t, err)
 	changed, err := tx.Check(nil)
