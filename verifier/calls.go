@@ -52,12 +52,21 @@ type CallEntry struct {
 	ID frontend.Variable
 	// RetOff and RetArea are the return area the call popped; RetSize,
 	// the bytes of return data written there, is the smaller of RetArea
-	// and RetLen, a multiple of 32 (the rest of the area keeps what
-	// memory held). Olds are the memory words the return data replaced.
+	// and RetLen (the rest of the area keeps what memory held). In a
+	// shape without Rdc it is a multiple of 32, RetOff is too, and Olds
+	// are the memory words the return data replaced. In a shape with Rdc
+	// the area may start and end anywhere: RetOff = J + 32·Q (J < 32),
+	// J + RetSize = 32(md-1) + Rd (1 <= Rd <= 32) when RetSize > 0, and
+	// the md words from Q on are written, OldBytes before and New after
+	// (New taking the return data's bytes inside the area, OldBytes'
+	// outside it).
 	RetOff     Word
 	RetArea    frontend.Variable
 	RetSize    frontend.Variable
 	Olds       []Word
+	J, Q, Rd   frontend.Variable
+	OldBytes   [][32]frontend.Variable
+	New        []Word
 	PrevRetLen frontend.Variable
 	// PrevCall is the number of the call before (1 + its index, 0 for
 	// none), which the return data size cell named before this one.
@@ -70,14 +79,26 @@ type CallEntry struct {
 func newCallEntry(s Shape) CallEntry {
 	e := CallEntry{Used: 0, Static: 0, Delegate: 0, Gas: zeroWord(), To: zeroWord(), Value: zeroWord(),
 		MemoryData: newMemoryData(s.CallData), Success: 0, RetLen: 0, Ret: make([]Word, s.CallReturn),
-		ID: 0, RetOff: zeroWord(), RetArea: 0, RetSize: 0, Olds: make([]Word, s.CallReturn), PrevRetLen: 0, PrevCall: 0}
+		ID: 0, RetOff: zeroWord(), RetArea: 0, RetSize: 0, J: 0, Q: 0, Rd: 0, PrevRetLen: 0, PrevCall: 0}
 	for k := range e.Ret {
-		e.Ret[k], e.Olds[k] = zeroWord(), zeroWord()
+		e.Ret[k] = zeroWord()
 	}
 	if s.Rdc > 0 {
 		e.RetBytes = make([][32]frontend.Variable, s.CallReturn)
 		for k := range e.RetBytes {
 			zeros(e.RetBytes[k][:])
+		}
+		// An area from any offset writes one word more than the return
+		// data's.
+		e.OldBytes, e.New = make([][32]frontend.Variable, s.CallReturn+1), make([]Word, s.CallReturn+1)
+		for k := range e.New {
+			zeros(e.OldBytes[k][:])
+			e.New[k] = zeroWord()
+		}
+	} else {
+		e.Olds = make([]Word, s.CallReturn)
+		for k := range e.Olds {
+			e.Olds[k] = zeroWord()
 		}
 	}
 	return e
@@ -148,6 +169,22 @@ func (b *builder) callTable() {
 	if b.s.Rdc > 0 {
 		b.retBytes = logderivlookup.New(api)
 	}
+	// The return data's bytes, in the table RETURNDATACOPY and the
+	// return areas read: call j's byte p at j·32·CallReturn + p.
+	callBytes := 32 * b.s.CallReturn
+	for j := range c.Calls {
+		e := &c.Calls[j]
+		for k := range e.RetBytes {
+			for _, byt := range e.RetBytes[k] {
+				b.rc.Check(byt, 8)
+				b.retBytes.Insert(byt)
+			}
+			w := wordOfBytes(api, &e.RetBytes[k])
+			api.AssertIsEqual(e.Ret[k].Hi, w.Hi)
+			api.AssertIsEqual(e.Ret[k].Lo, w.Lo)
+			b.committed = append(b.committed, e.RetBytes[k][:]...)
+		}
+	}
 	var prevUsed, prevID frontend.Variable = 1, -1
 	for j := range c.Calls {
 		e := &c.Calls[j]
@@ -185,26 +222,18 @@ func (b *builder) callTable() {
 		b.aluTable = append(b.aluTable, aluTuple{enable: e.Used,
 			op: api.Add(aluCallSize, api.Mul(api.Add(base, m), rowIndexShift)), a: off, b: size, c: zero})
 
-		// The return area: RetSize = 32·n bytes, n <= RetLen/32 words of
-		// the return data written to memory from RetOff; RetSize is the
-		// smaller of the area popped and the return data.
-		rf := b.ones(len(e.Ret), e.RetSize, 32, false)
-		api.AssertIsEqual(api.Mul(rf[0], api.Sub(1, e.Used)), 0)
-		var n frontend.Variable = 0
-		for _, f := range rf {
-			n = api.Add(n, f)
-		}
-		api.AssertIsEqual(e.RetSize, api.Mul(n, 32))
-		b.rc.Check(api.Sub(e.RetLen, api.Mul(n, 32)), 16)
+		// The return area: RetSize, the smaller of the area popped and
+		// the return data, is written to memory from RetOff.
+		b.rc.Check(api.Sub(e.RetLen, e.RetSize), 16)
 		b.rc.Check(api.Sub(e.RetArea, e.RetSize), 64)
 		api.AssertIsEqual(api.Mul(api.Sub(e.RetArea, e.RetSize), api.Sub(e.RetLen, e.RetSize)), 0)
 		retOff, retSize := newCombo(e.RetOff.Hi, e.RetOff.Lo), newCombo(0, e.RetArea)
 		first := api.Add(base, m, 1)
-		for k := range e.Ret {
-			b.aluTable = append(b.aluTable, aluTuple{enable: rf[k],
-				op: api.Add(aluCallRet, api.Mul(api.Add(first, k), rowIndexShift)),
-				a:  retOff, b: retSize, c: zero,
-				d: newCombo(e.Olds[k].Hi, e.Olds[k].Lo), e: newCombo(e.Ret[k].Hi, e.Ret[k].Lo), j: k * copyKShift})
+		var n frontend.Variable
+		if b.s.Rdc > 0 {
+			n = b.returnArea(e, j*callBytes, first, retOff, retSize)
+		} else {
+			n = b.alignedReturnArea(e, first, retOff, retSize)
 		}
 		// The last row: the success flag, and the return data size cell,
 		// whose high limb names the call (j + 1) for RETURNDATACOPY.
@@ -212,24 +241,19 @@ func (b *builder) callTable() {
 			op: api.Add(aluCallEnd0, e.Static, api.Mul(e.Delegate, 2), api.Mul(api.Add(first, n), rowIndexShift)),
 			a:  retOff, b: retSize, c: newCombo(0, e.Success),
 			d: newCombo(e.PrevCall, e.PrevRetLen), e: newCombo(j+1, e.RetLen), j: api.Mul(n, copyKShift)})
-		// The return data's bytes, in the table RETURNDATACOPY reads: call
-		// j's byte p at j·32·CallReturn + p.
-		for k := range e.RetBytes {
-			for _, byt := range e.RetBytes[k] {
-				b.rc.Check(byt, 8)
-				b.retBytes.Insert(byt)
-			}
-			w := wordOfBytes(api, &e.RetBytes[k])
-			api.AssertIsEqual(e.Ret[k].Hi, w.Hi)
-			api.AssertIsEqual(e.Ret[k].Lo, w.Lo)
-			b.committed = append(b.committed, e.RetBytes[k][:]...)
-		}
 
 		b.committed = append(b.committed, e.Used, e.Static, e.Delegate, e.Gas.Hi, e.Gas.Lo, e.To.Hi, e.To.Lo,
 			e.Value.Hi, e.Value.Lo, e.Success, e.RetLen, e.ID,
-			e.RetOff.Hi, e.RetOff.Lo, e.RetArea, e.RetSize, e.PrevRetLen, e.PrevCall)
+			e.RetOff.Hi, e.RetOff.Lo, e.RetArea, e.RetSize, e.PrevRetLen, e.PrevCall, e.J, e.Q, e.Rd)
 		for k := range e.Ret {
-			b.committed = append(b.committed, e.Ret[k].Hi, e.Ret[k].Lo, e.Olds[k].Hi, e.Olds[k].Lo)
+			b.committed = append(b.committed, e.Ret[k].Hi, e.Ret[k].Lo)
+		}
+		for k := range e.Olds {
+			b.committed = append(b.committed, e.Olds[k].Hi, e.Olds[k].Lo)
+		}
+		for k := range e.New {
+			b.committed = append(b.committed, e.OldBytes[k][:]...)
+			b.committed = append(b.committed, e.New[k].Hi, e.New[k].Lo)
 		}
 	}
 
@@ -240,6 +264,70 @@ func (b *builder) callTable() {
 		access{write: true, enable: 1, key: pack(api, domRetSize, 0, 0), value: slot, data: newCombo(0, 0)},
 		access{write: false, enable: 1, key: pack(api, domRetSize, 0, end.T), value: slot, data: newCombo(end.Hi, end.Lo)})
 	b.committed = append(b.committed, end.Hi, end.Lo, end.T)
+}
+
+// alignedReturnArea constrains the return area of call entry e in a
+// shape without Rdc: RetSize = 32·n bytes from RetOff, a multiple of 32,
+// whole words of the return data, each written by one row (the k-th
+// return row from first on). It returns n.
+func (b *builder) alignedReturnArea(e *CallEntry, first frontend.Variable, retOff, retSize *combo) frontend.Variable {
+	api := b.api
+	rf := b.ones(len(e.Ret), e.RetSize, 32, false)
+	api.AssertIsEqual(api.Mul(rf[0], api.Sub(1, e.Used)), 0)
+	var n frontend.Variable = 0
+	for _, f := range rf {
+		n = api.Add(n, f)
+	}
+	api.AssertIsEqual(e.RetSize, api.Mul(n, 32))
+	api.AssertIsEqual(e.J, 0)
+	for k := range e.Ret {
+		b.aluTable = append(b.aluTable, aluTuple{enable: rf[k],
+			op: api.Add(aluCallRet, api.Mul(api.Add(first, k), rowIndexShift)),
+			a:  retOff, b: retSize, c: newCombo(0, 0),
+			d: newCombo(e.Olds[k].Hi, e.Olds[k].Lo), e: newCombo(e.Ret[k].Hi, e.Ret[k].Lo), j: k * copyKShift})
+	}
+	return n
+}
+
+// returnArea constrains the return area of call entry e in a shape with
+// Rdc: RetSize bytes of the return data (whose bytes are in the byte
+// table from index at on) written from RetOff = J + 32·Q, as
+// RETURNDATACOPY writes them: md destination words, each by one row (the
+// k-th return row from first on, its J the area's). It returns md.
+func (b *builder) returnArea(e *CallEntry, at int, first frontend.Variable, retOff, retSize *combo) frontend.Variable {
+	api := b.api
+	df := b.ones(len(e.New), api.Add(e.J, e.RetSize), 32, false)
+	hasData := df[0]
+	api.AssertIsEqual(api.Mul(hasData, api.Sub(1, e.Used)), 0)
+	var md frontend.Variable = 0
+	for _, f := range df {
+		md = api.Add(md, f)
+	}
+	b.rc.Check(e.J, 5)
+	b.rc.Check(e.Q, 16)
+	api.AssertIsEqual(api.Mul(api.Sub(1, hasData), e.J), 0)
+	api.AssertIsEqual(api.Mul(api.Sub(1, hasData), e.Rd), 0)
+	b.rc.Check(api.Sub(e.Rd, hasData), 5)
+	api.AssertIsEqual(api.Add(e.J, e.RetSize), api.Add(api.Mul(api.Sub(md, hasData), 32), e.Rd))
+	api.AssertIsEqual(api.Mul(hasData, e.RetOff.Hi), 0)
+	api.AssertIsEqual(api.Mul(hasData, api.Sub(e.RetOff.Lo, api.Add(e.J, api.Mul(e.Q, 32)))), 0)
+	// Destination word k: its bytes inside the area are the return
+	// data's from 32·k - J on, the others Old's.
+	base := api.Sub(at, e.J)
+	for k := range e.New {
+		old, _ := b.destWord(k, df, e.J, e.RetSize, &e.OldBytes[k], e.New[k], func(copied []frontend.Variable) []frontend.Variable {
+			idx := make([]frontend.Variable, 32)
+			for q := range idx {
+				idx[q] = api.Mul(copied[q], api.Add(base, 32*k+q))
+			}
+			return b.retBytes.Lookup(idx...)
+		})
+		b.aluTable = append(b.aluTable, aluTuple{enable: df[k],
+			op: api.Add(aluCallRet, api.Mul(api.Add(first, k), rowIndexShift)),
+			a:  retOff, b: retSize, c: newCombo(0, 0),
+			d: newCombo(old.Hi, old.Lo), e: newCombo(e.New[k].Hi, e.New[k].Lo), j: api.Add(e.J, k*copyKShift)})
+	}
+	return md
 }
 
 // publicCallElements appends a call entry's public values to out: one
@@ -286,7 +374,7 @@ func (a *assigner) callRows(si, i int, tb *aluTables) ([]Row, error) {
 	pushed := a.t.Steps[si+1].Stack[sp-np-4]
 	argOff, argSize, retOff, retSize := top(np), top(np+1), top(np+2), top(np+3)
 	where := fmt.Sprintf("%s at pc %d", st.Op, st.PC)
-	md, q, m, input, err := a.readData(argOff, argSize, a.s.CallData, where+": input")
+	mdata, qin, m, input, err := a.readData(argOff, argSize, a.s.CallData, where+": input")
 	if err != nil {
 		return nil, err
 	}
@@ -294,23 +382,35 @@ func (a *assigner) callRows(si, i int, tb *aluTables) ([]Row, error) {
 		return nil, fmt.Errorf("%w: %s: %d bytes of return data, shape has %d words a call", ErrCapacity, where, len(fc.ReturnData), a.s.CallReturn)
 	}
 	// The bytes written to the return area: as many as it takes of the
-	// return data, whole words of it from an aligned offset.
+	// return data (copied).
 	var n, copied uint64
 	if !retSize.IsZero() {
 		if !retSize.IsUint64() || retSize.Uint64() >= 1<<32 {
 			return nil, fmt.Errorf("%w: %s: a return area of %s bytes", ErrUnsupported, where, retSize.Dec())
 		}
 		copied = min(retSize.Uint64(), uint64(len(fc.ReturnData)))
-		if copied%32 != 0 {
-			return nil, fmt.Errorf("%w: %s: a return area of %s bytes for %d bytes of return data (it must take whole words of the return data: the smaller must be a multiple of 32)", ErrUnsupported, where, retSize.Dec(), len(fc.ReturnData))
-		}
 		if copied < retSize.Uint64() && a.s.Msize && slices.ContainsFunc(a.t.Steps, func(st trace.Step) bool { return st.Op == vm.MSIZE }) {
 			return nil, fmt.Errorf("%w: %s: MSIZE in a frame whose call leaves part of its return area unwritten (the memory size counts the words rows touch)", ErrUnsupported, where)
 		}
 	}
-	if copied > 0 {
+	// In a shape with Rdc the area may start and end anywhere: md words
+	// from Q are written.
+	var j, q, md uint64
+	if copied > 0 && a.s.Rdc > 0 {
+		if !retOff.IsUint64() || retOff.Uint64() >= 32*uint64(a.s.Memory) {
+			return nil, fmt.Errorf("%w: %s: return area at %s, beyond %d bytes of memory", ErrCapacity, where, retOff.Dec(), 32*a.s.Memory)
+		}
+		j, q = retOff.Uint64()%32, retOff.Uint64()/32
+		md = (j + copied + 31) / 32
+		if q+md > uint64(a.s.Memory) {
+			return nil, fmt.Errorf("%w: %s: return area beyond %d bytes of memory", ErrCapacity, where, 32*a.s.Memory)
+		}
+	} else if copied > 0 {
+		if copied%32 != 0 {
+			return nil, fmt.Errorf("%w: %s: a return area of %s bytes for %d bytes of return data (in a shape without Rdc the smaller must be a multiple of 32)", ErrUnsupported, where, retSize.Dec(), len(fc.ReturnData))
+		}
 		if !retOff.IsUint64() || retOff.Uint64()%32 != 0 {
-			return nil, fmt.Errorf("%w: %s: return offset %s is not a multiple of 32", ErrUnsupported, where, retOff.Dec())
+			return nil, fmt.Errorf("%w: %s: return offset %s is not a multiple of 32 (in a shape without Rdc)", ErrUnsupported, where, retOff.Dec())
 		}
 		n = copied / 32
 		if retOff.Uint64()/32+n > uint64(a.s.Memory) {
@@ -327,7 +427,7 @@ func (a *assigner) callRows(si, i int, tb *aluTables) ([]Row, error) {
 		value = top(2)
 		e.Value = word(&value)
 	}
-	e.MemoryData, e.RetOff, e.RetArea, e.RetSize = md, word(&retOff), retSize.Uint64(), copied
+	e.MemoryData, e.RetOff, e.RetArea, e.RetSize = mdata, word(&retOff), retSize.Uint64(), copied
 	e.Success, e.RetLen, e.Ret = boolInt(!pushed.IsZero()), len(fc.ReturnData), bytesWords(fc.ReturnData, a.s.CallReturn)
 	prev := a.rds[0]
 	prevSize := retSizeOf(&prev)
@@ -357,25 +457,54 @@ func (a *assigner) callRows(si, i int, tb *aluTables) ([]Row, error) {
 	sp2 := sp - np
 	for k := range m {
 		r, ri := row(famCallData, aluCallData, sp2, k)
-		r.J = md.J
+		r.J = mdata.J
 		r.R0 = a.readStack(sp2-1, tm(ri, portR0))
 		r.R1 = a.readStack(sp2-2, tm(ri, portR1))
-		r.Data = a.readMem(q+k, tm(ri, portData))
+		r.Data = a.readMem(qin+k, tm(ri, portData))
 	}
 	r, ri := row(famCallSize, aluCallSize, sp2, m)
 	r.R0 = a.readStack(sp2-1, tm(ri, portR0))
 	r.R1 = a.readStack(sp2-2, tm(ri, portR1))
 	sp3 := sp2 - 2
-	rw := retOff.Uint64() / 32
-	for k := range n {
-		r, ri := row(famCallRet, aluCallRet, sp3, k)
-		r.R0 = a.readStack(sp3-1, tm(ri, portR0))
-		r.R1 = a.readStack(sp3-2, tm(ri, portR1))
-		var v uint256.Int
-		v.SetBytes32(fc.ReturnData[32*k : 32*k+32])
-		old := a.mem[rw+k]
-		e.Olds[k] = word(&old)
-		r.Data = a.writeCell(a.mem, domMem, int(rw+k), tm(ri, portData), v)
+	if a.s.Rdc > 0 {
+		// The words from Q take the return data's bytes inside the area.
+		e.J, e.Q = j, q
+		if md > 0 {
+			e.Rd = j + copied - 32*(md-1)
+		}
+		for k := range md {
+			r, ri := row(famCallRet, aluCallRet, sp3, k)
+			r.J = j
+			r.R0 = a.readStack(sp3-1, tm(ri, portR0))
+			r.R1 = a.readStack(sp3-2, tm(ri, portR1))
+			old := a.mem[q+k]
+			ob := old.Bytes32()
+			nb := ob
+			for p := range nb {
+				if cp := int64(32*k) + int64(p) - int64(j); cp >= 0 && cp < int64(copied) {
+					nb[p] = fc.ReturnData[cp]
+				}
+			}
+			for p, byt := range ob {
+				e.OldBytes[k][p] = int(byt)
+			}
+			nw := *new(uint256.Int).SetBytes32(nb[:])
+			e.New[k] = word(&nw)
+			r.Data = a.writeCell(a.mem, domMem, int(q+k), tm(ri, portData), nw)
+		}
+		n = md
+	} else {
+		rw := retOff.Uint64() / 32
+		for k := range n {
+			r, ri := row(famCallRet, aluCallRet, sp3, k)
+			r.R0 = a.readStack(sp3-1, tm(ri, portR0))
+			r.R1 = a.readStack(sp3-2, tm(ri, portR1))
+			var v uint256.Int
+			v.SetBytes32(fc.ReturnData[32*k : 32*k+32])
+			old := a.mem[rw+k]
+			e.Olds[k] = word(&old)
+			r.Data = a.writeCell(a.mem, domMem, int(rw+k), tm(ri, portData), v)
+		}
 	}
 	r, ri = row(famCallEnd, aluCallEnd0+kind, sp3, n)
 	r.R0 = a.readStack(sp3-1, tm(ri, portR0))

@@ -227,6 +227,77 @@ func TestReturnAreas(t *testing.T) {
 	}
 }
 
+// rdcCallShape is callShape with a RETURNDATACOPY table, whose shapes
+// write return areas from any offset and of any length.
+var rdcCallShape = func() Shape {
+	s := callShape
+	s.Rdc, s.RdcWords = 1, 3
+	return s
+}()
+
+// anywhereProgram fills five words of memory, CALLs the echo contract (64
+// bytes of return data) with a return area of 64 bytes at 5, the
+// reverting one (4 bytes) with an area of 32 at 100 and an account
+// without code with an area of 32 at 7, then returns the sum of the five
+// words.
+func anywhereProgram() []byte {
+	p := fillMemory(newProgram(), 5)
+	callArgs(p, vm.CALL, 0, echoAddr, 0, 0, 40, 5, 64).op(vm.POP)
+	callArgs(p, vm.CALL, 0, revertAddr, 0, 0, 0, 100, 32).op(vm.POP)
+	callArgs(p, vm.CALL, 0, emptyAddr, 0, 0, 0, 7, 32).op(vm.POP)
+	p.op(vm.PUSH0, vm.MLOAD)
+	for k := 1; k < 5; k++ {
+		p.pushU(uint64(32 * k)).op(vm.MLOAD, vm.ADD)
+	}
+	return p.returnTop().bytes()
+}
+
+// TestReturnAreasAnywhere proves, in a shape with Rdc, calls whose return
+// areas start at any offset and take part of a word, against
+// go-ethereum's execution: 64 bytes written from offset 5 (three words),
+// four bytes of a revert into an area of 32 at 100, and nothing from an
+// account without code. A changed written word, old byte, offset or
+// length is rejected.
+func TestReturnAreasAnywhere(t *testing.T) {
+	tr := callTrace(t, anywhereProgram())
+	require.False(t, tr.Reverted)
+	// The memory go-ethereum left, by hand.
+	mem := patternBytes(0, 160)
+	echo := append(common.LeftPadBytes(new(uint256.Int).Add(memoryWord(0), uint256.NewInt(1)).Bytes(), 32), common.LeftPadBytes([]byte{0x77}, 32)...)
+	copy(mem[5:], echo)
+	copy(mem[100:], common.FromHex("deadbeef"))
+	var want uint256.Int
+	for k := range 5 {
+		var w uint256.Int
+		w.SetBytes(mem[32*k : 32*k+32])
+		want.Add(&want, &w)
+	}
+	require.Equal(t, want.Bytes32(), [32]byte(tr.ReturnData))
+	w := mustAssign(t, tr, rdcCallShape)
+	require.Equal(t, []any{uint64(5), uint64(0), uint64(5)}, []any{w.Calls[0].J, w.Calls[0].Q, w.Calls[0].Rd})
+	require.Equal(t, []any{uint64(4), uint64(4), uint64(8)}, []any{w.Calls[1].RetSize, w.Calls[1].J, w.Calls[1].Rd})
+	// Parameters, input words, size row, return words, last row.
+	require.Len(t, rowsOf(w, vm.CALL), (3+2+1+3+1)+(3+0+1+1+1)+(3+0+1+0+1))
+	accepts(t, rdcCallShape, w)
+	for _, tc := range []struct {
+		name   string
+		change func(w *Circuit)
+	}{
+		{"a written word", func(w *Circuit) { w.Calls[0].New[1].Lo = 5 }},
+		{"an old byte", func(w *Circuit) { w.Calls[0].OldBytes[0][0] = 0 }},
+		{"the area's offset", func(w *Circuit) { w.Calls[0].J = uint64(4) }},
+		{"the bytes written", func(w *Circuit) { w.Calls[1].RetSize = uint64(0); w.Calls[1].Rd = uint64(0) }},
+		{"the whole area written", func(w *Circuit) { w.Calls[1].RetSize = uint64(32); w.Calls[1].Rd = uint64(32) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := mustAssign(t, tr, rdcCallShape)
+			tc.change(w)
+			recommit(w)
+			rejects(t, rdcCallShape, w)
+		})
+	}
+}
+
 // TestCallRefusals: what the call list cannot bind is refused by name.
 func TestCallRefusals(t *testing.T) {
 	four := fillMemory(newProgram(), 1)

@@ -789,8 +789,9 @@ func (b *builder) rows() {
 		// ADDMOD and MULMOD, where it is the first row's index: the
 		// modulo table joins the rows that carry the same J.
 		busExt := api.Add(splice, isModA, isModB, isCopy, isMc, isRdcDst)
-		// A log's or a call's data rows read from J too (see MemoryData).
-		api.AssertIsEqual(api.Mul(r.J, api.Sub(1, busExt, isLData, isCData)), 0)
+		// A log's or a call's data rows read from J too (see MemoryData),
+		// and a call's return rows write from it (see CallEntry).
+		api.AssertIsEqual(api.Mul(r.J, api.Sub(1, busExt, isLData, isCData, isCRet)), 0)
 		// Equalities that hold on rows of some families are summed, one
 		// sum per limb, each gated by flags of families no other term of
 		// its sum names (see zeroSum).
