@@ -247,7 +247,7 @@ func anywhereProgram() []byte {
 	callArgs(p, vm.CALL, 0, emptyAddr, 0, 0, 0, 7, 32).op(vm.POP)
 	p.op(vm.PUSH0, vm.MLOAD)
 	for k := 1; k < 5; k++ {
-		p.pushU(uint64(32 * k)).op(vm.MLOAD, vm.ADD)
+		p.pushU(uint64(32*k)).op(vm.MLOAD, vm.ADD)
 	}
 	return p.returnTop().bytes()
 }
