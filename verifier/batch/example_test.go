@@ -8,14 +8,16 @@ import (
 )
 
 // A capacity whose frames leave their KECCAK256 hashes to keccak
-// segments and whose short frames take a 512-row kind of their own: its
-// segment kinds, in the order batch.Circuits returns their circuits.
+// segments, whose short frames take a 512-row kind of their own, and
+// whose frames' calls of the ecrecover and sha256 precompiles are proven
+// by segments of two inputs each: its segment kinds, in the order
+// batch.Circuits returns their circuits.
 func ExampleCapacity_KindName() {
 	frame := verifier.Shapes[2] // the ERC20 shape, 1,024 rows
 	frame.KeccakClaims = true
 	short := frame
 	short.Steps = 512
-	c := batch.Capacity{Calldata: 128, Frame: frame, Frames: []verifier.Shape{short}}
+	c := batch.Capacity{Calldata: 128, Frame: frame, Frames: []verifier.Shape{short}, Ecrecover: 2, Sha256: 2}
 	circuits, err := batch.Circuits(c)
 	if err != nil {
 		panic(err)
@@ -33,5 +35,7 @@ func ExampleCapacity_KindName() {
 	// 5 block false
 	// 6 keccak false
 	// 7 frame 1 true
+	// 8 ecrecover false
+	// 9 sha256 false
 	// short frames: frame 1
 }
