@@ -5,8 +5,10 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/stretchr/testify/require"
 
+	"github.com/boosterkit/go-booster/solidity"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/trace"
 )
@@ -139,4 +141,38 @@ func TestDelegateCallRefused(t *testing.T) {
 	_, err = witnessesFor(h, noL1, txs, execs, delegateCapacity)
 	require.ErrorIs(t, err, verifier.ErrUnsupported)
 	require.ErrorContains(t, err, "from a frame a DELEGATECALL entered")
+}
+
+// TestMulticall proves a multicall in the style of OpenZeppelin's
+// (solidity/test/Multi.sol): the contract DELEGATECALLs itself twice,
+// each frame bumping the sender's count, the second reading what the
+// first left, and logging; the batch solves, with the count where
+// go-ethereum left it.
+func TestMulticall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves frames of the ERC20 shape")
+	}
+	multi := common.HexToAddress("0x00000000000000000000000000000000000000f3")
+	a := solidity.MustLoad("Multi")
+	w := &world{code: map[common.Address][]byte{multi: a.DeployedBytecode}, storage: map[common.Address]map[common.Hash]common.Hash{}}
+	one, two := pack(t, "Multi", "bump", big.NewInt(1)), pack(t, "Multi", "bump", big.NewInt(2))
+	h, txs, execs := sentBatch(t, w, []sentCall{{"alice", multi, pack(t, "Multi", "multicall", [][]byte{one, two})}})
+	exec := execs[0]
+	require.False(t, exec.Frames[0].Trace.Reverted)
+	require.Len(t, exec.Frames, 3)
+	for _, f := range exec.Frames[1:] {
+		require.Equal(t, multi, f.Trace.Address)
+		require.Equal(t, alice, f.Trace.Caller)
+		require.Len(t, f.Trace.Logs, 1)
+	}
+	count := crypto.Keccak256Hash(common.BytesToHash(alice[:]).Bytes(), common.Hash{}.Bytes())
+	require.Equal(t, common.BigToHash(big.NewInt(3)), w.storage[multi][count])
+	// The multicall's 324 bytes of calldata take the 2^12 shape, the
+	// bumps the ERC20 shape.
+	c := Capacity{Calldata: 384, Frame: verifier.Shapes[3], Frames: []verifier.Shape{verifier.Shapes[2]}}
+	segs, err := witnessesFor(h, noL1, txs, execs, c)
+	require.NoError(t, err)
+	small := c.FrameKind(0)
+	require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, small, small, KindEnd}, kindsOf(segs))
+	require.Empty(t, solveAll(t, c, segs))
 }
