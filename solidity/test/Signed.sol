@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-/// Approvals by signature, for the prover's tests of the ecrecover
-/// precompile (0x01): approve recovers the signer of a digest with
-/// Solidity's ecrecover (a STATICCALL of 0x01) and counts its approval;
-/// check returns the signer, address(0) for a signature the precompile
-/// refuses.
+/// Approvals by signature and commitments by hash, for the prover's tests
+/// of the ecrecover (0x01) and sha256 (0x02) precompiles: approve
+/// recovers the signer of a digest with Solidity's ecrecover (a
+/// STATICCALL of 0x01) and counts its approval; check returns the
+/// signer, address(0) for a signature the precompile refuses; commit
+/// keeps the sender's sha256 of some data.
 contract Signed {
     /// How many digests each signer approved.
     mapping(address => uint256) public approvals;
+    /// Each sender's last commitment.
+    mapping(address => bytes32) public commitments;
 
     /// A signer approved a digest.
     event Approved(address indexed signer, bytes32 digest);
@@ -23,6 +26,12 @@ contract Signed {
         if (signer == address(0)) revert BadSignature();
         approvals[signer] += 1;
         emit Approved(signer, digest);
+    }
+
+    /// Keeps sha256(data) as the sender's commitment.
+    function commit(bytes calldata data) external returns (bytes32 h) {
+        h = sha256(data);
+        commitments[msg.sender] = h;
     }
 
     /// The signer of digest, address(0) where the precompile recovers

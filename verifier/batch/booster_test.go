@@ -1,6 +1,8 @@
 package batch_test
 
 import (
+	"context"
+	"crypto/sha256"
 	"math/big"
 	"testing"
 
@@ -8,6 +10,7 @@ import (
 	"github.com/consensys/gnark/test"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/booster"
@@ -244,5 +247,74 @@ func TestBoosterMixedBatchSegments(t *testing.T) {
 			require.Equal(t, 1, kinds[batch.KindFrame])
 			require.Equal(t, 5, kinds[batch.KindCode])
 		})
+	}
+}
+
+// TestBoosterPrecompileBatch executes a real booster batch whose L2
+// frames call Ethereum's precompiles, recorded as the booster ran them:
+// an approval in solidity/test/Signed.sol (Solidity's ecrecover of bob's
+// signature), a second approval with a signature the precompile refuses
+// (which reverts), and a commitment (Solidity's sha256 of 51 bytes). Its
+// segments solve for a capacity with ecrecover and sha256 segments, one
+// ecrecover segment proving both signatures; without either kind the
+// batch is refused by name.
+func TestBoosterPrecompileBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves EVM frames of the ERC20 shape")
+	}
+	rec := trace.NewTxRecorder()
+	l1 := boostertest.NewL1(t)
+	rollup := l1.NewRollup(t, booster.WithTracer(rec.Hooks()), booster.WithL1Tracer(rec.L1Hooks()))
+	deployer := rollup.Account(t, "deployer")
+	signed := deployer.Deploy(t, "Signed")
+	rollup.Settle(t)
+	rec.Reset()
+
+	bob := rollup.Account(t, "bob")
+	digest := crypto.Keccak256Hash([]byte("proposal 3"))
+	sig, err := crypto.Sign(digest[:], bob.Key)
+	require.NoError(t, err)
+	var r, s [32]byte
+	copy(r[:], sig[:32])
+	copy(s[:], sig[32:64])
+	rollup.Account(t, "alice").Transact(t, signed, "Signed", "approve", digest, sig[64]+27, r, s)
+	rollup.Account(t, "carol").Transact(t, signed, "Signed", "approve", digest, uint8(29), r, s)
+	data := []byte("the minutes of the meeting of the third of December")
+	rollup.Account(t, "dave").Transact(t, signed, "Signed", "commit", data)
+	// Executed, not settled (boostertest's Settle wants every transaction
+	// to succeed).
+	b, err := rollup.Booster.ExecuteBatch(context.Background())
+	require.NoError(t, err)
+	require.Len(t, b.Receipts, 3)
+	require.Equal(t, types.ReceiptStatusSuccessful, b.Receipts[0].Status)
+	require.Equal(t, types.ReceiptStatusFailed, b.Receipts[1].Status)
+	require.Equal(t, types.ReceiptStatusSuccessful, b.Receipts[2].Status)
+	sum := sha256.Sum256(data)
+	require.Equal(t, sum[:], b.Receipts[2].ReturnData)
+	require.Len(t, b.Receipts[0].Logs, 1, "Approved")
+	execs, err := rec.Transactions()
+	require.NoError(t, err)
+	h, err := b.Header()
+	require.NoError(t, err)
+	lists, err := b.L1Lists()
+	require.NoError(t, err)
+
+	c := batch.Capacity{Calldata: 160, Frame: verifier.Shapes[2], Ecrecover: 2, Sha256: 1}
+	segs, err := batch.Witnesses(h, lists, b.L2StateBefore(), b.Transactions, execs, c)
+	require.NoError(t, err)
+	circuits, err := batch.Circuits(c)
+	require.NoError(t, err)
+	kinds := map[int]int{}
+	for i, s := range segs {
+		kinds[s.Kind]++
+		require.NoError(t, test.IsSolved(circuits[s.Kind], s.Assignment, ecc.BLS12_377.ScalarField()), "segment %d (%s)", i, c.KindName(s.Kind))
+	}
+	require.Equal(t, 3, kinds[batch.KindFrame])
+	require.Equal(t, 1, kinds[c.EcrecoverKind()])
+	require.Equal(t, 1, kinds[c.Sha256Kind()])
+	// Without ecrecover or sha256 segments the batch is refused by name.
+	for _, less := range []batch.Capacity{{Calldata: 160, Frame: verifier.Shapes[2], Sha256: 1}, {Calldata: 160, Frame: verifier.Shapes[2], Ecrecover: 2}} {
+		_, err = batch.Witnesses(h, lists, b.L2StateBefore(), b.Transactions, execs, less)
+		require.ErrorIs(t, err, verifier.ErrUnsupported)
 	}
 }
