@@ -1546,10 +1546,12 @@ type endSegment struct {
 // l2CodeEntry is an L2 account's code digest, which an end segment
 // proves against the L2 state tree (under L2CodeKey) and writes to the
 // storage argument Uses times, once for each L2 frame at the account,
-// which reads it.
+// which reads it. For an account without code (digest zero: the tree
+// holds none) it writes the code size zero SizeUses times, once for each
+// EXTCODESIZE of the account an L2 frame reads.
 type l2CodeEntry struct {
-	Used, Address, Digest, Uses frontend.Variable
-	Siblings                    [statetree.Depth]frontend.Variable
+	Used, Address, Digest, Uses, SizeUses frontend.Variable
+	Siblings                              [statetree.Depth]frontend.Variable
 }
 
 // Define implements frontend.Circuit.
@@ -1637,7 +1639,11 @@ func (c *endSegment) Define(api frontend.API) error {
 		hi, lo := api.FromBinary(bits[128:]...), api.FromBinary(bits[:128]...)
 		root = u.Update(root, &statetree.Entry{Key: key, BeforeHi: hi, BeforeLo: lo, AfterHi: hi, AfterLo: lo, Siblings: e.Siblings}, e.Used)
 		sum = api.Add(sum, api.Mul(e.Used, e.Uses, m.term(api, m.fingerprint(api, owner, e.Digest, 0, 0, 0, 0))))
-		vs = append(vs, e.Used, e.Address, e.Digest, e.Uses)
+		// An account without code has code size zero.
+		api.AssertIsEqual(api.Mul(e.SizeUses, e.Digest), 0)
+		sizeOwner := domainOwner(api, 0, domCodeSize, e.Address)
+		sum = api.Add(sum, api.Mul(e.Used, e.SizeUses, m.term(api, m.fingerprint(api, sizeOwner, 0, 0, 0, 0, 0))))
+		vs = append(vs, e.Used, e.Address, e.Digest, e.Uses, e.SizeUses)
 	}
 	acc, err := hashVars(api, vs...)
 	if err != nil {

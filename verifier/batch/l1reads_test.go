@@ -17,6 +17,7 @@ import (
 
 	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/statetree"
 	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
@@ -283,14 +284,49 @@ func TestL2CodeReads(t *testing.T) {
 		execs := forge(t, vm.EXTCODEHASH, 2, real, forged)
 		requireRefusedAsBuilt(t, h, noL1, txs, execs, c, &faults{unsupported: true}, lastEnd)
 	})
+	// lone stores op of addrB at slot 0 and stops.
+	lone := func(op string) []byte { return common.FromHex(b + op + "600055" + "00") }
 	t.Run("an address no frame runs at", func(t *testing.T) {
-		for _, op := range []string{"3b", "3f"} {
-			lone := common.FromHex(b + op + "600055" + "00")
-			w := &world{code: map[common.Address][]byte{addrA: lone}, storage: map[common.Address]map[common.Hash]common.Hash{}}
+		// EXTCODEHASH of an account without code, and EXTCODESIZE of one
+		// with code that runs no frame.
+		for _, tc := range []struct {
+			op   string
+			code map[common.Address][]byte
+		}{{"3f", map[common.Address][]byte{addrA: lone("3f")}}, {"3b", map[common.Address][]byte{addrA: lone("3b"), addrB: keeperCode}}} {
+			w := &world{code: tc.code, storage: map[common.Address]map[common.Hash]common.Hash{}}
 			exec := w.run(t, addrA, nil)
 			_, err := witnessesFor(h, noL1, txs, []*trace.Transaction{exec}, c)
 			require.ErrorIs(t, err, verifier.ErrUnsupported)
 			require.ErrorContains(t, err, " of "+addrB.Hex()+", at which no L2 frame")
 		}
+	})
+	t.Run("the size of an account without code", func(t *testing.T) {
+		// Proven from the L2 state tree, which holds no code there: an
+		// end segment's code entry of digest zero writes the size.
+		w := &world{code: map[common.Address][]byte{addrA: lone("3b")}, storage: map[common.Address]map[common.Hash]common.Hash{}}
+		execs := []*trace.Transaction{w.run(t, addrA, nil)}
+		require.Equal(t, *uint256.NewInt(0), execs[0].Frames[0].Trace.Reads[0].Value)
+		segs, err := witnessesFor(h, noL1, txs, execs, c)
+		require.NoError(t, err)
+		end := segs[len(segs)-1].Assignment.(*endSegment)
+		require.Equal(t, []any{1, 1}, []any{end.Codes[0].Uses, end.Codes[1].SizeUses}, "addrA's code, addrB's size")
+		require.Empty(t, solveAll(t, c, segs))
+
+		// The same read where the L2 state holds code at addrB: refused
+		// by Witnesses and, built anyway, by the end segment that opens
+		// the tree there.
+		pre := statetree.New()
+		for a, code := range map[common.Address][]byte{addrA: lone("3b"), addrB: keeperCode} {
+			pre, err = pre.Set(L2CodeKey(a), CodeDigest(code))
+			require.NoError(t, err)
+		}
+		hc := *h
+		hc.ParentL2StateRoot, hc.L2StateRoot = pre.RootHash(), pre.RootHash()
+		_, err = Witnesses(&hc, noL1, pre, txs, execs, c)
+		require.ErrorIs(t, err, ErrStatement)
+		require.ErrorContains(t, err, "EXTCODESIZE of "+addrB.Hex()+" as 0")
+		segs, err = witnesses(&hc, noL1, pre, txs, execs, c, &faults{l2: true})
+		require.NoError(t, err)
+		require.Equal(t, lastEnd(segs), solveAll(t, c, segs))
 	})
 }

@@ -217,7 +217,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	if n := c.codeReads(); len(l1.Code) > n {
 		return nil, fmt.Errorf("%w: %d code reads, the header segment holds %d", verifier.ErrCapacity, len(l1.Code), n)
 	}
-	sizeReads, hashReads, err := l2CodeReads(executions, fl.has(func(f *faults) bool { return f.unsupported }))
+	sizeReads, hashReads, codeless, err := l2CodeReads(executions, fl.has(func(f *faults) bool { return f.unsupported }))
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +306,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	// second, once the chain gives the challenges, the argument's sums
 	// and the boundaries.
 	b := draftBatch{state: map[slotKey]*slotState{}, faults: fl, l2: l2, l2Code: map[common.Address]*l2CodeUse{}, acc: h.L2Block.seed(),
-		sizeReads: sizeReads, hashReads: hashReads, sized: map[common.Address]bool{}}
+		sizeReads: sizeReads, hashReads: hashReads, sized: map[common.Address]bool{}, codeless: codeless}
 	var parent fr.Element
 	if err := parent.SetBytesCanonical(h.ParentL2StateRoot[:]); err != nil {
 		if !fl.has(func(f *faults) bool { return f.l2 }) {
@@ -573,6 +573,9 @@ type draftBatch struct {
 	// assigned).
 	sizeReads, hashReads map[common.Address]int
 	sized                map[common.Address]bool
+	// codeless are the L2 accounts without code whose EXTCODESIZE L2
+	// frames read, which the end segments prove from the L2 state tree.
+	codeless []codelessReads
 }
 
 // l2CodeUse is an L2 account's code and the number of frames that run it.
@@ -1406,7 +1409,7 @@ func domainOwnerOf(l1 bool, dom int, addr common.Address) fr.Element {
 // proves it: where none runs there (an account without code, or one the
 // batch does not call) the read is refused with verifier.ErrUnsupported,
 // and another value with ErrStatement (unless unchecked).
-func l2CodeReads(executions []*trace.Transaction, unchecked bool) (sizes, hashes map[common.Address]int, err error) {
+func l2CodeReads(executions []*trace.Transaction, unchecked bool) (sizes, hashes map[common.Address]int, codeless []codelessReads, err error) {
 	code := map[common.Address][]byte{}
 	for f := range codeFrames(executions) {
 		// The frames that run their own address's code answer.
@@ -1425,23 +1428,41 @@ func l2CodeReads(executions []*trace.Transaction, unchecked bool) (sizes, hashes
 			}
 			a := common.Address(r.Key.Bytes20())
 			c, runs := code[a]
-			if !runs {
-				return nil, nil, fmt.Errorf("%w: %s of %s, at which no L2 frame of the batch runs, in the L2 frame at %s", verifier.ErrUnsupported, r.Op, a, f.Trace.Address)
+			switch {
+			case !runs && r.Op == vm.EXTCODESIZE && r.Value.IsZero():
+				// An account without code: the L2 state tree holds no
+				// code for it (an end segment proves it).
+				i := slices.IndexFunc(codeless, func(c codelessReads) bool { return c.addr == a })
+				if i < 0 {
+					i = len(codeless)
+					codeless = append(codeless, codelessReads{addr: a})
+				}
+				codeless[i].reads++
+				continue
+			case !runs:
+				return nil, nil, nil, fmt.Errorf("%w: %s of %s, at which no L2 frame of the batch runs, in the L2 frame at %s (only EXTCODESIZE of an account without code is proven without one)", verifier.ErrUnsupported, r.Op, a, f.Trace.Address)
 			}
 			if r.Op == vm.EXTCODESIZE {
 				if !r.Value.Eq(uint256.NewInt(uint64(len(c)))) && !unchecked {
-					return nil, nil, fmt.Errorf("%w: the L2 frame at %s reads EXTCODESIZE of %s = %s, the code run there is %d bytes", ErrStatement, f.Trace.Address, a, r.Value.Dec(), len(c))
+					return nil, nil, nil, fmt.Errorf("%w: the L2 frame at %s reads EXTCODESIZE of %s = %s, the code run there is %d bytes", ErrStatement, f.Trace.Address, a, r.Value.Dec(), len(c))
 				}
 				sizes[a]++
 				continue
 			}
 			if h := crypto.Keccak256Hash(c); common.Hash(r.Value.Bytes32()) != h && !unchecked {
-				return nil, nil, fmt.Errorf("%w: the L2 frame at %s reads EXTCODEHASH of %s = %s, the code run there hashes to %s", ErrStatement, f.Trace.Address, a, common.Hash(r.Value.Bytes32()), h)
+				return nil, nil, nil, fmt.Errorf("%w: the L2 frame at %s reads EXTCODEHASH of %s = %s, the code run there hashes to %s", ErrStatement, f.Trace.Address, a, common.Hash(r.Value.Bytes32()), h)
 			}
 			hashes[a]++
 		}
 	}
-	return sizes, hashes, nil
+	return sizes, hashes, codeless, nil
+}
+
+// codelessReads is an L2 account without code, at which no L2 frame of
+// the batch runs, and how many EXTCODESIZE reads of it L2 frames make.
+type codelessReads struct {
+	addr  common.Address
+	reads int
 }
 
 // listOwnerOf is listOwner outside the circuit.
@@ -1518,7 +1539,19 @@ func (b *draftBatch) ends(slots, codes int) error {
 		}
 		b.l2, b.faults.pre = pre, pre
 	}
-	accounts := slices.Clone(b.l2CodeOrder)
+	// The code entries: each L2 account the frames run, then each
+	// account without code whose size they read.
+	type codeEntry struct {
+		addr     common.Address
+		codeless int // EXTCODESIZE reads of an account without code
+	}
+	var accounts []codeEntry
+	for _, a := range b.l2CodeOrder {
+		accounts = append(accounts, codeEntry{addr: a})
+	}
+	for _, c := range b.codeless {
+		accounts = append(accounts, codeEntry{addr: c.addr, codeless: c.reads})
+	}
 	trusted := b.faults.has(func(f *faults) bool { return f.l2 })
 	for first := true; first || len(keys) > 0 || len(accounts) > 0; first = false {
 		n, nc := min(slots, len(keys)), min(codes, len(accounts))
@@ -1579,22 +1612,28 @@ func (b *draftBatch) ends(slots, codes int) error {
 		keys = keys[n:]
 		for j := range seg.Codes {
 			e := &seg.Codes[j]
-			e.Used, e.Address, e.Digest, e.Uses = 0, 0, 0, 0
+			e.Used, e.Address, e.Digest, e.Uses, e.SizeUses = 0, 0, 0, 0, 0
 			for i := range e.Siblings {
 				e.Siblings[i] = 0
 			}
 			if j >= nc {
-				es = append(es, fr.Element{}, fr.Element{}, fr.Element{}, fr.Element{})
+				es = append(es, fr.Element{}, fr.Element{}, fr.Element{}, fr.Element{}, fr.Element{})
 				continue
 			}
-			addr := accounts[j]
-			u := b.l2Code[addr]
-			digest := CodeDigest(u.code)
+			addr := accounts[j].addr
+			var digest common.Hash
+			uses := 0
+			if u := b.l2Code[addr]; accounts[j].codeless == 0 {
+				digest, uses = CodeDigest(u.code), u.uses
+			}
 			if b.faults != nil && b.faults.l2CodeDigest != nil {
 				digest = b.faults.l2CodeDigest(addr, digest)
 			}
 			key := L2CodeKey(addr)
 			if got := b.l2.Get(key); got != digest && !trusted {
+				if accounts[j].codeless > 0 {
+					return fmt.Errorf("%w: the L2 frames read EXTCODESIZE of %s as 0, the L2 state holds code of digest %s there", ErrStatement, addr, got)
+				}
 				return fmt.Errorf("%w: the L2 frames at %s run code of digest %s, the L2 state holds %s", ErrStatement, addr, digest, got)
 			}
 			p := b.l2.Prove(key)
@@ -1604,11 +1643,14 @@ func (b *draftBatch) ends(slots, codes int) error {
 			var d fr.Element
 			d.SetBytes(digest[:])
 			owner := codeOwnerOf(false, addr)
-			e.Used, e.Address, e.Digest, e.Uses = 1, new(big.Int).SetBytes(addr[:]), d, u.uses
-			for range u.uses {
+			e.Used, e.Address, e.Digest, e.Uses, e.SizeUses = 1, new(big.Int).SetBytes(addr[:]), d, uses, accounts[j].codeless
+			for range uses {
 				tuples = append(tuples, memTuple{write: true, owner: owner, keyHi: d})
 			}
-			es = append(es, fr.NewElement(1), elem(addr[:]), d, fr.NewElement(uint64(u.uses)))
+			for range accounts[j].codeless {
+				tuples = append(tuples, memTuple{write: true, owner: l2SizeOwnerOf(addr)})
+			}
+			es = append(es, fr.NewElement(1), elem(addr[:]), d, fr.NewElement(uint64(uses)), fr.NewElement(uint64(accounts[j].codeless)))
 		}
 		accounts = accounts[nc:]
 		b.mem.acc = hashElements(es...)
