@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-/// A minimal ERC721 (no metadata, no operators, no safe transfers), for
-/// the prover's batch tests of a real contract: the minter mints, an
-/// owner approves one account per token, and the owner or the approved
-/// account moves a token with transferFrom.
+/// ERC721's receiver interface.
+interface IDeedReceiver {
+    function onERC721Received(address operator, address from, uint256 tokenId, bytes calldata data)
+        external
+        returns (bytes4);
+}
+
+/// A minimal ERC721 (no metadata, no operators), for the prover's batch
+/// tests of a real contract: the minter mints, an owner approves one
+/// account per token, and the owner or the approved account moves a
+/// token with transferFrom, or with safeTransferFrom, which asks a
+/// recipient that has code whether it accepts the token.
 contract Deed {
     /// The account allowed to mint.
     address public immutable minter;
@@ -48,7 +56,7 @@ contract Deed {
     }
 
     /// Moves tokenId from from to to (its owner or its approved account).
-    function transferFrom(address from, address to, uint256 tokenId) external {
+    function transferFrom(address from, address to, uint256 tokenId) public {
         address owner = ownerOf(tokenId);
         if (owner != from) revert BadToken(tokenId);
         if (msg.sender != owner && msg.sender != _approved[tokenId]) revert NotAllowed(msg.sender, tokenId);
@@ -62,6 +70,16 @@ contract Deed {
         emit Transfer(from, to, tokenId);
     }
 
+    /// transferFrom, then, where to has code, its onERC721Received must
+    /// accept the token.
+    function safeTransferFrom(address from, address to, uint256 tokenId) external {
+        transferFrom(from, to, tokenId);
+        if (to.code.length > 0) {
+            bytes4 answer = IDeedReceiver(to).onERC721Received(msg.sender, from, tokenId, "");
+            if (answer != IDeedReceiver.onERC721Received.selector) revert NotAllowed(to, tokenId);
+        }
+    }
+
     /// The owner of tokenId, which must exist.
     function ownerOf(uint256 tokenId) public view returns (address owner) {
         owner = _owners[tokenId];
@@ -71,5 +89,17 @@ contract Deed {
     /// How many tokens owner holds.
     function balanceOf(address owner) external view returns (uint256) {
         return _balances[owner];
+    }
+}
+
+/// A contract that accepts deeds and keeps the last one it got.
+contract DeedReceiver is IDeedReceiver {
+    /// The last token received.
+    uint256 public last;
+
+    /// Accepts the token.
+    function onERC721Received(address, address, uint256 tokenId, bytes calldata) external returns (bytes4) {
+        last = tokenId;
+        return IDeedReceiver.onERC721Received.selector;
     }
 }

@@ -69,7 +69,9 @@ func sentBatch(t *testing.T, w *world, calls []sentCall) (*Header, []*types.Tran
 // the real contracts issue 9 names, compiled by the pinned solc: an
 // ERC20 (solidity/test/Token.sol: mint, approve, transferFrom by the
 // spender, transfer), an ERC721 (solidity/test/Deed.sol: mint, approve,
-// transferFrom by the approved account) and a role-guarded setter
+// transferFrom by the approved account, safeTransferFrom to an account
+// without code, whose EXTCODESIZE the L2 state tree proves zero, and to
+// a DeedReceiver, whose onERC721Received accepts it) and a role-guarded setter
 // (solidity/test/Registry.sol: the admin grants the setter role, the
 // setter sets, and an account without the role is refused with
 // AccessDenied, its transaction reverted), each with its events, from
@@ -81,13 +83,15 @@ func TestRealContractsBatch(t *testing.T) {
 	}
 	alice, bob, carol := crypto.PubkeyToAddress(testKey(t, "alice").PublicKey), crypto.PubkeyToAddress(testKey(t, "bob").PublicKey), crypto.PubkeyToAddress(testKey(t, "carol").PublicKey)
 	token, deed, registry := common.HexToAddress("0x70ce"), common.HexToAddress("0xdeed"), common.HexToAddress("0x4e61")
+	receiver := common.HexToAddress("0x4ece")
 	admin := crypto.Keccak256Hash([]byte("ADMIN"))
 	setter := crypto.Keccak256Hash([]byte("SETTER"))
 	// Registry's constructor grants alice ADMIN: _roles (slot 0) of
 	// ADMIN, of alice.
 	adminSlot := crypto.Keccak256Hash(common.BytesToHash(alice[:]).Bytes(), crypto.Keccak256(admin[:], common.Hash{}.Bytes()))
 	w := &world{
-		code: map[common.Address][]byte{token: solidity.MustLoad("Token").DeployedBytecode, deed: deployed(t, "Deed", alice), registry: solidity.MustLoad("Registry").DeployedBytecode},
+		code: map[common.Address][]byte{token: solidity.MustLoad("Token").DeployedBytecode, deed: deployed(t, "Deed", alice), registry: solidity.MustLoad("Registry").DeployedBytecode,
+			receiver: solidity.MustLoad("DeedReceiver").DeployedBytecode},
 		storage: map[common.Address]map[common.Hash]common.Hash{
 			registry: {adminSlot: common.BigToHash(big.NewInt(1))},
 		},
@@ -100,6 +104,9 @@ func TestRealContractsBatch(t *testing.T) {
 		{"alice", deed, pack(t, "Deed", "mint", bob, big.NewInt(7))},
 		{"bob", deed, pack(t, "Deed", "approve", carol, big.NewInt(7))},
 		{"carol", deed, pack(t, "Deed", "transferFrom", bob, alice, big.NewInt(7))},
+		{"alice", deed, pack(t, "Deed", "mint", alice, big.NewInt(8))},
+		{"alice", deed, pack(t, "Deed", "safeTransferFrom", alice, carol, big.NewInt(8))},
+		{"carol", deed, pack(t, "Deed", "safeTransferFrom", carol, receiver, big.NewInt(8))},
 		{"alice", registry, pack(t, "Registry", "grantRole", setter, bob)},
 		{"bob", registry, pack(t, "Registry", "set", big.NewInt(42))},
 		{"carol", registry, pack(t, "Registry", "set", big.NewInt(43))},
@@ -112,7 +119,7 @@ func TestRealContractsBatch(t *testing.T) {
 	require.Equal(t, denied[:4], execs[len(execs)-1].Frames[0].Trace.ReturnData[:4])
 	// Token.transferFrom hashes seven times: the 2^12 shape takes it, the
 	// ERC20 shape the other frames.
-	c := Capacity{Calldata: dataCap, Frame: verifier.Shapes[3], Frames: []verifier.Shape{verifier.Shapes[2]}}
+	c := Capacity{Calldata: 192, Frame: verifier.Shapes[3], Frames: []verifier.Shape{verifier.Shapes[2]}}
 	segs, err := witnessesFor(h, noL1, txs, execs, c)
 	require.NoError(t, err)
 	large, small := 0, 0
@@ -125,7 +132,8 @@ func TestRealContractsBatch(t *testing.T) {
 		}
 	}
 	t.Logf("%d segments: %d frames of the ERC20 shape, %d of the 2^12 one", len(segs), small, large)
-	require.Equal(t, len(calls), large+small)
+	// One frame a transaction, and the receiver's onERC721Received.
+	require.Equal(t, len(calls)+1, large+small)
 	require.Positive(t, large)
 	require.Empty(t, solveAll(t, c, segs))
 	// What the frames left, as go-ethereum left it.
@@ -135,7 +143,11 @@ func TestRealContractsBatch(t *testing.T) {
 	require.Equal(t, common.BigToHash(big.NewInt(70)), balance(alice))
 	require.Equal(t, common.BigToHash(big.NewInt(25)), balance(bob))
 	require.Equal(t, common.BigToHash(big.NewInt(5)), balance(carol))
-	owner := w.storage[deed][crypto.Keccak256Hash(common.BigToHash(big.NewInt(7)).Bytes(), common.Hash{}.Bytes())]
-	require.Equal(t, common.BytesToHash(alice[:]), owner)
+	owner := func(id int64) common.Hash {
+		return w.storage[deed][crypto.Keccak256Hash(common.BigToHash(big.NewInt(id)).Bytes(), common.Hash{}.Bytes())]
+	}
+	require.Equal(t, common.BytesToHash(alice[:]), owner(7))
+	require.Equal(t, common.BytesToHash(receiver[:]), owner(8))
+	require.Equal(t, common.BigToHash(big.NewInt(8)), w.storage[receiver][common.Hash{}])
 	require.Equal(t, common.BigToHash(big.NewInt(42)), w.storage[registry][common.BigToHash(big.NewInt(1))])
 }
