@@ -222,6 +222,9 @@ func (b *builder) callTable() {
 		b.aluTable = append(b.aluTable, aluTuple{enable: e.Used,
 			op: api.Add(aluCallSize, api.Mul(api.Add(base, m), rowIndexShift)), a: off, b: size, c: zero})
 
+		// The return data fits the entry's words (so that the byte
+		// table's bytes of the call are all of it, zero past RetLen).
+		b.rc.Check(api.Sub(32*len(e.Ret), e.RetLen), 16)
 		// The return area: RetSize, the smaller of the area popped and
 		// the return data, is written to memory from RetOff.
 		b.rc.Check(api.Sub(e.RetLen, e.RetSize), 16)
