@@ -375,6 +375,10 @@ type headerSegment struct {
 	Code     [][64]frontend.Variable
 	NCode    frontend.Variable
 	CodeUses []frontend.Variable
+	// CodeSizeUses[j] is how many L1 frames' EXTCODESIZE read the size of
+	// code read j's account, which has no code (hash zero, or keccak256
+	// of no bytes): zero, which the segment writes.
+	CodeSizeUses []frontend.Variable
 	// BlockUses is how many block segments read the pinned L1 block's
 	// hash (words 6, with the L1 chain id, word 0): one where the batch
 	// runs L1 frames. L2Frames is how many L2 frames read the L2 block's
@@ -547,6 +551,7 @@ func (c *headerSegment) lists(api frontend.API, kh *keccak.Hasher) (memory, erro
 	// each balance read as many times as L1 frames read it.
 	sum, vs = m.writePairs(api, sum, vs, c.Code, c.NCode, c.CodeUses, domCodeRead, true)
 	sum, vs = m.writePairs(api, sum, vs, c.Balance, c.NBalance, c.BalanceUses, domBalance, false)
+	sum, vs = m.codelessSizes(api, sum, vs, c.Code, c.NCode, c.CodeSizeUses)
 	// The pinned L1 block's hash, for the block segment.
 	chain, block := word(c.Words[0]), word(c.Words[6])
 	sum = api.Add(sum, api.Mul(c.BlockUses, m.term(api, m.fingerprint(api, blockOwner, chain[0], chain[1], block[0], block[1], 0))))
@@ -618,6 +623,31 @@ func (m memory) writePairs(api frontend.API, sum frontend.Variable, vs []fronten
 		fp := m.fingerprint(api, listOwner(api, dom, address), keyHi, keyLo, valHi, valLo, 0)
 		sum = api.Add(sum, api.Mul(used, uses[j], m.term(api, fp)))
 		vs = append(vs, address, hi, lo, uses[j])
+	}
+	return sum, vs
+}
+
+// emptyCodeHash is keccak256 of no bytes, an account without code's code
+// hash, in halves.
+var emptyCodeHash = [2]*big.Int{bigHex("c5d2460186f7233c927e7db2dcc703c0"), bigHex("e500b653ca82273b7bfad8045d85a470")}
+
+// codelessSizes writes, for each of the first n code reads (account,
+// code hash) whose hash is zero or keccak256 of no bytes, the account's
+// code size zero sizeUses[j] times, once for each L1 frame's EXTCODESIZE
+// of it.
+func (m memory) codelessSizes(api frontend.API, sum frontend.Variable, vs []frontend.Variable, records [][64]frontend.Variable, n frontend.Variable, sizeUses []frontend.Variable) (frontend.Variable, []frontend.Variable) {
+	var used frontend.Variable = 1
+	for j, r := range records {
+		used = api.Mul(used, api.Sub(1, api.IsZero(api.Sub(n, j))))
+		api.AssertIsEqual(api.Mul(api.Sub(1, used), sizeUses[j]), 0)
+		address := bytesValue(api, r[12:32])
+		hi, lo := bytesValue(api, r[32:48]), bytesValue(api, r[48:64])
+		none := api.Mul(api.IsZero(hi), api.IsZero(lo))
+		empty := api.Mul(api.IsZero(api.Sub(hi, emptyCodeHash[0])), api.IsZero(api.Sub(lo, emptyCodeHash[1])))
+		api.AssertIsEqual(api.Mul(sizeUses[j], api.Sub(1, none, empty)), 0)
+		fp := m.fingerprint(api, listOwner(api, domCodeSize, address), 0, 0, 0, 0, 0)
+		sum = api.Add(sum, api.Mul(sizeUses[j], m.term(api, fp)))
+		vs = append(vs, sizeUses[j])
 	}
 	return sum, vs
 }
@@ -1736,7 +1766,7 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 		}
 	}
 	out := []frontend.Circuit{&headerSegment{Reads: make([][recordBytes]frontend.Variable, c.l1Slots()), Writes: make([][recordBytes]frontend.Variable, c.l1Slots()),
-		Code: make([][64]frontend.Variable, c.codeReads()), CodeUses: make([]frontend.Variable, c.codeReads()),
+		Code: make([][64]frontend.Variable, c.codeReads()), CodeUses: make([]frontend.Variable, c.codeReads()), CodeSizeUses: make([]frontend.Variable, c.codeReads()),
 		Balance: make([][64]frontend.Variable, c.balanceReads()), BalanceUses: make([]frontend.Variable, c.balanceReads())},
 		&transactionSegment{Tx: txsig.NewTx(c.Calldata), Ret: make([]verifier.Word, c.outcomeWords()), dataCap: c.Calldata},
 		&frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),

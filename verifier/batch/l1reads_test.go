@@ -92,6 +92,34 @@ func TestL1StateReads(t *testing.T) {
 			require.Equal(t, fmt.Sprint(lastEnd(segs)), fmt.Sprint(solveAll(t, readsCapacity, segs)))
 		})
 	}
+	t.Run("the size of an account without code", func(t *testing.T) {
+		// PUSH20 eoa EXTCODESIZE POP STOP: the read set's code read of
+		// eoa has the hash of no code (an account that exists) or zero
+		// (one that does not); the header segment writes the size zero.
+		eoa := common.HexToAddress("0x00000000000000000000000000000000000e0a")
+		code := append(append(common.FromHex("73"), eoa[:]...), common.FromHex("3b5000")...)
+		for _, hash := range []common.Hash{types.EmptyCodeHash, {}} {
+			_, l1, execs := readsBatch(t, code, txs, same)
+			require.Equal(t, *uint256.NewInt(0), execs[0].Frames[1].Trace.Reads[0].Value)
+			l1.Code = append(l1.Code, CodeRead{Contract: eoa, CodeHash: hash})
+			h := headerFor(t, txs, l1)
+			segs, err := witnessesFor(h, l1, txs, execs, readsCapacity)
+			require.NoError(t, err)
+			require.Equal(t, 1, segs[0].Assignment.(*headerSegment).CodeSizeUses[2])
+			require.Empty(t, solveAll(t, readsCapacity, segs))
+		}
+		// A read set whose code read of eoa names code: refused by name,
+		// and, taken for an account without code anyway, by the header
+		// segment.
+		_, l1, execs := readsBatch(t, code, txs, same)
+		l1.Code = append(l1.Code, CodeRead{Contract: eoa, CodeHash: crypto.Keccak256Hash([]byte{0})})
+		h := headerFor(t, txs, l1)
+		_, err := witnessesFor(h, l1, txs, execs, readsCapacity)
+		require.ErrorIs(t, err, verifier.ErrUnsupported)
+		segs, err := faultyWitnesses(h, l1, txs, execs, readsCapacity, &faults{codeless: true})
+		require.NoError(t, err)
+		require.Equal(t, []int{0}, solveAll(t, readsCapacity, segs))
+	})
 	refused := []struct {
 		name string
 		code []byte

@@ -184,6 +184,10 @@ type faults struct {
 	// ecrecover segment entry's Fail in place of the honest one.
 	ecrecover     bool
 	ecrecoverUses func(n int) int
+	// codeless takes an L1 frame's EXTCODESIZE of zero of an account no
+	// L1 frame runs for the size of its code read, whatever the read's
+	// code hash.
+	codeless bool
 	// sha256 skips the check of the sha256 precompile's calls;
 	// sha256Uses, if set, gives how many times a sha256 segment writes
 	// a claim read n times.
@@ -221,7 +225,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	if err != nil {
 		return nil, err
 	}
-	codes, uses, senders, err := l1Codes(l1, executions, c, hashReads, fl)
+	codes, uses, codeSizes, senders, err := l1Codes(l1, executions, c, hashReads, fl)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +339,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	if err != nil {
 		return nil, err
 	}
-	b.add(KindHeader, head, b.lists(head, l1, c, uses, balances, h, block != nil, framesOf(executions, false), len(txs)), stack)
+	b.add(KindHeader, head, b.lists(head, l1, c, uses, codeSizes, balances, h, block != nil, framesOf(executions, false), len(txs)), stack)
 	for _, code := range codes {
 		b.add(KindCode, b.code(code, c.codeCap()), code.tuples(), stack)
 	}
@@ -843,7 +847,7 @@ func (b *draftBatch) access(k slotKey, sl trace.StorageSlot, start common.Hash, 
 
 // lists assigns the header segment's L1 lists (n records each) and
 // returns their reads of the storage argument, starting its hash chain.
-func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, c Capacity, uses, balanceUses []int, h *Header, block bool, l2Frames, l2Txs int) []memTuple {
+func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, c Capacity, uses, sizeUses, balanceUses []int, h *Header, block bool, l2Frames, l2Txs int) []memTuple {
 	n, nCode := c.l1Slots(), c.codeReads()
 	head.NReads, head.NWrites, head.NCode, head.NBalance = len(l1.Reads), len(l1.Writes), len(l1.Code), len(l1.Balances)
 	es := []fr.Element{fr.NewElement(uint64(len(l1.Reads))), fr.NewElement(uint64(len(l1.Writes)))}
@@ -886,6 +890,20 @@ func (b *draftBatch) lists(head *headerSegment, l1 *L1Lists, c Capacity, uses, b
 	})
 	tuples = append(tuples, codeTuples...)
 	tuples = append(tuples, balanceTuples...)
+	// The size, zero, of each code read's account without code, as many
+	// times as the L1 frames read it.
+	head.CodeSizeUses = make([]frontend.Variable, nCode)
+	for j := range nCode {
+		n := 0
+		if j < len(sizeUses) {
+			n = sizeUses[j]
+		}
+		head.CodeSizeUses[j] = n
+		for range n {
+			tuples = append(tuples, memTuple{write: true, owner: listOwnerOf(domCodeSize, l1.Code[j].Contract)})
+		}
+		es = append(es, fr.NewElement(uint64(n)))
+	}
 	// The pinned L1 block's hash, for the block segment.
 	head.BlockUses = bitInt(block)
 	if block {
@@ -1181,7 +1199,7 @@ func makesL1Call(tr *trace.Trace) bool {
 // read set names no code for the address of a frame making an L1CALL
 // (unless fl says code), and with verifier.ErrCapacity for code longer
 // than c's frames hold.
-func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads map[common.Address]int, fl *faults) ([]l1Code, []int, map[common.Address]senderCode, error) {
+func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads map[common.Address]int, fl *faults) ([]l1Code, []int, []int, map[common.Address]senderCode, error) {
 	unchecked := fl.has(func(f *faults) bool { return f.code })
 	withheld := fl.has(func(f *faults) bool { return f.noSenderCode })
 	var codes []l1Code
@@ -1192,7 +1210,7 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 			continue
 		}
 		if len(tr.Code) > c.codeCap() {
-			return nil, nil, nil, fmt.Errorf("%w: %d bytes of L1 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
+			return nil, nil, nil, nil, fmt.Errorf("%w: %d bytes of L1 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
 		}
 		i, seen := at[tr.Address]
 		if !seen {
@@ -1201,11 +1219,11 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 			codes = append(codes, l1Code{addr: tr.Address, code: tr.Code, account: true})
 		}
 		if !bytes.Equal(codes[i].code, tr.Code) {
-			return nil, nil, nil, fmt.Errorf("%w: two L1 frames run other code at %s", ErrStatement, tr.Address)
+			return nil, nil, nil, nil, fmt.Errorf("%w: two L1 frames run other code at %s", ErrStatement, tr.Address)
 		}
 		codes[i].uses++
 	}
-	uses := make([]int, len(l1.Code))
+	uses, sizeUses := make([]int, len(l1.Code)), make([]int, len(l1.Code))
 	for _, code := range codes {
 		h := crypto.Keccak256Hash(code.code)
 		j := slices.Index(l1.Code, CodeRead{Contract: code.addr, CodeHash: h})
@@ -1213,7 +1231,7 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 		case j >= 0:
 			uses[j]++
 		case !unchecked:
-			return nil, nil, nil, fmt.Errorf("%w: the L1 frames at %s run code of hash %s, which the read set's code reads do not name", ErrStatement, code.addr, h)
+			return nil, nil, nil, nil, fmt.Errorf("%w: the L1 frames at %s run code of hash %s, which the read set's code reads do not name", ErrStatement, code.addr, h)
 		}
 	}
 	// The L1 frames' state reads: EXTCODEHASH against the code reads,
@@ -1232,24 +1250,31 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 				case j >= 0:
 					uses[j]++
 				case v == (common.Hash{}):
-					return nil, nil, nil, fmt.Errorf("%w: EXTCODEHASH of %s, an empty L1 account, in the L1 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)
+					return nil, nil, nil, nil, fmt.Errorf("%w: EXTCODEHASH of %s, an empty L1 account, in the L1 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)
 				case !unchecked:
-					return nil, nil, nil, fmt.Errorf("%w: the L1 frame at %s reads EXTCODEHASH of %s = %s, which the read set's code reads do not name", ErrStatement, f.Trace.Address, a, v)
+					return nil, nil, nil, nil, fmt.Errorf("%w: the L1 frame at %s reads EXTCODEHASH of %s = %s, which the read set's code reads do not name", ErrStatement, f.Trace.Address, a, v)
 				}
 			case vm.EXTCODESIZE:
 				i, seen := at[a]
+				j := slices.IndexFunc(l1.Code, func(cr CodeRead) bool {
+					return cr.Contract == a && (cr.CodeHash == common.Hash{} || cr.CodeHash == types.EmptyCodeHash || fl.has(func(f *faults) bool { return f.codeless }))
+				})
 				switch {
+				case !seen && j >= 0 && r.Value.IsZero():
+					// An account without code, as the read set says.
+					sizeUses[j]++
+					continue
 				case !seen:
-					return nil, nil, nil, fmt.Errorf("%w: EXTCODESIZE of %s, whose code no L1 frame of the batch runs, in the L1 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)
+					return nil, nil, nil, nil, fmt.Errorf("%w: EXTCODESIZE of %s, whose code no L1 frame of the batch runs, in the L1 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)
 				case !r.Value.Eq(uint256.NewInt(uint64(len(codes[i].code)))) && !unchecked:
-					return nil, nil, nil, fmt.Errorf("%w: the L1 frame at %s reads EXTCODESIZE of %s = %s, its code is %d bytes", ErrStatement, f.Trace.Address, a, r.Value.Dec(), len(codes[i].code))
+					return nil, nil, nil, nil, fmt.Errorf("%w: the L1 frame at %s reads EXTCODESIZE of %s = %s, its code is %d bytes", ErrStatement, f.Trace.Address, a, r.Value.Dec(), len(codes[i].code))
 				}
 				codes[i].sizeUses++
 			case vm.BALANCE:
 				// balanceUses checks it against the balance reads.
 			default:
 				if !fl.has(func(f *faults) bool { return f.unsupported }) {
-					return nil, nil, nil, fmt.Errorf("%w: %s in the L1 frame at %s (an L1 block hash)", verifier.ErrUnsupported, r.Op, f.Trace.Address)
+					return nil, nil, nil, nil, fmt.Errorf("%w: %s in the L1 frame at %s (an L1 block hash)", verifier.ErrUnsupported, r.Op, f.Trace.Address)
 				}
 			}
 		}
@@ -1261,7 +1286,7 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 			continue // (a frame a DELEGATECALL entered makes no L1CALL: frameWitness)
 		}
 		if len(tr.Code) > c.codeCap() {
-			return nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
+			return nil, nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
 		}
 		codes = hashUse(codes, tr.Code)
 		j := slices.IndexFunc(l1.Code, func(r CodeRead) bool { return r.Contract == tr.Address })
@@ -1271,7 +1296,7 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 			uses[j]++
 			s.l1Hash = l1.Code[j].CodeHash
 		case !unchecked:
-			return nil, nil, nil, fmt.Errorf("%w: the frame at %s makes an L1CALL, and the read set names no L1 code for its address", ErrStatement, tr.Address)
+			return nil, nil, nil, nil, fmt.Errorf("%w: the frame at %s makes an L1CALL, and the read set names no L1 code for its address", ErrStatement, tr.Address)
 		}
 		senders[tr.Address] = s
 	}
@@ -1288,11 +1313,11 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 			continue
 		}
 		if len(tr.Code) > c.codeCap() {
-			return nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
+			return nil, nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
 		}
 		codes = hashUse(codes, tr.Code)
 	}
-	return codes, uses, senders, nil
+	return codes, uses, sizeUses, senders, nil
 }
 
 // hashUse counts one more read of the keccak hash of L2 code, which a
