@@ -299,21 +299,7 @@ func (b *builder) alignedReturnArea(e *CallEntry, first frontend.Variable, retOf
 // k-th return row from first on, its J the area's). It returns md.
 func (b *builder) returnArea(e *CallEntry, at int, first frontend.Variable, retOff, retSize *combo) frontend.Variable {
 	api := b.api
-	df := b.ones(len(e.New), api.Add(e.J, e.RetSize), 32, false)
-	hasData := df[0]
-	api.AssertIsEqual(api.Mul(hasData, api.Sub(1, e.Used)), 0)
-	var md frontend.Variable = 0
-	for _, f := range df {
-		md = api.Add(md, f)
-	}
-	b.rc.Check(e.J, 5)
-	b.rc.Check(e.Q, 16)
-	api.AssertIsEqual(api.Mul(api.Sub(1, hasData), e.J), 0)
-	api.AssertIsEqual(api.Mul(api.Sub(1, hasData), e.Rd), 0)
-	b.rc.Check(api.Sub(e.Rd, hasData), 5)
-	api.AssertIsEqual(api.Add(e.J, e.RetSize), api.Add(api.Mul(api.Sub(md, hasData), 32), e.Rd))
-	api.AssertIsEqual(api.Mul(hasData, e.RetOff.Hi), 0)
-	api.AssertIsEqual(api.Mul(hasData, api.Sub(e.RetOff.Lo, api.Add(e.J, api.Mul(e.Q, 32)))), 0)
+	df, md := b.destWords(len(e.New), e.Used, e.RetSize, e.RetOff, e.J, e.Q, e.Rd)
 	// Destination word k: its bytes inside the area are the return
 	// data's from 32·k - J on, the others Old's.
 	base := api.Sub(at, e.J)

@@ -67,21 +67,8 @@ func (b *builder) rdcTable() {
 		b.rc.Check(api.Mul(e.Used, api.Sub(e.RetLen, e.S.Lo, e.L.Lo)), 16)
 
 		// md destination words, from D = J + 32·Q when there are any.
-		df := b.ones(len(e.New), api.Add(e.J, e.L.Lo), 32, false)
+		df, _ := b.destWords(len(e.New), e.Used, e.L.Lo, e.D, e.J, e.Q, e.Rd)
 		hasData := df[0]
-		api.AssertIsEqual(api.Mul(hasData, api.Sub(1, e.Used)), 0)
-		var md frontend.Variable = 0
-		for _, f := range df {
-			md = api.Add(md, f)
-		}
-		b.rc.Check(e.J, 5)
-		b.rc.Check(e.Q, 16)
-		api.AssertIsEqual(api.Mul(api.Sub(1, hasData), e.J), 0)
-		api.AssertIsEqual(api.Mul(api.Sub(1, hasData), e.Rd), 0)
-		b.rc.Check(api.Sub(e.Rd, hasData), 5)
-		api.AssertIsEqual(api.Add(e.J, e.L.Lo), api.Add(api.Mul(api.Sub(md, hasData), 32), e.Rd))
-		api.AssertIsEqual(api.Mul(hasData, e.D.Hi), 0)
-		api.AssertIsEqual(api.Mul(hasData, api.Sub(e.D.Lo, api.Add(e.J, api.Mul(e.Q, 32)))), 0)
 
 		// The first row: the cell it read.
 		dc, sc, lc := newCombo(e.D.Hi, e.D.Lo), newCombo(e.S.Hi, e.S.Lo), newCombo(e.L.Hi, e.L.Lo)
@@ -111,6 +98,32 @@ func (b *builder) rdcTable() {
 			b.committed = append(b.committed, e.New[k].Hi, e.New[k].Lo)
 		}
 	}
+}
+
+// destWords constrains where a write of l bytes to memory offset off
+// lands (RETURNDATACOPY's, a call's return area): off = J + 32·Q with J <
+// 32, in md = ceil((J+l)/32) of at most n words, J + l = 32(md-1) + Rd
+// with 1 <= Rd <= 32 where l > 0, and J, Rd and md zero where l is zero
+// (then off is free). used is 1 where the write is one. It returns the
+// n flags of the words written (ones, then zeros) and md.
+func (b *builder) destWords(n int, used, l frontend.Variable, off Word, j, q, rd frontend.Variable) ([]frontend.Variable, frontend.Variable) {
+	api := b.api
+	df := b.ones(n, api.Add(j, l), 32, false)
+	hasData := df[0]
+	api.AssertIsEqual(api.Mul(hasData, api.Sub(1, used)), 0)
+	var md frontend.Variable = 0
+	for _, f := range df {
+		md = api.Add(md, f)
+	}
+	b.rc.Check(j, 5)
+	b.rc.Check(q, 16)
+	api.AssertIsEqual(api.Mul(api.Sub(1, hasData), j), 0)
+	api.AssertIsEqual(api.Mul(api.Sub(1, hasData), rd), 0)
+	b.rc.Check(api.Sub(rd, hasData), 5)
+	api.AssertIsEqual(api.Add(j, l), api.Add(api.Mul(api.Sub(md, hasData), 32), rd))
+	api.AssertIsEqual(api.Mul(hasData, off.Hi), 0)
+	api.AssertIsEqual(api.Mul(hasData, api.Sub(off.Lo, api.Add(j, api.Mul(q, 32)))), 0)
+	return df, md
 }
 
 // rdcRows assigns a RETURNDATACOPY: its first row, which reads the
