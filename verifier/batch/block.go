@@ -81,11 +81,9 @@ type blockSegment struct {
 
 // Define implements frontend.Circuit.
 func (c *blockSegment) Define(api frontend.API) error {
-	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, c.Mem)
-	if err != nil {
+	if err := c.enter(api, &c.SegmentInputs); err != nil {
 		return err
 	}
-	api.AssertIsEqual(c.In, in)
 	kh := keccak.New(api)
 	hash, err := keccakOf(api, kh, c.Header, c.Length)
 	if err != nil {

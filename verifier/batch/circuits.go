@@ -693,11 +693,9 @@ type codeSegment struct {
 
 // Define implements frontend.Circuit.
 func (c *codeSegment) Define(api frontend.API) error {
-	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, c.Mem)
-	if err != nil {
+	if err := c.enter(api, &c.SegmentInputs); err != nil {
 		return err
 	}
-	api.AssertIsEqual(c.In, in)
 	api.ToBinary(c.Address, 160)
 	api.AssertIsBoolean(c.Account)
 	api.AssertIsEqual(api.Mul(api.Sub(1, c.Account), api.Add(c.Uses, c.SizeUses)), 0)
@@ -863,6 +861,17 @@ func (c *carried) finish(api frontend.API, s *aggregate.SegmentInputs, sum front
 	return nil
 }
 
+// enter asserts that the segment starts where the one before it ended: its
+// input boundary is the carried values'.
+func (c *carried) enter(api frontend.API, s *aggregate.SegmentInputs) error {
+	in, err := c.boundary(api, s, c.Acc, c.Pending, c.Mem)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(s.In, in)
+	return nil
+}
+
 // boundary is the boundary of the carried values with acc as the running
 // commitment, pending as the pending stack and mem as the storage
 // argument's state.
@@ -872,11 +881,9 @@ func (c *carried) boundary(api frontend.API, s *aggregate.SegmentInputs, acc, pe
 
 // Define implements frontend.Circuit.
 func (c *transactionSegment) Define(api frontend.API) error {
-	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, c.Mem)
-	if err != nil {
+	if err := c.enter(api, &c.SegmentInputs); err != nil {
 		return err
 	}
-	api.AssertIsEqual(c.In, in)
 	// The transaction before this one has been executed in full.
 	api.AssertIsEqual(c.Pending, 0)
 	s, err := txsig.Verify(api, &c.Tx)
@@ -1128,11 +1135,9 @@ func identityCall(api frontend.API, call *verifier.CallEntry, identity frontend.
 
 // Define implements frontend.Circuit.
 func (c *frameSegment) Define(api frontend.API) error {
-	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, c.Mem)
-	if err != nil {
+	if err := c.enter(api, &c.SegmentInputs); err != nil {
 		return err
 	}
-	api.AssertIsEqual(c.In, in)
 	f := &c.Frame
 	outcome, err := f.Constrain(api)
 	if err != nil {
@@ -1586,11 +1591,9 @@ type l2CodeEntry struct {
 
 // Define implements frontend.Circuit.
 func (c *endSegment) Define(api frontend.API) error {
-	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, c.Mem)
-	if err != nil {
+	if err := c.enter(api, &c.SegmentInputs); err != nil {
 		return err
 	}
-	api.AssertIsEqual(c.In, in)
 	// Every frame the transactions entered has been proven.
 	api.AssertIsEqual(c.Pending, 0)
 	api.AssertIsBoolean(c.Final)

@@ -112,11 +112,9 @@ func lessThanN(api frontend.API, hi, lo frontend.Variable) frontend.Variable {
 
 // Define implements frontend.Circuit.
 func (c *ecrecoverSegment) Define(api frontend.API) error {
-	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, c.Mem)
-	if err != nil {
+	if err := c.enter(api, &c.SegmentInputs); err != nil {
 		return err
 	}
-	api.AssertIsEqual(c.In, in)
 	kh := keccak.New(api)
 	m := c.Mem
 	sum := m.Sum
@@ -178,30 +176,14 @@ func ecrecoverCall(api frontend.API, m memory, call *verifier.CallEntry, on fron
 		api.AssertIsEqual(on, 0)
 		return 0, nil
 	}
-	api.AssertIsEqual(api.Mul(on, call.Value.Hi), 0)
-	api.AssertIsEqual(api.Mul(on, call.Value.Lo), 0)
-	ok := api.Mul(on, call.Success)
-	api.AssertIsEqual(api.Mul(on, api.Sub(1, call.Success), call.RetLen), 0)
+	ok, key, err := precompileCall(api, call, on, ecrecoverInputWords, false)
+	if err != nil {
+		return nil, err
+	}
 	found := api.Div(call.RetLen, 32)
 	api.AssertIsEqual(api.Mul(ok, found, api.Sub(found, 1)), 0)
 	api.AssertIsEqual(api.Mul(on, api.Sub(1, found), call.Ret[0].Hi), 0)
 	api.AssertIsEqual(api.Mul(on, api.Sub(1, found), call.Ret[0].Lo), 0)
-	for k := 1; k < len(call.Ret); k++ {
-		api.AssertIsEqual(api.Mul(on, call.Ret[k].Hi), 0)
-		api.AssertIsEqual(api.Mul(on, call.Ret[k].Lo), 0)
-	}
-	input := make([]frontend.Variable, 0, 2*ecrecoverInputWords)
-	for k := range ecrecoverInputWords {
-		if k < len(call.Data) {
-			input = append(input, call.Data[k].Hi, call.Data[k].Lo)
-		} else {
-			input = append(input, 0, 0)
-		}
-	}
-	key, err := hashVars(api, input...)
-	if err != nil {
-		return nil, err
-	}
 	return api.Mul(ok, m.term(api, m.fingerprint(api, ecrecoverOwner, key, found, call.Ret[0].Hi, call.Ret[0].Lo, 0))), nil
 }
 
@@ -261,34 +243,6 @@ func checkEcrecoverCall(call trace.FrameCall, s verifier.Shape) error {
 		return fmt.Errorf("%w: the ecrecover precompile reads %d words of input, shape %s keeps %d a call", verifier.ErrCapacity, ecrecoverInputWords, s.Name(), s.CallData)
 	}
 	return nil
-}
-
-// precompileUse is one distinct input of a precompile that frames claim
-// the output of, and how many claims read it.
-type precompileUse[K comparable] struct {
-	input K
-	uses  int
-}
-
-// precompileUses collects a batch's distinct inputs of one precompile
-// whose outputs frames claim, in first-use order.
-type precompileUses[K comparable] struct {
-	byInput map[K]*precompileUse[K]
-	order   []*precompileUse[K]
-}
-
-// use counts one more claim of input.
-func (u *precompileUses[K]) use(input K) {
-	if u.byInput == nil {
-		u.byInput = map[K]*precompileUse[K]{}
-	}
-	e, seen := u.byInput[input]
-	if !seen {
-		e = &precompileUse[K]{input: input}
-		u.byInput[input] = e
-		u.order = append(u.order, e)
-	}
-	e.uses++
 }
 
 // ecrecoverUses collects the batch's distinct ecrecover inputs.

@@ -55,11 +55,9 @@ func newKeccakSegment(n, m, longBytes int) *keccakSegment {
 
 // Define implements frontend.Circuit.
 func (c *keccakSegment) Define(api frontend.API) error {
-	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, c.Mem)
-	if err != nil {
+	if err := c.enter(api, &c.SegmentInputs); err != nil {
 		return err
 	}
-	api.AssertIsEqual(c.In, in)
 	kh := keccak.New(api)
 	m := c.Mem
 	sum := m.Sum

@@ -67,11 +67,9 @@ func newSha256Segment(n, words int) *sha256Segment {
 
 // Define implements frontend.Circuit.
 func (c *sha256Segment) Define(api frontend.API) error {
-	in, err := c.boundary(api, &c.SegmentInputs, c.Acc, c.Pending, c.Mem)
-	if err != nil {
+	if err := c.enter(api, &c.SegmentInputs); err != nil {
 		return err
 	}
-	api.AssertIsEqual(c.In, in)
 	bf, err := uints.NewBytes(api)
 	if err != nil {
 		return fmt.Errorf("batch: bytes: %w", err)
@@ -135,27 +133,11 @@ func sha256Call(api frontend.API, m memory, call *verifier.CallEntry, on fronten
 		api.AssertIsEqual(on, 0)
 		return 0, nil
 	}
-	api.AssertIsEqual(api.Mul(on, call.Value.Hi), 0)
-	api.AssertIsEqual(api.Mul(on, call.Value.Lo), 0)
-	ok := api.Mul(on, call.Success)
-	api.AssertIsEqual(api.Mul(on, api.Sub(1, call.Success), call.RetLen), 0)
-	api.AssertIsEqual(api.Mul(ok, api.Sub(call.RetLen, 32)), 0)
-	for k := 1; k < len(call.Ret); k++ {
-		api.AssertIsEqual(api.Mul(on, call.Ret[k].Hi), 0)
-		api.AssertIsEqual(api.Mul(on, call.Ret[k].Lo), 0)
-	}
-	input := []frontend.Variable{call.Len}
-	for k := range words {
-		if k < len(call.Data) {
-			input = append(input, call.Data[k].Hi, call.Data[k].Lo)
-		} else {
-			input = append(input, 0, 0)
-		}
-	}
-	key, err := hashVars(api, input...)
+	ok, key, err := precompileCall(api, call, on, words, true)
 	if err != nil {
 		return nil, err
 	}
+	api.AssertIsEqual(api.Mul(ok, api.Sub(call.RetLen, 32)), 0)
 	return api.Mul(ok, m.term(api, m.fingerprint(api, sha256Owner, key, 0, call.Ret[0].Hi, call.Ret[0].Lo, 0))), nil
 }
 
