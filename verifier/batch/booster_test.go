@@ -210,10 +210,6 @@ func TestBoosterMixedBatchSegments(t *testing.T) {
 	require.Equal(t, big.NewInt(2), l1.Call(t, counter, "BoostedCounter", "count")[0])
 	execs, err := rec.Transactions()
 	require.NoError(t, err)
-	h, err := b.Header()
-	require.NoError(t, err)
-	lists, err := b.L1Lists()
-	require.NoError(t, err)
 
 	erc20 := verifier.Shapes[2]
 	swapShape := erc20
@@ -228,15 +224,7 @@ func TestBoosterMixedBatchSegments(t *testing.T) {
 		{"keccak claims", batch.Capacity{Calldata: 128, Frame: claimsSwap, Frames: []verifier.Shape{claims}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			segs, err := batch.Witnesses(h, lists, b.L2StateBefore(), b.Transactions, execs, c.capacity)
-			require.NoError(t, err)
-			circuits, err := batch.Circuits(c.capacity)
-			require.NoError(t, err)
-			kinds := map[int]int{}
-			for i, s := range segs {
-				kinds[s.Kind]++
-				require.NoError(t, test.IsSolved(circuits[s.Kind], s.Assignment, ecc.BLS12_377.ScalarField()), "segment %d (%s)", i, c.capacity.KindName(s.Kind))
-			}
+			kinds := solveBoosterBatch(t, b, execs, c.capacity)
 			// Four transactions; the vote's two frames, the forwarder's
 			// twice and the counter's twice in the ERC20 shape, the
 			// swap's in the larger one; the codes of Voting, the counter
@@ -294,12 +282,32 @@ func TestBoosterPrecompileBatch(t *testing.T) {
 	require.Len(t, b.Receipts[0].Logs, 1, "Approved")
 	execs, err := rec.Transactions()
 	require.NoError(t, err)
+
+	c := batch.Capacity{Calldata: 160, Frame: verifier.Shapes[2], Ecrecover: 2, Sha256: 1}
+	kinds := solveBoosterBatch(t, b, execs, c)
+	require.Equal(t, 3, kinds[batch.KindFrame])
+	require.Equal(t, 1, kinds[c.EcrecoverKind()])
+	require.Equal(t, 1, kinds[c.Sha256Kind()])
+	// Without ecrecover or sha256 segments the batch is refused by name.
 	h, err := b.Header()
 	require.NoError(t, err)
 	lists, err := b.L1Lists()
 	require.NoError(t, err)
+	for _, less := range []batch.Capacity{{Calldata: 160, Frame: verifier.Shapes[2], Sha256: 1}, {Calldata: 160, Frame: verifier.Shapes[2], Ecrecover: 2}} {
+		_, err = batch.Witnesses(h, lists, b.L2StateBefore(), b.Transactions, execs, less)
+		require.ErrorIs(t, err, verifier.ErrUnsupported)
+	}
+}
 
-	c := batch.Capacity{Calldata: 160, Frame: verifier.Shapes[2], Ecrecover: 2, Sha256: 1}
+// solveBoosterBatch splits a booster batch, executed as execs, into
+// segments of capacity c, checks that each solves and returns how many
+// there are of each kind.
+func solveBoosterBatch(t *testing.T, b *booster.Batch, execs []*trace.Transaction, c batch.Capacity) map[int]int {
+	t.Helper()
+	h, err := b.Header()
+	require.NoError(t, err)
+	lists, err := b.L1Lists()
+	require.NoError(t, err)
 	segs, err := batch.Witnesses(h, lists, b.L2StateBefore(), b.Transactions, execs, c)
 	require.NoError(t, err)
 	circuits, err := batch.Circuits(c)
@@ -309,12 +317,5 @@ func TestBoosterPrecompileBatch(t *testing.T) {
 		kinds[s.Kind]++
 		require.NoError(t, test.IsSolved(circuits[s.Kind], s.Assignment, ecc.BLS12_377.ScalarField()), "segment %d (%s)", i, c.KindName(s.Kind))
 	}
-	require.Equal(t, 3, kinds[batch.KindFrame])
-	require.Equal(t, 1, kinds[c.EcrecoverKind()])
-	require.Equal(t, 1, kinds[c.Sha256Kind()])
-	// Without ecrecover or sha256 segments the batch is refused by name.
-	for _, less := range []batch.Capacity{{Calldata: 160, Frame: verifier.Shapes[2], Sha256: 1}, {Calldata: 160, Frame: verifier.Shapes[2], Ecrecover: 2}} {
-		_, err = batch.Witnesses(h, lists, b.L2StateBefore(), b.Transactions, execs, less)
-		require.ErrorIs(t, err, verifier.ErrUnsupported)
-	}
+	return kinds
 }

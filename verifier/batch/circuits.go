@@ -861,6 +861,12 @@ func (c *carried) finish(api frontend.API, s *aggregate.SegmentInputs, sum front
 	return nil
 }
 
+// start is the storage argument's state the segment starts from, its
+// running sum and the hash chain's values so far (the chain's last).
+func (c *carried) start() (memory, frontend.Variable, []frontend.Variable) {
+	return c.Mem, c.Mem.Sum, []frontend.Variable{c.Mem.Acc}
+}
+
 // enter asserts that the segment starts where the one before it ended: its
 // input boundary is the carried values'.
 func (c *carried) enter(api frontend.API, s *aggregate.SegmentInputs) error {

@@ -116,9 +116,7 @@ func (c *ecrecoverSegment) Define(api frontend.API) error {
 		return err
 	}
 	kh := keccak.New(api)
-	m := c.Mem
-	sum := m.Sum
-	vs := []frontend.Variable{m.Acc}
+	m, sum, vs := c.start()
 	for _, e := range c.Entries {
 		// The words, least significant bit first.
 		var words [ecrecoverInputWords][]frontend.Variable

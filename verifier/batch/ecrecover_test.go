@@ -261,7 +261,6 @@ func TestEcrecoverSolidity(t *testing.T) {
 	copy(s[:], sig[32:64])
 	approve, err := a.ABI.Pack("approve", digest, sig[64]+27, r, s)
 	require.NoError(t, err)
-	c := Capacity{Calldata: 160, Frame: verifier.Shapes[2], Ecrecover: 1}
 	w := &world{code: map[common.Address][]byte{signedAt: a.DeployedBytecode}, storage: map[common.Address]map[common.Hash]common.Hash{}}
 	exec := w.run(t, signedAt, approve)
 	tr := exec.Frames[0].Trace
@@ -271,25 +270,28 @@ func TestEcrecoverSolidity(t *testing.T) {
 	slot := crypto.Keccak256Hash(common.BytesToHash(bob[:]).Bytes(), common.Hash{}.Bytes())
 	require.Equal(t, []trace.StorageSlot{{Key: slot, Final: common.BigToHash(big.NewInt(1))}}, tr.Storage)
 	require.Len(t, tr.Logs, 1)
-	_, txs := signedBatch(t, []memCall{{signedAt, approve}})
-	h := headerFor(t, txs, noL1)
-	withOutcomes(t, h, txs, []*trace.Transaction{exec})
-	segs, err := witnessesFor(h, noL1, txs, []*trace.Transaction{exec}, c)
-	require.NoError(t, err)
-	require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, c.EcrecoverKind(), KindEnd}, kindsOf(segs))
-	require.Empty(t, solveAll(t, c, segs))
+	c := Capacity{Calldata: 160, Frame: verifier.Shapes[2], Ecrecover: 1}
+	solveAlone(t, exec, signedAt, approve, c)
 
 	t.Run("a signature the precompile refuses", func(t *testing.T) {
 		refused, err := a.ABI.Pack("approve", digest, uint8(29), r, s)
 		require.NoError(t, err)
 		exec := w.run(t, signedAt, refused)
 		require.True(t, exec.Frames[0].Trace.Reverted)
-		_, txs := signedBatch(t, []memCall{{signedAt, refused}})
-		h := headerFor(t, txs, noL1)
-		withOutcomes(t, h, txs, []*trace.Transaction{exec})
-		segs, err := witnessesFor(h, noL1, txs, []*trace.Transaction{exec}, c)
-		require.NoError(t, err)
-		require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, c.EcrecoverKind(), KindEnd}, kindsOf(segs))
-		require.Empty(t, solveAll(t, c, segs))
+		solveAlone(t, exec, signedAt, refused, c)
 	})
+}
+
+// solveAlone checks that a batch of one transaction from alice to to with
+// data, executed as exec, is its header, transaction, frame, ecrecover
+// and end segments, and that they solve.
+func solveAlone(t *testing.T, exec *trace.Transaction, to common.Address, data []byte, c Capacity) {
+	t.Helper()
+	_, txs := signedBatch(t, []memCall{{to, data}})
+	h := headerFor(t, txs, noL1)
+	withOutcomes(t, h, txs, []*trace.Transaction{exec})
+	segs, err := witnessesFor(h, noL1, txs, []*trace.Transaction{exec}, c)
+	require.NoError(t, err)
+	require.Equal(t, []int{KindHeader, KindTransaction, KindFrame, c.EcrecoverKind(), KindEnd}, kindsOf(segs))
+	require.Empty(t, solveAll(t, c, segs))
 }

@@ -59,9 +59,7 @@ func (c *keccakSegment) Define(api frontend.API) error {
 		return err
 	}
 	kh := keccak.New(api)
-	m := c.Mem
-	sum := m.Sum
-	vs := []frontend.Variable{m.Acc}
+	m, sum, vs := c.start()
 	for _, e := range append(slices.Clone(c.Entries), c.Long...) {
 		// codeDigest checks Len against the capacity and the bytes past
 		// it, keccakOf that the bytes are bytes.

@@ -74,9 +74,7 @@ func (c *sha256Segment) Define(api frontend.API) error {
 	if err != nil {
 		return fmt.Errorf("batch: bytes: %w", err)
 	}
-	m := c.Mem
-	sum := m.Sum
-	vs := []frontend.Variable{m.Acc}
+	m, sum, vs := c.start()
 	for _, e := range c.Entries {
 		var bs []frontend.Variable
 		for _, half := range e.Input {
