@@ -8,7 +8,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
-	"github.com/ethereum/go-ethereum/core/vm/runtime"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/stretchr/testify/require"
 
@@ -26,14 +25,6 @@ func vaultBatch(t *testing.T) (*Header, *types.Transaction, *trace.Transaction) 
 	vault, token := common.HexToAddress("0x7a01"), common.HexToAddress("0x70ce")
 	key := testKey(t, "alice")
 	alice := crypto.PubkeyToAddress(key.PublicKey)
-	deploy := func(name string, args ...any) []byte {
-		a := solidity.MustLoad(name)
-		ctor, err := a.ABI.Pack("", args...)
-		require.NoError(t, err)
-		code, _, _, err := runtime.Create(append(common.CopyBytes(a.Bytecode), ctor...), &runtime.Config{})
-		require.NoError(t, err)
-		return code
-	}
 	word := func(v int64) common.Hash { return common.BigToHash(big.NewInt(v)) }
 	slot := func(a common.Address, base common.Hash) common.Hash {
 		return crypto.Keccak256Hash(common.BytesToHash(a[:]).Bytes(), base[:])
@@ -41,9 +32,9 @@ func vaultBatch(t *testing.T) (*Header, *types.Transaction, *trace.Transaction) 
 	input, err := solidity.MustLoad("Vault").ABI.Pack("withdraw", big.NewInt(5))
 	require.NoError(t, err)
 	ctx := l2Context
-	exec, err := trace.RunTransaction(trace.Call{Code: deploy("Vault", token), Address: vault, Caller: alice, Input: input, Context: &ctx,
+	exec, err := trace.RunTransaction(trace.Call{Code: deployed(t, "Vault", token), Address: vault, Caller: alice, Input: input, Context: &ctx,
 		Storage:   map[common.Hash]common.Hash{slot(alice, word(0)): word(20)},
-		Contracts: map[common.Address][]byte{token: deploy("Token")},
+		Contracts: map[common.Address][]byte{token: deployed(t, "Token")},
 		ContractStorage: map[common.Address]map[common.Hash]common.Hash{token: {
 			slot(alice, word(1)): word(100),
 			slot(vault, word(1)): word(20),
