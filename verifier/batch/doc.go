@@ -121,15 +121,19 @@
 //
 // An L1 frame's state reads are L1's: EXTCODEHASH the read set's code
 // read of the account, EXTCODESIZE the size of the code its code segment
-// proved, BALANCE the read set's balance read of the account, and
+// proved (zero, which the header segment writes, for an account whose
+// code read is of no code or zero), BALANCE the read set's balance read of the account, and
 // SELFBALANCE, where the frame's steps run it (the segment counts them),
 // the read set's balance read of its own address (all through the
 // storage argument: the header segment opens the balance reads as it
 // opens the code reads); BLOCKHASH is refused there. An L2 frame's
 // EXTCODESIZE and EXTCODEHASH read the size and keccak256 hash of the
 // code the first L2 frame of the batch at the account runs, which that
-// frame writes (the hash read from a code segment; an address no L2
-// frame of the batch runs at is refused); its other state reads
+// frame writes (the hash read from a code segment); EXTCODESIZE of an
+// account without code is zero, which an end segment's code entry of
+// digest zero writes, having proven that the L2 state tree holds no code
+// there (any other read of an address no L2 frame of the batch runs at
+// is refused); its other state reads
 // (BALANCE, SELFBALANCE, BLOCKHASH) are refused: the L2 state tree holds
 // no balances yet.
 //
