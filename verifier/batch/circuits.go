@@ -7,6 +7,7 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/hash/poseidon2"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 
 	"github.com/boosterkit/go-booster/precompiles"
@@ -629,7 +630,7 @@ func (m memory) writePairs(api frontend.API, sum frontend.Variable, vs []fronten
 
 // emptyCodeHash is keccak256 of no bytes, an account without code's code
 // hash, in halves.
-var emptyCodeHash = [2]*big.Int{bigHex("c5d2460186f7233c927e7db2dcc703c0"), bigHex("e500b653ca82273b7bfad8045d85a470")}
+var emptyCodeHash = halvesOf(types.EmptyCodeHash)
 
 // codelessSizes writes, for each of the first n code reads (account,
 // code hash) whose hash is zero or keccak256 of no bytes, the account's

@@ -9,6 +9,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/aggregate"
@@ -51,10 +52,12 @@ var ecrecoverOwner = new(big.Int).Mul(big.NewInt(domEcrecover), two162)
 // ecrecoverInputWords is how many input words the precompile reads.
 const ecrecoverInputWords = 4
 
-// secp256k1N is secp256k1's group order, in halves.
-var secp256k1N = [2]*big.Int{
-	bigHex("fffffffffffffffffffffffffffffffe"),
-	bigHex("baaedce6af48a03bbfd25e8cd0364141"),
+// secp256k1N is secp256k1's group order (go-ethereum's), in halves.
+var secp256k1N = halvesOf(common.BigToHash(crypto.S256().Params().N))
+
+// halvesOf is a word's high and low 128 bits.
+func halvesOf(w common.Hash) [2]*big.Int {
+	return [2]*big.Int{new(big.Int).SetBytes(w[:16]), new(big.Int).SetBytes(w[16:])}
 }
 
 // placeholderSignature is a valid signature (hash, v, r, s) that an
@@ -296,22 +299,12 @@ func (u *ecrecoverUses) segments(b *draftBatch, n, kind int) {
 }
 
 // ecrecoverValid reports whether input passes the precompile's rules
-// before recovery: v is 27 or 28, r and s in [1, n).
+// before recovery, as go-ethereum's precompile checks them: v is 27 or 28
+// as a whole word, r and s in [1, n).
 func ecrecoverValid(input [32 * ecrecoverInputWords]byte) bool {
-	n := new(big.Int).Add(new(big.Int).Lsh(secp256k1N[0], 128), secp256k1N[1])
-	for _, b := range input[32:63] {
-		if b != 0 {
-			return false
-		}
-	}
-	if v := input[63]; v != 27 && v != 28 {
+	if !bytes.Equal(input[32:63], make([]byte, 31)) {
 		return false
 	}
-	for _, w := range [][]byte{input[64:96], input[96:128]} {
-		x := new(big.Int).SetBytes(w)
-		if x.Sign() == 0 || x.Cmp(n) >= 0 {
-			return false
-		}
-	}
-	return true
+	r, s := new(big.Int).SetBytes(input[64:96]), new(big.Int).SetBytes(input[96:128])
+	return crypto.ValidateSignatureValues(input[63]-27, r, s, false)
 }

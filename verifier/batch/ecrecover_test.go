@@ -178,12 +178,7 @@ func TestEcrecoverCalls(t *testing.T) {
 	kinds := kindsOf(segs)
 	// Six distinct inputs in three segments of two, before the end
 	// segments.
-	var ecrecovers []int
-	for i, k := range kinds {
-		if k == ecrecoverCapacity.EcrecoverKind() {
-			ecrecovers = append(ecrecovers, i)
-		}
-	}
+	ecrecovers := segmentsOf(segs, ecrecoverCapacity.EcrecoverKind())
 	require.Len(t, ecrecovers, 3)
 	require.Equal(t, "ecrecover", ecrecoverCapacity.KindName(kinds[ecrecovers[0]]))
 	require.Equal(t, uint64(2), u64Of(segs[ecrecovers[0]].Assignment.(*ecrecoverSegment).Entries[0].Uses))

@@ -156,6 +156,17 @@ func solveAll(t *testing.T, c Capacity, segs []SegmentWitness) []int {
 // lastEnd is the index of the last segment.
 func lastEnd(segs []SegmentWitness) []int { return []int{len(segs) - 1} }
 
+// segmentsOf is the indices of the segments of kind k.
+func segmentsOf(segs []SegmentWitness, k int) []int {
+	var out []int
+	for i, s := range segs {
+		if s.Kind == k {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // kindsOf lists the segments' kinds.
 func kindsOf(segs []SegmentWitness) []int {
 	out := make([]int, len(segs))

@@ -85,20 +85,9 @@ func TestPairSwapBatch(t *testing.T) {
 	c := Capacity{Calldata: 256, Frame: verifier.Shapes[4], Frames: []verifier.Shape{verifier.Shapes[2]}, Ecrecover: 1}
 	segs, err := witnessesFor(h, noL1, txs, execs, c)
 	require.NoError(t, err)
-	large := 0
-	for _, k := range kindsOf(segs) {
-		if k == KindFrame {
-			large++
-		}
-	}
+	large := len(segmentsOf(segs, KindFrame))
 	t.Logf("%d segments, %d frames of the 2^14 shape", len(segs), large)
 	require.Equal(t, 2, large)
-	ecrecovers := 0
-	for _, k := range kindsOf(segs) {
-		if k == c.EcrecoverKind() {
-			ecrecovers++
-		}
-	}
-	require.Equal(t, 1, ecrecovers, "the permit's signature")
+	require.Len(t, segmentsOf(segs, c.EcrecoverKind()), 1, "the permit's signature")
 	require.Empty(t, solveAll(t, c, segs))
 }

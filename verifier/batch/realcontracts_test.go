@@ -122,15 +122,7 @@ func TestRealContractsBatch(t *testing.T) {
 	c := Capacity{Calldata: 192, Frame: verifier.Shapes[3], Frames: []verifier.Shape{verifier.Shapes[2]}}
 	segs, err := witnessesFor(h, noL1, txs, execs, c)
 	require.NoError(t, err)
-	large, small := 0, 0
-	for _, k := range kindsOf(segs) {
-		switch k {
-		case KindFrame:
-			large++
-		case c.FrameKind(0):
-			small++
-		}
-	}
+	large, small := len(segmentsOf(segs, KindFrame)), len(segmentsOf(segs, c.FrameKind(0)))
 	t.Logf("%d segments: %d frames of the ERC20 shape, %d of the 2^12 one", len(segs), small, large)
 	// One frame a transaction, and the receiver's onERC721Received.
 	require.Equal(t, len(calls)+1, large+small)

@@ -56,12 +56,7 @@ func TestSha256Calls(t *testing.T) {
 	withOutcomes(t, h, txs, execs)
 	segs, err := witnessesFor(h, noL1, txs, execs, sha256Capacity)
 	require.NoError(t, err)
-	var shas []int
-	for i, k := range kindsOf(segs) {
-		if k == sha256Capacity.Sha256Kind() {
-			shas = append(shas, i)
-		}
-	}
+	shas := segmentsOf(segs, sha256Capacity.Sha256Kind())
 	// Seven distinct inputs in two segments of four.
 	require.Len(t, shas, 2)
 	require.Equal(t, "sha256", sha256Capacity.KindName(sha256Capacity.Sha256Kind()))
