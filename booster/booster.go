@@ -21,6 +21,7 @@ import (
 	"github.com/boosterkit/go-booster/evm"
 	"github.com/boosterkit/go-booster/evm/l1"
 	"github.com/boosterkit/go-booster/statechanges"
+	"github.com/boosterkit/go-booster/verifier/batch"
 	"github.com/boosterkit/go-booster/verifier/statetree"
 )
 
@@ -55,6 +56,11 @@ var (
 	// ErrSettlementLimit means a transaction alone would make its batch's
 	// settlement exceed an L1 limit (SettlementLimits); it is dropped.
 	ErrSettlementLimit = errors.New("booster: settlement would exceed an L1 limit")
+	// ErrUnprovable means the batch check (WithBatchCheck, which
+	// NewProver's options install) found that the prover cannot prove a
+	// transaction, or the transaction alone makes a batch too large to
+	// prove; it is dropped, and wraps the check's error.
+	ErrUnprovable = errors.New("booster: the prover cannot prove the transaction")
 )
 
 // config is what the options set.
@@ -62,6 +68,7 @@ type config struct {
 	evm      evm.Config
 	contract common.Address
 	limits   SettlementLimits
+	check    BatchCheck
 }
 
 // Option configures a Booster.
@@ -131,6 +138,24 @@ func WithDatabase(db ethdb.Database) Option {
 	return func(c *config) { c.evm.Database = db }
 }
 
+// BatchCheck checks a batch ExecuteBatch is about to seal: the batch is
+// complete (transactions, receipts, L1 lists, L2 state roots, its L2
+// block's number, time, coinbase, gas limit and base fee) but not
+// sealed, so its L2 block has no hash yet. It returns nil if the batch
+// can be settled; an error wrapping a *batch.TransactionError where one
+// transaction is the cause, which ExecuteBatch then leaves out; an error
+// wrapping batch.ErrStatement where the batch itself is wrong, which
+// abandons it; and any other error where the batch is too large,
+// which ExecuteBatch then closes earlier.
+type BatchCheck func(ctx context.Context, b *Batch) error
+
+// WithBatchCheck makes ExecuteBatch check each batch with check before
+// it seals it (NewProver's options install the prover's own check, so
+// that a batch is never sealed that the prover cannot prove).
+func WithBatchCheck(check BatchCheck) Option {
+	return func(c *config) { c.check = check }
+}
+
 // WithSettlementLimits sets the L1 limits a batch's settlement must fit
 // (default DefaultSettlementLimits); a zero field means no limit.
 func WithSettlementLimits(l SettlementLimits) Option {
@@ -151,6 +176,7 @@ type Booster struct {
 	parent   common.Hash               // commitment of the last executed batch
 	contract common.Address
 	limits   SettlementLimits
+	check    BatchCheck
 	// refused are L1 contracts a settlement failed on (RollbackRefused):
 	// execution refuses to read or write them from then on.
 	refused map[common.Address]l1.Refusal
@@ -181,6 +207,7 @@ func New(source l1.Source, opts ...Option) (*Booster, error) {
 		nonces:   make(map[common.Address]uint64),
 		contract: cfg.contract,
 		limits:   cfg.limits,
+		check:    cfg.check,
 		refused:  make(map[common.Address]l1.Refusal),
 	}
 	if b.l2, err = genesisTree(cfg.evm.Genesis); err != nil {
@@ -458,23 +485,76 @@ func (b *Booster) ExecuteBatch(ctx context.Context) (*Batch, error) {
 	}
 	txs := b.pending
 	dropped := map[*types.Transaction]error{}
+	// fit counts applied transactions the check took in a smaller batch
+	// (lo) and refused as too large (hi, 0 while none was); at is the
+	// queue index of each applied transaction of the run that hi counts.
+	var fit struct {
+		lo, hi int
+		at     []int
+	}
 	for {
 		run, err := b.run(ctx, txs, dropped)
 		if err != nil {
 			return nil, err
 		}
-		if run.overflow < 0 {
-			return b.seal(run)
-		}
-		run.block.Discard()
-		if run.applied == 1 {
-			// The transaction alone is too much for one settlement.
-			dropped[txs[run.overflow]] = fmt.Errorf("%w: %s", ErrSettlementLimit, run.why)
+		if run.overflow >= 0 {
+			run.block.Discard()
+			if run.applied == 1 {
+				// The transaction alone is too much for one settlement.
+				dropped[txs[run.overflow]] = fmt.Errorf("%w: %s", ErrSettlementLimit, run.why)
+				continue
+			}
+			// Close the batch before the transaction that overflowed, and
+			// execute again what came before it, so nothing it did stays.
+			txs = txs[:run.overflow]
 			continue
 		}
-		// Close the batch before the transaction that overflowed, and
-		// execute again what came before it, so nothing it did stays.
-		txs = txs[:run.overflow]
+		tree, err := b.draft(run)
+		if err != nil {
+			run.block.Discard()
+			return nil, fmt.Errorf("booster: batch abandoned: %w", err)
+		}
+		if b.check == nil || run.applied == 0 {
+			return b.seal(run, tree)
+		}
+		run.batch.L2Block = run.block.Header()
+		err = b.check(ctx, run.batch)
+		run.batch.L2Block = nil
+		var txErr *batch.TransactionError
+		switch {
+		case err == nil && (fit.hi == 0 || run.applied+1 == fit.hi):
+			return b.seal(run, tree)
+		case err == nil:
+			// It fits, and a larger batch below the one refused may too.
+			fit.lo = run.applied
+		case ctx.Err() != nil:
+			run.block.Discard()
+			return nil, fmt.Errorf("booster: batch abandoned: %w", ctx.Err())
+		case errors.As(err, &txErr) && txErr.Index >= 0 && txErr.Index < len(run.batch.Transactions):
+			run.block.Discard()
+			dropped[run.batch.Transactions[txErr.Index]] = fmt.Errorf("%w: %w", ErrUnprovable, err)
+			fit.lo, fit.hi = 0, 0
+			continue
+		case errors.Is(err, batch.ErrStatement):
+			run.block.Discard()
+			return nil, fmt.Errorf("booster: batch abandoned: %w", err)
+		case run.applied == 1:
+			// The transaction alone is too much for one proof.
+			run.block.Discard()
+			dropped[run.batch.Transactions[0]] = fmt.Errorf("%w: %w", ErrUnprovable, err)
+			fit.lo, fit.hi = 0, 0
+			continue
+		default:
+			fit.hi, fit.at = run.applied, run.appliedAt
+		}
+		run.block.Discard()
+		// Search for the largest batch between the two (a batch of fewer
+		// transactions is no larger).
+		m := (fit.lo + fit.hi) / 2
+		if m == 0 {
+			m = 1
+		}
+		txs = b.pending[:fit.at[m-1]+1]
 	}
 }
 
@@ -486,6 +566,8 @@ type batchRun struct {
 	// consumed is how many transactions of the queue the batch takes
 	// (applied, rejected or dropped), applied how many it applied.
 	consumed, applied int
+	// appliedAt is the queue index of each applied transaction.
+	appliedAt []int
 	// overflow is the queue index of the transaction after which the
 	// settlement exceeded a limit (why), or -1.
 	overflow int
@@ -533,6 +615,7 @@ func (b *Booster) run(ctx context.Context, txs []*types.Transaction, dropped map
 			continue
 		}
 		r.applied++
+		r.appliedAt = append(r.appliedAt, i)
 		r.batch.Transactions = append(r.batch.Transactions, tx)
 		r.batch.Receipts = append(r.batch.Receipts, receipt)
 		if why := b.limits.exceeded(view.Stats()); why != "" {
@@ -543,23 +626,30 @@ func (b *Booster) run(ctx context.Context, txs []*types.Transaction, dropped map
 	return r, nil
 }
 
-// seal commits the run's block and takes its transactions off the queue.
-func (b *Booster) seal(r *batchRun) (*Batch, error) {
+// draft completes the run's batch from its view and block (L1 lists,
+// L2 changes, state roots) without committing anything, and returns the
+// L2 state tree the batch leaves.
+func (b *Booster) draft(r *batchRun) (*statetree.Tree, error) {
 	batch := r.batch
 	batch.Writes, batch.Reads = r.view.Result()
 	if err := r.view.Err(); err != nil {
-		r.block.Discard()
-		return nil, fmt.Errorf("booster: batch abandoned: %w", err)
+		return nil, err
 	}
 	batch.L2Storage, batch.L2Code, batch.L2Nonces = r.block.StorageChanges(), codeChanges(r.block.CodeChanges()), r.block.NonceChanges()
 	tree, err := applyChanges(b.l2, batch.L2Storage, batch.L2Code, batch.L2Nonces, false)
 	if err != nil {
-		r.block.Discard()
-		return nil, fmt.Errorf("booster: batch abandoned: %w", err)
+		return nil, err
 	}
 	batch.ParentL2StateRoot, batch.L2StateRoot, batch.l2Before = b.l2.RootHash(), tree.RootHash(), b.l2
+	return tree, nil
+}
+
+// seal commits the run's drafted block, whose batch leaves the L2 state
+// tree, and takes its transactions off the queue.
+func (b *Booster) seal(r *batchRun, tree *statetree.Tree) (*Batch, error) {
+	batch := r.batch
 	var commitment common.Hash
-	_, err = r.block.CommitWith(func(w ethdb.KeyValueWriter, header *types.Header) error {
+	_, err := r.block.CommitWith(func(w ethdb.KeyValueWriter, header *types.Header) error {
 		batch.L2Block = header
 		var err error
 		if commitment, err = batch.Commitment(); err != nil {

@@ -3,15 +3,19 @@ package booster_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"sync"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/booster"
 	"github.com/boosterkit/go-booster/booster/boostertest"
+	"github.com/boosterkit/go-booster/solidity"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/batch"
 	"github.com/boosterkit/go-booster/verifier/statetree"
@@ -148,4 +152,141 @@ type refuse struct{}
 
 func (refuse) Prove(context.Context, *batch.Header, *batch.L1Lists, *statetree.Tree, []*types.Transaction, []*trace.Transaction, func(batch.Progress)) ([]byte, error) {
 	return nil, errRefused
+}
+
+// checkingProver is a witnessProver that is a StatementChecker too: its
+// Check builds the witnesses and refuses a batch of more than
+// maxSegments segments, as batch.Prover.Check refuses one its
+// aggregation does not hold.
+type checkingProver struct {
+	witnessProver
+	maxSegments int
+	checks      int
+}
+
+var errTooLarge = errors.New("too many segments")
+
+func (c *checkingProver) Check(h *batch.Header, l1 *batch.L1Lists, l2 *statetree.Tree, txs []*types.Transaction, execs []*trace.Transaction) error {
+	c.checks++
+	segs, err := batch.Witnesses(h, l1, l2, txs, execs, batch.Capacity{Calldata: 128, Frame: verifier.Shapes[2]})
+	if err != nil {
+		return err
+	}
+	if len(segs) > c.maxSegments {
+		return fmt.Errorf("%w: %d, at most %d", errTooLarge, len(segs), c.maxSegments)
+	}
+	return nil
+}
+
+// TestProverLeavesOut checks the batch check NewProver installs for a
+// StatementChecker: a contract creation and a transaction that runs out
+// of gas, which the segments cannot prove, are left out of the batch
+// with ErrUnprovable and the rest is proven and settled, where without
+// the check the batch is sealed and cannot be proven; a batch too large
+// for the prover is closed at the largest that fits, the rest left
+// queued for the next; and a transaction too large alone is dropped.
+func TestProverLeavesOut(t *testing.T) {
+	ctx := context.Background()
+	counter := common.HexToAddress("0xc0de")
+	genesis := booster.WithGenesis(types.GenesisAlloc{counter: {Code: solidity.MustLoad("PlainCounter").DeployedBytecode}})
+	increment := func(a *boostertest.Account) *types.Transaction {
+		return a.Transact(t, counter, "PlainCounter", "increment")
+	}
+	l1 := boostertest.NewL1(t)
+	dev := booster.NewDevProver(l1.DevKey, l1.Config.ChainID, l1.Verifier)
+	// A header, one transaction segment and one frame a call of
+	// increment, the end: 4 segments for one, 6 for two.
+	proven := func(maxSegments int) (*boostertest.Rollup, *checkingProver, booster.Prover) {
+		c := &checkingProver{maxSegments: maxSegments}
+		p, opts := booster.NewProver(c, nil)
+		require.Len(t, opts, 3, "the recorder's hooks and the check")
+		r := l1.NewRollupVerifiedBy(t, l1.Verifier, thenDev{p, dev}, append(opts, genesis)...)
+		return r, c, p
+	}
+	count := func(r *boostertest.Rollup) int64 {
+		return r.Booster.Chain().Storage(counter, common.Hash{}).Big().Int64()
+	}
+
+	t.Run("unprovable transactions", func(t *testing.T) {
+		r, c, _ := proven(100)
+		alice, bob, carol, dave := r.Account(t, "alice"), r.Account(t, "bob"), r.Account(t, "carol"), r.Account(t, "dave")
+		increment(alice)
+		creation := bob.Send(t, nil, nil, solidity.MustLoad("PlainCounter").Bytecode, 1_000_000)
+		_, data := packCall(t, "PlainCounter", "increment")
+		oog := carol.Send(t, &counter, nil, data, 30_000) // the SSTORE runs out of gas
+		increment(dave)
+		b, err := r.Booster.ExecuteBatch(ctx)
+		require.NoError(t, err)
+		require.Len(t, b.Transactions, 2)
+		require.Len(t, b.Rejected, 2)
+		require.Equal(t, creation.Hash(), b.Rejected[0].Tx.Hash())
+		require.ErrorIs(t, b.Rejected[0].Err, booster.ErrUnprovable)
+		require.ErrorIs(t, b.Rejected[0].Err, verifier.ErrUnsupported)
+		require.Equal(t, oog.Hash(), b.Rejected[1].Tx.Hash())
+		require.ErrorIs(t, b.Rejected[1].Err, booster.ErrUnprovable)
+		require.ErrorIs(t, b.Rejected[1].Err, trace.ErrExecution)
+		var txErr *batch.TransactionError
+		require.ErrorAs(t, b.Rejected[1].Err, &txErr)
+		require.Equal(t, 2, txErr.Index, "carol's was the third transaction applied when it was found")
+		// Three runs: the first finds carol's out-of-gas halt in its
+		// recording (before Check), the second the creation (Check's
+		// witnesses), the third passes.
+		require.Equal(t, 2, c.checks)
+		require.Equal(t, int64(2), count(r))
+		r.L1.Backend.Commit()
+		_, err = booster.Settle(ctx, r.L1.Client, bind.NewKeyedTransactor(r.L1.Key, r.L1.Config.ChainID), r.Contract, b, r.Prover)
+		require.NoError(t, err)
+		require.Equal(t, []int{1 + 2*2 + 1}, c.segments)
+	})
+	t.Run("without the check", func(t *testing.T) {
+		w := &witnessProver{}
+		p, opts := booster.NewProver(w, nil)
+		require.Len(t, opts, 2, "the recorder's hooks only")
+		r := l1.NewRollupVerifiedBy(t, l1.Verifier, p, append(opts, genesis)...)
+		increment(r.Account(t, "alice"))
+		r.Account(t, "bob").Send(t, nil, nil, solidity.MustLoad("PlainCounter").Bytecode, 1_000_000)
+		b, err := r.Booster.ExecuteBatch(ctx)
+		require.NoError(t, err)
+		require.Len(t, b.Transactions, 2, "sealed with the creation")
+		_, err = p.Prove(ctx, b)
+		require.ErrorIs(t, err, verifier.ErrUnsupported)
+	})
+	t.Run("a batch too large", func(t *testing.T) {
+		// Five increments, three a batch (1 + 3*2 + 1 = 8 segments).
+		r, c, _ := proven(8)
+		for _, name := range []string{"alice", "bob", "carol", "dave", "erin"} {
+			increment(r.Account(t, name))
+		}
+		var sizes []int
+		for range 2 {
+			b, _ := r.Settle(t)
+			sizes = append(sizes, len(b.Transactions))
+		}
+		require.Equal(t, []int{3, 2}, sizes)
+		require.Equal(t, int64(5), count(r))
+		require.Equal(t, []int{8, 6}, c.segments)
+		_, err := r.Booster.ExecuteBatch(ctx)
+		require.ErrorIs(t, err, booster.ErrEmptyBatch)
+	})
+	t.Run("a transaction too large alone", func(t *testing.T) {
+		r, _, _ := proven(3)
+		tx := increment(r.Account(t, "alice"))
+		b, err := r.Booster.ExecuteBatch(ctx)
+		require.NoError(t, err)
+		require.Empty(t, b.Transactions)
+		require.Len(t, b.Rejected, 1)
+		require.Equal(t, tx.Hash(), b.Rejected[0].Tx.Hash())
+		require.ErrorIs(t, b.Rejected[0].Err, booster.ErrUnprovable)
+		require.ErrorIs(t, b.Rejected[0].Err, errTooLarge)
+		require.Equal(t, int64(0), count(r))
+	})
+}
+
+// packCall is the calldata of a call of an artifact's method.
+func packCall(t *testing.T, contract, method string, args ...any) (*solidity.Artifact, []byte) {
+	t.Helper()
+	art := solidity.MustLoad(contract)
+	data, err := art.ABI.Pack(method, args...)
+	require.NoError(t, err)
+	return art, data
 }

@@ -122,17 +122,41 @@ func (p *Prover) Constraints() map[string]int {
 	return out
 }
 
-// Prove proves the batch with header h, L1 lists l1, L2 state l2 before it, applied
-// transactions txs and their executions (as Witnesses takes them) and returns the wrap proof
-// as GnarkBatchVerifier takes it. ctx is checked between proofs;
-// progress, if not nil, is called after each.
-func (p *Prover) Prove(ctx context.Context, h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*trace.Transaction, progress func(Progress)) ([]byte, error) {
+// Check reports whether Prove could prove the batch with header h, L1
+// lists l1, L2 state l2 before it, applied transactions txs and their
+// executions, without proving it: it builds the segments' witnesses
+// (Witnesses' errors, a *TransactionError where one transaction is the
+// cause) and checks that the aggregation holds them
+// (aggregate.ErrSegments otherwise). It is what the booster's prover
+// runs on each batch before the batch is sealed, so that a transaction
+// the segments cannot prove is left out instead of stopping every
+// settlement after it.
+func (p *Prover) Check(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*trace.Transaction) error {
+	_, err := p.segments(h, l1, l2, txs, executions)
+	return err
+}
+
+// segments returns the batch's segment witnesses, checked against the
+// aggregation's arity.
+func (p *Prover) segments(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*trace.Transaction) ([]SegmentWitness, error) {
 	segs, err := Witnesses(h, l1, l2, txs, executions, p.capacity)
 	if err != nil {
 		return nil, err
 	}
 	if len(segs) > p.agg.Arity() {
 		return nil, fmt.Errorf("%w: %d segments (%d transactions), the aggregation holds %d", aggregate.ErrSegments, len(segs), len(txs), p.agg.Arity())
+	}
+	return segs, nil
+}
+
+// Prove proves the batch with header h, L1 lists l1, L2 state l2 before it, applied
+// transactions txs and their executions (as Witnesses takes them) and returns the wrap proof
+// as GnarkBatchVerifier takes it. ctx is checked between proofs;
+// progress, if not nil, is called after each.
+func (p *Prover) Prove(ctx context.Context, h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*trace.Transaction, progress func(Progress)) ([]byte, error) {
+	segs, err := p.segments(h, l1, l2, txs, executions)
+	if err != nil {
+		return nil, err
 	}
 	start := time.Now()
 	total := len(segs) + 2

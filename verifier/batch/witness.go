@@ -31,6 +31,31 @@ import (
 // not have, or a transaction without a valid signature.
 var ErrStatement = errors.New("batch: header and transactions disagree")
 
+// TransactionError is an error of Witnesses (and Prover.Check) that one
+// transaction of the batch causes: one the segments cannot prove
+// (verifier.ErrUnsupported: contract creation, an opcode the circuit
+// does not take), one that fits no shape (verifier.ErrCapacity), or
+// one whose execution disagrees with it. Index is its position in the
+// batch. A batch without it may still be provable: the booster's
+// prover leaves such a transaction out (booster.ErrUnprovable).
+type TransactionError struct {
+	Index int
+	Hash  common.Hash
+	Err   error
+}
+
+func (e *TransactionError) Error() string {
+	return fmt.Sprintf("batch: transaction %d (%s): %v", e.Index, e.Hash, e.Err)
+}
+
+// Unwrap returns the transaction's own error.
+func (e *TransactionError) Unwrap() error { return e.Err }
+
+// txError returns err as the error of transaction i.
+func txError(i int, tx *types.Transaction, err error) error {
+	return &TransactionError{Index: i, Hash: tx.Hash(), Err: err}
+}
+
 // Signatures returns the signing hash and sender of each transaction,
 // as TransactionsCommitment takes them (Reverted left false: the
 // receipts say which reverted).
@@ -277,7 +302,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		sigs[i].Reverted = e.Frames[0].Trace.Reverted
 		tops[i] = topFrame(txs[i], e)
 		if chains[i], err = chainsOf(e, tops[i], fl.chainFaults(i)); err != nil {
-			return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, txs[i].Hash(), err)
+			return nil, txError(i, txs[i], err)
 		}
 		out := chains[i][tops[i]].Out
 		sigs[i].Logs, sigs[i].L1Logs = hashOfElement(out[0]), hashOfElement(out[1])
@@ -295,7 +320,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			}
 		}
 		if prices[i], err = effectiveGasPrice(tx, orZero(h.L2Block.BaseFee)); err != nil {
-			return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
+			return nil, txError(i, tx, err)
 		}
 	}
 	if !fl.has(func(f *faults) bool { return f.l2Block }) {
@@ -352,21 +377,21 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			return nil, fmt.Errorf("%w: transaction %d is for chain %v, the batch for %v", ErrStatement, i, tx.ChainId(), h.ChainID)
 		}
 		if tx.To() == nil {
-			return nil, fmt.Errorf("batch: transaction %d (%s): %w: contract creation", i, tx.Hash(), verifier.ErrUnsupported)
+			return nil, txError(i, tx, fmt.Errorf("%w: contract creation", verifier.ErrUnsupported))
 		}
 		direct := *tx.To() == precompiles.L1CallAddress
 		if isPrecompile(*tx.To()) && !direct {
-			return nil, fmt.Errorf("batch: transaction %d (%s): %w: a transaction sent to the precompile at %s (call it from a contract, or send it to L1CALL)", i, tx.Hash(), verifier.ErrUnsupported, tx.To())
+			return nil, txError(i, tx, fmt.Errorf("%w: a transaction sent to the precompile at %s (call it from a contract, or send it to L1CALL)", verifier.ErrUnsupported, tx.To()))
 		}
 		if direct {
 			if err := l1CallRefusal(tx); err != nil {
-				return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
+				return nil, txError(i, tx, err)
 			}
 		}
 		txKind, txCap := c.transactionKind(len(tx.Data()))
 		w, _, err := txsig.Assign(tx, txCap)
 		if err != nil {
-			return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
+			return nil, txError(i, tx, err)
 		}
 		e := executions[i]
 		if e == nil || len(e.Frames) == 0 || e.Frames[0].Parent != -1 {
@@ -383,14 +408,14 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		case !bytes.Equal(top.Calldata, tx.Data()):
 			return nil, fmt.Errorf("%w: transaction %d's calldata is not its frame's", ErrStatement, i)
 		case len(top.Code) == 0 && !direct:
-			return nil, fmt.Errorf("batch: transaction %d (%s): %w: a transaction to %s, which has no code", i, tx.Hash(), verifier.ErrUnsupported, top.Address)
+			return nil, txError(i, tx, fmt.Errorf("%w: a transaction to %s, which has no code", verifier.ErrUnsupported, top.Address))
 		}
 		before := b.acc
 		b.acc = fold(b.acc, sigs[i])
 		fee := orZero(h.L2Block.BaseFee)
 		readTime, tuples, err := b.nonce(sigs[i].Sender, tx.Nonce(), fee)
 		if err != nil {
-			return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
+			return nil, txError(i, tx, err)
 		}
 		// The transaction segment's time names its transaction.
 		txTime := b.mem.time.Uint64()
@@ -402,7 +427,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		entry := entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), false, false, false, [2]fr.Element{}, txTime, delegated{}, nil, c.Calldata)
 		if direct {
 			if entry, err = directL1Call(tx, sigs[i].Sender, e, txTime, c.Calldata, fl.has(func(f *faults) bool { return f.foreignEntry })); err != nil {
-				return nil, fmt.Errorf("batch: transaction %d (%s): %w", i, tx.Hash(), err)
+				return nil, txError(i, tx, err)
 			}
 		}
 		stack = append(stack, pending{ctx: push(entry, outcome), tx: txTime})
@@ -416,14 +441,14 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			pendingBefore := pendingOf(stack)
 			seg, err := frameWitness(e, k, &stack, c, words, senders, chains[i], b.mem.time.Uint64()+1, fl)
 			if err != nil {
-				return nil, fmt.Errorf("batch: transaction %d (%s) frame %d: %w", i, tx.Hash(), k, err)
+				return nil, txError(i, tx, fmt.Errorf("frame %d: %w", k, err))
 			}
 			// The stack below the frame's context.
 			rest := pendingOf(stack[:len(stack)-seg.pushed])
 			seg.Rest = rest.BigInt(new(big.Int))
 			tuples, err := b.frame(f, seg, c)
 			if err != nil {
-				return nil, fmt.Errorf("batch: transaction %d (%s) frame %d: %w", i, tx.Hash(), k, err)
+				return nil, txError(i, tx, fmt.Errorf("frame %d: %w", k, err))
 			}
 			b.addAt(seg.kind, seg.frameSegment, tuples, b.acc, pendingBefore, stack)
 		}

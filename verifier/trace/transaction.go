@@ -156,49 +156,90 @@ func (t *TxRecorder) Transaction() (*Transaction, error) {
 		return nil, fmt.Errorf("%w: no call recorded", ErrExecution)
 	}
 	tx := &Transaction{}
-	for i, r := range t.frames {
-		var tr *Trace
-		if !r.finished {
-			return nil, fmt.Errorf("%w: frame %d did not finish", ErrExecution, i)
+	for i := range t.frames {
+		f, err := t.frame(i)
+		if err != nil {
+			return nil, fmt.Errorf("frame %d (%s): %w", i, t.frames[i].trace.Address, err)
 		}
-		if len(r.trace.Steps) == 0 {
-			c := r.trace
-			c.Storage = nil
-			tr = &c
-		} else {
-			var err error
-			if tr, err = r.Trace(); err != nil {
-				return nil, fmt.Errorf("frame %d (%s): %w", i, r.trace.Address, err)
-			}
-		}
-		tx.Frames = append(tx.Frames, Frame{Trace: tr, Parent: t.parents[i], Call: t.calls[i], L1: t.l1[i]})
+		tx.Frames = append(tx.Frames, f)
 	}
 	return tx, nil
+}
+
+// frame returns frame i as Transaction does, or its trace's error.
+func (t *TxRecorder) frame(i int) (Frame, error) {
+	r := t.frames[i]
+	if !r.finished {
+		return Frame{}, fmt.Errorf("%w: the frame did not finish", ErrExecution)
+	}
+	var tr *Trace
+	if len(r.trace.Steps) == 0 {
+		c := r.trace
+		c.Storage = nil
+		tr = &c
+	} else {
+		var err error
+		if tr, err = r.Trace(); err != nil {
+			return Frame{}, err
+		}
+	}
+	return Frame{Trace: tr, Parent: t.parents[i], Call: t.calls[i], L1: t.l1[i]}, nil
 }
 
 // Transactions returns what the recorder recorded as the transactions
 // that ran it, in order: every frame entered while no other was open
 // starts the next transaction, and each transaction's frames are indexed
-// from its own first one (Frame.Parent). It fails as Transaction does.
+// from its own first one (Frame.Parent). It fails with the first
+// transaction's error that Each gives.
 // A recorder on a booster over one batch gives the executions of the
 // batch's transactions, as batch.Witnesses takes them.
 func (t *TxRecorder) Transactions() ([]*Transaction, error) {
-	all, err := t.Transaction()
-	if err != nil {
-		return nil, err
+	txs, errs := t.Each()
+	if len(txs) == 0 {
+		return nil, fmt.Errorf("%w: no call recorded", ErrExecution)
 	}
-	var out []*Transaction
-	base := 0
-	for i, f := range all.Frames {
-		if f.Parent == -1 {
-			out = append(out, &Transaction{})
-			base = i
-		} else {
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("transaction %d: %w", i, err)
+		}
+	}
+	return txs, nil
+}
+
+// Each returns what the recorder recorded as the transactions that ran
+// it, as Transactions does, and for each the error that keeps its
+// frames from being proven (nil where there is none: an unsupported
+// opcode, an exceptional halt such as running out of gas, a frame that
+// did not finish). A transaction with an error keeps its frames' traces
+// as they were entered (address, caller, code, calldata, value; no
+// steps, storage or calls), enough to tell which transaction it is, and
+// one transaction's error does not touch the others'.
+func (t *TxRecorder) Each() ([]*Transaction, []error) {
+	var (
+		txs  []*Transaction
+		errs []error
+		base int
+	)
+	for i, r := range t.frames {
+		if t.parents[i] == -1 {
+			txs, errs, base = append(txs, &Transaction{}), append(errs, nil), i
+		}
+		k := len(txs) - 1
+		f, err := t.frame(i)
+		if err != nil {
+			if errs[k] == nil {
+				errs[k] = fmt.Errorf("frame %d (%s): %w", i-base, r.trace.Address, err)
+			}
+			entered := r.trace
+			entered.Steps, entered.Storage, entered.Transient, entered.Logs, entered.Calls, entered.Reads = nil, nil, nil, nil, nil, nil
+			f = Frame{Trace: &entered, Parent: t.parents[i], Call: t.calls[i], L1: t.l1[i]}
+		}
+		if f.Parent >= 0 {
 			f.Parent -= base
 		}
-		out[len(out)-1].Frames = append(out[len(out)-1].Frames, f)
+		txs[k].Frames = append(txs[k].Frames, f)
 	}
-	return out, nil
+	return txs, errs
 }
 
 // Reset forgets what the recorder recorded, keeping the hooks it handed
