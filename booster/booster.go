@@ -144,9 +144,12 @@ func WithDatabase(db ethdb.Database) Option {
 // sealed, so its L2 block has no hash yet. It returns nil if the batch
 // can be settled; an error wrapping a *batch.TransactionError where one
 // transaction is the cause, which ExecuteBatch then leaves out; an error
-// wrapping batch.ErrStatement where the batch itself is wrong, which
-// abandons it; and any other error where the batch is too large,
-// which ExecuteBatch then closes earlier.
+// wrapping ErrNoExecution or ErrInvalidBatch where the check cannot
+// judge the batch at all (a prover whose hooks the booster does not
+// run), which abandons it; and any other error where the batch as a
+// whole cannot be settled (too large, or refused for a reason no one
+// transaction is named for), which ExecuteBatch then closes earlier,
+// dropping a transaction that is refused alone.
 type BatchCheck func(ctx context.Context, b *Batch) error
 
 // WithBatchCheck makes ExecuteBatch check each batch with check before
@@ -535,7 +538,7 @@ func (b *Booster) ExecuteBatch(ctx context.Context) (*Batch, error) {
 			dropped[run.batch.Transactions[txErr.Index]] = fmt.Errorf("%w: %w", ErrUnprovable, err)
 			fit.lo, fit.hi = 0, 0
 			continue
-		case errors.Is(err, batch.ErrStatement):
+		case errors.Is(err, ErrNoExecution) || errors.Is(err, ErrInvalidBatch):
 			run.block.Discard()
 			return nil, fmt.Errorf("booster: batch abandoned: %w", err)
 		case run.applied == 1:

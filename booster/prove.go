@@ -156,7 +156,10 @@ func (s *statementProver) Prove(ctx context.Context, b *Batch) ([]byte, error) {
 func (s *statementProver) check(c StatementChecker, b *Batch) error {
 	h, l1, execs, _, err := s.statement(b)
 	if err != nil {
-		return fmt.Errorf("%w: %w", batch.ErrStatement, err)
+		if !errors.Is(err, ErrNoExecution) {
+			err = fmt.Errorf("%w: %w", ErrInvalidBatch, err)
+		}
+		return err
 	}
 	for i, e := range execs {
 		if e.err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/booster"
@@ -29,11 +30,21 @@ import (
 type witnessProver struct {
 	mu       sync.Mutex
 	segments []int
+	// frame is the frame shape (verifier.Shapes[2] if nil).
+	frame *verifier.Shape
+}
+
+func (w *witnessProver) capacity() batch.Capacity {
+	c := batch.Capacity{Calldata: 128, Frame: verifier.Shapes[2]}
+	if w.frame != nil {
+		c.Frame = *w.frame
+	}
+	return c
 }
 
 func (w *witnessProver) Prove(ctx context.Context, h *batch.Header, l1 *batch.L1Lists, l2 *statetree.Tree, txs []*types.Transaction,
 	execs []*trace.Transaction, progress func(batch.Progress)) ([]byte, error) {
-	segs, err := batch.Witnesses(h, l1, l2, txs, execs, batch.Capacity{Calldata: 128, Frame: verifier.Shapes[2]})
+	segs, err := batch.Witnesses(h, l1, l2, txs, execs, w.capacity())
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +179,7 @@ var errTooLarge = errors.New("too many segments")
 
 func (c *checkingProver) Check(h *batch.Header, l1 *batch.L1Lists, l2 *statetree.Tree, txs []*types.Transaction, execs []*trace.Transaction) error {
 	c.checks++
-	segs, err := batch.Witnesses(h, l1, l2, txs, execs, batch.Capacity{Calldata: 128, Frame: verifier.Shapes[2]})
+	segs, err := batch.Witnesses(h, l1, l2, txs, execs, c.capacity())
 	if err != nil {
 		return err
 	}
@@ -267,6 +278,48 @@ func TestProverLeavesOut(t *testing.T) {
 		require.Equal(t, []int{8, 6}, c.segments)
 		_, err := r.Booster.ExecuteBatch(ctx)
 		require.ErrorIs(t, err, booster.ErrEmptyBatch)
+	})
+	t.Run("an L1SANDBOXCALL", func(t *testing.T) {
+		// The segments prove L1CALL's frames, not L1SANDBOXCALL's.
+		caller := common.HexToAddress("0xca11")
+		c := &checkingProver{witnessProver: witnessProver{frame: &verifier.Shapes[3]}, maxSegments: 100}
+		p, opts := booster.NewProver(c, nil)
+		r := l1.NewRollupVerifiedBy(t, l1.Verifier, thenDev{p, dev}, append(opts,
+			booster.WithGenesis(types.GenesisAlloc{caller: {Code: solidity.MustLoad("Sandboxer").DeployedBytecode}}))...)
+		l1Counter := l1.Deploy(t, "BoostedCounter", r.Contract)
+		require.NoError(t, r.Booster.SetL1Source(l1.Source(t)))
+		sandboxed := r.Account(t, "alice").Transact(t, caller, "Sandboxer", "sandboxIncrement", l1Counter)
+		called := r.Account(t, "bob").Transact(t, caller, "Sandboxer", "increment", l1Counter)
+		b, err := r.Booster.ExecuteBatch(ctx)
+		require.NoError(t, err)
+		require.Len(t, b.Rejected, 1)
+		require.Equal(t, sandboxed.Hash(), b.Rejected[0].Tx.Hash())
+		require.ErrorIs(t, b.Rejected[0].Err, booster.ErrUnprovable)
+		require.ErrorIs(t, b.Rejected[0].Err, verifier.ErrUnsupported)
+		require.Len(t, b.Transactions, 1)
+		require.Equal(t, called.Hash(), b.Transactions[0].Hash())
+		r.L1.Backend.Commit()
+		_, err = booster.Settle(ctx, r.L1.Client, bind.NewKeyedTransactor(r.L1.Key, r.L1.Config.ChainID), r.Contract, b, r.Prover)
+		require.NoError(t, err)
+		r.L1.Backend.Commit()
+		require.Equal(t, common.BigToHash(big.NewInt(1)), r.L1.Storage(t, l1Counter, common.Hash{}))
+	})
+	t.Run("a check that cannot judge", func(t *testing.T) {
+		// A check that finds no executions (a prover whose hooks the
+		// booster does not run) abandons the batch and keeps the queue.
+		b, err := booster.New(l1.Source(t), genesis, booster.WithBatchCheck(func(context.Context, *booster.Batch) error {
+			return booster.ErrNoExecution
+		}))
+		require.NoError(t, err)
+		alice := boostertest.Key(t, "l2 alice")
+		_, data := packCall(t, "PlainCounter", "increment")
+		tx := types.MustSignNewTx(alice, types.LatestSignerForChainID(booster.DefaultChainID), &types.DynamicFeeTx{
+			ChainID: booster.DefaultChainID, GasFeeCap: new(big.Int), GasTipCap: new(big.Int), Gas: 100_000, To: &counter, Data: data})
+		require.NoError(t, b.Submit(tx))
+		_, err = b.ExecuteBatch(ctx)
+		require.ErrorIs(t, err, booster.ErrNoExecution)
+		require.Equal(t, uint64(1), b.Nonce(crypto.PubkeyToAddress(alice.PublicKey)), "still queued")
+		require.Equal(t, common.Hash{}, b.Chain().Storage(counter, common.Hash{}))
 	})
 	t.Run("a transaction too large alone", func(t *testing.T) {
 		r, _, _ := proven(3)

@@ -300,6 +300,9 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			continue
 		}
 		sigs[i].Reverted = e.Frames[0].Trace.Reverted
+		if err := unprovenPrecompileCalls(e); err != nil {
+			return nil, txError(i, txs[i], err)
+		}
 		tops[i] = topFrame(txs[i], e)
 		if chains[i], err = chainsOf(e, tops[i], fl.chainFaults(i)); err != nil {
 			return nil, txError(i, txs[i], err)
@@ -2131,6 +2134,25 @@ func ancestry(a []fr.Element) []fr.Element {
 	out := make([]fr.Element, MaxDepth-1)
 	copy(out, a)
 	return out
+}
+
+// unprovenPrecompileCalls refuses an L2 frame's call of L1SANDBOXCALL
+// or L1DELEGATECALL, whose frames the segments do not prove yet.
+func unprovenPrecompileCalls(e *trace.Transaction) error {
+	for k, f := range e.Frames {
+		if f.L1 {
+			continue
+		}
+		for j, call := range f.Trace.Calls {
+			switch call.Callee() {
+			case precompiles.L1SandboxCallAddress:
+				return fmt.Errorf("%w: frame %d calls L1SANDBOXCALL (call %d), which the segments do not prove yet", verifier.ErrUnsupported, k, j)
+			case precompiles.L1DelegateCallAddress:
+				return fmt.Errorf("%w: frame %d calls L1DELEGATECALL (call %d), which the segments do not prove yet", verifier.ErrUnsupported, k, j)
+			}
+		}
+	}
+	return nil
 }
 
 // isPrecompile reports whether addr is one of the booster's precompiles or
