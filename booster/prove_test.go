@@ -304,6 +304,30 @@ func TestProverLeavesOut(t *testing.T) {
 		r.L1.Backend.Commit()
 		require.Equal(t, common.BigToHash(big.NewInt(1)), r.L1.Storage(t, l1Counter, common.Hash{}))
 	})
+	t.Run("code larger than the shapes", func(t *testing.T) {
+		// Caller's 2,596 bytes of code make an L1CALL: the code segments
+		// hold 2,048. The refusal names bob's transaction, which is left
+		// out at once; alice's is settled in the same batch.
+		caller := common.HexToAddress("0xca11")
+		c := &checkingProver{maxSegments: 100}
+		p, opts := booster.NewProver(c, nil)
+		r := l1.NewRollupVerifiedBy(t, l1.Verifier, thenDev{p, dev}, append(opts,
+			booster.WithGenesis(types.GenesisAlloc{counter: {Code: solidity.MustLoad("PlainCounter").DeployedBytecode},
+				caller: {Code: solidity.MustLoad("Caller").DeployedBytecode}}))...)
+		l1Counter := l1.Deploy(t, "BoostedCounter", r.Contract)
+		require.NoError(t, r.Booster.SetL1Source(l1.Source(t)))
+		increment(r.Account(t, "alice"))
+		_, inc := packCall(t, "BoostedCounter", "increment")
+		large := r.Account(t, "bob").Transact(t, caller, "Caller", "l1Call", l1Counter, inc)
+		b, err := r.Booster.ExecuteBatch(ctx)
+		require.NoError(t, err)
+		require.Len(t, b.Transactions, 1)
+		require.Len(t, b.Rejected, 1)
+		require.Equal(t, large.Hash(), b.Rejected[0].Tx.Hash())
+		require.ErrorIs(t, b.Rejected[0].Err, verifier.ErrCapacity)
+		require.Zero(t, r.Booster.Pending())
+		require.Equal(t, 2, c.checks)
+	})
 	t.Run("a check that cannot judge", func(t *testing.T) {
 		// A check that finds no executions (a prover whose hooks the
 		// booster does not run) abandons the batch and keeps the queue.

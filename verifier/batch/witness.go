@@ -51,6 +51,16 @@ func (e *TransactionError) Error() string {
 // Unwrap returns the transaction's own error.
 func (e *TransactionError) Unwrap() error { return e.Err }
 
+// named fills in the hash of the transaction a *TransactionError in err
+// names by its index, and returns err.
+func named(err error, txs []*types.Transaction) error {
+	var te *TransactionError
+	if errors.As(err, &te) && te.Index < len(txs) {
+		te.Hash = txs[te.Index].Hash()
+	}
+	return err
+}
+
 // txError returns err as the error of transaction i.
 func txError(i int, tx *types.Transaction, err error) error {
 	return &TransactionError{Index: i, Hash: tx.Hash(), Err: err}
@@ -248,11 +258,11 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	}
 	sizeReads, hashReads, codeless, err := l2CodeReads(executions, fl.has(func(f *faults) bool { return f.unsupported }))
 	if err != nil {
-		return nil, err
+		return nil, named(err, txs)
 	}
 	codes, uses, codeSizes, senders, err := l1Codes(l1, executions, c, hashReads, fl)
 	if err != nil {
-		return nil, err
+		return nil, named(err, txs)
 	}
 	// The L1 frames run in the pinned L1 block's context.
 	var block []byte
@@ -1085,7 +1095,7 @@ func l1Frames(executions []*trace.Transaction) int { return framesOf(executions,
 // framesOf counts the executions' frames of one layer that run code.
 func framesOf(executions []*trace.Transaction, l1 bool) int {
 	n := 0
-	for f := range codeFrames(executions) {
+	for _, f := range codeFrames(executions) {
 		if f.L1 == l1 {
 			n++
 		}
@@ -1093,15 +1103,16 @@ func framesOf(executions []*trace.Transaction, l1 bool) int {
 	return n
 }
 
-// codeFrames yields the executions' frames that run code, in order.
-func codeFrames(executions []*trace.Transaction) iter.Seq[trace.Frame] {
-	return func(yield func(trace.Frame) bool) {
-		for _, e := range executions {
+// codeFrames yields the executions' frames that run code, in order,
+// each with its transaction's index.
+func codeFrames(executions []*trace.Transaction) iter.Seq2[int, trace.Frame] {
+	return func(yield func(int, trace.Frame) bool) {
+		for i, e := range executions {
 			if e == nil {
 				continue
 			}
 			for _, f := range e.Frames {
-				if len(f.Trace.Code) > 0 && !yield(f) {
+				if len(f.Trace.Code) > 0 && !yield(i, f) {
 					return
 				}
 			}
@@ -1151,7 +1162,7 @@ func balanceUses(l1 *L1Lists, executions []*trace.Transaction, fl *faults) ([]in
 		}
 		return nil
 	}
-	for f := range codeFrames(executions) {
+	for _, f := range codeFrames(executions) {
 		if !f.L1 {
 			continue
 		}
@@ -1232,13 +1243,13 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 	withheld := fl.has(func(f *faults) bool { return f.noSenderCode })
 	var codes []l1Code
 	at := map[common.Address]int{}
-	for f := range codeFrames(executions) {
+	for i, f := range codeFrames(executions) {
 		tr := f.Trace
 		if !f.L1 {
 			continue
 		}
 		if len(tr.Code) > c.codeCap() {
-			return nil, nil, nil, nil, fmt.Errorf("%w: %d bytes of L1 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
+			return nil, nil, nil, nil, &TransactionError{Index: i, Err: fmt.Errorf("%w: %d bytes of L1 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())}
 		}
 		i, seen := at[tr.Address]
 		if !seen {
@@ -1264,7 +1275,7 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 	}
 	// The L1 frames' state reads: EXTCODEHASH against the code reads,
 	// EXTCODESIZE against an account code's size.
-	for f := range codeFrames(executions) {
+	for i, f := range codeFrames(executions) {
 		if !f.L1 {
 			continue
 		}
@@ -1278,7 +1289,7 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 				case j >= 0:
 					uses[j]++
 				case v == (common.Hash{}):
-					return nil, nil, nil, nil, fmt.Errorf("%w: EXTCODEHASH of %s, an empty L1 account, in the L1 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)
+					return nil, nil, nil, nil, &TransactionError{Index: i, Err: fmt.Errorf("%w: EXTCODEHASH of %s, an empty L1 account, in the L1 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)}
 				case !unchecked:
 					return nil, nil, nil, nil, fmt.Errorf("%w: the L1 frame at %s reads EXTCODEHASH of %s = %s, which the read set's code reads do not name", ErrStatement, f.Trace.Address, a, v)
 				}
@@ -1293,7 +1304,7 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 					sizeUses[j]++
 					continue
 				case !seen:
-					return nil, nil, nil, nil, fmt.Errorf("%w: EXTCODESIZE of %s, whose code no L1 frame of the batch runs, in the L1 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)
+					return nil, nil, nil, nil, &TransactionError{Index: i, Err: fmt.Errorf("%w: EXTCODESIZE of %s, whose code no L1 frame of the batch runs, in the L1 frame at %s", verifier.ErrUnsupported, a, f.Trace.Address)}
 				case !r.Value.Eq(uint256.NewInt(uint64(len(codes[i].code)))) && !unchecked:
 					return nil, nil, nil, nil, fmt.Errorf("%w: the L1 frame at %s reads EXTCODESIZE of %s = %s, its code is %d bytes", ErrStatement, f.Trace.Address, a, r.Value.Dec(), len(codes[i].code))
 				}
@@ -1302,19 +1313,19 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 				// balanceUses checks it against the balance reads.
 			default:
 				if !fl.has(func(f *faults) bool { return f.unsupported }) {
-					return nil, nil, nil, nil, fmt.Errorf("%w: %s in the L1 frame at %s (an L1 block hash)", verifier.ErrUnsupported, r.Op, f.Trace.Address)
+					return nil, nil, nil, nil, &TransactionError{Index: i, Err: fmt.Errorf("%w: %s in the L1 frame at %s (an L1 block hash)", verifier.ErrUnsupported, r.Op, f.Trace.Address)}
 				}
 			}
 		}
 	}
 	senders := map[common.Address]senderCode{}
-	for f := range codeFrames(executions) {
+	for i, f := range codeFrames(executions) {
 		tr := f.Trace
 		if f.L1 || !makesL1Call(tr) || withheld || codeAt(tr) != tr.Address {
 			continue // (a frame a DELEGATECALL entered makes no L1CALL: frameWitness)
 		}
 		if len(tr.Code) > c.codeCap() {
-			return nil, nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
+			return nil, nil, nil, nil, &TransactionError{Index: i, Err: fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())}
 		}
 		codes = hashUse(codes, tr.Code)
 		j := slices.IndexFunc(l1.Code, func(r CodeRead) bool { return r.Contract == tr.Address })
@@ -1331,7 +1342,7 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 	// The first L2 frame at each address whose EXTCODEHASH an L2 frame
 	// reads reads its code's hash too (once, with the alias rule's).
 	first := map[common.Address]bool{}
-	for f := range codeFrames(executions) {
+	for i, f := range codeFrames(executions) {
 		tr := f.Trace
 		if f.L1 || first[tr.Address] || codeAt(tr) != tr.Address {
 			continue
@@ -1341,7 +1352,7 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 			continue
 		}
 		if len(tr.Code) > c.codeCap() {
-			return nil, nil, nil, nil, fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())
+			return nil, nil, nil, nil, &TransactionError{Index: i, Err: fmt.Errorf("%w: %d bytes of L2 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())}
 		}
 		codes = hashUse(codes, tr.Code)
 	}
@@ -1464,14 +1475,14 @@ func domainOwnerOf(l1 bool, dom int, addr common.Address) fr.Element {
 // and another value with ErrStatement (unless unchecked).
 func l2CodeReads(executions []*trace.Transaction, unchecked bool) (sizes, hashes map[common.Address]int, codeless []codelessReads, err error) {
 	code := map[common.Address][]byte{}
-	for f := range codeFrames(executions) {
+	for _, f := range codeFrames(executions) {
 		// The frames that run their own address's code answer.
 		if _, seen := code[f.Trace.Address]; !f.L1 && !seen && codeAt(f.Trace) == f.Trace.Address {
 			code[f.Trace.Address] = f.Trace.Code
 		}
 	}
 	sizes, hashes = map[common.Address]int{}, map[common.Address]int{}
-	for f := range codeFrames(executions) {
+	for k, f := range codeFrames(executions) {
 		if f.L1 {
 			continue
 		}
@@ -1493,7 +1504,7 @@ func l2CodeReads(executions []*trace.Transaction, unchecked bool) (sizes, hashes
 				codeless[i].reads++
 				continue
 			case !runs:
-				return nil, nil, nil, fmt.Errorf("%w: %s of %s, at which no L2 frame of the batch runs, in the L2 frame at %s (only EXTCODESIZE of an account without code is proven without one)", verifier.ErrUnsupported, r.Op, a, f.Trace.Address)
+				return nil, nil, nil, &TransactionError{Index: k, Err: fmt.Errorf("%w: %s of %s, at which no L2 frame of the batch runs, in the L2 frame at %s (only EXTCODESIZE of an account without code is proven without one)", verifier.ErrUnsupported, r.Op, a, f.Trace.Address)}
 			}
 			if r.Op == vm.EXTCODESIZE {
 				if !r.Value.Eq(uint256.NewInt(uint64(len(c)))) && !unchecked {
