@@ -119,7 +119,8 @@ type SegmentWitness struct {
 // segments cannot prove (contract creation, a transaction sent to a
 // precompile other than L1CALL or one the precompile refuses, a call of
 // an account without code or of a precompile other than L1CALL and
-// identity, an L1CALL the precompile refused, reentrancy, calls deeper
+// identity, an L1SANDBOXCALL or L1DELEGATECALL, an L1CALL the
+// precompile refused, reentrancy, calls deeper
 // than MaxDepth, transient storage in an L1 frame or in a frame shape
 // without TransientCarried, a
 // frame that changes storage below a frame that reverts, BLOCKHASH in
@@ -133,6 +134,8 @@ type SegmentWitness struct {
 // Every L2 frame must run in the header's L2 block (Header.L2Block) with
 // its transaction's gas price, and each transaction's outcome must be
 // the one the transactions commitment binds (ErrStatement otherwise).
+// An error one transaction causes (what its frames run, its calldata,
+// code too large for the shapes) is a *TransactionError naming it.
 func Witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transaction, executions []*trace.Transaction, c Capacity) ([]SegmentWitness, error) {
 	return witnesses(h, l1, l2, txs, executions, c, nil)
 }
