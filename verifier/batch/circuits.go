@@ -927,7 +927,13 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	sum = api.Sub(sum, m.term(api, m.fingerprint(api, owner, 0, 0, 0, s.Nonce, c.NonceReadTime)))
 	// The L2 block's base fee, for the gas price.
 	sum = api.Sub(sum, m.term(api, m.fingerprint(api, l2BlockOwner, 0, 1, 0, c.BaseFee, 0)))
-	memAcc, err := hashVars(api, m.Acc, owner, s.Nonce, t, c.NonceReadTime, c.BaseFee)
+	// EIP-3607: the sender of a transaction sent to L1CALL, which enters
+	// its L1 frame unaliased (SPEC §1), has no L2 code: it reads the code
+	// size of zero that an end segment writes for an account the L2
+	// state tree holds no code for.
+	isL1Call := api.IsZero(api.Sub(s.To, l1CallAddress))
+	sum = api.Sub(sum, api.Mul(isL1Call, m.term(api, m.fingerprint(api, domainOwner(api, 0, domCodeSize, s.Sender), 0, 0, 0, 0, 0))))
+	memAcc, err := hashVars(api, m.Acc, owner, s.Nonce, t, c.NonceReadTime, c.BaseFee, isL1Call)
 	if err != nil {
 		return err
 	}
@@ -943,7 +949,6 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	// as that frame does: the precompile returns what it returns. Its
 	// calldata holds the target and it sends no value (the precompile's
 	// refusals, which enter no L1 frame, are not proven).
-	isL1Call := api.IsZero(api.Sub(s.To, l1CallAddress))
 	api.AssertIsEqual(api.Mul(isL1Call, s.Value[0]), 0)
 	api.AssertIsEqual(api.Mul(isL1Call, s.Value[1]), 0)
 	dataLen := api.Sub(c.Tx.DataLen, api.Mul(isL1Call, 20))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/statetree"
 	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
@@ -42,7 +43,9 @@ func directL1Batch(t *testing.T, caller common.Address, input []byte) ([]memCall
 // unaliased, with the rest of the calldata. The honest batch solves; an
 // L1 frame called by the sender's alias, or with other calldata, built
 // anyway, is refused by its own segment (it pops the context the
-// transaction pushed); the precompile's refusals are refused by name.
+// transaction pushed); a sender with L2 code in the L2 state (EIP-3607),
+// built anyway, is refused by the end segment that proves it has none;
+// the precompile's refusals are refused by name.
 func TestDirectL1Call(t *testing.T) {
 	input := []byte{0xab, 0xcd}
 	calls, exec, lists := directL1Batch(t, alice, input)
@@ -68,6 +71,19 @@ func TestDirectL1Call(t *testing.T) {
 				func([]SegmentWitness) []int { return []int{4} })
 		})
 	}
+	t.Run("a sender with L2 code", func(t *testing.T) {
+		// EIP-3607: alice has no L2 code, which the transaction
+		// segment reads and an end segment proves from the tree. With
+		// code at alice's address in the L2 state, the batch built
+		// anyway is refused by that end segment.
+		withCode := func(pre *statetree.Tree) (*statetree.Tree, error) {
+			return pre.Set(L2CodeKey(alice), CodeDigest(l1TargetCode))
+		}
+		h := headerFor(t, txs, lists)
+		segs, err := faultyWitnesses(h, lists, txs, []*trace.Transaction{exec}, listsCapacity, &faults{l2: true, l2Pre: withCode})
+		require.NoError(t, err)
+		require.Equal(t, []int{5}, solveAll(t, listsCapacity, segs))
+	})
 	t.Run("the precompile's refusals", func(t *testing.T) {
 		calls, exec, lists := directL1Batch(t, alice, nil)
 		calls[0].data = calls[0].data[:19]

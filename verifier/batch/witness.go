@@ -198,6 +198,8 @@ type faults struct {
 	// pre and post are set to the trees before and after.
 	l2, l2Build bool
 	pre, post   *statetree.Tree
+	// l2Pre, if set, changes the L2 state l2Build builds.
+	l2Pre func(*statetree.Tree) (*statetree.Tree, error)
 	// logFold, if set, folds the logs of frame k of transaction i into
 	// the chains in place of chainLog (the log chains the contexts and
 	// the transactions commitment then carry).
@@ -429,7 +431,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		before := b.acc
 		b.acc = fold(b.acc, sigs[i])
 		fee := orZero(h.L2Block.BaseFee)
-		readTime, tuples, err := b.nonce(sigs[i].Sender, tx.Nonce(), fee)
+		readTime, tuples, err := b.nonce(sigs[i].Sender, tx.Nonce(), fee, direct)
 		if err != nil {
 			return nil, txError(i, tx, err)
 		}
@@ -649,9 +651,10 @@ func (b *draftBatch) addAt(kind int, a frontend.Circuit, tuples []memTuple, acc,
 
 // nonce advances the storage argument over a transaction of sender with
 // nonce: at the next time it reads the sender's nonce and writes the
-// next, and it reads the L2 block's base fee, fee. It returns the time of
-// the write it reads.
-func (b *draftBatch) nonce(sender common.Address, nonce uint64, fee *big.Int) (uint64, []memTuple, error) {
+// next, and it reads the L2 block's base fee, fee, and, for a
+// transaction sent to L1CALL (direct), the sender's code size of zero.
+// It returns the time of the write it reads.
+func (b *draftBatch) nonce(sender common.Address, nonce uint64, fee *big.Int, direct bool) (uint64, []memTuple, error) {
 	if nonce == ^uint64(0) {
 		return 0, nil, fmt.Errorf("%w: nonce %d has no next (EIP-2681)", ErrStatement, nonce)
 	}
@@ -675,9 +678,22 @@ func (b *draftBatch) nonce(sender common.Address, nonce uint64, fee *big.Int) (u
 	var feeE fr.Element
 	feeE.SetBigInt(fee)
 	tuples := []memTuple{tuple(false, owner, common.Hash{}, n, read), tuple(true, owner, common.Hash{}, next, now), baseFeeTuple(false, feeE)}
+	if direct {
+		// EIP-3607: the sender of a transaction sent to L1CALL, which
+		// enters its L1 frame unaliased, has no L2 code: it reads the
+		// code size zero an end segment writes for an account the L2
+		// state holds no code for.
+		tuples = append(tuples, memTuple{owner: l2SizeOwnerOf(sender)})
+		j := slices.IndexFunc(b.codeless, func(c codelessReads) bool { return c.addr == sender })
+		if j < 0 {
+			j = len(b.codeless)
+			b.codeless = append(b.codeless, codelessReads{addr: sender})
+		}
+		b.codeless[j].reads++
+	}
 	st.value, st.time = next, now
 	b.mem.time = t
-	b.mem.acc = hashElements(b.mem.acc, owner, fr.NewElement(nonce), t, fr.NewElement(read), feeE)
+	b.mem.acc = hashElements(b.mem.acc, owner, fr.NewElement(nonce), t, fr.NewElement(read), feeE, bitOf(direct))
 	return read, tuples, nil
 }
 
@@ -1601,6 +1617,12 @@ func (b *draftBatch) ends(slots, codes int) error {
 		for _, addr := range b.l2CodeOrder {
 			var err error
 			if pre, err = pre.Set(L2CodeKey(addr), CodeDigest(b.l2Code[addr].code)); err != nil {
+				return err
+			}
+		}
+		if b.faults.l2Pre != nil {
+			var err error
+			if pre, err = b.faults.l2Pre(pre); err != nil {
 				return err
 			}
 		}
