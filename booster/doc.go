@@ -34,7 +34,12 @@
 // A batch always fits one L1 transaction ([SettlementLimits]): what does not
 // fit the L2 block's gas or the settlement limits stays queued for the next
 // batch. [Settle] checks the batch's contract, its pinned block's age, the
-// settlement's size and gas before it sends anything.
+// settlement's size and gas before it sends anything. With [NewProver]'s
+// options a batch is also one the prover can prove: before sealing it,
+// ExecuteBatch asks the prover ([WithBatchCheck]); a transaction it cannot
+// prove is left out with [ErrUnprovable], and a batch too large for its
+// aggregation is closed earlier, so no transaction stops the settlements
+// after it.
 //
 // With [WithDatabase] the L2 chain, the queue of accepted transactions and
 // every executed batch live in a database (evm.OpenDatabase): Submit is on
