@@ -230,12 +230,8 @@ func TestProverLeavesOut(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, b.Transactions, 2)
 		require.Len(t, b.Rejected, 2)
-		require.Equal(t, creation.Hash(), b.Rejected[0].Tx.Hash())
-		require.ErrorIs(t, b.Rejected[0].Err, booster.ErrUnprovable)
-		require.ErrorIs(t, b.Rejected[0].Err, verifier.ErrUnsupported)
-		require.Equal(t, oog.Hash(), b.Rejected[1].Tx.Hash())
-		require.ErrorIs(t, b.Rejected[1].Err, booster.ErrUnprovable)
-		require.ErrorIs(t, b.Rejected[1].Err, trace.ErrExecution)
+		requireLeftOut(t, b, 0, creation, verifier.ErrUnsupported)
+		requireLeftOut(t, b, 1, oog, trace.ErrExecution)
 		var txErr *batch.TransactionError
 		require.ErrorAs(t, b.Rejected[1].Err, &txErr)
 		require.Equal(t, 2, txErr.Index, "carol's was the third transaction applied when it was found")
@@ -293,9 +289,7 @@ func TestProverLeavesOut(t *testing.T) {
 		b, err := r.Booster.ExecuteBatch(ctx)
 		require.NoError(t, err)
 		require.Len(t, b.Rejected, 1)
-		require.Equal(t, sandboxed.Hash(), b.Rejected[0].Tx.Hash())
-		require.ErrorIs(t, b.Rejected[0].Err, booster.ErrUnprovable)
-		require.ErrorIs(t, b.Rejected[0].Err, verifier.ErrUnsupported)
+		requireLeftOut(t, b, 0, sandboxed, verifier.ErrUnsupported)
 		require.Len(t, b.Transactions, 1)
 		require.Equal(t, called.Hash(), b.Transactions[0].Hash())
 		r.L1.Backend.Commit()
@@ -323,8 +317,7 @@ func TestProverLeavesOut(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, b.Transactions, 1)
 		require.Len(t, b.Rejected, 1)
-		require.Equal(t, large.Hash(), b.Rejected[0].Tx.Hash())
-		require.ErrorIs(t, b.Rejected[0].Err, verifier.ErrCapacity)
+		requireLeftOut(t, b, 0, large, verifier.ErrCapacity)
 		require.Zero(t, r.Booster.Pending())
 		require.Equal(t, 2, c.checks)
 	})
@@ -352,11 +345,19 @@ func TestProverLeavesOut(t *testing.T) {
 		require.NoError(t, err)
 		require.Empty(t, b.Transactions)
 		require.Len(t, b.Rejected, 1)
-		require.Equal(t, tx.Hash(), b.Rejected[0].Tx.Hash())
-		require.ErrorIs(t, b.Rejected[0].Err, booster.ErrUnprovable)
-		require.ErrorIs(t, b.Rejected[0].Err, errTooLarge)
+		requireLeftOut(t, b, 0, tx, errTooLarge)
 		require.Equal(t, int64(0), count(r))
 	})
+}
+
+// requireLeftOut checks that the batch left tx out as its i-th rejected
+// transaction, unprovable for reason.
+func requireLeftOut(t *testing.T, b *booster.Batch, i int, tx *types.Transaction, reason error) {
+	t.Helper()
+	require.Greater(t, len(b.Rejected), i)
+	require.Equal(t, tx.Hash(), b.Rejected[i].Tx.Hash())
+	require.ErrorIs(t, b.Rejected[i].Err, booster.ErrUnprovable)
+	require.ErrorIs(t, b.Rejected[i].Err, reason)
 }
 
 // packCall is the calldata of a call of an artifact's method.
