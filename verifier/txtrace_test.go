@@ -268,3 +268,38 @@ func TestTxRecorderL1Context(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, solve(t, Shapes[0], w))
 }
+
+// TestTxRecorderEach checks that a transaction the recorder cannot give
+// a provable trace for (here one that runs out of gas) has its own error
+// in Each and leaves the transactions around it as they are, with its
+// frames kept as they were entered; Transactions fails on it.
+func TestTxRecorderEach(t *testing.T) {
+	rec := trace.NewTxRecorder()
+	hooks := rec.L1Hooks()
+	run := func(code []byte, gas uint64) {
+		c := &runtime.Config{GasLimit: gas, Value: big.NewInt(0),
+			EVMConfig: vm.Config{Tracer: &tracing.Hooks{OnEnter: hooks.OnEnter, OnExit: hooks.OnExit, OnOpcode: hooks.OnOpcode}}}
+		_, _, _ = runtime.Execute(code, []byte{0x42}, c)
+	}
+	stop := common.FromHex("600160020100") // 1 + 2, STOP
+	loop := common.FromHex("5b600056")     // JUMPDEST, PUSH1 0, JUMP: until the gas runs out
+	run(stop, 100_000)
+	run(loop, 50_000)
+	run(stop, 100_000)
+	txs, errs := rec.Each()
+	require.Len(t, txs, 3)
+	require.NoError(t, errs[0])
+	require.ErrorIs(t, errs[1], trace.ErrExecution)
+	require.NoError(t, errs[2])
+	for _, i := range []int{0, 2} {
+		require.Len(t, txs[i].Frames, 1)
+		require.Len(t, txs[i].Frames[0].Trace.Steps, 4)
+	}
+	entered := txs[1].Frames[0].Trace
+	require.Empty(t, entered.Steps)
+	require.Equal(t, common.BytesToAddress([]byte("contract")), entered.Address) // runtime.Execute's
+	require.Equal(t, []byte{0x42}, entered.Calldata)
+	_, err := rec.Transactions()
+	require.ErrorIs(t, err, trace.ErrExecution)
+	require.ErrorContains(t, err, "transaction 1")
+}
