@@ -478,7 +478,14 @@ func (b *Batch) Updates() []statechanges.ContractUpdate { return b.Writes.ByCont
 // dropped into Rejected with ErrSettlementLimit. When a settlement limit
 // closes the batch, the transactions before it are executed again on a
 // fresh view, so tracing hooks (WithTracer) see them twice: the first pass
-// is abandoned. If the L1 source fails,
+// is abandoned. With a batch check (WithBatchCheck, installed by
+// NewProver's options) the batch is checked before it is sealed: a
+// transaction the check names is dropped into Rejected with
+// ErrUnprovable and the batch executed again without it; a batch the
+// check refuses as a whole is closed at the largest number of its
+// transactions the check takes (a binary search, each try one
+// execution), and one refused alone is dropped with ErrUnprovable. If
+// the L1 source fails,
 // nothing is applied, the queue is kept, and the error wraps l1.ErrSource.
 func (b *Booster) ExecuteBatch(ctx context.Context) (*Batch, error) {
 	b.mu.Lock()
