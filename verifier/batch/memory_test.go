@@ -449,7 +449,8 @@ func storageEntry(t *testing.T, segs []SegmentWitness) slotEntry {
 }
 
 // nonceMem is the storage argument's state m after a transaction of
-// sender with nonce, read from the write at readTime.
+// sender with nonce, read from the write at readTime (a transaction not
+// sent to L1CALL).
 func nonceMem(m memState, sender common.Address, nonce, readTime uint64) memState {
 	owner := nonceOwnerOf(sender)
 	var t fr.Element
@@ -461,6 +462,6 @@ func nonceMem(m memState, sender common.Address, nonce, readTime uint64) memStat
 	out := m
 	out.time = t
 	out.sum = sumOf(m.sum, &m.alpha, &m.beta, ts)
-	out.acc = hashElements(m.acc, owner, fr.NewElement(nonce), t, fr.NewElement(readTime), fee)
+	out.acc = hashElements(m.acc, owner, fr.NewElement(nonce), t, fr.NewElement(readTime), fee, fr.Element{}) // not sent to L1CALL
 	return out
 }
