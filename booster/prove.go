@@ -141,7 +141,7 @@ func (s *statementProver) Prove(ctx context.Context, b *Batch) ([]byte, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if now, _ := s.rec.Each(); len(now) == end {
+	if s.rec.Count() == end {
 		s.rec.Reset()
 		s.proven = 0
 	} else {

@@ -288,6 +288,7 @@ func TestTxRecorderEach(t *testing.T) {
 	run(stop, 100_000)
 	txs, errs := rec.Each()
 	require.Len(t, txs, 3)
+	require.Equal(t, 3, rec.Count())
 	require.NoError(t, errs[0])
 	require.ErrorIs(t, errs[1], trace.ErrExecution)
 	require.NoError(t, errs[2])

@@ -684,12 +684,7 @@ func (b *draftBatch) nonce(sender common.Address, nonce uint64, fee *big.Int, di
 		// code size zero an end segment writes for an account the L2
 		// state holds no code for.
 		tuples = append(tuples, memTuple{owner: l2SizeOwnerOf(sender)})
-		j := slices.IndexFunc(b.codeless, func(c codelessReads) bool { return c.addr == sender })
-		if j < 0 {
-			j = len(b.codeless)
-			b.codeless = append(b.codeless, codelessReads{addr: sender})
-		}
-		b.codeless[j].reads++
+		b.codeless = readCodeless(b.codeless, sender)
 	}
 	st.value, st.time = next, now
 	b.mem.time = t
@@ -1515,12 +1510,7 @@ func l2CodeReads(executions []*trace.Transaction, unchecked bool) (sizes, hashes
 			case !runs && r.Op == vm.EXTCODESIZE && r.Value.IsZero():
 				// An account without code: the L2 state tree holds no
 				// code for it (an end segment proves it).
-				i := slices.IndexFunc(codeless, func(c codelessReads) bool { return c.addr == a })
-				if i < 0 {
-					i = len(codeless)
-					codeless = append(codeless, codelessReads{addr: a})
-				}
-				codeless[i].reads++
+				codeless = readCodeless(codeless, a)
 				continue
 			case !runs:
 				return nil, nil, nil, &TransactionError{Index: k, Err: fmt.Errorf("%w: %s of %s, at which no L2 frame of the batch runs, in the L2 frame at %s (only EXTCODESIZE of an account without code is proven without one)", verifier.ErrUnsupported, r.Op, a, f.Trace.Address)}
@@ -1539,6 +1529,17 @@ func l2CodeReads(executions []*trace.Transaction, unchecked bool) (sizes, hashes
 		}
 	}
 	return sizes, hashes, codeless, nil
+}
+
+// readCodeless is list with one more read of addr's code size of zero.
+func readCodeless(list []codelessReads, addr common.Address) []codelessReads {
+	i := slices.IndexFunc(list, func(c codelessReads) bool { return c.addr == addr })
+	if i < 0 {
+		i = len(list)
+		list = append(list, codelessReads{addr: addr})
+	}
+	list[i].reads++
+	return list
 }
 
 // codelessReads is an L2 account without code, at which no L2 frame of

@@ -242,6 +242,18 @@ func (t *TxRecorder) Each() ([]*Transaction, []error) {
 	return txs, errs
 }
 
+// Count returns how many transactions the recorder recorded (as
+// Transactions and Each count them), without building their traces.
+func (t *TxRecorder) Count() int {
+	n := 0
+	for _, p := range t.parents {
+		if p == -1 {
+			n++
+		}
+	}
+	return n
+}
+
 // Reset forgets what the recorder recorded, keeping the hooks it handed
 // out and the context SetContext gave.
 func (t *TxRecorder) Reset() {
