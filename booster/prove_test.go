@@ -275,8 +275,9 @@ func TestProverLeavesOut(t *testing.T) {
 		_, err := r.Booster.ExecuteBatch(ctx)
 		require.ErrorIs(t, err, booster.ErrEmptyBatch)
 	})
-	t.Run("an L1SANDBOXCALL", func(t *testing.T) {
-		// The segments prove L1CALL's frames, not L1SANDBOXCALL's.
+	t.Run("an L1DELEGATECALL", func(t *testing.T) {
+		// The segments prove the frames of L1CALL and L1SANDBOXCALL, not
+		// L1DELEGATECALL's.
 		caller := common.HexToAddress("0xca11")
 		c := &checkingProver{witnessProver: witnessProver{frame: &verifier.Shapes[3]}, maxSegments: 100}
 		p, opts := booster.NewProver(c, nil)
@@ -284,12 +285,12 @@ func TestProverLeavesOut(t *testing.T) {
 			booster.WithGenesis(types.GenesisAlloc{caller: {Code: solidity.MustLoad("Sandboxer").DeployedBytecode}}))...)
 		l1Counter := l1.Deploy(t, "BoostedCounter", r.Contract)
 		require.NoError(t, r.Booster.SetL1Source(l1.Source(t)))
-		sandboxed := r.Account(t, "alice").Transact(t, caller, "Sandboxer", "sandboxIncrement", l1Counter)
+		delegated := r.Account(t, "alice").Transact(t, caller, "Sandboxer", "delegateIncrement", l1Counter)
 		called := r.Account(t, "bob").Transact(t, caller, "Sandboxer", "increment", l1Counter)
 		b, err := r.Booster.ExecuteBatch(ctx)
 		require.NoError(t, err)
 		require.Len(t, b.Rejected, 1)
-		requireLeftOut(t, b, 0, sandboxed, verifier.ErrUnsupported)
+		requireLeftOut(t, b, 0, delegated, verifier.ErrUnsupported)
 		require.Len(t, b.Transactions, 1)
 		require.Equal(t, called.Hash(), b.Transactions[0].Hash())
 		r.L1.Backend.Commit()

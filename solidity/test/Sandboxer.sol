@@ -4,7 +4,8 @@ pragma solidity ^0.8.24;
 import {L1} from "../src/L1.sol";
 
 /// A small L2 contract that calls an L1 counter's increment through
-/// L1CALL, L1SANDBOXCALL or L1DELEGATECALL, for the prover's tests.
+/// L1CALL, L1SANDBOXCALL or L1DELEGATECALL, and reads its count through
+/// an L1CALL in a static context, for the prover's tests.
 contract Sandboxer {
     function increment(address counter) external returns (bytes memory) {
         return L1.callL1(counter, abi.encodeWithSignature("increment()"));
@@ -16,5 +17,18 @@ contract Sandboxer {
 
     function delegateIncrement(address counter) external returns (bytes memory) {
         return L1.delegateCallL1(counter, abi.encodeWithSignature("increment()"));
+    }
+
+    /// Reads the counter's count through a STATICCALL of reader's
+    /// readCount (another Sandboxer), whose L1CALL runs in a static
+    /// context.
+    function staticCount(address reader, address counter) external view returns (uint256) {
+        (bool ok, bytes memory ret) = reader.staticcall(abi.encodeCall(this.readCount, (counter)));
+        require(ok, "static read failed");
+        return abi.decode(abi.decode(ret, (bytes)), (uint256));
+    }
+
+    function readCount(address counter) external returns (bytes memory) {
+        return L1.callL1(counter, abi.encodeWithSignature("count()"));
     }
 }

@@ -134,8 +134,9 @@ func TestBoosterVoteBatchSegments(t *testing.T) {
 		batch.Relabel(s.Assignment, h, tx.Frames[0].Trace, false, false)
 		require.NoError(t, solve(s))
 	})
-	t.Run("an L1CALL from a static frame", func(t *testing.T) {
-		// Refused twice over: the L1CALL, and the ballot the frame writes.
+	t.Run("a static frame that writes", func(t *testing.T) {
+		// The vote's L2 frame said to be static: the ballot it writes
+		// refuses it (its L1CALL would be proven static: TestStaticL1Call).
 		s := witnesses()[5]
 		batch.Relabel(s.Assignment, h, tx.Frames[0].Trace, false, true)
 		require.Error(t, solve(s))

@@ -971,7 +971,7 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	} else {
 		api.AssertIsEqual(isL1Call, 0)
 	}
-	entry, err := frameEntry(api, s.Sender, s.Sender, [2]frontend.Variable{0, api.Mul(api.Sub(1, isL1Call), price)}, address, s.Value, dataLen, data, isL1Call, 0, 0, [2]frontend.Variable{0, 0}, t, delegation{On: 0, Code: address, By: 0}, noAncestors())
+	entry, err := frameEntry(api, s.Sender, s.Sender, [2]frontend.Variable{0, api.Mul(api.Sub(1, isL1Call), price)}, address, s.Value, dataLen, data, isL1Call, 0, 0, 0, [2]frontend.Variable{0, 0}, t, delegation{On: 0, Code: address, By: 0}, noAncestors())
 	if err != nil {
 		return err
 	}
@@ -1062,8 +1062,10 @@ type frameSegment struct {
 	carried
 	// Rest is the pending stack below this frame's context; L1 is 1 for a
 	// frame of L1 code, Static 1 for a static frame, Doomed 1 for a frame
-	// whose writes a frame above it undoes by reverting.
-	Rest, L1, Static, Doomed frontend.Variable
+	// whose writes a frame above it undoes by reverting, Sandbox 1 for
+	// the L1 frame an L1SANDBOXCALL entered, whose writes and L1 logs
+	// (and its callees') are undone when it returns, even on success.
+	Rest, L1, Static, Doomed, Sandbox frontend.Variable
 	// SenderCode is 1 where the frame reads its address's L1 code read
 	// (L1CodeHash) and its code's keccak256 hash (CodeHash), as halves,
 	// to decide SPEC §1's alias of its L1CALLs' sender.
@@ -1112,13 +1114,15 @@ type frameSegment struct {
 	sha256Words int `gnark:"-"`
 }
 
-// l1CallAddress is L1CALL's address (precompiles.L1CallAddress) and
-// aliasOffset SPEC §1's alias offset, as field elements; identityAddress
-// is the identity precompile's (0x04).
+// l1CallAddress is L1CALL's address (precompiles.L1CallAddress),
+// l1SandboxCallAddress L1SANDBOXCALL's and aliasOffset SPEC §1's alias
+// offset, as field elements; identityAddress is the identity
+// precompile's (0x04).
 var (
-	l1CallAddress   = new(big.Int).SetBytes(precompiles.L1CallAddress[:])
-	aliasOffset     = new(big.Int).SetBytes(precompiles.AliasOffset[:])
-	identityAddress = big.NewInt(4)
+	l1CallAddress        = new(big.Int).SetBytes(precompiles.L1CallAddress[:])
+	l1SandboxCallAddress = new(big.Int).SetBytes(precompiles.L1SandboxCallAddress[:])
+	aliasOffset          = new(big.Int).SetBytes(precompiles.AliasOffset[:])
+	identityAddress      = big.NewInt(4)
 )
 
 // identityCall proves, where identity is 1, a call of the identity
@@ -1169,6 +1173,9 @@ func (c *frameSegment) Define(api frontend.API) error {
 	api.AssertIsBoolean(c.L1)
 	api.AssertIsBoolean(c.Static)
 	api.AssertIsBoolean(c.Doomed)
+	// Only an L1 frame is a sandbox's.
+	api.AssertIsBoolean(c.Sandbox)
+	api.AssertIsEqual(api.Mul(c.Sandbox, api.Sub(1, c.L1)), 0)
 	// A static frame changes no state.
 	api.AssertIsEqual(api.Mul(c.Static, outcome.Writes), 0)
 	// The calldata as the contexts hash it: the transaction capacity's
@@ -1185,7 +1192,7 @@ func (c *frameSegment) Define(api frontend.API) error {
 	}
 	api.ToBinary(api.Sub(min(c.dataCap, len(f.Calldata)), f.CalldataLen), 16)
 	price := f.Context[verifier.ContextChainID+2]
-	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), [2]frontend.Variable{price.Hi, price.Lo}, addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1, c.Static, c.Doomed, c.LogsIn, c.Tx, c.Delegation, c.Ancestors)
+	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), [2]frontend.Variable{price.Hi, price.Lo}, addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1, c.Static, c.Doomed, c.Sandbox, c.LogsIn, c.Tx, c.Delegation, c.Ancestors)
 	if err != nil {
 		return err
 	}
@@ -1216,7 +1223,7 @@ func (c *frameSegment) Define(api frontend.API) error {
 	// room (the depth limit) where a call entered a frame.
 	ancestry := append([]frontend.Variable{owner}, c.Ancestors[:len(c.Ancestors)-1]...)
 	room := c.Ancestors[len(c.Ancestors)-1]
-	undo := api.Sub(api.Add(c.Doomed, outcome.Reverted), api.Mul(c.Doomed, outcome.Reverted))
+	undo := c.undo(api, outcome)
 	// The addresses called (each popped word's low 160 bits), and which
 	// calls enter a frame: every used one but a call of the identity
 	// precompile, which the segment proves itself (identityCall).
@@ -1254,14 +1261,15 @@ func (c *frameSegment) Define(api frontend.API) error {
 		}
 	}
 	// The logs: the frame's folded in between its calls; a frame that
-	// reverts hands back the values it was entered with.
+	// reverts, or a sandbox's, hands back the values it was entered with.
 	callLogs, end, err := c.logChains(api, addr(f.Address), enters)
 	if err != nil {
 		return err
 	}
+	discard := api.Add(outcome.Reverted, api.Mul(api.Sub(1, outcome.Reverted), c.Sandbox))
 	var logs [2]frontend.Variable
 	for l := range logs {
-		logs[l] = api.Select(outcome.Reverted, c.LogsIn[l], end[l])
+		logs[l] = api.Select(discard, c.LogsIn[l], end[l])
 	}
 	out, err := frameOutcome(api, api.Sub(1, outcome.Reverted), f.RetLen, logs, f.Return, c.words)
 	if err != nil {
@@ -1308,8 +1316,9 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	f, m := &c.Frame, c.Mem
 	t := api.Add(m.Time, 1)
 	api.ToBinary(t, timeBits)
-	// The frame's writes stay unless it or a frame above it reverts.
-	undo := api.Sub(api.Add(c.Doomed, outcome.Reverted), api.Mul(c.Doomed, outcome.Reverted))
+	// The frame's writes stay unless it or a frame above it reverts, or
+	// it is a sandbox's.
+	undo := c.undo(api, outcome)
 	// Doomed and returning: its writes would be seen by the frames after
 	// it until the revert above, which the argument does not follow.
 	unchanged := api.Mul(c.Doomed, api.Sub(1, outcome.Reverted))
@@ -1410,7 +1419,7 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	sum = api.Sub(sum, api.Mul(c.L1, api.Sub(1, api.IsZero(selfbalances)), self))
 	same := api.Mul(api.IsZero(api.Sub(c.L1CodeHash[0], c.CodeHash[0])), api.IsZero(api.Sub(c.L1CodeHash[1], c.CodeHash[1])))
 	alias := api.Mul(c.SenderCode, api.Sub(1, same))
-	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, t}, packTimes(api, c.ReadTimes)...)
+	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, c.Sandbox, t}, packTimes(api, c.ReadTimes)...)
 	vs = append(vs, c.SenderCode, c.L1CodeHash[0], c.L1CodeHash[1], c.CodeHash[0], c.CodeHash[1], c.SizeUses, c.HashUses, c.Tx, c.Delegation.On, c.Delegation.Code, c.Delegation.By)
 	vs = append(vs, transient...)
 	// The KECCAK256 hashes a frame of a shape with KeccakClaims pushed,
@@ -1425,6 +1434,14 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 		return memory{}, nil, err
 	}
 	return m.next(t, acc, sum), alias, nil
+}
+
+// undo is 1 where the frame's writes do not stay: it reverts, a frame
+// above it reverts (Doomed), or it is the L1 frame of an L1SANDBOXCALL
+// (Sandbox), whose changes are thrown away when it returns.
+func (c *frameSegment) undo(api frontend.API, outcome verifier.FrameOutcome) frontend.Variable {
+	either := api.Sub(api.Add(c.Doomed, outcome.Reverted), api.Mul(c.Doomed, outcome.Reverted))
+	return api.Sub(api.Add(either, c.Sandbox), api.Mul(either, c.Sandbox))
 }
 
 // slotAccess is the storage argument's terms of the frame's access to
@@ -1462,14 +1479,27 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, en
 	delegate := api.Mul(used, call.Delegate)
 	api.AssertIsEqual(api.Mul(delegate, api.Add(c.L1, c.Delegation.On)), 0)
 	isL1Call := api.Mul(used, api.IsZero(api.Sub(to, l1CallAddress)))
-	// L1CALL: a CALL from an L2 frame that is not static.
-	api.AssertIsEqual(api.Mul(isL1Call, api.Add(c.L1, c.Static, call.Static)), 0)
-	// An L1CALL's sender is decided by the alias rule's reads, from a
+	isSandbox := api.Mul(used, api.IsZero(api.Sub(to, l1SandboxCallAddress)))
+	// isL1 is 1 for either precompile: both enter an L1 frame of the
+	// target their input names, with the rest of the input, no value and
+	// the alias rule's sender.
+	isL1 := api.Add(isL1Call, isSandbox)
+	// Both from an L2 frame, static or not. L1CALL's L1 frame is static
+	// where the call is (SPEC §1: in a static context it may read, and a
+	// write refuses it with L1CallStaticViolation: a frame proven static
+	// runs no SSTORE, so it is one the L1 EVM ran to the same end);
+	// L1SANDBOXCALL's never is (its changes are thrown away).
+	api.AssertIsEqual(api.Mul(isL1, c.L1), 0)
+	// An L1 frame's sender is decided by the alias rule's reads, from a
 	// frame that runs its own address's code.
-	api.AssertIsEqual(api.Mul(isL1Call, api.Sub(1, c.SenderCode)), 0)
-	api.AssertIsEqual(api.Mul(isL1Call, api.Add(c.Delegation.On, call.Delegate)), 0)
-	alias := api.Mul(isL1Call, aliased)
-	static := api.Sub(api.Add(c.Static, call.Static), api.Mul(c.Static, call.Static))
+	api.AssertIsEqual(api.Mul(isL1, api.Sub(1, c.SenderCode)), 0)
+	api.AssertIsEqual(api.Mul(isL1, api.Add(c.Delegation.On, call.Delegate)), 0)
+	// Neither precompile takes value: with value it refuses
+	// (L1CallValueNotAllowed) and enters no frame.
+	api.AssertIsEqual(api.Mul(isL1, call.Value.Hi), 0)
+	api.AssertIsEqual(api.Mul(isL1, call.Value.Lo), 0)
+	alias := api.Mul(isL1, aliased)
+	static := api.Mul(api.Sub(1, isSandbox), api.Sub(api.Add(c.Static, call.Static), api.Mul(c.Static, call.Static)))
 	// A static frame calls with no value.
 	api.AssertIsEqual(api.Mul(c.Static, used, api.Sub(1, api.IsZero(call.Value.Hi))), 0)
 	api.AssertIsEqual(api.Mul(c.Static, used, api.Sub(1, api.IsZero(call.Value.Lo))), 0)
@@ -1485,10 +1515,11 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, en
 			}
 		}
 	}
-	// The callee's calldata: the input, or for L1CALL the input after
-	// the target (an L1CALL input shorter than the target is the
-	// precompile's refusal, which has no L1 frame), within the capacity.
-	skip := api.Mul(isL1Call, 20)
+	// The callee's calldata: the input, or for L1CALL and L1SANDBOXCALL
+	// the input after the target (an input shorter than the target is
+	// the precompile's refusal, which has no L1 frame), within the
+	// capacity.
+	skip := api.Mul(isL1, 20)
 	dataLen := api.Sub(call.Len, skip)
 	api.ToBinary(api.Mul(enters, api.Sub(c.dataCap, dataLen)), 16)
 	api.ToBinary(api.Mul(enters, dataLen), 16)
@@ -1500,23 +1531,24 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, en
 	}
 	data := make([]frontend.Variable, c.dataCap)
 	for i := range data {
-		data[i] = api.Select(isL1Call, at(20+i), at(i))
+		data[i] = api.Select(isL1, at(20+i), at(i))
 	}
-	// The sender, aliased modulo 2^160, and the target, for L1CALL.
+	// The sender, aliased modulo 2^160, and the target, for L1CALL and
+	// L1SANDBOXCALL.
 	sum := api.ToBinary(api.Add(addr(f.Address), api.Mul(alias, aliasOffset)), 161)
 	sender := api.Select(delegate, addr(f.Caller), api.FromBinary(sum[:160]...))
 	target := bytesValue(api, in[:20])
-	address := api.Select(isL1Call, target, api.Select(delegate, addr(f.Address), to))
-	value := [2]frontend.Variable{api.Mul(api.Sub(1, isL1Call), call.Value.Hi), api.Mul(api.Sub(1, isL1Call), call.Value.Lo)}
+	address := api.Select(isL1, target, api.Select(delegate, addr(f.Address), to))
+	value := [2]frontend.Variable{call.Value.Hi, call.Value.Lo}
 	value[0] = api.Select(delegate, f.Value.Hi, value[0])
 	value[1] = api.Select(delegate, f.Value.Lo, value[1])
 	d := delegation{On: delegate, Code: api.Select(delegate, to, address), By: api.Mul(delegate, now)}
-	layer := api.Select(isL1Call, 1, c.L1)
+	layer := api.Select(isL1, 1, c.L1)
 	// The callee runs with this frame's gas price, an L1 frame with the
 	// L1 EVM's, zero.
 	own := f.Context[verifier.ContextChainID+2]
-	price := [2]frontend.Variable{api.Mul(api.Sub(1, isL1Call), own.Hi), api.Mul(api.Sub(1, isL1Call), own.Lo)}
-	entry, err := frameEntry(api, sender, addr(f.Origin), price, address, value, dataLen, data, layer, static, doomed, logsIn, c.Tx, d, ancestry)
+	price := [2]frontend.Variable{api.Mul(api.Sub(1, isL1), own.Hi), api.Mul(api.Sub(1, isL1), own.Lo)}
+	entry, err := frameEntry(api, sender, addr(f.Origin), price, address, value, dataLen, data, layer, static, doomed, isSandbox, logsIn, c.Tx, d, ancestry)
 	if err != nil {
 		return nil, err
 	}
@@ -1531,15 +1563,16 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, en
 // (160-bit values), the gas price GASPRICE pushes (the transaction's, on
 // L2; 128-bit halves), address, value (halves), calldata length, its
 // layer (1 for L1), whether it is static, whether a frame above it
-// reverts, the log chains' values it starts from (L2, then L1; see
+// reverts, whether it is an L1SANDBOXCALL's L1 frame, the log chains'
+// values it starts from (L2, then L1; see
 // LogsDigest), the time of its transaction's segment (which names the
 // transaction's transient storage), its delegation (whether a
 // DELEGATECALL entered it, the address of the code it runs and the time
 // of the frame that delegated), the slotOwner values of the frames above it (MaxDepth − 1,
 // nearest first, zero past the top), and the calldata bytes, zero-padded
 // and packed 31 to an element.
-func frameEntry(api frontend.API, caller, origin frontend.Variable, price [2]frontend.Variable, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1, static, doomed frontend.Variable, logs [2]frontend.Variable, tx frontend.Variable, d delegation, ancestors []frontend.Variable) (frontend.Variable, error) {
-	vs := []frontend.Variable{caller, origin, price[0], price[1], address, value[0], value[1], dataLen, l1, static, doomed, logs[0], logs[1], tx, d.On, d.Code, d.By}
+func frameEntry(api frontend.API, caller, origin frontend.Variable, price [2]frontend.Variable, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1, static, doomed, sandbox frontend.Variable, logs [2]frontend.Variable, tx frontend.Variable, d delegation, ancestors []frontend.Variable) (frontend.Variable, error) {
+	vs := []frontend.Variable{caller, origin, price[0], price[1], address, value[0], value[1], dataLen, l1, static, doomed, sandbox, logs[0], logs[1], tx, d.On, d.Code, d.By}
 	vs = append(vs, ancestors...)
 	for i := 0; i < len(data); i += 31 {
 		vs = append(vs, bytesValue(api, data[i:min(i+31, len(data))]))

@@ -46,11 +46,15 @@
 //     contexts of the frames its calls entered, first call on top, the
 //     call's success and return data as their outcome: a CALL or
 //     STATICCALL enters a frame of the same layer at the address called
-//     (static if the caller or the call is), a call into L1CALL an L1
-//     frame (target and calldata from the input, the caller's address as
-//     sender, aliased by SPEC §1's rule: unless the keccak256 hash of the
-//     frame's code, which a code segment proves for its digest, is the
-//     read set's code read for its address); a call of the identity
+//     (static if the caller or the call is), a call into L1CALL or
+//     L1SANDBOXCALL an L1 frame (target and calldata from the input, no
+//     value, the caller's address as sender, aliased by SPEC §1's rule:
+//     unless the keccak256 hash of the frame's code, which a code
+//     segment proves for its digest, is the read set's code read for its
+//     address; an L1CALL's frame is static where the call is, which
+//     proves it wrote nothing, a sandbox's is never static, and its
+//     writes and L1 logs, and its callees', are undone when it returns,
+//     even on success); a call of the identity
 //     precompile (0x04) enters no frame: the segment proves it returned
 //     its input (or failed without return data) and pushes nothing, and
 //     so does a call of the ecrecover precompile (0x01) where the
@@ -156,7 +160,8 @@
 // digest it reads there), on slots the delegating frame does not touch
 // (its reads may not come from that frame's write; the trace refuses a
 // slot both touch). A DELEGATECALL from an L1 frame, or from a frame a
-// DELEGATECALL entered, and an L1CALL from such a frame are refused.
+// DELEGATECALL entered, and an L1CALL or L1SANDBOXCALL from such a
+// frame are refused, and so is every call of L1DELEGATECALL.
 //
 // What the segments do not prove yet: an L2 frame's BALANCE,
 // SELFBALANCE and BLOCKHASH (refused), value transfers,

@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm"
 
+	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/trace"
 )
@@ -140,6 +141,11 @@ func chainsOf(e *trace.Transaction, top int, cf *chainFaults) ([]logChains, erro
 		if tr.Reverted && (cf == nil || !cf.keepReverted) {
 			c.Out = in
 		}
+		// An L1SANDBOXCALL's L1 frame hands back what it was given:
+		// its L1 logs and its callees' are thrown away (SPEC §1).
+		if sandboxFrame(e, k) && (cf == nil || !cf.keepSandbox) {
+			c.Out = in
+		}
 		out[k] = c
 		return c.Out, nil
 	}
@@ -152,18 +158,30 @@ func chainsOf(e *trace.Transaction, top int, cf *chainFaults) ([]logChains, erro
 // chainFaults are faults of the log chains chainsOf follows: fold, if
 // set, replaces chainLog for the frame at index k; logsFirst folds each
 // frame's logs before its calls; keepReverted keeps a reverted frame's
-// logs.
+// logs, keepSandbox those of an L1SANDBOXCALL's L1 frame.
 type chainFaults struct {
-	fold                    func(k int, acc fr.Element, address common.Address, l trace.Log) fr.Element
-	logsFirst, keepReverted bool
+	fold                                 func(k int, acc fr.Element, address common.Address, l trace.Log) fr.Element
+	logsFirst, keepReverted, keepSandbox bool
+}
+
+// sandboxFrame reports whether frame k of e is the L1 frame an
+// L1SANDBOXCALL of an L2 frame entered.
+func sandboxFrame(e *trace.Transaction, k int) bool {
+	f := e.Frames[k]
+	if !f.L1 || f.Parent < 0 || e.Frames[f.Parent].L1 {
+		return false
+	}
+	calls := e.Frames[f.Parent].Trace.Calls
+	return f.Call < len(calls) && calls[f.Call].Callee() == precompiles.L1SandboxCallAddress
 }
 
 // chainFaults are fl's log chain faults for transaction i (nil for none).
 func (fl *faults) chainFaults(i int) *chainFaults {
-	if fl == nil || (fl.logFold == nil && !fl.logsFirst && !fl.keepRevertedLogs) {
+	keepSandbox := fl != nil && (fl.sandboxKept || fl.sandboxLogs)
+	if fl == nil || (fl.logFold == nil && !fl.logsFirst && !fl.keepRevertedLogs && !keepSandbox) {
 		return nil
 	}
-	cf := &chainFaults{logsFirst: fl.logsFirst, keepReverted: fl.keepRevertedLogs}
+	cf := &chainFaults{logsFirst: fl.logsFirst, keepReverted: fl.keepRevertedLogs, keepSandbox: keepSandbox}
 	if fl.logFold != nil {
 		cf.fold = func(k int, acc fr.Element, address common.Address, l trace.Log) fr.Element {
 			return fl.logFold(i, k, acc, address, l)

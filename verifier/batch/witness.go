@@ -118,9 +118,9 @@ type SegmentWitness struct {
 // disagree on KeccakClaims, and with an error wrapping verifier.ErrUnsupported for what the
 // segments cannot prove (contract creation, a transaction sent to a
 // precompile other than L1CALL or one the precompile refuses, a call of
-// an account without code or of a precompile other than L1CALL and
-// identity, an L1SANDBOXCALL or L1DELEGATECALL, an L1CALL the
-// precompile refused, reentrancy, calls deeper
+// an account without code or of a precompile other than L1CALL,
+// L1SANDBOXCALL and identity, an L1DELEGATECALL, an L1CALL or
+// L1SANDBOXCALL the precompile refused, reentrancy, calls deeper
 // than MaxDepth, transient storage in an L1 frame or in a frame shape
 // without TransientCarried, a
 // frame that changes storage below a frame that reverts, BLOCKHASH in
@@ -187,6 +187,12 @@ type faults struct {
 	// foreignEntry keeps a frame whose entry is not the context its caller's
 	// call pushed (its segment then pops the caller's).
 	foreignEntry bool
+	// sandboxKept takes an L1SANDBOXCALL's L1 frame for an L1CALL's
+	// (entered as one, its writes and logs kept); sandboxWrites keeps
+	// its writes and sandboxLogs its logs, its entry a sandbox's.
+	sandboxKept, sandboxWrites, sandboxLogs bool
+	// l1CallNotStatic enters a static L1CALL's L1 frame as not static.
+	l1CallNotStatic bool
 	// alias makes a frame making an L1CALL claim the code hash that
 	// gives its L1 frames' caller by the alias rule, whatever its code's;
 	// noSenderCode makes the frames making L1CALLs read nothing for the
@@ -442,7 +448,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		}
 		logs := chains[i][tops[i]].Out
 		outcome := outcomeOf(!top.Reverted, top.ReturnData, logs, words)
-		entry := entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), false, false, false, [2]fr.Element{}, txTime, delegated{}, nil, c.Calldata)
+		entry := entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), false, false, false, false, [2]fr.Element{}, txTime, delegated{}, nil, c.Calldata)
 		if direct {
 			if entry, err = directL1Call(tx, sigs[i].Sender, e, txTime, c.Calldata, fl.has(func(f *faults) bool { return f.foreignEntry })); err != nil {
 				return nil, txError(i, tx, err)
@@ -703,6 +709,9 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	t.Add(&t, new(fr.Element).SetOne())
 	now := t.Uint64()
 	undo := (seg.popped.doomed || tr.Reverted) && !b.faults.has(func(f *faults) bool { return f.keepReverted })
+	if seg.popped.sandbox && !b.faults.has(func(f *faults) bool { return f.sandboxWrites }) {
+		undo = true
+	}
 	owner := ownerOf(f.L1, tr.Address)
 	times := make([]uint64, seg.shape.Storage)
 	var tuples []memTuple
@@ -801,6 +810,7 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 		u.uses++
 	}
 	seg.Doomed = bitOf(seg.popped.doomed)
+	seg.Sandbox = bitOf(seg.popped.sandbox)
 	for j := range seg.Ancestors {
 		seg.Ancestors[j] = seg.popped.ancestors[j].BigInt(new(big.Int))
 	}
@@ -827,7 +837,7 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	for range hashUses {
 		tuples = append(tuples, memTuple{write: true, owner: l2HashOwnerOf(tr.Address), keyHi: elem(sc.hash[:16]), keyLo: elem(sc.hash[16:])})
 	}
-	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.Element(bitOf(seg.popped.doomed)), t}, packTimesOf(times)...)
+	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.Element(bitOf(seg.popped.doomed)), bitOf(seg.popped.sandbox), t}, packTimesOf(times)...)
 	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]), fr.NewElement(uint64(sizeUses)), fr.NewElement(uint64(hashUses)), fr.NewElement(seg.popped.tx),
 		bitOf(seg.popped.d.on), elem(code[:]), fr.NewElement(seg.popped.d.by))
 	es = append(es, transient...)
@@ -1235,9 +1245,10 @@ type senderCode struct {
 // aliased reports whether the rule aliases the sender.
 func (s senderCode) aliased() bool { return s.l1Hash != s.hash }
 
-// makesL1Call reports whether a frame calls the L1CALL precompile.
+// makesL1Call reports whether a frame calls L1CALL or L1SANDBOXCALL,
+// whose L1 frames take the alias rule's sender.
 func makesL1Call(tr *trace.Trace) bool {
-	return slices.ContainsFunc(tr.Calls, func(c trace.FrameCall) bool { return c.Callee() == precompiles.L1CallAddress })
+	return slices.ContainsFunc(tr.Calls, func(c trace.FrameCall) bool { return enteringL1(c.Callee()) })
 }
 
 // l1Codes lists the codes the batch's code segments hash: the code of
@@ -1837,9 +1848,11 @@ func bitOf(b bool) fr.Element {
 // frame's, whether a frame above it reverts, and the slotOwner values of
 // the frames above it (MaxDepth − 1, nearest first, zero past the top).
 type pending struct {
-	ctx       fr.Element
-	static    bool
-	doomed    bool
+	ctx    fr.Element
+	static bool
+	doomed bool
+	// sandbox is set for the L1 frame an L1SANDBOXCALL enters.
+	sandbox   bool
 	ancestors []fr.Element
 	// tx is the time of the transaction segment the frame's transaction
 	// has, d how it was entered.
@@ -1902,7 +1915,7 @@ func directL1Call(tx *types.Transaction, sender common.Address, e *trace.Transac
 	case l1.Reverted != top.Reverted || !bytes.Equal(l1.ReturnData, top.ReturnData):
 		return fr.Element{}, fmt.Errorf("%w: a transaction to L1CALL that did not end as its L1 frame did (the precompile's own failure is not proven)", verifier.ErrUnsupported)
 	}
-	return entryOf(sender, sender, new(big.Int), target, new(big.Int), data[20:], true, false, false, [2]fr.Element{}, txTime, delegated{}, nil, dataCap), nil
+	return entryOf(sender, sender, new(big.Int), target, new(big.Int), data[20:], true, false, false, false, [2]fr.Element{}, txTime, delegated{}, nil, dataCap), nil
 }
 
 // delegationValues is d as circuit values, for a frame at address.
@@ -1998,7 +2011,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	}
 	top := st[len(st)-1]
 	ancestors := ancestry(top.ancestors)
-	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, top.static, top.doomed, chains[k].In, top.tx, top.d, ancestors, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, chains[k].Out, words))
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, top.static, top.doomed, top.sandbox, chains[k].In, top.tx, top.d, ancestors, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, chains[k].Out, words))
 	if top.ctx != ctx && !fl.has(func(f *faults) bool { return f.foreignEntry }) {
 		return pendingFrame{}, fmt.Errorf("%w: the frame at %s is not the one the calls before it entered", ErrStatement, tr.Address)
 	}
@@ -2020,6 +2033,12 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	for _, step := range tr.Steps {
 		if (step.Op == vm.TLOAD || step.Op == vm.TSTORE) && f.L1 && !unsupported {
 			return pendingFrame{}, fmt.Errorf("%w: transient storage in an L1 frame (%s at pc %d of %s)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
+		}
+		if f.L1 && top.static && step.Op >= vm.LOG0 && step.Op <= vm.LOG4 && !unsupported {
+			// The L1 EVM runs a static L1CALL's frames as not static,
+			// refusing only their writes; its segments prove them
+			// static, which takes no log.
+			return pendingFrame{}, fmt.Errorf("%w: %s at pc %d of %s, an L1 frame below a static L1CALL", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
 		}
 		if !f.L1 && l2StateRead(step.Op) && !unsupported {
 			return pendingFrame{}, fmt.Errorf("%w: %s at pc %d of %s in an L2 frame (the L2 state tree holds no balances yet)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
@@ -2052,7 +2071,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 		if fl.has(func(f *faults) bool { return f.alias }) {
 			for j, call := range tr.Calls {
 				child := slices.IndexFunc(e.Frames, func(g trace.Frame) bool { return g.Parent == k && g.Call == j && g.L1 })
-				if call.Callee() != precompiles.L1CallAddress || child < 0 {
+				if !enteringL1(call.Callee()) || child < 0 {
 					continue
 				}
 				switch caller := e.Frames[child].Trace.Caller; {
@@ -2069,10 +2088,16 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	}
 	// The callees' ancestry: this frame, then the frames above it.
 	below := append([]fr.Element{owner}, ancestors[:MaxDepth-2]...)
-	doomed := top.doomed || tr.Reverted
+	doomed := top.doomed || tr.Reverted || top.sandbox
 	var callees []pending
 	for j, call := range tr.Calls {
 		static := top.static || call.Op == vm.STATICCALL
+		// An L1SANDBOXCALL's L1 frame is never static, and its changes
+		// are thrown away when it returns (SPEC §1).
+		sandbox := call.Callee() == precompiles.L1SandboxCallAddress && !fl.has(func(f *faults) bool { return f.sandboxKept })
+		if call.Callee() == precompiles.L1SandboxCallAddress || (call.Callee() == precompiles.L1CallAddress && fl.has(func(f *faults) bool { return f.l1CallNotStatic })) {
+			static = false
+		}
 		child := calleeFrame(e, k, j)
 		if c.Ecrecover > 0 && call.Callee() == ecrecoverPrecompile && call.Op != vm.DELEGATECALL {
 			// The segment reads the call's claim, which an ecrecover
@@ -2103,8 +2128,10 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 			return pendingFrame{}, fmt.Errorf("%w: DELEGATECALL to %s at call %d from an L1 frame or from a frame a DELEGATECALL entered", verifier.ErrUnsupported, call.Callee(), j)
 		case call.Callee() == precompiles.L1CallAddress && (top.d.on || call.Op == vm.DELEGATECALL):
 			return pendingFrame{}, fmt.Errorf("%w: an L1CALL from a frame a DELEGATECALL entered, or by DELEGATECALL, at call %d", verifier.ErrUnsupported, j)
-		case call.Callee() == precompiles.L1CallAddress && (f.L1 || static):
-			return pendingFrame{}, fmt.Errorf("%w: an L1CALL from a static or L1 frame at call %d", verifier.ErrUnsupported, j)
+		case call.Callee() == precompiles.L1CallAddress && f.L1:
+			return pendingFrame{}, fmt.Errorf("%w: an L1CALL from an L1 frame at call %d", verifier.ErrUnsupported, j)
+		case call.Callee() == precompiles.L1SandboxCallAddress && (f.L1 || top.d.on || call.Op == vm.DELEGATECALL):
+			return pendingFrame{}, fmt.Errorf("%w: an L1SANDBOXCALL from an L1 frame or a frame a DELEGATECALL entered, or by DELEGATECALL, at call %d", verifier.ErrUnsupported, j)
 		case child < 0:
 			return pendingFrame{}, fmt.Errorf("%w: %s to %s at call %d ran no code (an account without code, a precompile's refusal, or a precompile other than L1CALL, identity and, in a capacity with Ecrecover or Sha256, ecrecover or sha256)", verifier.ErrUnsupported, call.Op, call.Callee(), j)
 		case !ancestors[MaxDepth-2].IsZero() && !unsupported:
@@ -2113,9 +2140,9 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 		callee := e.Frames[child].Trace
 		var entry fr.Element
 		var d delegated
-		if call.Callee() == precompiles.L1CallAddress {
-			if len(call.Input) < 20 || !e.Frames[child].L1 {
-				return pendingFrame{}, fmt.Errorf("%w: the L1CALL at call %d ran no L1 frame", verifier.ErrUnsupported, j)
+		if enteringL1(call.Callee()) {
+			if len(call.Input) < 20 || !e.Frames[child].L1 || call.Value.Sign() != 0 {
+				return pendingFrame{}, fmt.Errorf("%w: the %s call %d ran no L1 frame", verifier.ErrUnsupported, precompileName(call.Callee()), j)
 			}
 			// SPEC §1: aliased where the frame's code is not the code at
 			// its address on L1.
@@ -2124,9 +2151,9 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 				sender = precompiles.Alias(sender)
 			}
 			if callee.Caller != sender {
-				return pendingFrame{}, fmt.Errorf("%w: the L1CALL at call %d enters an L1 frame called by %s, the alias rule's sender is %s", ErrStatement, j, callee.Caller, sender)
+				return pendingFrame{}, fmt.Errorf("%w: the %s call %d enters an L1 frame called by %s, the alias rule's sender is %s", ErrStatement, precompileName(call.Callee()), j, callee.Caller, sender)
 			}
-			entry = entryOf(sender, tr.Origin, nil, common.BytesToAddress(call.Input[:20]), new(big.Int), call.Input[20:], true, false, doomed, chains[child].In, top.tx, delegated{}, below, c.Calldata)
+			entry = entryOf(sender, tr.Origin, nil, common.BytesToAddress(call.Input[:20]), new(big.Int), call.Input[20:], true, static, doomed, sandbox, chains[child].In, top.tx, delegated{}, below, c.Calldata)
 		} else {
 			if len(call.Input) > c.Calldata {
 				return pendingFrame{}, fmt.Errorf("%w: %d bytes of input at call %d, the segments hold %d", verifier.ErrCapacity, len(call.Input), j, c.Calldata)
@@ -2137,16 +2164,16 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 				// as this frame: its caller, its address and its value.
 				caller, address, value, d = tr.Caller, tr.Address, tr.Value.ToBig(), delegated{on: true, code: call.Callee(), by: now}
 			}
-			entry = entryOf(caller, tr.Origin, tr.Context.GasPrice.ToBig(), address, value, call.Input, f.L1, static, doomed, chains[child].In, top.tx, d, below, c.Calldata)
+			entry = entryOf(caller, tr.Origin, tr.Context.GasPrice.ToBig(), address, value, call.Input, f.L1, static, doomed, false, chains[child].In, top.tx, d, below, c.Calldata)
 		}
 		seg.CallLogs[j] = chainValues(chains[child].Out)
-		callees = append(callees, pending{ctx: push(entry, outcomeOf(call.Success, call.ReturnData, chains[child].Out, words)), static: static, doomed: doomed, ancestors: below, tx: top.tx, d: d})
+		callees = append(callees, pending{ctx: push(entry, outcomeOf(call.Success, call.ReturnData, chains[child].Out, words)), static: static, doomed: doomed, sandbox: sandbox, ancestors: below, tx: top.tx, d: d})
 	}
 	for j := len(callees) - 1; j >= 0; j-- {
 		st = append(st, callees[j])
 	}
 	*stack = st
-	pf := pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, ancestors: ancestors, tx: top.tx, d: top.d}, pushed: len(callees), shape: shape, kind: kind}
+	pf := pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, sandbox: top.sandbox, ancestors: ancestors, tx: top.tx, d: top.d}, pushed: len(callees), shape: shape, kind: kind}
 	if reads {
 		pf.sender = &sc
 	}
@@ -2173,23 +2200,39 @@ func ancestry(a []fr.Element) []fr.Element {
 	return out
 }
 
-// unprovenPrecompileCalls refuses an L2 frame's call of L1SANDBOXCALL
-// or L1DELEGATECALL, whose frames the segments do not prove yet.
+// unprovenPrecompileCalls refuses an L2 frame's call of L1DELEGATECALL,
+// whose frames the segments do not prove yet.
 func unprovenPrecompileCalls(e *trace.Transaction) error {
 	for k, f := range e.Frames {
 		if f.L1 {
 			continue
 		}
 		for j, call := range f.Trace.Calls {
-			switch call.Callee() {
-			case precompiles.L1SandboxCallAddress:
-				return fmt.Errorf("%w: frame %d calls L1SANDBOXCALL (call %d), which the segments do not prove yet", verifier.ErrUnsupported, k, j)
-			case precompiles.L1DelegateCallAddress:
+			if call.Callee() == precompiles.L1DelegateCallAddress {
 				return fmt.Errorf("%w: frame %d calls L1DELEGATECALL (call %d), which the segments do not prove yet", verifier.ErrUnsupported, k, j)
 			}
 		}
 	}
 	return nil
+}
+
+// enteringL1 reports whether a call of to from an L2 frame enters an L1
+// frame the segments prove: to is L1CALL or L1SANDBOXCALL.
+func enteringL1(to common.Address) bool {
+	return to == precompiles.L1CallAddress || to == precompiles.L1SandboxCallAddress
+}
+
+// precompileName names the booster precompile at to, for errors.
+func precompileName(to common.Address) string {
+	switch to {
+	case precompiles.L1CallAddress:
+		return "L1CALL"
+	case precompiles.L1SandboxCallAddress:
+		return "L1SANDBOXCALL"
+	case precompiles.L1DelegateCallAddress:
+		return "L1DELEGATECALL"
+	}
+	return to.Hex()
 }
 
 // isPrecompile reports whether addr is one of the booster's precompiles or

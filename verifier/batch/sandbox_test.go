@@ -1,0 +1,182 @@
+package batch
+
+import (
+	"math/big"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/stretchr/testify/require"
+
+	"github.com/boosterkit/go-booster/precompiles"
+	"github.com/boosterkit/go-booster/verifier"
+	"github.com/boosterkit/go-booster/verifier/trace"
+)
+
+// precompileCallerCode stores l1Target left-aligned at memory 0 and
+// calls the booster precompile at 0x1000 + p (L1CALL 0, L1SANDBOXCALL 2)
+// with those 20 bytes, by CALL or, where static, by STATICCALL.
+func precompileCallerCode(p byte, static bool) []byte {
+	code := []byte{0x7f}
+	code = append(code, l1Target[:]...)
+	code = append(code, make([]byte, 12)...)
+	code = append(code, 0x60, 0, 0x52) // MSTORE at 0
+	code = append(code, 0x60, 0, 0x60, 0, 0x60, 20, 0x60, 0)
+	if static {
+		return append(code, 0x61, 0x10, p, 0x5a, 0xfa, 0x50, 0x00)
+	}
+	return append(code, 0x60, 0, 0x61, 0x10, p, 0x5a, 0xf1, 0x50, 0x00)
+}
+
+// sandboxTargetCode reads slot 2, stores 7 at slot 1 and logs LOG1 0xee
+// without data.
+var sandboxTargetCode = common.FromHex("6002545060076001" + "55" + "60ee60006000a1" + "00")
+
+// sandboxBatch is a transaction whose L2 frame (at l1Caller) calls
+// sandboxTargetCode at l1Target through L1SANDBOXCALL (slot 1 = 3 and
+// slot 2 = 5 before it), as the booster records it: the L1 frame called
+// by the aliased caller, its write and its log thrown away when it
+// returns. It returns the execution and the batch's L1 lists: both
+// slots read, nothing written.
+func sandboxBatch(t *testing.T, static bool) (*trace.Transaction, *L1Lists) {
+	t.Helper()
+	exec, lists := l1PrecompileBatch(t, 2, static, sandboxTargetCode)
+	require.Len(t, exec.Frames[1].Trace.Logs, 1)
+	return exec, lists
+}
+
+// l1PrecompileBatch is a transaction whose L2 frame (at l1Caller) calls
+// l1Code at l1Target (slot 1 = 3 and slot 2 = 5 before it) through the
+// precompile at 0x1000 + p, by CALL or STATICCALL, and the L1 lists of a
+// batch where it writes nothing: both slots read.
+func l1PrecompileBatch(t *testing.T, p byte, static bool, l1Code []byte) (*trace.Transaction, *L1Lists) {
+	t.Helper()
+	ctx := l2Context
+	l2, err := trace.Run(trace.Call{Code: precompileCallerCode(p, static), Address: l1Caller, Caller: alice, Context: &ctx})
+	require.NoError(t, err)
+	require.Len(t, l2.Calls, 1)
+	l1, err := trace.Run(trace.Call{Code: l1Code, Address: l1Target, Caller: precompiles.Alias(l1Caller),
+		Storage: map[common.Hash]common.Hash{common.BigToHash(big.NewInt(1)): common.BigToHash(big.NewInt(3)), common.BigToHash(big.NewInt(2)): common.BigToHash(big.NewInt(5))}})
+	require.NoError(t, err)
+	l1.Origin = alice
+	exec := &trace.Transaction{Frames: []trace.Frame{{Trace: l2, Parent: -1}, {Trace: l1, Parent: 0, Call: 0, L1: true}}}
+	return exec, &L1Lists{Reads: []L1Slot{sandboxSlot(1, 3), sandboxSlot(2, 5)},
+		Code:  []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(l1Code)}, {Contract: l1Caller}},
+		Block: pinnedHeader(20, 1_700_000_000, 30_000_000, nil, nil)}
+}
+
+// sandboxSlot is slot s of l1Target holding v.
+func sandboxSlot(s, v int64) L1Slot {
+	return L1Slot{Contract: l1Target, Slot: common.BigToHash(big.NewInt(s)), Value: common.BigToHash(big.NewInt(v))}
+}
+
+// sandboxCapacity holds the sandbox tests' batches: two L1 slots read.
+var sandboxCapacity = Capacity{Calldata: dataCap, Frame: logShape, Slots: 2, L1Slots: 2}
+
+// TestSandboxCall proves an L1SANDBOXCALL (SPEC §1: like L1CALL, but
+// every L1 change it made is thrown away when it returns, even on
+// success): its L1 frame runs, entered as an L1CALL's, and its write and
+// its log are undone, so the batch writes nothing on L1 and its L1 log
+// chain is empty, by CALL and by STATICCALL (a sandbox's L1 frame is
+// not static). Built anyway, a batch that keeps the write and the log
+// (the sandbox taken for an L1CALL) is refused by the calling L2 frame's
+// segment, which enters its callee as a sandbox; one whose sandbox frame
+// keeps its write, or its log, by that L1 frame's segment.
+func TestSandboxCall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves frames of a shape with logs")
+	}
+	header := func(t *testing.T, txs []*types.Transaction, lists *L1Lists, l1Logs []*types.Log) *Header {
+		h := headerWithLogs(t, txs, lists, []bool{false}, [][]*types.Log{nil}, [][]*types.Log{l1Logs})
+		h.L1BlockNumber, h.L1BlockHash = lists.Block.Number.Uint64(), lists.Block.Hash()
+		return h
+	}
+	for _, static := range []bool{false, true} {
+		name := "CALL"
+		if static {
+			name = "STATICCALL"
+		}
+		t.Run("by "+name, func(t *testing.T) {
+			exec, lists := sandboxBatch(t, static)
+			if static {
+				require.Equal(t, vm.STATICCALL, exec.Frames[0].Trace.Calls[0].Op)
+			}
+			_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
+			execs := []*trace.Transaction{exec}
+			segs, err := witnessesFor(header(t, txs, lists, nil), lists, txs, execs, sandboxCapacity)
+			require.NoError(t, err)
+			require.Equal(t, []int{KindHeader, KindCode, KindCode, KindBlock, KindTransaction, KindFrame, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
+			l1Seg := frameSegmentAt(segs, l1Target)
+			require.True(t, isOne(segs[l1Seg].Assignment.(*frameSegment).Sandbox))
+			require.Empty(t, solveAll(t, sandboxCapacity, segs))
+		})
+	}
+
+	exec, lists := sandboxBatch(t, false)
+	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
+	execs := []*trace.Transaction{exec}
+	kept := *lists
+	kept.Writes = []L1Slot{sandboxSlot(1, 7)}
+	log := []*types.Log{{Address: l1Target, Topics: []common.Hash{common.BytesToHash([]byte{0xee})}, Data: []byte{}}}
+	for _, tc := range []struct {
+		name  string
+		lists *L1Lists
+		logs  []*types.Log
+		fl    *faults
+		at    common.Address
+	}{
+		{"taken for an L1CALL", &kept, log, &faults{sandboxKept: true}, l1Caller},
+		{"its write kept", &kept, nil, &faults{sandboxWrites: true}, l1Target},
+		{"its log kept", lists, log, &faults{sandboxLogs: true}, l1Target},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := header(t, txs, tc.lists, tc.logs)
+			_, err := witnessesFor(h, tc.lists, txs, execs, sandboxCapacity)
+			require.ErrorIs(t, err, ErrStatement)
+			segs, err := faultyWitnesses(h, tc.lists, txs, execs, sandboxCapacity, tc.fl)
+			require.NoError(t, err)
+			require.Equal(t, []int{frameSegmentAt(segs, tc.at)}, solveAll(t, sandboxCapacity, segs))
+		})
+	}
+}
+
+// TestStaticL1Call proves an L1CALL made in a static context (SPEC §1:
+// it may read L1 state; a write refuses it): its L1 frame is proven
+// static, so it runs no SSTORE and ends as the L1 EVM, which refuses
+// only writes, ran it. Built anyway with its L1 frame entered as not
+// static, the calling L2 frame's segment refuses the batch; an L1 frame
+// below a static L1CALL that logs (which the L1 EVM allows and a static
+// frame's proof does not take) is refused by name.
+func TestStaticL1Call(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves frames of a shape with logs")
+	}
+	// It reads slots 1 and 2 and stops.
+	reader := common.FromHex("600154600254" + "00")
+	exec, lists := l1PrecompileBatch(t, 0, true, reader)
+	require.Equal(t, vm.STATICCALL, exec.Frames[0].Trace.Calls[0].Op)
+	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
+	execs := []*trace.Transaction{exec}
+	h := headerFor(t, txs, lists)
+	segs, err := witnessesFor(h, lists, txs, execs, sandboxCapacity)
+	require.NoError(t, err)
+	l1Seg := frameSegmentAt(segs, l1Target)
+	require.True(t, isOne(segs[l1Seg].Assignment.(*frameSegment).Static))
+	require.Empty(t, solveAll(t, sandboxCapacity, segs))
+
+	t.Run("entered as not static", func(t *testing.T) {
+		segs, err := faultyWitnesses(h, lists, txs, execs, sandboxCapacity, &faults{l1CallNotStatic: true})
+		require.NoError(t, err)
+		require.Equal(t, []int{frameSegmentAt(segs, l1Caller)}, solveAll(t, sandboxCapacity, segs))
+	})
+	t.Run("a log below it", func(t *testing.T) {
+		exec, lists := l1PrecompileBatch(t, 0, true, common.FromHex("600154600254"+"60ee60006000a1"+"00"))
+		log := []*types.Log{{Address: l1Target, Topics: []common.Hash{common.BytesToHash([]byte{0xee})}, Data: []byte{}}}
+		h := headerWithLogs(t, txs, lists, []bool{false}, [][]*types.Log{nil}, [][]*types.Log{log})
+		h.L1BlockNumber, h.L1BlockHash = lists.Block.Number.Uint64(), lists.Block.Hash()
+		_, err := witnessesFor(h, lists, txs, []*trace.Transaction{exec}, sandboxCapacity)
+		require.ErrorIs(t, err, verifier.ErrUnsupported)
+	})
+}
