@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"math/big"
 	"testing"
 
@@ -179,4 +180,44 @@ func TestStaticL1Call(t *testing.T) {
 		_, err := witnessesFor(h, lists, txs, []*trace.Transaction{exec}, sandboxCapacity)
 		require.ErrorIs(t, err, verifier.ErrUnsupported)
 	})
+}
+
+// TestL1CallValueRefused checks that an L1CALL with value enters no L1
+// frame (SPEC §1: the precompile refuses it with L1CallValueNotAllowed):
+// Witnesses refuses a batch whose L1CALL sent value and claims an L1
+// frame, and, built anyway with that frame entered with the value, the
+// calling L2 frame's segment refuses it.
+func TestL1CallValueRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves frames of a shape with logs")
+	}
+	code := precompileCallerCode(0, false)
+	// The CALL's value: the PUSH1 0 before the precompile's address.
+	i := bytes.Index(code, []byte{0x60, 0, 0x61, 0x10, 0})
+	require.Positive(t, i)
+	code[i+1] = 1
+	ctx := l2Context
+	l2, err := trace.Run(trace.Call{Code: code, Address: l1Caller, Caller: alice, Value: big.NewInt(1), Context: &ctx})
+	require.NoError(t, err)
+	require.Len(t, l2.Calls, 1)
+	require.Equal(t, uint64(1), l2.Calls[0].Value.Uint64())
+	reader := common.FromHex("600154600254" + "00")
+	l1, err := trace.Run(trace.Call{Code: reader, Address: l1Target, Caller: precompiles.Alias(l1Caller), Value: big.NewInt(1),
+		Storage: map[common.Hash]common.Hash{common.BigToHash(big.NewInt(1)): common.BigToHash(big.NewInt(3)), common.BigToHash(big.NewInt(2)): common.BigToHash(big.NewInt(5))}})
+	require.NoError(t, err)
+	l1.Origin = alice
+	exec := &trace.Transaction{Frames: []trace.Frame{{Trace: l2, Parent: -1}, {Trace: l1, Parent: 0, Call: 0, L1: true}}}
+	lists := &L1Lists{Reads: []L1Slot{sandboxSlot(1, 3), sandboxSlot(2, 5)},
+		Code:  []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(reader)}, {Contract: l1Caller}},
+		Block: pinnedHeader(20, 1_700_000_000, 30_000_000, nil, nil)}
+	to := l1Caller
+	txs := []*types.Transaction{types.MustSignNewTx(testKey(t, "alice"), types.LatestSignerForChainID(l2Chain),
+		&types.DynamicFeeTx{ChainID: l2Chain, GasTipCap: big.NewInt(0), GasFeeCap: big.NewInt(0), Gas: 100_000, To: &to, Value: big.NewInt(1)})}
+	execs := []*trace.Transaction{exec}
+	h := headerFor(t, txs, lists)
+	_, err = witnessesFor(h, lists, txs, execs, sandboxCapacity)
+	require.ErrorIs(t, err, verifier.ErrUnsupported)
+	segs, err := faultyWitnesses(h, lists, txs, execs, sandboxCapacity, &faults{l1CallValue: true})
+	require.NoError(t, err)
+	require.Equal(t, []int{frameSegmentAt(segs, l1Caller)}, solveAll(t, sandboxCapacity, segs))
 }

@@ -191,8 +191,10 @@ type faults struct {
 	// (entered as one, its writes and logs kept); sandboxWrites keeps
 	// its writes and sandboxLogs its logs, its entry a sandbox's.
 	sandboxKept, sandboxWrites, sandboxLogs bool
-	// l1CallNotStatic enters a static L1CALL's L1 frame as not static.
-	l1CallNotStatic bool
+	// l1CallNotStatic enters a static L1CALL's L1 frame as not static;
+	// l1CallValue enters an L1CALL's L1 frame with the value the call
+	// sent (which the precompile refuses).
+	l1CallNotStatic, l1CallValue bool
 	// alias makes a frame making an L1CALL claim the code hash that
 	// gives its L1 frames' caller by the alias rule, whatever its code's;
 	// noSenderCode makes the frames making L1CALLs read nothing for the
@@ -2141,7 +2143,8 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 		var entry fr.Element
 		var d delegated
 		if enteringL1(call.Callee()) {
-			if len(call.Input) < 20 || !e.Frames[child].L1 || call.Value.Sign() != 0 {
+			withValue := fl.has(func(f *faults) bool { return f.l1CallValue })
+			if len(call.Input) < 20 || !e.Frames[child].L1 || (call.Value.Sign() != 0 && !withValue) {
 				return pendingFrame{}, fmt.Errorf("%w: the %s call %d ran no L1 frame", verifier.ErrUnsupported, precompileName(call.Callee()), j)
 			}
 			// SPEC §1: aliased where the frame's code is not the code at
@@ -2153,7 +2156,11 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 			if callee.Caller != sender {
 				return pendingFrame{}, fmt.Errorf("%w: the %s call %d enters an L1 frame called by %s, the alias rule's sender is %s", ErrStatement, precompileName(call.Callee()), j, callee.Caller, sender)
 			}
-			entry = entryOf(sender, tr.Origin, nil, common.BytesToAddress(call.Input[:20]), new(big.Int), call.Input[20:], true, static, doomed, sandbox, chains[child].In, top.tx, delegated{}, below, c.Calldata)
+			value := new(big.Int)
+			if withValue {
+				value = call.Value.ToBig()
+			}
+			entry = entryOf(sender, tr.Origin, nil, common.BytesToAddress(call.Input[:20]), value, call.Input[20:], true, static, doomed, sandbox, chains[child].In, top.tx, delegated{}, below, c.Calldata)
 		} else {
 			if len(call.Input) > c.Calldata {
 				return pendingFrame{}, fmt.Errorf("%w: %d bytes of input at call %d, the segments hold %d", verifier.ErrCapacity, len(call.Input), j, c.Calldata)
