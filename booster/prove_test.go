@@ -275,9 +275,10 @@ func TestProverLeavesOut(t *testing.T) {
 		_, err := r.Booster.ExecuteBatch(ctx)
 		require.ErrorIs(t, err, booster.ErrEmptyBatch)
 	})
-	t.Run("an L1DELEGATECALL", func(t *testing.T) {
-		// The segments prove the frames of L1CALL and L1SANDBOXCALL, not
-		// L1DELEGATECALL's.
+	t.Run("the L1 precompiles", func(t *testing.T) {
+		// The segments prove the frames of all three precompiles: an
+		// L1SANDBOXCALL, an L1CALL and an L1DELEGATECALL of the same
+		// counter are all taken, and only the L1CALL's write settles.
 		caller := common.HexToAddress("0xca11")
 		c := &checkingProver{witnessProver: witnessProver{frame: &verifier.Shapes[3]}, maxSegments: 100}
 		p, opts := booster.NewProver(c, nil)
@@ -285,19 +286,21 @@ func TestProverLeavesOut(t *testing.T) {
 			booster.WithGenesis(types.GenesisAlloc{caller: {Code: solidity.MustLoad("Sandboxer").DeployedBytecode}}))...)
 		l1Counter := l1.Deploy(t, "BoostedCounter", r.Contract)
 		require.NoError(t, r.Booster.SetL1Source(l1.Source(t)))
-		delegated := r.Account(t, "alice").Transact(t, caller, "Sandboxer", "delegateIncrement", l1Counter)
-		called := r.Account(t, "bob").Transact(t, caller, "Sandboxer", "increment", l1Counter)
+		r.Account(t, "alice").Transact(t, caller, "Sandboxer", "sandboxIncrement", l1Counter)
+		r.Account(t, "bob").Transact(t, caller, "Sandboxer", "increment", l1Counter)
+		r.Account(t, "carol").Transact(t, caller, "Sandboxer", "delegateIncrement", l1Counter)
 		b, err := r.Booster.ExecuteBatch(ctx)
 		require.NoError(t, err)
-		require.Len(t, b.Rejected, 1)
-		requireLeftOut(t, b, 0, delegated, verifier.ErrUnsupported)
-		require.Len(t, b.Transactions, 1)
-		require.Equal(t, called.Hash(), b.Transactions[0].Hash())
+		require.Empty(t, b.Rejected)
+		require.Len(t, b.Transactions, 3)
+		require.Equal(t, 1, c.checks)
 		r.L1.Backend.Commit()
 		_, err = booster.Settle(ctx, r.L1.Client, bind.NewKeyedTransactor(r.L1.Key, r.L1.Config.ChainID), r.Contract, b, r.Prover)
 		require.NoError(t, err)
 		r.L1.Backend.Commit()
 		require.Equal(t, common.BigToHash(big.NewInt(1)), r.L1.Storage(t, l1Counter, common.Hash{}))
+		// The L1DELEGATECALL counted in the caller's own L2 storage.
+		require.Equal(t, common.BigToHash(big.NewInt(1)), r.Booster.Chain().Storage(caller, common.Hash{}))
 	})
 	t.Run("code larger than the shapes", func(t *testing.T) {
 		// Caller's 2,596 bytes of code make an L1CALL: the code segments

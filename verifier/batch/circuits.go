@@ -971,7 +971,7 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	} else {
 		api.AssertIsEqual(isL1Call, 0)
 	}
-	entry, err := frameEntry(api, s.Sender, s.Sender, [2]frontend.Variable{0, api.Mul(api.Sub(1, isL1Call), price)}, address, s.Value, dataLen, data, isL1Call, 0, 0, 0, [2]frontend.Variable{0, 0}, t, delegation{On: 0, Code: address, By: 0}, noAncestors())
+	entry, err := frameEntry(api, s.Sender, s.Sender, [2]frontend.Variable{0, api.Mul(api.Sub(1, isL1Call), price)}, address, s.Value, dataLen, data, isL1Call, 0, 0, 0, [2]frontend.Variable{0, 0}, t, delegation{On: 0, Code: address, By: 0, L1Code: 0}, noAncestors())
 	if err != nil {
 		return err
 	}
@@ -1115,14 +1115,16 @@ type frameSegment struct {
 }
 
 // l1CallAddress is L1CALL's address (precompiles.L1CallAddress),
-// l1SandboxCallAddress L1SANDBOXCALL's and aliasOffset SPEC §1's alias
+// l1SandboxCallAddress L1SANDBOXCALL's, l1DelegateCallAddress
+// L1DELEGATECALL's and aliasOffset SPEC §1's alias
 // offset, as field elements; identityAddress is the identity
 // precompile's (0x04).
 var (
-	l1CallAddress        = new(big.Int).SetBytes(precompiles.L1CallAddress[:])
-	l1SandboxCallAddress = new(big.Int).SetBytes(precompiles.L1SandboxCallAddress[:])
-	aliasOffset          = new(big.Int).SetBytes(precompiles.AliasOffset[:])
-	identityAddress      = big.NewInt(4)
+	l1CallAddress         = new(big.Int).SetBytes(precompiles.L1CallAddress[:])
+	l1SandboxCallAddress  = new(big.Int).SetBytes(precompiles.L1SandboxCallAddress[:])
+	l1DelegateCallAddress = new(big.Int).SetBytes(precompiles.L1DelegateCallAddress[:])
+	aliasOffset           = new(big.Int).SetBytes(precompiles.AliasOffset[:])
+	identityAddress       = big.NewInt(4)
 )
 
 // identityCall proves, where identity is 1, a call of the identity
@@ -1204,6 +1206,8 @@ func (c *frameSegment) Define(api frontend.API) error {
 	api.AssertIsEqual(api.Mul(api.Sub(1, d.On), api.Sub(d.Code, addr(f.Address))), 0)
 	api.AssertIsEqual(api.Mul(api.Sub(1, d.On), d.By), 0)
 	api.AssertIsEqual(api.Mul(d.On, c.L1), 0)
+	api.AssertIsBoolean(d.L1Code)
+	api.AssertIsEqual(api.Mul(api.Sub(1, d.On), d.L1Code), 0)
 	api.ToBinary(d.Code, 160)
 	// No frame above this one runs at its address on its layer, but
 	// the one that delegated to it, just above.
@@ -1351,8 +1355,9 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	if err != nil {
 		return memory{}, nil, err
 	}
-	// (a DELEGATECALL's frame: the code at its Code address).
-	codeOwner := domainOwner(api, c.L1, domCode, c.Delegation.Code)
+	// (a DELEGATECALL's frame: the code at its Code address, an
+	// L1DELEGATECALL's: the L1 account's, which a code segment wrote).
+	codeOwner := domainOwner(api, api.Add(c.L1, c.Delegation.L1Code), domCode, c.Delegation.Code)
 	code := m.term(api, m.fingerprint(api, codeOwner, digest, 0, 0, 0, 0))
 	sum = api.Sub(sum, code)
 	// SPEC §1's alias rule: the L1 code read for the frame's address (an
@@ -1420,7 +1425,7 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	same := api.Mul(api.IsZero(api.Sub(c.L1CodeHash[0], c.CodeHash[0])), api.IsZero(api.Sub(c.L1CodeHash[1], c.CodeHash[1])))
 	alias := api.Mul(c.SenderCode, api.Sub(1, same))
 	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, c.Sandbox, t}, packTimes(api, c.ReadTimes)...)
-	vs = append(vs, c.SenderCode, c.L1CodeHash[0], c.L1CodeHash[1], c.CodeHash[0], c.CodeHash[1], c.SizeUses, c.HashUses, c.Tx, c.Delegation.On, c.Delegation.Code, c.Delegation.By)
+	vs = append(vs, c.SenderCode, c.L1CodeHash[0], c.L1CodeHash[1], c.CodeHash[0], c.CodeHash[1], c.SizeUses, c.HashUses, c.Tx, c.Delegation.On, c.Delegation.Code, c.Delegation.By, c.Delegation.L1Code)
 	vs = append(vs, transient...)
 	// The KECCAK256 hashes a frame of a shape with KeccakClaims pushed,
 	// which a keccak segment wrote.
@@ -1494,10 +1499,21 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, en
 	// frame that runs its own address's code.
 	api.AssertIsEqual(api.Mul(isL1, api.Sub(1, c.SenderCode)), 0)
 	api.AssertIsEqual(api.Mul(isL1, api.Add(c.Delegation.On, call.Delegate)), 0)
-	// Neither precompile takes value: with value it refuses
+	// L1DELEGATECALL runs the code of the L1 account its input names
+	// over this frame's storage, as this frame (like DELEGATECALL: its
+	// caller and value), on the rest of the input, in the L2 block's
+	// context; by CALL or STATICCALL from an L2 frame a DELEGATECALL
+	// did not enter.
+	isL1Delegate := api.Mul(used, api.IsZero(api.Sub(to, l1DelegateCallAddress)))
+	api.AssertIsEqual(api.Mul(isL1Delegate, api.Add(c.L1, c.Delegation.On, call.Delegate)), 0)
+	// No precompile takes value: with value it refuses
 	// (L1CallValueNotAllowed) and enters no frame.
-	api.AssertIsEqual(api.Mul(isL1, call.Value.Hi), 0)
-	api.AssertIsEqual(api.Mul(isL1, call.Value.Lo), 0)
+	api.AssertIsEqual(api.Mul(api.Add(isL1, isL1Delegate), call.Value.Hi), 0)
+	api.AssertIsEqual(api.Mul(api.Add(isL1, isL1Delegate), call.Value.Lo), 0)
+	// delegating: the callee runs in this frame's context.
+	delegating := api.Add(delegate, isL1Delegate)
+	// skipping: its calldata is the input after the target's 20 bytes.
+	skipping := api.Add(isL1, isL1Delegate)
 	alias := api.Mul(isL1, aliased)
 	static := api.Mul(api.Sub(1, isSandbox), api.Sub(api.Add(c.Static, call.Static), api.Mul(c.Static, call.Static)))
 	// A static frame calls with no value.
@@ -1519,7 +1535,7 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, en
 	// the input after the target (an input shorter than the target is
 	// the precompile's refusal, which has no L1 frame), within the
 	// capacity.
-	skip := api.Mul(isL1, 20)
+	skip := api.Mul(skipping, 20)
 	dataLen := api.Sub(call.Len, skip)
 	api.ToBinary(api.Mul(enters, api.Sub(c.dataCap, dataLen)), 16)
 	api.ToBinary(api.Mul(enters, dataLen), 16)
@@ -1531,18 +1547,19 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, en
 	}
 	data := make([]frontend.Variable, c.dataCap)
 	for i := range data {
-		data[i] = api.Select(isL1, at(20+i), at(i))
+		data[i] = api.Select(skipping, at(20+i), at(i))
 	}
 	// The sender, aliased modulo 2^160, and the target, for L1CALL and
 	// L1SANDBOXCALL.
 	sum := api.ToBinary(api.Add(addr(f.Address), api.Mul(alias, aliasOffset)), 161)
-	sender := api.Select(delegate, addr(f.Caller), api.FromBinary(sum[:160]...))
+	sender := api.Select(delegating, addr(f.Caller), api.FromBinary(sum[:160]...))
 	target := bytesValue(api, in[:20])
-	address := api.Select(isL1, target, api.Select(delegate, addr(f.Address), to))
+	address := api.Select(isL1, target, api.Select(delegating, addr(f.Address), to))
 	value := [2]frontend.Variable{call.Value.Hi, call.Value.Lo}
-	value[0] = api.Select(delegate, f.Value.Hi, value[0])
-	value[1] = api.Select(delegate, f.Value.Lo, value[1])
-	d := delegation{On: delegate, Code: api.Select(delegate, to, address), By: api.Mul(delegate, now)}
+	value[0] = api.Select(delegating, f.Value.Hi, value[0])
+	value[1] = api.Select(delegating, f.Value.Lo, value[1])
+	code := api.Select(isL1Delegate, target, api.Select(delegate, to, address))
+	d := delegation{On: delegating, Code: code, By: api.Mul(delegating, now), L1Code: isL1Delegate}
 	layer := api.Select(isL1, 1, c.L1)
 	// The callee runs with this frame's gas price, an L1 frame with the
 	// L1 EVM's, zero.
@@ -1572,7 +1589,7 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, en
 // nearest first, zero past the top), and the calldata bytes, zero-padded
 // and packed 31 to an element.
 func frameEntry(api frontend.API, caller, origin frontend.Variable, price [2]frontend.Variable, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1, static, doomed, sandbox frontend.Variable, logs [2]frontend.Variable, tx frontend.Variable, d delegation, ancestors []frontend.Variable) (frontend.Variable, error) {
-	vs := []frontend.Variable{caller, origin, price[0], price[1], address, value[0], value[1], dataLen, l1, static, doomed, sandbox, logs[0], logs[1], tx, d.On, d.Code, d.By}
+	vs := []frontend.Variable{caller, origin, price[0], price[1], address, value[0], value[1], dataLen, l1, static, doomed, sandbox, logs[0], logs[1], tx, d.On, d.Code, d.By, d.L1Code}
 	vs = append(vs, ancestors...)
 	for i := 0; i < len(data); i += 31 {
 		vs = append(vs, bytesValue(api, data[i:min(i+31, len(data))]))
@@ -1580,12 +1597,13 @@ func frameEntry(api frontend.API, caller, origin frontend.Variable, price [2]fro
 	return hashVars(api, vs...)
 }
 
-// delegation is how a frame was entered: On is 1 for a DELEGATECALL,
-// which runs the code at Code over the storage of the frame that made
-// it, whose time is By; otherwise On and By are 0 and Code is the
-// frame's address.
+// delegation is how a frame was entered: On is 1 for a DELEGATECALL or
+// an L1DELEGATECALL, which runs the code at Code (L1Code 1: the L1
+// account's, for L1DELEGATECALL) over the storage of the frame that
+// made it, whose time is By; otherwise On, By and L1Code are 0 and Code
+// is the frame's address.
 type delegation struct {
-	On, Code, By frontend.Variable
+	On, Code, By, L1Code frontend.Variable
 }
 
 // frameOutcome hashes how a frame ended: success, the return data's

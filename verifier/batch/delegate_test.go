@@ -119,7 +119,7 @@ func TestDelegateCall(t *testing.T) {
 		require.NoError(t, err)
 		a := segs[3].Assignment.(*frameSegment)
 		require.True(t, isOne(a.Delegation.On))
-		a.Delegation = delegation{On: 0, Code: new(big.Int).SetBytes(dProxy[:]), By: 0}
+		a.Delegation = delegation{On: 0, Code: new(big.Int).SetBytes(dProxy[:]), By: 0, L1Code: 0}
 		circuits, err := Circuits(delegateCapacity)
 		require.NoError(t, err)
 		require.Error(t, solveOn(circuits, segs[3]))

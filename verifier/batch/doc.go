@@ -161,7 +161,11 @@
 // (its reads may not come from that frame's write; the trace refuses a
 // slot both touch). A DELEGATECALL from an L1 frame, or from a frame a
 // DELEGATECALL entered, and an L1CALL or L1SANDBOXCALL from such a
-// frame are refused, and so is every call of L1DELEGATECALL.
+// frame are refused. An L1DELEGATECALL (by CALL or STATICCALL, from an
+// L2 frame a DELEGATECALL did not enter, with no value) enters a frame
+// as a DELEGATECALL does, running the code of the L1 account its input
+// names (whose digest an L1 code segment wrote, bound to the read set's
+// code read) on the rest of the input, in the L2 block's context.
 //
 // What the segments do not prove yet: an L2 frame's BALANCE,
 // SELFBALANCE and BLOCKHASH (refused), value transfers,

@@ -161,7 +161,7 @@ func entryOf(caller, origin common.Address, price *big.Int, address common.Addre
 	v, p := common.BigToHash(value), common.BigToHash(orZero(price))
 	code := d.codeOf(address)
 	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(p[:16]), elem(p[16:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), bitOf(l1), bitOf(static), bitOf(doomed), bitOf(sandbox), logs[0], logs[1], fr.NewElement(tx),
-		bitOf(d.on), elem(code[:]), fr.NewElement(d.by)}
+		bitOf(d.on), elem(code[:]), fr.NewElement(d.by), bitOf(d.l1Code)}
 	es = append(es, ancestry(ancestors)...)
 	padded := make([]byte, dataCap)
 	copy(padded, data)
@@ -178,6 +178,9 @@ type delegated struct {
 	on   bool
 	code common.Address
 	by   uint64
+	// l1Code is set for an L1DELEGATECALL's frame: code is an L1
+	// account's.
+	l1Code bool
 }
 
 // codeOf is the account whose code a frame at address entered so runs:

@@ -58,7 +58,7 @@ func u64Of(v frontend.Variable) uint64 {
 func delegationOf(d delegation) delegated {
 	code := feOf(d.Code)
 	b := code.Bytes()
-	return delegated{on: isOne(d.On), code: common.BytesToAddress(b[12:]), by: u64Of(d.By)}
+	return delegated{on: isOne(d.On), code: common.BytesToAddress(b[12:]), by: u64Of(d.By), l1Code: isOne(d.L1Code)}
 }
 
 // logsOf is an assigned pair of log chain values outside the circuit.

@@ -2,7 +2,6 @@ package batch_test
 
 import (
 	"context"
-	"errors"
 	"math/big"
 	"testing"
 
@@ -18,53 +17,44 @@ import (
 	"github.com/boosterkit/go-booster/verifier/trace"
 )
 
-// TestL1DelegateCallRefused checks that a transaction whose L2 frame
-// calls L1DELEGATECALL, whose frames the segments do not prove, is
-// refused by name as that transaction's error (*batch.TransactionError,
-// verifier.ErrUnsupported); an L1CALL of the same counter from the same
-// contract, before it, is taken.
-func TestL1DelegateCallRefused(t *testing.T) {
-	for _, tc := range []struct {
-		method  string
-		refused bool
-	}{
-		{"increment", false},
-		{"delegateIncrement", true},
-	} {
-		t.Run(tc.method, func(t *testing.T) {
-			rec := trace.NewTxRecorder()
-			l1 := boostertest.NewL1(t)
-			caller := common.HexToAddress("0xca11")
-			rollup := l1.NewRollup(t, booster.WithTracer(rec.Hooks()), booster.WithL1Tracer(rec.L1Hooks()),
-				booster.WithGenesis(types.GenesisAlloc{caller: {Code: solidity.MustLoad("Sandboxer").DeployedBytecode}}))
-			counter := l1.Deploy(t, "BoostedCounter", rollup.Contract)
-			require.NoError(t, rollup.Booster.SetL1Source(l1.Source(t)))
-			rollup.Account(t, "alice").Transact(t, caller, "Sandboxer", "increment", counter)
-			rollup.Account(t, "bob").Transact(t, caller, "Sandboxer", tc.method, counter)
-			b, err := rollup.Booster.ExecuteBatch(context.Background())
-			require.NoError(t, err)
-			require.Len(t, b.Receipts, 2)
-			for _, r := range b.Receipts {
-				require.Equal(t, types.ReceiptStatusSuccessful, r.Status, "%x", r.ReturnData)
-			}
-			execs, err := rec.Transactions()
-			require.NoError(t, err)
-			h, err := b.Header()
-			require.NoError(t, err)
-			lists, err := b.L1Lists()
-			require.NoError(t, err)
-			_, err = batch.Witnesses(h, lists, b.L2StateBefore(), b.Transactions, execs, batch.Capacity{Calldata: 128, Frame: verifier.Shapes[3]})
-			if !tc.refused {
-				require.NoError(t, err)
-				return
-			}
-			require.ErrorIs(t, err, verifier.ErrUnsupported)
-			var txErr *batch.TransactionError
-			require.True(t, errors.As(err, &txErr), "%v", err)
-			require.Equal(t, 1, txErr.Index)
-			require.Equal(t, b.Transactions[1].Hash(), txErr.Hash)
-		})
+// TestL1DelegateCallBatch proves, on the booster, a batch where alice
+// increments an L1 counter through L1CALL and bob runs the counter's L1
+// code over the caller's own L2 storage through L1DELEGATECALL (SPEC
+// §1: like DELEGATECALL): the L1 count stays 1, the caller's L2 slot 0
+// goes from 0 to 1, and the segments of the batch solve, the L1 code's
+// frame reading its digest from the code segment of the counter's L1
+// code.
+func TestL1DelegateCallBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves the segments of a booster batch")
 	}
+	rec := trace.NewTxRecorder()
+	l1 := boostertest.NewL1(t)
+	caller := common.HexToAddress("0xca11")
+	rollup := l1.NewRollup(t, booster.WithTracer(rec.Hooks()), booster.WithL1Tracer(rec.L1Hooks()),
+		booster.WithGenesis(types.GenesisAlloc{caller: {Code: solidity.MustLoad("Sandboxer").DeployedBytecode}}))
+	counter := l1.Deploy(t, "BoostedCounter", rollup.Contract)
+	require.NoError(t, rollup.Booster.SetL1Source(l1.Source(t)))
+	rollup.Account(t, "alice").Transact(t, caller, "Sandboxer", "increment", counter)
+	rollup.Account(t, "bob").Transact(t, caller, "Sandboxer", "delegateIncrement", counter)
+	b, err := rollup.Booster.ExecuteBatch(context.Background())
+	require.NoError(t, err)
+	require.Len(t, b.Receipts, 2)
+	for _, r := range b.Receipts {
+		require.Equal(t, types.ReceiptStatusSuccessful, r.Status, "%x", r.ReturnData)
+		require.Equal(t, common.BigToHash(big.NewInt(1)).Bytes(), r.ReturnData[len(r.ReturnData)-32:])
+	}
+	require.Len(t, b.Writes, 1)
+	execs, err := rec.Transactions()
+	require.NoError(t, err)
+	require.True(t, execs[1].Frames[1].L1Code)
+	require.Equal(t, counter, execs[1].Frames[1].Trace.CodeAddress)
+	require.Equal(t, caller, execs[1].Frames[1].Trace.Address)
+	shape := verifier.Shapes[2]
+	shape.Mul, shape.Mcopy, shape.McopyWords, shape.Splice = 64, 4, 8, 24
+	c := batch.Capacity{Calldata: 128, Frame: shape}
+	kinds := solveBoosterBatch(t, b, execs, c)
+	require.Equal(t, 4, kinds[batch.KindFrame])
 }
 
 // TestSandboxCallBatch proves, on the booster, a batch where alice

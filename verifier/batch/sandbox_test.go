@@ -221,3 +221,45 @@ func TestL1CallValueRefused(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []int{frameSegmentAt(segs, l1Caller)}, solveAll(t, sandboxCapacity, segs))
 }
+
+// TestL1DelegateCall proves an L1DELEGATECALL (SPEC §1: the L1
+// contract's code run in the calling L2 frame's context, like
+// DELEGATECALL): the L2 frame at l1Caller calls it with l1Target, and
+// l1Target's L1 code (l1TargetCode: it reads slot 2 and stores 7 at slot
+// 1) runs over l1Caller's L2 storage, as l1Caller, its code bound to the
+// read set's code read of l1Target by that account's code segment.
+// Built anyway with the frame taken for a DELEGATECALL of l1Target's L2
+// code, the calling frame's segment refuses the batch.
+func TestL1DelegateCall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves frames of a shape with logs")
+	}
+	ctx := l2Context
+	l2, err := trace.Run(trace.Call{Code: precompileCallerCode(1, false), Address: l1Caller, Caller: alice, Context: &ctx})
+	require.NoError(t, err)
+	require.Len(t, l2.Calls, 1)
+	// The L1 code over l1Caller's storage (slot 2 = 5), as l1Caller.
+	run, err := trace.Run(trace.Call{Code: l1TargetCode, Address: l1Caller, Caller: alice, Context: &ctx,
+		Storage: map[common.Hash]common.Hash{common.BigToHash(big.NewInt(2)): common.BigToHash(big.NewInt(5))}})
+	require.NoError(t, err)
+	run.CodeAddress = l1Target
+	exec := &trace.Transaction{Frames: []trace.Frame{{Trace: l2, Parent: -1}, {Trace: run, Parent: 0, Call: 0, L1Code: true}}}
+	lists := &L1Lists{Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(l1TargetCode)}}}
+	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
+	execs := []*trace.Transaction{exec}
+	h := headerFor(t, txs, lists)
+	c := Capacity{Calldata: dataCap, Frame: logShape, Slots: 2, L1Slots: 2}
+	segs, err := witnessesFor(h, lists, txs, execs, c)
+	require.NoError(t, err)
+	require.Equal(t, []int{KindHeader, KindCode, KindTransaction, KindFrame, KindFrame, KindEnd, KindEnd}, kindsOf(segs))
+	d := segs[4].Assignment.(*frameSegment).Delegation
+	require.True(t, isOne(d.On) && isOne(d.L1Code))
+	require.Empty(t, solveAll(t, c, segs))
+
+	t.Run("taken for a DELEGATECALL", func(t *testing.T) {
+		segs, err := faultyWitnesses(h, lists, txs, execs, c, &faults{l1DelegateAsL2: true, code: true})
+		require.NoError(t, err)
+		// No code segment then: the caller's is the first frame segment.
+		require.Equal(t, segmentsOf(segs, KindFrame)[:1], solveAll(t, c, segs))
+	})
+}

@@ -119,8 +119,8 @@ type SegmentWitness struct {
 // segments cannot prove (contract creation, a transaction sent to a
 // precompile other than L1CALL or one the precompile refuses, a call of
 // an account without code or of a precompile other than L1CALL,
-// L1SANDBOXCALL and identity, an L1DELEGATECALL, an L1CALL or
-// L1SANDBOXCALL the precompile refused, reentrancy, calls deeper
+// L1SANDBOXCALL, L1DELEGATECALL and identity, a booster precompile's
+// call the precompile refused, reentrancy, calls deeper
 // than MaxDepth, transient storage in an L1 frame or in a frame shape
 // without TransientCarried, a
 // frame that changes storage below a frame that reverts, BLOCKHASH in
@@ -195,6 +195,9 @@ type faults struct {
 	// l1CallValue enters an L1CALL's L1 frame with the value the call
 	// sent (which the precompile refuses).
 	l1CallNotStatic, l1CallValue bool
+	// l1DelegateAsL2 takes an L1DELEGATECALL's frame for a DELEGATECALL
+	// of the target's L2 code.
+	l1DelegateAsL2 bool
 	// alias makes a frame making an L1CALL claim the code hash that
 	// gives its L1 frames' caller by the alias rule, whatever its code's;
 	// noSenderCode makes the frames making L1CALLs read nothing for the
@@ -323,9 +326,6 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			continue
 		}
 		sigs[i].Reverted = e.Frames[0].Trace.Reverted
-		if err := unprovenPrecompileCalls(e); err != nil {
-			return nil, txError(i, txs[i], err)
-		}
 		tops[i] = topFrame(txs[i], e)
 		if chains[i], err = chainsOf(e, tops[i], fl.chainFaults(i)); err != nil {
 			return nil, txError(i, txs[i], err)
@@ -759,9 +759,10 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 		}
 	}
 	// Its code's digest, under the account its code is from (for a frame
-	// a DELEGATECALL entered, the address called).
+	// a DELEGATECALL entered, the address called; for an
+	// L1DELEGATECALL's, the L1 account its input names).
 	code := seg.popped.d.codeOf(tr.Address)
-	tuples = append(tuples, memTuple{owner: codeOwnerOf(f.L1, code), keyHi: digestOf(tr.Code)})
+	tuples = append(tuples, memTuple{owner: codeOwnerOf(f.L1 || seg.popped.d.l1Code, code), keyHi: digestOf(tr.Code)})
 	if f.L1 {
 		tuples = append(tuples, contextTuple(tr.Context))
 		for _, r := range tr.Reads {
@@ -799,7 +800,7 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	for range sizeUses {
 		tuples = append(tuples, memTuple{write: true, owner: l2SizeOwnerOf(tr.Address), valLo: fr.NewElement(uint64(len(tr.Code)))})
 	}
-	if !f.L1 {
+	if !f.L1 && !seg.popped.d.l1Code {
 		u, seen := b.l2Code[code]
 		if !seen {
 			b.l2CodeOrder = append(b.l2CodeOrder, code)
@@ -841,7 +842,7 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	}
 	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.Element(bitOf(seg.popped.doomed)), bitOf(seg.popped.sandbox), t}, packTimesOf(times)...)
 	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]), fr.NewElement(uint64(sizeUses)), fr.NewElement(uint64(hashUses)), fr.NewElement(seg.popped.tx),
-		bitOf(seg.popped.d.on), elem(code[:]), fr.NewElement(seg.popped.d.by))
+		bitOf(seg.popped.d.on), elem(code[:]), fr.NewElement(seg.popped.d.by), bitOf(seg.popped.d.l1Code))
 	es = append(es, transient...)
 	if seg.shape.KeccakClaims {
 		short, long := seg.Frame.KeccakInputs()
@@ -1254,7 +1255,8 @@ func makesL1Call(tr *trace.Trace) bool {
 }
 
 // l1Codes lists the codes the batch's code segments hash: the code of
-// each L1 account the executions' L1 frames run, in the order first run,
+// each L1 account the executions' L1 frames (and L1DELEGATECALLs'
+// frames) run, in the order first run,
 // then the code of each L2 frame that makes an L1CALL, where no account
 // code is the same. It returns with them, for each of l1's code reads,
 // how many of the segments read it (code hash and account: each L1
@@ -1272,20 +1274,26 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 	at := map[common.Address]int{}
 	for i, f := range codeFrames(executions) {
 		tr := f.Trace
-		if !f.L1 {
+		if !f.L1 && (!f.L1Code || fl.has(func(f *faults) bool { return f.l1DelegateAsL2 })) {
 			continue
 		}
-		if len(tr.Code) > c.codeCap() {
-			return nil, nil, nil, nil, &TransactionError{Index: i, Err: fmt.Errorf("%w: %d bytes of L1 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), tr.Address, c.codeCap())}
+		// An L1 frame runs its address's code, an L1DELEGATECALL's
+		// frame the code of the L1 account its input names.
+		addr := tr.Address
+		if f.L1Code {
+			addr = tr.CodeAddress
 		}
-		i, seen := at[tr.Address]
+		if len(tr.Code) > c.codeCap() {
+			return nil, nil, nil, nil, &TransactionError{Index: i, Err: fmt.Errorf("%w: %d bytes of L1 code at %s, the frames hold %d", verifier.ErrCapacity, len(tr.Code), addr, c.codeCap())}
+		}
+		i, seen := at[addr]
 		if !seen {
 			i = len(codes)
-			at[tr.Address] = i
-			codes = append(codes, l1Code{addr: tr.Address, code: tr.Code, account: true})
+			at[addr] = i
+			codes = append(codes, l1Code{addr: addr, code: tr.Code, account: true})
 		}
 		if !bytes.Equal(codes[i].code, tr.Code) {
-			return nil, nil, nil, nil, fmt.Errorf("%w: two L1 frames run other code at %s", ErrStatement, tr.Address)
+			return nil, nil, nil, nil, fmt.Errorf("%w: two L1 frames run other code at %s", ErrStatement, addr)
 		}
 		codes[i].uses++
 	}
@@ -1923,7 +1931,7 @@ func directL1Call(tx *types.Transaction, sender common.Address, e *trace.Transac
 // delegationValues is d as circuit values, for a frame at address.
 func delegationValues(d delegated, address common.Address) delegation {
 	code := d.codeOf(address)
-	return delegation{On: bitInt(d.on), Code: new(big.Int).SetBytes(code[:]), By: d.by}
+	return delegation{On: bitInt(d.on), Code: new(big.Int).SetBytes(code[:]), By: d.by, L1Code: bitInt(d.l1Code)}
 }
 
 // codeAt is the account whose code tr runs (trace.Trace.CodeAddress,
@@ -2132,6 +2140,8 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 			return pendingFrame{}, fmt.Errorf("%w: an L1CALL from a frame a DELEGATECALL entered, or by DELEGATECALL, at call %d", verifier.ErrUnsupported, j)
 		case call.Callee() == precompiles.L1CallAddress && f.L1:
 			return pendingFrame{}, fmt.Errorf("%w: an L1CALL from an L1 frame at call %d", verifier.ErrUnsupported, j)
+		case call.Callee() == precompiles.L1DelegateCallAddress && (f.L1 || top.d.on || call.Op == vm.DELEGATECALL):
+			return pendingFrame{}, fmt.Errorf("%w: an L1DELEGATECALL from an L1 frame or a frame a DELEGATECALL entered, or by DELEGATECALL, at call %d", verifier.ErrUnsupported, j)
 		case call.Callee() == precompiles.L1SandboxCallAddress && (f.L1 || top.d.on || call.Op == vm.DELEGATECALL):
 			return pendingFrame{}, fmt.Errorf("%w: an L1SANDBOXCALL from an L1 frame or a frame a DELEGATECALL entered, or by DELEGATECALL, at call %d", verifier.ErrUnsupported, j)
 		case child < 0:
@@ -2161,6 +2171,17 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 				value = call.Value.ToBig()
 			}
 			entry = entryOf(sender, tr.Origin, nil, common.BytesToAddress(call.Input[:20]), value, call.Input[20:], true, static, doomed, sandbox, chains[child].In, top.tx, delegated{}, below, c.Calldata)
+		} else if call.Callee() == precompiles.L1DelegateCallAddress {
+			// The L1 code runs over this frame's storage, as this frame,
+			// on the input after the target (SPEC §1).
+			if len(call.Input) < 20 || !e.Frames[child].L1Code || call.Value.Sign() != 0 {
+				return pendingFrame{}, fmt.Errorf("%w: the L1DELEGATECALL call %d ran no L1 code", verifier.ErrUnsupported, j)
+			}
+			if len(call.Input)-20 > c.Calldata {
+				return pendingFrame{}, fmt.Errorf("%w: %d bytes of input at call %d, the segments hold %d", verifier.ErrCapacity, len(call.Input)-20, j, c.Calldata)
+			}
+			d = delegated{on: true, code: common.BytesToAddress(call.Input[:20]), by: now, l1Code: !fl.has(func(f *faults) bool { return f.l1DelegateAsL2 })}
+			entry = entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), call.Input[20:], false, static, doomed, false, chains[child].In, top.tx, d, below, c.Calldata)
 		} else {
 			if len(call.Input) > c.Calldata {
 				return pendingFrame{}, fmt.Errorf("%w: %d bytes of input at call %d, the segments hold %d", verifier.ErrCapacity, len(call.Input), j, c.Calldata)
@@ -2205,22 +2226,6 @@ func ancestry(a []fr.Element) []fr.Element {
 	out := make([]fr.Element, MaxDepth-1)
 	copy(out, a)
 	return out
-}
-
-// unprovenPrecompileCalls refuses an L2 frame's call of L1DELEGATECALL,
-// whose frames the segments do not prove yet.
-func unprovenPrecompileCalls(e *trace.Transaction) error {
-	for k, f := range e.Frames {
-		if f.L1 {
-			continue
-		}
-		for j, call := range f.Trace.Calls {
-			if call.Callee() == precompiles.L1DelegateCallAddress {
-				return fmt.Errorf("%w: frame %d calls L1DELEGATECALL (call %d), which the segments do not prove yet", verifier.ErrUnsupported, k, j)
-			}
-		}
-	}
-	return nil
 }
 
 // enteringL1 reports whether a call of to from an L2 frame enters an L1

@@ -16,6 +16,8 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 	"github.com/ethereum/go-ethereum/triedb"
 	"github.com/holiman/uint256"
+
+	"github.com/boosterkit/go-booster/precompiles"
 )
 
 // Step is one executed instruction of the traced call frame.
@@ -83,8 +85,10 @@ type Trace struct {
 	Caller, Origin, Address common.Address
 	// CodeAddress is the account Code is from: Address, but for a frame
 	// a DELEGATECALL entered, which runs the code of the address called
-	// over the storage of the frame that called (zero where the trace
-	// was not recorded from the call's entry).
+	// over the storage of the frame that called, and for the frame of an
+	// L1DELEGATECALL, which runs the code of the L1 account its input
+	// names (zero where the trace was not recorded from the call's
+	// entry).
 	CodeAddress common.Address
 	// Value is msg.value.
 	Value uint256.Int
@@ -376,6 +380,13 @@ func (r *Recorder) onOpcode(pc uint64, op byte, gas, cost uint64, scope tracing.
 		// caller's address, caller and value, not the hooks' from and to.
 		r.trace.Address, r.trace.Caller = scope.Address(), scope.Caller()
 		r.trace.Value = *scope.CallValue()
+		// L1DELEGATECALL runs the code of the L1 account its input
+		// names on the rest of the input, in the calling frame's
+		// context (SPEC §1).
+		if r.trace.CodeAddress == precompiles.L1DelegateCallAddress && len(r.trace.Calldata) >= common.AddressLength {
+			r.trace.CodeAddress = common.BytesToAddress(r.trace.Calldata[:common.AddressLength])
+			r.trace.Calldata = common.CopyBytes(scope.CallInput())
+		}
 		// The balance after the call's value transfer.
 		if r.state != nil {
 			r.trace.Balance = *r.state.GetBalance(scope.Address())

@@ -27,6 +27,11 @@ type Frame struct {
 	// L1SANDBOXCALL; its parent is the L2 frame that called the
 	// precompile.
 	L1 bool
+	// L1Code is set for the frame of an L1DELEGATECALL: an L2 frame, in
+	// the calling frame's context (its address, caller, value and
+	// storage), that runs the code of the L1 account its input names
+	// (Trace.CodeAddress) on the rest of the input.
+	L1Code bool
 }
 
 // Transaction is every call frame of one L2 transaction, in the order
@@ -48,6 +53,7 @@ type TxRecorder struct {
 	parents []int
 	calls   []int
 	l1      []bool
+	l1Code  []bool
 	stack   []int // open L2 frames
 	l1Stack []int // open L1 frames
 	ctx     *Context
@@ -136,6 +142,7 @@ func (t *TxRecorder) enter(stack *[]int, l1 bool, depth int, typ byte, from, to 
 	r.onEnter(depth, typ, from, to, input, gas, value)
 	t.frames = append(t.frames, r)
 	t.parents, t.calls, t.l1 = append(t.parents, parent), append(t.calls, call), append(t.l1, l1)
+	t.l1Code = append(t.l1Code, !l1 && to == precompiles.L1DelegateCallAddress)
 	*stack = append(*stack, len(t.frames)-1)
 }
 
@@ -183,7 +190,7 @@ func (t *TxRecorder) frame(i int) (Frame, error) {
 			return Frame{}, err
 		}
 	}
-	return Frame{Trace: tr, Parent: t.parents[i], Call: t.calls[i], L1: t.l1[i]}, nil
+	return Frame{Trace: tr, Parent: t.parents[i], Call: t.calls[i], L1: t.l1[i], L1Code: t.l1Code[i]}, nil
 }
 
 // Transactions returns what the recorder recorded as the transactions
@@ -232,7 +239,7 @@ func (t *TxRecorder) Each() ([]*Transaction, []error) {
 			}
 			entered := r.trace
 			entered.Steps, entered.Storage, entered.Transient, entered.Logs, entered.Calls, entered.Reads = nil, nil, nil, nil, nil, nil
-			f = Frame{Trace: &entered, Parent: t.parents[i], Call: t.calls[i], L1: t.l1[i]}
+			f = Frame{Trace: &entered, Parent: t.parents[i], Call: t.calls[i], L1: t.l1[i], L1Code: t.l1Code[i]}
 		}
 		if f.Parent >= 0 {
 			f.Parent -= base
