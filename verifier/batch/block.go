@@ -41,9 +41,10 @@ func (c Capacity) l1Block() int {
 // L2 frame reads, and its base fee (key 1), which each transaction
 // segment reads for its gas price.
 var (
-	blockOwner   = new(big.Int).Mul(big.NewInt(domBlock), two162)
-	contextOwner = new(big.Int).Mul(big.NewInt(domContext), two162)
-	l2BlockOwner = new(big.Int).Mul(big.NewInt(domL2Block), two162)
+	blockOwner      = new(big.Int).Mul(big.NewInt(domBlock), two162)
+	contextOwner    = new(big.Int).Mul(big.NewInt(domContext), two162)
+	l2BlockOwner    = new(big.Int).Mul(big.NewInt(domL2Block), two162)
+	parentHashOwner = new(big.Int).Mul(big.NewInt(domParentHash), two162)
 )
 
 // The indices of NUMBER's and PREVRANDAO's words among a frame's context
@@ -69,14 +70,16 @@ const (
 // timestamp, number, prevrandao (the mix digest: the difficulty must be
 // zero), gas limit and base fee, and writes the context the L1 EVM runs
 // in (with that chain id) to the argument Uses times, once for each L1
-// frame of the batch, which reads it. An L1 frame's gas price, zero as
-// the L1 EVM runs, comes with its entry (frameSegment.callee).
+// frame of the batch, which reads it, and the block's parent hash (its
+// first field) under the parent's number ParentUses times, once for each
+// BLOCKHASH of the parent an L1 frame reads. An L1 frame's gas price,
+// zero as the L1 EVM runs, comes with its entry (frameSegment.callee).
 type blockSegment struct {
 	aggregate.SegmentInputs
 	carried
-	ChainID      [2]frontend.Variable
-	Length, Uses frontend.Variable
-	Header       []frontend.Variable
+	ChainID                  [2]frontend.Variable
+	Length, Uses, ParentUses frontend.Variable
+	Header                   []frontend.Variable
 }
 
 // Define implements frontend.Circuit.
@@ -101,7 +104,12 @@ func (c *blockSegment) Define(api frontend.API) error {
 	m := c.Mem
 	sum := api.Sub(m.Sum, m.term(api, m.fingerprint(api, blockOwner, c.ChainID[0], c.ChainID[1], hash[0], hash[1], 0)))
 	sum = api.Add(sum, api.Mul(c.Uses, m.term(api, m.fingerprint(api, contextOwner, 0, 0, digest, 0, 0))))
-	return c.finish(api, &c.SegmentInputs, sum, m.Acc, c.ChainID[0], c.ChainID[1], hash[0], hash[1], c.Length, c.Uses, digest)
+	// The parent hash: the header list's first field, a 32-byte string.
+	api.AssertIsEqual(c.Header[3], 0xa0)
+	parentHi, parentLo := bytesValue(api, c.Header[4:20]), bytesValue(api, c.Header[20:36])
+	parent := api.Sub(ctx[contextNumber].Lo, 1)
+	sum = api.Add(sum, api.Mul(c.ParentUses, m.term(api, m.fingerprint(api, parentHashOwner, 0, parent, parentHi, parentLo, 0))))
+	return c.finish(api, &c.SegmentInputs, sum, m.Acc, c.ChainID[0], c.ChainID[1], hash[0], hash[1], c.Length, c.Uses, digest, c.ParentUses)
 }
 
 // contextWords is the number of context words a frame's context digest
@@ -276,8 +284,8 @@ func inContext(tr *trace.Trace, ctx trace.Context, whose string) (*trace.Trace, 
 // block assigns the block segment for the RLP enc of the pinned L1 block
 // on chain chainID, whose context is ctx, read by uses L1 frames, for a
 // capacity of n bytes.
-func (b *draftBatch) block(enc []byte, ctx trace.Context, chainID *big.Int, uses, n int) (*blockSegment, []memTuple) {
-	seg := &blockSegment{Length: len(enc), Uses: uses, Header: make([]frontend.Variable, n)}
+func (b *draftBatch) block(enc []byte, ctx trace.Context, chainID *big.Int, uses, parentUses, n int) (*blockSegment, []memTuple) {
+	seg := &blockSegment{Length: len(enc), Uses: uses, ParentUses: parentUses, Header: make([]frontend.Variable, n)}
 	for i := range seg.Header {
 		seg.Header[i] = 0
 		if i < len(enc) {
@@ -295,8 +303,58 @@ func (b *draftBatch) block(enc []byte, ctx trace.Context, chainID *big.Int, uses
 	for range uses {
 		tuples = append(tuples, memTuple{write: true, owner: co, valHi: digest})
 	}
-	b.mem.acc = hashElements(b.mem.acc, elem(id[:16]), elem(id[16:]), elem(hash[:16]), elem(hash[16:]), fr.NewElement(uint64(len(enc))), fr.NewElement(uint64(uses)), digest)
+	// The parent hash: the RLP list's first field (a 32-byte string).
+	parent := parentHashTuple(ctx.Number-1, common.BytesToHash(enc[4:36]))
+	parent.write = true
+	for range parentUses {
+		tuples = append(tuples, parent)
+	}
+	b.mem.acc = hashElements(b.mem.acc, elem(id[:16]), elem(id[16:]), elem(hash[:16]), elem(hash[16:]), fr.NewElement(uint64(len(enc))), fr.NewElement(uint64(uses)), digest, fr.NewElement(uint64(parentUses)))
 	return seg, tuples
+}
+
+// parentHashTuple is an L1 frame's read of the pinned block's parent
+// hash, of block n.
+func parentHashTuple(n uint64, hash common.Hash) memTuple {
+	var o fr.Element
+	o.SetBigInt(parentHashOwner)
+	return memTuple{owner: o, keyLo: fr.NewElement(n), valHi: elem(hash[:16]), valLo: elem(hash[16:])}
+}
+
+// l1BlockHashes checks the L1 frames' BLOCKHASH reads against the
+// pinned block: that of its parent must be its parent hash
+// (ErrStatement otherwise, unless fl says blockHash), that of the block
+// itself, a later one or one more than 256 blocks before it zero, and
+// any other is refused with verifier.ErrUnsupported (the segments know
+// no older hash), as the transaction's error. It returns how many read
+// the parent's.
+func l1BlockHashes(executions []*trace.Transaction, block *types.Header, fl *faults) (int, error) {
+	var parents int
+	for i, f := range codeFrames(executions) {
+		if !f.L1 {
+			continue
+		}
+		num := block.Number.Uint64()
+		for _, r := range f.Trace.Reads {
+			if r.Op != vm.BLOCKHASH {
+				continue
+			}
+			switch n := r.Key; {
+			case n.IsUint64() && n.Uint64()+1 == num:
+				if common.Hash(r.Value.Bytes32()) != block.ParentHash && !fl.has(func(f *faults) bool { return f.blockHash }) {
+					return 0, fmt.Errorf("%w: the L1 frame at %s reads BLOCKHASH(%d) = %x, the pinned block's parent hash is %s", ErrStatement, f.Trace.Address, n.Uint64(), r.Value.Bytes32(), block.ParentHash)
+				}
+				parents++
+			case !n.IsUint64() || n.Uint64() >= num || num-n.Uint64() > 256:
+				if !r.Value.IsZero() && !fl.has(func(f *faults) bool { return f.blockHash }) {
+					return 0, fmt.Errorf("%w: the L1 frame at %s reads BLOCKHASH(%s) = %s, out of range", ErrStatement, f.Trace.Address, n.Dec(), r.Value.Hex())
+				}
+			case !fl.has(func(f *faults) bool { return f.unsupported }):
+				return 0, &TransactionError{Index: i, Err: fmt.Errorf("%w: BLOCKHASH(%d) in the L1 frame at %s: only the pinned block's parent's hash is proven", verifier.ErrUnsupported, n.Uint64(), f.Trace.Address)}
+			}
+		}
+	}
+	return parents, nil
 }
 
 // contextDigestOf is contextDigest outside the circuit.

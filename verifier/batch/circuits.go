@@ -439,6 +439,10 @@ const (
 	// (transientOwner), so each transaction's transient storage starts
 	// at zero.
 	domTransient = 12
+	// domParentHash is the owner domain of the pinned L1 block's parent
+	// hash (key the parent's number, value the hash), which the block
+	// segment writes and the L1 frames' BLOCKHASH of that block reads.
+	domParentHash = 15
 )
 
 // two166 places a transaction's time in a transient slot's owner.
@@ -1387,12 +1391,15 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	// other state reads are refused (the L2 state tree holds no balances
 	// yet).
 	l2 := api.Sub(1, c.L1)
+	number := f.Context[contextNumber]
 	for j := range f.Reads {
 		r := &f.Reads[j]
 		isSize := api.Mul(r.Used, api.IsZero(r.Kind))
 		isHash := api.Mul(r.Used, api.IsZero(api.Sub(r.Kind, 1)))
 		isBalance := api.Mul(r.Used, api.IsZero(api.Sub(r.Kind, 2)))
-		api.AssertIsEqual(api.Mul(c.L1, api.Sub(r.Used, isSize, isHash, isBalance)), 0)
+		isBlockhash := api.Mul(r.Used, api.IsZero(api.Sub(r.Kind, 3)))
+		api.AssertIsEqual(api.Mul(c.L1, api.Sub(r.Used, isSize, isHash, isBalance, isBlockhash)), 0)
+		sum = api.Sub(sum, l1Blockhash(api, m, r, number, api.Mul(c.L1, isBlockhash)))
 		api.AssertIsEqual(api.Mul(l2, api.Sub(r.Used, isSize, isHash)), 0)
 		hi := api.ToBinary(r.Key.Hi, 128)
 		account := api.Add(api.Mul(api.FromBinary(hi[:32]...), two128), r.Key.Lo)
@@ -1439,6 +1446,30 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 		return memory{}, nil, err
 	}
 	return m.next(t, acc, sum), alias, nil
+}
+
+// l1Blockhash proves, where on is 1, an L1 frame's BLOCKHASH read r,
+// the pinned block's number being number (below 2^64, the block
+// segment's), and returns the storage argument's term of what it reads:
+// the parent's hash (of block number − 1), which the block segment
+// wrote; or nothing where the block asked for is the pinned one or
+// later, or more than 256 blocks before it, whose hash the EVM gives as
+// zero. Any other block's is refused. Where on is 0 it returns zero.
+func l1Blockhash(api frontend.API, m memory, r *verifier.StateEntry, number verifier.Word, on frontend.Variable) frontend.Variable {
+	keyHiZero := api.IsZero(r.Key.Hi)
+	isParent := api.Mul(keyHiZero, api.IsZero(api.Sub(api.Add(r.Key.Lo, 1), number.Lo)))
+	// later: the key is the pinned block's number or more (both limbs
+	// below 2^128, so the differences below are within their bits).
+	ge := api.ToBinary(api.Add(api.Mul(on, api.Sub(r.Key.Lo, number.Lo)), two128), 129)[128]
+	later := api.Sub(1, api.Mul(keyHiZero, api.Sub(1, ge)))
+	// older: the pinned block's number is the key's plus 257 or more.
+	old := api.ToBinary(api.Add(api.Mul(on, api.Sub(number.Lo, r.Key.Lo, 257)), two129), 130)[129]
+	older := api.Mul(keyHiZero, old)
+	zero := api.Sub(api.Add(later, older), api.Mul(later, older))
+	api.AssertIsEqual(api.Mul(on, api.Sub(1, isParent, zero)), 0)
+	api.AssertIsEqual(api.Mul(on, zero, r.Value.Hi), 0)
+	api.AssertIsEqual(api.Mul(on, zero, r.Value.Lo), 0)
+	return api.Mul(on, isParent, m.term(api, m.fingerprint(api, parentHashOwner, 0, r.Key.Lo, r.Value.Hi, r.Value.Lo, 0)))
 }
 
 // undo is 1 where the frame's writes do not stay: it reverts, a frame
@@ -1794,6 +1825,10 @@ func boundaryVar(api frontend.API, batchHi, batchLo, chainID, txsHi, txsLo, acc,
 }
 
 var two128 = new(big.Int).Lsh(big.NewInt(1), 128)
+
+// two129 offsets a difference of two values below 2^129 to a
+// nonnegative one.
+var two129 = new(big.Int).Lsh(big.NewInt(1), 129)
 
 func hashVars(api frontend.API, vs ...frontend.Variable) (frontend.Variable, error) {
 	h, err := poseidon2.New(api)

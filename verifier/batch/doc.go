@@ -130,7 +130,10 @@
 // SELFBALANCE, where the frame's steps run it (the segment counts them),
 // the read set's balance read of its own address (all through the
 // storage argument: the header segment opens the balance reads as it
-// opens the code reads); BLOCKHASH is refused there. An L2 frame's
+// opens the code reads); BLOCKHASH there of the pinned block's parent
+// is its parent hash, which the block segment writes from the header,
+// of the pinned block, a later one or one more than 256 blocks before
+// it zero, and of any other block refused. An L2 frame's
 // EXTCODESIZE and EXTCODEHASH read the size and keccak256 hash of the
 // code the first L2 frame of the batch at the account runs, which that
 // frame writes (the hash read from a code segment); EXTCODESIZE of an

@@ -60,8 +60,10 @@ func pushed(tr *trace.Trace, k, j int, v uint256.Int) {
 // account, EXTCODESIZE the size of the code its code segment proved. The
 // honest batch solves; a frame that read another hash or size is refused
 // by Witnesses and, built anyway, by the last end segment only;
-// BLOCKHASH in an L1 frame is refused by Witnesses and by the frame's
-// own segment. TestL1Balances covers BALANCE and SELFBALANCE.
+// BLOCKHASH in an L1 frame of a block other than the pinned block's
+// parent, before it and within 256 blocks, is refused by Witnesses and by
+// the frame's own segment (TestL1BlockHash covers the others).
+// TestL1Balances covers BALANCE and SELFBALANCE.
 func TestL1StateReads(t *testing.T) {
 	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
 	// ADDRESS EXTCODEHASH POP ADDRESS EXTCODESIZE POP STOP
@@ -357,4 +359,78 @@ func TestL2CodeReads(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, lastEnd(segs), solveAll(t, c, segs))
 	})
+}
+
+// TestL1BlockHash proves an L1 frame's BLOCKHASH (SPEC §1: the pinned
+// L1 block's): of the pinned block's parent, its parent hash, which the
+// block segment reads from the block's header; of the pinned block, a
+// later one, or one more than 256 blocks before it, zero. The honest
+// batches solve; a frame that read another parent hash is refused by
+// Witnesses and, built anyway, by the last end segment; one that read a
+// nonzero hash of a block out of range, by its own segment.
+func TestL1BlockHash(t *testing.T) {
+	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
+	const number = 1000
+	// The L1 frame runs on go-ethereum's runtime, whose block hashes are
+	// the keccak256 of the number's decimal digits.
+	hashOf := func(n uint64) common.Hash { return crypto.Keccak256Hash([]byte(new(big.Int).SetUint64(n).String())) }
+	batchOf := func(t *testing.T, code []byte, change func(tr *trace.Trace)) (*Header, *L1Lists, []*trace.Transaction) {
+		exec, _ := l1Batch(t)
+		block := pinnedHeader(number, 1_700_000_000, 30_000_000, big.NewInt(7), nil)
+		block.ParentHash = hashOf(number - 1)
+		ctx := l1Context(block, big.NewInt(1337))
+		tr, err := trace.Run(trace.Call{Code: code, Address: l1Target, Caller: precompiles.Alias(l1Caller), Context: &ctx})
+		require.NoError(t, err)
+		tr.Origin = alice
+		change(tr)
+		exec.Frames[1].Trace = tr
+		lists := &L1Lists{Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(code)}, {Contract: l1Caller}}, Block: block}
+		return headerFor(t, txs, lists), lists, []*trace.Transaction{exec}
+	}
+	// blockhash is PUSH2 n BLOCKHASH POP STOP.
+	blockhash := func(n uint64) []byte { return []byte{0x61, byte(n >> 8), byte(n), 0x40, 0x50, 0x00} }
+	same := func(*trace.Trace) {}
+	for _, tc := range []struct {
+		name string
+		n    uint64
+		want common.Hash
+	}{
+		{"the parent's", number - 1, hashOf(number - 1)},
+		{"the pinned block's", number, common.Hash{}},
+		{"a later block's", number + 1, common.Hash{}},
+		{"a block 257 before", number - 257, common.Hash{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, l1, execs := batchOf(t, blockhash(tc.n), same)
+			r := execs[0].Frames[1].Trace.Reads[0]
+			require.Equal(t, vm.BLOCKHASH, r.Op)
+			require.Equal(t, tc.want, common.Hash(r.Value.Bytes32()))
+			segs, err := witnessesFor(h, l1, txs, execs, readsCapacity)
+			require.NoError(t, err)
+			parents := uint64(0)
+			if tc.n == number-1 {
+				parents = 1
+			}
+			require.Equal(t, parents, u64Of(segs[segmentsOf(segs, KindBlock)[0]].Assignment.(*blockSegment).ParentUses))
+			require.Empty(t, solveAll(t, readsCapacity, segs))
+		})
+	}
+	for _, tc := range []struct {
+		name    string
+		n       uint64
+		refused func([]SegmentWitness) []int
+	}{
+		{"another parent hash", number - 1, lastEnd},
+		{"a nonzero hash of the pinned block", number, func(segs []SegmentWitness) []int { return []int{frameSegmentAt(segs, l1Target)} }},
+		{"a nonzero hash of a block 257 before", number - 257, func(segs []SegmentWitness) []int { return []int{frameSegmentAt(segs, l1Target)} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, l1, execs := batchOf(t, blockhash(tc.n), func(tr *trace.Trace) { pushed(tr, 1, 0, *uint256.NewInt(0xbad)) })
+			_, err := witnessesFor(h, l1, txs, execs, readsCapacity)
+			require.ErrorIs(t, err, ErrStatement)
+			segs, err := faultyWitnesses(h, l1, txs, execs, readsCapacity, &faults{blockHash: true})
+			require.NoError(t, err)
+			require.Equal(t, fmt.Sprint(tc.refused(segs)), fmt.Sprint(solveAll(t, readsCapacity, segs)))
+		})
+	}
 }

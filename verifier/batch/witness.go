@@ -124,12 +124,14 @@ type SegmentWitness struct {
 // than MaxDepth, transient storage in an L1 frame or in a frame shape
 // without TransientCarried, a
 // frame that changes storage below a frame that reverts, BLOCKHASH in
-// an L1 frame, BALANCE, SELFBALANCE or BLOCKHASH in an L2 frame,
+// an L1 frame of a block before the pinned block's parent and within 256
+// blocks of it, BALANCE, SELFBALANCE or BLOCKHASH in an L2 frame,
 // EXTCODESIZE or EXTCODEHASH of an address no L2 frame of the batch runs
 // at, an L1 block before the merge). Where the batch runs L1
 // frames, l1.Block must be the pinned L1 block's header (ErrStatement
 // otherwise, and for an L1 frame that read a block value other than
-// that block's, or a balance other than the read set's, or an L1CALL
+// that block's, or a block hash other than the EVM's with that block,
+// or a balance other than the read set's, or an L1CALL
 // whose L1 frame's caller is not the one SPEC §1's alias rule gives).
 // Every L2 frame must run in the header's L2 block (Header.L2Block) with
 // its transaction's gas price, and each transaction's outcome must be
@@ -198,6 +200,8 @@ type faults struct {
 	// l1DelegateAsL2 takes an L1DELEGATECALL's frame for a DELEGATECALL
 	// of the target's L2 code.
 	l1DelegateAsL2 bool
+	// blockHash skips the check of the L1 frames' BLOCKHASH values.
+	blockHash bool
 	// alias makes a frame making an L1CALL claim the code hash that
 	// gives its L1 frames' caller by the alias rule, whatever its code's;
 	// noSenderCode makes the frames making L1CALLs read nothing for the
@@ -283,6 +287,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	// The L1 frames run in the pinned L1 block's context.
 	var block []byte
 	var pinned trace.Context
+	var parentReads int
 	if n := l1Frames(executions); n > 0 {
 		if h.L1ChainID == nil {
 			return nil, fmt.Errorf("%w: no L1 chain id", ErrStatement)
@@ -303,6 +308,9 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 			if executions, err = inPinnedContext(executions, pinned); err != nil {
 				return nil, err
 			}
+		}
+		if parentReads, err = l1BlockHashes(executions, given, fl); err != nil {
+			return nil, named(err, txs)
 		}
 	}
 	if h.ChainID == nil || !h.ChainID.IsUint64() {
@@ -395,7 +403,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		b.add(KindCode, b.code(code, c.codeCap()), code.tuples(), stack)
 	}
 	if block != nil {
-		seg, tuples := b.block(block, pinned, h.L1ChainID, l1Frames(executions), c.l1Block())
+		seg, tuples := b.block(block, pinned, h.L1ChainID, l1Frames(executions), parentReads, c.l1Block())
 		b.add(KindBlock, seg, tuples, stack)
 	}
 	for i, tx := range txs {
@@ -775,6 +783,12 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 				tuples = append(tuples, memTuple{owner: listOwnerOf(domCodeSize, a), valHi: elem(v[:16]), valLo: elem(v[16:])})
 			case vm.BALANCE:
 				tuples = append(tuples, balanceTuple(false, a, r.Value.ToBig()))
+			case vm.BLOCKHASH:
+				// The parent's hash, which the block segment wrote; the
+				// zero of a block out of range reads nothing.
+				if n := r.Key; n.IsUint64() && n.Uint64()+1 == tr.Context.Number {
+					tuples = append(tuples, parentHashTuple(n.Uint64(), common.Hash(r.Value.Bytes32())))
+				}
 			}
 		}
 		if runsSelfbalance(tr) && !b.faults.has(func(f *faults) bool { return f.noSelfbalance }) {
@@ -1346,6 +1360,8 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 				codes[i].sizeUses++
 			case vm.BALANCE:
 				// balanceUses checks it against the balance reads.
+			case vm.BLOCKHASH:
+				// l1BlockHashes checks it against the pinned block.
 			default:
 				if !fl.has(func(f *faults) bool { return f.unsupported }) {
 					return nil, nil, nil, nil, &TransactionError{Index: i, Err: fmt.Errorf("%w: %s in the L1 frame at %s (an L1 block hash)", verifier.ErrUnsupported, r.Op, f.Trace.Address)}
