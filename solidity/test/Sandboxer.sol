@@ -28,6 +28,11 @@ contract Sandboxer {
         return abi.decode(abi.decode(ret, (bytes)), (uint256));
     }
 
+    /// Calls target on L1 with data through L1CALL.
+    function l1Call(address target, bytes calldata data) external returns (bytes memory) {
+        return L1.callL1(target, data);
+    }
+
     function readCount(address counter) external returns (bytes memory) {
         return L1.callL1(counter, abi.encodeWithSignature("count()"));
     }

@@ -115,3 +115,40 @@ func TestL1PrecompileBatches(t *testing.T) {
 		})
 	}
 }
+
+// TestL1BlockHashBatch proves, on the booster, an L1 frame's BLOCKHASH
+// of the pinned block's parent: bob's L1CALL of Probe.context returns
+// blockhash(block.number - 1) among the L1 block's values, the pinned
+// header's parent hash, and the segments of the batch solve.
+func TestL1BlockHashBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves the segments of a booster batch")
+	}
+	rec := trace.NewTxRecorder()
+	l1 := boostertest.NewL1(t)
+	rollup := l1.NewRollup(t, booster.WithTracer(rec.Hooks()), booster.WithL1Tracer(rec.L1Hooks()),
+		booster.WithGenesis(types.GenesisAlloc{sandboxerCaller: {Code: solidity.MustLoad("Sandboxer").DeployedBytecode}}))
+	probe := l1.Deploy(t, "Probe")
+	l1.Advance(3)
+	require.NoError(t, rollup.Booster.SetL1Source(l1.Source(t)))
+	input, err := solidity.MustLoad("Probe").ABI.Pack("context")
+	require.NoError(t, err)
+	rollup.Account(t, "bob").Transact(t, sandboxerCaller, "Sandboxer", "l1Call", probe, input)
+	b, err := rollup.Booster.ExecuteBatch(context.Background())
+	require.NoError(t, err)
+	require.Len(t, b.Receipts, 1)
+	r := b.Receipts[0]
+	require.Equal(t, types.ReceiptStatusSuccessful, r.Status, "%x", r.ReturnData)
+	lists, err := b.L1Lists()
+	require.NoError(t, err)
+	require.NotEqual(t, common.Hash{}, lists.Block.ParentHash)
+	require.Equal(t, lists.Block.ParentHash.Bytes(), r.ReturnData[len(r.ReturnData)-32:])
+	execs, err := rec.Transactions()
+	require.NoError(t, err)
+	c := sandboxerCapacity()
+	c.Calldata = 160 // l1Call's ABI encoding: 132 bytes
+	// Probe.context's seven words, returned as bytes.
+	c.Frame.CallReturn, c.Frame.Return, c.Frame.RdcWords = 8, 10, 8
+	kinds := solveBoosterBatch(t, b, execs, c)
+	require.Equal(t, 1, kinds[batch.KindBlock])
+}
