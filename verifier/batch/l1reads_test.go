@@ -32,8 +32,14 @@ var readsCapacity = func() Capacity {
 // storage) and the L1 frame's trace passed through change.
 func readsBatch(t *testing.T, code []byte, txs []*types.Transaction, change func(tr *trace.Trace)) (*Header, *L1Lists, []*trace.Transaction) {
 	t.Helper()
-	exec, l1 := l1Batch(t)
-	block := l1.Block
+	_, l1 := l1Batch(t)
+	return readsBatchAt(t, l1.Block, code, txs, change)
+}
+
+// readsBatchAt is readsBatch pinned to block.
+func readsBatchAt(t *testing.T, block *types.Header, code []byte, txs []*types.Transaction, change func(tr *trace.Trace)) (*Header, *L1Lists, []*trace.Transaction) {
+	t.Helper()
+	exec, _ := l1Batch(t)
 	ctx := l1Context(block, big.NewInt(1337))
 	tr, err := trace.Run(trace.Call{Code: code, Address: l1Target, Caller: precompiles.Alias(l1Caller), Context: &ctx})
 	require.NoError(t, err)
@@ -374,18 +380,10 @@ func TestL1BlockHash(t *testing.T) {
 	// The L1 frame runs on go-ethereum's runtime, whose block hashes are
 	// the keccak256 of the number's decimal digits.
 	hashOf := func(n uint64) common.Hash { return crypto.Keccak256Hash([]byte(new(big.Int).SetUint64(n).String())) }
+	block := pinnedHeader(number, 1_700_000_000, 30_000_000, big.NewInt(7), nil)
+	block.ParentHash = hashOf(number - 1)
 	batchOf := func(t *testing.T, code []byte, change func(tr *trace.Trace)) (*Header, *L1Lists, []*trace.Transaction) {
-		exec, _ := l1Batch(t)
-		block := pinnedHeader(number, 1_700_000_000, 30_000_000, big.NewInt(7), nil)
-		block.ParentHash = hashOf(number - 1)
-		ctx := l1Context(block, big.NewInt(1337))
-		tr, err := trace.Run(trace.Call{Code: code, Address: l1Target, Caller: precompiles.Alias(l1Caller), Context: &ctx})
-		require.NoError(t, err)
-		tr.Origin = alice
-		change(tr)
-		exec.Frames[1].Trace = tr
-		lists := &L1Lists{Code: []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(code)}, {Contract: l1Caller}}, Block: block}
-		return headerFor(t, txs, lists), lists, []*trace.Transaction{exec}
+		return readsBatchAt(t, block, code, txs, change)
 	}
 	// blockhash is PUSH2 n BLOCKHASH POP STOP.
 	blockhash := func(n uint64) []byte { return []byte{0x61, byte(n >> 8), byte(n), 0x40, 0x50, 0x00} }
