@@ -265,11 +265,11 @@ func (c *Circuit) Define(api frontend.API) error {
 
 // FrameOutcome is what FrameWitness.Constrain proves about a frame for the
 // circuit around it: its commitment, whether it reverted (1) or returned
-// (0), and how many of its steps change state (SSTORE, TSTORE, LOG0 to
-// LOG4), which a static call must not make; its return data is the
-// witness's RetLen and Return.
+// (0), how many of its steps change state (SSTORE, TSTORE, LOG0 to
+// LOG4), which a static call must not make, and how many of those are
+// SSTORE (Stores); its return data is the witness's RetLen and Return.
 type FrameOutcome struct {
-	Commitment, Reverted, Writes frontend.Variable
+	Commitment, Reverted, Writes, Stores frontend.Variable
 	// Keccak are the keccak table's claims, one per entry (the short
 	// ones, then the long ones), in a shape with KeccakClaims (none
 	// otherwise): the circuit around the frame must prove each used
@@ -337,7 +337,7 @@ func (c *FrameWitness) Constrain(api frontend.API) (FrameOutcome, error) {
 		return FrameOutcome{}, err
 	}
 	multicommit.WithCommitment(api, b.memoryArgument, b.committed...)
-	return FrameOutcome{Commitment: sum, Reverted: b.reverted, Writes: b.writes, Keccak: b.claims}, nil
+	return FrameOutcome{Commitment: sum, Reverted: b.reverted, Writes: b.writes, Stores: b.stores, Keccak: b.claims}, nil
 }
 
 // builder holds what the parts of Define share.
@@ -368,6 +368,7 @@ type builder struct {
 	committed []frontend.Variable
 	reverted  frontend.Variable
 	writes    frontend.Variable
+	stores    frontend.Variable
 	// claims are the keccak table's claims (KeccakClaims).
 	claims []KeccakClaim
 }
@@ -671,7 +672,7 @@ func (b *builder) rows() {
 	}
 	tbits := bits.Len(uint(portsPerRow * len(c.Rows)))
 	hasK := b.s.hasK()
-	var reverted, writes frontend.Variable = 0, 0
+	var reverted, writes, stores frontend.Variable = 0, 0, 0
 	for i := range c.Rows {
 		r := &c.Rows[i]
 		api.AssertIsBoolean(r.Active)
@@ -715,6 +716,7 @@ func (b *builder) rows() {
 		isLog := api.Add(isLData, isLSizeMid, isLSizeEnd, isLTopicMid, isLTopicEnd)
 		reverted = api.Add(reverted, b.flag(r, famRevert))
 		writes = api.Add(writes, isSstore, isTstore, b.flag(r, famLogSizeEnd), b.flag(r, famLogTopicEnd))
+		stores = api.Add(stores, isSstore)
 		// A call's rows; RETURNDATASIZE and GAS.
 		isCParam, isCData, isCSize := b.flag(r, famCallParam), b.flag(r, famCallData), b.flag(r, famCallSize)
 		isCRet, isCEnd := b.flag(r, famCallRet), b.flag(r, famCallEnd)
@@ -984,7 +986,7 @@ func (b *builder) rows() {
 			r.Data.Hi, r.Data.Lo, r.Data.OldHi, r.Data.OldLo,
 			r.R0.PrevT, r.R1.PrevT, r.W0.PrevT, r.Data.PrevT)
 	}
-	b.reverted, b.writes = reverted, writes
+	b.reverted, b.writes, b.stores = reverted, writes, stores
 
 	// Initial and final cells of stack and memory.
 	zero := newCombo(0, 0)

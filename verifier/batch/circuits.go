@@ -975,7 +975,7 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	} else {
 		api.AssertIsEqual(isL1Call, 0)
 	}
-	entry, err := frameEntry(api, s.Sender, s.Sender, [2]frontend.Variable{0, api.Mul(api.Sub(1, isL1Call), price)}, address, s.Value, dataLen, data, isL1Call, 0, 0, 0, [2]frontend.Variable{0, 0}, t, delegation{On: 0, Code: address, By: 0, L1Code: 0}, noAncestors())
+	entry, err := frameEntry(api, s.Sender, s.Sender, [2]frontend.Variable{0, api.Mul(api.Sub(1, isL1Call), price)}, address, s.Value, dataLen, data, isL1Call, 0, 0, 0, 0, [2]frontend.Variable{0, 0}, t, delegation{On: 0, Code: address, By: 0, L1Code: 0}, noAncestors())
 	if err != nil {
 		return err
 	}
@@ -1070,6 +1070,10 @@ type frameSegment struct {
 	// the L1 frame an L1SANDBOXCALL entered, whose writes and L1 logs
 	// (and its callees') are undone when it returns, even on success.
 	Rest, L1, Static, Doomed, Sandbox frontend.Variable
+	// ReadOnly is 1 for an L1 frame below an L1CALL made in a static
+	// context, which the L1 EVM runs as not static but refuses any
+	// SSTORE of (L1CallStaticViolation): it runs none.
+	ReadOnly frontend.Variable
 	// SenderCode is 1 where the frame reads its address's L1 code read
 	// (L1CodeHash) and its code's keccak256 hash (CodeHash), as halves,
 	// to decide SPEC §1's alias of its L1CALLs' sender.
@@ -1179,9 +1183,13 @@ func (c *frameSegment) Define(api frontend.API) error {
 	api.AssertIsBoolean(c.L1)
 	api.AssertIsBoolean(c.Static)
 	api.AssertIsBoolean(c.Doomed)
-	// Only an L1 frame is a sandbox's.
+	// Only an L1 frame is a sandbox's, or read-only; a read-only one
+	// runs no SSTORE.
 	api.AssertIsBoolean(c.Sandbox)
 	api.AssertIsEqual(api.Mul(c.Sandbox, api.Sub(1, c.L1)), 0)
+	api.AssertIsBoolean(c.ReadOnly)
+	api.AssertIsEqual(api.Mul(c.ReadOnly, api.Sub(1, c.L1)), 0)
+	api.AssertIsEqual(api.Mul(c.ReadOnly, outcome.Stores), 0)
 	// A static frame changes no state.
 	api.AssertIsEqual(api.Mul(c.Static, outcome.Writes), 0)
 	// The calldata as the contexts hash it: the transaction capacity's
@@ -1198,7 +1206,7 @@ func (c *frameSegment) Define(api frontend.API) error {
 	}
 	api.ToBinary(api.Sub(min(c.dataCap, len(f.Calldata)), f.CalldataLen), 16)
 	price := f.Context[verifier.ContextChainID+2]
-	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), [2]frontend.Variable{price.Hi, price.Lo}, addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1, c.Static, c.Doomed, c.Sandbox, c.LogsIn, c.Tx, c.Delegation, c.Ancestors)
+	entry, err := frameEntry(api, addr(f.Caller), addr(f.Origin), [2]frontend.Variable{price.Hi, price.Lo}, addr(f.Address), [2]frontend.Variable{f.Value.Hi, f.Value.Lo}, f.CalldataLen, data, c.L1, c.Static, c.Doomed, c.Sandbox, c.ReadOnly, c.LogsIn, c.Tx, c.Delegation, c.Ancestors)
 	if err != nil {
 		return err
 	}
@@ -1520,10 +1528,11 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, en
 	// target their input names, with the rest of the input, no value and
 	// the alias rule's sender.
 	isL1 := api.Add(isL1Call, isSandbox)
-	// Both from an L2 frame, static or not. L1CALL's L1 frame is static
-	// where the call is (SPEC §1: in a static context it may read, and a
-	// write refuses it with L1CallStaticViolation: a frame proven static
-	// runs no SSTORE, so it is one the L1 EVM ran to the same end);
+	// Both from an L2 frame, static or not, their L1 frames never
+	// static. L1CALL's is read-only where the call is static (SPEC §1:
+	// in a static context it may read, and a write refuses it with
+	// L1CallStaticViolation: a frame proven to run no SSTORE is one the
+	// L1 EVM ran to the same end), and so are its callees;
 	// L1SANDBOXCALL's never is (its changes are thrown away).
 	api.AssertIsEqual(api.Mul(isL1, c.L1), 0)
 	// An L1 frame's sender is decided by the alias rule's reads, from a
@@ -1546,7 +1555,9 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, en
 	// skipping: its calldata is the input after the target's 20 bytes.
 	skipping := api.Add(isL1, isL1Delegate)
 	alias := api.Mul(isL1, aliased)
-	static := api.Mul(api.Sub(1, isSandbox), api.Sub(api.Add(c.Static, call.Static), api.Mul(c.Static, call.Static)))
+	either := api.Sub(api.Add(c.Static, call.Static), api.Mul(c.Static, call.Static))
+	static := api.Mul(api.Sub(1, isL1), either)
+	readOnly := api.Add(api.Mul(isL1Call, either), api.Mul(api.Sub(1, isL1), c.ReadOnly))
 	// A static frame calls with no value.
 	api.AssertIsEqual(api.Mul(c.Static, used, api.Sub(1, api.IsZero(call.Value.Hi))), 0)
 	api.AssertIsEqual(api.Mul(c.Static, used, api.Sub(1, api.IsZero(call.Value.Lo))), 0)
@@ -1596,7 +1607,7 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, en
 	// L1 EVM's, zero.
 	own := f.Context[verifier.ContextChainID+2]
 	price := [2]frontend.Variable{api.Mul(api.Sub(1, isL1), own.Hi), api.Mul(api.Sub(1, isL1), own.Lo)}
-	entry, err := frameEntry(api, sender, addr(f.Origin), price, address, value, dataLen, data, layer, static, doomed, isSandbox, logsIn, c.Tx, d, ancestry)
+	entry, err := frameEntry(api, sender, addr(f.Origin), price, address, value, dataLen, data, layer, static, doomed, isSandbox, readOnly, logsIn, c.Tx, d, ancestry)
 	if err != nil {
 		return nil, err
 	}
@@ -1611,16 +1622,17 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, en
 // (160-bit values), the gas price GASPRICE pushes (the transaction's, on
 // L2; 128-bit halves), address, value (halves), calldata length, its
 // layer (1 for L1), whether it is static, whether a frame above it
-// reverts, whether it is an L1SANDBOXCALL's L1 frame, the log chains'
-// values it starts from (L2, then L1; see
+// reverts, whether it is an L1SANDBOXCALL's L1 frame, whether it is
+// read-only (below a static L1CALL), the log chains' values it starts
+// from (L2, then L1; see
 // LogsDigest), the time of its transaction's segment (which names the
 // transaction's transient storage), its delegation (whether a
 // DELEGATECALL entered it, the address of the code it runs and the time
 // of the frame that delegated), the slotOwner values of the frames above it (MaxDepth − 1,
 // nearest first, zero past the top), and the calldata bytes, zero-padded
 // and packed 31 to an element.
-func frameEntry(api frontend.API, caller, origin frontend.Variable, price [2]frontend.Variable, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1, static, doomed, sandbox frontend.Variable, logs [2]frontend.Variable, tx frontend.Variable, d delegation, ancestors []frontend.Variable) (frontend.Variable, error) {
-	vs := []frontend.Variable{caller, origin, price[0], price[1], address, value[0], value[1], dataLen, l1, static, doomed, sandbox, logs[0], logs[1], tx, d.On, d.Code, d.By, d.L1Code}
+func frameEntry(api frontend.API, caller, origin frontend.Variable, price [2]frontend.Variable, address frontend.Variable, value [2]frontend.Variable, dataLen frontend.Variable, data []frontend.Variable, l1, static, doomed, sandbox, readOnly frontend.Variable, logs [2]frontend.Variable, tx frontend.Variable, d delegation, ancestors []frontend.Variable) (frontend.Variable, error) {
+	vs := []frontend.Variable{caller, origin, price[0], price[1], address, value[0], value[1], dataLen, l1, static, doomed, sandbox, readOnly, logs[0], logs[1], tx, d.On, d.Code, d.By, d.L1Code}
 	vs = append(vs, ancestors...)
 	for i := 0; i < len(data); i += 31 {
 		vs = append(vs, bytesValue(api, data[i:min(i+31, len(data))]))

@@ -51,10 +51,10 @@
 //     value, the caller's address as sender, aliased by SPEC §1's rule:
 //     unless the keccak256 hash of the frame's code, which a code
 //     segment proves for its digest, is the read set's code read for its
-//     address; an L1CALL's frame is static where the call is, which
-//     proves it wrote nothing, a sandbox's is never static, and its
-//     writes and L1 logs, and its callees', are undone when it returns,
-//     even on success); a call of the identity
+//     address; neither is static: an L1CALL's frame, and its callees,
+//     are read-only where the call is static, proving they run no
+//     SSTORE; a sandbox's writes and L1 logs, and its callees', are
+//     undone when it returns, even on success); a call of the identity
 //     precompile (0x04) enters no frame: the segment proves it returned
 //     its input (or failed without return data) and pushes nothing, and
 //     so does a call of the ecrecover precompile (0x01) where the

@@ -145,40 +145,60 @@ func TestSandboxCall(t *testing.T) {
 
 // TestStaticL1Call proves an L1CALL made in a static context (SPEC §1:
 // it may read L1 state; a write refuses it): its L1 frame is proven
-// static, so it runs no SSTORE and ends as the L1 EVM, which refuses
-// only writes, ran it. Built anyway with its L1 frame entered as not
-// static, the calling L2 frame's segment refuses the batch; an L1 frame
-// below a static L1CALL that logs (which the L1 EVM allows and a static
-// frame's proof does not take) is refused by name.
+// read-only, so it runs no SSTORE and ends as the L1 EVM, which refuses
+// only writes, ran it; it may log. Built anyway with its L1 frame
+// entered as not read-only, the calling L2 frame's segment refuses the
+// batch; an L1 frame below a static L1CALL that runs SSTORE (which the
+// L1 EVM refuses with L1CallStaticViolation) is refused by name and,
+// built anyway, by its own segment.
 func TestStaticL1Call(t *testing.T) {
 	if testing.Short() {
 		t.Skip("solves frames of a shape with logs")
 	}
-	// It reads slots 1 and 2 and stops.
-	reader := common.FromHex("600154600254" + "00")
-	exec, lists := l1PrecompileBatch(t, 0, true, reader)
-	require.Equal(t, vm.STATICCALL, exec.Frames[0].Trace.Calls[0].Op)
 	_, txs := signedBatch(t, []memCall{{l1Caller, nil}})
-	execs := []*trace.Transaction{exec}
-	h := headerFor(t, txs, lists)
-	segs, err := witnessesFor(h, lists, txs, execs, sandboxCapacity)
-	require.NoError(t, err)
-	l1Seg := frameSegmentAt(segs, l1Target)
-	require.True(t, isOne(segs[l1Seg].Assignment.(*frameSegment).Static))
-	require.Empty(t, solveAll(t, sandboxCapacity, segs))
-
-	t.Run("entered as not static", func(t *testing.T) {
-		segs, err := faultyWitnesses(h, lists, txs, execs, sandboxCapacity, &faults{l1CallNotStatic: true})
-		require.NoError(t, err)
-		require.Equal(t, []int{frameSegmentAt(segs, l1Caller)}, solveAll(t, sandboxCapacity, segs))
-	})
-	t.Run("a log below it", func(t *testing.T) {
-		exec, lists := l1PrecompileBatch(t, 0, true, common.FromHex("600154600254"+"60ee60006000a1"+"00"))
-		log := []*types.Log{{Address: l1Target, Topics: []common.Hash{common.BytesToHash([]byte{0xee})}, Data: []byte{}}}
-		h := headerWithLogs(t, txs, lists, []bool{false}, [][]*types.Log{nil}, [][]*types.Log{log})
+	log := []*types.Log{{Address: l1Target, Topics: []common.Hash{common.BytesToHash([]byte{0xee})}, Data: []byte{}}}
+	header := func(t *testing.T, lists *L1Lists, logs []*types.Log) *Header {
+		h := headerWithLogs(t, txs, lists, []bool{false}, [][]*types.Log{nil}, [][]*types.Log{logs})
 		h.L1BlockNumber, h.L1BlockHash = lists.Block.Number.Uint64(), lists.Block.Hash()
-		_, err := witnessesFor(h, lists, txs, []*trace.Transaction{exec}, sandboxCapacity)
+		return h
+	}
+	for _, tc := range []struct {
+		name string
+		code []byte
+		logs []*types.Log
+	}{
+		// It reads slots 1 and 2 and stops.
+		{"a read", common.FromHex("600154600254" + "00"), nil},
+		// It reads them and logs LOG1 0xee without data.
+		{"a read and a log", common.FromHex("600154600254" + "60ee60006000a1" + "00"), log},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			exec, lists := l1PrecompileBatch(t, 0, true, tc.code)
+			require.Equal(t, vm.STATICCALL, exec.Frames[0].Trace.Calls[0].Op)
+			execs := []*trace.Transaction{exec}
+			h := header(t, lists, tc.logs)
+			segs, err := witnessesFor(h, lists, txs, execs, sandboxCapacity)
+			require.NoError(t, err)
+			l1 := segs[frameSegmentAt(segs, l1Target)].Assignment.(*frameSegment)
+			require.True(t, isOne(l1.ReadOnly))
+			require.False(t, isOne(l1.Static))
+			require.Empty(t, solveAll(t, sandboxCapacity, segs))
+
+			segs, err = faultyWitnesses(h, lists, txs, execs, sandboxCapacity, &faults{l1CallNotStatic: true})
+			require.NoError(t, err)
+			require.Equal(t, []int{frameSegmentAt(segs, l1Caller)}, solveAll(t, sandboxCapacity, segs))
+		})
+	}
+	t.Run("an SSTORE below it", func(t *testing.T) {
+		exec, lists := l1PrecompileBatch(t, 0, true, l1TargetCode)
+		lists.Writes = []L1Slot{sandboxSlot(1, 7)}
+		execs := []*trace.Transaction{exec}
+		h := header(t, lists, nil)
+		_, err := witnessesFor(h, lists, txs, execs, sandboxCapacity)
 		require.ErrorIs(t, err, verifier.ErrUnsupported)
+		segs, err := faultyWitnesses(h, lists, txs, execs, sandboxCapacity, &faults{unsupported: true})
+		require.NoError(t, err)
+		require.Equal(t, []int{frameSegmentAt(segs, l1Target)}, solveAll(t, sandboxCapacity, segs))
 	})
 }
 

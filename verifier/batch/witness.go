@@ -193,7 +193,8 @@ type faults struct {
 	// (entered as one, its writes and logs kept); sandboxWrites keeps
 	// its writes and sandboxLogs its logs, its entry a sandbox's.
 	sandboxKept, sandboxWrites, sandboxLogs bool
-	// l1CallNotStatic enters a static L1CALL's L1 frame as not static;
+	// l1CallNotStatic enters a static L1CALL's L1 frame as not
+	// read-only;
 	// l1CallValue enters an L1CALL's L1 frame with the value the call
 	// sent (which the precompile refuses).
 	l1CallNotStatic, l1CallValue bool
@@ -458,7 +459,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		}
 		logs := chains[i][tops[i]].Out
 		outcome := outcomeOf(!top.Reverted, top.ReturnData, logs, words)
-		entry := entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), false, false, false, false, [2]fr.Element{}, txTime, delegated{}, nil, c.Calldata)
+		entry := entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), false, false, false, false, false, [2]fr.Element{}, txTime, delegated{}, nil, c.Calldata)
 		if direct {
 			if entry, err = directL1Call(tx, sigs[i].Sender, e, txTime, c.Calldata, fl.has(func(f *faults) bool { return f.foreignEntry })); err != nil {
 				return nil, txError(i, tx, err)
@@ -828,6 +829,7 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	}
 	seg.Doomed = bitOf(seg.popped.doomed)
 	seg.Sandbox = bitOf(seg.popped.sandbox)
+	seg.ReadOnly = bitOf(seg.popped.readOnly)
 	for j := range seg.Ancestors {
 		seg.Ancestors[j] = seg.popped.ancestors[j].BigInt(new(big.Int))
 	}
@@ -1877,9 +1879,10 @@ type pending struct {
 	ctx    fr.Element
 	static bool
 	doomed bool
-	// sandbox is set for the L1 frame an L1SANDBOXCALL enters.
-	sandbox   bool
-	ancestors []fr.Element
+	// sandbox is set for the L1 frame an L1SANDBOXCALL enters,
+	// readOnly for an L1 frame below an L1CALL in a static context.
+	sandbox, readOnly bool
+	ancestors         []fr.Element
 	// tx is the time of the transaction segment the frame's transaction
 	// has, d how it was entered.
 	tx uint64
@@ -1941,7 +1944,7 @@ func directL1Call(tx *types.Transaction, sender common.Address, e *trace.Transac
 	case l1.Reverted != top.Reverted || !bytes.Equal(l1.ReturnData, top.ReturnData):
 		return fr.Element{}, fmt.Errorf("%w: a transaction to L1CALL that did not end as its L1 frame did (the precompile's own failure is not proven)", verifier.ErrUnsupported)
 	}
-	return entryOf(sender, sender, new(big.Int), target, new(big.Int), data[20:], true, false, false, false, [2]fr.Element{}, txTime, delegated{}, nil, dataCap), nil
+	return entryOf(sender, sender, new(big.Int), target, new(big.Int), data[20:], true, false, false, false, false, [2]fr.Element{}, txTime, delegated{}, nil, dataCap), nil
 }
 
 // delegationValues is d as circuit values, for a frame at address.
@@ -2037,7 +2040,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	}
 	top := st[len(st)-1]
 	ancestors := ancestry(top.ancestors)
-	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, top.static, top.doomed, top.sandbox, chains[k].In, top.tx, top.d, ancestors, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, chains[k].Out, words))
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, top.static, top.doomed, top.sandbox, top.readOnly, chains[k].In, top.tx, top.d, ancestors, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, chains[k].Out, words))
 	if top.ctx != ctx && !fl.has(func(f *faults) bool { return f.foreignEntry }) {
 		return pendingFrame{}, fmt.Errorf("%w: the frame at %s is not the one the calls before it entered", ErrStatement, tr.Address)
 	}
@@ -2060,10 +2063,8 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 		if (step.Op == vm.TLOAD || step.Op == vm.TSTORE) && f.L1 && !unsupported {
 			return pendingFrame{}, fmt.Errorf("%w: transient storage in an L1 frame (%s at pc %d of %s)", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
 		}
-		if f.L1 && top.static && step.Op >= vm.LOG0 && step.Op <= vm.LOG4 && !unsupported {
-			// The L1 EVM runs a static L1CALL's frames as not static,
-			// refusing only their writes; its segments prove them
-			// static, which takes no log.
+		if top.readOnly && step.Op == vm.SSTORE && !unsupported {
+			// The L1 EVM refuses it (L1CallStaticViolation) and stops.
 			return pendingFrame{}, fmt.Errorf("%w: %s at pc %d of %s, an L1 frame below a static L1CALL", verifier.ErrUnsupported, step.Op, step.PC, tr.Address)
 		}
 		if !f.L1 && l2StateRead(step.Op) && !unsupported {
@@ -2121,7 +2122,11 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 		// An L1SANDBOXCALL's L1 frame is never static, and its changes
 		// are thrown away when it returns (SPEC §1).
 		sandbox := call.Callee() == precompiles.L1SandboxCallAddress && !fl.has(func(f *faults) bool { return f.sandboxKept })
-		if call.Callee() == precompiles.L1SandboxCallAddress || (call.Callee() == precompiles.L1CallAddress && fl.has(func(f *faults) bool { return f.l1CallNotStatic })) {
+		// An L1CALL's L1 frame is read-only where the call is static
+		// (and its callees are), never static.
+		readOnly := top.readOnly
+		if enteringL1(call.Callee()) {
+			readOnly = call.Callee() == precompiles.L1CallAddress && static && !fl.has(func(f *faults) bool { return f.l1CallNotStatic })
 			static = false
 		}
 		child := calleeFrame(e, k, j)
@@ -2186,7 +2191,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 			if withValue {
 				value = call.Value.ToBig()
 			}
-			entry = entryOf(sender, tr.Origin, nil, common.BytesToAddress(call.Input[:20]), value, call.Input[20:], true, static, doomed, sandbox, chains[child].In, top.tx, delegated{}, below, c.Calldata)
+			entry = entryOf(sender, tr.Origin, nil, common.BytesToAddress(call.Input[:20]), value, call.Input[20:], true, static, doomed, sandbox, readOnly, chains[child].In, top.tx, delegated{}, below, c.Calldata)
 		} else if call.Callee() == precompiles.L1DelegateCallAddress {
 			// The L1 code runs over this frame's storage, as this frame,
 			// on the input after the target (SPEC §1).
@@ -2197,7 +2202,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 				return pendingFrame{}, fmt.Errorf("%w: %d bytes of input at call %d, the segments hold %d", verifier.ErrCapacity, len(call.Input)-20, j, c.Calldata)
 			}
 			d = delegated{on: true, code: common.BytesToAddress(call.Input[:20]), by: now, l1Code: !fl.has(func(f *faults) bool { return f.l1DelegateAsL2 })}
-			entry = entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), call.Input[20:], false, static, doomed, false, chains[child].In, top.tx, d, below, c.Calldata)
+			entry = entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), call.Input[20:], false, static, doomed, false, false, chains[child].In, top.tx, d, below, c.Calldata)
 		} else {
 			if len(call.Input) > c.Calldata {
 				return pendingFrame{}, fmt.Errorf("%w: %d bytes of input at call %d, the segments hold %d", verifier.ErrCapacity, len(call.Input), j, c.Calldata)
@@ -2208,16 +2213,16 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 				// as this frame: its caller, its address and its value.
 				caller, address, value, d = tr.Caller, tr.Address, tr.Value.ToBig(), delegated{on: true, code: call.Callee(), by: now}
 			}
-			entry = entryOf(caller, tr.Origin, tr.Context.GasPrice.ToBig(), address, value, call.Input, f.L1, static, doomed, false, chains[child].In, top.tx, d, below, c.Calldata)
+			entry = entryOf(caller, tr.Origin, tr.Context.GasPrice.ToBig(), address, value, call.Input, f.L1, static, doomed, false, readOnly, chains[child].In, top.tx, d, below, c.Calldata)
 		}
 		seg.CallLogs[j] = chainValues(chains[child].Out)
-		callees = append(callees, pending{ctx: push(entry, outcomeOf(call.Success, call.ReturnData, chains[child].Out, words)), static: static, doomed: doomed, sandbox: sandbox, ancestors: below, tx: top.tx, d: d})
+		callees = append(callees, pending{ctx: push(entry, outcomeOf(call.Success, call.ReturnData, chains[child].Out, words)), static: static, doomed: doomed, sandbox: sandbox, readOnly: readOnly, ancestors: below, tx: top.tx, d: d})
 	}
 	for j := len(callees) - 1; j >= 0; j-- {
 		st = append(st, callees[j])
 	}
 	*stack = st
-	pf := pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, sandbox: top.sandbox, ancestors: ancestors, tx: top.tx, d: top.d}, pushed: len(callees), shape: shape, kind: kind}
+	pf := pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, sandbox: top.sandbox, readOnly: top.readOnly, ancestors: ancestors, tx: top.tx, d: top.d}, pushed: len(callees), shape: shape, kind: kind}
 	if reads {
 		pf.sender = &sc
 	}
