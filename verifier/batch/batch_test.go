@@ -220,7 +220,7 @@ func TestWitnessesRefuse(t *testing.T) {
 // frame at target from sender with value and data, with its outcome.
 func topContext(a *transactionSegment, sender common.Address, value *big.Int, data []byte) fr.Element {
 	outcome := outcomeOfSegment(a)
-	return push(entryOf(sender, sender, nil, target, value, data, false, false, false, false, false, [2]fr.Element{}, txTimeOf(a), delegated{}, nil, dataCap), outcome)
+	return push(entryOf(sender, sender, nil, target, value, data, entryFlags{}, [2]fr.Element{}, txTimeOf(a), delegated{}, nil, dataCap), outcome)
 }
 
 // endWithAcc is the end segment with delta added to its running

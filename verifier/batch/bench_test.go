@@ -47,6 +47,10 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 	// of call input each).
 	sha := c
 	sha.Sha256 = 2
+	// And with undo segments of 8 slots: its frames journal the storage
+	// of frames whose changes a frame above them throws away.
+	undo := c
+	undo.Undo = 8
 	type run struct {
 		name string
 		c    Capacity
@@ -58,7 +62,8 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 	}
 	runs = append(runs, run{"claims-frame", claims, KindFrame}, run{"claims-keccak", claims, KindKeccak}, run{"carried-frame", carried, KindFrame},
 		run{"ecrecover-frame", ecrec, KindFrame}, run{"ecrecover", ecrec, ecrec.EcrecoverKind()},
-		run{"sha256-frame", sha, KindFrame}, run{"sha256", sha, sha.Sha256Kind()})
+		run{"sha256-frame", sha, KindFrame}, run{"sha256", sha, sha.Sha256Kind()},
+		run{"undo-frame", undo, KindFrame}, run{"undo", undo, undo.UndoKind()})
 	for _, r := range runs {
 		b.Run(r.name, func(b *testing.B) {
 			var n int
@@ -78,6 +83,10 @@ func BenchmarkSegmentConstraints(b *testing.B) {
 			case "ecrecover":
 				b.ReportMetric(float64(ecrec.Ecrecover), "inputs")
 				b.ReportMetric(float64(n)/float64(ecrec.Ecrecover), "constraints/input")
+				return
+			case "undo":
+				b.ReportMetric(float64(undo.Undo), "slots")
+				b.ReportMetric(float64(n)/float64(undo.Undo), "constraints/slot")
 				return
 			case "sha256":
 				b.ReportMetric(float64(sha.Sha256), "inputs")

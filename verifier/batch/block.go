@@ -330,17 +330,17 @@ func parentHashTuple(n uint64, hash common.Hash) memTuple {
 // the parent's.
 func l1BlockHashes(executions []*trace.Transaction, block *types.Header, fl *faults) (int, error) {
 	var parents int
+	num := block.Number.Uint64()
 	for i, f := range codeFrames(executions) {
 		if !f.L1 {
 			continue
 		}
-		num := block.Number.Uint64()
 		for _, r := range f.Trace.Reads {
 			if r.Op != vm.BLOCKHASH {
 				continue
 			}
 			switch n := r.Key; {
-			case n.IsUint64() && n.Uint64()+1 == num:
+			case isParentOf(&n, num):
 				if common.Hash(r.Value.Bytes32()) != block.ParentHash && !fl.has(func(f *faults) bool { return f.blockHash }) {
 					return 0, fmt.Errorf("%w: the L1 frame at %s reads BLOCKHASH(%d) = %x, the pinned block's parent hash is %s", ErrStatement, f.Trace.Address, n.Uint64(), r.Value.Bytes32(), block.ParentHash)
 				}
@@ -355,6 +355,12 @@ func l1BlockHashes(executions []*trace.Transaction, block *types.Header, fl *fau
 		}
 	}
 	return parents, nil
+}
+
+// isParentOf reports whether block number n is the parent of block
+// number of (the one whose hash the block segment writes for BLOCKHASH).
+func isParentOf(n *uint256.Int, of uint64) bool {
+	return n.IsUint64() && n.Uint64()+1 == of
 }
 
 // contextDigestOf is contextDigest outside the circuit.

@@ -116,7 +116,7 @@ func TestCallsLink(t *testing.T) {
 		// The log chains it hands back (its Transfer log in): the
 		// vault's call's.
 		out := logsOf(segs[2].Assignment.(*frameSegment).CallLogs[0])
-		ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, false, true, false, false, false, logsOf(a.LogsIn), u64Of(a.Tx), delegated{}, fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, out, outcomeWords(c.Frame)))
+		ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, entryFlags{static: true}, logsOf(a.LogsIn), u64Of(a.Tx), delegated{}, fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, out, outcomeWords(c.Frame)))
 		var rest, acc fr.Element
 		rest.SetBigInt(a.Rest.(*big.Int))
 		acc.SetBigInt(a.Acc.(*big.Int))
@@ -127,7 +127,7 @@ func TestCallsLink(t *testing.T) {
 		require.Error(t, solve(s))
 		// The same with Static 0 and the plain context solves: the
 		// boundary arithmetic above is the segment's.
-		plain := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, false, false, false, false, false, logsOf(a.LogsIn), u64Of(a.Tx), delegated{}, fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, out, outcomeWords(c.Frame)))
+		plain := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, entryFlags{}, logsOf(a.LogsIn), u64Of(a.Tx), delegated{}, fesOf(a.Ancestors), c.Calldata), outcomeOf(call.Success, call.ReturnData, out, outcomeWords(c.Frame)))
 		p = push(plain, rest)
 		a.Static = 0
 		a.Pending = p.BigInt(new(big.Int))

@@ -55,6 +55,9 @@ func (c Capacity) KindName(k int) string {
 	if c.Sha256 > 0 && k == c.Sha256Kind() {
 		return "sha256"
 	}
+	if c.Undo > 0 && k == c.UndoKind() {
+		return "undo"
+	}
 	if k < 0 || k >= c.firstExtraFrameKind() {
 		return fmt.Sprintf("kind %d", k)
 	}
@@ -104,6 +107,20 @@ func (c Capacity) Sha256Kind() int {
 	}
 	return c.EcrecoverKind()
 }
+
+// UndoKind is the segment kind of the undo segments (it follows the
+// sha256 kind, or the kinds before it where c has no sha256 segments),
+// which capacities with Undo entries have.
+func (c Capacity) UndoKind() int {
+	if c.Sha256 > 0 {
+		return c.Sha256Kind() + 1
+	}
+	return c.Sha256Kind()
+}
+
+// journal reports whether c journals the storage of frames whose
+// changes a frame above them throws away (Capacity.Undo).
+func (c Capacity) journal() bool { return c.Undo > 0 }
 
 // sha256Of is sha256Words where c has sha256 segments, and 0 where it
 // has none.
@@ -166,8 +183,8 @@ func (c Capacity) check() error {
 			return fmt.Errorf("%w: a transaction segment of %d bytes of calldata, where the contexts carry %d (it must be below)", verifier.ErrCapacity, n, c.Calldata)
 		}
 	}
-	if c.Ecrecover < 0 || c.Sha256 < 0 {
-		return fmt.Errorf("%w: an ecrecover segment of %d inputs, a sha256 segment of %d", verifier.ErrCapacity, c.Ecrecover, c.Sha256)
+	if c.Ecrecover < 0 || c.Sha256 < 0 || c.Undo < 0 {
+		return fmt.Errorf("%w: an ecrecover segment of %d inputs, a sha256 segment of %d, an undo segment of %d slots", verifier.ErrCapacity, c.Ecrecover, c.Sha256, c.Undo)
 	}
 	return nil
 }
@@ -245,6 +262,16 @@ type Capacity struct {
 	// zero (the default) has none, and a batch whose frames call 0x02
 	// is refused.
 	Sha256 int
+	// Undo is an undo segment's capacity of slots, a segment kind of its
+	// own (UndoKind), which journals the storage of frames whose changes
+	// a frame above them throws away: where it is nonzero, a frame below
+	// a frame that reverts, or below an L1SANDBOXCALL's L1 frame, may
+	// change storage (and transient storage), the frames after it in
+	// that subtree see its changes, and an undo segment restores what
+	// the subtree found once it has returned (see undoSegment). Zero
+	// (the default) has none, and such a frame that changes a slot is
+	// refused.
+	Undo int
 }
 
 // DefaultKeccakInputs is a keccak segment's capacity of inputs when
@@ -1057,7 +1084,8 @@ func noAncestors() []frontend.Variable {
 // memory): it reads each slot's initial value as the frames before it
 // left it, and leaves its final value, or its initial value where the
 // frame reverts or a frame above it does (Doomed). A doomed frame that
-// does not revert itself must leave every slot as it found it. Its
+// does not revert itself must leave every slot as it found it, unless
+// the capacity journals (Journal: see undo.go). Its
 // transient slots go the same way, under an owner that names its
 // transaction (transientOwner: each transaction's start at zero), in
 // an L2 frame of a shape with TransientCarried; other frames use none.
@@ -1107,7 +1135,13 @@ type frameSegment struct {
 	// TransientReadTimes[j] is the time of the write
 	// Frame.Transient[j]'s initial value was read from.
 	TransientReadTimes []frontend.Variable
-	Frame              verifier.FrameWitness
+	// Journal is the frame's part of the undo journal, in a capacity
+	// that has one (Capacity.Undo; empty otherwise): there Doomed is the
+	// frame's scope, the time of the nearest frame above it that throws
+	// its changes away (0 for none), and the frame's slots go through
+	// shadows of its scope (see undo.go) instead of being refused.
+	Journal []frameJournal
+	Frame   verifier.FrameWitness
 	// dataCap is the calldata capacity of the contexts (the transaction
 	// segments'), words the return words they carry (Capacity's
 	// outcomeWords).
@@ -1182,7 +1216,12 @@ func (c *frameSegment) Define(api frontend.API) error {
 	// segment (see storage). Its gas price is its entry's.
 	api.AssertIsBoolean(c.L1)
 	api.AssertIsBoolean(c.Static)
-	api.AssertIsBoolean(c.Doomed)
+	if c.Journal != nil {
+		// Doomed is the frame's scope (see undo.go): a time.
+		api.ToBinary(c.Doomed, timeBits)
+	} else {
+		api.AssertIsBoolean(c.Doomed)
+	}
 	// Only an L1 frame is a sandbox's, or read-only; a read-only one
 	// runs no SSTORE.
 	api.AssertIsBoolean(c.Sandbox)
@@ -1303,9 +1342,25 @@ func (c *frameSegment) Define(api frontend.API) error {
 
 	// The callees, last call first so that the first is on top.
 	next := c.Rest
+	t := api.Add(c.Mem.Time, 1)
+	if c.Journal != nil {
+		// Where the frame throws its callees' changes away, it is their
+		// scope (and may push its marker below them); otherwise they are
+		// in its own.
+		self := c.selfUndo(api, outcome)
+		undo = api.Select(self, t, c.Doomed)
+		j := c.Journal[0]
+		api.AssertIsBoolean(j.Marker)
+		api.AssertIsEqual(api.Mul(j.Marker, api.Sub(1, self)), 0)
+		marker, err := hashVars(api, t, c.Rest)
+		if err != nil {
+			return err
+		}
+		next = api.Select(j.Marker, marker, c.Rest)
+	}
 	for j := len(f.Calls) - 1; j >= 0; j-- {
 		api.AssertIsEqual(api.Mul(enters[j], room), 0)
-		ctx, err := c.callee(api, &f.Calls[j], tos[j], enters[j], alias, addr, undo, ancestry, callLogs[j], c.CallLogs[j], api.Add(c.Mem.Time, 1))
+		ctx, err := c.callee(api, &f.Calls[j], tos[j], enters[j], alias, addr, undo, ancestry, callLogs[j], c.CallLogs[j], t)
 		if err != nil {
 			return err
 		}
@@ -1336,11 +1391,27 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	// it is a sandbox's.
 	undo := c.undo(api, outcome)
 	// Doomed and returning: its writes would be seen by the frames after
-	// it until the revert above, which the argument does not follow.
-	unchanged := api.Mul(c.Doomed, api.Sub(1, outcome.Reverted))
+	// it until the revert above, which the argument does not follow
+	// unless the capacity journals them (see undo.go).
+	var unchanged frontend.Variable
+	if c.Journal == nil {
+		unchanged = api.Mul(c.Doomed, api.Sub(1, outcome.Reverted))
+	} else {
+		undo = c.selfUndo(api, outcome)
+	}
+	access := func(owner frontend.Variable, sl *verifier.Slot, readTime frontend.Variable, first, from []frontend.Variable, j int) frontend.Variable {
+		if c.Journal == nil {
+			return c.slotAccess(api, owner, sl, readTime, t, undo, unchanged)
+		}
+		return c.journalAccess(api, owner, sl, readTime, t, undo, c.Doomed, first[j], from[j])
+	}
+	var journal frameJournal
+	if c.Journal != nil {
+		journal = c.Journal[0]
+	}
 	sum := m.Sum
 	for j := range f.Storage {
-		sum = api.Add(sum, c.slotAccess(api, owner, &f.Storage[j], c.ReadTimes[j], t, undo, unchanged))
+		sum = api.Add(sum, access(owner, &f.Storage[j], c.ReadTimes[j], journal.First, journal.From, j))
 	}
 	// Transient storage: an L2 frame of a shape with TransientCarried
 	// reads each slot as the frames of its transaction before it left
@@ -1356,7 +1427,7 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 			continue
 		}
 		api.AssertIsEqual(api.Mul(c.L1, sl.Used), 0)
-		sum = api.Add(sum, c.slotAccess(api, owner2, sl, c.TransientReadTimes[j], t, undo, unchanged))
+		sum = api.Add(sum, access(owner2, sl, c.TransientReadTimes[j], journal.TransientFirst, journal.TransientFrom, j))
 		// The frame's commitment leaves the list out: the chain takes it.
 		transient = append(transient, sl.Used, sl.KeyHi, sl.KeyLo, sl.InitHi, sl.InitLo, sl.FinalHi, sl.FinalLo, c.TransientReadTimes[j])
 	}
@@ -1442,6 +1513,7 @@ func (c *frameSegment) storage(api frontend.API, outcome verifier.FrameOutcome, 
 	vs := append([]frontend.Variable{m.Acc, outcome.Commitment, owner, c.Doomed, c.Sandbox, t}, packTimes(api, c.ReadTimes)...)
 	vs = append(vs, c.SenderCode, c.L1CodeHash[0], c.L1CodeHash[1], c.CodeHash[0], c.CodeHash[1], c.SizeUses, c.HashUses, c.Tx, c.Delegation.On, c.Delegation.Code, c.Delegation.By, c.Delegation.L1Code)
 	vs = append(vs, transient...)
+	vs = append(vs, journalElements(api, c.Journal)...)
 	// The KECCAK256 hashes a frame of a shape with KeccakClaims pushed,
 	// which a keccak segment wrote.
 	sum, claims, err := frameClaims(api, m, sum, outcome.Keccak)
@@ -1486,6 +1558,12 @@ func l1Blockhash(api frontend.API, m memory, r *verifier.StateEntry, number veri
 func (c *frameSegment) undo(api frontend.API, outcome verifier.FrameOutcome) frontend.Variable {
 	either := api.Sub(api.Add(c.Doomed, outcome.Reverted), api.Mul(c.Doomed, outcome.Reverted))
 	return api.Sub(api.Add(either, c.Sandbox), api.Mul(either, c.Sandbox))
+}
+
+// selfUndo is 1 where the frame throws its own changes away: it
+// reverts, or it is the L1 frame of an L1SANDBOXCALL.
+func (c *frameSegment) selfUndo(api frontend.API, outcome verifier.FrameOutcome) frontend.Variable {
+	return api.Sub(api.Add(outcome.Reverted, c.Sandbox), api.Mul(outcome.Reverted, c.Sandbox))
 }
 
 // slotAccess is the storage argument's terms of the frame's access to
@@ -1865,11 +1943,11 @@ func bytesValue(api frontend.API, b []frontend.Variable) frontend.Variable {
 // KindBlock, KindKeccak where the frame shape has KeccakClaims, then the
 // kinds of c.Frames and of c.Transactions), for compiling.
 func Circuits(c Capacity) ([]frontend.Circuit, error) {
-	f, err := verifier.NewFrameWitness(c.Frame)
-	if err != nil {
-		return nil, fmt.Errorf("batch: frame shape: %w", err)
-	}
 	if err := c.check(); err != nil {
+		return nil, err
+	}
+	frame, err := frameCircuit(c, c.Frame)
+	if err != nil {
 		return nil, err
 	}
 	extra := make([]frontend.Circuit, len(c.Frames))
@@ -1882,8 +1960,7 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 		Code: make([][64]frontend.Variable, c.codeReads()), CodeUses: make([]frontend.Variable, c.codeReads()), CodeSizeUses: make([]frontend.Variable, c.codeReads()),
 		Balance: make([][64]frontend.Variable, c.balanceReads()), BalanceUses: make([]frontend.Variable, c.balanceReads())},
 		&transactionSegment{Tx: txsig.NewTx(c.Calldata), Ret: make([]verifier.Word, c.outcomeWords()), dataCap: c.Calldata},
-		&frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
-			ReadTimes: make([]frontend.Variable, c.Frame.Storage), CallLogs: make([][2]frontend.Variable, c.Frame.Calls), TransientReadTimes: make([]frontend.Variable, c.Frame.Transient), dataCap: c.Calldata, words: c.outcomeWords(), ecrecover: c.Ecrecover > 0, sha256Words: c.sha256Of()},
+		frame,
 		&endSegment{Slots: make([]slotEntry, c.slots()), Codes: make([]l2CodeEntry, c.l2Codes())}, &codeSegment{Code: make([]frontend.Variable, c.codeCap())},
 		&blockSegment{Header: make([]frontend.Variable, c.l1Block())}}
 	if c.Frame.KeccakClaims {
@@ -1900,6 +1977,9 @@ func Circuits(c Capacity) ([]frontend.Circuit, error) {
 	if c.Sha256 > 0 {
 		out = append(out, newSha256Segment(c.Sha256, c.sha256Words()))
 	}
+	if c.journal() {
+		out = append(out, newUndoSegment(c.Undo))
+	}
 	return out, nil
 }
 
@@ -1910,5 +1990,6 @@ func frameCircuit(c Capacity, s verifier.Shape) (*frameSegment, error) {
 		return nil, fmt.Errorf("batch: frame shape: %w", err)
 	}
 	return &frameSegment{Frame: *f, Ancestors: make([]frontend.Variable, MaxDepth-1),
-		ReadTimes: make([]frontend.Variable, s.Storage), CallLogs: make([][2]frontend.Variable, s.Calls), TransientReadTimes: make([]frontend.Variable, s.Transient), dataCap: c.Calldata, words: c.outcomeWords(), ecrecover: c.Ecrecover > 0, sha256Words: c.sha256Of()}, nil
+		ReadTimes: make([]frontend.Variable, s.Storage), CallLogs: make([][2]frontend.Variable, s.Calls), TransientReadTimes: make([]frontend.Variable, s.Transient), dataCap: c.Calldata, words: c.outcomeWords(), ecrecover: c.Ecrecover > 0, sha256Words: c.sha256Of(),
+		Journal: newFrameJournal(c, s)}, nil
 }

@@ -76,6 +76,10 @@
 //     rules on it and recovered the signer with gnark's ECRecover; where
 //     it has Sha256, sha256 segments do the same for the sha256
 //     precompile's calls with gnark's SHA-256;
+//   - where the capacity has Undo, after the last frame of a subtree
+//     whose changes a frame throws away (it reverts, or it is an
+//     L1SANDBOXCALL's L1 frame) and that touched storage, undo
+//     segments restore what the subtree found (see below);
 //   - the end segments list every storage slot the frames touched, once,
 //     sorted by layer, address and key, with its value before and after
 //     the batch; an L2 slot's value before is the L2 state tree's
@@ -95,10 +99,20 @@
 // every end entry, see memory.go): each frame starts each slot from the
 // value the frames before it left, and leaves its final value, or its
 // initial value where it or a frame above it reverts. So that this is
-// the EVM's journal, a frame below a reverting frame that does not
-// revert itself must leave its slots as it found it, no frame may run
-// where a frame above it runs (reentrancy), and calls nest at most
-// MaxDepth frames deep; Witnesses says so with verifier.ErrUnsupported.
+// the EVM's journal, no frame may run where a frame above it runs
+// (reentrancy), calls nest at most MaxDepth frames deep, and, in a
+// capacity without undo segments, a frame below a reverting frame (or
+// below an L1SANDBOXCALL's L1 frame) that does not revert itself must
+// leave its slots as it found them; Witnesses says so with
+// verifier.ErrUnsupported. A capacity with undo segments (Capacity.Undo)
+// journals those frames instead: their scope is the time of the nearest
+// frame above them that throws their changes away, which pushes a marker
+// below its callees; the scope's frames read and write shadows of the
+// slots they touch (its first access to a slot checks the slot's live
+// tuple out and leaves a memo of what it found), so each sees what the
+// frames before it in the scope left; and once the subtree has returned,
+// undo segments pop the marker and write each memo's value back where
+// the scope found it (see undo.go).
 // Transient storage goes through the same argument, in L2 frames of
 // shapes with verifier.Shape.TransientCarried (refused elsewhere): each
 // transient slot's owner names the transaction (the time of its

@@ -43,7 +43,7 @@ func Relabel(a frontend.Circuit, h *Header, tr *trace.Trace, l1, static bool) {
 			out[layer] = chainLog(out[layer], tr.Address, l.Topics, l.Data)
 		}
 	}
-	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, l1, static, isOne(s.Doomed), isOne(s.Sandbox), isOne(s.ReadOnly), in, u64Of(s.Tx), delegationOf(s.Delegation), fesOf(s.Ancestors), s.dataCap),
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, entryFlags{l1: l1, static: static, doomed: u64Of(s.Doomed), sandbox: isOne(s.Sandbox), readOnly: isOne(s.ReadOnly)}, in, u64Of(s.Tx), delegationOf(s.Delegation), fesOf(s.Ancestors), s.dataCap),
 		outcomeOf(!tr.Reverted, tr.ReturnData, out, s.words))
 	var rest, acc fr.Element
 	rest.SetBigInt(s.Rest.(*big.Int))

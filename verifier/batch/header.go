@@ -154,13 +154,21 @@ func boundary(batch common.Hash, chainID *big.Int, txs common.Hash, acc, pending
 	return h.BigInt(new(big.Int))
 }
 
+// entryFlags are a frame entry's flags: its layer, whether it is static,
+// a sandbox's or read-only, and doomed (0 or 1, or in a journaling
+// capacity its scope: see undo.go).
+type entryFlags struct {
+	l1, static, sandbox, readOnly bool
+	doomed                        uint64
+}
+
 // entryOf is frameEntry outside the circuit, for calldata zero-padded to
 // dataCap bytes; ancestors has at most MaxDepth − 1 owners (zeros past
 // them), price is the gas price (nil for zero).
-func entryOf(caller, origin common.Address, price *big.Int, address common.Address, value *big.Int, data []byte, l1, static, doomed, sandbox, readOnly bool, logs [2]fr.Element, tx uint64, d delegated, ancestors []fr.Element, dataCap int) fr.Element {
+func entryOf(caller, origin common.Address, price *big.Int, address common.Address, value *big.Int, data []byte, f entryFlags, logs [2]fr.Element, tx uint64, d delegated, ancestors []fr.Element, dataCap int) fr.Element {
 	v, p := common.BigToHash(value), common.BigToHash(orZero(price))
 	code := d.codeOf(address)
-	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(p[:16]), elem(p[16:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), bitOf(l1), bitOf(static), bitOf(doomed), bitOf(sandbox), bitOf(readOnly), logs[0], logs[1], fr.NewElement(tx),
+	es := []fr.Element{elem(caller[:]), elem(origin[:]), elem(p[:16]), elem(p[16:]), elem(address[:]), elem(v[:16]), elem(v[16:]), elem(big.NewInt(int64(len(data))).Bytes()), bitOf(f.l1), bitOf(f.static), fr.NewElement(f.doomed), bitOf(f.sandbox), bitOf(f.readOnly), logs[0], logs[1], fr.NewElement(tx),
 		bitOf(d.on), elem(code[:]), fr.NewElement(d.by), bitOf(d.l1Code)}
 	es = append(es, ancestry(ancestors)...)
 	padded := make([]byte, dataCap)

@@ -54,11 +54,18 @@ func sandboxBatch(t *testing.T, static bool) (*trace.Transaction, *L1Lists) {
 // batch where it writes nothing: both slots read.
 func l1PrecompileBatch(t *testing.T, p byte, static bool, l1Code []byte) (*trace.Transaction, *L1Lists) {
 	t.Helper()
+	return l1CallerBatch(t, precompileCallerCode(p, static), l1Code, nil)
+}
+
+// l1CallerBatch is l1PrecompileBatch with l2Code at l1Caller, which makes
+// the one call, and value (nil for none) sent to it and to the L1 frame.
+func l1CallerBatch(t *testing.T, l2Code, l1Code []byte, value *big.Int) (*trace.Transaction, *L1Lists) {
+	t.Helper()
 	ctx := l2Context
-	l2, err := trace.Run(trace.Call{Code: precompileCallerCode(p, static), Address: l1Caller, Caller: alice, Context: &ctx})
+	l2, err := trace.Run(trace.Call{Code: l2Code, Address: l1Caller, Caller: alice, Value: value, Context: &ctx})
 	require.NoError(t, err)
 	require.Len(t, l2.Calls, 1)
-	l1, err := trace.Run(trace.Call{Code: l1Code, Address: l1Target, Caller: precompiles.Alias(l1Caller),
+	l1, err := trace.Run(trace.Call{Code: l1Code, Address: l1Target, Caller: precompiles.Alias(l1Caller), Value: value,
 		Storage: map[common.Hash]common.Hash{common.BigToHash(big.NewInt(1)): common.BigToHash(big.NewInt(3)), common.BigToHash(big.NewInt(2)): common.BigToHash(big.NewInt(5))}})
 	require.NoError(t, err)
 	l1.Origin = alice
@@ -216,26 +223,14 @@ func TestL1CallValueRefused(t *testing.T) {
 	i := bytes.Index(code, []byte{0x60, 0, 0x61, 0x10, 0})
 	require.Positive(t, i)
 	code[i+1] = 1
-	ctx := l2Context
-	l2, err := trace.Run(trace.Call{Code: code, Address: l1Caller, Caller: alice, Value: big.NewInt(1), Context: &ctx})
-	require.NoError(t, err)
-	require.Len(t, l2.Calls, 1)
-	require.Equal(t, uint64(1), l2.Calls[0].Value.Uint64())
-	reader := common.FromHex("600154600254" + "00")
-	l1, err := trace.Run(trace.Call{Code: reader, Address: l1Target, Caller: precompiles.Alias(l1Caller), Value: big.NewInt(1),
-		Storage: map[common.Hash]common.Hash{common.BigToHash(big.NewInt(1)): common.BigToHash(big.NewInt(3)), common.BigToHash(big.NewInt(2)): common.BigToHash(big.NewInt(5))}})
-	require.NoError(t, err)
-	l1.Origin = alice
-	exec := &trace.Transaction{Frames: []trace.Frame{{Trace: l2, Parent: -1}, {Trace: l1, Parent: 0, Call: 0, L1: true}}}
-	lists := &L1Lists{Reads: []L1Slot{sandboxSlot(1, 3), sandboxSlot(2, 5)},
-		Code:  []CodeRead{{Contract: l1Target, CodeHash: crypto.Keccak256Hash(reader)}, {Contract: l1Caller}},
-		Block: pinnedHeader(20, 1_700_000_000, 30_000_000, nil, nil)}
+	exec, lists := l1CallerBatch(t, code, common.FromHex("600154600254"+"00"), big.NewInt(1))
+	require.Equal(t, uint64(1), exec.Frames[0].Trace.Calls[0].Value.Uint64())
 	to := l1Caller
 	txs := []*types.Transaction{types.MustSignNewTx(testKey(t, "alice"), types.LatestSignerForChainID(l2Chain),
 		&types.DynamicFeeTx{ChainID: l2Chain, GasTipCap: big.NewInt(0), GasFeeCap: big.NewInt(0), Gas: 100_000, To: &to, Value: big.NewInt(1)})}
 	execs := []*trace.Transaction{exec}
 	h := headerFor(t, txs, lists)
-	_, err = witnessesFor(h, lists, txs, execs, sandboxCapacity)
+	_, err := witnessesFor(h, lists, txs, execs, sandboxCapacity)
 	require.ErrorIs(t, err, verifier.ErrUnsupported)
 	segs, err := faultyWitnesses(h, lists, txs, execs, sandboxCapacity, &faults{l1CallValue: true})
 	require.NoError(t, err)

@@ -384,7 +384,7 @@ func TestStaticFrameCallsWithoutValue(t *testing.T) {
 	// What the segment hands on with its callee's context made static
 	// too, as a static caller's would be.
 	call := exec.Frames[0].Trace.Calls[0]
-	child := push(entryOf(addrA, alice, nil, addrChild, big.NewInt(1), nil, false, true, false, false, false, [2]fr.Element{}, u64Of(a.Tx), delegated{}, []fr.Element{ownerOf(false, addrA)}, dataCap),
+	child := push(entryOf(addrA, alice, nil, addrChild, big.NewInt(1), nil, entryFlags{static: true}, [2]fr.Element{}, u64Of(a.Tx), delegated{}, []fr.Element{ownerOf(false, addrA)}, dataCap),
 		outcomeOf(call.Success, call.ReturnData, [2]fr.Element{}, outcomeWords(callShape)))
 	staticOut := boundary(h.Hash(), l2Chain, h.Transactions, feOf(a.Acc), push(child, feOf(a.Rest)), memOf(segs[3].Assignment.(*frameSegment).Mem))
 	plainOut := a.Out
@@ -418,14 +418,14 @@ func TestCreationRefused(t *testing.T) {
 	// Both transactions are alice's nonce 0: the argument's state after
 	// either is the same.
 	after := nonceMem(memOf(a.Mem), alice, 0, 0)
-	top := push(entryOf(sigs[0].Sender, sigs[0].Sender, nil, common.Address{}, create.Value(), create.Data(), false, false, false, false, false, [2]fr.Element{}, txTimeOf(a), delegated{}, nil, dataCap), outcomeOfSegment(a))
+	top := push(entryOf(sigs[0].Sender, sigs[0].Sender, nil, common.Address{}, create.Value(), create.Data(), entryFlags{}, [2]fr.Element{}, txTimeOf(a), delegated{}, nil, dataCap), outcomeOfSegment(a))
 	seed := testL2Block.seed()
 	out := boundary(h.Hash(), l2Chain, h.Transactions, fold(seed, sigs[0]), push(top, zero), after)
 	circuits, err := Circuits(capacity)
 	require.NoError(t, err)
 	// The control: the same arithmetic for the segment's own transaction
 	// solves.
-	own := push(entryOf(alice, alice, nil, target, txs[0].Value(), txs[0].Data(), false, false, false, false, false, [2]fr.Element{}, txTimeOf(a), delegated{}, nil, dataCap), outcomeOfSegment(a))
+	own := push(entryOf(alice, alice, nil, target, txs[0].Value(), txs[0].Data(), entryFlags{}, [2]fr.Element{}, txTimeOf(a), delegated{}, nil, dataCap), outcomeOfSegment(a))
 	a.Out = boundary(h.Hash(), l2Chain, h.Transactions, fold(seed, Signature{SigningHash: signer.Hash(txs[0]), Sender: alice}), push(own, zero), after)
 	require.NoError(t, solveOn(circuits, s))
 	a.Tx, a.Out = w, out

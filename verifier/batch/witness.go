@@ -122,8 +122,9 @@ type SegmentWitness struct {
 // L1SANDBOXCALL, L1DELEGATECALL and identity, a booster precompile's
 // call the precompile refused, reentrancy, calls deeper
 // than MaxDepth, transient storage in an L1 frame or in a frame shape
-// without TransientCarried, a
-// frame that changes storage below a frame that reverts, BLOCKHASH in
+// without TransientCarried, in a capacity without undo segments
+// (Capacity.Undo) a frame that changes storage below a frame that
+// reverts or below an L1SANDBOXCALL's L1 frame, BLOCKHASH in
 // an L1 frame of a block before the pinned block's parent and within 256
 // blocks of it, BALANCE, SELFBALANCE or BLOCKHASH in an L2 frame,
 // EXTCODESIZE or EXTCODEHASH of an address no L2 frame of the batch runs
@@ -198,6 +199,15 @@ type faults struct {
 	// l1CallValue enters an L1CALL's L1 frame with the value the call
 	// sent (which the precompile refuses).
 	l1CallNotStatic, l1CallValue bool
+	// undoFound, if set, gives the value an undo segment writes back to
+	// slot k in place of the value its scope found (last: the value the
+	// scope left); noMarker pushes no scope's marker (and so runs no undo
+	// segment).
+	undoFound func(k slotKey, found, last common.Hash) common.Hash
+	noMarker  bool
+	// recheckout, if set, has a frame's access to a slot its scope s
+	// checked out check it out again, from the scope it returns.
+	recheckout func(s uint64) uint64
 	// l1DelegateAsL2 takes an L1DELEGATECALL's frame for a DELEGATECALL
 	// of the target's L2 code.
 	l1DelegateAsL2 bool
@@ -369,7 +379,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 	// the running commitment and the storage argument's hash chain; the
 	// second, once the chain gives the challenges, the argument's sums
 	// and the boundaries.
-	b := draftBatch{state: map[slotKey]*slotState{}, faults: fl, l2: l2, l2Code: map[common.Address]*l2CodeUse{}, acc: h.L2Block.seed(),
+	b := draftBatch{state: map[slotKey]*slotState{}, checkouts: map[uint64][]checkout{}, faults: fl, l2: l2, l2Code: map[common.Address]*l2CodeUse{}, acc: h.L2Block.seed(),
 		sizeReads: sizeReads, hashReads: hashReads, sized: map[common.Address]bool{}, codeless: codeless}
 	var parent fr.Element
 	if err := parent.SetBytesCanonical(h.ParentL2StateRoot[:]); err != nil {
@@ -459,7 +469,7 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		}
 		logs := chains[i][tops[i]].Out
 		outcome := outcomeOf(!top.Reverted, top.ReturnData, logs, words)
-		entry := entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), false, false, false, false, false, [2]fr.Element{}, txTime, delegated{}, nil, c.Calldata)
+		entry := entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), entryFlags{}, [2]fr.Element{}, txTime, delegated{}, nil, c.Calldata)
 		if direct {
 			if entry, err = directL1Call(tx, sigs[i].Sender, e, txTime, c.Calldata, fl.has(func(f *faults) bool { return f.foreignEntry })); err != nil {
 				return nil, txError(i, tx, err)
@@ -486,6 +496,9 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 				return nil, txError(i, tx, fmt.Errorf("frame %d: %w", k, err))
 			}
 			b.addAt(seg.kind, seg.frameSegment, tuples, b.acc, pendingBefore, stack)
+			if c.journal() {
+				b.undo(&stack, c.Undo, c.UndoKind())
+			}
 		}
 	}
 	if len(stack) != 0 {
@@ -575,6 +588,9 @@ func (k slotKey) rank() int {
 type slotState struct {
 	initial, value common.Hash
 	time           uint64
+	// scope is the scope whose shadow holds the slot's live tuple (0:
+	// its own tuple; see undo.go).
+	scope uint64
 }
 
 // memState is the storage argument's part of a boundary, outside the
@@ -617,6 +633,9 @@ type draftBatch struct {
 	state  map[slotKey]*slotState
 	order  []slotKey
 	faults *faults
+	// checkouts are the slots each open scope checked out, in order
+	// (see undo.go).
+	checkouts map[uint64][]checkout
 	// l2 is the L2 state tree as the end segments so far leave it.
 	l2 *statetree.Tree
 	// l2Code is the code each L2 account the frames run has, and how
@@ -726,12 +745,38 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	owner := ownerOf(f.L1, tr.Address)
 	times := make([]uint64, seg.shape.Storage)
 	var tuples []memTuple
+	// In a journaling capacity, a frame leaves its initial values where
+	// it throws its own changes away, and its slots go through its
+	// scope's shadows (see undo.go).
+	journal := seg.Journal != nil
+	if journal {
+		undo = (tr.Reverted && !b.faults.has(func(f *faults) bool { return f.keepReverted })) ||
+			(seg.popped.sandbox && !b.faults.has(func(f *faults) bool { return f.sandboxWrites }))
+	}
+	access := func(k slotKey, sl trace.StorageSlot, start common.Hash, fault func(uint64) uint64, first, from []frontend.Variable, j int) (uint64, []memTuple, error) {
+		if !journal {
+			return b.access(k, sl, start, undo, seg.popped.d, now, fault)
+		}
+		read, checkout, scope, ts, err := b.journalAccess(k, sl, start, undo, seg.popped.scope, seg.popped.d, now, fault)
+		first[j], from[j] = bitInt(checkout), scope
+		return read, ts, err
+	}
+	var journalLists [4][]frontend.Variable
+	if journal {
+		j := &seg.Journal[0]
+		journalLists = [4][]frontend.Variable{j.First, j.From, j.TransientFirst, j.TransientFrom}
+		for _, l := range journalLists {
+			for i := range l {
+				l[i] = 0
+			}
+		}
+	}
 	for j, sl := range tr.Storage {
 		var fault func(uint64) uint64
 		if b.faults != nil && b.faults.readTime != nil {
 			fault = func(honest uint64) uint64 { return b.faults.readTime(now, j, honest) }
 		}
-		read, ts, err := b.access(slotKey{l1: f.L1, addr: tr.Address, key: sl.Key}, sl, sl.Initial, undo, seg.popped.d, now, fault)
+		read, ts, err := access(slotKey{l1: f.L1, addr: tr.Address, key: sl.Key}, sl, sl.Initial, fault, journalLists[0], journalLists[1], j)
 		if err != nil {
 			return nil, fmt.Errorf("the frame at %s: %w", tr.Address, err)
 		}
@@ -757,7 +802,7 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 				fault = func(honest uint64) uint64 { return b.faults.transientReadTime(now, j, honest) }
 			}
 			// A transaction's transient slot starts at zero.
-			read, ts, err := b.access(slotKey{addr: tr.Address, key: sl.Key, transient: true, tx: tx}, sl, common.Hash{}, undo, seg.popped.d, now, fault)
+			read, ts, err := access(slotKey{addr: tr.Address, key: sl.Key, transient: true, tx: tx}, sl, common.Hash{}, fault, journalLists[2], journalLists[3], j)
 			if err != nil {
 				return nil, fmt.Errorf("the frame at %s: transient %w", tr.Address, err)
 			}
@@ -787,7 +832,7 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 			case vm.BLOCKHASH:
 				// The parent's hash, which the block segment wrote; the
 				// zero of a block out of range reads nothing.
-				if n := r.Key; n.IsUint64() && n.Uint64()+1 == tr.Context.Number {
+				if n := r.Key; isParentOf(&n, tr.Context.Number) {
 					tuples = append(tuples, parentHashTuple(n.Uint64(), common.Hash(r.Value.Bytes32())))
 				}
 			}
@@ -827,7 +872,7 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 		}
 		u.uses++
 	}
-	seg.Doomed = bitOf(seg.popped.doomed)
+	seg.Doomed = seg.popped.doomedValue(seg.Journal != nil)
 	seg.Sandbox = bitOf(seg.popped.sandbox)
 	seg.ReadOnly = bitOf(seg.popped.readOnly)
 	for j := range seg.Ancestors {
@@ -856,10 +901,15 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	for range hashUses {
 		tuples = append(tuples, memTuple{write: true, owner: l2HashOwnerOf(tr.Address), keyHi: elem(sc.hash[:16]), keyLo: elem(sc.hash[16:])})
 	}
-	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.Element(bitOf(seg.popped.doomed)), bitOf(seg.popped.sandbox), t}, packTimesOf(times)...)
+	es := append([]fr.Element{b.mem.acc, cmE, owner, fr.NewElement(seg.popped.doomedValue(journal)), bitOf(seg.popped.sandbox), t}, packTimesOf(times)...)
 	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]), fr.NewElement(uint64(sizeUses)), fr.NewElement(uint64(hashUses)), fr.NewElement(seg.popped.tx),
 		bitOf(seg.popped.d.on), elem(code[:]), fr.NewElement(seg.popped.d.by), bitOf(seg.popped.d.l1Code))
 	es = append(es, transient...)
+	for _, l := range journalLists {
+		if journal {
+			es = append(es, packTimesOf(uint64sOf(l))...)
+		}
+	}
 	if seg.shape.KeccakClaims {
 		short, long := seg.Frame.KeccakInputs()
 		forged := b.faults.has(func(f *faults) bool { return f.keccakClaims })
@@ -1832,6 +1882,8 @@ func (b *draftBatch) finish(h *Header) []SegmentWitness {
 			a.SegmentInputs, a.carried = seg.Inputs(), cr
 		case *sha256Segment:
 			a.SegmentInputs, a.carried = seg.Inputs(), cr
+		case *undoSegment:
+			a.SegmentInputs, a.carried = seg.Inputs(), cr
 		}
 		segs[i] = SegmentWitness{Kind: d.kind, Assignment: d.assign, Segment: seg}
 		in = out
@@ -1883,10 +1935,54 @@ type pending struct {
 	// readOnly for an L1 frame below an L1CALL in a static context.
 	sandbox, readOnly bool
 	ancestors         []fr.Element
+	// scope is, in a journaling capacity, the frame's scope (see
+	// undo.go; 0 where it is not doomed); marker is set for a scope's
+	// marker, whose ctx is the scope.
+	scope  uint64
+	marker bool
 	// tx is the time of the transaction segment the frame's transaction
 	// has, d how it was entered.
 	tx uint64
 	d  delegated
+}
+
+// doomedValue is the value p's entry carries for doomed: its scope in a
+// journaling capacity, 1 or 0 otherwise.
+func (p pending) doomedValue(journal bool) uint64 {
+	if journal {
+		return p.scope
+	}
+	return uint64(bitInt(p.doomed))
+}
+
+// uint64sOf is a list of assigned small values as uint64s.
+func uint64sOf(vs []frontend.Variable) []uint64 {
+	out := make([]uint64, len(vs))
+	for i, v := range vs {
+		switch v := v.(type) {
+		case int:
+			out[i] = uint64(v)
+		case uint64:
+			out[i] = v
+		}
+	}
+	return out
+}
+
+// subtreeTouches reports whether a frame below e.Frames[k] touches a
+// storage or transient slot.
+func subtreeTouches(e *trace.Transaction, k int) bool {
+	for i := k + 1; i < len(e.Frames); i++ {
+		for p := e.Frames[i].Parent; p >= 0; p = e.Frames[p].Parent {
+			if p == k {
+				if tr := e.Frames[i].Trace; len(tr.Storage)+len(tr.Transient) > 0 {
+					return true
+				}
+				break
+			}
+		}
+	}
+	return false
 }
 
 // pendingOf is the hash chain of a pending stack (top last).
@@ -1944,7 +2040,7 @@ func directL1Call(tx *types.Transaction, sender common.Address, e *trace.Transac
 	case l1.Reverted != top.Reverted || !bytes.Equal(l1.ReturnData, top.ReturnData):
 		return fr.Element{}, fmt.Errorf("%w: a transaction to L1CALL that did not end as its L1 frame did (the precompile's own failure is not proven)", verifier.ErrUnsupported)
 	}
-	return entryOf(sender, sender, new(big.Int), target, new(big.Int), data[20:], true, false, false, false, false, [2]fr.Element{}, txTime, delegated{}, nil, dataCap), nil
+	return entryOf(sender, sender, new(big.Int), target, new(big.Int), data[20:], entryFlags{l1: true}, [2]fr.Element{}, txTime, delegated{}, nil, dataCap), nil
 }
 
 // delegationValues is d as circuit values, for a frame at address.
@@ -2040,7 +2136,8 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	}
 	top := st[len(st)-1]
 	ancestors := ancestry(top.ancestors)
-	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, f.L1, top.static, top.doomed, top.sandbox, top.readOnly, chains[k].In, top.tx, top.d, ancestors, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, chains[k].Out, words))
+	journal := c.journal()
+	ctx := push(entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), tr.Calldata, entryFlags{l1: f.L1, static: top.static, doomed: top.doomedValue(journal), sandbox: top.sandbox, readOnly: top.readOnly}, chains[k].In, top.tx, top.d, ancestors, c.Calldata), outcomeOf(!tr.Reverted, tr.ReturnData, chains[k].Out, words))
 	if top.ctx != ctx && !fl.has(func(f *faults) bool { return f.foreignEntry }) {
 		return pendingFrame{}, fmt.Errorf("%w: the frame at %s is not the one the calls before it entered", ErrStatement, tr.Address)
 	}
@@ -2052,10 +2149,10 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	if slices.Contains(above, owner) && !unsupported {
 		return pendingFrame{}, fmt.Errorf("%w: reentrancy: the frame at %s runs while a frame above it runs there", verifier.ErrUnsupported, tr.Address)
 	}
-	if top.doomed && !tr.Reverted && !unsupported {
-		for _, sl := range tr.Storage {
+	if top.doomed && !tr.Reverted && !unsupported && !journal {
+		for _, sl := range append(slices.Clone(tr.Storage), tr.Transient...) {
 			if sl.Final != sl.Initial {
-				return pendingFrame{}, fmt.Errorf("%w: the frame at %s changes slot %s, and a frame above it reverts", verifier.ErrUnsupported, tr.Address, sl.Key)
+				return pendingFrame{}, fmt.Errorf("%w: the frame at %s changes slot %s, and a frame above it throws its changes away (it reverts, or it is an L1SANDBOXCALL's L1 frame; a capacity with undo segments, Capacity.Undo, proves it)", verifier.ErrUnsupported, tr.Address, sl.Key)
 			}
 		}
 	}
@@ -2116,6 +2213,19 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	// The callees' ancestry: this frame, then the frames above it.
 	below := append([]fr.Element{owner}, ancestors[:MaxDepth-2]...)
 	doomed := top.doomed || tr.Reverted || top.sandbox
+	// In a journaling capacity, the callees' scope: this frame where it
+	// throws their changes away, its own otherwise.
+	scope := top.scope
+	if journal && (tr.Reverted || top.sandbox) {
+		scope = now
+	}
+	flags := func(l1, static, sandbox, readOnly bool) entryFlags {
+		fl := entryFlags{l1: l1, static: static, sandbox: sandbox, readOnly: readOnly, doomed: uint64(bitInt(doomed))}
+		if journal {
+			fl.doomed = scope
+		}
+		return fl
+	}
 	var callees []pending
 	for j, call := range tr.Calls {
 		static := top.static || call.Op == vm.STATICCALL
@@ -2191,7 +2301,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 			if withValue {
 				value = call.Value.ToBig()
 			}
-			entry = entryOf(sender, tr.Origin, nil, common.BytesToAddress(call.Input[:20]), value, call.Input[20:], true, static, doomed, sandbox, readOnly, chains[child].In, top.tx, delegated{}, below, c.Calldata)
+			entry = entryOf(sender, tr.Origin, nil, common.BytesToAddress(call.Input[:20]), value, call.Input[20:], flags(true, static, sandbox, readOnly), chains[child].In, top.tx, delegated{}, below, c.Calldata)
 		} else if call.Callee() == precompiles.L1DelegateCallAddress {
 			// The L1 code runs over this frame's storage, as this frame,
 			// on the input after the target (SPEC §1).
@@ -2202,7 +2312,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 				return pendingFrame{}, fmt.Errorf("%w: %d bytes of input at call %d, the segments hold %d", verifier.ErrCapacity, len(call.Input)-20, j, c.Calldata)
 			}
 			d = delegated{on: true, code: common.BytesToAddress(call.Input[:20]), by: now, l1Code: !fl.has(func(f *faults) bool { return f.l1DelegateAsL2 })}
-			entry = entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), call.Input[20:], false, static, doomed, false, false, chains[child].In, top.tx, d, below, c.Calldata)
+			entry = entryOf(tr.Caller, tr.Origin, tr.Context.GasPrice.ToBig(), tr.Address, tr.Value.ToBig(), call.Input[20:], flags(false, static, false, false), chains[child].In, top.tx, d, below, c.Calldata)
 		} else {
 			if len(call.Input) > c.Calldata {
 				return pendingFrame{}, fmt.Errorf("%w: %d bytes of input at call %d, the segments hold %d", verifier.ErrCapacity, len(call.Input), j, c.Calldata)
@@ -2213,16 +2323,26 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 				// as this frame: its caller, its address and its value.
 				caller, address, value, d = tr.Caller, tr.Address, tr.Value.ToBig(), delegated{on: true, code: call.Callee(), by: now}
 			}
-			entry = entryOf(caller, tr.Origin, tr.Context.GasPrice.ToBig(), address, value, call.Input, f.L1, static, doomed, false, readOnly, chains[child].In, top.tx, d, below, c.Calldata)
+			entry = entryOf(caller, tr.Origin, tr.Context.GasPrice.ToBig(), address, value, call.Input, flags(f.L1, static, false, readOnly), chains[child].In, top.tx, d, below, c.Calldata)
 		}
 		seg.CallLogs[j] = chainValues(chains[child].Out)
-		callees = append(callees, pending{ctx: push(entry, outcomeOf(call.Success, call.ReturnData, chains[child].Out, words)), static: static, doomed: doomed, sandbox: sandbox, readOnly: readOnly, ancestors: below, tx: top.tx, d: d})
+		callees = append(callees, pending{ctx: push(entry, outcomeOf(call.Success, call.ReturnData, chains[child].Out, words)), static: static, doomed: doomed, scope: scope, sandbox: sandbox, readOnly: readOnly, ancestors: below, tx: top.tx, d: d})
+	}
+	// Its scope's marker, below the callees, where their changes are
+	// thrown away and they touch storage.
+	seg.Journal = newFrameJournal(c, shape)
+	marker := journal && scope == now && len(callees) > 0 && subtreeTouches(e, k) && !fl.has(func(f *faults) bool { return f.noMarker })
+	if marker {
+		st = append(st, markerOf(now))
+		seg.Journal[0].Marker = 1
+	} else if journal {
+		seg.Journal[0].Marker = 0
 	}
 	for j := len(callees) - 1; j >= 0; j-- {
 		st = append(st, callees[j])
 	}
 	*stack = st
-	pf := pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, sandbox: top.sandbox, readOnly: top.readOnly, ancestors: ancestors, tx: top.tx, d: top.d}, pushed: len(callees), shape: shape, kind: kind}
+	pf := pendingFrame{frameSegment: seg, popped: pending{ctx: top.ctx, static: top.static, doomed: top.doomed, scope: top.scope, sandbox: top.sandbox, readOnly: top.readOnly, ancestors: ancestors, tx: top.tx, d: top.d}, pushed: len(callees) + bitInt(marker), shape: shape, kind: kind}
 	if reads {
 		pf.sender = &sc
 	}

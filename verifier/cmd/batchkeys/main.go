@@ -16,7 +16,9 @@
 // for the frames and transactions they hold (README, "Proving batches");
 // -ecrecover N and -sha256 N add ecrecover and sha256 segments of N
 // inputs, which prove the frames' calls of the ecrecover (0x01) and
-// sha256 (0x02) precompiles.
+// sha256 (0x02) precompiles; -undo N adds undo segments of N slots, which
+// let frames below a frame that reverts (or below an L1SANDBOXCALL's L1
+// frame) change storage.
 package main
 
 import (
@@ -46,6 +48,7 @@ func main() {
 	smallData := flag.Int("small-calldata", 0, "if not 0: a second transaction kind, of this many bytes of calldata (below -calldata), for the transactions it holds (batch.Capacity.Transactions)")
 	ecrecover := flag.Int("ecrecover", 0, "if not 0: ecrecover segments of this many distinct inputs, which prove the frames' calls of the ecrecover precompile (batch.Capacity.Ecrecover; without them such calls are refused)")
 	sha := flag.Int("sha256", 0, "if not 0: sha256 segments of this many distinct inputs, which prove the frames' calls of the sha256 precompile (batch.Capacity.Sha256; without them such calls are refused)")
+	undo := flag.Int("undo", 0, "if not 0: undo segments of this many slots, which journal the storage of frames below a frame that reverts or an L1SANDBOXCALL's L1 frame (batch.Capacity.Undo; without them such frames that change storage are refused)")
 	smallSteps := flag.Int("small-steps", 0, "if not 0: a second frame kind, the frame shape with this many rows, for the frames it holds (batch.Capacity.Frames)")
 	dir := flag.String("keys", "", "key directory (default: verifier.DefaultKeyDir()); keys go in its batch folder")
 	out := flag.String("out", "", "output file for the Solidity verifier (default: standard output)")
@@ -75,7 +78,7 @@ func main() {
 		txs = append(txs, *smallData)
 	}
 	start := time.Now()
-	p, err := batch.NewProver(filepath.Join(*dir, "batch"), batch.Capacity{Calldata: *dataCap, Frame: shape, Frames: frames, Slots: *slots, L1Slots: *l1Slots, KeccakInputs: *inputs, Transactions: txs, Ecrecover: *ecrecover, Sha256: *sha}, *arity)
+	p, err := batch.NewProver(filepath.Join(*dir, "batch"), batch.Capacity{Calldata: *dataCap, Frame: shape, Frames: frames, Slots: *slots, L1Slots: *l1Slots, KeccakInputs: *inputs, Transactions: txs, Ecrecover: *ecrecover, Sha256: *sha, Undo: *undo}, *arity)
 	if err != nil {
 		log.Fatal(err)
 	}
