@@ -277,10 +277,11 @@ func (b *draftBatch) undoSegment(s uint64, chunk []checkout, n int, again bool, 
 }
 
 // journalAccess is access for a journaling capacity's frame in scope s
-// (0 where it is not doomed): it reads the slot's live tuple and leaves
-// its value to the scope's shadow, checking it out where the scope has
-// not. It returns the read's time, whether it checked the slot out and
-// from which scope, and the tuples.
+// (0 where it is not doomed, and for every frame of a capacity that does
+// not journal): it reads the slot's live tuple and leaves its value to
+// the scope's shadow (the slot's own tuple for scope 0), checking it out
+// where the scope has not. It returns the read's time, whether it
+// checked the slot out and from which scope, and the tuples.
 func (b *draftBatch) journalAccess(k slotKey, sl trace.StorageSlot, start common.Hash, undo bool, s uint64, d delegated, now uint64, fault func(honest uint64) uint64) (uint64, bool, uint64, []memTuple, error) {
 	st, seen := b.state[k]
 	if !seen {

@@ -949,31 +949,11 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 // where a DELEGATECALL entered the frame (d), not from the delegating
 // frame's write; it leaves its final value, or its initial one where
 // undo. It returns the time the initial value is read from (fault, if
-// set, a test's, replacing it) and the read and write tuples.
+// set, a test's, replacing it) and the read and write tuples. (It is
+// journalAccess outside any scope.)
 func (b *draftBatch) access(k slotKey, sl trace.StorageSlot, start common.Hash, undo bool, d delegated, now uint64, fault func(honest uint64) uint64) (uint64, []memTuple, error) {
-	st, seen := b.state[k]
-	if !seen {
-		st = &slotState{initial: start, value: start}
-		b.state[k] = st
-		b.order = append(b.order, k)
-	}
-	if st.value != sl.Initial && !b.faults.has(func(f *faults) bool { return f.inconsistent }) {
-		return 0, nil, fmt.Errorf("%w: slot %s starts at %s, the frames before left %s", ErrStatement, sl.Key, sl.Initial, st.value)
-	}
-	if d.on && st.time == d.by && !b.faults.has(func(f *faults) bool { return f.unsupported }) {
-		return 0, nil, fmt.Errorf("%w: slot %s, which the frame that DELEGATECALLed this one touches too", verifier.ErrUnsupported, sl.Key)
-	}
-	left := sl.Final
-	if undo {
-		left = sl.Initial
-	}
-	read := st.time
-	if fault != nil {
-		read = fault(st.time)
-	}
-	o := k.owner()
-	st.value, st.time = left, now
-	return read, []memTuple{tuple(false, o, sl.Key, sl.Initial, read), tuple(true, o, sl.Key, left, now)}, nil
+	read, _, _, tuples, err := b.journalAccess(k, sl, start, undo, 0, d, now, fault)
+	return read, tuples, err
 }
 
 // lists assigns the header segment's L1 lists (n records each) and
