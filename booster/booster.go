@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	"slices"
 	"sync"
@@ -80,8 +81,16 @@ func WithChainID(id *big.Int) Option {
 }
 
 // WithGenesis sets the initial L2 state: funded accounts, predeployed code.
+// Several WithGenesis options add up (boostertest.Funded beside one that
+// predeploys code, say); where two give the same account, the later wins.
 func WithGenesis(alloc types.GenesisAlloc) Option {
-	return func(c *config) { c.evm.Genesis = alloc }
+	given := maps.Clone(alloc)
+	return func(c *config) {
+		if c.evm.Genesis == nil {
+			c.evm.Genesis = types.GenesisAlloc{}
+		}
+		maps.Copy(c.evm.Genesis, given)
+	}
 }
 
 // WithBaseFee sets the L2 base fee per gas (default zero: no fees).

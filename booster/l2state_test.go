@@ -196,3 +196,25 @@ func TestBoosterContractCarriesL2StateRoot(t *testing.T) {
 	require.ErrorIs(t, err, booster.ErrSettlementReverted)
 	require.ErrorContains(t, err, "L2StateRootMismatch")
 }
+
+// TestWithGenesisAddsUp: two WithGenesis options make the genesis of
+// their accounts together (boostertest.Funded beside predeployed code),
+// the later winning for an account both give, and the map an option was
+// given is not the booster's (changing it later changes nothing).
+func TestWithGenesisAddsUp(t *testing.T) {
+	a, b := common.HexToAddress("0xa1"), common.HexToAddress("0xa2")
+	storage := map[common.Hash]common.Hash{{}: common.BigToHash(big.NewInt(7))}
+	first := types.GenesisAlloc{a: {Code: storer, Storage: storage}}
+	second := types.GenesisAlloc{b: {Code: storer, Storage: storage}}
+	both := genesisRoot(t, booster.WithGenesis(types.GenesisAlloc{a: first[a], b: second[b]}))
+	require.Equal(t, both, genesisRoot(t, booster.WithGenesis(first), booster.WithGenesis(second)))
+	require.NotEqual(t, both, genesisRoot(t, booster.WithGenesis(second)))
+	later := types.GenesisAlloc{a: {Code: storer}}
+	require.Equal(t, genesisRoot(t, booster.WithGenesis(types.GenesisAlloc{a: later[a], b: second[b]})),
+		genesisRoot(t, booster.WithGenesis(first), booster.WithGenesis(second), booster.WithGenesis(later)))
+
+	opt := booster.WithGenesis(first)
+	before := genesisRoot(t, opt)
+	first[b] = second[b]
+	require.Equal(t, before, genesisRoot(t, opt))
+}

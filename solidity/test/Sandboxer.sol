@@ -5,7 +5,8 @@ import {L1} from "../src/L1.sol";
 
 /// A small L2 contract that calls an L1 counter's increment through
 /// L1CALL, L1SANDBOXCALL or L1DELEGATECALL, and reads its count through
-/// an L1CALL in a static context, for the prover's tests.
+/// an L1CALL in a static context, or calls a precompile with any input
+/// and value (raw), for the prover's tests.
 contract Sandboxer {
     function increment(address counter) external returns (bytes memory) {
         return L1.callL1(counter, abi.encodeWithSignature("increment()"));
@@ -31,6 +32,12 @@ contract Sandboxer {
     /// Calls target on L1 with data through L1CALL.
     function l1Call(address target, bytes calldata data) external returns (bytes memory) {
         return L1.callL1(target, data);
+    }
+
+    /// Calls precompile with input and the value sent, and returns how
+    /// the call ended (a refusal: false, with the precompile's error).
+    function raw(address precompile, bytes calldata input) external payable returns (bool ok, bytes memory ret) {
+        (ok, ret) = precompile.call{value: msg.value}(input);
     }
 
     function readCount(address counter) external returns (bytes memory) {

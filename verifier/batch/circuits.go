@@ -1295,7 +1295,9 @@ func (c *frameSegment) Define(api frontend.API) error {
 		direct := api.Mul(call.Used, api.Sub(1, call.Delegate))
 		identity := api.Mul(direct, api.IsZero(api.Sub(tos[j], identityAddress)))
 		identityCall(api, call, identity)
-		enters[j] = api.Sub(call.Used, identity)
+		// A booster precompile's refusal enters no frame either.
+		refused := precompileRefusal(api, call, tos[j], direct)
+		enters[j] = api.Sub(call.Used, identity, refused)
 		if c.ecrecover {
 			ecrecover := api.Mul(direct, api.IsZero(api.Sub(tos[j], ecrecoverAddress)))
 			claim, err := ecrecoverCall(api, mem, call, ecrecover)
@@ -1615,7 +1617,7 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, en
 	api.AssertIsEqual(api.Mul(isL1, c.L1), 0)
 	// An L1 frame's sender is decided by the alias rule's reads, from a
 	// frame that runs its own address's code.
-	api.AssertIsEqual(api.Mul(isL1, api.Sub(1, c.SenderCode)), 0)
+	api.AssertIsEqual(api.Mul(isL1, enters, api.Sub(1, c.SenderCode)), 0)
 	api.AssertIsEqual(api.Mul(isL1, api.Add(c.Delegation.On, call.Delegate)), 0)
 	// L1DELEGATECALL runs the code of the L1 account its input names
 	// over this frame's storage, as this frame (like DELEGATECALL: its
@@ -1625,9 +1627,9 @@ func (c *frameSegment) callee(api frontend.API, call *verifier.CallEntry, to, en
 	isL1Delegate := api.Mul(used, api.IsZero(api.Sub(to, l1DelegateCallAddress)))
 	api.AssertIsEqual(api.Mul(isL1Delegate, api.Add(c.L1, c.Delegation.On, call.Delegate)), 0)
 	// No precompile takes value: with value it refuses
-	// (L1CallValueNotAllowed) and enters no frame.
-	api.AssertIsEqual(api.Mul(api.Add(isL1, isL1Delegate), call.Value.Hi), 0)
-	api.AssertIsEqual(api.Mul(api.Add(isL1, isL1Delegate), call.Value.Lo), 0)
+	// (L1CallValueNotAllowed, precompileRefusal) and enters no frame.
+	api.AssertIsEqual(api.Mul(enters, api.Add(isL1, isL1Delegate), call.Value.Hi), 0)
+	api.AssertIsEqual(api.Mul(enters, api.Add(isL1, isL1Delegate), call.Value.Lo), 0)
 	// delegating: the callee runs in this frame's context.
 	delegating := api.Add(delegate, isL1Delegate)
 	// skipping: its calldata is the input after the target's 20 bytes.

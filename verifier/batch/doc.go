@@ -44,7 +44,10 @@
 //     hands back what it was given; an L2 frame's chain id
 //     is the batch's; a static frame changes no state) and pushes the
 //     contexts of the frames its calls entered, first call on top, the
-//     call's success and return data as their outcome: a CALL or
+//     call's success and return data as their outcome (a call of a
+//     booster precompile that it refuses, with an input shorter than
+//     its target or with value, enters no frame: the segment proves it
+//     failed with L1CallInvalidInput() or L1CallValueNotAllowed()): a CALL or
 //     STATICCALL enters a frame of the same layer at the address called
 //     (static if the caller or the call is), a call into L1CALL or
 //     L1SANDBOXCALL an L1 frame (target and calldata from the input, no

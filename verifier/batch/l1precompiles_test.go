@@ -11,6 +11,7 @@ import (
 
 	"github.com/boosterkit/go-booster/booster"
 	"github.com/boosterkit/go-booster/booster/boostertest"
+	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/solidity"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/batch"
@@ -151,4 +152,52 @@ func TestL1BlockHashBatch(t *testing.T) {
 	c.Frame.CallReturn, c.Frame.Return, c.Frame.RdcWords = 8, 10, 8
 	kinds := solveBoosterBatch(t, b, execs, c)
 	require.Equal(t, 1, kinds[batch.KindBlock])
+}
+
+// TestPrecompileRefusalBatch proves, on the booster, the booster
+// precompiles' refusals (SPEC §1) as the Sandboxer's raw calls meet
+// them: alice's L1CALL with 10 bytes of input fails with
+// L1CallInvalidInput(), bob's L1SANDBOXCALL with a wei of value with
+// L1CallValueNotAllowed(), carol's L1DELEGATECALL with no input with
+// L1CallInvalidInput(); each transaction succeeds with its raw call's
+// outcome, and the segments of the batch, which runs no L1 frame, solve.
+func TestPrecompileRefusalBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves the segments of a booster batch")
+	}
+	rec := trace.NewTxRecorder()
+	l1 := boostertest.NewL1(t)
+	rollup := l1.NewRollup(t, booster.WithTracer(rec.Hooks()), booster.WithL1Tracer(rec.L1Hooks()),
+		booster.WithGenesis(types.GenesisAlloc{sandboxerCaller: {Code: solidity.MustLoad("Sandboxer").DeployedBytecode}}), boostertest.Funded(t, big.NewInt(1_000_000_000), "bob"))
+	counter := l1.Deploy(t, "BoostedCounter", rollup.Contract)
+	require.NoError(t, rollup.Booster.SetL1Source(l1.Source(t)))
+	sandboxer := solidity.MustLoad("Sandboxer").ABI
+	raw := func(p common.Address, input []byte) []byte {
+		data, err := sandboxer.Pack("raw", p, input)
+		require.NoError(t, err)
+		return data
+	}
+	rollup.Account(t, "alice").Send(t, &sandboxerCaller, nil, raw(precompiles.L1CallAddress, counter[:10]), 200_000)
+	rollup.Account(t, "bob").Send(t, &sandboxerCaller, big.NewInt(1), raw(precompiles.L1SandboxCallAddress, counter[:]), 2_000_000)
+	rollup.Account(t, "carol").Send(t, &sandboxerCaller, nil, raw(precompiles.L1DelegateCallAddress, nil), 200_000)
+	b, err := rollup.Booster.ExecuteBatch(context.Background())
+	require.NoError(t, err)
+	require.Empty(t, b.Rejected)
+	require.Len(t, b.Receipts, 3)
+	for i, want := range [][]byte{precompiles.ErrInvalidInput.Encode(), precompiles.ErrValueNotAllowed.Encode(), precompiles.ErrInvalidInput.Encode()} {
+		r := b.Receipts[i]
+		require.Equal(t, types.ReceiptStatusSuccessful, r.Status, "transaction %d: %x", i, r.ReturnData)
+		out, err := sandboxer.Unpack("raw", r.ReturnData)
+		require.NoError(t, err)
+		require.False(t, out[0].(bool), "transaction %d", i)
+		require.Equal(t, want, out[1].([]byte), "transaction %d", i)
+	}
+	execs, err := rec.Transactions()
+	require.NoError(t, err)
+	// raw's calldata: its two arguments and the input's 32 bytes.
+	c := sandboxerCapacity()
+	c.Calldata = 160
+	kinds := solveBoosterBatch(t, b, execs, c)
+	require.Equal(t, 3, kinds[batch.KindFrame])
+	require.Zero(t, kinds[batch.KindBlock], "no L1 frame ran")
 }

@@ -120,7 +120,8 @@ type SegmentWitness struct {
 // precompile other than L1CALL or one the precompile refuses, a call of
 // an account without code or of a precompile other than L1CALL,
 // L1SANDBOXCALL, L1DELEGATECALL and identity, a booster precompile's
-// call the precompile refused, reentrancy, calls deeper
+// call the precompile refused other than for its input or its value
+// (which the segments prove: precompileRefusal), reentrancy, calls deeper
 // than MaxDepth, transient storage in an L1 frame or in a frame shape
 // without TransientCarried, in a capacity without undo segments
 // (Capacity.Undo) a frame that changes storage below a frame that
@@ -208,6 +209,8 @@ type faults struct {
 	// recheckout, if set, has a frame's access to a slot its scope s
 	// checked out check it out again, from the scope it returns.
 	recheckout func(s uint64) uint64
+	// refusal skips the check of a booster precompile's refusal.
+	refusal bool
 	// l1DelegateAsL2 takes an L1DELEGATECALL's frame for a DELEGATECALL
 	// of the target's L2 code.
 	l1DelegateAsL2 bool
@@ -1294,10 +1297,13 @@ type senderCode struct {
 // aliased reports whether the rule aliases the sender.
 func (s senderCode) aliased() bool { return s.l1Hash != s.hash }
 
-// makesL1Call reports whether a frame calls L1CALL or L1SANDBOXCALL,
-// whose L1 frames take the alias rule's sender.
-func makesL1Call(tr *trace.Trace) bool {
-	return slices.ContainsFunc(tr.Calls, func(c trace.FrameCall) bool { return enteringL1(c.Callee()) })
+// makesL1Call reports whether a frame calls L1CALL or L1SANDBOXCALL
+// with a call the precompile does not refuse (refusedCall), whose L1
+// frames take the alias rule's sender.
+func makesL1Call(tr *trace.Trace, fl *faults) bool {
+	// (The l1CallValue fault enters an L1 frame for a call with value.)
+	withValue := fl.has(func(f *faults) bool { return f.l1CallValue })
+	return slices.ContainsFunc(tr.Calls, func(c trace.FrameCall) bool { return enteringL1(c.Callee()) && (!refusedCall(c) || withValue) })
 }
 
 // l1Codes lists the codes the batch's code segments hash: the code of
@@ -1404,7 +1410,7 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 	senders := map[common.Address]senderCode{}
 	for i, f := range codeFrames(executions) {
 		tr := f.Trace
-		if f.L1 || !makesL1Call(tr) || withheld || codeAt(tr) != tr.Address {
+		if f.L1 || !makesL1Call(tr, fl) || withheld || codeAt(tr) != tr.Address {
 			continue // (a frame a DELEGATECALL entered makes no L1CALL: frameWitness)
 		}
 		if len(tr.Code) > c.codeCap() {
@@ -1431,7 +1437,7 @@ func l1Codes(l1 *L1Lists, executions []*trace.Transaction, c Capacity, hashReads
 			continue
 		}
 		first[tr.Address] = true
-		if hashReads[tr.Address] == 0 || (makesL1Call(tr) && !withheld) {
+		if hashReads[tr.Address] == 0 || (makesL1Call(tr, fl) && !withheld) {
 			continue
 		}
 		if len(tr.Code) > c.codeCap() {
@@ -2168,7 +2174,7 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 	for j := range seg.TransientReadTimes {
 		seg.TransientReadTimes[j] = 0
 	}
-	sc, reads := senders[tr.Address], !f.L1 && makesL1Call(tr) && !fl.has(func(f *faults) bool { return f.noSenderCode })
+	sc, reads := senders[tr.Address], !f.L1 && makesL1Call(tr, fl) && !fl.has(func(f *faults) bool { return f.noSenderCode })
 	if reads {
 		// The alias rule's inputs, as the callees below need them (the
 		// fault claims the hash the L1 frame's caller needs).
@@ -2239,6 +2245,15 @@ func frameWitness(e *trace.Transaction, k int, stack *[]pending, c Capacity, wor
 		if call.Callee() == identityPrecompile && call.Op != vm.DELEGATECALL {
 			// The segment proves the call itself: nothing to push.
 			if err := identityOutcome(call, shape); err != nil && !fl.has(func(f *faults) bool { return f.identity }) {
+				return pendingFrame{}, fmt.Errorf("%w at call %d", err, j)
+			}
+			seg.CallLogs[j] = chainValues(chains[k].At[j])
+			continue
+		}
+		if refusedCall(call) && !f.L1 && !top.d.on && !fl.has(func(f *faults) bool { return f.l1CallValue }) {
+			// The precompile refused it: the segment proves the call
+			// itself, nothing to push.
+			if err := checkRefusal(call, shape); err != nil && !fl.has(func(f *faults) bool { return f.refusal }) {
 				return pendingFrame{}, fmt.Errorf("%w at call %d", err, j)
 			}
 			seg.CallLogs[j] = chainValues(chains[k].At[j])
