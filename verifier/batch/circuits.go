@@ -978,12 +978,13 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	// value and the L1 EVM's gas price of zero, called by the sender
 	// unaliased (SPEC §1: a transaction's sender has no L2 code), and ends
 	// as that frame does: the precompile returns what it returns. Its
-	// calldata holds the target and it sends no value (the precompile's
-	// refusals, which enter no L1 frame, are not proven).
-	api.AssertIsEqual(api.Mul(isL1Call, s.Value[0]), 0)
-	api.AssertIsEqual(api.Mul(isL1Call, s.Value[1]), 0)
+	// calldata holds the target and it sends no value: otherwise the
+	// precompile refuses it (L1CallInvalidInput, checked first, or
+	// L1CallValueNotAllowed), and the transaction enters no frame and
+	// fails with the error (directRefusal).
+	refused := directRefusal(api, isL1Call, c.Tx.DataLen, s.Value, c.Success, c.RetLen, c.Ret, c.Logs)
 	dataLen := api.Sub(c.Tx.DataLen, api.Mul(isL1Call, 20))
-	api.ToBinary(dataLen, 16)
+	api.ToBinary(api.Mul(api.Sub(1, refused), dataLen), 16)
 	// The calldata as the contexts carry it: the context capacity's
 	// bytes, zero past the transaction segment's own.
 	at := func(i int) frontend.Variable {
@@ -1014,6 +1015,7 @@ func (c *transactionSegment) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
+	pending = api.Select(refused, 0, pending)
 	out, err := c.boundary(api, &c.SegmentInputs, acc, pending, mem)
 	if err != nil {
 		return err

@@ -5,7 +5,9 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/holiman/uint256"
 	"github.com/stretchr/testify/require"
 
 	"github.com/boosterkit/go-booster/precompiles"
@@ -45,7 +47,10 @@ func directL1Batch(t *testing.T, caller common.Address, input []byte) ([]memCall
 // anyway, is refused by its own segment (it pops the context the
 // transaction pushed); a sender with L2 code in the L2 state (EIP-3607),
 // built anyway, is refused by the end segment that proves it has none;
-// the precompile's refusals are refused by name.
+// the precompile's refusals (no target, value) are proven by the
+// transaction segment: no frame entered, the transaction failed with the
+// precompile's error; built anyway with the other error, or succeeding,
+// they are refused by it.
 func TestDirectL1Call(t *testing.T) {
 	input := []byte{0xab, 0xcd}
 	calls, exec, lists := directL1Batch(t, alice, input)
@@ -85,11 +90,42 @@ func TestDirectL1Call(t *testing.T) {
 		require.Equal(t, []int{5}, solveAll(t, listsCapacity, segs))
 	})
 	t.Run("the precompile's refusals", func(t *testing.T) {
-		calls, exec, lists := directL1Batch(t, alice, nil)
-		calls[0].data = calls[0].data[:19]
-		exec.Frames[0].Trace.Calldata = calls[0].data
-		_, txs := signedBatch(t, calls)
-		_, err := witnessesFor(headerFor(t, txs, lists), lists, txs, []*trace.Transaction{exec}, listsCapacity)
-		require.ErrorIs(t, err, verifier.ErrUnsupported)
+		invalid, notAllowed := precompiles.ErrInvalidInput.Encode(), precompiles.ErrValueNotAllowed.Encode()
+		long := l1Target.Bytes()
+		for _, tc := range []struct {
+			name    string
+			data    []byte
+			value   int64
+			failed  bool
+			ret     []byte
+			refused bool
+		}{
+			{"19 bytes of calldata", long[:19], 0, true, invalid, false},
+			{"value", long, 1, true, notAllowed, false},
+			{"value and no target", nil, 1, true, invalid, false},
+			{"the other error", long[:19], 0, true, notAllowed, true},
+			{"a refusal that succeeded", long, 1, false, notAllowed, true},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				to := precompiles.L1CallAddress
+				txs := []*types.Transaction{types.MustSignNewTx(testKey(t, "alice"), types.LatestSignerForChainID(l2Chain),
+					&types.DynamicFeeTx{ChainID: l2Chain, GasTipCap: big.NewInt(0), GasFeeCap: big.NewInt(0), Gas: 100_000, To: &to, Data: tc.data, Value: big.NewInt(tc.value)})}
+				top := &trace.Trace{Address: to, Caller: alice, Origin: alice, Calldata: tc.data, Value: *uint256.NewInt(uint64(tc.value)), Context: l2Context, ReturnData: tc.ret, Reverted: tc.failed}
+				execs := []*trace.Transaction{{Frames: []trace.Frame{{Trace: top, Parent: -1}}}}
+				h := headerFor(t, txs, noL1)
+				withOutcomes(t, h, txs, execs)
+				segs, err := witnessesFor(h, noL1, txs, execs, listsCapacity)
+				if tc.refused {
+					require.ErrorIs(t, err, verifier.ErrUnsupported)
+					segs, err = faultyWitnesses(h, noL1, txs, execs, listsCapacity, &faults{refusal: true})
+					require.NoError(t, err)
+					require.Equal(t, segmentsOf(segs, KindTransaction), solveAll(t, listsCapacity, segs))
+					return
+				}
+				require.NoError(t, err)
+				require.Equal(t, []int{KindHeader, KindTransaction, KindEnd}, kindsOf(segs))
+				require.Empty(t, solveAll(t, listsCapacity, segs))
+			})
+		}
 	})
 }

@@ -160,7 +160,10 @@ func TestL1BlockHashBatch(t *testing.T) {
 // L1CallInvalidInput(), bob's L1SANDBOXCALL with a wei of value with
 // L1CallValueNotAllowed(), carol's L1DELEGATECALL with no input with
 // L1CallInvalidInput(); each transaction succeeds with its raw call's
-// outcome, and the segments of the batch, which runs no L1 frame, solve.
+// outcome. Sent to L1CALL itself, dave's transaction of 19 bytes of
+// calldata fails with L1CallInvalidInput(), bob's with a wei with
+// L1CallValueNotAllowed(). The segments of the batch, which runs no L1
+// frame, solve.
 func TestPrecompileRefusalBatch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("solves the segments of a booster batch")
@@ -180,10 +183,19 @@ func TestPrecompileRefusalBatch(t *testing.T) {
 	rollup.Account(t, "alice").Send(t, &sandboxerCaller, nil, raw(precompiles.L1CallAddress, counter[:10]), 200_000)
 	rollup.Account(t, "bob").Send(t, &sandboxerCaller, big.NewInt(1), raw(precompiles.L1SandboxCallAddress, counter[:]), 2_000_000)
 	rollup.Account(t, "carol").Send(t, &sandboxerCaller, nil, raw(precompiles.L1DelegateCallAddress, nil), 200_000)
+	// Sent to L1CALL itself: 19 bytes of calldata, and value.
+	l1Call := precompiles.L1CallAddress
+	rollup.Account(t, "dave").Send(t, &l1Call, nil, counter[:19], 200_000)
+	rollup.Account(t, "bob").Send(t, &l1Call, big.NewInt(1), counter[:], 2_000_000)
 	b, err := rollup.Booster.ExecuteBatch(context.Background())
 	require.NoError(t, err)
 	require.Empty(t, b.Rejected)
-	require.Len(t, b.Receipts, 3)
+	require.Len(t, b.Receipts, 5)
+	for i, want := range [][]byte{precompiles.ErrInvalidInput.Encode(), precompiles.ErrValueNotAllowed.Encode()} {
+		r := b.Receipts[3+i]
+		require.Equal(t, types.ReceiptStatusFailed, r.Status, "transaction %d", 3+i)
+		require.Equal(t, want, r.ReturnData, "transaction %d", 3+i)
+	}
 	for i, want := range [][]byte{precompiles.ErrInvalidInput.Encode(), precompiles.ErrValueNotAllowed.Encode(), precompiles.ErrInvalidInput.Encode()} {
 		r := b.Receipts[i]
 		require.Equal(t, types.ReceiptStatusSuccessful, r.Status, "transaction %d: %x", i, r.ReturnData)

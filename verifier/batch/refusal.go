@@ -63,6 +63,34 @@ func precompileRefusal(api frontend.API, call *verifier.CallEntry, to, direct fr
 	return refused
 }
 
+// directRefusal proves, for a transaction whose recipient is L1CALL
+// where isL1Call is 1, where the precompile refuses it (its calldata,
+// dataLen bytes, shorter than a target, or its value nonzero): the
+// transaction failed (success) with the refusal's 4 bytes as its return
+// data (retLen, ret) and no logs. It returns 1 for such a transaction,
+// which enters no frame, and 0 otherwise.
+func directRefusal(api frontend.API, isL1Call, dataLen frontend.Variable, value [2]frontend.Variable, success, retLen frontend.Variable, ret []verifier.Word, logs [2]frontend.Variable) frontend.Variable {
+	long := api.ToBinary(api.Add(dataLen, 1<<16-20), 17)[16]
+	valueZero := api.Mul(api.IsZero(value[0]), api.IsZero(value[1]))
+	refused := api.Mul(isL1Call, api.Sub(1, api.Mul(long, valueZero)))
+	if len(ret) == 0 {
+		api.AssertIsEqual(refused, 0)
+		return refused
+	}
+	api.AssertIsEqual(api.Mul(refused, success), 0)
+	api.AssertIsEqual(api.Mul(refused, api.Sub(retLen, 4)), 0)
+	word := api.Select(long, valueNotAllowedWord, invalidInputWord)
+	api.AssertIsEqual(api.Mul(refused, api.Sub(ret[0].Hi, word)), 0)
+	api.AssertIsEqual(api.Mul(refused, ret[0].Lo), 0)
+	for _, w := range ret[1:] {
+		api.AssertIsEqual(api.Mul(refused, w.Hi), 0)
+		api.AssertIsEqual(api.Mul(refused, w.Lo), 0)
+	}
+	api.AssertIsEqual(api.Mul(refused, logs[0]), 0)
+	api.AssertIsEqual(api.Mul(refused, logs[1]), 0)
+	return refused
+}
+
 // Outside the circuit.
 
 // isBoosterPrecompile reports whether to is L1CALL, L1DELEGATECALL or

@@ -117,7 +117,8 @@ type SegmentWitness struct {
 // for a frame no frame shape of c holds and for frame shapes that
 // disagree on KeccakClaims, and with an error wrapping verifier.ErrUnsupported for what the
 // segments cannot prove (contract creation, a transaction sent to a
-// precompile other than L1CALL or one the precompile refuses, a call of
+// precompile other than L1CALL, or to L1CALL that the precompile
+// refuses without its error (out of gas), a call of
 // an account without code or of a precompile other than L1CALL,
 // L1SANDBOXCALL, L1DELEGATECALL and identity, a booster precompile's
 // call the precompile refused other than for its input or its value
@@ -431,10 +432,11 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		if isPrecompile(*tx.To()) && !direct {
 			return nil, txError(i, tx, fmt.Errorf("%w: a transaction sent to the precompile at %s (call it from a contract, or send it to L1CALL)", verifier.ErrUnsupported, tx.To()))
 		}
+		// A transaction to L1CALL that the precompile refuses runs no
+		// frame: its segment proves the refusal.
+		var refusal []byte
 		if direct {
-			if err := l1CallRefusal(tx); err != nil {
-				return nil, txError(i, tx, err)
-			}
+			refusal = l1CallRefusal(tx)
 		}
 		txKind, txCap := c.transactionKind(len(tx.Data()))
 		w, _, err := txsig.Assign(tx, txCap)
@@ -458,6 +460,11 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		case len(top.Code) == 0 && !direct:
 			return nil, txError(i, tx, fmt.Errorf("%w: a transaction to %s, which has no code", verifier.ErrUnsupported, top.Address))
 		}
+		if refusal != nil && !fl.has(func(f *faults) bool { return f.refusal }) {
+			if err := checkL1CallRefusal(e, refusal, words); err != nil {
+				return nil, txError(i, tx, err)
+			}
+		}
 		before := b.acc
 		b.acc = fold(b.acc, sigs[i])
 		fee := orZero(h.L2Block.BaseFee)
@@ -473,14 +480,17 @@ func witnesses(h *Header, l1 *L1Lists, l2 *statetree.Tree, txs []*types.Transact
 		logs := chains[i][tops[i]].Out
 		outcome := outcomeOf(!top.Reverted, top.ReturnData, logs, words)
 		entry := entryOf(sigs[i].Sender, sigs[i].Sender, prices[i], *tx.To(), tx.Value(), tx.Data(), entryFlags{}, [2]fr.Element{}, txTime, delegated{}, nil, c.Calldata)
-		if direct {
+		if direct && refusal == nil {
 			if entry, err = directL1Call(tx, sigs[i].Sender, e, txTime, c.Calldata, fl.has(func(f *faults) bool { return f.foreignEntry })); err != nil {
 				return nil, txError(i, tx, err)
 			}
 		}
-		stack = append(stack, pending{ctx: push(entry, outcome), tx: txTime})
+		pendingBefore := pendingOf(stack)
+		if refusal == nil {
+			stack = append(stack, pending{ctx: push(entry, outcome), tx: txTime})
+		}
 		b.addAt(txKind, &transactionSegment{Tx: w, Success: bitInt(!top.Reverted), RetLen: len(top.ReturnData), Ret: returnWords(top.ReturnData, words), Logs: chainValues(logs),
-			NonceReadTime: readTime, BaseFee: new(big.Int).Set(fee)}, tuples, before, pendingOf(stack[:len(stack)-1]), stack)
+			NonceReadTime: readTime, BaseFee: new(big.Int).Set(fee)}, tuples, before, pendingBefore, stack)
 
 		for k, f := range e.Frames {
 			if len(f.Trace.Code) == 0 {
@@ -2078,15 +2088,35 @@ func topFrame(tx *types.Transaction, e *trace.Transaction) int {
 	return 0
 }
 
-// l1CallRefusal is the precompile's refusal of a transaction sent to
-// L1CALL, which enters no L1 frame and is not proven: value, or calldata
-// shorter than the target (verifier.ErrUnsupported); nil for none.
-func l1CallRefusal(tx *types.Transaction) error {
+// l1CallRefusal is the error data of the precompile's refusal of a
+// transaction sent to L1CALL, which enters no L1 frame: calldata shorter
+// than the target (L1CallInvalidInput), or value (L1CallValueNotAllowed);
+// nil for none.
+func l1CallRefusal(tx *types.Transaction) []byte {
 	switch {
+	case len(tx.Data()) < common.AddressLength:
+		return precompiles.ErrInvalidInput.Encode()
 	case tx.Value().Sign() != 0:
-		return fmt.Errorf("%w: a transaction to L1CALL with value (the precompile refuses it)", verifier.ErrUnsupported)
-	case len(tx.Data()) < 20:
-		return fmt.Errorf("%w: a transaction to L1CALL with %d bytes of calldata, no target (the precompile refuses it)", verifier.ErrUnsupported, len(tx.Data()))
+		return precompiles.ErrValueNotAllowed.Encode()
+	}
+	return nil
+}
+
+// checkL1CallRefusal checks the execution e of a transaction sent to
+// L1CALL that the precompile refuses (want its error data), as its
+// transaction segment proves it: no L1 frame ran, and the transaction
+// failed with the error. A failure without it (out of gas before the
+// refusal: gas is not proven) is refused with verifier.ErrUnsupported,
+// and so are capacities whose contexts keep no return word.
+func checkL1CallRefusal(e *trace.Transaction, want []byte, words int) error {
+	top := e.Frames[0].Trace
+	switch {
+	case slices.ContainsFunc(e.Frames, func(f trace.Frame) bool { return f.L1 }):
+		return fmt.Errorf("%w: the precompile refuses the transaction to L1CALL, yet an L1 frame ran", ErrStatement)
+	case words == 0:
+		return fmt.Errorf("%w: a transaction to L1CALL that the precompile refuses, and the contexts keep no return word", verifier.ErrCapacity)
+	case !top.Reverted || !bytes.Equal(top.ReturnData, want):
+		return fmt.Errorf("%w: a transaction to L1CALL that the precompile refuses, which did not fail with its error %x (out of gas is not proven)", verifier.ErrUnsupported, want)
 	}
 	return nil
 }
