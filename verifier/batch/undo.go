@@ -26,7 +26,7 @@ import (
 //
 // A doomed frame does not touch a slot's own tuples in the storage
 // argument but shadow ones, under the slot's owner plus scope·2^198
-// (shadowOwner): the first access of the scope to a slot (a checkout)
+// (scopedOwnerOf outside the circuit): the first access of the scope to a slot (a checkout)
 // reads the slot's live tuple, the real one (owner) or that of an
 // enclosing scope that checked it out before (its from scope, always
 // below the scope: an enclosing scope's frame runs first), writes a memo
@@ -36,14 +36,17 @@ import (
 // tuple at a time, so a frame cannot read a value the scope changed from
 // anywhere but the shadow.
 //
-// The scope's frame pushes a marker (its time) on the pending stack
-// below its callees' contexts; once the subtree has returned, the marker
-// is on top and undo segments pop it: each reads, for slots the scope
-// checked out, the memo and the shadow's last write, and writes the memo's
-// value back to the from scope's tuple (or the real one) at its own time.
-// A memo no undo segment reads leaves the storage argument's sum
-// unbalanced, so no change of the subtree can stay. Owners of the
-// storage argument's own slots are below 2^198, scopes below 2^32.
+// The scope's frame pushes a marker on the pending stack below its
+// callees' contexts: its time in place of a context (a frame's context
+// is a Poseidon2 hash, below 2^32 with negligible probability, and an
+// undo segment checks the time's range, so neither pops the other's);
+// once the subtree has returned, the marker is on top and undo segments
+// pop it: each reads, for slots the scope checked out, the memo and the
+// shadow's last write, and writes the memo's value back to the from
+// scope's tuple (or the real one) at its own time. A memo no undo
+// segment reads leaves the storage argument's sum unbalanced, so no
+// change of the subtree can stay. Owners of the storage argument's own
+// slots are below 2^198, scopes below 2^32.
 
 // two198 places a scope in a shadow owner, two230 marks a memo's.
 var (
