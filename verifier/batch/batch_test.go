@@ -17,7 +17,6 @@ import (
 	"github.com/holiman/uint256"
 	"github.com/stretchr/testify/require"
 
-	"github.com/boosterkit/go-booster/precompiles"
 	"github.com/boosterkit/go-booster/verifier"
 	"github.com/boosterkit/go-booster/verifier/aggregate"
 	"github.com/boosterkit/go-booster/verifier/trace"
@@ -199,11 +198,11 @@ func TestWitnessesRefuse(t *testing.T) {
 	_, err = witnessesFor(h, noL1, txs, frames[:1], capacity)
 	require.ErrorIs(t, err, ErrStatement)
 
-	// What the segments cannot prove yet: a creation, a transaction sent
-	// straight to a precompile other than L1CALL, and one to L1CALL that
-	// the precompile refuses (no target).
+	// What the segments cannot prove yet: a creation, and a transaction
+	// sent straight to a precompile other than L1CALL. (One to L1CALL
+	// that the precompile refuses is proven: TestDirectL1Call.)
 	signer := types.LatestSignerForChainID(l2Chain)
-	for name, to := range map[string]*common.Address{"creation": nil, "L1CALL": &precompiles.L1CallAddress, "ecrecover": &common.Address{19: 1}} {
+	for name, to := range map[string]*common.Address{"creation": nil, "ecrecover": &common.Address{19: 1}} {
 		tx := types.MustSignNewTx(testKey(t, "alice"), signer, &types.DynamicFeeTx{ChainID: l2Chain, GasTipCap: big.NewInt(0), GasFeeCap: big.NewInt(0), Gas: 100_000, To: to})
 		sigs, err := Signatures([]*types.Transaction{tx})
 		require.NoError(t, err)
