@@ -42,25 +42,7 @@ func refusalWord(sel []byte) *big.Int {
 func precompileRefusal(api frontend.API, call *verifier.CallEntry, to, direct frontend.Variable) frontend.Variable {
 	isBooster := api.Mul(direct, api.Add(api.IsZero(api.Sub(to, l1CallAddress)), api.IsZero(api.Sub(to, l1DelegateCallAddress)),
 		api.IsZero(api.Sub(to, l1SandboxCallAddress))))
-	// long: the input holds a target (its length is below 2^16).
-	long := api.ToBinary(api.Add(call.Len, 1<<16-20), 17)[16]
-	valueZero := api.Mul(api.IsZero(call.Value.Hi), api.IsZero(call.Value.Lo))
-	refused := api.Mul(isBooster, api.Sub(1, api.Mul(long, valueZero)))
-	if len(call.Ret) == 0 {
-		// No return word to prove the error by: refused.
-		api.AssertIsEqual(refused, 0)
-		return refused
-	}
-	api.AssertIsEqual(api.Mul(refused, call.Success), 0)
-	api.AssertIsEqual(api.Mul(refused, api.Sub(call.RetLen, 4)), 0)
-	word := api.Select(long, valueNotAllowedWord, invalidInputWord)
-	api.AssertIsEqual(api.Mul(refused, api.Sub(call.Ret[0].Hi, word)), 0)
-	api.AssertIsEqual(api.Mul(refused, call.Ret[0].Lo), 0)
-	for _, w := range call.Ret[1:] {
-		api.AssertIsEqual(api.Mul(refused, w.Hi), 0)
-		api.AssertIsEqual(api.Mul(refused, w.Lo), 0)
-	}
-	return refused
+	return refusal(api, isBooster, call.Len, [2]frontend.Variable{call.Value.Hi, call.Value.Lo}, call.Success, call.RetLen, call.Ret)
 }
 
 // directRefusal proves, for a transaction whose recipient is L1CALL
@@ -70,9 +52,24 @@ func precompileRefusal(api frontend.API, call *verifier.CallEntry, to, direct fr
 // data (retLen, ret) and no logs. It returns 1 for such a transaction,
 // which enters no frame, and 0 otherwise.
 func directRefusal(api frontend.API, isL1Call, dataLen frontend.Variable, value [2]frontend.Variable, success, retLen frontend.Variable, ret []verifier.Word, logs [2]frontend.Variable) frontend.Variable {
-	long := api.ToBinary(api.Add(dataLen, 1<<16-20), 17)[16]
+	refused := refusal(api, isL1Call, dataLen, value, success, retLen, ret)
+	api.AssertIsEqual(api.Mul(refused, logs[0]), 0)
+	api.AssertIsEqual(api.Mul(refused, logs[1]), 0)
+	return refused
+}
+
+// refusal proves, for a call of a booster precompile where isBooster is
+// 1, with an input of length bytes (below 2^16) and value, where the
+// precompile refuses it (an input shorter than a target, checked first,
+// or value): it failed (success) with the refusal's 4 bytes as its
+// return data (retLen, ret). It returns 1 for a refused call and 0
+// otherwise; with no return word to prove the error by, refusals are
+// refused.
+func refusal(api frontend.API, isBooster, length frontend.Variable, value [2]frontend.Variable, success, retLen frontend.Variable, ret []verifier.Word) frontend.Variable {
+	// long: the input holds a target.
+	long := api.ToBinary(api.Add(length, 1<<16-20), 17)[16]
 	valueZero := api.Mul(api.IsZero(value[0]), api.IsZero(value[1]))
-	refused := api.Mul(isL1Call, api.Sub(1, api.Mul(long, valueZero)))
+	refused := api.Mul(isBooster, api.Sub(1, api.Mul(long, valueZero)))
 	if len(ret) == 0 {
 		api.AssertIsEqual(refused, 0)
 		return refused
@@ -86,8 +83,6 @@ func directRefusal(api frontend.API, isL1Call, dataLen frontend.Variable, value 
 		api.AssertIsEqual(api.Mul(refused, w.Hi), 0)
 		api.AssertIsEqual(api.Mul(refused, w.Lo), 0)
 	}
-	api.AssertIsEqual(api.Mul(refused, logs[0]), 0)
-	api.AssertIsEqual(api.Mul(refused, logs[1]), 0)
 	return refused
 }
 
@@ -106,16 +101,27 @@ func refusedCall(call trace.FrameCall) bool {
 	return isBoosterPrecompile(call.Callee()) && call.Op != vm.DELEGATECALL && (len(call.Input) < common.AddressLength || !call.Value.IsZero())
 }
 
+// refusalData is the revert data of a booster precompile's refusal of
+// input (with value where not valueZero): L1CallInvalidInput() for an
+// input shorter than a target, checked first, L1CallValueNotAllowed()
+// for value; nil where it does not refuse them.
+func refusalData(input []byte, valueZero bool) []byte {
+	switch {
+	case len(input) < common.AddressLength:
+		return precompiles.ErrInvalidInput.Encode()
+	case !valueZero:
+		return precompiles.ErrValueNotAllowed.Encode()
+	}
+	return nil
+}
+
 // checkRefusal checks a refused call (refusedCall) as a frame segment of
 // shape s proves it: it failed with the refusal's error as its return
 // data. A failure without it (out of gas before the refusal: gas is not
 // proven) is refused with verifier.ErrUnsupported, and so is a shape
 // that keeps no return word of a call.
 func checkRefusal(call trace.FrameCall, s verifier.Shape) error {
-	want := precompiles.ErrValueNotAllowed.Encode()
-	if len(call.Input) < common.AddressLength {
-		want = precompiles.ErrInvalidInput.Encode()
-	}
+	want := refusalData(call.Input, call.Value.IsZero())
 	switch {
 	case s.CallReturn == 0:
 		return fmt.Errorf("%w: the %s refusal of a call, shape %s keeps no return word of a call", verifier.ErrCapacity, precompileName(call.Callee()), s.Name())

@@ -766,23 +766,19 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 		undo = (tr.Reverted && !b.faults.has(func(f *faults) bool { return f.keepReverted })) ||
 			(seg.popped.sandbox && !b.faults.has(func(f *faults) bool { return f.sandboxWrites }))
 	}
-	access := func(k slotKey, sl trace.StorageSlot, start common.Hash, fault func(uint64) uint64, first, from []frontend.Variable, j int) (uint64, []memTuple, error) {
+	access := func(k slotKey, sl trace.StorageSlot, start common.Hash, fault func(uint64) uint64, first, from []uint64, j int) (uint64, []memTuple, error) {
 		if !journal {
 			return b.access(k, sl, start, undo, seg.popped.d, now, fault)
 		}
 		read, checkout, scope, ts, err := b.journalAccess(k, sl, start, undo, seg.popped.scope, seg.popped.d, now, fault)
-		first[j], from[j] = bitInt(checkout), scope
+		first[j], from[j] = uint64(bitInt(checkout)), scope
 		return read, ts, err
 	}
-	var journalLists [4][]frontend.Variable
+	// The journal's checkout flags and from scopes (First, From,
+	// TransientFirst, TransientFrom), zero for unused slots.
+	var journalLists [4][]uint64
 	if journal {
-		j := &seg.Journal[0]
-		journalLists = [4][]frontend.Variable{j.First, j.From, j.TransientFirst, j.TransientFrom}
-		for _, l := range journalLists {
-			for i := range l {
-				l[i] = 0
-			}
-		}
+		journalLists = [4][]uint64{make([]uint64, seg.shape.Storage), make([]uint64, seg.shape.Storage), make([]uint64, seg.shape.Transient), make([]uint64, seg.shape.Transient)}
 	}
 	for j, sl := range tr.Storage {
 		var fault func(uint64) uint64
@@ -918,9 +914,13 @@ func (b *draftBatch) frame(f trace.Frame, seg pendingFrame, c Capacity) ([]memTu
 	es = append(es, bitOf(seg.sender != nil), elem(sc.l1Hash[:16]), elem(sc.l1Hash[16:]), elem(sc.hash[:16]), elem(sc.hash[16:]), fr.NewElement(uint64(sizeUses)), fr.NewElement(uint64(hashUses)), fr.NewElement(seg.popped.tx),
 		bitOf(seg.popped.d.on), elem(code[:]), fr.NewElement(seg.popped.d.by), bitOf(seg.popped.d.l1Code))
 	es = append(es, transient...)
-	for _, l := range journalLists {
-		if journal {
-			es = append(es, packTimesOf(uint64sOf(l))...)
+	if journal {
+		j := &seg.Journal[0]
+		for i, out := range [4][]frontend.Variable{j.First, j.From, j.TransientFirst, j.TransientFrom} {
+			for k, v := range journalLists[i] {
+				out[k] = v
+			}
+			es = append(es, packTimesOf(journalLists[i])...)
 		}
 	}
 	if seg.shape.KeccakClaims {
@@ -1951,20 +1951,6 @@ func (p pending) doomedValue(journal bool) uint64 {
 	return uint64(bitInt(p.doomed))
 }
 
-// uint64sOf is a list of assigned small values as uint64s.
-func uint64sOf(vs []frontend.Variable) []uint64 {
-	out := make([]uint64, len(vs))
-	for i, v := range vs {
-		switch v := v.(type) {
-		case int:
-			out[i] = uint64(v)
-		case uint64:
-			out[i] = v
-		}
-	}
-	return out
-}
-
 // subtreeTouches reports whether a frame below e.Frames[k] touches a
 // storage or transient slot.
 func subtreeTouches(e *trace.Transaction, k int) bool {
@@ -2093,13 +2079,7 @@ func topFrame(tx *types.Transaction, e *trace.Transaction) int {
 // than the target (L1CallInvalidInput), or value (L1CallValueNotAllowed);
 // nil for none.
 func l1CallRefusal(tx *types.Transaction) []byte {
-	switch {
-	case len(tx.Data()) < common.AddressLength:
-		return precompiles.ErrInvalidInput.Encode()
-	case tx.Value().Sign() != 0:
-		return precompiles.ErrValueNotAllowed.Encode()
-	}
-	return nil
+	return refusalData(tx.Data(), tx.Value().Sign() == 0)
 }
 
 // checkL1CallRefusal checks the execution e of a transaction sent to
